@@ -1,0 +1,83 @@
+import type { CapturedState, Cookie } from "../../credentials/captured-state.js";
+
+/**
+ * The contract between the worker and a place that runs browsers (a local Chromium, Browserbase).
+ * The worker never touches a browser API directly: it opens a session, listens to its events,
+ * asks for cookies and storage while it checks the provider's success condition, captures, closes.
+ */
+export interface BrowserAdapter {
+  /** "local" or "browserbase": shown in logs and status. */
+  readonly kind: string;
+  /** Start shared resources (a browser process, a spare context) before the first job needs them. */
+  warmUp(): Promise<void>;
+  /** Open an isolated browser session and load `loginUrl`; resolves once the page has loaded. */
+  openSession(request: OpenSessionRequest): Promise<BrowserSession>;
+  /** Close every session still open and the shared resources. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface OpenSessionRequest {
+  sessionId: string;
+  loginUrl: string;
+  /** How long the whole login session may last; remote browsers are told so they end themselves too. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface PageSnapshot {
+  pageId: string;
+  url: string;
+}
+
+export type StorageArea = "localStorage" | "sessionStorage";
+
+export interface StorageValue {
+  origin: string;
+  value: string;
+}
+
+export type BrowserSessionEvent =
+  /** A page's main frame now shows `url` (navigation, redirect, history API). */
+  | { type: "navigated"; pageId: string; url: string }
+  /** A response arrived for a request made by a page of the session. */
+  | { type: "response"; pageId: string; url: string; status: number }
+  /** Cookies or web storage may have changed: re-read what the condition needs. */
+  | { type: "state-changed" }
+  /** A new tab or popup; `liveViewUrl` is the view of that tab when the adapter has one per tab. */
+  | { type: "page-opened"; pageId: string; url: string; liveViewUrl?: string | null }
+  | { type: "page-closed"; pageId: string }
+  /** The browser is gone (crash, remote end dropped the connection): the session cannot go on. */
+  | { type: "disconnected"; code: string; message: string };
+
+export interface CaptureOptions {
+  /** Keep only storage and cookies of these origins; all when absent. */
+  origins?: string[];
+  indexedDB?: boolean;
+}
+
+export interface BrowserSession {
+  readonly sessionId: string;
+  /** The URL a person opens to see and drive the browser; null when the window is on this machine. */
+  liveViewUrl(): string | null;
+  pages(): PageSnapshot[];
+  /** Every cookie of the session, HttpOnly included. */
+  cookies(): Promise<Cookie[]>;
+  /** The value of `key` in each open page's storage that has it. */
+  readStorage(area: StorageArea, key: string): Promise<StorageValue[]>;
+  capture(options: CaptureOptions): Promise<CapturedState>;
+  /** Subscribe to events of every page of the session; returns the unsubscribe function. */
+  onEvent(listener: (event: BrowserSessionEvent) => void): () => void;
+  /** Release the browser session (context, remote session). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Thrown by adapters with a code the worker can put in the session's final state. */
+export class BrowserAdapterError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "BrowserAdapterError";
+  }
+}

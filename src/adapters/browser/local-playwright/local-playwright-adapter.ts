@@ -1,0 +1,263 @@
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from "playwright-core";
+import {
+  BrowserAdapterError,
+  type BrowserAdapter,
+  type BrowserSession,
+  type BrowserSessionEvent,
+  type CaptureOptions,
+  type OpenSessionRequest,
+  type PageSnapshot,
+  type StorageArea,
+  type StorageValue,
+} from "../browser-adapter.js";
+import type { CapturedState, Cookie, OriginState, StorageItem } from "../../../credentials/captured-state.js";
+import { filterByOrigins } from "../capture-filter.js";
+import { CHROMIUM_ARGS, findChromium } from "./chromium-path.js";
+
+export interface LocalPlaywrightOptions {
+  /** A Chromium binary; found on the usual Debian paths when absent. */
+  executablePath?: string;
+  headless: boolean;
+  /** Open Chromium's DevTools port on loopback, so that a script (tests, the demo) can act as the user. */
+  remoteDebuggingPort?: number;
+  /** Contexts prepared ahead of jobs, so that a session starts without waiting for one. */
+  spareContexts?: number;
+  navigationTimeoutMs?: number;
+}
+
+interface Spare {
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * One Chromium process per worker, one fresh browser context per login session: sessions share
+ * the process but no cookie, storage or cache.
+ */
+export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): BrowserAdapter {
+  const executablePath = findChromium(options.executablePath);
+  const spareTarget = options.spareContexts ?? 1;
+  let browser: Promise<Browser> | undefined;
+  let closed = false;
+  const spares: Promise<Spare | undefined>[] = [];
+  const sessions = new Set<LocalSession>();
+
+  function launch(): Promise<Browser> {
+    if (closed) return Promise.reject(new BrowserAdapterError("adapter_closed", "The browser adapter is shut down"));
+    if (!browser) {
+      const args = [...CHROMIUM_ARGS];
+      if (options.remoteDebuggingPort !== undefined) {
+        args.push(`--remote-debugging-port=${options.remoteDebuggingPort}`, "--remote-debugging-address=127.0.0.1");
+      }
+      const launching = chromium.launch({ executablePath, headless: options.headless, args }).catch((error: Error) => {
+        browser = undefined;
+        throw new BrowserAdapterError("browser_launch_failed", `Chromium did not start: ${firstLine(error.message)}`);
+      });
+      browser = launching;
+      void launching
+        .then((b) =>
+          b.on("disconnected", () => {
+            if (browser === launching) browser = undefined;
+            spares.length = 0;
+            for (const session of sessions) session.lostBrowser();
+          }),
+        )
+        .catch(() => {});
+    }
+    return browser;
+  }
+
+  async function newContext(): Promise<Spare> {
+    const context = await (await launch()).newContext({ viewport: options.headless ? { width: 1280, height: 800 } : null });
+    const page = await context.newPage();
+    return { context, page };
+  }
+
+  function refillSpares() {
+    while (!closed && spares.length < spareTarget) {
+      spares.push(newContext().catch(() => undefined));
+    }
+  }
+
+  async function takeContext(): Promise<Spare> {
+    while (spares.length > 0) {
+      const spare = await spares.shift()!;
+      if (spare && spare.context.browser()?.isConnected()) return spare;
+    }
+    return newContext();
+  }
+
+  return {
+    kind: "local",
+    async warmUp() {
+      await launch();
+      refillSpares();
+      await Promise.all(spares);
+    },
+    async openSession(request: OpenSessionRequest) {
+      const { context, page } = await takeContext();
+      refillSpares();
+      const session = new LocalSession(request.sessionId, context, () => sessions.delete(session));
+      sessions.add(session);
+      try {
+        await session.attach(page);
+        context.on("page", (p) => void session.attach(p));
+        await page.goto(request.loginUrl, { waitUntil: "load", timeout: options.navigationTimeoutMs ?? 30_000 });
+      } catch (error) {
+        await session.close();
+        throw new BrowserAdapterError("login_page_unreachable", `The login page did not load: ${firstLine((error as Error).message)}`);
+      }
+      return session;
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...sessions].map((s) => s.close()));
+      const pending = browser;
+      browser = undefined;
+      if (pending) await pending.then((b) => b.close()).catch(() => {});
+    },
+  };
+}
+
+class LocalSession implements BrowserSession {
+  private readonly listeners = new Set<(event: BrowserSessionEvent) => void>();
+  private readonly pageIds = new WeakMap<Page, string>();
+  private readonly cdp = new WeakMap<Page, CDPSession>();
+  private nextPageId = 1;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly context: BrowserContext,
+    private readonly onClosed: () => void,
+  ) {}
+
+  liveViewUrl(): string | null {
+    return null;
+  }
+
+  async attach(page: Page): Promise<void> {
+    if (this.pageIds.has(page)) return;
+    const pageId = `page-${this.nextPageId++}`;
+    this.pageIds.set(page, pageId);
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame()) this.emit({ type: "navigated", pageId, url: frame.url() });
+    });
+    page.on("response", (response) => {
+      this.emit({ type: "response", pageId, url: response.url(), status: response.status() });
+      if (response.headers()["set-cookie"] !== undefined) this.emit({ type: "state-changed" });
+    });
+    page.on("close", () => this.emit({ type: "page-closed", pageId }));
+    if (pageId !== "page-1") this.emit({ type: "page-opened", pageId, url: page.url(), liveViewUrl: null });
+    // DevTools reports storage writes as events, unseen by the page: storage conditions need no polling.
+    try {
+      const cdp = await this.context.newCDPSession(page);
+      this.cdp.set(page, cdp);
+      const changed = () => this.emit({ type: "state-changed" });
+      for (const event of ["domStorageItemAdded", "domStorageItemUpdated", "domStorageItemRemoved", "domStorageItemsCleared"] as const) {
+        cdp.on(`DOMStorage.${event}`, changed);
+      }
+      await cdp.send("DOMStorage.enable");
+    } catch {
+      // The page closed while being attached.
+    }
+  }
+
+  lostBrowser() {
+    this.emit({ type: "disconnected", code: "browser_crashed", message: "The local Chromium process exited" });
+  }
+
+  pages(): PageSnapshot[] {
+    return this.context.pages().flatMap((page) => {
+      const pageId = this.pageIds.get(page);
+      return pageId ? [{ pageId, url: page.url() }] : [];
+    });
+  }
+
+  async cookies(): Promise<Cookie[]> {
+    const cookies = await this.context.cookies();
+    return cookies.map(({ name, value, domain, path, expires, httpOnly, secure, sameSite }) => ({
+      name, value, domain, path, expires, httpOnly, secure, sameSite,
+    }));
+  }
+
+  async readStorage(area: StorageArea, key: string): Promise<StorageValue[]> {
+    const values = await Promise.all(
+      this.context.pages().map((page) =>
+        page
+          .evaluate(([a, k]) => ({ origin: location.origin, value: window[a as StorageArea].getItem(k) }), [area, key] as const)
+          .catch(() => ({ origin: "", value: null })),
+      ),
+    );
+    return values.filter((v): v is StorageValue => v.value !== null);
+  }
+
+  async capture(options: CaptureOptions): Promise<CapturedState> {
+    const [state, sessionStorages] = await Promise.all([
+      this.context.storageState({ indexedDB: options.indexedDB ?? false }),
+      Promise.all(this.context.pages().map((page) => readSessionStorage(page))),
+    ]);
+    const origins = new Map<string, OriginState>();
+    for (const o of state.origins) {
+      origins.set(o.origin, {
+        origin: o.origin,
+        localStorage: o.localStorage,
+        sessionStorage: [],
+        ...(options.indexedDB && o.indexedDB ? { indexedDB: o.indexedDB } : {}),
+      });
+    }
+    for (const entry of sessionStorages.flat()) {
+      const existing = origins.get(entry.origin) ?? { origin: entry.origin, localStorage: [], sessionStorage: [] };
+      existing.sessionStorage = mergeItems(existing.sessionStorage, entry.items);
+      origins.set(entry.origin, existing);
+    }
+    const cookies = await this.cookies();
+    return filterByOrigins({ cookies, origins: [...origins.values()] }, options.origins);
+  }
+
+  onEvent(listener: (event: BrowserSessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.context
+      .close()
+      .catch(() => {})
+      .finally(() => {
+        this.listeners.clear();
+        this.onClosed();
+      });
+    return this.closing;
+  }
+
+  private emit(event: BrowserSessionEvent) {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+/** sessionStorage of every frame of a page: it lives in the tab, so it is read where it is. */
+async function readSessionStorage(page: Page): Promise<{ origin: string; items: StorageItem[] }[]> {
+  const frames = page.frames();
+  const entries = await Promise.all(
+    frames.map((frame) =>
+      frame
+        .evaluate(() => ({
+          origin: location.origin,
+          items: Object.keys(sessionStorage).map((name) => ({ name, value: sessionStorage.getItem(name) ?? "" })),
+        }))
+        .catch(() => undefined),
+    ),
+  );
+  return entries.filter((e): e is { origin: string; items: StorageItem[] } => !!e && e.origin !== "null" && e.items.length > 0);
+}
+
+function mergeItems(a: StorageItem[], b: StorageItem[]): StorageItem[] {
+  const merged = new Map(a.map((item) => [item.name, item.value]));
+  for (const item of b) merged.set(item.name, item.value);
+  return [...merged].map(([name, value]) => ({ name, value }));
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}

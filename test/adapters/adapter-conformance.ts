@@ -1,0 +1,152 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserAdapter, BrowserSession, BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.js";
+import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.js";
+import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.js";
+import { waitFor } from "../helpers/wait-for.js";
+
+export interface AdapterUnderTest {
+  adapter: BrowserAdapter;
+  /** Where a scripted user can attach to the browser the adapter drives. */
+  cdpEndpoint: string;
+  teardown(): Promise<void>;
+}
+
+/**
+ * What every BrowserAdapter must do, run against each implementation (local Chromium, Browserbase
+ * through Stagehand) so that the worker can rely on one behaviour.
+ */
+export function describeBrowserAdapter(name: string, setup: () => Promise<AdapterUnderTest>) {
+  describe(`BrowserAdapter conformance: ${name}`, () => {
+    let site: DemoSite;
+    let under: AdapterUnderTest;
+    let user: ScriptedUser;
+
+    beforeAll(async () => {
+      site = await startDemoSite();
+      under = await setup();
+      await under.adapter.warmUp();
+      user = await connectScriptedUser(under.cdpEndpoint);
+    });
+
+    afterAll(async () => {
+      await user?.disconnect();
+      await under?.adapter.close();
+      await under?.teardown();
+      await site?.close();
+    });
+
+    async function open(path = "/login") {
+      const tag = randomUUID();
+      const url = `${site.appOrigin}${path}?tag=${tag}`;
+      const session = await under.adapter.openSession({ sessionId: tag, loginUrl: url, timeoutMs: 60_000 });
+      const events: BrowserSessionEvent[] = [];
+      session.onEvent((e) => events.push(e));
+      const page = await user.findPage((u) => u.includes(tag));
+      return { session, events, page, tag };
+    }
+
+    it("opens the login page and reports it", async () => {
+      const { session, tag } = await open();
+      try {
+        expect(session.pages().map((p) => p.url)).toEqual([expect.stringContaining(tag)]);
+        const view = session.liveViewUrl();
+        expect(view === null || /^https?:\/\//.test(view)).toBe(true);
+      } finally {
+        await session.close();
+      }
+    });
+
+    it("follows a login through redirects and captures cookies (HttpOnly, second origin) and storage", async () => {
+      const { session, events, page } = await open();
+      try {
+        await user.logIn(page);
+        await waitFor(() => events.some((e) => e.type === "navigated" && e.url === `${site.appOrigin}/dashboard`), { what: "dashboard navigation" });
+        const profile = await waitFor(async () => (await session.readStorage("localStorage", "demo.profile"))[0], { what: "demo.profile" });
+        expect(profile.origin).toBe(site.appOrigin);
+        expect(events.some((e) => e.type === "navigated" && e.url.startsWith(`${site.ssoOrigin}/sso/grant`))).toBe(true);
+        expect(events.some((e) => e.type === "response" && e.url.endsWith("/dashboard") && e.status === 200)).toBe(true);
+
+        const cookies = await session.cookies();
+        const sessionCookie = cookies.find((c) => c.name === "session");
+        expect(sessionCookie).toMatchObject({ httpOnly: true, sameSite: "Lax", domain: "localhost" });
+        expect(cookies.find((c) => c.name === "sso_session")).toMatchObject({ httpOnly: true, domain: "127.0.0.1" });
+
+        const state = await waitFor(async () => {
+          const s = await session.capture({});
+          const app = s.origins.find((o) => o.origin === site.appOrigin);
+          return app?.sessionStorage.some((i) => i.name === "demo.tab") ? s : undefined;
+        }, { what: "sessionStorage capture" });
+        const app = state.origins.find((o) => o.origin === site.appOrigin)!;
+        expect(app.localStorage).toContainEqual({ name: "demo.profile", value: profile.value });
+        expect(state.origins.find((o) => o.origin === site.ssoOrigin)?.localStorage.map((i) => i.name)).toContain("sso.device");
+        expect(state.cookies.map((c) => c.name).sort()).toEqual(["session", "sso_session", "theme"]);
+
+        const onlyApp = await session.capture({ origins: [site.appOrigin] });
+        expect(onlyApp.origins.map((o) => o.origin)).toEqual([site.appOrigin]);
+        expect(onlyApp.cookies.map((c) => c.name).sort()).toEqual(["session", "theme"]);
+      } finally {
+        await session.close();
+      }
+    });
+
+    it("watches popups: the new page is announced and its navigations reported", async () => {
+      const { session, events, page } = await open("/popup");
+      try {
+        const popupPromise = page.waitForEvent("popup");
+        await page.locator("#open-login").click();
+        const popup = await popupPromise;
+        await waitFor(() => events.some((e) => e.type === "page-opened"), { what: "page-opened" });
+        await popup.waitForLoadState();
+        await user.logIn(popup);
+        const opened = events.find((e) => e.type === "page-opened")!;
+        await waitFor(
+          () => events.some((e) => e.type === "navigated" && e.pageId === (opened as { pageId: string }).pageId && e.url.endsWith("/dashboard")),
+          { what: "popup dashboard navigation" },
+        );
+        expect(session.pages()).toHaveLength(2);
+      } finally {
+        await session.close();
+      }
+    });
+
+    it("sees a single-page login through storage, without a URL change", async () => {
+      const { session, events, page } = await open("/spa");
+      try {
+        await user.logIn(page);
+        const token = await waitFor(async () => (await session.readStorage("localStorage", "spa.token"))[0], { what: "spa.token" });
+        expect(token.value).toMatch(/^token-/);
+        expect(events.filter((e) => e.type === "navigated")).toHaveLength(0);
+        expect((await session.cookies()).find((c) => c.name === "session")?.httpOnly).toBe(true);
+      } finally {
+        await session.close();
+      }
+    });
+
+    it("keeps two sessions on the same site apart", async () => {
+      const a = await open();
+      const b = await open();
+      try {
+        await user.logIn(a.page);
+        await waitFor(async () => (await a.session.cookies()).some((c) => c.name === "session"), { what: "session cookie in A" });
+        expect(await b.session.cookies()).toEqual([]);
+        expect(await b.session.readStorage("localStorage", "demo.profile")).toEqual([]);
+      } finally {
+        await Promise.all([a.session.close(), b.session.close()]);
+      }
+    });
+
+    it("closes a session: its pages are gone, and closing again is harmless", async () => {
+      const { session, tag } = await open();
+      await session.close();
+      await session.close();
+      await waitFor(async () => !(await pagesWith(user, tag)), { what: "pages closed" });
+    });
+  });
+}
+
+async function pagesWith(user: ScriptedUser, tag: string): Promise<boolean> {
+  return user.findPage((u) => u.includes(tag), 0).then(() => true, () => false);
+}
+
+export type { BrowserSession };
