@@ -7,8 +7,10 @@ import { waitFor } from "../helpers/wait-for.js";
 
 export interface AdapterUnderTest {
   adapter: BrowserAdapter;
-  /** Where a scripted user can attach to the browser the adapter drives. */
-  cdpEndpoint: string;
+  /** Where a scripted user can attach to the browser the adapter drives (one browser for every session). */
+  cdpEndpoint?: string;
+  /** Where to attach for one session, for adapters that run a browser per session (Browserbase). */
+  cdpEndpointFor?(session: BrowserSession): string | Promise<string>;
   teardown(): Promise<void>;
 }
 
@@ -20,17 +22,19 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
   describe(`BrowserAdapter conformance: ${name}`, () => {
     let site: DemoSite;
     let under: AdapterUnderTest;
-    let user: ScriptedUser;
+    let sharedUser: ScriptedUser | undefined;
+    const sessionUsers: ScriptedUser[] = [];
 
     beforeAll(async () => {
       site = await startDemoSite();
       under = await setup();
       await under.adapter.warmUp();
-      user = await connectScriptedUser(under.cdpEndpoint);
+      if (under.cdpEndpoint) sharedUser = await connectScriptedUser(under.cdpEndpoint);
     });
 
     afterAll(async () => {
-      await user?.disconnect();
+      await sharedUser?.disconnect();
+      await Promise.all(sessionUsers.map((u) => u.disconnect()));
       await under?.adapter.close();
       await under?.teardown();
       await site?.close();
@@ -42,8 +46,17 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
       const session = await under.adapter.openSession({ sessionId: tag, loginUrl: url, timeoutMs: 60_000 });
       const events: BrowserSessionEvent[] = [];
       session.onEvent((e) => events.push(e));
+      const user = await userFor(session);
       const page = await user.findPage((u) => u.includes(tag));
-      return { session, events, page, tag };
+      return { session, events, page, tag, user };
+    }
+
+    async function userFor(session: BrowserSession): Promise<ScriptedUser> {
+      if (sharedUser) return sharedUser;
+      if (!under.cdpEndpointFor) throw new Error("AdapterUnderTest needs cdpEndpoint or cdpEndpointFor");
+      const user = await connectScriptedUser(await under.cdpEndpointFor(session));
+      sessionUsers.push(user);
+      return user;
     }
 
     it("opens the login page and reports it", async () => {
@@ -58,7 +71,7 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
     });
 
     it("follows a login through redirects and captures cookies (HttpOnly, second origin) and storage", async () => {
-      const { session, events, page } = await open();
+      const { session, events, page, user } = await open();
       try {
         await user.logIn(page);
         await waitFor(() => events.some((e) => e.type === "navigated" && e.url === `${site.appOrigin}/dashboard`), { what: "dashboard navigation" });
@@ -91,7 +104,7 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
     });
 
     it("watches popups: the new page is announced and its navigations reported", async () => {
-      const { session, events, page } = await open("/popup");
+      const { session, events, page, user } = await open("/popup");
       try {
         const popupPromise = page.waitForEvent("popup");
         await page.locator("#open-login").click();
@@ -111,7 +124,7 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
     });
 
     it("sees a single-page login through storage, without a URL change", async () => {
-      const { session, events, page } = await open("/spa");
+      const { session, events, page, user } = await open("/spa");
       try {
         await user.logIn(page);
         const token = await waitFor(async () => (await session.readStorage("localStorage", "spa.token"))[0], { what: "spa.token" });
@@ -127,7 +140,7 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
       const a = await open();
       const b = await open();
       try {
-        await user.logIn(a.page);
+        await a.user.logIn(a.page);
         await waitFor(async () => (await a.session.cookies()).some((c) => c.name === "session"), { what: "session cookie in A" });
         expect(await b.session.cookies()).toEqual([]);
         expect(await b.session.readStorage("localStorage", "demo.profile")).toEqual([]);
@@ -137,7 +150,7 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
     });
 
     it("closes a session: its pages are gone, and closing again is harmless", async () => {
-      const { session, tag } = await open();
+      const { session, tag, user } = await open();
       await session.close();
       await session.close();
       await waitFor(async () => !(await pagesWith(user, tag)), { what: "pages closed" });

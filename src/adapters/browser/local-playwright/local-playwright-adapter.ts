@@ -203,7 +203,7 @@ class LocalSession implements BrowserSession {
         origin: o.origin,
         localStorage: o.localStorage,
         sessionStorage: [],
-        ...(options.indexedDB && o.indexedDB ? { indexedDB: o.indexedDB } : {}),
+        ...(options.indexedDB && "indexedDB" in o ? { indexedDB: (o as { indexedDB: unknown[] }).indexedDB } : {}),
       });
     }
     for (const entry of sessionStorages.flat()) {

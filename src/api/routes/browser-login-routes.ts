@@ -1,0 +1,122 @@
+import { randomUUID } from "node:crypto";
+import { Hono } from "hono";
+import { z } from "zod";
+import { metadataSchema, isFinal, type SessionRecord } from "../../sessions/session-record.js";
+import { waitForSession } from "../../sessions/session-events.js";
+import { sameOwner } from "../../sessions/subject.js";
+import { ApiError } from "../api-error.js";
+import type { ApiEnv, AppDeps } from "../app.js";
+import { parseId, parseWait, readJson, sessionIdSchema } from "../request-helpers.js";
+
+const startSchema = z
+  .object({
+    providerId: z.string().min(1).max(64),
+    metadata: metadataSchema.optional(),
+    loginUrl: z.string().max(2048).optional(),
+  })
+  .strict();
+
+const WAITING_TO_START = new Set(["queued", "starting"]);
+
+export function browserLoginRoutes(deps: AppDeps) {
+  const { sessions, events, queue, providers } = deps;
+  const routes = new Hono<ApiEnv>();
+
+  const view = (record: SessionRecord) => ({
+    sessionId: record.id,
+    providerId: record.providerId,
+    status: record.status,
+    liveViewUrl: record.liveViewUrl,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    expiresAt: record.expiresAt,
+    statusUrl: `/browser-login/${record.id}`,
+    metadata: record.metadata,
+    timeline: record.timeline,
+    ...(record.credentialId ? { credentialId: record.credentialId } : {}),
+    ...(record.lastLoginRejection ? { lastLoginRejection: record.lastLoginRejection } : {}),
+    ...(record.error ? { error: record.error } : {}),
+  });
+
+  /** The caller's session, or 404: another subject's session does not exist for them. */
+  async function ownSession(id: string | undefined, subject: ApiEnv["Variables"]["subject"]) {
+    const sessionId = parseId(sessionIdSchema, id, "login session");
+    const record = await sessions.get(sessionId);
+    if (!record || !sameOwner(record.owner, subject)) throw new ApiError(404, "session_not_found", `No login session ${sessionId}`);
+    return record;
+  }
+
+  const waitUntil = (id: string, wanted: (r: SessionRecord) => boolean, ms: number) =>
+    waitForSession(events, id, async () => {
+      const record = await sessions.get(id);
+      return record && wanted(record) ? record : undefined;
+    }, ms);
+
+  routes.post("/start", async (c) => {
+    const waitMs = parseWait(c, 0);
+    const body = await readJson(c, startSchema);
+    const provider = providers.get(body.providerId);
+    if (!provider) throw new ApiError(404, "provider_not_found", `No provider ${body.providerId}; GET /providers lists them`);
+    const loginUrl = body.loginUrl ? await deps.loginUrlPolicy(body.loginUrl) : provider.loginUrl;
+
+    const now = Date.now();
+    const expiresAtMs = now + (provider.timeoutMs ?? deps.sessionTimeoutMs);
+    const record: SessionRecord = {
+      id: `ls_${randomUUID().replaceAll("-", "")}`,
+      owner: c.get("subject"),
+      providerId: provider.id,
+      loginUrl,
+      status: "queued",
+      liveViewUrl: null,
+      createdAt: new Date(now).toISOString(),
+      updatedAt: new Date(now).toISOString(),
+      expiresAt: new Date(expiresAtMs).toISOString(),
+      timeline: { queued: new Date(now).toISOString() },
+      metadata: body.metadata ?? {},
+    };
+    await sessions.create(record, expiresAtMs);
+    try {
+      await queue.add("login", { sessionId: record.id }, { jobId: record.id });
+    } catch (error) {
+      await sessions
+        .transition(record.id, { status: "failed", error: { code: "enqueue_failed", message: "The session could not be queued" } })
+        .catch(() => {});
+      throw error;
+    }
+    const latest = (await waitUntil(record.id, (r) => !WAITING_TO_START.has(r.status), waitMs)) ?? (await sessions.get(record.id)) ?? record;
+    return c.json(view(latest), 202);
+  });
+
+  routes.get("/:id", async (c) => c.json(view(await ownSession(c.req.param("id"), c.get("subject")))));
+
+  routes.post("/:id/complete", async (c) => {
+    const waitMs = parseWait(c, 10_000);
+    let record = await ownSession(c.req.param("id"), c.get("subject"));
+    if (record.status === "authenticated" || record.status === "capturing") {
+      const requested = await sessions.transition(record.id, { completeRequested: true }, { from: ["authenticated", "capturing"] });
+      record = requested.ok ? requested.record : ((await sessions.get(record.id)) ?? record);
+      record = (await waitUntil(record.id, (r) => isFinal(r.status), waitMs)) ?? record;
+    }
+    if (record.status === "completed") return c.json(view(record), 200);
+    if (record.status === "authenticated" || record.status === "capturing") return c.json(view(record), 202);
+    if (isFinal(record.status)) {
+      throw new ApiError(409, "session_ended", `The session ended as ${record.status}${record.error ? `: ${record.error.message}` : ""}`, view(record));
+    }
+    throw new ApiError(409, "login_not_finished", `The user has not logged in yet (status ${record.status}); poll the status and call complete after authenticated`);
+  });
+
+  routes.post("/:id/cancel", async (c) => {
+    const record = await ownSession(c.req.param("id"), c.get("subject"));
+    if (record.status === "cancelled") return c.json(view(record));
+    const result = await sessions.transition(record.id, { status: "cancelled", error: { code: "cancelled", message: "Cancelled by the client" } });
+    if (!result.ok) {
+      const current = (await sessions.get(record.id)) ?? record;
+      throw new ApiError(409, "session_ended", `The session already ended as ${current.status}`, view(current));
+    }
+    // A queued job is dropped here; a running one is stopped by its worker, woken by the status change.
+    await queue.remove(record.id).catch(() => {});
+    return c.json(view(result.record));
+  });
+
+  return routes;
+}

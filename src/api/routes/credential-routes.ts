@@ -1,0 +1,47 @@
+import { Hono } from "hono";
+import { DecryptionError } from "../../crypto/cipher.js";
+import { ApiError } from "../api-error.js";
+import type { ApiEnv, AppDeps } from "../app.js";
+import { credentialIdSchema, parseId } from "../request-helpers.js";
+
+export function credentialRoutes({ vault }: AppDeps) {
+  const routes = new Hono<ApiEnv>();
+  const notFound = (id: string) => new ApiError(404, "credential_not_found", `No credential ${id}`);
+
+  routes.get("/", async (c) => c.json({ credentials: (await vault.list(c.get("subject"))).map(publicMetadata) }));
+
+  routes.get("/:id", async (c) => {
+    const id = parseId(credentialIdSchema, c.req.param("id"), "credential");
+    const found = (await vault.list(c.get("subject"))).find((m) => m.id === id);
+    if (!found) throw notFound(id);
+    return c.json(publicMetadata(found));
+  });
+
+  routes.get("/:id/storage-state", async (c) => {
+    const id = parseId(credentialIdSchema, c.req.param("id"), "credential");
+    try {
+      const opened = await vault.open(id, c.get("subject"));
+      if (!opened) throw notFound(id);
+      c.header("Cache-Control", "no-store");
+      return c.json({ credentialId: id, providerId: opened.metadata.providerId, storageState: opened.state });
+    } catch (error) {
+      if (error instanceof DecryptionError) {
+        throw new ApiError(500, "credential_unreadable", `The credential could not be decrypted: ${error.message}`);
+      }
+      throw error;
+    }
+  });
+
+  routes.delete("/:id", async (c) => {
+    const id = parseId(credentialIdSchema, c.req.param("id"), "credential");
+    if (!(await vault.delete(id, c.get("subject")))) throw notFound(id);
+    return c.body(null, 204);
+  });
+
+  return routes;
+}
+
+function publicMetadata(m: { id: string; providerId: string; createdAt: string; origins: string[]; cookieCount: number; earliestExpiry: string | null; sessionId: string }) {
+  const { id, providerId, createdAt, origins, cookieCount, earliestExpiry, sessionId } = m;
+  return { id, providerId, createdAt, origins, cookieCount, earliestExpiry, sessionId };
+}

@@ -1,0 +1,83 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const list = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+
+/**
+ * Every setting, read from the environment once, at start-up. Anything wrong stops the process
+ * with a message that names the variable.
+ */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DATA_DIR: z.string().default(".data"),
+
+    REDIS_URL: z.string().url().optional(),
+    REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/).default("blc"),
+
+    HOST: z.string().default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    API_KEYS: list.optional(),
+    SUBJECT_USER_HEADER: z.string().default("x-subject-user-id"),
+    SUBJECT_ORG_HEADER: z.string().default("x-subject-org-id"),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+
+    PROVIDERS_FILE: z.string().default("providers.json"),
+    CLIENT_LOGIN_URLS: bool.default(false),
+    CLIENT_LOGIN_URL_HOSTS: list.default([]),
+    ALLOW_PRIVATE_LOGIN_URLS: bool.default(false),
+
+    ENCRYPTION_KEYS: z.string().optional(),
+    ENCRYPTION_KEY: z.string().optional(),
+
+    SESSION_TIMEOUT_MS: z.coerce.number().int().min(10_000).max(3_600_000).default(600_000),
+    SESSION_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+    WORKER_LEASE_MS: z.coerce.number().int().min(3_000).max(120_000).default(15_000),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+
+    BROWSER_ADAPTER: z.enum(["local", "browserbase"]).default("local"),
+    /** "auto": headed when a display is available (development), headless otherwise. */
+    HEADLESS: z.enum(["auto", "true", "false"]).default("auto"),
+    CHROMIUM_PATH: z.string().optional(),
+    BROWSER_DEBUG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    SPARE_CONTEXTS: z.coerce.number().int().min(0).max(10).default(1),
+
+    BROWSERBASE_API_KEY: z.string().optional(),
+    BROWSERBASE_PROJECT_ID: z.string().optional(),
+    BROWSERBASE_REGION: z.string().optional(),
+    BROWSERBASE_KEEP_ALIVE: bool.default(false),
+    BROWSERBASE_PROXIES: bool.default(false),
+    BROWSERBASE_CONTEXT_ID: z.string().optional(),
+
+    DEMO_SITE: bool.optional(),
+    DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(4500),
+    DEMO_SSO_PORT: z.coerce.number().int().min(1).max(65535).default(4501),
+    DISPLAY: z.string().optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.BROWSER_ADAPTER === "browserbase") {
+      for (const name of ["BROWSERBASE_API_KEY", "BROWSERBASE_PROJECT_ID"] as const) {
+        if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when BROWSER_ADAPTER=browserbase" });
+      }
+    }
+    if (c.NODE_ENV === "production") {
+      if (!c.API_KEYS?.length) ctx.addIssue({ code: "custom", path: ["API_KEYS"], message: "required in production" });
+      if (!c.ENCRYPTION_KEYS && !c.ENCRYPTION_KEY) {
+        ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEYS"], message: "required in production (a lost key loses every credential)" });
+      }
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}

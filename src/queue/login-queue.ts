@@ -1,0 +1,27 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
+
+export const LOGIN_QUEUE = "login-sessions";
+
+/** Job data carries the session id only: everything else is read from the session record. */
+export interface LoginJobData {
+  sessionId: string;
+}
+
+/**
+ * One attempt: a login session cannot be replayed (the user was typing into that browser).
+ * Finished jobs are dropped quickly; their outcome lives in the session record.
+ */
+export const LOGIN_JOB_OPTIONS: JobsOptions = {
+  attempts: 1,
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 24 * 3600, count: 5000 },
+};
+
+export function createLoginQueue(connection: ConnectionOptions, prefix = "blc") {
+  return new Queue<LoginJobData>(LOGIN_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: LOGIN_JOB_OPTIONS,
+    streams: { events: { maxLen: 1000 } },
+  });
+}

@@ -1,0 +1,186 @@
+import type { Logger } from "pino";
+import { BrowserAdapterError, type BrowserAdapter, type BrowserSession } from "../adapters/browser/browser-adapter.js";
+import type { CredentialVault } from "../credentials/credential-vault.js";
+import type { ProviderRegistry } from "../providers/provider-registry.js";
+import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.js";
+import type { SessionEventBus } from "../sessions/session-events.js";
+import type { SessionStore } from "../sessions/session-store.js";
+import { watchForSuccess, type SuccessWatcher } from "./success-watcher.js";
+
+export interface RunnerDeps {
+  sessions: SessionStore;
+  events: SessionEventBus;
+  adapter: BrowserAdapter;
+  providers: ProviderRegistry;
+  vault: CredentialVault;
+  logger: Logger;
+  workerId: string;
+  leaseMs: number;
+}
+
+/** Why a run stopped early: the final state to record, or none when someone else already ended the session. */
+type StopReason = { status: "failed" | "expired"; error: SessionError } | { status: null };
+
+class Stopped extends Error {
+  constructor(readonly reason: StopReason) {
+    super("stopped");
+  }
+}
+
+export interface LoginSessionRun {
+  readonly sessionId: string;
+  /** The status this run last wrote. */
+  readonly phase: SessionStatus | "idle";
+  /** Ends the run early; `error` becomes the session's final state. */
+  stop(reason: StopReason): void;
+  /** Settles with the final status once the browser is closed. */
+  readonly done: Promise<SessionStatus | "missing">;
+}
+
+export const shutdownStop: StopReason = {
+  status: "failed",
+  error: { code: "worker_shutdown", message: "The worker shut down before the login finished; start a new login session" },
+};
+
+/**
+ * Runs one login session from claim to final state: open the browser, wait for the user to log in,
+ * capture, encrypt, store. Whatever happens, the browser is closed and the session ends in a final state.
+ */
+export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessionRun {
+  const { sessions, adapter, vault, logger: baseLogger, workerId, leaseMs } = deps;
+  const logger = baseLogger.child({ sessionId });
+  let phase: SessionStatus | "idle" = "idle";
+  let rejectStopped!: (error: Stopped) => void;
+  const stopped = new Promise<never>((_, reject) => (rejectStopped = reject));
+  stopped.catch(() => {});
+  let completeRequested!: () => void;
+  const completeWanted = new Promise<void>((resolve) => (completeRequested = resolve));
+
+  const stop = (reason: StopReason) => rejectStopped(new Stopped(reason));
+  const until = <T>(work: Promise<T>) => Promise.race([work, stopped]);
+
+  /** Moves the session on, or stops the run when the session was ended elsewhere (cancel, reaper). */
+  async function move(patch: Partial<SessionRecord>, from: SessionStatus[]) {
+    const result = await sessions.transition(sessionId, patch, { from, lease: { workerId, ms: leaseMs } });
+    if (!result.ok) throw new Stopped({ status: null });
+    if (patch.status) {
+      phase = patch.status;
+      logger.info({ status: patch.status }, "session status");
+    }
+    return result.record;
+  }
+
+  /** The record changed in Redis: ended elsewhere, or the app asked to complete. */
+  function react(record: SessionRecord | undefined) {
+    if (!record || isFinal(record.status)) stop({ status: null });
+    else if (record.completeRequested) completeRequested();
+  }
+
+  async function run(): Promise<SessionStatus | "missing"> {
+    const record = await sessions.get(sessionId);
+    if (!record) return "missing";
+    if (isFinal(record.status)) return record.status;
+    const provider = deps.providers.get(record.providerId);
+    if (!provider) {
+      await sessions.transition(sessionId, { status: "failed", error: { code: "provider_unknown", message: `Provider ${record.providerId} is not configured on this worker` } });
+      return "failed";
+    }
+    const remainingMs = Date.parse(record.expiresAt) - Date.now();
+    if (remainingMs <= 0) {
+      await sessions.transition(sessionId, { status: "expired", error: { code: "timeout", message: "The session expired before a worker could start it" } });
+      return "expired";
+    }
+
+    let browser: BrowserSession | undefined;
+    let watcher: SuccessWatcher | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    let unsubscribe = () => {};
+    try {
+      await move({ status: "starting", workerId }, ["queued"]);
+      unsubscribe = deps.events.subscribe(sessionId, () => void sessions.get(sessionId).then(react, () => {}));
+      timers.push(setInterval(() => void sessions.renewLease(sessionId, workerId, leaseMs).then(react, () => {}), leaseMs / 3));
+      timers.push(
+        setTimeout(
+          () => stop({ status: "expired", error: { code: "timeout", message: `The login was not finished within ${Math.round((Date.parse(record.expiresAt) - Date.parse(record.createdAt)) / 60_000)} minutes` } }),
+          remainingMs,
+        ),
+      );
+
+      const opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs });
+      opening.then((b) => (browser ??= b)).catch(() => {});
+      browser = await until(opening);
+      browser.onEvent((event) => {
+        if (event.type === "disconnected") stop({ status: "failed", error: { code: event.code, message: event.message } });
+        if (event.type === "page-opened" && event.liveViewUrl) {
+          void sessions.transition(sessionId, { liveViewUrl: event.liveViewUrl }).catch(() => {});
+        }
+      });
+
+      let rejections = 0;
+      watcher = await until(
+        watchForSuccess(browser, provider, {
+          onLoginRejected: () => {
+            rejections += 1;
+            void sessions.transition(sessionId, { lastLoginRejection: { at: new Date().toISOString(), count: rejections } }).catch(() => {});
+          },
+        }),
+      );
+      await move({ status: "awaiting_login", liveViewUrl: browser.liveViewUrl() }, ["starting"]);
+      await until(watcher.succeeded);
+      await move({ status: "authenticated" }, ["awaiting_login"]);
+
+      if (provider.captureOn === "complete") {
+        react(await sessions.get(sessionId));
+        await until(completeWanted);
+      }
+      await move({ status: "capturing" }, ["authenticated"]);
+      const state = await until(browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }));
+      const credential = await vault.seal({ state, owner: record.owner, providerId: provider.id, sessionId });
+      const finished = await sessions.transition(sessionId, { status: "completed", credentialId: credential.id }, { from: ["capturing"] });
+      if (!finished.ok) {
+        // Cancelled while capturing: the user asked for nothing to be kept.
+        await vault.delete(credential.id);
+        return finished.status ?? "cancelled";
+      }
+      phase = "completed";
+      logger.info({ status: "completed", credentialId: credential.id, cookies: credential.cookieCount, origins: credential.origins.length }, "session status");
+      return "completed";
+    } catch (error) {
+      return await endAfter(error);
+    } finally {
+      watcher?.stop();
+      unsubscribe();
+      timers.forEach((t) => clearTimeout(t));
+      await browser?.close().catch(() => {});
+    }
+  }
+
+  async function endAfter(error: unknown): Promise<SessionStatus | "missing"> {
+    let final: { status: "failed" | "expired"; error: SessionError } | null;
+    if (error instanceof Stopped) {
+      final = error.reason.status ? error.reason : null;
+    } else if (error instanceof BrowserAdapterError) {
+      final = { status: "failed", error: { code: error.code, message: error.message } };
+    } else {
+      logger.error({ err: { name: (error as Error)?.name, message: (error as Error)?.message?.split("\n")[0] } }, "session run crashed");
+      final = { status: "failed", error: { code: "internal_error", message: "The worker hit an unexpected error while running this session" } };
+    }
+    if (final) {
+      const result = await sessions.transition(sessionId, final).catch(() => undefined);
+      if (result?.ok) logger.info({ status: final.status, code: final.error.code }, "session status");
+    }
+    const record = await sessions.get(sessionId).catch(() => undefined);
+    phase = record?.status ?? phase;
+    return record?.status ?? "missing";
+  }
+
+  const done = run();
+  return {
+    sessionId,
+    get phase() {
+      return phase;
+    },
+    stop,
+    done,
+  };
+}

@@ -1,0 +1,41 @@
+import { afterAll, expect } from "vitest";
+import { createBrowserbaseAdapter } from "../../src/adapters/browser/browserbase/browserbase-adapter.js";
+import type { BrowserbaseSession } from "../../src/adapters/browser/browserbase/browserbase-session.js";
+import { startBrowserbaseEmulator, type BrowserbaseEmulator } from "../browserbase-emulator/browserbase-emulator.js";
+import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.js";
+import { describeBrowserAdapter } from "./adapter-conformance.js";
+
+let emulator: BrowserbaseEmulator | undefined;
+let stillRunningAtTeardown: string[] = [];
+
+describeBrowserAdapter("Browserbase through Stagehand (emulated control plane)", async () => {
+  emulator = await startBrowserbaseEmulator();
+  // Stagehand builds its own Browserbase client, which reads only this variable.
+  process.env.BROWSERBASE_BASE_URL = emulator.baseUrl;
+  const bb = emulator;
+  return {
+    adapter: createBrowserbaseAdapter({ apiKey: bb.apiKey, projectId: bb.projectId, pollIntervalMs: 50 }),
+    cdpEndpointFor: (session) => {
+      const remote = bb.session((session as BrowserbaseSession).browserbaseSessionId);
+      if (!remote) throw new Error("The emulator does not know this session");
+      return remote.cdpHttpEndpoint;
+    },
+    teardown: async () => {
+      // The suite has closed the adapter by now: nothing may still be billed.
+      stillRunningAtTeardown = bb.sessions().filter((s) => s.status === "RUNNING").map((s) => s.id);
+      await bb.close();
+      delete process.env.BROWSERBASE_BASE_URL;
+    },
+  };
+});
+
+afterAll(async () => {
+  if (!emulator) return;
+  // Every session the suite opened was released, and no browser outlived it.
+  expect(stillRunningAtTeardown).toEqual([]);
+  const created = emulator.calls.filter((c) => c.method === "POST" && c.path === "/v1/sessions").length;
+  const released = emulator.calls.filter((c) => c.method === "POST" && /^\/v1\/sessions\/[^/]+$/.test(c.path));
+  expect(released).toHaveLength(created);
+  expect(released.every((c) => (c.body as { status?: string }).status === "REQUEST_RELEASE")).toBe(true);
+  expect(await leftoverChromiums(emulator.profilePrefix)).toEqual([]);
+});

@@ -1,0 +1,183 @@
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.js";
+import { restoreSession } from "../../src/client/restore-session.js";
+import { startTagged, waitForStatus } from "../helpers/sessions.js";
+import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { waitFor } from "../helpers/wait-for.js";
+
+describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("captures a login end to end, and the restored state shows the site logged in", async () => {
+    const { tag, sessionId, started } = await startTagged(stack, "demo");
+    expect(started).toMatchObject({ sessionId, status: "awaiting_login", liveViewUrl: null, statusUrl: `/browser-login/${sessionId}` });
+    expect(Date.parse(started.expiresAt)).toBeGreaterThan(Date.now());
+
+    const page = await stack.user.findPage((u) => u.includes(tag));
+    await stack.user.logIn(page);
+    const done = await waitForStatus(stack, sessionId, "completed");
+    expect(done.credentialId).toMatch(/^cred_/);
+    const order = Object.entries(done.timeline as Record<string, string>).sort((a, b) => a[1].localeCompare(b[1])).map(([status]) => status);
+    expect(order).toEqual(["queued", "starting", "awaiting_login", "authenticated", "capturing", "completed"]);
+    // The browser context is closed once the session is captured.
+    await waitFor(() => stack.user.findPage((u) => u.includes("/dashboard"), 0).then(() => false, () => true), { what: "context closed" });
+
+    const complete = await stack.api("POST", `/browser-login/${sessionId}/complete`);
+    expect(complete.status).toBe(200);
+    expect(complete.body.credentialId).toBe(done.credentialId);
+    expect((await stack.api("POST", `/browser-login/${sessionId}/complete`)).body.credentialId).toBe(done.credentialId);
+
+    const list = await stack.api("GET", "/credentials");
+    const listed = list.body.credentials.find((c: { id: string }) => c.id === done.credentialId);
+    expect(listed).toMatchObject({ providerId: "demo", cookieCount: 3, origins: expect.arrayContaining([stack.site.appOrigin, stack.site.ssoOrigin]) });
+    expect(listed.earliestExpiry).toMatch(/^\d{4}-/);
+    expect(JSON.stringify(list.body)).not.toContain("session-");
+
+    const state = await stack.api("GET", `/credentials/${done.credentialId}/storage-state`);
+    expect(state.status).toBe(200);
+    const { cookies, origins } = state.body.storageState;
+    expect(cookies.find((c: { name: string }) => c.name === "session")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+    expect(cookies.find((c: { name: string }) => c.name === "theme")).toMatchObject({ sameSite: "Strict" });
+    expect(cookies.find((c: { name: string }) => c.name === "sso_session")).toMatchObject({ domain: "127.0.0.1", httpOnly: true });
+    const app = origins.find((o: { origin: string }) => o.origin === stack.site.appOrigin);
+    expect(app.localStorage.map((i: { name: string }) => i.name)).toContain("demo.profile");
+    expect(app.sessionStorage.map((i: { name: string }) => i.name)).toContain("demo.tab");
+    expect(origins.find((o: { origin: string }) => o.origin === stack.site.ssoOrigin).localStorage.map((i: { name: string }) => i.name)).toContain("sso.device");
+
+    const browser = await chromium.launch({ executablePath: findChromium(), headless: true });
+    try {
+      const context = await restoreSession(browser, state.body.storageState);
+      const restored = await context.newPage();
+      await restored.goto(`${stack.site.appOrigin}/dashboard`);
+      await expect(restored.locator("#welcome").textContent()).resolves.toBe("Welcome, alice");
+      const tab = await restored.evaluate(() => sessionStorage.getItem("demo.tab"));
+      expect(tab).toBe(app.sessionStorage.find((i: { name: string }) => i.name === "demo.tab").value);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("detects a login finished in a popup", async () => {
+    const { tag, sessionId } = await startTagged(stack, "demo-popup");
+    const opener = await stack.user.findPage((u) => u.includes(tag));
+    const popupOpened = opener.waitForEvent("popup");
+    await opener.locator("#open-login").click();
+    const popup = await popupOpened;
+    await popup.waitForLoadState();
+    await stack.user.logIn(popup);
+    const done = await waitForStatus(stack, sessionId, "completed");
+    const state = await stack.api("GET", `/credentials/${done.credentialId}/storage-state`);
+    expect(state.body.storageState.cookies.map((c: { name: string }) => c.name)).toContain("session");
+  });
+
+  it("detects a single-page login by the storage key it writes, with no URL change", async () => {
+    const { tag, sessionId } = await startTagged(stack, "demo-spa");
+    await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
+    const done = await waitForStatus(stack, sessionId, "completed");
+    const state = await stack.api("GET", `/credentials/${done.credentialId}/storage-state`);
+    const app = state.body.storageState.origins.find((o: { origin: string }) => o.origin === stack.site.appOrigin);
+    expect(app.localStorage.find((i: { name: string }) => i.name === "spa.token").value).toMatch(/^token-/);
+  });
+
+  it("detects a login by a cookie that appears, and by a response", async () => {
+    for (const providerId of ["demo-cookie", "demo-response"]) {
+      const { tag, sessionId } = await startTagged(stack, providerId);
+      await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
+      await waitForStatus(stack, sessionId, "completed");
+    }
+  });
+
+  it("does not take a logged-out flash of the dashboard for success when the provider settles", async () => {
+    const { tag, sessionId } = await startTagged(stack, "demo-url-only", { path: "/dashboard" });
+    // Logged out, the dashboard shows for 300 ms and redirects to /login: shorter than the 800 ms settle time.
+    const page = await stack.user.findPage((u) => u.includes("/login") && !u.includes(tag));
+    expect((await stack.api("GET", `/browser-login/${sessionId}`)).body.status).toBe("awaiting_login");
+    await stack.user.logIn(page);
+    const done = await waitForStatus(stack, sessionId, "completed");
+    expect(Date.parse(done.timeline.authenticated) - Date.parse(done.timeline.awaiting_login)).toBeGreaterThan(800);
+  });
+
+  it("keeps waiting after a wrong password, then expires", async () => {
+    const { tag, sessionId } = await startTagged(stack, "demo-short");
+    const page = await stack.user.findPage((u) => u.includes(tag));
+    await stack.user.logIn(page, { username: "alice", password: "wrong" });
+    const rejected = await waitFor(async () => {
+      const res = await stack.api("GET", `/browser-login/${sessionId}`);
+      return res.body.lastLoginRejection ? res.body : undefined;
+    }, { what: "login rejection noted" });
+    expect(rejected.status).toBe("awaiting_login");
+    const expired = await waitForStatus(stack, sessionId, "expired", { timeoutMs: 10_000 });
+    expect(expired.error).toEqual({ code: "timeout", message: expect.stringContaining("not finished") });
+    expect(expired.credentialId).toBeUndefined();
+  });
+
+  it("cancels a waiting session and closes its browser", async () => {
+    const { tag, sessionId } = await startTagged(stack, "demo");
+    const res = await stack.api("POST", `/browser-login/${sessionId}/cancel`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: "cancelled", error: { code: "cancelled" } });
+    await waitFor(() => stack.user.findPage((u) => u.includes(tag), 0).then(() => false, () => true), { what: "tab closed after cancel" });
+    expect((await stack.api("POST", `/browser-login/${sessionId}/cancel`)).status).toBe(200);
+    const late = await stack.api("POST", `/browser-login/${sessionId}/complete`);
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe("session_ended");
+  });
+
+  it("refuses to complete before the user has logged in (409), then completes", async () => {
+    const { tag, sessionId } = await startTagged(stack, "demo-on-complete");
+    const early = await stack.api("POST", `/browser-login/${sessionId}/complete`);
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe("login_not_finished");
+
+    await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
+    const authenticated = await waitForStatus(stack, sessionId, "authenticated");
+    expect(authenticated.credentialId).toBeUndefined();
+    const complete = await stack.api("POST", `/browser-login/${sessionId}/complete`);
+    expect(complete.status).toBe(200);
+    expect(complete.body).toMatchObject({ status: "completed", credentialId: expect.stringMatching(/^cred_/) });
+  });
+
+  it("keeps subjects apart: another user's session and credential do not exist for them", async () => {
+    const { tag, sessionId } = await startTagged(stack, "demo", { subject: "alice-app-user", org: "org-a" });
+    await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
+    // The same user id without the org is another subject.
+    expect((await stack.api("GET", `/browser-login/${sessionId}`, { subject: "alice-app-user" })).status).toBe(404);
+    const own = await waitFor(async () => {
+      const r = await stack.api("GET", `/browser-login/${sessionId}`, { subject: "alice-app-user", org: "org-a" });
+      return r.body.status === "completed" ? r.body : undefined;
+    });
+    for (const other of [{ subject: "mallory" }, { subject: "alice-app-user", org: "org-b" }]) {
+      expect((await stack.api("GET", `/browser-login/${sessionId}`, other)).status).toBe(404);
+      expect((await stack.api("POST", `/browser-login/${sessionId}/cancel`, other)).status).toBe(404);
+      expect((await stack.api("GET", `/credentials/${own.credentialId}/storage-state`, other)).status).toBe(404);
+      expect((await stack.api("DELETE", `/credentials/${own.credentialId}`, other)).status).toBe(404);
+      expect((await stack.api("GET", "/credentials", other)).body.credentials.map((c: { id: string }) => c.id)).not.toContain(own.credentialId);
+    }
+    expect((await stack.api("DELETE", `/credentials/${own.credentialId}`, { subject: "alice-app-user", org: "org-a" })).status).toBe(204);
+    expect((await stack.api("GET", `/credentials/${own.credentialId}`, { subject: "alice-app-user", org: "org-a" })).status).toBe(404);
+  });
+
+  it("runs two sessions on the same site at once without sharing anything", async () => {
+    const [a, b] = await Promise.all([startTagged(stack, "demo", { subject: "u-a" }), startTagged(stack, "demo", { subject: "u-b" })]);
+    const pageA = await stack.user.findPage((u) => u.includes(a.tag));
+    await stack.user.logIn(pageA);
+    const doneA = await waitForStatus(stack, a.sessionId, "completed", { subject: "u-a" });
+    expect((await stack.api("GET", `/browser-login/${b.sessionId}`, { subject: "u-b" })).body.status).toBe("awaiting_login");
+    const pageB = await stack.user.findPage((u) => u.includes(b.tag));
+    expect(await pageB.context().cookies()).toEqual([]);
+    await stack.user.logIn(pageB);
+    const doneB = await waitForStatus(stack, b.sessionId, "completed", { subject: "u-b" });
+    const stateA = (await stack.api("GET", `/credentials/${doneA.credentialId}/storage-state`, { subject: "u-a" })).body.storageState;
+    const stateB = (await stack.api("GET", `/credentials/${doneB.credentialId}/storage-state`, { subject: "u-b" })).body.storageState;
+    const sessionCookie = (s: { cookies: { name: string; value: string }[] }) => s.cookies.find((c) => c.name === "session")!.value;
+    expect(sessionCookie(stateA)).not.toBe(sessionCookie(stateB));
+  });
+});

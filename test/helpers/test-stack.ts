@@ -1,0 +1,155 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import type { Logger } from "pino";
+import { createLogger } from "../../src/logger.js";
+import { loadConfig, type Config } from "../../src/config.js";
+import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.js";
+import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.js";
+import { createProviderRegistry } from "../../src/providers/provider-registry.js";
+import type { ProviderInput } from "../../src/providers/provider-schema.js";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
+import { startApiService, startWorkerService } from "../../src/runtime/services.js";
+import { freePort } from "./free-port.js";
+
+/** Captures every log line of a process, so tests can look for secrets in it. */
+export function memoryLog(): { logger: Logger; text(): string } {
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: createLogger({ level: "debug", destination }), text: () => chunks.join("") };
+}
+
+/** Providers on the fixture site, one per kind of success condition. */
+export function fixtureProviders(site: DemoSite, overrides: Partial<Record<string, Partial<ProviderInput>>> = {}): ProviderInput[] {
+  const base: ProviderInput[] = [
+    {
+      id: "demo",
+      name: "Demo",
+      loginUrl: site.loginUrl,
+      success: { all: [{ url: { hostname: "localhost", pathname: "/dashboard" } }, { storage: { key: "demo.profile" } }] },
+      failureUrls: [{ pathname: "/login", search: "error=*" }],
+    },
+    { id: "demo-url-only", name: "Demo, URL only, settled", loginUrl: site.loginUrl, success: { url: { pathname: "/dashboard" } }, settleMs: 800 },
+    { id: "demo-popup", name: "Demo popup", loginUrl: `${site.appOrigin}/popup`, success: { url: { pathname: "/dashboard" } } },
+    { id: "demo-spa", name: "Demo SPA", loginUrl: `${site.appOrigin}/spa`, success: { storage: { area: "localStorage", key: "spa.token" } } },
+    { id: "demo-cookie", name: "Demo, cookie", loginUrl: `${site.appOrigin}/spa`, success: { cookie: { name: "session" } } },
+    {
+      id: "demo-response",
+      name: "Demo, response",
+      loginUrl: `${site.appOrigin}/spa`,
+      success: { any: [{ response: { url: { pathname: "/api/spa-login" }, status: 200 } }, { url: { pathname: "/never" } }] },
+    },
+    {
+      id: "demo-on-complete",
+      name: "Demo, capture on complete",
+      loginUrl: site.loginUrl,
+      success: { url: { pathname: "/dashboard" } },
+      captureOn: "complete",
+      settleMs: 300,
+    },
+    {
+      id: "demo-short",
+      name: "Demo, short timeout",
+      loginUrl: site.loginUrl,
+      success: { url: { pathname: "/dashboard" } },
+      failureUrls: [{ pathname: "/login", search: "error=*" }],
+      timeoutMs: 4_000,
+    },
+  ];
+  return base.map((p) => ({ ...p, ...overrides[p.id] }) as ProviderInput);
+}
+
+export interface TestStack {
+  site: DemoSite;
+  redis: EmbeddedRedis;
+  config: Config;
+  baseUrl: string;
+  apiKey: string;
+  user: ScriptedUser;
+  debugPort: number;
+  log: { text(): string };
+  stopWorker(graceMs?: number): Promise<void>;
+  api(method: string, path: string, options?: { body?: unknown; subject?: string; org?: string; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function startTestStack(options: { env?: Record<string, string>; withWorker?: boolean } = {}): Promise<TestStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), "blc-test-"));
+  const site = await startDemoSite();
+  const redis = await startEmbeddedRedis({ port: await freePort(), dir: join(dataDir, "redis") });
+  const debugPort = await freePort();
+  const apiKey = `test_${randomBytes(16).toString("hex")}`;
+  const config = loadConfig({
+    NODE_ENV: "test",
+    DATA_DIR: dataDir,
+    PORT: "0",
+    API_KEYS: apiKey,
+    ENCRYPTION_KEYS: `t1:${randomBytes(32).toString("base64")}`,
+    HEADLESS: "true",
+    BROWSER_DEBUG_PORT: String(debugPort),
+    CLIENT_LOGIN_URLS: "true",
+    CLIENT_LOGIN_URL_HOSTS: "localhost",
+    ALLOW_PRIVATE_LOGIN_URLS: "true",
+    WORKER_LEASE_MS: "3000",
+    SHUTDOWN_GRACE_MS: "2000",
+    ...options.env,
+  });
+  const log = memoryLog();
+  const providers = createProviderRegistry(fixtureProviders(site));
+  const worker = options.withWorker === false ? undefined : await startWorkerService(config, redis.url, providers, log.logger);
+  const api = await startApiService(config, redis.url, providers, log.logger);
+  const baseUrl = `http://127.0.0.1:${api.port}`;
+  const user = options.withWorker === false ? (undefined as unknown as ScriptedUser) : await connectScriptedUser(`http://127.0.0.1:${debugPort}`);
+  let workerStopped = false;
+
+  return {
+    site,
+    redis,
+    config,
+    baseUrl,
+    apiKey,
+    user,
+    debugPort,
+    log,
+    async stopWorker(graceMs) {
+      workerStopped = true;
+      await worker?.close(graceMs);
+    },
+    async api(method, path, { body, subject = "user-1", org, raw, headers = {} } = {}) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(subject ? { "x-subject-user-id": subject } : {}),
+          ...(org ? { "x-subject-org-id": org } : {}),
+          ...(body !== undefined || raw !== undefined ? { "content-type": "application/json" } : {}),
+          ...headers,
+        },
+        body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // Left as text: tests assert that error bodies are JSON.
+      }
+      return { status: response.status, body: parsed };
+    },
+    async close() {
+      await user?.disconnect();
+      await api.close();
+      if (!workerStopped) await worker?.close(1000);
+      await redis.stop();
+      await site.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
