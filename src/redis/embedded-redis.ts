@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 export interface EmbeddedRedis {
   url: string;
   port: number;
+  dir: string;
   /** Stops the server (SIGTERM, so it writes its append-only file) and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -43,6 +44,7 @@ export async function startEmbeddedRedis(options: { port: number; dir: string; b
   return {
     url: `redis://127.0.0.1:${options.port}`,
     port: options.port,
+    dir,
     async stop() {
       process.off("exit", stopOnExit);
       if (child.exitCode === null) child.kill("SIGTERM");

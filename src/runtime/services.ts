@@ -27,6 +27,8 @@ export async function startApiService(config: Config, redisUrl: string, provider
   const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS });
   const events = await createSessionEventBus(subscriber, sessions.eventsChannel);
   const queue = createLoginQueue(redis, config.REDIS_PREFIX);
+  // Connection errors surface as failed requests (503); the queue's own error events would only repeat them.
+  queue.on("error", () => {});
   const vault = createCredentialVault(createRedisCredentialStore(redis, config.REDIS_PREFIX), buildCipher(config, logger));
   const apiKeys = resolveApiKeys(config, logger);
   const app = createApp({

@@ -78,7 +78,7 @@ const RENEW = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
 local s = cjson.decode(raw)
-if not ${FINAL_LUA}[s.status] then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1]) end
+if not (${FINAL_LUA})[s.status] then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1]) end
 return raw
 `;
 
@@ -87,17 +87,17 @@ const REAP = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then redis.call('ZREM', KEYS[3], ARGV[6]) return 0 end
 local s = cjson.decode(raw)
-if ${FINAL_LUA}[s.status] then redis.call('ZREM', KEYS[3], ARGV[6]) return 0 end
+if (${FINAL_LUA})[s.status] then redis.call('ZREM', KEYS[3], ARGV[6]) return 0 end
 local expiresMs = tonumber(redis.call('ZSCORE', KEYS[3], ARGV[6]) or '0')
 local overdue = tonumber(ARGV[1]) > expiresMs + tonumber(ARGV[3])
 local err
 if s.status == 'queued' and overdue then
   s.status = 'expired'
   err = {code = 'timeout', message = 'No worker started the session before it expired'}
-elseif ${HELD_LUA}[s.status] and redis.call('EXISTS', KEYS[2]) == 0 then
+elseif (${HELD_LUA})[s.status] and redis.call('EXISTS', KEYS[2]) == 0 then
   s.status = 'failed'
   err = {code = 'worker_lost', message = 'The worker running this session stopped unexpectedly; start a new login session'}
-elseif ${HELD_LUA}[s.status] and overdue then
+elseif (${HELD_LUA})[s.status] and overdue then
   s.status = 'expired'
   err = {code = 'timeout', message = 'The login was not finished before the session expired'}
 else

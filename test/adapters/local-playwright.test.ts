@@ -2,10 +2,13 @@ import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-p
 import { freePort } from "../helpers/free-port.js";
 import { describeBrowserAdapter } from "./adapter-conformance.js";
 
-describeBrowserAdapter("local Playwright", async () => {
+// Headed, as in development, when a display is there (`npm test` runs under xvfb-run); the flow tests run headless.
+const headless = !process.env.DISPLAY;
+
+describeBrowserAdapter(`local Playwright (${headless ? "headless" : "headed"})`, async () => {
   const port = await freePort();
   return {
-    adapter: createLocalPlaywrightAdapter({ headless: true, remoteDebuggingPort: port }),
+    adapter: createLocalPlaywrightAdapter({ headless, remoteDebuggingPort: port }),
     cdpEndpoint: `http://127.0.0.1:${port}`,
     teardown: async () => {},
   };

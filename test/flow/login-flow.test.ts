@@ -5,6 +5,7 @@ import { restoreSession } from "../../src/client/restore-session.js";
 import { startTagged, waitForStatus } from "../helpers/sessions.js";
 import { startTestStack, type TestStack } from "../helpers/test-stack.js";
 import { waitFor } from "../helpers/wait-for.js";
+import { dumpRedis } from "../helpers/redis-dump.js";
 
 describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
   let stack: TestStack;
@@ -179,5 +180,38 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     const stateB = (await stack.api("GET", `/credentials/${doneB.credentialId}/storage-state`, { subject: "u-b" })).body.storageState;
     const sessionCookie = (s: { cookies: { name: string; value: string }[] }) => s.cookies.find((c) => c.name === "session")!.value;
     expect(sessionCookie(stateA)).not.toBe(sessionCookie(stateB));
+  });
+
+  // Runs last: by now the site has handed out cookies, tokens and storage values in every test above.
+  it("leaves no captured secret in Redis (keys, hashes, streams, jobs) or in the logs", async () => {
+    const secrets = stack.site.issuedSecrets().filter((s) => !s.startsWith("grant-"));
+    expect(secrets.length).toBeGreaterThan(20);
+    const redisText = await dumpRedis(stack.redis.url);
+    expect(redisText).toContain(":events");
+    expect(redisText).toContain(":credential:");
+    const logText = stack.log.text();
+    expect(logText).toContain("session status");
+    for (const secret of [...secrets, stack.apiKey, stack.config.ENCRYPTION_KEYS!.split(":")[1]!]) {
+      expect(redisText.includes(secret), `secret ${secret.slice(0, 8)}… in Redis`).toBe(false);
+      expect(logText.includes(secret), `secret ${secret.slice(0, 8)}… in logs`).toBe(false);
+    }
+  });
+
+  it("answers a tampered credential with a clear error", async () => {
+    const { tag, sessionId } = await startTagged(stack, "demo-spa");
+    await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
+    const { credentialId } = await waitForStatus(stack, sessionId, "completed");
+    const { Redis } = await import("ioredis");
+    const redis = new Redis(stack.redis.url);
+    try {
+      const key = `blc:credential:${credentialId}`;
+      const record = JSON.parse((await redis.hget(key, "record"))!);
+      await redis.hset(key, "record", JSON.stringify({ ...record, tag: Buffer.alloc(16).toString("base64") }));
+    } finally {
+      redis.disconnect();
+    }
+    const res = await stack.api("GET", `/credentials/${credentialId}/storage-state`);
+    expect(res.status).toBe(500);
+    expect(res.body.error).toEqual({ code: "credential_unreadable", message: expect.stringContaining("integrity check") });
   });
 });

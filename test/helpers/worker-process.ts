@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { TestStack } from "./test-stack.js";
+import { fixtureProviders } from "./test-stack.js";
+import { waitFor } from "./wait-for.js";
+
+/** A worker in its own process (src/worker/main.ts), as deployments run it, to crash or stop it for real. */
+export interface WorkerProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+export async function spawnWorker(stack: TestStack, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const providersFile = join(stack.config.DATA_DIR, "providers.json");
+  writeFileSync(providersFile, JSON.stringify({ providers: fixtureProviders(stack.site) }));
+  const child = spawn(process.execPath, ["--import", "tsx", "src/worker/main.ts"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      REDIS_URL: stack.redis.url,
+      PROVIDERS_FILE: providersFile,
+      ENCRYPTION_KEYS: stack.config.ENCRYPTION_KEYS!,
+      DATA_DIR: stack.config.DATA_DIR,
+      HEADLESS: "true",
+      BROWSER_DEBUG_PORT: String(stack.debugPort),
+      LOG_LEVEL: "info",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  await waitFor(() => output.includes("worker ready") || child.exitCode !== null, { timeoutMs: 30_000, what: "worker process ready" });
+  if (child.exitCode !== null) throw new Error(`worker exited: ${output}`);
+  return { child, output: () => output, exited };
+}
+
+/** Chromium processes started with this debug port: the browser of one test worker. */
+export function chromiumProcesses(debugPort: number): number[] {
+  try {
+    return execFileSync("pgrep", ["-f", `remote-debugging-port=${debugPort}`], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
