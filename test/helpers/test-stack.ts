@@ -109,7 +109,7 @@ export async function startTestStack(options: { env?: Record<string, string>; wi
   const user = options.withWorker === false ? (undefined as unknown as ScriptedUser) : await connectScriptedUser(`http://127.0.0.1:${debugPort}`);
   let workerStopped = false;
 
-  return {
+  const stack: TestStack = {
     site,
     redis,
     config,
@@ -147,9 +147,11 @@ export async function startTestStack(options: { env?: Record<string, string>; wi
       await user?.disconnect();
       await api.close();
       if (!workerStopped) await worker?.close(1000);
-      await redis.stop();
+      // A test may have restarted Redis: stop the one in use now.
+      await stack.redis.stop();
       await site.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return stack;
 }

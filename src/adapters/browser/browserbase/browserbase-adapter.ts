@@ -44,6 +44,11 @@ const optionsSchema = z.object({
   navigationTimeoutMs: z.number().int().positive().default(30_000),
 });
 
+/** How long an abandoned create request may still answer (and have its session released). */
+const LATE_CREATE_LIMIT_MS = 60_000;
+/** How long shutting down waits for abandoned create requests to answer. */
+const LATE_CREATE_SHUTDOWN_WAIT_MS = 5_000;
+
 /** Browserbase accepts session timeouts from one minute to six hours. */
 const MIN_SESSION_SECONDS = 60;
 const MAX_SESSION_SECONDS = 21_600;
@@ -64,6 +69,7 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
   const scrub = createScrubber([options.apiKey]);
   const sessions = new Set<BrowserbaseSession>();
   const opening = new Set<{ abort: AbortController; done: Promise<unknown> }>();
+  const lateCreations = createBackgroundTasks();
   let api: Promise<BrowserbaseApi> | undefined;
   let closed = false;
 
@@ -98,8 +104,17 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
     let bb: BrowserbaseApi | undefined;
     try {
       bb = await getApi();
+      const api = bb;
       const params = createParams(request);
-      const created = await bb.createSession(params, { timeoutMs, signal: abort.signal });
+      // The create request is never aborted: the session may exist by the time we would cut it off,
+      // and only its answer says which one to release. Past the deadline it is left to finish and
+      // whatever it created is released at once.
+      const created = await withDeadline(api.createSession(params, { timeoutMs: LATE_CREATE_LIMIT_MS }), {
+        ms: timeoutMs,
+        what: "Creating the Browserbase session",
+        signal: abort.signal,
+        abandon: (late) => lateCreations.track(late.then((c) => api.release(c.id))),
+      });
       browserbaseSessionId = created.id;
 
       phase = "connect";
@@ -175,6 +190,24 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
       for (const { abort } of opening) abort.abort();
       await Promise.allSettled([...opening].map((o) => o.done));
       await Promise.allSettled([...sessions].map((s) => s.close()));
+      await lateCreations.settle(LATE_CREATE_SHUTDOWN_WAIT_MS);
+    },
+  };
+}
+
+/** Clean-up work nobody awaits, which a shutdown still gives a moment to finish. */
+function createBackgroundTasks() {
+  const pending = new Set<Promise<unknown>>();
+  return {
+    track(task: Promise<unknown>) {
+      const quiet = task.catch(() => {}).finally(() => pending.delete(quiet));
+      pending.add(quiet);
+    },
+    async settle(maxWaitMs: number) {
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxWaitMs)));
+      await Promise.race([Promise.allSettled([...pending]), gaveUp]);
+      clearTimeout(timer);
     },
   };
 }

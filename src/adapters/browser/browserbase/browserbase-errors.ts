@@ -50,6 +50,12 @@ export function toBrowserbaseError(error: unknown, phase: OpenPhase, scrub: Scru
         return fromStatus(error.status ?? 0, detail);
     }
   }
+  if (phase === "create" && isTimeout(error)) {
+    return new BrowserAdapterError(
+      BROWSERBASE_ERROR_CODES.sessionCreateTimeout,
+      `Browserbase did not create the session within ${seconds} s. Browserbase may be slow or overloaded: try again; if it keeps happening, check status.browserbase.com. A session created after this is released as soon as it is reported.`,
+    );
+  }
   if (phase === "connect") {
     if (isTimeout(error)) {
       return new BrowserAdapterError(

@@ -12,6 +12,7 @@ import { filterByOrigins } from "../capture-filter.js";
 import type { BrowserbaseApi } from "./browserbase-api.js";
 import { BROWSERBASE_ERROR_CODES } from "./browserbase-errors.js";
 import { createLiveViewTracker, tabView, type LiveViewTracker } from "./live-view.js";
+import { readLocalStorageInHiddenTab } from "./hidden-tab-storage-reader.js";
 import { createLocalStorageMirror } from "./local-storage-mirror.js";
 import { readFrameStorage, readStorageValue } from "./page-storage.js";
 import { createPageWatcher, type PageWatcher, type StagehandContext } from "./page-watcher.js";
@@ -113,8 +114,15 @@ export class BrowserbaseSession implements BrowserSession {
       if (!o) origins.set(origin, (o = { origin, localStorage: [], sessionStorage: [] }));
       return o;
     };
-    // What an open frame shows now beats what the events said earlier.
+    // What a frame shows now beats what the events said earlier; origins no tab shows any more are
+    // read in a hidden tab, and only when that fails does the event log stand in for them.
+    const open = new Set(frames.map((f) => f.origin));
     for (const frame of frames) this.mirror.replace(frame.origin, frame.localStorage);
+    const wanted = options.origins?.length ? new Set(options.origins.map((o) => new URL(o).origin)) : undefined;
+    const gone = [...new Set([...this.watcher.visitedOrigins(), ...this.mirror.origins()])].filter(
+      (origin) => !open.has(origin) && (!wanted || wanted.has(origin)),
+    );
+    for (const [origin, items] of await readLocalStorageInHiddenTab(this.context, gone)) this.mirror.replace(origin, items);
     for (const origin of this.mirror.origins()) entry(origin).localStorage = this.mirror.items(origin);
     for (const frame of frames) {
       if (frame.sessionStorage.length === 0) continue;

@@ -32,6 +32,8 @@ export interface PageWatcher {
   start(): void;
   stop(): void;
   pages(): WatchedPage[];
+  /** Origins any frame of the session has shown: where storage may have been left. */
+  visitedOrigins(): string[];
 }
 
 /** Every so many ticks, a state-changed nobody asked for: cookies set by script leave no trace in DevTools. */
@@ -46,6 +48,15 @@ const RECHECK_EVERY_TICKS = 10;
 export function createPageWatcher(options: PageWatcherOptions): PageWatcher {
   const { context, emit, mirror, liveView } = options;
   const watched = new Map<Page, WatchedPage>();
+  const visited = new Set<string>();
+  const visit = (url: string) => {
+    if (!/^https?:/.test(url)) return;
+    try {
+      visited.add(new URL(url).origin);
+    } catch {
+      // Not a URL DevTools would report; nothing to remember.
+    }
+  };
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let dirty = false;
@@ -54,6 +65,7 @@ export function createPageWatcher(options: PageWatcherOptions): PageWatcher {
   function navigated(entry: WatchedPage, url: string) {
     if (!entry.announced || url === entry.lastUrl) return;
     entry.lastUrl = url;
+    visit(url);
     dirty = true;
     emit({ type: "navigated", pageId: entry.pageId, url });
   }
@@ -68,6 +80,7 @@ export function createPageWatcher(options: PageWatcherOptions): PageWatcher {
     }
     const handlers: Record<string, (params: never) => void> = {
       "Page.frameNavigated": ({ frame }: { frame: { parentId?: string; url: string; urlFragment?: string } }) => {
+        visit(frame.url);
         if (!frame.parentId) navigated(entry, frame.url + (frame.urlFragment ?? ""));
       },
       "Page.navigatedWithinDocument": ({ frameId, url }: { frameId: string; url: string }) => {
@@ -166,5 +179,6 @@ export function createPageWatcher(options: PageWatcherOptions): PageWatcher {
       for (const entry of watched.values()) entry.detach();
     },
     pages: () => [...watched.values()],
+    visitedOrigins: () => [...visited],
   };
 }

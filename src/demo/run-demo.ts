@@ -1,0 +1,70 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { findChromium } from "../adapters/browser/local-playwright/chromium-path.js";
+import { restoreSession } from "../client/restore-session.js";
+import { loadConfig } from "../config.js";
+import type { CapturedState } from "../credentials/captured-state.js";
+import { createLogger } from "../logger.js";
+import { startLocalStack } from "../runtime/local-stack.js";
+import { connectScriptedUser } from "./scripted-user.js";
+
+/**
+ * `npm run demo`: the main job in one command. Starts the service, starts a login on the bundled
+ * demo site, lets a scripted user log in, prints what was captured, then restores it into a fresh
+ * browser and shows the site logged in.
+ */
+const debugPort = Number(process.env.BROWSER_DEBUG_PORT ?? 9333);
+const config = loadConfig({ LOG_LEVEL: "warn", BROWSER_DEBUG_PORT: String(debugPort), DEMO_SITE: "true", ...process.env });
+const stack = await startLocalStack(config, createLogger({ level: config.LOG_LEVEL }));
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+try {
+  const headers = { authorization: `Bearer ${stack.apiKey ?? config.API_KEYS![0]}`, "x-subject-user-id": "demo-user", "content-type": "application/json" };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${stack.baseUrl}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
+    return (await res.json()) as any;
+  };
+
+  say("1. The app asks for a login session on the demo site");
+  const started = await call("POST", "/browser-login/start?wait=10000", { providerId: "demo" });
+  say(`   session ${started.sessionId}: ${started.status}`);
+
+  say("2. The user logs in, in the browser the worker opened (here a script types alice / correct-horse)");
+  const user = await connectScriptedUser(`http://127.0.0.1:${debugPort}`);
+  await user.logIn(await user.findPage((url) => url.startsWith(stack.demo!.loginUrl)));
+  await user.disconnect();
+
+  let status = started;
+  const deadline = Date.now() + 30_000;
+  while (status.status !== "completed" && Date.now() < deadline) {
+    if (["failed", "expired", "cancelled"].includes(status.status)) throw new Error(`session ended: ${JSON.stringify(status.error)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    status = await call("GET", `/browser-login/${started.sessionId}`);
+  }
+  say(`3. The worker saw the login and captured it: ${status.status}, credential ${status.credentialId}`);
+
+  const { storageState } = (await call("GET", `/credentials/${status.credentialId}/storage-state`)) as { storageState: CapturedState };
+  say("4. What was captured (values stay encrypted in Redis; shown here by name only):");
+  say(`   cookies: ${storageState.cookies.map((c) => `${c.name}@${c.domain}${c.httpOnly ? " (HttpOnly)" : ""}`).join(", ")}`);
+  for (const origin of storageState.origins) {
+    say(`   ${origin.origin}: localStorage [${origin.localStorage.map((i) => i.name).join(", ")}], sessionStorage [${origin.sessionStorage.map((i) => i.name).join(", ")}]`);
+  }
+
+  say("5. Restoring it into a fresh browser:");
+  const browser = await chromium.launch({ executablePath: findChromium(config.CHROMIUM_PATH), headless: true });
+  try {
+    const page = await (await restoreSession(browser, storageState)).newPage();
+    await page.goto(`${stack.demo!.appOrigin}/dashboard`);
+    say(`   ${stack.demo!.appOrigin}/dashboard says: "${await page.locator("#welcome").textContent()}"`);
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    const shot = join(config.DATA_DIR, "demo-restored.png");
+    await page.screenshot({ path: shot });
+    say(`   screenshot: ${shot}`);
+  } finally {
+    await browser.close();
+  }
+} finally {
+  await stack.close();
+}
+process.exit(0);
