@@ -1,0 +1,26 @@
+# One image for the API and the workers; docker-compose.yml picks the command.
+FROM node:20-bookworm-slim
+
+# Debian's Chromium (the local adapter drives it through playwright-core; no browser download).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-liberation ca-certificates tini \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY tsconfig.json providers.json ./
+COPY src ./src
+
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    HEADLESS=true \
+    CHROMIUM_PATH=/usr/lib/chromium/chromium \
+    DATA_DIR=/app/.data
+
+USER node
+EXPOSE 3000
+# tini forwards SIGTERM so that workers drain and close their browsers.
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "--import", "tsx", "src/api/main.ts"]
