@@ -42,16 +42,17 @@ export async function launchChromium(options: LaunchChromiumOptions): Promise<Ch
   ];
   // Its own process group, so that kill() takes the zygote, renderers and GPU process along.
   const child = spawn(options.executablePath ?? CHROMIUM_BINARY, args, { detached: true, stdio: ["ignore", "ignore", "pipe"] });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // "error" alone when the binary cannot be started at all.
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("error", () => resolve());
+  });
+  trackUntilExit(child.pid, exited);
   let killing: Promise<void> | undefined;
   const kill = () => {
     killing ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // Already gone.
-        }
+      if (child.exitCode === null && child.signalCode === null) {
+        killGroup(child.pid);
         await exited;
       }
       await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
@@ -92,4 +93,32 @@ function devToolsUrlFromStderr(stderr: NodeJS.ReadableStream, exited: Promise<vo
       reject(new Error("Chromium exited before opening its DevTools port"));
     });
   });
+}
+
+/**
+ * Should the test process end without closing the emulator (a crash, a broken pipe), its browsers,
+ * being detached, would live on: the ones still running are killed on the way out.
+ */
+const running = new Set<number>();
+let exitHookInstalled = false;
+
+function trackUntilExit(pid: number | undefined, exited: Promise<void>): void {
+  if (pid === undefined) return;
+  running.add(pid);
+  void exited.then(() => running.delete(pid));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once("exit", () => {
+      for (const p of running) killGroup(p);
+    });
+  }
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
 }

@@ -59,7 +59,10 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
       const restored = await context.newPage();
       await restored.goto(`${stack.site.appOrigin}/dashboard`);
       await expect(restored.locator("#welcome").textContent()).resolves.toBe("Welcome, alice");
-      const tab = await restored.evaluate(() => sessionStorage.getItem("demo.tab"));
+      // The dashboard writes a fresh demo.tab itself: read the restored one on a page that does not.
+      const other = await context.newPage();
+      await other.goto(`${stack.site.appOrigin}/`);
+      const tab = await other.evaluate(() => sessionStorage.getItem("demo.tab"));
       expect(tab).toBe(app.sessionStorage.find((i: { name: string }) => i.name === "demo.tab").value);
     } finally {
       await browser.close();
