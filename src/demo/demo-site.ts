@@ -110,6 +110,13 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
         html`<h1 id="welcome">Welcome, ${user}</h1><p id="status">You are logged in.</p>`,
         `${bulkScript}
          localStorage.setItem("demo.profile", ${JSON.stringify(profile)});
+         const db = indexedDB.open("demo-db", 1);
+         db.onupgradeneeded = () => db.result.createObjectStore("prefs");
+         db.onsuccess = () => {
+           const tx = db.result.transaction("prefs", "readwrite");
+           tx.objectStore("prefs").put("compact", "layout");
+           tx.oncomplete = () => localStorage.setItem("demo.idb", "saved");
+         };
          sessionStorage.setItem("demo.tab", ${JSON.stringify(tab)});`,
       ),
     );

@@ -244,7 +244,7 @@ export async function startBrowserbaseEmulator(options: BrowserbaseEmulatorOptio
   app.get("/devtools-fullscreen/inspector.html", (c) => c.html("<!doctype html><title>Emulated live view</title><p>Live view placeholder</p>"));
   app.get("/devtools/inspector.html", (c) => c.html("<!doctype html><title>Emulated live view</title><p>Live view placeholder</p>"));
 
-  const server = await listen(app);
+  const server = await listen(app.fetch);
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   function liveViewUrl(session: LiveSession, pageId: string, fullscreen: boolean): string {
@@ -367,9 +367,9 @@ async function startBlackhole(): Promise<{ port: number; close(): Promise<void> 
   };
 }
 
-function listen(app: Hono): Promise<ServerType> {
+function listen(fetch: Parameters<typeof serve>[0]["fetch"]): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(server));
+    const server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(server));
     server.once("error", reject);
   });
 }

@@ -91,6 +91,16 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     expect(app.localStorage.find((i: { name: string }) => i.name === "spa.token").value).toMatch(/^token-/);
   });
 
+  it("captures IndexedDB when the provider asks, and only the provider's origins", async () => {
+    const { tag, sessionId } = await startTagged(stack, "demo-idb");
+    await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
+    const done = await waitForStatus(stack, sessionId, "completed");
+    const { storageState } = (await stack.api("GET", `/credentials/${done.credentialId}/storage-state`)).body;
+    expect(storageState.origins.map((o: { origin: string }) => o.origin)).toEqual([stack.site.appOrigin]);
+    expect(storageState.cookies.map((c: { domain: string }) => c.domain)).not.toContain("127.0.0.1");
+    expect(JSON.stringify(storageState.origins[0].indexedDB)).toContain("compact");
+  });
+
   it("detects a login by a cookie that appears, and by a response", async () => {
     for (const providerId of ["demo-cookie", "demo-response"]) {
       const { tag, sessionId } = await startTagged(stack, providerId);

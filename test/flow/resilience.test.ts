@@ -68,6 +68,21 @@ describe("resilience", () => {
     expect((await stack.api("GET", `/credentials/${done.credentialId}/storage-state`)).status).toBe(200);
   });
 
+  it("Chromium crashing mid-session fails the session clearly, and the next session gets a new browser", async () => {
+    stack = await startTestStack();
+    const { sessionId } = await startTagged(stack, "demo");
+    const [browserPid] = chromiumProcesses(stack.debugPort).sort((a, b) => a - b);
+    process.kill(browserPid!, "SIGKILL");
+    const failed = await waitForStatus(stack, sessionId, "failed");
+    expect(failed.error.code).toBe("browser_crashed");
+
+    await stack.user.disconnect();
+    const next = await startTagged(stack, "demo-spa");
+    stack.user = await connectScriptedUser(`http://127.0.0.1:${stack.debugPort}`);
+    await stack.user.logIn(await stack.user.findPage((u) => u.includes(next.tag)));
+    await waitForStatus(stack, next.sessionId, "completed");
+  });
+
   it("the scripted user can attach to a worker in another process (sanity for the tests above)", async () => {
     stack = await startTestStack({ withWorker: false });
     const worker = await spawnWorker(stack);

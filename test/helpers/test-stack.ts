@@ -55,6 +55,14 @@ export function fixtureProviders(site: DemoSite, overrides: Partial<Record<strin
       settleMs: 300,
     },
     {
+      id: "demo-idb",
+      name: "Demo, with IndexedDB",
+      loginUrl: site.loginUrl,
+      success: { storage: { key: "demo.idb" } },
+      captureIndexedDB: true,
+      origins: [site.appOrigin],
+    },
+    {
       id: "demo-short",
       name: "Demo, short timeout",
       loginUrl: site.loginUrl,

@@ -28,8 +28,8 @@ export async function connectStagehand(options: StagehandConnectOptions): Promis
     apiKey: options.apiKey,
     projectId: options.projectId,
     browserbaseSessionID: options.browserbaseSessionId,
-    // On attach Stagehand reads only keepAlive and the viewport from these; kept for its own view of the session.
-    browserbaseSessionCreateParams: options.createParams,
+    // Attaching, Stagehand would read only keepAlive from browserbaseSessionCreateParams: the session
+    // was created with them already (and its copy of their type lags behind the SDK's).
     keepAlive: options.createParams.keepAlive,
     // Off the hosted Stagehand API, which would want a model key: only the browser is needed here.
     disableAPI: true,
