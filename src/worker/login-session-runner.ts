@@ -56,7 +56,11 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
   let completeRequested!: () => void;
   const completeWanted = new Promise<void>((resolve) => (completeRequested = resolve));
 
-  const stop = (reason: StopReason) => rejectStopped(new Stopped(reason));
+  const aborter = new AbortController();
+  const stop = (reason: StopReason) => {
+    aborter.abort();
+    rejectStopped(new Stopped(reason));
+  };
   const until = <T>(work: Promise<T>) => Promise.race([work, stopped]);
 
   /** Moves the session on, or stops the run when the session was ended elsewhere (cancel, reaper). */
@@ -106,13 +110,17 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         ),
       );
 
-      const opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs });
+      const opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs, signal: aborter.signal });
       opening.then((b) => (browser ??= b)).catch(() => {});
       browser = await until(opening);
+      const session = browser;
+      let shownView = session.liveViewUrl();
       browser.onEvent((event) => {
         if (event.type === "disconnected") stop({ status: "failed", error: { code: event.code, message: event.message } });
-        if (event.type === "page-opened" && event.liveViewUrl) {
-          void sessions.transition(sessionId, { liveViewUrl: event.liveViewUrl }).catch(() => {});
+        // Remote live views are per tab: show the user the tab they need (a popup, then back when it closes).
+        if ((event.type === "page-opened" || event.type === "page-closed") && session.liveViewUrl() !== shownView) {
+          shownView = session.liveViewUrl();
+          void sessions.transition(sessionId, { liveViewUrl: shownView }).catch(() => {});
         }
       });
 

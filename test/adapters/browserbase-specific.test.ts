@@ -88,6 +88,12 @@ describe("Browserbase adapter", () => {
   }
 
   describe("creation", () => {
+    it("refuses options without key or project at start-up", () => {
+      expect(() => createBrowserbaseAdapter({ apiKey: "", projectId: "" })).toThrow(
+        expect.objectContaining({ code: "browserbase_misconfigured", message: expect.stringContaining("BROWSERBASE_API_KEY") }),
+      );
+    });
+
     it("asks Browserbase for the configured session and lets Stagehand attach to it", async () => {
       const a = adapter({ region: "eu-central-1", keepAlive: true, proxies: true, contextId: "ctx-login-profile" });
       const { session } = await open(a);

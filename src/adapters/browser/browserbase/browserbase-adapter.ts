@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BrowserAdapterError, type BrowserAdapter, type OpenSessionRequest } from "../browser-adapter.js";
 import { createBrowserbaseApi, type BrowserbaseApi, type SessionCreateParams } from "./browserbase-api.js";
-import { adapterClosed, toBrowserbaseError, type OpenPhase } from "./browserbase-errors.js";
+import { adapterClosed, BROWSERBASE_ERROR_CODES, toBrowserbaseError, type OpenPhase } from "./browserbase-errors.js";
 import { BrowserbaseSession } from "./browserbase-session.js";
 import { withDeadline } from "./deadline.js";
 import { embeddableView } from "./live-view.js";
@@ -63,22 +63,22 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new BrowserAdapterError("browserbase_misconfigured", `Browserbase adapter options are invalid (${problems})`);
+    throw new BrowserAdapterError(BROWSERBASE_ERROR_CODES.misconfigured, `Browserbase adapter options are invalid (${problems})`);
   }
   const settings = parsed.data;
   const scrub = createScrubber([options.apiKey]);
   const sessions = new Set<BrowserbaseSession>();
   const opening = new Set<{ abort: AbortController; done: Promise<unknown> }>();
   const lateCreations = createBackgroundTasks();
-  let api: Promise<BrowserbaseApi> | undefined;
+  let loadingApi: Promise<BrowserbaseApi> | undefined;
   let closed = false;
 
   const getApi = () => {
-    api ??= createBrowserbaseApi({ apiKey: settings.apiKey, projectId: settings.projectId }).catch((error) => {
-      api = undefined;
+    loadingApi ??= createBrowserbaseApi({ apiKey: settings.apiKey, projectId: settings.projectId }).catch((error) => {
+      loadingApi = undefined;
       throw error;
     });
-    return api;
+    return loadingApi;
   };
 
   function createParams(request: OpenSessionRequest): SessionCreateParams {
@@ -101,19 +101,18 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
     let phase: OpenPhase = "create";
     let browserbaseSessionId: string | undefined;
     let session: BrowserbaseSession | undefined;
-    let bb: BrowserbaseApi | undefined;
+    let api: BrowserbaseApi | undefined;
     try {
-      bb = await getApi();
-      const api = bb;
+      const bb = (api = await getApi());
       const params = createParams(request);
       // The create request is never aborted: the session may exist by the time we would cut it off,
       // and only its answer says which one to release. Past the deadline it is left to finish and
       // whatever it created is released at once.
-      const created = await withDeadline(api.createSession(params, { timeoutMs: LATE_CREATE_LIMIT_MS }), {
+      const created = await withDeadline(bb.createSession(params, { timeoutMs: LATE_CREATE_LIMIT_MS }), {
         ms: timeoutMs,
         what: "Creating the Browserbase session",
         signal: abort.signal,
-        abandon: (late) => lateCreations.track(late.then((c) => api.release(c.id))),
+        abandon: (late) => lateCreations.track(late.then((c) => bb.release(c.id))),
       });
       browserbaseSessionId = created.id;
 
@@ -122,7 +121,7 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
         apiKey: settings.apiKey,
         projectId: settings.projectId,
         browserbaseSessionId,
-        createParams: params,
+        keepAlive: settings.keepAlive,
         timeoutMs: deadline - Date.now(),
         signal: abort.signal,
         scrub,
@@ -156,9 +155,14 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
     } catch (error) {
       const dropped = session?.disconnected;
       if (session) await session.close();
-      else if (browserbaseSessionId && bb) await bb.release(browserbaseSessionId).catch(() => {});
+      else if (browserbaseSessionId && api) await api.release(browserbaseSessionId).catch(() => {});
       if (closed && !(error instanceof BrowserAdapterError)) throw adapterClosed();
-      if (dropped) throw new BrowserAdapterError("browserbase_disconnected", "The connection to the Browserbase browser dropped while the login page was loading. Try again.");
+      if (dropped) {
+        throw new BrowserAdapterError(
+          BROWSERBASE_ERROR_CODES.disconnected,
+          "The connection to the Browserbase browser dropped while the login page was loading. Try again.",
+        );
+      }
       throw toBrowserbaseError(error, phase, scrub, { timeoutMs: phase === "navigate" ? settings.navigationTimeoutMs : timeoutMs });
     }
   }

@@ -14,6 +14,7 @@ export const BROWSERBASE_ERROR_CODES = {
   loginPageUnreachable: "login_page_unreachable",
   cancelled: "browserbase_open_cancelled",
   adapterClosed: "adapter_closed",
+  misconfigured: "browserbase_misconfigured",
 } as const;
 
 /** Where opening a session failed: the same transport error means different things in each. */

@@ -1,5 +1,4 @@
 import type { LogLine, Stagehand } from "@browserbasehq/stagehand";
-import type { SessionCreateParams } from "./browserbase-api.js";
 import { withDeadline } from "./deadline.js";
 import type { Scrub } from "./secret-scrubber.js";
 
@@ -10,7 +9,7 @@ export interface StagehandConnectOptions {
   projectId: string;
   /** The Browserbase session the adapter created: Stagehand attaches to it instead of creating one. */
   browserbaseSessionId: string;
-  createParams: SessionCreateParams;
+  keepAlive?: boolean;
   timeoutMs: number;
   signal?: AbortSignal;
   scrub: Scrub;
@@ -30,7 +29,7 @@ export async function connectStagehand(options: StagehandConnectOptions): Promis
     browserbaseSessionID: options.browserbaseSessionId,
     // Attaching, Stagehand would read only keepAlive from browserbaseSessionCreateParams: the session
     // was created with them already (and its copy of their type lags behind the SDK's).
-    keepAlive: options.createParams.keepAlive,
+    keepAlive: options.keepAlive,
     // Off the hosted Stagehand API, which would want a model key: only the browser is needed here.
     disableAPI: true,
     // verbose 0 leaves errors only; with disablePino and an external logger Stagehand neither starts

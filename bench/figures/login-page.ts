@@ -1,0 +1,56 @@
+import type { BenchStack } from "../lib/stack.js";
+import { cancel, pollUntil, span, startSession } from "../lib/sessions.js";
+import { summarize } from "../lib/stats.js";
+
+/**
+ * Figure 1: time to a login page the user can use.
+ * Service: POST /browser-login/start?wait=10000 → the answer showing `awaiting_login` (the API holds
+ * the request until the worker moves the session past `starting`, woken by Redis pub/sub). No
+ * scripted user is connected, as in production; each session is cancelled right after.
+ * Bare: newContext + newPage + goto(loginUrl) in the already running bare browser.
+ */
+export async function measureLoginPage(stack: BenchStack, reps: number, warmup: number) {
+  await stack.dropUser();
+  const service: number[] = [];
+  const bare: number[] = [];
+  const pickup: number[] = [];
+  const open: number[] = [];
+  const answer: number[] = [];
+  for (let i = -warmup; i < reps; i++) {
+    const { view, ms } = await startSession(stack, "bench-url", stack.site.loginUrl, 10_000);
+    const answeredAt = Date.now();
+    if (view.status !== "awaiting_login") throw new Error(`start answered with status ${view.status}`);
+    await cancel(stack, view.sessionId);
+    const bareMs = await bareLoginPage(stack, stack.site.loginUrl);
+    // Let the cancelled context close and the spare context refill, as between real arrivals.
+    await pollUntil(stack, view.sessionId, (v) => v.status === "cancelled").catch(() => {});
+    if (i < 0) continue;
+    service.push(ms);
+    bare.push(bareMs);
+    pickup.push(span(view, "queued", "starting"));
+    open.push(span(view, "starting", "awaiting_login"));
+    answer.push(answeredAt - Date.parse(view.timeline.awaiting_login!));
+  }
+  return {
+    service: summarize(service),
+    bare: summarize(bare),
+    breakdown: {
+      "queued→starting (queue pick-up)": summarize(pickup),
+      "starting→awaiting_login (context + goto)": summarize(open),
+      "awaiting_login→answer received": summarize(answer),
+    },
+    samples: { service, bare },
+  };
+}
+
+export async function bareLoginPage(stack: BenchStack, loginUrl: string): Promise<number> {
+  const started = performance.now();
+  const context = await stack.bare.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(loginUrl, { waitUntil: "load" });
+    return performance.now() - started;
+  } finally {
+    await context.close();
+  }
+}

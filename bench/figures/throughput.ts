@@ -1,0 +1,65 @@
+import { DEMO_USER } from "../../src/demo/demo-site.js";
+import type { BenchStack } from "../lib/stack.js";
+import { FINAL, pollUntil, startSession } from "../lib/sessions.js";
+import { mapLimit, summarize } from "../lib/stats.js";
+
+/**
+ * Figure 6: completed logins per minute on one worker: `total` logins by `users` scripted users at
+ * a time, each doing start (?wait=10000) → type and submit the form → poll every 50 ms until
+ * completed. Provider `bench-demo` (the bundled demo's condition: URL and a storage key).
+ * Bare: the same logins in the bare browser: new context, goto, type, submit, wait for the
+ * dashboard's storage key, storageState + sessionStorage, close.
+ */
+export async function measureThroughput(stack: BenchStack, total: number, users: number) {
+  const user = await stack.user();
+  const perLogin: number[] = [];
+  const outcomes: Record<string, number> = {};
+  const t0 = Date.now();
+  await mapLimit(Array.from({ length: total }), users, async () => {
+    const started = Date.now();
+    let status = "error";
+    try {
+      const { tag, view } = await startSession(stack, "bench-demo", stack.site.loginUrl, 10_000);
+      await user.logIn(await user.findPage((u) => u.includes(tag)));
+      status = (await pollUntil(stack, view.sessionId, (v) => FINAL.has(v.status), { intervalMs: 50, timeoutMs: 30_000 })).view.status;
+    } catch (error) {
+      status = `error: ${(error as Error).message.split("\n")[0]}`;
+    }
+    outcomes[status] = (outcomes[status] ?? 0) + 1;
+    if (status === "completed") perLogin.push(Date.now() - started);
+  });
+  const elapsedMs = Date.now() - t0;
+
+  const b0 = Date.now();
+  const barePerLogin = await mapLimit(Array.from({ length: total }), users, () => bareLogin(stack));
+  const bareElapsedMs = Date.now() - b0;
+  const completed = outcomes.completed ?? 0;
+  return {
+    total,
+    users,
+    completed,
+    outcomes,
+    elapsedMs,
+    perMinute: Math.round((completed / elapsedMs) * 60_000),
+    perLogin: summarize(perLogin),
+    bare: { elapsedMs: bareElapsedMs, perMinute: Math.round((total / bareElapsedMs) * 60_000), perLogin: summarize(barePerLogin) },
+  };
+}
+
+async function bareLogin(stack: BenchStack): Promise<number> {
+  const started = Date.now();
+  const context = await stack.bare.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(stack.site.loginUrl, { waitUntil: "load" });
+    await page.locator("#username").fill(DEMO_USER.username);
+    await page.locator("#password").fill(DEMO_USER.password);
+    await page.locator("#submit").click();
+    await page.waitForURL("**/dashboard");
+    await page.waitForFunction(() => localStorage.getItem("demo.profile") !== null);
+    await Promise.all([context.storageState(), page.evaluate(() => Object.keys(sessionStorage).length)]);
+    return Date.now() - started;
+  } finally {
+    await context.close();
+  }
+}

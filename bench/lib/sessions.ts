@@ -1,0 +1,60 @@
+import { randomUUID } from "node:crypto";
+import type { BenchStack } from "./stack.js";
+import { sleep } from "./stats.js";
+
+export const FINAL = new Set(["completed", "failed", "expired", "cancelled"]);
+
+/** The session record as GET /browser-login/:id shows it (the fields the bench reads). */
+export interface SessionView {
+  sessionId: string;
+  status: string;
+  timeline: Record<string, string>;
+  credentialId?: string;
+  error?: { code: string; message: string };
+}
+
+/**
+ * POST /browser-login/start for a login URL carrying a unique tag, so the scripted user can find
+ * the session's tab among all the others. `waitMs` is passed as ?wait=.
+ */
+export async function startSession(stack: BenchStack, providerId: string, loginUrl: string, waitMs: number) {
+  const tag = randomUUID();
+  const res = await stack.api.post(`/browser-login/start?wait=${waitMs}`, { providerId, loginUrl: `${loginUrl}?tag=${tag}` });
+  if (res.status !== 202) throw new Error(`start answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return { tag, view: res.body as SessionView, ms: res.ms };
+}
+
+/**
+ * Polls GET /browser-login/:id every `intervalMs` (start to start) until `wanted` holds; returns the
+ * view and the Date.now() at which the answer that showed it arrived.
+ */
+export async function pollUntil(
+  stack: BenchStack,
+  id: string,
+  wanted: (v: SessionView) => boolean,
+  { intervalMs = 20, timeoutMs = 30_000 } = {},
+): Promise<{ view: SessionView; seenAt: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const started = performance.now();
+    const res = await stack.api.get(`/browser-login/${id}`);
+    if (res.status !== 200) throw new Error(`GET ${id} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    const view = res.body as SessionView;
+    if (wanted(view)) return { view, seenAt: Date.now() };
+    if (FINAL.has(view.status)) throw new Error(`session ${id} ended as ${view.status} (${view.error?.code ?? "no error"}) while waiting`);
+    if (Date.now() > deadline) throw new Error(`session ${id} still ${view.status} after ${timeoutMs} ms`);
+    await sleep(Math.max(0, intervalMs - (performance.now() - started)));
+  }
+}
+
+/** Milliseconds between two statuses of a session's timeline. */
+export function span(view: SessionView, from: string, to: string): number {
+  const a = view.timeline[from];
+  const b = view.timeline[to];
+  if (!a || !b) throw new Error(`session ${view.sessionId} has no ${a ? to : from} in its timeline`);
+  return Date.parse(b) - Date.parse(a);
+}
+
+export async function cancel(stack: BenchStack, id: string) {
+  await stack.api.post(`/browser-login/${id}/cancel`);
+}

@@ -1,0 +1,224 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser } from "playwright-core";
+import { CHROMIUM_ARGS, findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.js";
+import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.js";
+import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.js";
+import type { ProviderInput } from "../../src/providers/provider-schema.js";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
+import { createApiClient, type ApiClient } from "./api-client.js";
+import { chromiumChildren, processTree } from "./procs.js";
+import type { Resources } from "./resources.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const CHILD = fileURLToPath(new URL("./service-child.ts", import.meta.url));
+
+export interface BenchStack {
+  chromiumPath: string;
+  redis: EmbeddedRedis;
+  /** The fixture site as is, and a copy whose dashboard adds 50 cookies and 200 storage keys. */
+  site: DemoSite;
+  bulkSite: DemoSite;
+  api: ApiClient;
+  apiKey: string;
+  encryptionKeys: string;
+  apiPid: number;
+  workerPid: number;
+  debugPort: number;
+  /** Bare Playwright's own browser: same binary, same flags, launched once and kept running. */
+  bare: Browser;
+  /** Acts as the user in the worker's browser over its DevTools port; reconnects on demand. */
+  user(): Promise<ScriptedUser>;
+  dropUser(): Promise<void>;
+  /** A worker restarted with other settings (the concurrency figure wants a higher WORKER_CONCURRENCY). */
+  restartWorker(env: Record<string, string>): Promise<void>;
+}
+
+export interface StackOptions {
+  spareContexts: number;
+  workerConcurrency: number;
+  bulk: { cookies: number; storageKeys: number };
+}
+
+/**
+ * Providers with settleMs 0: `bench-url` succeeds on the URL alone (detection figure), `bench-demo`
+ * is the bundled demo's condition (URL and a storage key), `bench-bulk` the same on the bulk site.
+ */
+function providers(site: DemoSite, bulkSite: DemoSite): ProviderInput[] {
+  const demoLike = (id: string, s: DemoSite): ProviderInput => ({
+    id,
+    name: id,
+    loginUrl: s.loginUrl,
+    success: { all: [{ url: { hostname: "localhost", pathname: "/dashboard" } }, { storage: { area: "localStorage", key: "demo.profile" } }] },
+    settleMs: 0,
+    failureUrls: [{ pathname: "/login", search: "error=*" }],
+    origins: [s.appOrigin, s.ssoOrigin],
+  });
+  return [
+    { id: "bench-url", name: "URL only", loginUrl: site.loginUrl, success: { url: { pathname: "/dashboard" } }, settleMs: 0 },
+    demoLike("bench-demo", site),
+    demoLike("bench-bulk", bulkSite),
+  ];
+}
+
+export async function startBenchStack(resources: Resources, options: StackOptions, log: (line: string) => void): Promise<BenchStack> {
+  const chromiumPath = findChromium(process.env.CHROMIUM_PATH);
+  const dataDir = mkdtempSync(join(tmpdir(), "blc-bench-"));
+  resources.add("data folder", async () => rmSync(dataDir, { recursive: true, force: true }));
+
+  const redis = await startEmbeddedRedis({ port: await freePort(), dir: join(dataDir, "redis") });
+  resources.add("redis", () => redis.stop());
+  const site = await startDemoSite();
+  resources.add("fixture site", () => site.close());
+  const bulkSite = await startDemoSite({ bulk: options.bulk });
+  resources.add("bulk fixture site", () => bulkSite.close());
+
+  const providersFile = join(dataDir, "providers.json");
+  writeFileSync(providersFile, JSON.stringify({ providers: providers(site, bulkSite) }));
+  const apiKey = `bench_${randomBytes(16).toString("hex")}`;
+  const encryptionKeys = `b1:${randomBytes(32).toString("base64")}`;
+  const debugPort = await freePort();
+  const env: Record<string, string> = {
+    NODE_ENV: "production",
+    // Status polls are logged at debug level anyway; warn keeps start/complete request lines out too.
+    LOG_LEVEL: "warn",
+    DATA_DIR: dataDir,
+    REDIS_URL: redis.url,
+    PROVIDERS_FILE: providersFile,
+    API_KEYS: apiKey,
+    ENCRYPTION_KEYS: encryptionKeys,
+    HOST: "127.0.0.1",
+    PORT: "0",
+    // The bench tags each login URL (?tag=…) so the scripted user finds the right tab.
+    CLIENT_LOGIN_URLS: "true",
+    CLIENT_LOGIN_URL_HOSTS: "localhost",
+    ALLOW_PRIVATE_LOGIN_URLS: "true",
+    HEADLESS: "true",
+    CHROMIUM_PATH: chromiumPath,
+    BROWSER_DEBUG_PORT: String(debugPort),
+    SPARE_CONTEXTS: String(options.spareContexts),
+    WORKER_CONCURRENCY: String(options.workerConcurrency),
+    SHUTDOWN_GRACE_MS: "1000",
+  };
+
+  let worker = await startChild("worker", env, resources, chromiumPath);
+  const api = await startChild("api", env, resources, chromiumPath);
+  log(`worker pid ${worker.pid} (Chromium debug port ${debugPort}), API pid ${api.pid} on port ${api.port}`);
+  const client = createApiClient(`http://127.0.0.1:${api.port}`, apiKey);
+  resources.add("API client", async () => client.close());
+
+  const bare = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...CHROMIUM_ARGS] });
+  resources.add("bare Chromium", () => bare.close());
+
+  let user: Promise<ScriptedUser> | undefined;
+  const dropUser = async () => {
+    const current = user;
+    user = undefined;
+    if (current) await (await current).disconnect();
+  };
+  resources.add("scripted user", dropUser);
+
+  return {
+    chromiumPath,
+    redis,
+    site,
+    bulkSite,
+    api: client,
+    apiKey,
+    encryptionKeys,
+    apiPid: api.pid,
+    get workerPid() {
+      return worker.pid;
+    },
+    debugPort,
+    bare,
+    user: () => (user ??= connectScriptedUser(`http://127.0.0.1:${debugPort}`)),
+    dropUser,
+    async restartWorker(extra) {
+      await dropUser();
+      await worker.stop();
+      worker = await startChild("worker", { ...env, ...extra }, resources, chromiumPath);
+    },
+  };
+}
+
+interface Child {
+  pid: number;
+  port?: number;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/lib/service-child.ts and waits for its ready message; registers its stop. */
+async function startChild(role: "api" | "worker", env: Record<string, string>, resources: Resources, chromiumPath: string): Promise<Child> {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", CHILD, role], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= stopChild(child, exited, chromiumPath));
+  resources.add(`${role} process`, stop);
+
+  const ready = await new Promise<{ port?: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${role} did not start within 60 s:\n${output}`)), 60_000);
+    child.on("message", (m: { type?: string; port?: number }) => {
+      if (m?.type !== "ready") return;
+      clearTimeout(timer);
+      resolve(m);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${role} exited with ${code} at start:\n${output}`));
+    });
+  });
+  // Anything it writes later (warnings, errors) is worth seeing.
+  child.stdout!.on("data", (d) => process.stderr.write(`[${role}] ${d}`));
+  child.stderr!.on("data", (d) => process.stderr.write(`[${role}] ${d}`));
+  return { pid: child.pid!, port: ready.port, stop };
+}
+
+/**
+ * SIGTERM (the service closes its browser and connections), SIGKILL after 15 s; then any Chromium
+ * process of its tree still alive is killed by pid, so a wedged worker cannot leave a browser behind.
+ */
+async function stopChild(child: ChildProcess, exited: Promise<void>, chromiumPath: string) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const browsers = chromiumChildren(child.pid!, chromiumPath).flatMap((root) => processTree(root));
+  child.kill("SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), 15_000)))]);
+  clearTimeout(timer);
+  if (gaveUp) {
+    child.kill("SIGKILL");
+    await exited;
+  }
+  for (const pid of browsers) {
+    try {
+      process.kill(pid, 0);
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone, as it should be.
+    }
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
