@@ -15,21 +15,23 @@ import { createSessionStore } from "../sessions/session-store.js";
 import { createWorker } from "../worker/worker.js";
 import { buildBrowserAdapter, buildCipher, resolveApiKeys } from "./build-parts.js";
 
-export interface Running {
-  close(): Promise<void>;
+/** What both roles share: a command connection with the role's retry policy, a subscriber, sessions, their bus, the vault. */
+async function connectSessions(config: Config, redisUrl: string, role: "api" | "worker", logger: Logger) {
+  const redis = createRedisConnection(redisUrl, role, `blc-${role}`);
+  const subscriber = createRedisConnection(redisUrl, "subscriber", `blc-${role}`);
+  await Promise.all([waitUntilReady(redis), waitUntilReady(subscriber)]);
+  const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS });
+  const events = await createSessionEventBus(subscriber, sessions.eventsChannel);
+  const vault = createCredentialVault(createRedisCredentialStore(redis, config.REDIS_PREFIX), buildCipher(config, logger));
+  return { redis, subscriber, sessions, events, vault };
 }
 
 /** The HTTP API: its own Redis connections, fail-fast, so a Redis outage answers 503 rather than hanging. */
 export async function startApiService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
-  const redis = createRedisConnection(redisUrl, "api", "blc-api");
-  const subscriber = createRedisConnection(redisUrl, "subscriber", "blc-api");
-  await Promise.all([waitUntilReady(redis), waitUntilReady(subscriber)]);
-  const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS });
-  const events = await createSessionEventBus(subscriber, sessions.eventsChannel);
+  const { redis, subscriber, sessions, events, vault } = await connectSessions(config, redisUrl, "api", logger);
   const queue = createLoginQueue(redis, config.REDIS_PREFIX);
   // Connection errors surface as failed requests (503); the queue's own error events would only repeat them.
   queue.on("error", () => {});
-  const vault = createCredentialVault(createRedisCredentialStore(redis, config.REDIS_PREFIX), buildCipher(config, logger));
   const apiKeys = resolveApiKeys(config, logger);
   const app = createApp({
     sessions,
@@ -74,11 +76,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
 
 /** A worker: a browser adapter and a BullMQ worker on connections that wait out Redis restarts. */
 export async function startWorkerService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
-  const redis = createRedisConnection(redisUrl, "worker", "blc-worker");
-  const subscriber = createRedisConnection(redisUrl, "subscriber", "blc-worker");
-  await Promise.all([waitUntilReady(redis), waitUntilReady(subscriber)]);
-  const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS });
-  const events = await createSessionEventBus(subscriber, sessions.eventsChannel);
+  const { redis, subscriber, sessions, events, vault } = await connectSessions(config, redisUrl, "worker", logger);
   const adapter = await buildBrowserAdapter(config);
   const worker = await createWorker({
     connection: redis,
@@ -87,7 +85,7 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     events,
     adapter,
     providers,
-    vault: createCredentialVault(createRedisCredentialStore(redis, config.REDIS_PREFIX), buildCipher(config, logger)),
+    vault,
     logger,
     concurrency: config.WORKER_CONCURRENCY,
     leaseMs: config.WORKER_LEASE_MS,
