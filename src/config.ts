@@ -52,6 +52,11 @@ export const configSchema = z
     BROWSERBASE_KEEP_ALIVE: bool.default(false),
     BROWSERBASE_PROXIES: bool.default(false),
     BROWSERBASE_CONTEXT_ID: z.string().optional(),
+    /** Creating a Browserbase session and connecting to it, together. */
+    BROWSERBASE_CREATE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
+    BROWSERBASE_POLL_INTERVAL_MS: z.coerce.number().int().min(20).max(5_000).default(100),
+    /** Loading the login page. */
+    NAVIGATION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(30_000),
 
     DEMO_SITE: bool.optional(),
     DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(4500),

@@ -38,7 +38,7 @@ export function chromiumChildren(parentPid: number, binary: string): number[] {
   return [...parents].filter(([pid, parent]) => parent === parentPid && exeOf(pid) === binary).map(([pid]) => pid);
 }
 
-function exeOf(pid: number): string | undefined {
+export function exeOf(pid: number): string | undefined {
   try {
     return readlinkSync(`/proc/${pid}/exe`);
   } catch {

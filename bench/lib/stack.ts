@@ -12,7 +12,7 @@ import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-
 import type { ProviderInput } from "../../src/providers/provider-schema.js";
 import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
 import { createApiClient, type ApiClient } from "./api-client.js";
-import { chromiumChildren, processTree } from "./procs.js";
+import { chromiumChildren, exeOf, processTree } from "./procs.js";
 import type { Resources } from "./resources.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -35,8 +35,6 @@ export interface BenchStack {
   /** Acts as the user in the worker's browser over its DevTools port; reconnects on demand. */
   user(): Promise<ScriptedUser>;
   dropUser(): Promise<void>;
-  /** A worker restarted with other settings (the concurrency figure wants a higher WORKER_CONCURRENCY). */
-  restartWorker(env: Record<string, string>): Promise<void>;
 }
 
 export interface StackOptions {
@@ -106,7 +104,7 @@ export async function startBenchStack(resources: Resources, options: StackOption
     SHUTDOWN_GRACE_MS: "1000",
   };
 
-  let worker = await startChild("worker", env, resources, chromiumPath);
+  const worker = await startChild("worker", env, resources, chromiumPath);
   const api = await startChild("api", env, resources, chromiumPath);
   log(`worker pid ${worker.pid} (Chromium debug port ${debugPort}), API pid ${api.pid} on port ${api.port}`);
   const client = createApiClient(`http://127.0.0.1:${api.port}`, apiKey);
@@ -132,18 +130,11 @@ export async function startBenchStack(resources: Resources, options: StackOption
     apiKey,
     encryptionKeys,
     apiPid: api.pid,
-    get workerPid() {
-      return worker.pid;
-    },
+    workerPid: worker.pid,
     debugPort,
     bare,
     user: () => (user ??= connectScriptedUser(`http://127.0.0.1:${debugPort}`)),
     dropUser,
-    async restartWorker(extra) {
-      await dropUser();
-      await worker.stop();
-      worker = await startChild("worker", { ...env, ...extra }, resources, chromiumPath);
-    },
   };
 }
 
@@ -202,11 +193,11 @@ async function stopChild(child: ChildProcess, exited: Promise<void>, chromiumPat
     await exited;
   }
   for (const pid of browsers) {
+    if (exeOf(pid) !== chromiumPath) continue; // gone, as it should be (or the pid is someone else's now)
     try {
-      process.kill(pid, 0);
       process.kill(pid, "SIGKILL");
     } catch {
-      // Already gone, as it should be.
+      // Exited meanwhile.
     }
   }
 }

@@ -41,7 +41,7 @@ export function shouldRunHeadless(config: Config): boolean {
   return config.NODE_ENV === "production" || !config.DISPLAY;
 }
 
-export async function buildBrowserAdapter(config: Config): Promise<BrowserAdapter> {
+export async function buildBrowserAdapter(config: Config, logger: Logger): Promise<BrowserAdapter> {
   if (config.BROWSER_ADAPTER === "browserbase") {
     // Loaded only when chosen: local mode does not pay for Stagehand at start-up.
     const { createBrowserbaseAdapter } = await import("../adapters/browser/browserbase/browserbase-adapter.js");
@@ -52,6 +52,10 @@ export async function buildBrowserAdapter(config: Config): Promise<BrowserAdapte
       keepAlive: config.BROWSERBASE_KEEP_ALIVE,
       proxies: config.BROWSERBASE_PROXIES,
       contextId: config.BROWSERBASE_CONTEXT_ID,
+      sessionCreateTimeoutMs: config.BROWSERBASE_CREATE_TIMEOUT_MS,
+      navigationTimeoutMs: config.NAVIGATION_TIMEOUT_MS,
+      pollIntervalMs: config.BROWSERBASE_POLL_INTERVAL_MS,
+      log: ({ level, message }) => logger[level === "error" ? "warn" : "debug"]({ source: "stagehand" }, message),
     });
   }
   return createLocalPlaywrightAdapter({
@@ -59,5 +63,6 @@ export async function buildBrowserAdapter(config: Config): Promise<BrowserAdapte
     headless: shouldRunHeadless(config),
     remoteDebuggingPort: config.BROWSER_DEBUG_PORT,
     spareContexts: config.SPARE_CONTEXTS,
+    navigationTimeoutMs: config.NAVIGATION_TIMEOUT_MS,
   });
 }

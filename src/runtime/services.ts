@@ -77,7 +77,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
 /** A worker: a browser adapter and a BullMQ worker on connections that wait out Redis restarts. */
 export async function startWorkerService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
   const { redis, subscriber, sessions, events, vault } = await connectSessions(config, redisUrl, "worker", logger);
-  const adapter = await buildBrowserAdapter(config);
+  const adapter = await buildBrowserAdapter(config, logger);
   const worker = await createWorker({
     connection: redis,
     prefix: config.REDIS_PREFIX,

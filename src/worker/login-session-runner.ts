@@ -103,11 +103,15 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       await move({ status: "starting", workerId }, ["queued"]);
       unsubscribe = deps.events.subscribe(sessionId, () => void sessions.get(sessionId).then(react, () => {}));
       timers.push(setInterval(() => void sessions.renewLease(sessionId, workerId, leaseMs).then(react, () => {}), leaseMs / 3));
+      const allowed = formatDuration(Date.parse(record.expiresAt) - Date.parse(record.createdAt));
       timers.push(
-        setTimeout(
-          () => stop({ status: "expired", error: { code: "timeout", message: `The login was not finished within ${Math.round((Date.parse(record.expiresAt) - Date.parse(record.createdAt)) / 60_000)} minutes` } }),
-          remainingMs,
-        ),
+        setTimeout(() => {
+          const message =
+            phase === "starting"
+              ? `The browser was not ready before the session expired (${allowed})`
+              : `The login was not finished within ${allowed}`;
+          stop({ status: "expired", error: { code: "timeout", message } });
+        }, remainingMs),
       );
 
       const opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs, signal: aborter.signal });
@@ -191,4 +195,9 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     stop,
     done,
   };
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 90_000) return `${Math.round(ms / 1000)} seconds`;
+  return `${Math.round(ms / 60_000)} minutes`;
 }

@@ -88,7 +88,18 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startTestStack(options: { env?: Record<string, string>; withWorker?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: {
+    env?: Record<string, string>;
+    withWorker?: boolean;
+    /**
+     * Attach `stack.user` to the local adapter's BROWSER_DEBUG_PORT (default: when there is a worker).
+     * False for a remote adapter (Browserbase), whose browsers have their own DevTools endpoints:
+     * `stack.user` is then undefined and the test attaches its own scripted user.
+     */
+    scriptedUser?: boolean;
+  } = {},
+): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "blc-test-"));
   const site = await startDemoSite();
   const redis = await startEmbeddedRedis({ port: await freePort(), dir: join(dataDir, "redis") });
@@ -114,7 +125,8 @@ export async function startTestStack(options: { env?: Record<string, string>; wi
   const worker = options.withWorker === false ? undefined : await startWorkerService(config, redis.url, providers, log.logger);
   const api = await startApiService(config, redis.url, providers, log.logger);
   const baseUrl = `http://127.0.0.1:${api.port}`;
-  const user = options.withWorker === false ? (undefined as unknown as ScriptedUser) : await connectScriptedUser(`http://127.0.0.1:${debugPort}`);
+  const attachUser = options.scriptedUser ?? options.withWorker !== false;
+  const user = attachUser ? await connectScriptedUser(`http://127.0.0.1:${debugPort}`) : (undefined as unknown as ScriptedUser);
   let workerStopped = false;
 
   const stack: TestStack = {

@@ -175,10 +175,7 @@ class LocalSession implements BrowserSession {
   }
 
   async cookies(): Promise<Cookie[]> {
-    const cookies = await this.context.cookies();
-    return cookies.map(({ name, value, domain, path, expires, httpOnly, secure, sameSite }) => ({
-      name, value, domain, path, expires, httpOnly, secure, sameSite,
-    }));
+    return (await this.context.cookies()).map(toCookie);
   }
 
   async readStorage(area: StorageArea, key: string): Promise<StorageValue[]> {
@@ -211,8 +208,8 @@ class LocalSession implements BrowserSession {
       existing.sessionStorage = mergeItems(existing.sessionStorage, entry.items);
       origins.set(entry.origin, existing);
     }
-    const cookies = await this.cookies();
-    return filterByOrigins({ cookies, origins: [...origins.values()] }, options.origins);
+    // storageState() has just read every cookie: asking the browser again would only add a round trip.
+    return filterByOrigins({ cookies: state.cookies.map(toCookie), origins: [...origins.values()] }, options.origins);
   }
 
   onEvent(listener: (event: BrowserSessionEvent) => void): () => void {
@@ -250,6 +247,11 @@ async function readSessionStorage(page: Page): Promise<{ origin: string; items: 
     ),
   );
   return entries.filter((e): e is { origin: string; items: StorageItem[] } => !!e && e.origin !== "null" && e.items.length > 0);
+}
+
+/** Playwright's cookie, reduced to the fields a captured state keeps. */
+function toCookie({ name, value, domain, path, expires, httpOnly, secure, sameSite }: Cookie): Cookie {
+  return { name, value, domain, path, expires, httpOnly, secure, sameSite };
 }
 
 function mergeItems(a: StorageItem[], b: StorageItem[]): StorageItem[] {

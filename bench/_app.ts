@@ -1,0 +1,89 @@
+import type { Queue } from "bullmq";
+import { createHash } from "node:crypto";
+import { Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import type { Logger } from "pino";
+import type { CredentialVault } from "../src/credentials/credential-vault.js";
+import type { ProviderRegistry } from "../src/providers/provider-registry.js";
+import type { LoginJobData } from "../src/queue/login-queue.js";
+import type { SessionEventBus } from "../src/sessions/session-events.js";
+import type { SessionStore } from "../src/sessions/session-store.js";
+import type { Subject } from "../src/sessions/subject.js";
+import { errorBody, toErrorResponse } from "../src/api/api-error.js";
+import type { LoginUrlPolicy } from "../src/api/login-url-policy.js";
+import { browserLoginRoutes } from "../src/api/routes/browser-login-routes.js";
+import { credentialRoutes } from "../src/api/routes/credential-routes.js";
+import type { SubjectResolver } from "../src/api/subject-resolver.js";
+
+export interface AppDeps {
+  sessions: SessionStore;
+  events: SessionEventBus;
+  queue: Pick<Queue<LoginJobData>, "add" | "remove">;
+  vault: CredentialVault;
+  providers: ProviderRegistry;
+  apiKeys: string[];
+  resolveSubject: SubjectResolver;
+  loginUrlPolicy: LoginUrlPolicy;
+  sessionTimeoutMs: number;
+  bodyLimitBytes?: number;
+  logger: Logger;
+}
+
+export type ApiEnv = { Variables: { subject: Subject; requestId: string } };
+
+export function createApp(deps: AppDeps) {
+  if (deps.apiKeys.length === 0) throw new Error("createApp needs at least one API key");
+  const app = new Hono<ApiEnv>();
+  const logger = deps.logger;
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const fields = { requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) };
+    // Status polls are the bulk of traffic: keep them out of the default log level.
+    if (c.req.method === "GET" && c.res.status < 400) logger.debug(fields, "request");
+    else logger.info(fields, "request");
+  });
+
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/readyz", async (c) => {
+    try {
+      await deps.sessions.ping();
+      return c.json({ ok: true });
+    } catch {
+      return c.json(errorBody("storage_unavailable", "Redis is not reachable"), 503);
+    }
+  });
+
+  const authed = new Hono<ApiEnv>();
+  authed.use(
+    bearerAuth({
+      token: deps.apiKeys,
+      noAuthenticationHeader: { message: errorBody("unauthorized", "Send an API key as Authorization: Bearer <key>") },
+      invalidAuthenticationHeader: { message: errorBody("unauthorized", "The Authorization header is malformed") },
+      invalidToken: { message: errorBody("unauthorized", "The API key is not valid") },
+    }),
+  );
+  const limit = (
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes ?? 16 * 1024,
+      onError: (c) => c.json(errorBody("payload_too_large", `The request body is larger than ${deps.bodyLimitBytes ?? 16 * 1024} bytes`), 413),
+    })
+  );
+  authed.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next)));
+  authed.use(async (c, next) => {
+    c.set("subject", await deps.resolveSubject(c));
+    await next();
+  });
+  authed.get("/providers", (c) => c.json({ providers: deps.providers.list().map(({ id, name, captureOn }) => ({ id, name, captureOn })) }));
+  authed.route("/browser-login", browserLoginRoutes(deps));
+  authed.route("/credentials", credentialRoutes(deps));
+  app.route("/", authed);
+
+  app.notFound((c) => c.json(errorBody("not_found", `No route ${c.req.method} ${c.req.path}`), 404));
+  app.onError((error, c) => toErrorResponse(error, c, (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "unhandled error")));
+  return app;
+}

@@ -1,0 +1,32 @@
+// Profiles the API under autocannon: API in-process with --cpu-prof run separately.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { createLogger } from "../src/logger.js";
+import { loadConfig } from "../src/config.js";
+import { createProviderRegistry } from "../src/providers/provider-registry.js";
+import { startEmbeddedRedis } from "../src/redis/embedded-redis.js";
+import { startApiService } from "../src/runtime/services.js";
+import { startProtoApi } from "./_proto-api.js";
+import { freePort } from "./lib/stack.js";
+
+const dir = mkdtempSync(join(tmpdir(), "prof-"));
+const redis = await startEmbeddedRedis({ port: await freePort(), dir });
+const apiKey = "k_" + randomBytes(8).toString("hex");
+const config = loadConfig({ NODE_ENV: "production", LOG_LEVEL: "warn", API_KEYS: apiKey, ENCRYPTION_KEYS: `a:${randomBytes(32).toString("base64")}`, PORT: "0" });
+const providers = createProviderRegistry([{ id: "p", name: "p", loginUrl: "http://localhost:1/login", success: { url: { pathname: "/x" } } }]);
+const api = process.env.PROTO ? await startProtoApi(config, redis.url, providers, createLogger({ level: "warn" })) : await startApiService(config, redis.url, providers, createLogger({ level: "warn" }));
+const headers = { authorization: `Bearer ${apiKey}`, "x-subject-user-id": "u", "content-type": "application/json" };
+const res = await fetch(`http://127.0.0.1:${api.port}/browser-login/start`, { method: "POST", headers, body: JSON.stringify({ providerId: "p" }) });
+const id = (await res.json()).sessionId;
+const url = `http://127.0.0.1:${api.port}/browser-login/${id}`;
+const mode = process.argv[2] ?? "get";
+const target = mode === "health" ? `http://127.0.0.1:${api.port}/healthz` : url;
+await autocannon({ url: target, connections: 100, duration: 2, headers });
+const r = await autocannon({ url: target, connections: 100, duration: 6, headers });
+console.log(mode, "req/s", r.requests.average, "p50", r.latency.p50, "p99", r.latency.p99, "non2xx", r.non2xx);
+await api.close();
+await redis.stop();
+process.exit(0);

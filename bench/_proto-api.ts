@@ -1,0 +1,122 @@
+import type { AddressInfo } from "node:net";
+import { serve, type ServerType } from "@hono/node-server";
+import type { Logger } from "pino";
+import { createApp } from "./_app.js";
+import { createLoginUrlPolicy } from "../src/api/login-url-policy.js";
+import { headerSubjectResolver } from "../src/api/subject-resolver.js";
+import type { Config } from "../src/config.js";
+import { createCredentialVault } from "../src/credentials/credential-vault.js";
+import { createRedisCredentialStore } from "../src/credentials/redis-credential-store.js";
+import type { ProviderRegistry } from "../src/providers/provider-registry.js";
+import { createLoginQueue } from "../src/queue/login-queue.js";
+import { createRedisConnection, waitUntilReady } from "../src/redis/redis-connection.js";
+import { createSessionEventBus } from "../src/sessions/session-events.js";
+import { createSessionStore } from "../src/sessions/session-store.js";
+import { createWorker } from "../src/worker/worker.js";
+import { buildBrowserAdapter, buildCipher, resolveApiKeys } from "../src/runtime/build-parts.js";
+
+/** What both roles share: a command connection with the role's retry policy, a subscriber, sessions, their bus, the vault. */
+async function connectSessions(config: Config, redisUrl: string, role: "api" | "worker", logger: Logger) {
+  const redis = createRedisConnection(redisUrl, role, `blc-${role}`);
+  const subscriber = createRedisConnection(redisUrl, "subscriber", `blc-${role}`);
+  await Promise.all([waitUntilReady(redis), waitUntilReady(subscriber)]);
+  const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS });
+  const events = await createSessionEventBus(subscriber, sessions.eventsChannel);
+  const vault = createCredentialVault(createRedisCredentialStore(redis, config.REDIS_PREFIX), buildCipher(config, logger));
+  return { redis, subscriber, sessions, events, vault };
+}
+
+/** The HTTP API: its own Redis connections, fail-fast, so a Redis outage answers 503 rather than hanging. */
+export async function startProtoApi(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
+  const { redis, subscriber, sessions, events, vault } = await connectSessions(config, redisUrl, "api", logger);
+  const queue = createLoginQueue(redis, config.REDIS_PREFIX);
+  // Connection errors surface as failed requests (503); the queue's own error events would only repeat them.
+  queue.on("error", () => {});
+  const apiKeys = resolveApiKeys(config, logger);
+  const app = createApp({
+    sessions,
+    events,
+    queue,
+    vault,
+    providers,
+    apiKeys: apiKeys.keys,
+    resolveSubject: headerSubjectResolver(config.SUBJECT_USER_HEADER, config.SUBJECT_ORG_HEADER),
+    loginUrlPolicy: createLoginUrlPolicy({
+      enabled: config.CLIENT_LOGIN_URLS,
+      allowedHosts: config.CLIENT_LOGIN_URL_HOSTS,
+      allowPrivateAddresses: config.ALLOW_PRIVATE_LOGIN_URLS,
+    }),
+    sessionTimeoutMs: config.SESSION_TIMEOUT_MS,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    logger,
+  });
+  // The API reaps too, so that sessions of a crashed worker end even when no other worker runs.
+  const reaper = setInterval(() => void sessions.reap().catch(() => {}), 5_000);
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ url: `http://${config.HOST}:${port}` }, "API listening");
+  return {
+    port,
+    apiKey: apiKeys.generated,
+    async close() {
+      clearInterval(reaper);
+      await new Promise<void>((resolve) => {
+        if ("closeAllConnections" in server) server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      await events.close();
+      await queue.close();
+      redis.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
+
+/** A worker: a browser adapter and a BullMQ worker on connections that wait out Redis restarts. */
+export async function startWorkerService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
+  const { redis, subscriber, sessions, events, vault } = await connectSessions(config, redisUrl, "worker", logger);
+  const adapter = await buildBrowserAdapter(config);
+  const worker = await createWorker({
+    connection: redis,
+    prefix: config.REDIS_PREFIX,
+    sessions,
+    events,
+    adapter,
+    providers,
+    vault,
+    logger,
+    concurrency: config.WORKER_CONCURRENCY,
+    leaseMs: config.WORKER_LEASE_MS,
+  });
+  return {
+    worker,
+    adapter,
+    async close(graceMs = config.SHUTDOWN_GRACE_MS) {
+      await worker.close(graceMs);
+      await events.close();
+      redis.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
+
+/** Runs `close` on SIGTERM/SIGINT, once, then exits; a second signal exits at once. */
+export function closeOnSignals(close: () => Promise<void>, logger: Logger) {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    close().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error({ err: { message: (error as Error).message } }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}
