@@ -12,41 +12,67 @@ import { measureDetection } from "./figures/detection.js";
 import { measureLoginPage } from "./figures/login-page.js";
 import { measureThroughput } from "./figures/throughput.js";
 import { machineInfo, markdownTable, ratio, textTable, type Row } from "./lib/report.js";
-import { cpuMark, othersSince } from "./lib/machine-load.js";
+import { cpuSpeedMs, monitorOtherLoad, type LoadMonitor } from "./lib/machine-load.js";
 import { guard, Resources } from "./lib/resources.js";
 import { startBenchStack, type BenchStack } from "./lib/stack.js";
 
 const quick = process.argv.includes("--quick");
+const levelsArg = process.argv.find((a) => a.startsWith("--levels="))?.slice("--levels=".length).split(",").map(Number);
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",").map(Number);
 const wanted = (figure: number) => !only || only.includes(figure);
 
 const PLAN = quick
-  ? { reps: 6, warmup: 1, captureReps: 5, levels: [10, 50], pollMs: 2_000, autocannonS: 4, logins: 10, users: 5 }
-  : { reps: 20, warmup: 2, captureReps: 15, levels: [10, 25, 50], pollMs: 3_000, autocannonS: 10, logins: 30, users: 5 };
+  ? { reps: 6, detectionReps: 6, warmup: 1, captureReps: 5, levels: [10], bareLevels: [10], pollMs: 2_000, autocannonS: 4, logins: 10, users: 5 }
+  : { reps: 20, detectionReps: 15, warmup: 2, captureReps: 10, levels: [10, 25, 50], bareLevels: [10, 50], pollMs: 2_000, autocannonS: 10, logins: 30, users: 5 };
+if (levelsArg) PLAN.levels = PLAN.bareLevels = levelsArg;
 const SETTINGS = { spareContexts: Number(process.env.SPARE_CONTEXTS ?? 1), workerConcurrency: 60, bulk: { cookies: 50, storageKeys: 200 } };
-/** The whole run must end within 10 minutes; past this everything is stopped and the run fails. */
+/** The whole run must end within 10 minutes: no figure starts after the soft limit, and past the hard one everything is stopped. */
+const SOFT_LIMIT_MS = 8 * 60_000;
 const TIME_LIMIT_MS = 9.5 * 60_000;
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-async function phase<T>(name: string, timings: Record<string, number>, work: () => Promise<T>): Promise<T> {
-  log(`${name}…`);
-  const started = Date.now();
-  const result = await work();
-  timings[name] = Date.now() - started;
-  log(`${name}: done in ${(timings[name] / 1000).toFixed(1)} s`);
-  return result;
+interface Figure {
+  figure: number;
+  key: string;
+  name: string;
+  run(stack: BenchStack, resources: Resources): Promise<unknown>;
 }
 
-async function measureAll(stack: BenchStack, resources: Resources, timings: Record<string, number>) {
-  const r: Record<string, any> = {};
-  if (wanted(1)) r.loginPage = await phase("1 login page ready", timings, () => measureLoginPage(stack, PLAN.reps, PLAN.warmup));
-  if (wanted(2)) r.detection = await phase("2 detection", timings, () => measureDetection(stack, PLAN.reps, PLAN.warmup));
-  if (wanted(3)) r.capture = await phase("3 capture", timings, () => measureCapture(stack, resources, PLAN.captureReps, PLAN.warmup));
-  if (wanted(4)) r.concurrency = await phase("4 concurrency", timings, () => measureConcurrency(stack, PLAN.levels, PLAN.pollMs));
-  if (wanted(5)) r.apiPolls = await phase("5 API status polls", timings, () => measureApiPolls(stack, PLAN.autocannonS));
-  if (wanted(6)) r.throughput = await phase("6 throughput", timings, () => measureThroughput(stack, PLAN.logins, PLAN.users));
-  return r;
+const FIGURES: Figure[] = [
+  { figure: 1, key: "loginPage", name: "1 login page ready", run: (s) => measureLoginPage(s, PLAN.reps, PLAN.warmup) },
+  { figure: 2, key: "detection", name: "2 detection", run: (s) => measureDetection(s, PLAN.detectionReps, PLAN.warmup) },
+  { figure: 3, key: "capture", name: "3 capture", run: (s, r) => measureCapture(s, r, PLAN.captureReps, PLAN.warmup) },
+  { figure: 4, key: "concurrency", name: "4 concurrency", run: (s) => measureConcurrency(s, PLAN.levels, PLAN.bareLevels, PLAN.pollMs) },
+  { figure: 5, key: "apiPolls", name: "5 API status polls", run: (s) => measureApiPolls(s, PLAN.autocannonS) },
+  { figure: 6, key: "throughput", name: "6 throughput", run: (s) => measureThroughput(s, PLAN.logins, PLAN.users) },
+];
+
+/**
+ * Runs the wanted figures in order. A figure that fails is recorded and the others still run; one
+ * that would start past the soft time limit is skipped, so the run ends in time with what it has.
+ */
+async function measureAll(stack: BenchStack, resources: Resources, started: number, timings: Record<string, number>) {
+  const results: Record<string, any> = {};
+  const problems: Record<string, string> = {};
+  for (const figure of FIGURES.filter((f) => wanted(f.figure))) {
+    if (Date.now() - started > SOFT_LIMIT_MS) {
+      problems[figure.name] = "skipped: the run reached its time budget";
+      log(`${figure.name}: ${problems[figure.name]}`);
+      continue;
+    }
+    log(`${figure.name}…`);
+    const t0 = Date.now();
+    try {
+      results[figure.key] = await figure.run(stack, resources);
+      log(`${figure.name}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    } catch (error) {
+      problems[figure.name] = `failed: ${(error as Error).message.split("\n")[0]}`;
+      log(`${figure.name}: ${(error as Error).stack ?? error}`);
+    }
+    timings[figure.name] = Date.now() - t0;
+  }
+  return { results, problems };
 }
 
 function rows(r: Record<string, any>): Row[] {
@@ -58,10 +84,10 @@ function rows(r: Record<string, any>): Row[] {
   if (r.loginPage) {
     const b = r.loginPage.breakdown;
     out.push(timed("1. login page ready (ms)", r.loginPage.service, r.loginPage.bare, 1.3,
-      `POST ?wait=10000 → awaiting_login; medians: pick-up ${b["queued→starting (queue pick-up)"].median}, context+goto ${b["starting→awaiting_login (context + goto)"].median}, answer ${b["awaiting_login→answer received"].median} ms`));
+      `POST ?wait=10000 → awaiting_login; medians: pick-up ${b["queued→starting (queue pick-up)"].median}, context+goto ${b["starting→awaiting_login (context + goto)"].median}, answer ${b["awaiting_login→answer received (?wait wake-up)"].median} ms`));
   }
   if (r.detection) {
-    const bareNote = `bare: framenavigated of the same navigation (separate bare browser: ${r.detection.bareBrowser.median} ms)`;
+    const bareNote = "bare: framenavigated for the same page script in the bare browser";
     out.push(timed("2. detection, first 5 ms poll (ms)", r.detection.firstPoll, r.detection.bare, 1.5, `page navigates → first GET showing authenticated; ${bareNote}`));
     out.push(timed("2. detection, timeline (ms)", r.detection.timeline, r.detection.bare, 1.5, `page navigates → worker's timeline.authenticated; ${bareNote}`));
   }
@@ -78,11 +104,11 @@ function rows(r: Record<string, any>): Row[] {
       figure: `4. PSS per session, ${n} waiting (MB)`,
       median: level.pssPerSessionMb,
       p95: "—",
-      bareMedian: level.barePssPerContextMb,
-      ratio: ratio(level.pssPerSessionMb, level.barePssPerContextMb),
+      bareMedian: level.barePssPerContextMb ?? "—",
+      ratio: level.barePssPerContextMb ? ratio(level.pssPerSessionMb, level.barePssPerContextMb) : "—",
       goal: "≤ 80 MB",
       met: level.pssPerSessionMb <= 80,
-      detail: `idle ${level.idlePssMb} MB → ${level.loadedPssMb} MB, ${level.chromiumProcesses} processes; all awaiting_login after ${level.allAwaitingLoginMs} ms`,
+      detail: `idle ${level.idlePssMb} MB → ${level.loadedPssMb} MB, ${level.chromiumProcesses} processes; all awaiting_login ${level.allAwaitingLoginMs} ms after the burst of starts${level.bareAllLoadedMs ? ` (bare: all loaded after ${level.bareAllLoadedMs} ms)` : ""}`,
     });
     out.push({
       figure: `4. status latency, ${n} waiting (ms)`,
@@ -102,7 +128,7 @@ function rows(r: Record<string, any>): Row[] {
       ratio: "—",
       goal: "all completed",
       met: level.logins.completed === n,
-      detail: `all final ${level.allCompletedMs} ms after the logins began; lost ${level.logins.lost}`,
+      detail: `all final ${level.allCompletedMs} ms after the logins began; lost ${level.logins.lost}${Object.keys(level.logins.outcomes).length > 1 ? `; ${JSON.stringify(level.logins.outcomes)}` : ""}`,
     });
   }
   if (r.apiPolls) {
@@ -126,32 +152,41 @@ function rows(r: Record<string, any>): Row[] {
   return out;
 }
 
+type Machine = ReturnType<typeof machineInfo> & { cpuSpeedMs: number[] };
+
 async function main() {
   const started = Date.now();
-  const mark = cpuMark();
+  const monitor = monitorOtherLoad();
   const resources = new Resources();
   const unguard = guard(resources, TIME_LIMIT_MS);
   const timings: Record<string, number> = {};
-  let outcome: { machine: ReturnType<typeof machineInfo>; results: Record<string, any> } | undefined;
+  let outcome: { machine: Machine; results: Record<string, any>; problems: Record<string, string> } | undefined;
+  let load: ReturnType<LoadMonitor["stop"]> | undefined;
   try {
     log(`${quick ? "quick" : "full"} run; plan ${JSON.stringify(PLAN)}`);
-    const stack = await phase("start Redis, fixture sites, worker, API, bare Chromium", timings, () => startBenchStack(resources, SETTINGS, log));
+    const t0 = Date.now();
+    const stack = await startBenchStack(resources, SETTINGS, log);
+    timings.start = Date.now() - t0;
     const machine = machineInfo(stack.bare.version());
-    outcome = { machine, results: await measureAll(stack, resources, timings) };
+    const speedBefore = cpuSpeedMs();
+    const measured = await measureAll(stack, resources, started, timings);
+    outcome = { machine: { ...machine, cpuSpeedMs: [speedBefore, cpuSpeedMs()] }, ...measured };
   } catch (error) {
     log(`failed: ${(error as Error).stack ?? error}`);
   } finally {
+    // Before stopping anything: a browser being torn down is no one else's load.
+    load = monitor.stop();
     await resources.closeAll();
     unguard();
   }
-  if (!outcome) process.exit(1);
-  report(outcome.machine, outcome.results, timings, othersSince(mark), Date.now() - started);
-  process.exit(0);
+  if (!outcome || !load) process.exit(1);
+  report(outcome.machine, outcome.results, outcome.problems, timings, load, Date.now() - started);
+  process.exit(Object.keys(outcome.problems).length > 0 ? 1 : 0);
 }
 
 /** Prints the table and writes bench-results/latest.json; warns when other work shared the machine. */
-function report(machine: ReturnType<typeof machineInfo>, results: Record<string, any>, timings: Record<string, number>, load: ReturnType<typeof othersSince>, elapsedMs: number) {
-  const table = rows(results);
+function report(machine: Machine, results: Record<string, any>, problems: Record<string, string>, timings: Record<string, number>, load: ReturnType<LoadMonitor["stop"]>, elapsedMs: number) {
+  const table = [...rows(results), ...Object.entries(problems).map(([name, problem]): Row => ({ figure: name, median: problem, p95: "—", bareMedian: "—", ratio: "—", goal: "—", met: false }))];
   const totalRuntimeS = Math.round(elapsedMs / 100) / 10;
   const busy = load.shareOfMachine > 10;
   const lines = [
@@ -159,13 +194,14 @@ function report(machine: ReturnType<typeof machineInfo>, results: Record<string,
     textTable(table),
     "",
     `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, ${machine.os}; Node ${machine.node}, Chromium ${machine.chromium}, playwright-core ${machine.playwrightCore}, Redis ${machine.redis}`,
+    `CPU speed check (lower is faster; this machine varies ±25%): ${machine.cpuSpeedMs.join(" ms at the start, ")} ms at the end`,
     `other processes used ${load.othersCpuS} CPU-seconds during the run (${load.shareOfMachine}% of the machine)${busy ? ": WARNING, the figures are disturbed; run again on a quiet machine" : ""}`,
     `total bench runtime: ${totalRuntimeS} s`,
     "",
   ];
   process.stdout.write(lines.join("\n"));
   mkdirSync("bench-results", { recursive: true });
-  const json = { date: new Date().toISOString(), mode: quick ? "quick" : "full", only: only ?? null, plan: PLAN, settings: SETTINGS, machine, otherLoad: load, totalRuntimeS, phaseMs: timings, table, markdown: markdownTable(table), results };
+  const json = { date: new Date().toISOString(), mode: quick ? "quick" : "full", only: only ?? null, plan: PLAN, settings: SETTINGS, machine, otherLoad: load, totalRuntimeS, phaseMs: timings, problems, table, markdown: markdownTable(table), results };
   writeFileSync("bench-results/latest.json", `${JSON.stringify(json, null, 2)}\n`);
   log("wrote bench-results/latest.json");
 }

@@ -1,7 +1,7 @@
 import type { BrowserContext } from "playwright-core";
 import type { BenchStack } from "../lib/stack.js";
 import { browserTreePss } from "../lib/procs.js";
-import { FINAL, startSession, type SessionView } from "../lib/sessions.js";
+import { FINAL, span, startSession, type SessionView } from "../lib/sessions.js";
 import { mapLimit, sleep, summarize } from "../lib/stats.js";
 
 /** Median of a few PSS readings a moment apart: Chromium's memory moves a little on its own. */
@@ -53,9 +53,9 @@ async function statusLatencies(stack: BenchStack, ids: string[], durationMs: num
  * Memory per session = (PSS of the worker's Chromium tree with N sessions − PSS idle) / N, the idle
  * reading taken just before with no session open (the spare context is in both). The scripted user
  * is disconnected while memory is read, as in production. Bare: N contexts with one page on the
- * login page in the bare browser, measured the same way.
+ * login page in the bare browser, measured the same way (at the levels in `bareLevels`).
  */
-export async function measureConcurrency(stack: BenchStack, levels: number[], pollMs: number) {
+export async function measureConcurrency(stack: BenchStack, levels: number[], bareLevels: number[], pollMs: number) {
   const results = [];
   for (const n of levels) {
     await stack.dropUser();
@@ -68,6 +68,11 @@ export async function measureConcurrency(stack: BenchStack, levels: number[], po
     const ready = await waitForAll(stack, ids, (v) => v.status !== "queued" && v.status !== "starting", 120_000);
     const allReadyMs = Date.now() - startedAt;
     const notWaiting = ready.filter((v) => v.status !== "awaiting_login").map((v) => `${v.status}:${v.error?.code}`);
+    const waiting = ready.filter((v) => v.status === "awaiting_login");
+    const burst = {
+      "queued→starting (queue pick-up)": summarize(waiting.map((v) => span(v, "queued", "starting"))),
+      "starting→awaiting_login (context + goto)": summarize(waiting.map((v) => span(v, "starting", "awaiting_login"))),
+    };
     await sleep(1000);
     const loaded = await steadyPss(stack.workerPid, stack.chromiumPath);
     const latencies = await statusLatencies(stack, ids, pollMs);
@@ -84,20 +89,24 @@ export async function measureConcurrency(stack: BenchStack, levels: number[], po
         }
       }),
     );
+    // Gone once every form is submitted, so the captures' hidden tabs wait for no second DevTools client.
+    await stack.dropUser();
     const final = await waitForAll(stack, ids, (v) => FINAL.has(v.status), 120_000);
     const allCompletedMs = Date.now() - loginStartedAt;
     const byStatus: Record<string, number> = {};
     for (const v of final) byStatus[v.status] = (byStatus[v.status] ?? 0) + 1;
 
-    const bare = await bareContexts(stack, n);
+    const bare = bareLevels.includes(n) ? await bareContexts(stack, n) : undefined;
     results.push({
       sessions: n,
       idlePssMb: round(idle.mb),
       loadedPssMb: round(loaded.mb),
       chromiumProcesses: loaded.processes,
       pssPerSessionMb: round((loaded.mb - idle.mb) / n),
-      barePssPerContextMb: round(bare.perContextMb),
+      barePssPerContextMb: bare ? round(bare.perContextMb) : undefined,
+      bareAllLoadedMs: bare?.allLoadedMs,
       allAwaitingLoginMs: allReadyMs,
+      burst,
       notAwaitingLogin: notWaiting,
       statusLatency: summarize(latencies),
       statusRequests: latencies.length,
@@ -114,14 +123,16 @@ async function bareContexts(stack: BenchStack, n: number) {
   const idle = await steadyPss(process.pid, stack.chromiumPath);
   const contexts: BrowserContext[] = [];
   try {
-    await mapLimit(Array.from({ length: n }), 8, async () => {
+    const startedAt = Date.now();
+    await mapLimit(Array.from({ length: n }), n, async () => {
       const context = await stack.bare.newContext({ viewport: { width: 1280, height: 800 } });
       contexts.push(context);
-      await (await context.newPage()).goto(stack.site.loginUrl, { waitUntil: "load" });
+      await (await context.newPage()).goto(stack.site.loginUrl, { waitUntil: "load", timeout: 120_000 });
     });
+    const allLoadedMs = Date.now() - startedAt;
     await sleep(1000);
     const loaded = await steadyPss(process.pid, stack.chromiumPath);
-    return { perContextMb: (loaded.mb - idle.mb) / n };
+    return { perContextMb: (loaded.mb - idle.mb) / n, allLoadedMs };
   } finally {
     await Promise.all(contexts.map((c) => c.close().catch(() => {})));
   }

@@ -1,6 +1,6 @@
 import type { BenchStack } from "../lib/stack.js";
-import { cancel, pollUntil, span, startSession } from "../lib/sessions.js";
-import { summarize } from "../lib/stats.js";
+import { cancel, pollUntil, SETTLE_MS, span, startSession } from "../lib/sessions.js";
+import { sleep, summarize } from "../lib/stats.js";
 
 /**
  * Figure 1: time to a login page the user can use.
@@ -21,9 +21,11 @@ export async function measureLoginPage(stack: BenchStack, reps: number, warmup: 
     const answeredAt = Date.now();
     if (view.status !== "awaiting_login") throw new Error(`start answered with status ${view.status}`);
     await cancel(stack, view.sessionId);
+    // The worker closes the context and makes its next spare now: let it, so that neither side runs
+    // while the other's browser is busy, as with arrivals a second or more apart.
+    await settle(stack, view.sessionId);
     const bareMs = await bareLoginPage(stack, stack.site.loginUrl);
-    // Let the cancelled context close and the spare context refill, as between real arrivals.
-    await pollUntil(stack, view.sessionId, (v) => v.status === "cancelled").catch(() => {});
+    await sleep(200);
     if (i < 0) continue;
     service.push(ms);
     bare.push(bareMs);
@@ -37,10 +39,15 @@ export async function measureLoginPage(stack: BenchStack, reps: number, warmup: 
     breakdown: {
       "queued→starting (queue pick-up)": summarize(pickup),
       "starting→awaiting_login (context + goto)": summarize(open),
-      "awaiting_login→answer received": summarize(answer),
+      "awaiting_login→answer received (?wait wake-up)": summarize(answer),
     },
     samples: { service, bare },
   };
+}
+
+async function settle(stack: BenchStack, sessionId: string) {
+  await pollUntil(stack, sessionId, (v) => v.status === "cancelled").catch(() => {});
+  await sleep(SETTLE_MS);
 }
 
 export async function bareLoginPage(stack: BenchStack, loginUrl: string): Promise<number> {

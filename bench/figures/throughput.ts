@@ -1,4 +1,5 @@
 import { DEMO_USER } from "../../src/demo/demo-site.js";
+import { connectScriptedUser } from "../../src/demo/scripted-user.js";
 import type { BenchStack } from "../lib/stack.js";
 import { FINAL, pollUntil, startSession } from "../lib/sessions.js";
 import { mapLimit, summarize } from "../lib/stats.js";
@@ -7,11 +8,13 @@ import { mapLimit, summarize } from "../lib/stats.js";
  * Figure 6: completed logins per minute on one worker: `total` logins by `users` scripted users at
  * a time, each doing start (?wait=10000) → type and submit the form → poll every 50 ms until
  * completed. Provider `bench-demo` (the bundled demo's condition: URL and a storage key).
+ * A scripted user is a DevTools client attached to every tab of the worker's browser, and new tabs
+ * (the capture's hidden one) wait until it has attached: each user connects to type and leaves.
  * Bare: the same logins in the bare browser: new context, goto, type, submit, wait for the
  * dashboard's storage key, storageState + sessionStorage, close.
  */
 export async function measureThroughput(stack: BenchStack, total: number, users: number) {
-  const user = await stack.user();
+  await stack.dropUser();
   const perLogin: number[] = [];
   const outcomes: Record<string, number> = {};
   const t0 = Date.now();
@@ -20,7 +23,13 @@ export async function measureThroughput(stack: BenchStack, total: number, users:
     let status = "error";
     try {
       const { tag, view } = await startSession(stack, "bench-demo", stack.site.loginUrl, 10_000);
-      await user.logIn(await user.findPage((u) => u.includes(tag)));
+      // Each user attaches only while typing (see above), as a person at the window would.
+      const user = await connectScriptedUser(stack.cdpEndpoint);
+      try {
+        await user.logIn(await user.findPage((u) => u.includes(tag)));
+      } finally {
+        await user.disconnect();
+      }
       status = (await pollUntil(stack, view.sessionId, (v) => FINAL.has(v.status), { intervalMs: 50, timeoutMs: 30_000 })).view.status;
     } catch (error) {
       status = `error: ${(error as Error).message.split("\n")[0]}`;

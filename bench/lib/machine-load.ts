@@ -1,45 +1,95 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import os from "node:os";
 
 /**
- * How much CPU processes other than the bench (and everything it started) used during the run.
+ * How much CPU processes other than the bench (and everything it started) use during the run.
  * On a shared two-core machine a test run elsewhere easily doubles every figure; this says when
- * that happened. Machine busy time comes from /proc/stat; the bench's own is its CPU time plus
- * that of its children, which are all stopped and reaped (so counted) by the time `othersSince` runs.
+ * that happened. Every second it reads each process's CPU time from /proc and charges the growth
+ * to the bench when the process descends from it, to "others" when not. (Machine-wide counters
+ * would not do: Chromium's exited helpers are not always reaped into the bench's own counters.)
  */
 const TICKS_PER_SECOND = 100;
 
-export interface CpuMark {
-  at: number;
-  machineBusyS: number;
-  ownS: number;
+interface Sample {
+  parent: number;
+  ticks: number;
 }
 
-function machineBusyS(): number {
-  const [, ...fields] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
-  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
-  return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / TICKS_PER_SECOND;
+function readProcesses(): Map<string, Sample & { pid: number }> {
+  const all = new Map<string, Sample & { pid: number }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // After the command name: [1] parent pid, [11] utime, [12] stime, [19] start time (keys out pid reuse).
+      all.set(`${entry}:${f[19]}`, { pid: Number(entry), parent: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return all;
 }
 
-function ownS(): number {
-  const stat = readFileSync("/proc/self/stat", "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
-  // Fields 14–17 of stat (utime, stime, cutime, cstime) are 11–14 after the command name.
-  return (f[11]! + f[12]! + f[13]! + f[14]!) / TICKS_PER_SECOND;
+function descendantsOf(root: number, processes: Map<string, { pid: number; parent: number }>): Set<number> {
+  const children = new Map<number, number[]>();
+  for (const p of processes.values()) children.set(p.parent, [...(children.get(p.parent) ?? []), p.pid]);
+  const tree = new Set([root]);
+  const queue = [root];
+  while (queue.length > 0) for (const child of children.get(queue.pop()!) ?? []) if (!tree.has(child)) tree.add(child), queue.push(child);
+  return tree;
 }
 
-export function cpuMark(): CpuMark {
-  return { at: Date.now(), machineBusyS: machineBusyS(), ownS: ownS() };
+export interface LoadMonitor {
+  /** Stops sampling; CPU-seconds used by others since the start, and their share of the machine. */
+  stop(): { othersCpuS: number; shareOfMachine: number; loadAverage: number[] };
 }
 
-export function othersSince(mark: CpuMark) {
-  const now = cpuMark();
-  const elapsedS = (now.at - mark.at) / 1000;
-  const othersS = Math.max(0, now.machineBusyS - mark.machineBusyS - (now.ownS - mark.ownS));
-  const share = othersS / (elapsedS * os.cpus().length);
-  return {
-    othersCpuS: Math.round(othersS * 10) / 10,
-    shareOfMachine: Math.round(share * 1000) / 10,
-    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+export function monitorOtherLoad(intervalMs = 1000): LoadMonitor {
+  const started = Date.now();
+  let previous = readProcesses();
+  let othersTicks = 0;
+  const sample = () => {
+    const current = readProcesses();
+    const ours = descendantsOf(process.pid, current);
+    for (const [key, now] of current) {
+      if (ours.has(now.pid)) continue;
+      // A process born since the last look is charged all its CPU time: it was all spent since then.
+      othersTicks += now.ticks - (previous.get(key)?.ticks ?? 0);
+    }
+    previous = current;
   };
+  const timer = setInterval(sample, intervalMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      const elapsedS = (Date.now() - started) / 1000;
+      const othersS = othersTicks / TICKS_PER_SECOND;
+      return {
+        othersCpuS: Math.round(othersS * 10) / 10,
+        shareOfMachine: Math.round((othersS / (elapsedS * os.cpus().length)) * 1000) / 10,
+        loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+      };
+    },
+  };
+}
+
+/**
+ * Milliseconds this process takes for a fixed piece of arithmetic (median of 5): this kind of
+ * virtual machine runs ±25% faster or slower from one minute to the next, so runs are compared
+ * with this beside them.
+ */
+export function cpuSpeedMs(): number {
+  const times: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const started = performance.now();
+    let x = 0;
+    for (let i = 0; i < 30_000_000; i++) x = (x + i * 7) % 1_000_003;
+    if (x < 0) throw new Error("unreachable");
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[2]! * 10) / 10;
 }

@@ -25,8 +25,9 @@ let stopping = false;
 function stop() {
   if (stopping) return;
   stopping = true;
-  // A close that hangs must not leave the process (and its Chromium) behind.
-  setTimeout(() => process.exit(1), 20_000).unref();
+  // A close that hangs (Redis already gone, say) must not leave the process behind; Playwright
+  // kills the browser it launched when the process exits.
+  setTimeout(() => process.exit(1), 5_000).unref();
   service.close().then(
     () => process.exit(0),
     () => process.exit(1),

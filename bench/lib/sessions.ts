@@ -2,6 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { BenchStack } from "./stack.js";
 import { sleep } from "./stats.js";
 
+/**
+ * A pause between a service run and a bare one: enough for the worker to close a context and make
+ * its next spare on this kind of machine, so neither side is timed while the other's browser works.
+ */
+export const SETTLE_MS = 800;
+
 export const FINAL = new Set(["completed", "failed", "expired", "cancelled"]);
 
 /** The session record as GET /browser-login/:id shows it (the fields the bench reads). */

@@ -30,6 +30,8 @@ export interface BenchStack {
   apiPid: number;
   workerPid: number;
   debugPort: number;
+  /** The worker's browser's DevTools endpoint, where scripted users attach. */
+  cdpEndpoint: string;
   /** Bare Playwright's own browser: same binary, same flags, launched once and kept running. */
   bare: Browser;
   /** Acts as the user in the worker's browser over its DevTools port; reconnects on demand. */
@@ -67,7 +69,12 @@ function providers(site: DemoSite, bulkSite: DemoSite): ProviderInput[] {
 export async function startBenchStack(resources: Resources, options: StackOptions, log: (line: string) => void): Promise<BenchStack> {
   const chromiumPath = findChromium(process.env.CHROMIUM_PATH);
   const dataDir = mkdtempSync(join(tmpdir(), "blc-bench-"));
-  resources.add("data folder", async () => rmSync(dataDir, { recursive: true, force: true }));
+  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
+  process.once("exit", removeDataDir);
+  resources.add("data folder", async () => {
+    process.off("exit", removeDataDir);
+    removeDataDir();
+  });
 
   const redis = await startEmbeddedRedis({ port: await freePort(), dir: join(dataDir, "redis") });
   resources.add("redis", () => redis.stop());
@@ -110,7 +117,15 @@ export async function startBenchStack(resources: Resources, options: StackOption
   const client = createApiClient(`http://127.0.0.1:${api.port}`, apiKey);
   resources.add("API client", async () => client.close());
 
-  const bare = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...CHROMIUM_ARGS] });
+  // Signals are the bench's to handle (lib/resources.ts): Playwright's handler would exit mid-cleanup.
+  const bare = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [...CHROMIUM_ARGS],
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
   resources.add("bare Chromium", () => bare.close());
 
   let user: Promise<ScriptedUser> | undefined;
@@ -132,6 +147,7 @@ export async function startBenchStack(resources: Resources, options: StackOption
     apiPid: api.pid,
     workerPid: worker.pid,
     debugPort,
+    cdpEndpoint: `http://127.0.0.1:${debugPort}`,
     bare,
     user: () => (user ??= connectScriptedUser(`http://127.0.0.1:${debugPort}`)),
     dropUser,
@@ -155,8 +171,12 @@ async function startChild(role: "api" | "worker", env: Record<string, string>, r
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // Should this process end before its cleanup has run (Playwright's own SIGINT handler exits it
+  // once its browsers are closed), the child is told to stop on the way out.
+  const onExit = () => child.kill("SIGTERM");
+  process.once("exit", onExit);
   let stopped: Promise<void> | undefined;
-  const stop = () => (stopped ??= stopChild(child, exited, chromiumPath));
+  const stop = () => (stopped ??= stopChild(child, exited, chromiumPath).finally(() => process.off("exit", onExit)));
   resources.add(`${role} process`, stop);
 
   const ready = await new Promise<{ port?: number }>((resolve, reject) => {
