@@ -9,6 +9,7 @@ import { startBrowserbaseEmulator, type BrowserbaseEmulator, type FailureMode } 
 import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.js";
 import { freePort } from "../helpers/free-port.js";
 import { waitFor } from "../helpers/wait-for.js";
+import { captureOutput } from "../helpers/capture-output.js";
 
 /** Distinctive, so that a leak is found wherever it ends up. */
 const API_KEY = `bb_live_${randomUUID().replaceAll("-", "")}`;
@@ -295,33 +296,3 @@ describe("Browserbase adapter", () => {
     expect(everything).not.toContain(API_KEY);
   });
 });
-
-/** Collects what is written to stdout/stderr and the console while the tests run (and still lets it through). */
-function captureOutput() {
-  const chunks: string[] = [];
-  const restore: Array<() => void> = [];
-  return {
-    start() {
-      for (const stream of [process.stdout, process.stderr]) {
-        const write = stream.write.bind(stream);
-        stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-          chunks.push(String(chunk));
-          return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-        }) as typeof stream.write;
-        restore.push(() => (stream.write = write));
-      }
-      for (const method of ["log", "info", "warn", "error", "debug"] as const) {
-        const original = console[method];
-        console[method] = (...args: unknown[]) => {
-          chunks.push(args.map(String).join(" "));
-          original(...args);
-        };
-        restore.push(() => (console[method] = original));
-      }
-    },
-    stop() {
-      for (const undo of restore.splice(0)) undo();
-    },
-    text: () => [...chunks],
-  };
-}

@@ -8,6 +8,7 @@ import { dumpRedis } from "../helpers/redis-dump.js";
 import { startTagged, waitForStatus } from "../helpers/sessions.js";
 import { startTestStack, type TestStack } from "../helpers/test-stack.js";
 import { waitFor } from "../helpers/wait-for.js";
+import { captureOutput } from "../helpers/capture-output.js";
 
 /** Distinctive, so that a leak is found wherever it ends up (the emulator echoes it in its 401). */
 const API_KEY = `bb_live_flowkey_${randomUUID().replaceAll("-", "")}`;
@@ -306,33 +307,3 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
     expect(logText).not.toContain("devtools-fullscreen");
   });
 });
-
-/** Collects what this test process writes to stdout/stderr and the console (and still lets it through). */
-function captureOutput() {
-  const chunks: string[] = [];
-  const restore: Array<() => void> = [];
-  return {
-    start() {
-      for (const stream of [process.stdout, process.stderr]) {
-        const write = stream.write.bind(stream);
-        stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-          chunks.push(String(chunk));
-          return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-        }) as typeof stream.write;
-        restore.push(() => (stream.write = write));
-      }
-      for (const method of ["log", "info", "warn", "error", "debug"] as const) {
-        const original = console[method];
-        console[method] = (...args: unknown[]) => {
-          chunks.push(args.map(String).join(" "));
-          original(...args);
-        };
-        restore.push(() => (console[method] = original));
-      }
-    },
-    stop() {
-      for (const undo of restore.splice(0)) undo();
-    },
-    text: () => [...chunks],
-  };
-}
