@@ -5,6 +5,7 @@
  * sample to bench-results/latest.json. See docs/performance.md.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { measureApiPolls } from "./figures/api-polls.js";
 import { measureCapture } from "./figures/capture.js";
 import { measureConcurrency } from "./figures/concurrency.js";
@@ -201,9 +202,10 @@ function report(machine: Machine, results: Record<string, any>, problems: Record
     "",
   ];
   process.stdout.write(lines.join("\n"));
-  mkdirSync("bench-results", { recursive: true });
+  const folder = fileURLToPath(new URL("../bench-results/", import.meta.url));
+  mkdirSync(folder, { recursive: true });
   const json = { date: new Date().toISOString(), mode: quick ? "quick" : "full", only: only ?? null, plan: PLAN, settings: SETTINGS, machine, otherLoad: load, totalRuntimeS, phaseMs: timings, problems, table, markdown: markdownTable(table), results };
-  writeFileSync("bench-results/latest.json", `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(`${folder}latest.json`, `${JSON.stringify(json, null, 2)}\n`);
   log("wrote bench-results/latest.json");
 }
 

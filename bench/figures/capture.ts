@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { BrowserAdapter, BrowserSession } from "../../src/adapters/browser/browser-adapter.js";
+import type { BrowserAdapter } from "../../src/adapters/browser/browser-adapter.js";
 import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-playwright/local-playwright-adapter.js";
 import type { CapturedState } from "../../src/credentials/captured-state.js";
 import { createCredentialVault, type CredentialVault } from "../../src/credentials/credential-vault.js";
@@ -8,10 +8,12 @@ import { createAesGcmKeyRing } from "../../src/crypto/aes-gcm-key-ring.js";
 import { parseKeyRing } from "../../src/crypto/key-source.js";
 import { DEMO_USER } from "../../src/demo/demo-site.js";
 import { connectScriptedUser } from "../../src/demo/scripted-user.js";
+import { createProviderRegistry } from "../../src/providers/provider-registry.js";
 import { createRedisConnection, waitUntilReady } from "../../src/redis/redis-connection.js";
+import { watchForSuccess } from "../../src/worker/success-watcher.js";
 import type { Resources } from "../lib/resources.js";
 import { pollUntil, SETTLE_MS, span, startSession } from "../lib/sessions.js";
-import { freePort, type BenchStack } from "../lib/stack.js";
+import { bulkProvider, freePort, type BenchStack } from "../lib/stack.js";
 import { sleep, summarize } from "../lib/stats.js";
 
 type Counts = { cookies: number; localStorage: number; sessionStorage: number };
@@ -30,8 +32,10 @@ function counts(state: CapturedState): Counts {
  * - service: `timeline.capturing` → `timeline.completed` of real sessions (capture, seal, the final write);
  * - pieces: the local adapter's session.capture() and vault.seal() called in this process;
  * - bare: context.storageState() plus a sessionStorage read (page.evaluate), run together.
- * All three read the SSO origin too, which no tab shows any more: Playwright's storageState()
- * opens a hidden tab for it, which is most of the time on every side.
+ * All three start at the same moment: when DevTools reports the dashboard's last storage write
+ * (the worker's success condition; the in-process run uses the worker's own watcher), while the
+ * page may still be busy. All three read the SSO origin too, which no tab shows any more:
+ * Playwright's storageState() opens a hidden tab for it, which is most of the time on every side.
  *
  * The scripted user leaves as soon as the form is submitted: the rest of the login runs in the
  * browser on its own, and the capture's hidden tab is not held until a second DevTools client
@@ -99,16 +103,22 @@ async function startInProcess(stack: BenchStack, resources: Resources) {
   await Promise.all([adapter.warmUp(), waitUntilReady(redis)]);
   const vault: CredentialVault = createCredentialVault(createRedisCredentialStore(redis, "bench"), createAesGcmKeyRing(parseKeyRing(stack.encryptionKeys)));
   const origins = [stack.bulkSite.appOrigin, stack.bulkSite.ssoOrigin];
+  const provider = createProviderRegistry([bulkProvider(stack)]).get("bench-bulk")!;
 
   async function capture() {
     const tag = randomUUID();
     const sessionId = `bench_${tag}`;
     const session = await adapter.openSession({ sessionId, loginUrl: `${stack.bulkSite.loginUrl}?tag=${tag}`, timeoutMs: 60_000 });
+    // The worker's own detection, so that the capture starts at the same moment as in the service.
+    const watcher = await watchForSuccess(session, provider);
     try {
       const user = await connectScriptedUser(`http://127.0.0.1:${port}`);
-      await user.logIn(await user.findPage((u) => u.includes(tag)));
-      await user.disconnect();
-      await dashboardWritten(session);
+      try {
+        await user.logIn(await user.findPage((u) => u.includes(tag)));
+      } finally {
+        await user.disconnect();
+      }
+      await withTimeout(watcher.succeeded, 15_000, "the bulk login was not detected");
       const t0 = performance.now();
       const state = await session.capture({ origins });
       const t1 = performance.now();
@@ -117,6 +127,7 @@ async function startInProcess(stack: BenchStack, resources: Resources) {
       await vault.delete(sealed.id);
       return { capture: t1 - t0, seal: t2 - t1, counts: counts(state) };
     } finally {
+      watcher.stop();
       await session.close();
     }
   }
@@ -130,12 +141,13 @@ async function startInProcess(stack: BenchStack, resources: Resources) {
   };
 }
 
-/** The bulk dashboard has written everything once its last key is there (read through the adapter). */
-async function dashboardWritten(session: BrowserSession) {
-  const deadline = Date.now() + 15_000;
-  while ((await session.readStorage("localStorage", "demo.profile")).length === 0) {
-    if (Date.now() > deadline) throw new Error("the bulk dashboard did not finish writing");
-    await sleep(10);
+async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -143,11 +155,19 @@ async function bareCapture(stack: BenchStack) {
   const context = await stack.bare.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await context.newPage();
+    // The same signal the worker reacts to: DevTools reports the dashboard's last storage write.
+    const cdp = await context.newCDPSession(page);
+    const written = new Promise<void>((resolve) =>
+      cdp.on("DOMStorage.domStorageItemAdded", (event) => {
+        if (event.key === "demo.profile") resolve();
+      }),
+    );
+    await cdp.send("DOMStorage.enable");
     await page.goto(stack.bulkSite.loginUrl, { waitUntil: "load" });
     await page.locator("#username").fill(DEMO_USER.username);
     await page.locator("#password").fill(DEMO_USER.password);
     await page.locator("#submit").click();
-    await page.waitForFunction(() => localStorage.getItem("demo.profile") !== null, undefined, { timeout: 15_000 });
+    await withTimeout(written, 15_000, "the bulk dashboard did not write demo.profile");
     const t0 = performance.now();
     const [state, tabStorage] = await Promise.all([
       context.storageState(),

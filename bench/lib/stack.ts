@@ -45,12 +45,9 @@ export interface StackOptions {
   bulk: { cookies: number; storageKeys: number };
 }
 
-/**
- * Providers with settleMs 0: `bench-url` succeeds on the URL alone (detection figure), `bench-demo`
- * is the bundled demo's condition (URL and a storage key), `bench-bulk` the same on the bulk site.
- */
-function providers(site: DemoSite, bulkSite: DemoSite): ProviderInput[] {
-  const demoLike = (id: string, s: DemoSite): ProviderInput => ({
+/** The bundled demo's success condition (URL and the dashboard's last storage key), settleMs 0. */
+function demoLike(id: string, s: DemoSite): ProviderInput {
+  return {
     id,
     name: id,
     loginUrl: s.loginUrl,
@@ -58,11 +55,20 @@ function providers(site: DemoSite, bulkSite: DemoSite): ProviderInput[] {
     settleMs: 0,
     failureUrls: [{ pathname: "/login", search: "error=*" }],
     origins: [s.appOrigin, s.ssoOrigin],
-  });
+  };
+}
+
+export const bulkProvider = (stack: Pick<BenchStack, "bulkSite">) => demoLike("bench-bulk", stack.bulkSite);
+
+/**
+ * Providers with settleMs 0: `bench-url` succeeds on the URL alone (detection figure), `bench-demo`
+ * is the bundled demo's condition, `bench-bulk` the same on the bulk site.
+ */
+function providers(site: DemoSite, bulkSite: DemoSite): ProviderInput[] {
   return [
     { id: "bench-url", name: "URL only", loginUrl: site.loginUrl, success: { url: { pathname: "/dashboard" } }, settleMs: 0 },
     demoLike("bench-demo", site),
-    demoLike("bench-bulk", bulkSite),
+    bulkProvider({ bulkSite }),
   ];
 }
 
