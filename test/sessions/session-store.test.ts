@@ -150,7 +150,9 @@ describe("session store (Redis, Lua commands, the state table)", () => {
     }
   });
 
-  it("expires queued sessions nobody picked up", async () => {
+  it("expires queued sessions nobody picked up, past a record an older version left", async () => {
+    await redis.set("blc:session:old", JSON.stringify({ status: "queued" }));
+    await redis.zadd("blc:sessions:active", Date.now() - 10_000, "old");
     const { id } = await create(-1);
     expect((await store.reap()).ended).toBeGreaterThanOrEqual(1);
     expect((await store.get(id))?.status).toBe("expired");

@@ -5,10 +5,11 @@
   `status` and `timeline` (plain strings): client metadata and everything else pass through untouched.
 ]]
 
--- The session's status, or nil when the session is gone.
+-- The session's status, or nil when the session is gone. A record in another shape (a string
+-- written by an older version) counts as gone, so that it cannot stop the reaper for everyone.
 local function statusOf(sessionKey)
-  local raw = redis.call('HGET', sessionKey, 'status')
-  if raw then return cjson.decode(raw) end
+  local raw = redis.pcall('HGET', sessionKey, 'status')
+  if type(raw) == 'string' then return cjson.decode(raw) end
   return nil
 end
 
