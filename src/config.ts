@@ -36,7 +36,10 @@ export const configSchema = z
     SESSION_TIMEOUT_MS: z.coerce.number().int().min(10_000).max(3_600_000).default(600_000),
     SESSION_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
-    WORKER_LEASE_MS: z.coerce.number().int().min(3_000).max(120_000).default(15_000),
+    /** A held session whose lease is not renewed for this long ends as worker_lost (below 3 s: tests only). */
+    WORKER_LEASE_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
+    /** How often the API and each worker end sessions that are overdue or whose worker vanished. */
+    REAP_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
 
     BROWSER_ADAPTER: z.enum(["local", "browserbase"]).default("local"),
@@ -68,6 +71,9 @@ export const configSchema = z
       for (const name of ["BROWSERBASE_API_KEY", "BROWSERBASE_PROJECT_ID"] as const) {
         if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when BROWSER_ADAPTER=browserbase" });
       }
+    }
+    if (c.NODE_ENV !== "test" && c.WORKER_LEASE_MS < 3_000) {
+      ctx.addIssue({ code: "custom", path: ["WORKER_LEASE_MS"], message: "at least 3000 outside tests (a busy worker would lose its sessions)" });
     }
     if (c.NODE_ENV === "production") {
       if (!c.API_KEYS?.length) ctx.addIssue({ code: "custom", path: ["API_KEYS"], message: "required in production" });

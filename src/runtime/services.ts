@@ -51,7 +51,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
     logger,
   });
   // The API reaps too, so that sessions of a crashed worker end even when no other worker runs.
-  const reaper = setInterval(() => void sessions.reap().catch(() => {}), 5_000);
+  const reaper = setInterval(() => void sessions.reap().catch(() => {}), config.REAP_INTERVAL_MS);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });
@@ -89,6 +89,7 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     logger,
     concurrency: config.WORKER_CONCURRENCY,
     leaseMs: config.WORKER_LEASE_MS,
+    reapIntervalMs: config.REAP_INTERVAL_MS,
   });
   return {
     worker,

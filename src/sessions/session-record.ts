@@ -1,28 +1,11 @@
 import { z } from "zod";
+import { SESSION_STATUSES } from "./session-states.js";
 import { subjectSchema } from "./subject.js";
 
-export const SESSION_STATUSES = [
-  "queued",
-  "starting",
-  "awaiting_login",
-  "authenticated",
-  "capturing",
-  "completed",
-  "failed",
-  "expired",
-  "cancelled",
-] as const;
-
-export const FINAL_STATUSES = ["completed", "failed", "expired", "cancelled"] as const;
-/** Statuses in which a worker holds a browser for the session (and keeps a lease on it). */
-export const HELD_STATUSES = ["starting", "awaiting_login", "authenticated", "capturing"] as const;
+/** Statuses and their allowed moves live in session-states.ts; re-exported for the record's readers. */
+export { isFinal, type SessionStatus } from "./session-states.js";
 
 export const sessionStatusSchema = z.enum(SESSION_STATUSES);
-export type SessionStatus = z.infer<typeof sessionStatusSchema>;
-
-export function isFinal(status: SessionStatus): boolean {
-  return (FINAL_STATUSES as readonly string[]).includes(status);
-}
 
 export const metadataSchema = z
   .record(z.string().max(64), z.union([z.string().max(1024), z.number(), z.boolean(), z.null()]))

@@ -1,27 +1,38 @@
 import type { Redis } from "ioredis";
-import { FINAL_STATUSES, HELD_STATUSES, sessionRecordSchema, type SessionRecord, type SessionStatus } from "./session-record.js";
+import { defineSessionCommands } from "./session-commands.js";
+import { sessionRecordSchema, type SessionRecord } from "./session-record.js";
+import { holdsLease, type SessionStatus } from "./session-states.js";
 
 /**
  * Login sessions in Redis, the one source of truth shared by the API and every worker.
- * Status changes go through one Lua script so that they are atomic and final states stick:
- * once a session is completed, failed, expired or cancelled, nothing moves it again.
+ * Every change goes through a Lua command (./commands) that enforces the state table of
+ * session-states.ts: a status moves only where the table allows, and final states stick.
  * Each change is published on `<prefix>:session-events` ({ id, status } only) to wake waiters.
+ *
+ * A session is a hash with one field per record property, holding that property's JSON text:
+ * Lua reads only `status` and `timeline`, so client metadata comes back exactly as it was sent.
+ * Two sorted sets index live sessions: by expiry, and (held ones) by lease deadline, so the
+ * reaper reads only what is due.
  */
 export interface SessionStore {
   readonly eventsChannel: string;
   create(record: SessionRecord, expiresAtMs: number): Promise<void>;
   get(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * Sets the patch's fields; a `status` in it must be a move the state table allows from the current
+   * status (otherwise "conflict"). Entering a status that holds a lease needs `lease`.
+   */
   transition(id: string, patch: Partial<SessionRecord>, options?: TransitionOptions): Promise<TransitionResult>;
+  /** The client asks for the capture now: allowed in the statuses the table marks `acceptsComplete`. */
+  requestComplete(id: string): Promise<TransitionResult>;
   /** Keeps the worker's claim alive; returns the current record (undefined when gone). */
   renewLease(id: string, workerId: string, leaseMs: number): Promise<SessionRecord | undefined>;
-  /** Ends sessions whose worker vanished or whose time ran out; returns how many it ended. */
-  reap(nowMs?: number): Promise<number>;
+  /** Ends sessions whose worker vanished or whose time ran out. `scanned`: index entries it read. */
+  reap(nowMs?: number): Promise<{ ended: number; scanned: number }>;
   ping(): Promise<void>;
 }
 
 export interface TransitionOptions {
-  /** Only move from these statuses. */
-  from?: readonly SessionStatus[];
   /** Take (or refresh) the worker lease for this long. */
   lease?: { workerId: string; ms: number };
 }
@@ -36,150 +47,110 @@ export interface SessionStoreOptions {
   retentionSeconds: number;
   /** How far past its expiry a session may run before the reaper ends it (a worker expires its own first). */
   expiryGraceMs?: number;
+  /** Index entries one reap script reads at most before handing back (it is called again while there are more). */
+  reapBatch?: number;
 }
 
-const FINAL_LUA = `{${FINAL_STATUSES.map((s) => `${s}=true`).join(",")}}`;
-const HELD_LUA = `{${HELD_STATUSES.map((s) => `${s}=true`).join(",")}}`;
+const REAPED_ERRORS = {
+  leaseLost: { code: "worker_lost", message: "The worker running this session stopped unexpectedly; start a new login session" },
+  expiredQueued: { code: "timeout", message: "No worker started the session before it expired" },
+  expiredHeld: { code: "timeout", message: "The login was not finished before the session expired" },
+};
 
-// KEYS: session, lease, active. ARGV: patch, allowed-from, now ISO, lease ms, worker id, retention s, channel.
-const TRANSITION = `
-local raw = redis.call('GET', KEYS[1])
-if not raw then return {'missing'} end
-local s = cjson.decode(raw)
-local final = ${FINAL_LUA}
-if final[s.status] then return {'final', s.status} end
-if ARGV[2] ~= '' then
-  local allowed = false
-  for st in string.gmatch(ARGV[2], '[^,]+') do if st == s.status then allowed = true end end
-  if not allowed then return {'conflict', s.status} end
-end
-local before = s.status
-for k, v in pairs(cjson.decode(ARGV[1])) do s[k] = v end
-s.updatedAt = ARGV[3]
-if s.status ~= before then
-  if type(s.timeline) ~= 'table' then s.timeline = {} end
-  s.timeline[s.status] = ARGV[3]
-end
-local encoded = cjson.encode(s)
-if final[s.status] then
-  redis.call('SET', KEYS[1], encoded, 'EX', ARGV[6])
-  redis.call('DEL', KEYS[2])
-  redis.call('ZREM', KEYS[3], s.id)
-else
-  redis.call('SET', KEYS[1], encoded, 'KEEPTTL')
-  if ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[4]) end
-end
-redis.call('PUBLISH', ARGV[7], cjson.encode({id = s.id, status = s.status}))
-return {'ok', encoded}
-`;
+/** Record fields as hash fields: each property's JSON text (undefined ones left out). */
+function toFields(values: Partial<SessionRecord>): string[] {
+  return Object.entries(values).flatMap(([field, value]) => (value === undefined ? [] : [field, JSON.stringify(value)]));
+}
 
-// KEYS: session, lease. ARGV: lease ms, worker id.
-const RENEW = `
-local raw = redis.call('GET', KEYS[1])
-if not raw then return false end
-local s = cjson.decode(raw)
-if not (${FINAL_LUA})[s.status] then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1]) end
-return raw
-`;
+/** The one place a stored session becomes a record: from HGETALL's object or a script's flat array. */
+function parseRecord(fields: Record<string, string> | string[] | null): SessionRecord | undefined {
+  const entries = Array.isArray(fields) ? pairs(fields) : Object.entries(fields ?? {});
+  if (entries.length === 0) return undefined;
+  return sessionRecordSchema.parse(Object.fromEntries(entries.map(([field, json]) => [field, JSON.parse(json)])));
+}
 
-// KEYS: session, lease, active. ARGV: now ms, now ISO, grace ms, retention s, channel, id.
-const REAP = `
-local raw = redis.call('GET', KEYS[1])
-if not raw then redis.call('ZREM', KEYS[3], ARGV[6]) return 0 end
-local s = cjson.decode(raw)
-if (${FINAL_LUA})[s.status] then redis.call('ZREM', KEYS[3], ARGV[6]) return 0 end
-local expiresMs = tonumber(redis.call('ZSCORE', KEYS[3], ARGV[6]) or '0')
-local overdue = tonumber(ARGV[1]) > expiresMs + tonumber(ARGV[3])
-local err
-if s.status == 'queued' and overdue then
-  s.status = 'expired'
-  err = {code = 'timeout', message = 'No worker started the session before it expired'}
-elseif (${HELD_LUA})[s.status] and redis.call('EXISTS', KEYS[2]) == 0 then
-  s.status = 'failed'
-  err = {code = 'worker_lost', message = 'The worker running this session stopped unexpectedly; start a new login session'}
-elseif (${HELD_LUA})[s.status] and overdue then
-  s.status = 'expired'
-  err = {code = 'timeout', message = 'The login was not finished before the session expired'}
-else
-  return 0
-end
-s.error = err
-s.updatedAt = ARGV[2]
-if type(s.timeline) ~= 'table' then s.timeline = {} end
-s.timeline[s.status] = ARGV[2]
-redis.call('SET', KEYS[1], cjson.encode(s), 'EX', ARGV[4])
-redis.call('DEL', KEYS[2])
-redis.call('ZREM', KEYS[3], ARGV[6])
-redis.call('PUBLISH', ARGV[5], cjson.encode({id = s.id, status = s.status}))
-return 1
-`;
+function pairs(flat: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
+}
+
+function toResult(reply: unknown): TransitionResult {
+  const [outcome, detail] = reply as [string, string[] | string | undefined];
+  if (outcome === "ok") return { ok: true, record: parseRecord(detail as string[])! };
+  return { ok: false, reason: outcome as "missing" | "final" | "conflict", status: detail as SessionStatus | undefined };
+}
 
 export function createSessionStore(redis: Redis, options: SessionStoreOptions): SessionStore {
   const prefix = options.prefix ?? "blc";
   const sessionKey = (id: string) => `${prefix}:session:${id}`;
-  const leaseKey = (id: string) => `${prefix}:session:${id}:lease`;
-  const activeKey = `${prefix}:sessions:active`;
+  const expiryIndex = `${prefix}:sessions:active`;
+  const leaseIndex = `${prefix}:sessions:leases`;
   const eventsChannel = `${prefix}:session-events`;
   const grace = options.expiryGraceMs ?? 30_000;
-
-  const parse = (raw: string | null) => (raw ? sessionRecordSchema.parse(JSON.parse(raw)) : undefined);
+  const reapBatch = options.reapBatch ?? 500;
+  const commands = defineSessionCommands(redis);
 
   return {
     eventsChannel,
     async create(record, expiresAtMs) {
       const ttl = Math.ceil((expiresAtMs - Date.now() + grace) / 1000) + options.retentionSeconds;
-      const [[setError, created]] = (await redis
-        .multi()
-        .set(sessionKey(record.id), JSON.stringify(record), "EX", ttl, "NX")
-        .zadd(activeKey, expiresAtMs, record.id)
-        .exec()) as [[Error | null, string | null], unknown];
-      if (setError) throw setError;
-      if (created !== "OK") throw new Error(`Session ${record.id} already exists`);
+      const created = await commands.createSession(sessionKey(record.id), expiryIndex, record.id, expiresAtMs, ttl, ...toFields(record));
+      if (created !== 1) throw new Error(`Session ${record.id} already exists`);
     },
     async get(id) {
-      return parse(await redis.get(sessionKey(id)));
+      return parseRecord(await redis.hgetall(sessionKey(id)));
     },
     async transition(id, patch, opts = {}) {
-      const result = (await redis.eval(
-        TRANSITION,
-        3,
-        sessionKey(id),
-        leaseKey(id),
-        activeKey,
-        JSON.stringify(patch),
-        (opts.from ?? []).join(","),
-        new Date().toISOString(),
-        opts.lease ? String(opts.lease.ms) : "",
-        opts.lease?.workerId ?? "",
-        String(options.retentionSeconds),
-        eventsChannel,
-      )) as [string, string?];
-      const [outcome, detail] = result;
-      if (outcome === "ok") return { ok: true, record: parse(detail!)! };
-      return { ok: false, reason: outcome as "missing" | "final" | "conflict", status: detail as SessionStatus | undefined };
+      const { status, ...fields } = patch;
+      if (status && holdsLease(status) && !opts.lease) throw new Error(`Entering ${status} needs a worker lease`);
+      const now = Date.now();
+      return toResult(
+        await commands.transitionSession(
+          sessionKey(id),
+          expiryIndex,
+          leaseIndex,
+          id,
+          status ?? "",
+          now,
+          new Date(now).toISOString(),
+          opts.lease ? opts.lease.ms : "",
+          options.retentionSeconds,
+          eventsChannel,
+          ...toFields(fields),
+        ),
+      );
+    },
+    async requestComplete(id) {
+      return toResult(await commands.requestComplete(sessionKey(id), id, new Date().toISOString(), eventsChannel));
     },
     async renewLease(id, workerId, leaseMs) {
-      return parse((await redis.eval(RENEW, 2, sessionKey(id), leaseKey(id), String(leaseMs), workerId)) as string | null);
+      const reply = await commands.renewLease(sessionKey(id), leaseIndex, id, JSON.stringify(workerId), Date.now() + leaseMs);
+      return parseRecord(reply as string[] | null);
     },
     async reap(nowMs = Date.now()) {
-      const ids = await redis.zrange(activeKey, "0", "-1");
-      let ended = 0;
-      for (const id of ids) {
-        ended += (await redis.eval(
-          REAP,
-          3,
-          sessionKey(id),
-          leaseKey(id),
-          activeKey,
-          String(nowMs),
+      const total = { ended: 0, scanned: 0 };
+      let more = true;
+      while (more) {
+        const [ended, scanned, again] = (await commands.reapSessions(
+          expiryIndex,
+          leaseIndex,
+          nowMs,
           new Date(nowMs).toISOString(),
-          String(grace),
-          String(options.retentionSeconds),
+          grace,
+          options.retentionSeconds,
           eventsChannel,
-          id,
-        )) as number;
+          reapBatch,
+          sessionKey(""),
+          JSON.stringify(REAPED_ERRORS.leaseLost),
+          JSON.stringify(REAPED_ERRORS.expiredQueued),
+          JSON.stringify(REAPED_ERRORS.expiredHeld),
+        )) as [number, number, number];
+        total.ended += ended;
+        total.scanned += scanned;
+        more = again === 1;
       }
-      return ended;
+      return total;
     },
     async ping() {
       await redis.ping();

@@ -64,8 +64,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
   const until = <T>(work: Promise<T>) => Promise.race([work, stopped]);
 
   /** Moves the session on, or stops the run when the session was ended elsewhere (cancel, reaper). */
-  async function move(patch: Partial<SessionRecord>, from: SessionStatus[]) {
-    const result = await sessions.transition(sessionId, patch, { from, lease: { workerId, ms: leaseMs } });
+  async function move(patch: Partial<SessionRecord>) {
+    const result = await sessions.transition(sessionId, patch, { lease: { workerId, ms: leaseMs } });
     if (!result.ok) throw new Stopped({ status: null });
     if (patch.status) {
       phase = patch.status;
@@ -100,7 +100,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     const timers: NodeJS.Timeout[] = [];
     let unsubscribe = () => {};
     try {
-      await move({ status: "starting", workerId }, ["queued"]);
+      await move({ status: "starting", workerId });
       unsubscribe = deps.events.subscribe(sessionId, () => void sessions.get(sessionId).then(react, () => {}));
       timers.push(setInterval(() => void sessions.renewLease(sessionId, workerId, leaseMs).then(react, () => {}), leaseMs / 3));
       const allowed = formatDuration(Date.parse(record.expiresAt) - Date.parse(record.createdAt));
@@ -137,18 +137,18 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
           },
         }),
       );
-      await move({ status: "awaiting_login", liveViewUrl: browser.liveViewUrl() }, ["starting"]);
+      await move({ status: "awaiting_login", liveViewUrl: browser.liveViewUrl() });
       await until(watcher.succeeded);
-      await move({ status: "authenticated" }, ["awaiting_login"]);
+      await move({ status: "authenticated" });
 
       if (provider.captureOn === "complete") {
         react(await sessions.get(sessionId));
         await until(completeWanted);
       }
-      await move({ status: "capturing" }, ["authenticated"]);
+      await move({ status: "capturing" });
       const state = await until(browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }));
       const credential = await vault.seal({ state, owner: record.owner, providerId: provider.id, sessionId });
-      const finished = await sessions.transition(sessionId, { status: "completed", credentialId: credential.id }, { from: ["capturing"] });
+      const finished = await sessions.transition(sessionId, { status: "completed", credentialId: credential.id });
       if (!finished.ok) {
         // Cancelled while capturing: the user asked for nothing to be kept.
         await vault.delete(credential.id);

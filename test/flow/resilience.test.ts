@@ -15,8 +15,10 @@ describe("resilience", () => {
   });
 
   it("a worker killed with SIGKILL mid-session: the session fails as worker_lost, the API keeps serving, no Chromium remains", async () => {
-    stack = await startTestStack({ withWorker: false });
-    const worker = await spawnWorker(stack); // default lease: 15 s
+    // Short lease and reap interval (production: 15 s and 5 s), so that the test does not wait them out.
+    const timers = { WORKER_LEASE_MS: "2000", REAP_INTERVAL_MS: "250" };
+    stack = await startTestStack({ withWorker: false, env: timers });
+    const worker = await spawnWorker(stack, timers);
     const { sessionId } = await startTagged(stack, "demo");
     expect(chromiumProcesses(stack.debugPort).length).toBeGreaterThan(0);
 
@@ -24,10 +26,10 @@ describe("resilience", () => {
     worker.child.kill("SIGKILL");
     await worker.exited;
     expect((await stack.api("GET", `/browser-login/${sessionId}`)).body.status).toBe("awaiting_login");
-    const failed = await waitForStatus(stack, sessionId, "failed", { timeoutMs: 35_000 });
+    const failed = await waitForStatus(stack, sessionId, "failed", { timeoutMs: 15_000 });
     const detectedMs = Date.now() - killedAt;
     expect(failed.error.code).toBe("worker_lost");
-    expect(detectedMs).toBeLessThan(35_000);
+    expect(detectedMs).toBeLessThan(15_000);
     expect((await fetch(`${stack.baseUrl}/readyz`)).status).toBe(200);
     await waitFor(() => chromiumProcesses(stack!.debugPort).length === 0, { timeoutMs: 10_000, what: "Chromium gone after the worker was killed" });
   });

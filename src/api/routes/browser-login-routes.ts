@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { metadataSchema, isFinal, type SessionRecord } from "../../sessions/session-record.js";
 import { waitForSession } from "../../sessions/session-events.js";
+import { acceptsComplete } from "../../sessions/session-states.js";
 import { sameOwner } from "../../sessions/subject.js";
 import { ApiError } from "../api-error.js";
 import type { ApiEnv, AppDeps } from "../app.js";
@@ -92,13 +93,13 @@ export function browserLoginRoutes(deps: AppDeps) {
   routes.post("/:id/complete", async (c) => {
     const waitMs = parseWait(c, 10_000);
     let record = await ownSession(c.req.param("id"), c.get("subject"));
-    if (record.status === "authenticated" || record.status === "capturing") {
-      const requested = await sessions.transition(record.id, { completeRequested: true }, { from: ["authenticated", "capturing"] });
+    if (acceptsComplete(record.status)) {
+      const requested = await sessions.requestComplete(record.id);
       record = requested.ok ? requested.record : ((await sessions.get(record.id)) ?? record);
       record = (await waitUntil(record.id, (r) => isFinal(r.status), waitMs)) ?? record;
     }
     if (record.status === "completed") return c.json(view(record), 200);
-    if (record.status === "authenticated" || record.status === "capturing") return c.json(view(record), 202);
+    if (acceptsComplete(record.status)) return c.json(view(record), 202);
     if (isFinal(record.status)) {
       throw new ApiError(409, "session_ended", `The session ended as ${record.status}${record.error ? `: ${record.error.message}` : ""}`, view(record));
     }

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+
+describe("configuration: the session timers", () => {
+  it("reaps every 5 s with a 15 s lease unless told otherwise", () => {
+    const config = loadConfig({});
+    expect(config.REAP_INTERVAL_MS).toBe(5_000);
+    expect(config.WORKER_LEASE_MS).toBe(15_000);
+    expect(loadConfig({ REAP_INTERVAL_MS: "250" }).REAP_INTERVAL_MS).toBe(250);
+  });
+
+  it("refuses a reap interval out of range, naming the setting", () => {
+    expect(() => loadConfig({ REAP_INTERVAL_MS: "10" })).toThrow(/REAP_INTERVAL_MS/);
+    expect(() => loadConfig({ REAP_INTERVAL_MS: "soon" })).toThrow(/REAP_INTERVAL_MS/);
+  });
+
+  it("allows a lease under 3 s in tests only", () => {
+    expect(loadConfig({ NODE_ENV: "test", WORKER_LEASE_MS: "1000" }).WORKER_LEASE_MS).toBe(1_000);
+    expect(() => loadConfig({ NODE_ENV: "development", WORKER_LEASE_MS: "1000" })).toThrow(/WORKER_LEASE_MS/);
+    expect(() => loadConfig({ NODE_ENV: "test", WORKER_LEASE_MS: "500" })).toThrow(/WORKER_LEASE_MS/);
+  });
+});
