@@ -1,5 +1,9 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCredentialVault } from "../../src/credentials/credential-vault.js";
+import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.js";
+import { buildCipher } from "../../src/crypto/build-cipher.js";
+import { createLogger } from "../../src/logger.js";
 import { startTestStack, type TestStack } from "../helpers/test-stack.js";
 
 /** A client's bad request is a 400; a record of ours that no longer reads is a 500 that says so, quoting nothing. */
@@ -33,6 +37,21 @@ describe("corrupt stored records", () => {
     expectStoredRecordInvalid(await stack.api("GET", `/browser-login/${started.body.sessionId}`));
 
     expect(stack.log.text()).toMatch(/StoredRecordInvalid/);
+    expect(stack.log.text()).not.toMatch(/leaked-content/);
+  });
+
+  it("credential metadata that is not JSON, or not metadata, is a 500", async () => {
+    const vault = createCredentialVault(createRedisCredentialStore(redis, stack.config.REDIS_PREFIX), buildCipher(stack.config, createLogger({ level: "silent" })));
+    const sealed = await vault.seal({ state: { cookies: [], origins: [] }, owner: { userId: "user-1" }, providerId: "demo", sessionId: "ls_x" });
+    const key = `${stack.config.REDIS_PREFIX}:credential:${sealed.id}`;
+    expect((await stack.api("GET", `/credentials/${sealed.id}`)).status).toBe(200);
+
+    await redis.hset(key, "meta", "{leaked-content-3");
+    expectStoredRecordInvalid(await stack.api("GET", `/credentials/${sealed.id}`));
+    expectStoredRecordInvalid(await stack.api("GET", "/credentials"));
+
+    await redis.hset(key, "meta", JSON.stringify({ id: sealed.id, providerId: 42, createdAt: "leaked-content-4" }));
+    expectStoredRecordInvalid(await stack.api("GET", `/credentials/${sealed.id}`));
     expect(stack.log.text()).not.toMatch(/leaked-content/);
   });
 
