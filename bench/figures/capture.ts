@@ -4,7 +4,8 @@ import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-p
 import type { CapturedState } from "../../src/credentials/captured-state.js";
 import { createCredentialVault, type CredentialVault } from "../../src/credentials/credential-vault.js";
 import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.js";
-import { createAesGcmKeyRing } from "../../src/crypto/aes-gcm-key-ring.js";
+import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.js";
+import { createKeyRing } from "../../src/crypto/key-ring.js";
 import { parseKeyRing } from "../../src/crypto/key-source.js";
 import { DEMO_USER } from "../../src/demo/demo-site.js";
 import { connectScriptedUser } from "../../src/demo/scripted-user.js";
@@ -101,7 +102,7 @@ async function startInProcess(stack: BenchStack, resources: Resources) {
   const redis = createRedisConnection(stack.redis.url, "worker", "bench-capture");
   resources.add("in-process Redis connection", async () => void redis.disconnect());
   await Promise.all([adapter.warmUp(), waitUntilReady(redis)]);
-  const vault: CredentialVault = createCredentialVault(createRedisCredentialStore(redis, "bench"), createAesGcmKeyRing(parseKeyRing(stack.encryptionKeys)));
+  const vault: CredentialVault = createCredentialVault(createRedisCredentialStore(redis, "bench"), createEnvelopeCipher(createKeyRing(parseKeyRing(stack.encryptionKeys))));
   const origins = [stack.bulkSite.appOrigin, stack.bulkSite.ssoOrigin];
   const provider = createProviderRegistry([bulkProvider(stack)]).get("bench-bulk")!;
 

@@ -15,6 +15,17 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The request itself did not validate: the only parse failure that is the client's fault (400).
+ * Thrown by request parsing (request-helpers.ts); any other ZodError or SyntaxError is ours.
+ */
+export class RequestValidationError extends ApiError {
+  constructor(error: z.ZodError) {
+    super(400, "invalid_request", z.prettifyError(error), error.issues.map(({ path, message }) => ({ path, message })));
+    this.name = "RequestValidationError";
+  }
+}
+
 export const errorBody = (code: string, message: string, details?: unknown) => ({
   error: details === undefined ? { code, message } : { code, message, details },
 });
@@ -25,14 +36,30 @@ export function toErrorResponse(error: unknown, c: Context, onUnexpected: (error
     // Middleware (bearer auth, body limit) builds its own JSON response.
     return error.getResponse();
   }
-  if (error instanceof z.ZodError) {
-    return c.json(errorBody("invalid_request", z.prettifyError(error), error.issues.map(({ path, message }) => ({ path, message }))), 400);
+  if (error instanceof z.ZodError || error instanceof SyntaxError) {
+    // Something we stored (a session, a credential's metadata) no longer reads: not the client's doing.
+    onUnexpected(describeStoredRecordFailure(error));
+    return c.json(errorBody("stored_record_invalid", "A record stored on the server side could not be read; this is not a problem with the request"), 500);
   }
   if (isRedisUnavailable(error)) {
     return c.json(errorBody("storage_unavailable", "The session store is not reachable right now; retry shortly"), 503);
   }
   onUnexpected(error);
   return c.json(errorBody("internal_error", "Something went wrong on our side"), 500);
+}
+
+/**
+ * Says where a stored record failed without quoting it: a SyntaxError's message from JSON.parse
+ * shows the start of the text, and the record may hold anything.
+ */
+function describeStoredRecordFailure(error: z.ZodError | SyntaxError): Error {
+  const where =
+    error instanceof z.ZodError
+      ? `failed validation at ${error.issues.map((issue) => `${issue.path.join(".") || "(root)"} (${issue.code})`).join(", ")}`
+      : "is not valid JSON";
+  const described = new Error(`A stored record ${where}`);
+  described.name = "StoredRecordInvalid";
+  return described;
 }
 
 function isRedisUnavailable(error: unknown): boolean {

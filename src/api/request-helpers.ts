@@ -1,12 +1,12 @@
 import type { Context } from "hono";
 import { z } from "zod";
-import { ApiError } from "./api-error.js";
+import { ApiError, RequestValidationError } from "./api-error.js";
 
 /** Reads a JSON body and validates it; malformed JSON and unknown fields are 400s that say what is wrong. */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const type = c.req.header("content-type") ?? "";
   const text = await c.req.text();
-  if (text.trim() === "") return schema.parse({});
+  if (text.trim() === "") return validate(schema, {});
   if (!/^application\/json\b/i.test(type)) throw new ApiError(415, "unsupported_media_type", "Send the body as application/json");
   let body: unknown;
   try {
@@ -14,7 +14,13 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   } catch {
     throw new ApiError(400, "invalid_json", "The request body is not valid JSON");
   }
-  return schema.parse(body);
+  return validate(schema, body);
+}
+
+function validate<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new RequestValidationError(parsed.error);
+  return parsed.data;
 }
 
 export const sessionIdSchema = z.string().regex(/^ls_[0-9a-f]{32}$/, "not a login session id");

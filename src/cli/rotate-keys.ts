@@ -1,29 +1,41 @@
 import { loadConfig } from "../config.js";
-import { createCredentialVault, type CredentialVault } from "../credentials/credential-vault.js";
+import { createCredentialVault } from "../credentials/credential-vault.js";
+import { keyUsageReport, rotateAll, type KeyUsageReport, type RotationResult } from "../credentials/key-rotation.js";
 import { createRedisCredentialStore } from "../credentials/redis-credential-store.js";
-import type { CredentialStore } from "../credentials/credential-store.js";
 import { createLogger } from "../logger.js";
 import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.js";
-import { buildCipher } from "../runtime/build-parts.js";
+import { buildCipher } from "../crypto/build-cipher.js";
 
 /**
- * Re-encrypts every credential under the current key (the first of ENCRYPTION_KEYS). Rotation:
- * put the new key first and keep the old ones, run this, then drop the old keys.
+ * `npm run rotate-keys`: rewraps every credential's data key under the current key (the first of
+ * ENCRYPTION_KEYS) and upgrades format-1 records, then says which old keys can be dropped.
+ * `npm run rotate-keys -- --verify`: only counts what each key protects. Both exit 1 while any
+ * credential still depends on an old or unconfigured key.
  */
-export async function reencryptAll(store: CredentialStore, vault: CredentialVault) {
-  const result = { total: 0, reencrypted: 0, failed: [] as string[] };
-  for await (const id of store.allIds()) {
-    result.total += 1;
-    try {
-      if (await vault.reencrypt(id)) result.reencrypted += 1;
-    } catch {
-      result.failed.push(id);
-    }
-  }
-  return result;
+export function describeRotation(result: RotationResult): string {
+  const lines = [
+    `Rotated ${result.total} credentials: ${result.rewrapped} data keys rewrapped, ${result.upgraded} format-1 records upgraded, ${result.current} already current, ${result.missing} deleted meanwhile.`,
+  ];
+  if (result.changed.length) lines.push(`Changed by someone else during rotation, run again: ${result.changed.join(", ")}`);
+  if (result.failed.length) lines.push(`Could not be rotated (see --verify for their keys): ${result.failed.join(", ")}`);
+  return lines.join("\n");
+}
+
+export function describeKeyUsage(report: KeyUsageReport): string {
+  const plural = (n: number) => `${n} credential${n === 1 ? "" : "s"}`;
+  const total = (keyId: string) => report.usage.filter((u) => u.keyId === keyId).reduce((sum, u) => sum + u.count, 0);
+  const lines = ["What each key protects (counted from wrapped keys, nothing decrypted):"];
+  lines.push(`  ${report.currentKeyId} (current): ${plural(total(report.currentKeyId))}`);
+  for (const id of report.stillUsed) lines.push(`  ${id}: ${plural(total(id))}: still in use, keep it and run rotate-keys`);
+  for (const id of report.droppable) lines.push(`  ${id}: 0 credentials: can be dropped from ENCRYPTION_KEYS`);
+  for (const id of report.unknown) lines.push(`  ${id} (not configured): ${plural(total(id))} that cannot be read until this key is configured again`);
+  if (report.formatOne) lines.push(`  ${plural(report.formatOne)} still in format 1 (payload encrypted directly under a ring key): run rotate-keys to upgrade`);
+  lines.push(report.settled ? "Every credential is an envelope under the current key." : "Not settled: some credentials still depend on another key or format.");
+  return lines.join("\n");
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const verifyOnly = process.argv.includes("--verify");
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: "rotate-keys" });
   if (!config.REDIS_URL) throw new Error("Set REDIS_URL to the Redis that holds the credentials");
@@ -31,8 +43,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   await waitUntilReady(redis);
   const store = createRedisCredentialStore(redis, config.REDIS_PREFIX);
   const cipher = buildCipher(config, logger);
-  const result = await reencryptAll(store, createCredentialVault(store, cipher));
-  logger.info({ ...result, currentKeyId: cipher.currentKeyId }, "key rotation done");
+  let ok = true;
+  if (!verifyOnly) {
+    const result = await rotateAll(store, createCredentialVault(store, cipher));
+    process.stdout.write(`${describeRotation(result)}\n`);
+    ok = result.failed.length === 0 && result.changed.length === 0;
+  }
+  const report = await keyUsageReport(store, cipher.keyIds, cipher.currentKeyId);
+  process.stdout.write(`${describeKeyUsage(report)}\n`);
   redis.disconnect();
-  process.exit(result.failed.length ? 1 : 0);
+  process.exit(ok && report.settled ? 0 : 1);
 }

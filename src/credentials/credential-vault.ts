@@ -9,46 +9,61 @@ function contextOf(id: string, owner: Subject, providerId: string): string {
   return `blc/v1|${id}|${ownerKey(owner)}|${providerId}`;
 }
 
+/**
+ * What rotating one credential did: its data key "rewrapped" under the current key, a format-1
+ * record "upgraded" to an envelope, already "current", "missing" (deleted, stays deleted), or
+ * "changed" (someone else kept changing it; left as they wrote it).
+ */
+export type RotationOutcome = "rewrapped" | "upgraded" | "current" | "missing" | "changed";
+
 /** Encrypts captured states into the credential store and decrypts them for their owner. */
 export interface CredentialVault {
   seal(input: { state: CapturedState; owner: Subject; providerId: string; sessionId: string }): Promise<CredentialMetadata>;
   /** undefined when the credential does not exist or belongs to someone else. */
   open(id: string, owner: Subject): Promise<{ metadata: CredentialMetadata; state: CapturedState } | undefined>;
-  /** Re-encrypts one credential under the current key; returns whether it changed. */
-  reencrypt(id: string): Promise<boolean>;
+  /** Puts one credential under the current key-encryption key, atomically (compare-and-swap). */
+  rotate(id: string): Promise<RotationOutcome>;
   list(owner: Subject): Promise<CredentialMetadata[]>;
-  /** false when it does not exist or belongs to someone else. */
+  /** Destroys the credential, its data key first. false when it does not exist or belongs to someone else. */
   delete(id: string, owner?: Subject): Promise<boolean>;
 }
+
+/** Rotation reads again when a concurrent writer won the swap; a few rounds settle any real race. */
+const ROTATION_ATTEMPTS = 3;
 
 export function createCredentialVault(store: CredentialStore, cipher: CredentialCipher): CredentialVault {
   return {
     async seal({ state, owner, providerId, sessionId }) {
       const id = `cred_${randomUUID()}`;
-      const record = cipher.encrypt(Buffer.from(JSON.stringify(state), "utf8"), contextOf(id, owner, providerId));
+      const sealed = cipher.seal(Buffer.from(JSON.stringify(state), "utf8"), contextOf(id, owner, providerId));
       const metadata: CredentialMetadata = {
         id,
         providerId,
         sessionId,
         createdAt: new Date().toISOString(),
         ...summarizeState(state),
-        keyId: record.kid,
+        keyId: sealed.wrappedKey.kid,
       };
-      await store.put({ metadata, owner, record });
+      await store.put({ metadata, owner, ...sealed });
       return metadata;
     },
     async open(id, owner) {
       const stored = await store.get(id);
       if (!stored || !sameOwner(stored.owner, owner)) return undefined;
-      const plaintext = cipher.decrypt(stored.record, contextOf(id, stored.owner, stored.metadata.providerId));
+      const plaintext = cipher.open(stored, contextOf(id, stored.owner, stored.metadata.providerId));
       return { metadata: stored.metadata, state: capturedStateSchema.parse(JSON.parse(plaintext.toString("utf8"))) };
     },
-    async reencrypt(id) {
-      const stored = await store.get(id);
-      if (!stored || stored.record.kid === cipher.currentKeyId) return false;
-      const context = contextOf(id, stored.owner, stored.metadata.providerId);
-      const record = cipher.encrypt(cipher.decrypt(stored.record, context), context);
-      return store.replaceRecord(id, record);
+    async rotate(id) {
+      for (let attempt = 0; attempt < ROTATION_ATTEMPTS; attempt++) {
+        const stored = await store.get(id);
+        if (!stored) return "missing";
+        const next = cipher.rewrap(stored, contextOf(id, stored.owner, stored.metadata.providerId));
+        if (!next) return "current";
+        const outcome = await store.replaceSealed(id, stored, next);
+        if (outcome === "replaced") return stored.wrappedKey ? "rewrapped" : "upgraded";
+        if (outcome === "missing") return "missing";
+      }
+      return "changed";
     },
     list: (owner) => store.listByOwner(owner),
     async delete(id, owner) {

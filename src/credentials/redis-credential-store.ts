@@ -1,28 +1,62 @@
+import { readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
-import type { EncryptedRecord } from "../crypto/cipher.js";
-import { ownerKey, type Subject } from "../sessions/subject.js";
-import type { CredentialMetadata, CredentialStore, StoredCredential } from "./credential-store.js";
+import { payloadRecordSchema, wrappedKeySchema, type SealedCredential } from "../crypto/sealed-credential.js";
+import { ownerKey, subjectSchema, type Subject } from "../sessions/subject.js";
+import { credentialMetadataSchema } from "./credential-metadata-schema.js";
+import type { CredentialMetadata, CredentialStore, KeyUsage, ReplaceOutcome, StoredCredential } from "./credential-store.js";
+
+const REPLACE_SEALED = readFileSync(new URL("./lua/replace-sealed.lua", import.meta.url), "utf8");
+
+type WithCommands = Redis & {
+  blcCredentialReplaceSealed(key: string, field: string, expected: string, nextKey: string, nextRecord: string): Promise<ReplaceOutcome>;
+};
 
 /**
  * Credentials as Redis hashes: `meta` and `owner` in clear (no secret in them), `record` the
- * AES-GCM ciphertext. A set per owner lists their credentials.
+ * encrypted payload, `dek` its wrapped data key (absent on format-1 records). A set per owner
+ * lists their credentials. Stored JSON is validated when read back.
  */
 export function createRedisCredentialStore(redis: Redis, prefix = "blc"): CredentialStore {
   const key = (id: string) => `${prefix}:credential:${id}`;
   const ownerIndex = (owner: Subject) => `${prefix}:credentials-of:${ownerKey(owner)}`;
+  const commands = redis as WithCommands;
+  if (!commands.blcCredentialReplaceSealed) redis.defineCommand("blcCredentialReplaceSealed", { numberOfKeys: 1, lua: REPLACE_SEALED });
+
+  /** The metadata with the key id its wrapped key names: rotation rewraps without rewriting `meta`. */
+  function readMetadata(meta: string, dek: string | null): CredentialMetadata {
+    const metadata = credentialMetadataSchema.parse(JSON.parse(meta));
+    return dek ? { ...metadata, keyId: wrappedKeySchema.parse(JSON.parse(dek)).kid } : metadata;
+  }
+
+  async function* scanIds(): AsyncIterable<string[]> {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", key("*"), "COUNT", 200);
+      cursor = next;
+      if (keys.length) yield keys.map((k) => k.slice(key("").length));
+    } while (cursor !== "0");
+  }
 
   async function get(id: string): Promise<StoredCredential | undefined> {
-    const fields = await redis.hmget(key(id), "meta", "owner", "record");
-    const [meta, owner, record] = fields;
+    const [meta, owner, record, dek = null] = await redis.hmget(key(id), "meta", "owner", "record", "dek");
     if (!meta || !owner || !record) return undefined;
-    return { metadata: JSON.parse(meta), owner: JSON.parse(owner), record: JSON.parse(record) };
+    const base = { metadata: readMetadata(meta, dek), owner: subjectSchema.parse(JSON.parse(owner)) };
+    const payload = payloadRecordSchema.parse(JSON.parse(record));
+    if (payload.v === 1) return { ...base, record: payload };
+    if (!dek) return undefined; // its data key was destroyed: nothing can read this payload any more
+    return { ...base, record: payload, wrappedKey: wrappedKeySchema.parse(JSON.parse(dek)) };
   }
 
   return {
-    async put({ metadata, owner, record }) {
+    async put({ metadata, owner, record, wrappedKey }) {
       await redis
         .multi()
-        .hset(key(metadata.id), { meta: JSON.stringify(metadata), owner: JSON.stringify(owner), record: JSON.stringify(record) })
+        .hset(key(metadata.id), {
+          meta: JSON.stringify(metadata),
+          owner: JSON.stringify(owner),
+          record: JSON.stringify(record),
+          ...(wrappedKey ? { dek: JSON.stringify(wrappedKey) } : {}),
+        })
         .sadd(ownerIndex(owner), metadata.id)
         .exec();
     },
@@ -31,33 +65,53 @@ export function createRedisCredentialStore(redis: Redis, prefix = "blc"): Creden
       const ids = await redis.smembers(ownerIndex(owner));
       if (ids.length === 0) return [];
       const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.hget(key(id), "meta");
+      for (const id of ids) pipeline.hmget(key(id), "meta", "dek");
       const results = (await pipeline.exec()) ?? [];
       return results
-        .map(([, meta]) => (meta ? (JSON.parse(meta as string) as CredentialMetadata) : undefined))
+        .map(([, fields]) => {
+          const [meta, dek] = fields as [string | null, string | null];
+          return meta ? readMetadata(meta, dek) : undefined;
+        })
         .filter((m): m is CredentialMetadata => m !== undefined)
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
     async delete(id) {
-      const existing = await get(id);
-      if (!existing) return false;
-      await redis.multi().del(key(id)).srem(ownerIndex(existing.owner), id).exec();
-      return true;
+      const owner = await redis.hget(key(id), "owner");
+      if (!owner) return false;
+      // In one transaction here; the order (wrapped key first) is the contract for stores without one.
+      const results = await redis.multi().hdel(key(id), "dek").del(key(id)).srem(ownerIndex(subjectSchema.parse(JSON.parse(owner))), id).exec();
+      return results?.[1]?.[1] === 1;
     },
     async *allIds() {
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", key("*"), "COUNT", 200);
-        cursor = next;
-        for (const k of keys) yield k.slice(key("").length);
-      } while (cursor !== "0");
+      for await (const batch of scanIds()) yield* batch;
     },
-    async replaceRecord(id, record: EncryptedRecord) {
-      const meta = await redis.hget(key(id), "meta");
-      if (!meta) return false;
-      const metadata = { ...(JSON.parse(meta) as CredentialMetadata), keyId: record.kid };
-      await redis.hset(key(id), { record: JSON.stringify(record), meta: JSON.stringify(metadata) });
-      return true;
+    async replaceSealed(id, expected: SealedCredential, next) {
+      const [field, read] = expected.wrappedKey ? ["dek", expected.wrappedKey] : ["record", expected.record];
+      const nextRecord = expected.wrappedKey && expected.record === next.record ? "" : JSON.stringify(next.record);
+      return commands.blcCredentialReplaceSealed(key(id), field, JSON.stringify(read), JSON.stringify(next.wrappedKey), nextRecord);
+    },
+    async keyUsage() {
+      const counts = new Map<string, KeyUsage>();
+      const count = (keyId: string, format: 1 | 2) => {
+        const entry = counts.get(`${format}|${keyId}`) ?? { keyId, format, count: 0 };
+        counts.set(`${format}|${keyId}`, { ...entry, count: entry.count + 1 });
+      };
+      for await (const batch of scanIds()) {
+        const pipeline = redis.pipeline();
+        for (const id of batch) pipeline.hget(key(id), "dek");
+        const deks = (await pipeline.exec()) ?? [];
+        for (const [i, [, dek]] of deks.entries()) {
+          if (dek) {
+            count(wrappedKeySchema.parse(JSON.parse(dek as string)).kid, 2);
+            continue;
+          }
+          // Format-1 records carry their key id in the record itself: the only reason to read one here.
+          const raw = await redis.hget(key(batch[i]!), "record");
+          const record = raw ? payloadRecordSchema.parse(JSON.parse(raw)) : undefined;
+          if (record?.v === 1) count(record.kid, 1); // a format-2 payload without its data key is protected by nothing
+        }
+      }
+      return [...counts.values()].sort((a, b) => a.keyId.localeCompare(b.keyId) || a.format - b.format);
     },
   };
 }

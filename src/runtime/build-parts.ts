@@ -4,21 +4,12 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import type { BrowserAdapter } from "../adapters/browser/browser-adapter.js";
 import { createLocalPlaywrightAdapter } from "../adapters/browser/local-playwright/local-playwright-adapter.js";
-import { createAesGcmKeyRing } from "../crypto/aes-gcm-key-ring.js";
-import type { CredentialCipher } from "../crypto/cipher.js";
-import { loadOrCreateDevKey, parseKeyRing } from "../crypto/key-source.js";
 import type { Config } from "../config.js";
 
 /** Turns validated configuration into the parts the API and the worker are built from. */
 
-export function buildCipher(config: Config, logger: Logger): CredentialCipher {
-  const spec = config.ENCRYPTION_KEYS ?? config.ENCRYPTION_KEY;
-  if (spec) return createAesGcmKeyRing(parseKeyRing(spec));
-  if (config.NODE_ENV === "production") throw new Error("ENCRYPTION_KEYS is required in production");
-  const dev = loadOrCreateDevKey(config.DATA_DIR);
-  logger.warn({ path: dev.path, created: dev.created }, "No ENCRYPTION_KEYS set: using a development key from the data folder. Set ENCRYPTION_KEYS in production.");
-  return createAesGcmKeyRing(dev.entries);
-}
+// The cipher needs no browser: the rotate-keys CLI imports it from crypto/ without loading Playwright.
+export { buildCipher } from "../crypto/build-cipher.js";
 
 /** API keys from API_KEYS, or in development one generated into the data folder and printed once. */
 export function resolveApiKeys(config: Config, logger: Logger): { keys: string[]; generated?: string } {

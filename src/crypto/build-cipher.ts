@@ -1,0 +1,16 @@
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import type { CredentialCipher } from "./cipher.js";
+import { createEnvelopeCipher } from "./envelope-cipher.js";
+import { createKeyRing } from "./key-ring.js";
+import { loadOrCreateDevKey, parseKeyRing } from "./key-source.js";
+
+/** The credential cipher from ENCRYPTION_KEYS (or, in development, a key generated into the data folder). */
+export function buildCipher(config: Config, logger: Logger): CredentialCipher {
+  const spec = config.ENCRYPTION_KEYS ?? config.ENCRYPTION_KEY;
+  if (spec) return createEnvelopeCipher(createKeyRing(parseKeyRing(spec)));
+  if (config.NODE_ENV === "production") throw new Error("ENCRYPTION_KEYS is required in production");
+  const dev = loadOrCreateDevKey(config.DATA_DIR);
+  logger.warn({ path: dev.path, created: dev.created }, "No ENCRYPTION_KEYS set: using a development key from the data folder. Set ENCRYPTION_KEYS in production.");
+  return createEnvelopeCipher(createKeyRing(dev.entries));
+}
