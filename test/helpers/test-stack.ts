@@ -38,7 +38,14 @@ export function fixtureProviders(site: DemoSite, overrides: Partial<Record<strin
     },
     { id: "demo-url-only", name: "Demo, URL only, settled", loginUrl: site.loginUrl, success: { url: { pathname: "/dashboard" } }, settleMs: 800 },
     { id: "demo-popup", name: "Demo popup", loginUrl: `${site.appOrigin}/popup`, success: { url: { pathname: "/dashboard" } } },
-    { id: "demo-spa", name: "Demo SPA", loginUrl: `${site.appOrigin}/spa`, success: { storage: { area: "localStorage", key: "spa.token" } } },
+    {
+      id: "demo-spa",
+      name: "Demo SPA",
+      loginUrl: `${site.appOrigin}/spa`,
+      success: { storage: { area: "localStorage", key: "spa.token" } },
+      // A wrong password is answered in place: the URL stays, the login request gets a 401.
+      failureResponses: [{ url: { pathname: "/api/spa-login" }, status: 401 }],
+    },
     { id: "demo-cookie", name: "Demo, cookie", loginUrl: `${site.appOrigin}/spa`, success: { cookie: { name: "session" } } },
     {
       id: "demo-response",
