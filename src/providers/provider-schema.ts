@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOGIN_URL_RULE_FIX, loginUrlRuleViolation } from "./login-url-rule.js";
 import { urlPatternSchema } from "./url-pattern.js";
 
 const httpStatus = z.number().int().min(100).max(599);
@@ -65,7 +66,11 @@ export const providerSchema = z
     captureOn: z.enum(["authenticated", "complete"]).default("authenticated"),
     timeoutMs: z.number().int().min(2_000).max(3_600_000).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((provider, ctx) => {
+    const violation = loginUrlRuleViolation(provider.success, provider.loginUrl);
+    if (violation) ctx.addIssue({ code: "custom", path: ["success"], message: `provider ${provider.id}: ${violation}. To fix it, ${LOGIN_URL_RULE_FIX}` });
+  });
 
 export const providersFileSchema = z.object({ providers: z.array(providerSchema).min(1) }).strict();
 
