@@ -11,6 +11,9 @@ export interface CredentialMetadata {
   cookieCount: number;
   earliestExpiry: string | null;
   keyId: string;
+  /** The capture held no cookie or storage value that was new or changed since the login page loaded. */
+  suspect?: boolean;
+  suspectReason?: string;
 }
 
 export interface StoredCredential {

@@ -11,7 +11,8 @@ function contextOf(id: string, owner: Subject, providerId: string): string {
 
 /** Encrypts captured states into the credential store and decrypts them for their owner. */
 export interface CredentialVault {
-  seal(input: { state: CapturedState; owner: Subject; providerId: string; sessionId: string }): Promise<CredentialMetadata>;
+  /** `suspectReason`: why the capture may not hold a login (it is then marked suspect in the metadata). */
+  seal(input: { state: CapturedState; owner: Subject; providerId: string; sessionId: string; suspectReason?: string }): Promise<CredentialMetadata>;
   /** undefined when the credential does not exist or belongs to someone else. */
   open(id: string, owner: Subject): Promise<{ metadata: CredentialMetadata; state: CapturedState } | undefined>;
   /** Re-encrypts one credential under the current key; returns whether it changed. */
@@ -23,7 +24,7 @@ export interface CredentialVault {
 
 export function createCredentialVault(store: CredentialStore, cipher: CredentialCipher): CredentialVault {
   return {
-    async seal({ state, owner, providerId, sessionId }) {
+    async seal({ state, owner, providerId, sessionId, suspectReason }) {
       const id = `cred_${randomUUID()}`;
       const record = cipher.encrypt(Buffer.from(JSON.stringify(state), "utf8"), contextOf(id, owner, providerId));
       const metadata: CredentialMetadata = {
@@ -33,6 +34,7 @@ export function createCredentialVault(store: CredentialStore, cipher: Credential
         createdAt: new Date().toISOString(),
         ...summarizeState(state),
         keyId: record.kid,
+        ...(suspectReason ? { suspect: true, suspectReason } : {}),
       };
       await store.put({ metadata, owner, record });
       return metadata;

@@ -69,6 +69,8 @@ export function fixtureProviders(site: DemoSite, overrides: Partial<Record<strin
       captureIndexedDB: true,
       origins: [site.appOrigin],
     },
+    // Takes the home page for a login: a capture that gained nothing, to be marked suspect.
+    { id: "demo-home-url", name: "Demo, home page URL", loginUrl: site.loginUrl, success: { url: { pathname: "/" } } },
     {
       id: "demo-short",
       name: "Demo, short timeout",

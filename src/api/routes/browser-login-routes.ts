@@ -36,6 +36,7 @@ export function browserLoginRoutes(deps: AppDeps) {
     timeline: record.timeline,
     ...(record.credentialId ? { credentialId: record.credentialId } : {}),
     ...(record.lastLoginRejection ? { lastLoginRejection: record.lastLoginRejection } : {}),
+    ...(record.suspect ? { suspect: true, suspectReason: record.suspectReason } : {}),
     ...(record.error ? { error: record.error } : {}),
   });
 
