@@ -10,8 +10,13 @@ export const NOTHING_GAINED =
  * the values: the key lives only in this object), so that the capture can tell whether the login gained anything.
  */
 export interface LoginPageSnapshot {
-  /** Why the capture is suspect when it holds nothing new or changed; undefined when it does, or when no snapshot could be taken. */
-  suspectReason(captured: CapturedState): Promise<string | undefined>;
+  /** Settles once the snapshot is taken, or could not be. */
+  readonly taken: Promise<void>;
+  /**
+   * Why the capture is suspect when it holds nothing new or changed; undefined when it does, or when
+   * there is no snapshot to compare with (it failed, or is still being read: never wait on it).
+   */
+  suspectReason(captured: CapturedState): string | undefined;
 }
 
 /**
@@ -20,15 +25,17 @@ export interface LoginPageSnapshot {
  */
 export function snapshotLoginPage(session: BrowserSession, options: CaptureOptions): LoginPageSnapshot {
   const key = randomBytes(32);
+  let before: Set<string> | undefined;
   const taken = session.capture({ ...options, indexedDB: false }).then(
-    (state) => new Set(digests(state, key)),
-    () => undefined,
+    (state) => void (before = new Set(digests(state, key))),
+    () => {},
   );
   return {
-    async suspectReason(captured) {
-      const before = await taken;
+    taken,
+    suspectReason(captured) {
       if (!before) return undefined;
-      return digests(captured, key).some((d) => !before.has(d)) ? undefined : NOTHING_GAINED;
+      const seen = before;
+      return digests(captured, key).some((d) => !seen.has(d)) ? undefined : NOTHING_GAINED;
     },
   };
 }
