@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { CredentialMetadata } from "./credential-store.js";
 
 /**
- * Stored metadata is checked when read back: a record that no longer has this shape is reported as
- * such (500 stored_record_invalid) rather than served half-formed. Loose: fields added later pass.
+ * What is known about a credential without decrypting it. Stored metadata is checked when read back:
+ * a record that no longer has this shape is reported as such (500 stored_record_invalid) rather than
+ * served half-formed. Loose: fields added later pass.
  */
 export const credentialMetadataSchema = z.looseObject({
   id: z.string(),
@@ -14,4 +14,9 @@ export const credentialMetadataSchema = z.looseObject({
   cookieCount: z.number(),
   earliestExpiry: z.string().nullable(),
   keyId: z.string(),
-}) satisfies z.ZodType<CredentialMetadata>;
+  /** The capture held no cookie or storage value that was new or changed since the login page loaded. */
+  suspect: z.boolean().optional(),
+  suspectReason: z.string().optional(),
+});
+
+export type CredentialMetadata = z.infer<typeof credentialMetadataSchema>;

@@ -1,17 +1,8 @@
 import type { EnvelopeSealed, SealedCredential } from "../crypto/sealed-credential.js";
 import type { Subject } from "../sessions/subject.js";
 
-/** What is known about a credential without decrypting it. */
-export interface CredentialMetadata {
-  id: string;
-  providerId: string;
-  sessionId: string;
-  createdAt: string;
-  origins: string[];
-  cookieCount: number;
-  earliestExpiry: string | null;
-  keyId: string;
-}
+export type { CredentialMetadata } from "./credential-metadata-schema.js";
+import type { CredentialMetadata } from "./credential-metadata-schema.js";
 
 /** A credential as stored: clear metadata and owner, the encrypted payload and (format 2) its wrapped data key. */
 export type StoredCredential = { metadata: CredentialMetadata; owner: Subject } & SealedCredential;

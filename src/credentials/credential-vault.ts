@@ -18,7 +18,8 @@ export type RotationOutcome = "rewrapped" | "upgraded" | "current" | "missing" |
 
 /** Encrypts captured states into the credential store and decrypts them for their owner. */
 export interface CredentialVault {
-  seal(input: { state: CapturedState; owner: Subject; providerId: string; sessionId: string }): Promise<CredentialMetadata>;
+  /** `suspectReason`: why the capture may not hold a login (it is then marked suspect in the metadata). */
+  seal(input: { state: CapturedState; owner: Subject; providerId: string; sessionId: string; suspectReason?: string }): Promise<CredentialMetadata>;
   /** undefined when the credential does not exist or belongs to someone else. */
   open(id: string, owner: Subject): Promise<{ metadata: CredentialMetadata; state: CapturedState } | undefined>;
   /** Puts one credential under the current key-encryption key, atomically (compare-and-swap). */
@@ -33,7 +34,7 @@ const ROTATION_ATTEMPTS = 3;
 
 export function createCredentialVault(store: CredentialStore, cipher: CredentialCipher): CredentialVault {
   return {
-    async seal({ state, owner, providerId, sessionId }) {
+    async seal({ state, owner, providerId, sessionId, suspectReason }) {
       const id = `cred_${randomUUID()}`;
       const sealed = cipher.seal(Buffer.from(JSON.stringify(state), "utf8"), contextOf(id, owner, providerId));
       const metadata: CredentialMetadata = {
@@ -43,6 +44,7 @@ export function createCredentialVault(store: CredentialStore, cipher: Credential
         createdAt: new Date().toISOString(),
         ...summarizeState(state),
         keyId: sealed.wrappedKey.kid,
+        ...(suspectReason ? { suspect: true, suspectReason } : {}),
       };
       await store.put({ metadata, owner, ...sealed });
       return metadata;

@@ -31,6 +31,9 @@ export const sessionRecordSchema = z.object({
   completeRequested: z.boolean().optional(),
   /** The last login attempt the site turned down (a failure URL): the session keeps waiting. */
   lastLoginRejection: z.object({ at: z.string(), count: z.number().int() }).optional(),
+  /** The capture gained no cookie or storage value since the login page loaded: the credential may not hold a login. */
+  suspect: z.boolean().optional(),
+  suspectReason: z.string().optional(),
   error: sessionErrorSchema.optional(),
   workerId: z.string().optional(),
 });

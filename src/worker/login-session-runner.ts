@@ -5,6 +5,7 @@ import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.js";
 import type { SessionEventBus } from "../sessions/session-events.js";
 import type { SessionStore } from "../sessions/session-store.js";
+import { snapshotLoginPage } from "./login-page-snapshot.js";
 import { watchForSuccess, type SuccessWatcher } from "./success-watcher.js";
 
 export interface RunnerDeps {
@@ -118,6 +119,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       opening.then((b) => (browser ??= b)).catch(() => {});
       browser = await until(opening);
       const session = browser;
+      // Not awaited, so awaiting_login does not wait for it: it is read long before anyone has typed a password.
+      const loginPage = snapshotLoginPage(browser, { origins: provider.origins });
       let shownView = session.liveViewUrl();
       browser.onEvent((event) => {
         if (event.type === "disconnected") stop({ status: "failed", error: { code: event.code, message: event.message } });
@@ -147,8 +150,11 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       }
       await move({ status: "capturing" });
       const state = await until(browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }));
-      const credential = await vault.seal({ state, owner: record.owner, providerId: provider.id, sessionId });
-      const finished = await sessions.transition(sessionId, { status: "completed", credentialId: credential.id });
+      const suspectReason = loginPage.suspectReason(state);
+      const credential = await vault.seal({ state, owner: record.owner, providerId: provider.id, sessionId, suspectReason });
+      if (suspectReason) logger.warn({ credentialId: credential.id }, "captured nothing new since the login page loaded: credential marked suspect");
+      const suspect = suspectReason ? { suspect: true, suspectReason } : {};
+      const finished = await sessions.transition(sessionId, { status: "completed", credentialId: credential.id, ...suspect });
       if (!finished.ok) {
         // Cancelled while capturing: the user asked for nothing to be kept.
         await vault.delete(credential.id);

@@ -1,5 +1,5 @@
 import type { BrowserSession, BrowserSessionEvent } from "../adapters/browser/browser-adapter.js";
-import type { Provider, SuccessCondition } from "../providers/provider-schema.js";
+import type { FailureResponse, Provider, SuccessCondition } from "../providers/provider-schema.js";
 
 export interface SuccessWatcher {
   /** Resolves when the provider's success condition has held for its settle time. */
@@ -8,7 +8,7 @@ export interface SuccessWatcher {
 }
 
 export interface WatchOptions {
-  /** A page matched one of the provider's failure URLs (wrong password): the login goes on. */
+  /** A page matched one of the provider's failure URLs, or a response one of its failure responses (wrong password): the login goes on. */
   onLoginRejected?: (url: string) => void;
   /** How often to re-check without an event. Cookies set by scripts raise no event, so they are polled. */
   fallbackPollMs?: number;
@@ -73,6 +73,7 @@ export async function watchForSuccess(session: BrowserSession, provider: Provide
     if (event.type === "navigated") {
       if (provider.failureUrls.some((p) => p.test(event.url))) options.onLoginRejected?.(event.url);
     } else if (event.type === "response") {
+      if (provider.failureResponses.some((f) => rejects(f, event))) options.onLoginRejected?.(event.url);
       leaves.forEach((leaf, index) => {
         if ("response" in leaf && leaf.response.url.test(event.url) && (leaf.response.status ?? event.status) === event.status) {
           seenResponses.add(index);
@@ -97,6 +98,13 @@ export async function watchForSuccess(session: BrowserSession, provider: Provide
 
   void check();
   return { succeeded, stop };
+}
+
+/** A failure response with no status listed means any 4xx: a login endpoint turning the attempt down. */
+function rejects(failure: FailureResponse, response: { url: string; status: number }): boolean {
+  if (!failure.url.test(response.url)) return false;
+  if (failure.status === undefined) return response.status >= 400 && response.status < 500;
+  return [failure.status].flat().includes(response.status);
 }
 
 type Leaf = Exclude<SuccessCondition, { all: unknown } | { any: unknown }>;

@@ -137,6 +137,7 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
     await user.logIn(page);
     const done = await waitForStatus(stack, sessionId, "completed", { timeoutMs: 20_000 });
     expect(done.credentialId).toMatch(/^cred_/);
+    expect(done.suspect).toBeUndefined(); // the login page snapshot, taken on Browserbase too, saw the login's new state
     const order = Object.entries(done.timeline as Record<string, string>)
       .sort((a, b) => a[1].localeCompare(b[1]))
       .map(([s]) => s);

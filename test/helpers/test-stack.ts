@@ -36,9 +36,17 @@ export function fixtureProviders(site: DemoSite, overrides: Partial<Record<strin
       success: { all: [{ url: { hostname: "localhost", pathname: "/dashboard" } }, { storage: { key: "demo.profile" } }] },
       failureUrls: [{ pathname: "/login", search: "error=*" }],
     },
-    { id: "demo-url-only", name: "Demo, URL only, settled", loginUrl: site.loginUrl, success: { url: { pathname: "/dashboard" } }, settleMs: 800 },
+    // The logged-out dashboard flashes for 300 ms of page time: over a second on a loaded two-core machine.
+    { id: "demo-url-only", name: "Demo, URL only, settled", loginUrl: site.loginUrl, success: { url: { pathname: "/dashboard" } }, settleMs: 2_500 },
     { id: "demo-popup", name: "Demo popup", loginUrl: `${site.appOrigin}/popup`, success: { url: { pathname: "/dashboard" } } },
-    { id: "demo-spa", name: "Demo SPA", loginUrl: `${site.appOrigin}/spa`, success: { storage: { area: "localStorage", key: "spa.token" } } },
+    {
+      id: "demo-spa",
+      name: "Demo SPA",
+      loginUrl: `${site.appOrigin}/spa`,
+      success: { storage: { area: "localStorage", key: "spa.token" } },
+      // A wrong password is answered in place: the URL stays, the login request gets a 401.
+      failureResponses: [{ url: { pathname: "/api/spa-login" }, status: 401 }],
+    },
     { id: "demo-cookie", name: "Demo, cookie", loginUrl: `${site.appOrigin}/spa`, success: { cookie: { name: "session" } } },
     {
       id: "demo-response",
@@ -62,6 +70,8 @@ export function fixtureProviders(site: DemoSite, overrides: Partial<Record<strin
       captureIndexedDB: true,
       origins: [site.appOrigin],
     },
+    // Takes the home page for a login: a capture that gained nothing, to be marked suspect.
+    { id: "demo-home-url", name: "Demo, home page URL", loginUrl: site.loginUrl, success: { url: { pathname: "/" } } },
     {
       id: "demo-short",
       name: "Demo, short timeout",

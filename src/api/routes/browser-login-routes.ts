@@ -5,6 +5,7 @@ import { metadataSchema, isFinal, type SessionRecord } from "../../sessions/sess
 import { waitForSession } from "../../sessions/session-events.js";
 import { acceptsComplete } from "../../sessions/session-states.js";
 import { sameOwner } from "../../sessions/subject.js";
+import { loginUrlRuleViolation } from "../../providers/login-url-rule.js";
 import { ApiError } from "../api-error.js";
 import type { ApiEnv, AppDeps } from "../app.js";
 import { parseId, parseWait, readJson, sessionIdSchema } from "../request-helpers.js";
@@ -36,6 +37,7 @@ export function browserLoginRoutes(deps: AppDeps) {
     timeline: record.timeline,
     ...(record.credentialId ? { credentialId: record.credentialId } : {}),
     ...(record.lastLoginRejection ? { lastLoginRejection: record.lastLoginRejection } : {}),
+    ...(record.suspect ? { suspect: true, suspectReason: record.suspectReason } : {}),
     ...(record.error ? { error: record.error } : {}),
   });
 
@@ -59,6 +61,11 @@ export function browserLoginRoutes(deps: AppDeps) {
     const provider = providers.get(body.providerId);
     if (!provider) throw new ApiError(404, "provider_not_found", `No provider ${body.providerId}; GET /providers lists them`);
     const loginUrl = body.loginUrl ? await deps.loginUrlPolicy(body.loginUrl) : provider.loginUrl;
+    const violation = body.loginUrl ? loginUrlRuleViolation(provider.success, loginUrl) : undefined;
+    if (violation) {
+      const advice = "Start at a page that shows the login form without matching the condition, or at the provider's own login URL";
+      throw new ApiError(422, "login_url_matches_success", `This loginUrl cannot be used with provider ${provider.id}: ${violation}. ${advice}`);
+    }
 
     const now = Date.now();
     const expiresAtMs = now + (provider.timeoutMs ?? deps.sessionTimeoutMs);

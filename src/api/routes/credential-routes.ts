@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { CredentialMetadata } from "../../credentials/credential-store.js";
 import { DecryptionError } from "../../crypto/cipher.js";
 import { ApiError } from "../api-error.js";
 import type { ApiEnv, AppDeps } from "../app.js";
@@ -41,7 +42,7 @@ export function credentialRoutes({ vault }: AppDeps) {
   return routes;
 }
 
-function publicMetadata(m: { id: string; providerId: string; createdAt: string; origins: string[]; cookieCount: number; earliestExpiry: string | null; sessionId: string }) {
-  const { id, providerId, createdAt, origins, cookieCount, earliestExpiry, sessionId } = m;
-  return { id, providerId, createdAt, origins, cookieCount, earliestExpiry, sessionId };
+function publicMetadata(m: CredentialMetadata) {
+  const { id, providerId, createdAt, origins, cookieCount, earliestExpiry, sessionId, suspect, suspectReason } = m;
+  return { id, providerId, createdAt, origins, cookieCount, earliestExpiry, sessionId, ...(suspect ? { suspect, suspectReason } : {}) };
 }
