@@ -14,9 +14,10 @@ export interface LoginPageSnapshot {
   readonly taken: Promise<void>;
   /**
    * Why the capture is suspect when it holds nothing new or changed; undefined when it does, or when
-   * there is no snapshot to compare with (it failed, or is still being read: never wait on it).
+   * there is no snapshot to compare with (it failed, or is still being read after `waitMs`: a hung
+   * read must not hold the capture).
    */
-  suspectReason(captured: CapturedState): string | undefined;
+  suspectReason(captured: CapturedState, waitMs?: number): Promise<string | undefined>;
 }
 
 /**
@@ -32,7 +33,11 @@ export function snapshotLoginPage(session: BrowserSession, options: CaptureOptio
   );
   return {
     taken,
-    suspectReason(captured) {
+    async suspectReason(captured, waitMs = 2_000) {
+      // On a loaded machine a quick login can beat the snapshot: give it a moment, never more.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([taken, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+      clearTimeout(timer);
       if (!before) return undefined;
       const seen = before;
       return digests(captured, key).some((d) => !seen.has(d)) ? undefined : NOTHING_GAINED;

@@ -150,7 +150,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       }
       await move({ status: "capturing" });
       const state = await until(browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }));
-      const suspectReason = loginPage.suspectReason(state);
+      const suspectReason = await until(loginPage.suspectReason(state));
       const credential = await vault.seal({ state, owner: record.owner, providerId: provider.id, sessionId, suspectReason });
       if (suspectReason) logger.warn({ credentialId: credential.id }, "captured nothing new since the login page loaded: credential marked suspect");
       const suspect = suspectReason ? { suspect: true, suspectReason } : {};

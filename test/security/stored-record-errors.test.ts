@@ -30,10 +30,11 @@ describe("corrupt stored records", () => {
     expect(started.status).toBe(202);
     const key = `${stack.config.REDIS_PREFIX}:session:${started.body.sessionId}`;
 
-    await redis.set(key, '{"id": "leaked-content-1", oops');
+    // A session is a hash of JSON fields: one field that is not JSON, then one that is not a session's.
+    await redis.hset(key, "metadata", '{"id": "leaked-content-1", oops');
     expectStoredRecordInvalid(await stack.api("GET", `/browser-login/${started.body.sessionId}`));
 
-    await redis.set(key, JSON.stringify({ id: started.body.sessionId, status: "leaked-content-2", owner: { userId: "user-1" } }));
+    await redis.hset(key, "metadata", "{}", "status", JSON.stringify("leaked-content-2"));
     expectStoredRecordInvalid(await stack.api("GET", `/browser-login/${started.body.sessionId}`));
 
     expect(stack.log.text()).toMatch(/StoredRecordInvalid/);
