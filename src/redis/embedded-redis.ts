@@ -7,7 +7,7 @@ export interface EmbeddedRedis {
   url: string;
   port: number;
   dir: string;
-  /** Stops the server (SIGTERM, so it writes its append-only file) and waits for it to exit. */
+  /** Stops the server (SIGTERM, so it writes its append-only file) and waits for it to exit (SIGKILL after 5 s). */
   stop(): Promise<void>;
 }
 
@@ -30,7 +30,9 @@ export async function startEmbeddedRedis(options: { port: number; dir: string; b
       "--save", "",
       "--protected-mode", "yes",
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    // Its own process group: a signal to the service's group (Ctrl-C, `timeout`, a supervisor's
+    // `kill -- -PGID`) must not stop Redis under the parts still using it; stop() ends it last.
+    { stdio: ["ignore", "ignore", "pipe"], detached: true },
   );
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr += d));
@@ -38,9 +40,15 @@ export async function startEmbeddedRedis(options: { port: number; dir: string; b
   const spawnError = new Promise<never>((_, reject) =>
     child.once("error", (e) => reject(new Error(`Could not start redis-server (${e.message}). Install it: apt-get install redis-server`))),
   );
-  await Promise.race([waitForPort(options.port, 10_000, () => child.exitCode !== null, () => stderr), spawnError]);
   const stopOnExit = () => child.kill("SIGKILL");
   process.once("exit", stopOnExit);
+  try {
+    await Promise.race([waitForPort(options.port, 10_000, () => child.exitCode !== null, () => stderr), spawnError]);
+  } catch (error) {
+    process.off("exit", stopOnExit);
+    child.kill("SIGKILL");
+    throw error;
+  }
   return {
     url: `redis://127.0.0.1:${options.port}`,
     port: options.port,
@@ -48,7 +56,9 @@ export async function startEmbeddedRedis(options: { port: number; dir: string; b
     async stop() {
       process.off("exit", stopOnExit);
       if (child.exitCode === null) child.kill("SIGTERM");
+      const stuck = setTimeout(() => child.kill("SIGKILL"), 5_000);
       await exited;
+      clearTimeout(stuck);
     },
   };
 }
