@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createConnection } from "node:net";
 import { resolve } from "node:path";
+import { Redis } from "ioredis";
 
 export interface EmbeddedRedis {
   url: string;
@@ -63,18 +64,47 @@ export async function startEmbeddedRedis(options: { port: number; dir: string; b
   };
 }
 
+/**
+ * The embedded Redis runs in its own process group, so a `kill -9` of the service (or its group)
+ * leaves it running on its port. Finds such a leftover, recognised by its data folder being
+ * `dir`, and shuts it down (it saves its append-only file); anything else on the port is left alone.
+ */
+export async function stopLeftoverEmbeddedRedis(options: { port: number; dir: string }): Promise<boolean> {
+  const redis = new Redis({ port: options.port, host: "127.0.0.1", lazyConnect: true, connectTimeout: 1_000, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  redis.on("error", () => {});
+  let timer: NodeJS.Timeout | undefined;
+  // Whatever listens there may not speak Redis at all, and never answer.
+  const silent = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("no answer")), 2_000)));
+  try {
+    const [, dir] = await Promise.race([redis.connect().then(() => redis.config("GET", "dir") as Promise<string[]>), silent]);
+    if (dir !== resolve(options.dir)) return false;
+    await Promise.race([redis.shutdown(), silent]).catch(() => {});
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+    redis.disconnect();
+  }
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline && (await isListening(options.port))) await new Promise((r) => setTimeout(r, 50));
+  return true;
+}
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise<boolean>((done) => {
+    const socket = createConnection({ port, host: "127.0.0.1" }, () => {
+      socket.end();
+      done(true);
+    });
+    socket.on("error", () => done(false));
+  });
+}
+
 async function waitForPort(port: number, timeoutMs: number, died: () => boolean, output: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (died()) throw new Error(`redis-server exited at start: ${output().trim() || "no output"}`);
-    const open = await new Promise<boolean>((done) => {
-      const socket = createConnection({ port, host: "127.0.0.1" }, () => {
-        socket.end();
-        done(true);
-      });
-      socket.on("error", () => done(false));
-    });
-    if (open) return;
+    if (await isListening(port)) return;
     if (Date.now() > deadline) throw new Error(`redis-server did not listen on port ${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { startDemoSite, type DemoSite } from "../demo/demo-site.js";
-import { startEmbeddedRedis } from "../redis/embedded-redis.js";
+import { startEmbeddedRedis, stopLeftoverEmbeddedRedis } from "../redis/embedded-redis.js";
 import { assertPortsFree, explainListenError, type PortSetting } from "./port-check.js";
 import { watchProviders } from "./providers.js";
 import { startApiService, startWorkerService } from "./services.js";
@@ -21,6 +21,10 @@ export async function startLocalStack(config: Config, logger: Logger) {
     ...(withDemo ? [{ setting: "DEMO_PORT", port: config.DEMO_PORT }, { setting: "DEMO_SSO_PORT", port: config.DEMO_SSO_PORT }] : []),
     ...(config.BROWSER_ADAPTER === "local" ? [{ setting: "BROWSER_DEBUG_PORT", port: config.BROWSER_DEBUG_PORT }] : []),
   ];
+  const redisDir = join(config.DATA_DIR, "redis");
+  if (!config.REDIS_URL && (await stopLeftoverEmbeddedRedis({ port: config.EMBEDDED_REDIS_PORT, dir: redisDir }))) {
+    logger.warn({ port: config.EMBEDDED_REDIS_PORT }, "stopped the embedded Redis an earlier run left behind (was it killed with SIGKILL?)");
+  }
   await assertPortsFree(ports);
 
   const stops: (() => Promise<void>)[] = [];
@@ -30,7 +34,7 @@ export async function startLocalStack(config: Config, logger: Logger) {
   try {
     let redisUrl = config.REDIS_URL;
     if (!redisUrl) {
-      const redis = await startEmbeddedRedis({ port: config.EMBEDDED_REDIS_PORT, dir: join(config.DATA_DIR, "redis") });
+      const redis = await startEmbeddedRedis({ port: config.EMBEDDED_REDIS_PORT, dir: redisDir });
       logger.info({ url: redis.url }, "started embedded Redis (set REDIS_URL to use your own)");
       stops.unshift(() => redis.stop());
       redisUrl = redis.url;

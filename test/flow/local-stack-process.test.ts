@@ -120,4 +120,21 @@ describe("npm start (src/main.ts) as a process", () => {
     expect(processesMatching(`remote-debugging-port=${ports.BROWSER_DEBUG_PORT}`)).toEqual([]);
     for (const [setting, port] of Object.entries(ports)) expect(await portIsFree(port), `${setting} ${port} free`).toBe(true);
   });
+
+  it("after a kill -9 of its group, the next start stops the Redis it left behind and runs", { timeout: 180_000 }, async () => {
+    const env = { ...service.env, EMBEDDED_REDIS_PORT: String(ports.EMBEDDED_REDIS_PORT) };
+    const killed = spawnService("src/main.ts", env);
+    await killed.waitForOutput("browser-login-capture is running at");
+    killed.signalGroup("SIGKILL");
+    await killed.exited;
+    // Redis runs in its own process group, so SIGKILL to the service's group does not reach it.
+    expect(processesMatching(`127.0.0.1:${ports.EMBEDDED_REDIS_PORT}`)).not.toEqual([]);
+
+    service = spawnService("src/main.ts", env);
+    await service.waitForOutput("browser-login-capture is running at");
+    expect(service.output()).toContain("stopped the embedded Redis an earlier run left behind");
+    service.signalGroup("SIGTERM");
+    expect((await service.exited).code).toBe(0);
+    expect(processesMatching(`127.0.0.1:${ports.EMBEDDED_REDIS_PORT}`)).toEqual([]);
+  });
 });

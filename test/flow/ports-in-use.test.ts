@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,10 +14,20 @@ describe("a port already in use", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** A listener that accepts and never answers (the worst neighbour); close() drops its connections too. */
   const occupy = (port: number) =>
-    new Promise<Server>((resolve) => {
-      const server = createServer();
-      server.listen(port, "127.0.0.1", () => resolve(server));
+    new Promise<{ close(): Promise<void> }>((resolve) => {
+      const sockets = new Set<Socket>();
+      const server: Server = createServer((socket) => sockets.add(socket));
+      server.listen(port, "127.0.0.1", () =>
+        resolve({
+          close: () =>
+            new Promise((done) => {
+              for (const socket of sockets) socket.destroy();
+              server.close(() => done());
+            }),
+        }),
+      );
     });
 
   const cases: [entry: string, setting: string][] = [
@@ -42,7 +52,7 @@ describe("a port already in use", () => {
         // The API and the worker alone need one; the port check comes before any connection.
         ...(entry.includes("/api/") || entry.includes("/worker/") ? { REDIS_URL: `redis://127.0.0.1:${ports.EMBEDDED_REDIS_PORT}` } : {}),
       });
-      const exit = await Promise.race([service.exited, new Promise<undefined>((r) => setTimeout(r, 45_000))]);
+      const exit = await Promise.race([service.exited, new Promise<undefined>((r) => setTimeout(r, 40_000))]);
       service.kill();
       expect(exit, service.output()).toBeDefined();
       expect(exit!.code).toBe(1);
@@ -57,7 +67,7 @@ describe("a port already in use", () => {
         if (name !== setting) expect(await portIsFree(port), `${name} ${port} free`).toBe(true);
       }
     } finally {
-      await new Promise((r) => taken.close(r));
+      await taken.close();
     }
   });
 });

@@ -8,6 +8,8 @@ import { waitFor } from "./wait-for.js";
  */
 export interface ServiceProcess {
   child: ChildProcess;
+  /** The environment it was given (beyond this process's), to start it again the same way. */
+  env: Record<string, string>;
   output(): string;
   /** Exit code (null when killed by a signal) and the time it took from `since` (default: spawn). */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
@@ -32,6 +34,7 @@ export function spawnService(entry: string, env: Record<string, string>): Servic
   const has = (text: string | RegExp) => (typeof text === "string" ? output.includes(text) : text.test(output));
   return {
     child,
+    env,
     output: () => output,
     exited,
     async waitForOutput(text, timeoutMs = 30_000) {
