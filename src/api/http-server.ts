@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { STATUS_CODES, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { serve } from "@hono/node-server";
 import { errorBody } from "./api-error.js";
@@ -36,7 +36,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket) {
   const [status, code, message] = PARSER_ERRORS[error.code ?? ""] ?? BAD_REQUEST;
   const body = JSON.stringify(errorBody(code, message));
   socket.end(
-    `HTTP/1.1 ${status} ${code.replaceAll("_", " ")}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
   // A client that does not read its answer does not keep the socket.
   socket.setTimeout(1_000, () => socket.destroy());
