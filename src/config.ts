@@ -65,8 +65,17 @@ export const configSchema = z
     DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(4500),
     DEMO_SSO_PORT: z.coerce.number().int().min(1).max(65535).default(4501),
     DISPLAY: z.string().optional(),
+
+    // The API's HTTP edge: how long a client may take to send its request (answering may take longer).
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+    /** npm start's own redis-server, when REDIS_URL is not set. */
+    EMBEDDED_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(6380),
   })
   .superRefine((c, ctx) => {
+    if (c.HTTP_REQUEST_TIMEOUT_MS < c.HTTP_HEADERS_TIMEOUT_MS) {
+      ctx.addIssue({ code: "custom", path: ["HTTP_REQUEST_TIMEOUT_MS"], message: "must be at least HTTP_HEADERS_TIMEOUT_MS (the whole request includes its headers)" });
+    }
     if (c.BROWSER_ADAPTER === "browserbase") {
       for (const name of ["BROWSERBASE_API_KEY", "BROWSERBASE_PROJECT_ID"] as const) {
         if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when BROWSER_ADAPTER=browserbase" });

@@ -1,14 +1,12 @@
-import { loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { shouldRunHeadless } from "./runtime/build-parts.js";
 import { startLocalStack } from "./runtime/local-stack.js";
-import { closeOnSignals } from "./runtime/services.js";
+import { loadConfigOrExit, runService } from "./runtime/service-process.js";
 
 /** `npm start`: the whole service on this machine, on embedded defaults. */
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL });
-const stack = await startLocalStack(config, logger);
-closeOnSignals(stack.close, logger);
+const stack = await runService({ config, logger, start: () => startLocalStack(config, logger) });
 
 const key = stack.apiKey ?? "<one of API_KEYS>";
 const firstProvider = stack.providers.list()[0]!.id;

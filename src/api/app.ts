@@ -28,6 +28,8 @@ export interface AppDeps {
   sessionTimeoutMs: number;
   bodyLimitBytes?: number;
   logger: Logger;
+  /** Aborted when the API shuts down: requests waiting on a session answer with its current state at once. */
+  draining?: AbortSignal;
 }
 
 export type ApiEnv = { Variables: { subject: Subject; requestId: string } };

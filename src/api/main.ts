@@ -1,11 +1,28 @@
-import { loadConfig } from "../config.js";
 import { createLogger } from "../logger.js";
-import { loadProviders } from "../runtime/providers.js";
-import { closeOnSignals, startApiService } from "../runtime/services.js";
+import { assertPortsFree, StartupError } from "../runtime/port-check.js";
+import { watchProviders } from "../runtime/providers.js";
+import { loadConfigOrExit, runService } from "../runtime/service-process.js";
+import { startApiService } from "../runtime/services.js";
 
-/** The API alone (docker-compose's `api` service): needs REDIS_URL. */
-const config = loadConfig();
+/** The API alone (docker-compose's `api` service): needs REDIS_URL. Providers reload on SIGHUP or when their file changes. */
+const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: "api" });
-if (!config.REDIS_URL) throw new Error("REDIS_URL is required to run the API on its own (npm start embeds Redis)");
-const api = await startApiService(config, config.REDIS_URL, loadProviders(config), logger);
-closeOnSignals(() => api.close(), logger);
+await runService({
+  config,
+  logger,
+  async start() {
+    if (!config.REDIS_URL) throw new StartupError("REDIS_URL is required to run the API on its own (npm start embeds Redis)");
+    await assertPortsFree([{ setting: "PORT", port: config.PORT, host: config.HOST }]);
+    const providers = watchProviders(config, logger);
+    const api = await startApiService(config, config.REDIS_URL, providers, logger).catch((error) => {
+      providers.close();
+      throw error;
+    });
+    return {
+      async close() {
+        await api.close();
+        providers.close();
+      },
+    };
+  },
+});

@@ -35,7 +35,8 @@ export function parseId(schema: z.ZodString, value: string | undefined, what: st
 export function parseWait(c: Context, fallbackMs: number, maxMs = 10_000): number {
   const raw = c.req.query("wait");
   if (raw === undefined) return fallbackMs;
-  const parsed = z.coerce.number().int().min(0).max(maxMs).safeParse(raw);
-  if (!parsed.success) throw new ApiError(400, "invalid_wait", `wait must be a whole number of milliseconds from 0 to ${maxMs}`);
-  return parsed.data;
+  // Plain decimal digits only: Number() would also take "", " 5", "0x10" and "1e3".
+  const ms = /^[0-9]{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (!(ms <= maxMs)) throw new ApiError(400, "invalid_wait", `wait must be a whole number of milliseconds from 0 to ${maxMs}`);
+  return ms;
 }

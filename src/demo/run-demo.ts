@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { findChromium } from "../adapters/browser/local-playwright/chromium-path.js";
 import { restoreSession } from "../client/restore-session.js";
-import { loadConfig } from "../config.js";
 import type { CapturedState } from "../credentials/captured-state.js";
 import { createLogger } from "../logger.js";
 import { startLocalStack } from "../runtime/local-stack.js";
+import { loadConfigOrExit, runService } from "../runtime/service-process.js";
 import { connectScriptedUser } from "./scripted-user.js";
 
 /**
@@ -14,9 +14,10 @@ import { connectScriptedUser } from "./scripted-user.js";
  * demo site, lets a scripted user log in, prints what was captured, then restores it into a fresh
  * browser and shows the site logged in.
  */
-const debugPort = Number(process.env.BROWSER_DEBUG_PORT ?? 9333);
-const config = loadConfig({ LOG_LEVEL: "warn", BROWSER_DEBUG_PORT: String(debugPort), DEMO_SITE: "true", ...process.env });
-const stack = await startLocalStack(config, createLogger({ level: config.LOG_LEVEL }));
+const config = loadConfigOrExit({ LOG_LEVEL: "warn", BROWSER_DEBUG_PORT: "9333", DEMO_SITE: "true", ...process.env });
+const debugPort = config.BROWSER_DEBUG_PORT!;
+const logger = createLogger({ level: config.LOG_LEVEL });
+const stack = await runService({ config, logger, start: () => startLocalStack(config, logger) });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 try {

@@ -31,3 +31,24 @@ export function loadProvidersFile(path: string, env: NodeJS.ProcessEnv = process
     throw new Error(`Invalid providers file ${path}:\n${detail}`);
   }
 }
+
+/** A registry that can read its providers again; callers keep the same get/list interface. */
+export interface ReloadableProviderRegistry extends ProviderRegistry {
+  /**
+   * Loads the providers again and serves them from now on. A load that fails throws and keeps the
+   * current ones. Sessions already running hold the provider object they started with.
+   */
+  reload(): ProviderRegistry;
+}
+
+export function createReloadableRegistry(load: () => ProviderRegistry): ReloadableProviderRegistry {
+  let current = load();
+  return {
+    get: (id) => current.get(id),
+    list: () => current.list(),
+    reload() {
+      current = load();
+      return current;
+    },
+  };
+}

@@ -2,34 +2,50 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { startDemoSite, type DemoSite } from "../demo/demo-site.js";
-import { startEmbeddedRedis } from "../redis/embedded-redis.js";
-import { loadProviders } from "./providers.js";
+import { startEmbeddedRedis, stopLeftoverEmbeddedRedis } from "../redis/embedded-redis.js";
+import { assertPortsFree, explainListenError, type PortSetting } from "./port-check.js";
+import { watchProviders } from "./providers.js";
 import { startApiService, startWorkerService } from "./services.js";
 
 /**
  * Everything on one machine, for `npm start` and `npm run demo`: Redis as a child process unless
  * REDIS_URL is set, the API, one worker with the configured browser, and (outside production) the
- * bundled demo login site.
+ * bundled demo login site. `close` stops them in the reverse order: the API (drained), the worker,
+ * the demo site, and Redis last, since all the others use it.
  */
 export async function startLocalStack(config: Config, logger: Logger) {
+  const withDemo = config.DEMO_SITE ?? config.NODE_ENV !== "production";
+  const ports: PortSetting[] = [
+    { setting: "PORT", port: config.PORT, host: config.HOST },
+    ...(config.REDIS_URL ? [] : [{ setting: "EMBEDDED_REDIS_PORT", port: config.EMBEDDED_REDIS_PORT }]),
+    ...(withDemo ? [{ setting: "DEMO_PORT", port: config.DEMO_PORT }, { setting: "DEMO_SSO_PORT", port: config.DEMO_SSO_PORT }] : []),
+    ...(config.BROWSER_ADAPTER === "local" ? [{ setting: "BROWSER_DEBUG_PORT", port: config.BROWSER_DEBUG_PORT }] : []),
+  ];
+  const redisDir = join(config.DATA_DIR, "redis");
+  if (!config.REDIS_URL && (await stopLeftoverEmbeddedRedis({ port: config.EMBEDDED_REDIS_PORT, dir: redisDir }))) {
+    logger.warn({ port: config.EMBEDDED_REDIS_PORT }, "stopped the embedded Redis an earlier run left behind (was it killed with SIGKILL?)");
+  }
+  await assertPortsFree(ports);
+
   const stops: (() => Promise<void>)[] = [];
   const close = async () => {
-    for (const stop of stops) await stop().catch(() => {});
+    for (const stop of stops) await stop().catch((error) => logger.warn({ err: { message: (error as Error).message } }, "stopping a part failed"));
   };
   try {
     let redisUrl = config.REDIS_URL;
     if (!redisUrl) {
-      const redis = await startEmbeddedRedis({ port: Number(process.env.EMBEDDED_REDIS_PORT ?? 6380), dir: join(config.DATA_DIR, "redis") });
+      const redis = await startEmbeddedRedis({ port: config.EMBEDDED_REDIS_PORT, dir: redisDir });
       logger.info({ url: redis.url }, "started embedded Redis (set REDIS_URL to use your own)");
       stops.unshift(() => redis.stop());
       redisUrl = redis.url;
     }
     let demo: DemoSite | undefined;
-    if (config.DEMO_SITE ?? config.NODE_ENV !== "production") {
+    if (withDemo) {
       demo = await startDemoSite({ appPort: config.DEMO_PORT, ssoPort: config.DEMO_SSO_PORT });
       stops.unshift(() => demo!.close());
     }
-    const providers = loadProviders(config);
+    const providers = watchProviders(config, logger);
+    stops.unshift(async () => providers.close());
     const worker = await startWorkerService(config, redisUrl, providers, logger);
     stops.unshift(() => worker.close());
     const api = await startApiService(config, redisUrl, providers, logger);
@@ -38,6 +54,6 @@ export async function startLocalStack(config: Config, logger: Logger) {
     return { baseUrl: `http://${host}:${api.port}`, apiKey: api.apiKey, providers, demo, close };
   } catch (error) {
     await close();
-    throw error;
+    throw explainListenError(error, ports);
   }
 }

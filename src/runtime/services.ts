@@ -1,7 +1,6 @@
-import type { AddressInfo } from "node:net";
-import { serve, type ServerType } from "@hono/node-server";
 import type { Logger } from "pino";
 import { createApp } from "../api/app.js";
+import { startHttpServer } from "../api/http-server.js";
 import { createLoginUrlPolicy } from "../api/login-url-policy.js";
 import { headerSubjectResolver } from "../api/subject-resolver.js";
 import type { Config } from "../config.js";
@@ -14,6 +13,10 @@ import { createSessionEventBus } from "../sessions/session-events.js";
 import { createSessionStore } from "../sessions/session-store.js";
 import { createWorker } from "../worker/worker.js";
 import { buildBrowserAdapter, buildCipher, resolveApiKeys } from "./build-parts.js";
+import { explainListenError } from "./port-check.js";
+
+/** How long requests in flight get to answer when the API stops. */
+const API_DRAIN_MS = 3_000;
 
 /** What both roles share: a command connection with the role's retry policy, a subscriber, sessions, their bus, the vault. */
 async function connectSessions(config: Config, redisUrl: string, role: "api" | "worker", logger: Logger) {
@@ -33,6 +36,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
   // Connection errors surface as failed requests (503); the queue's own error events would only repeat them.
   queue.on("error", () => {});
   const apiKeys = resolveApiKeys(config, logger);
+  const draining = new AbortController();
   const app = createApp({
     sessions,
     events,
@@ -49,27 +53,36 @@ export async function startApiService(config: Config, redisUrl: string, provider
     sessionTimeoutMs: config.SESSION_TIMEOUT_MS,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     logger,
+    draining: draining.signal,
   });
   // The API reaps too, so that sessions of a crashed worker end even when no other worker runs.
   const reaper = setInterval(() => void sessions.reap().catch(() => {}), config.REAP_INTERVAL_MS);
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
+  const closeConnections = async () => {
+    clearInterval(reaper);
+    await events.close();
+    await queue.close();
+    redis.disconnect();
+    subscriber.disconnect();
+  };
+  const server = await startHttpServer({
+    fetch: app.fetch,
+    port: config.PORT,
+    host: config.HOST,
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+  }).catch(async (error) => {
+    await closeConnections();
+    throw explainListenError(error, [{ setting: "PORT", port: config.PORT }]);
   });
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ url: `http://${config.HOST}:${port}` }, "API listening");
+  logger.info({ url: `http://${config.HOST}:${server.port}` }, "API listening");
   return {
-    port,
+    port: server.port,
     apiKey: apiKeys.generated,
+    /** Stops accepting, answers requests in flight (waiting ones at once, with what they have), then disconnects. */
     async close() {
-      clearInterval(reaper);
-      await new Promise<void>((resolve) => {
-        if ("closeAllConnections" in server) server.closeAllConnections();
-        server.close(() => resolve());
-      });
-      await events.close();
-      await queue.close();
-      redis.disconnect();
-      subscriber.disconnect();
+      draining.abort();
+      await server.close(API_DRAIN_MS);
+      await closeConnections();
     },
   };
 }
@@ -101,23 +114,4 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
       subscriber.disconnect();
     },
   };
-}
-
-/** Runs `close` on SIGTERM/SIGINT, once, then exits; a second signal exits at once. */
-export function closeOnSignals(close: () => Promise<void>, logger: Logger) {
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    close().then(
-      () => process.exit(0),
-      (error) => {
-        logger.error({ err: { message: (error as Error).message } }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
 }

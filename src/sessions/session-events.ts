@@ -49,7 +49,8 @@ export async function createSessionEventBus(subscriber: Redis, channel: string):
 
 /**
  * Resolves with the first value `check` returns, re-checking whenever the session changes and at
- * least every `fallbackMs`; resolves undefined at the deadline.
+ * least every `fallbackMs`; resolves undefined at the deadline, or as soon as `signal` aborts (the
+ * API shutting down answers its waiting requests with what they have).
  */
 export async function waitForSession<T>(
   bus: SessionEventBus,
@@ -57,9 +58,10 @@ export async function waitForSession<T>(
   check: () => Promise<T | undefined>,
   timeoutMs: number,
   fallbackMs = 500,
+  signal?: AbortSignal,
 ): Promise<T | undefined> {
   const first = await check();
-  if (first !== undefined || timeoutMs <= 0) return first;
+  if (first !== undefined || timeoutMs <= 0 || signal?.aborted) return first;
   return new Promise((resolve) => {
     let done = false;
     let checking = false;
@@ -70,6 +72,7 @@ export async function waitForSession<T>(
       unsubscribe();
       clearInterval(poll);
       clearTimeout(deadline);
+      signal?.removeEventListener("abort", stop);
       resolve(value);
     };
     const recheck = async () => {
@@ -88,6 +91,8 @@ export async function waitForSession<T>(
     const unsubscribe = bus.subscribe(id, () => void recheck());
     const poll = setInterval(() => void recheck(), fallbackMs);
     const deadline = setTimeout(() => finish(undefined), timeoutMs);
+    const stop = () => finish(undefined);
+    signal?.addEventListener("abort", stop, { once: true });
     void recheck();
   });
 }

@@ -1,11 +1,31 @@
-import { loadConfig } from "../config.js";
 import { createLogger } from "../logger.js";
-import { loadProviders } from "../runtime/providers.js";
-import { closeOnSignals, startWorkerService } from "../runtime/services.js";
+import { assertPortsFree, StartupError } from "../runtime/port-check.js";
+import { watchProviders } from "../runtime/providers.js";
+import { loadConfigOrExit, runService } from "../runtime/service-process.js";
+import { startWorkerService } from "../runtime/services.js";
 
-/** A worker alone (docker-compose's `worker` service, or more of them on other machines): needs REDIS_URL. */
-const config = loadConfig();
+/**
+ * A worker alone (docker-compose's `worker` service, or more of them on other machines): needs
+ * REDIS_URL. Providers reload on SIGHUP or when their file changes.
+ */
+const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: "worker" });
-if (!config.REDIS_URL) throw new Error("REDIS_URL is required to run a worker on its own (npm start embeds Redis)");
-const worker = await startWorkerService(config, config.REDIS_URL, loadProviders(config), logger);
-closeOnSignals(() => worker.close(), logger);
+await runService({
+  config,
+  logger,
+  async start() {
+    if (!config.REDIS_URL) throw new StartupError("REDIS_URL is required to run a worker on its own (npm start embeds Redis)");
+    if (config.BROWSER_ADAPTER === "local") await assertPortsFree([{ setting: "BROWSER_DEBUG_PORT", port: config.BROWSER_DEBUG_PORT }]);
+    const providers = watchProviders(config, logger);
+    const worker = await startWorkerService(config, config.REDIS_URL, providers, logger).catch((error) => {
+      providers.close();
+      throw error;
+    });
+    return {
+      async close() {
+        await worker.close();
+        providers.close();
+      },
+    };
+  },
+});

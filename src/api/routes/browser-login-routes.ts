@@ -53,7 +53,7 @@ export function browserLoginRoutes(deps: AppDeps) {
     waitForSession(events, id, async () => {
       const record = await sessions.get(id);
       return record && wanted(record) ? record : undefined;
-    }, ms);
+    }, ms, undefined, deps.draining);
 
   routes.post("/start", async (c) => {
     const waitMs = parseWait(c, 0);

@@ -49,7 +49,16 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       if (options.remoteDebuggingPort !== undefined) {
         args.push(`--remote-debugging-port=${options.remoteDebuggingPort}`, "--remote-debugging-address=127.0.0.1");
       }
-      const launching = chromium.launch({ executablePath, headless: options.headless, args }).catch((error: Error) => {
+      const launching = chromium.launch({
+        executablePath,
+        headless: options.headless,
+        args,
+        // The service stops the browser itself, after its sessions, and SIGHUP reloads providers:
+        // Playwright's own handlers would close the browser under running sessions.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      }).catch((error: Error) => {
         browser = undefined;
         throw new BrowserAdapterError("browser_launch_failed", `Chromium did not start: ${firstLine(error.message)}`);
       });

@@ -1,0 +1,134 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
+import { freePort } from "../helpers/free-port.js";
+import { spawnService } from "../helpers/service-process.js";
+import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { waitFor } from "../helpers/wait-for.js";
+
+/** What a raw socket gets back: the status line, the headers, the body, and how long until the server closed. */
+function rawExchange(port: number, send: string): Promise<{ status: number; headers: string; body: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: "127.0.0.1" }, () => socket.write(send));
+    let text = "";
+    socket.on("data", (d) => (text += d));
+    socket.on("error", reject);
+    // Longer than any bound under test: a server that keeps the connection fails the test, not the run.
+    socket.setTimeout(5_000, () => socket.destroy());
+    socket.on("close", () => {
+      const [head = "", body = ""] = text.split("\r\n\r\n");
+      resolve({ status: Number(head.split(" ")[1] ?? 0), headers: head, body, ms: Date.now() - started });
+    });
+  });
+}
+
+const expectJsonError = (res: { status: number; headers: string; body: string }, status: number, code: string) => {
+  expect(res.status).toBe(status);
+  expect(res.headers).toMatch(/content-type: application\/json/i);
+  expect(JSON.parse(res.body)).toEqual({ error: { code, message: expect.any(String) } });
+};
+
+describe("the API's HTTP edge", () => {
+  let stack: TestStack;
+  let port: number;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ withWorker: false, env: { HTTP_HEADERS_TIMEOUT_MS: "400", HTTP_REQUEST_TIMEOUT_MS: "800" } });
+    port = Number(new URL(stack.baseUrl).port);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("takes ?wait= as plain decimal milliseconds only", async () => {
+    for (const wait of ["", "0x10", "1e3", "%205", "5%20", "-1", "5.0", "+5", "10001"]) {
+      const res = await stack.api("POST", `/browser-login/start?wait=${wait}`, { body: { providerId: "demo" } });
+      expect(res.status, `wait=${wait}`).toBe(400);
+      expect(res.body.error.code).toBe("invalid_wait");
+    }
+    for (const wait of ["0", "50"]) {
+      expect((await stack.api("POST", `/browser-login/start?wait=${wait}`, { body: { providerId: "demo" } })).status).toBe(202);
+    }
+  });
+
+  it("answers a request that is not HTTP with a JSON 400", async () => {
+    expectJsonError(await rawExchange(port, "NOT HTTP AT ALL\r\n\r\n"), 400, "bad_request");
+  });
+
+  it("answers oversized headers with a JSON 431", async () => {
+    expectJsonError(await rawExchange(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`), 431, "headers_too_large");
+  });
+
+  it("does not let a client hold a connection with unfinished headers", async () => {
+    const res = await rawExchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    expect(res.ms).toBeLessThan(3_000);
+    expectJsonError(res, 408, "request_timeout");
+  });
+
+  it("does not let a client hold a connection with a short body", async () => {
+    const res = await rawExchange(port, `POST /browser-login/start HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${stack.apiKey}\r\nX-Subject-User-Id: u\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"provid`);
+    expect(res.ms).toBeLessThan(3_000);
+    expectJsonError(res, 408, "request_timeout");
+  });
+});
+
+describe("the API process on SIGTERM", () => {
+  let redis: EmbeddedRedis;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "blc-drain-"));
+    redis = await startEmbeddedRedis({ port: await freePort(), dir: join(dir, "redis") });
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers a start waiting for a worker with the session, then exits", async () => {
+    const providersFile = join(dir, "providers.json");
+    writeFileSync(providersFile, JSON.stringify({ providers: [{ id: "demo", name: "Demo", loginUrl: "http://localhost:1/login", success: { storage: { key: "x" } } }] }));
+    const apiKey = `test_${randomBytes(16).toString("hex")}`;
+    const port = await freePort();
+    // The API alone: no worker takes the job, so the start waits its full 10 s unless told to stop.
+    const api = spawnService("src/api/main.ts", {
+      REDIS_URL: redis.url,
+      PORT: String(port),
+      API_KEYS: apiKey,
+      ENCRYPTION_KEYS: `t1:${randomBytes(32).toString("base64")}`,
+      PROVIDERS_FILE: providersFile,
+      DATA_DIR: dir,
+    });
+    const client = new Redis(redis.url);
+    try {
+      await api.waitForOutput("API listening");
+      const started = fetch(`http://127.0.0.1:${port}/browser-login/start?wait=10000`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${apiKey}`, "x-subject-user-id": "me", "content-type": "application/json" },
+        body: JSON.stringify({ providerId: "demo" }),
+      });
+      // In flight once its session exists and it waits on it.
+      await waitFor(async () => (await client.keys("blc:session:*")).length > 0, { what: "the session created" });
+      const sent = Date.now();
+      api.child.kill("SIGTERM");
+      const res = await started;
+      expect(Date.now() - sent).toBeLessThan(3_000);
+      expect(res.status).toBe(202);
+      const body = (await res.json()) as { sessionId: string; status: string };
+      expect(body.sessionId).toMatch(/^ls_/);
+      expect(body.status).toBe("queued");
+      const exit = await api.exited;
+      expect(exit.code).toBe(0);
+      expect(exit.at - sent).toBeLessThan(5_000);
+    } finally {
+      client.disconnect();
+      api.kill();
+    }
+  });
+});
