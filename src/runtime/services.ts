@@ -45,6 +45,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
       enabled: config.CLIENT_LOGIN_URLS,
       allowedHosts: config.CLIENT_LOGIN_URL_HOSTS,
       allowPrivateAddresses: config.ALLOW_PRIVATE_LOGIN_URLS,
+      privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS,
     }),
     sessionTimeoutMs: config.SESSION_TIMEOUT_MS,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
