@@ -1,4 +1,5 @@
 import { createAddressPolicy, type AddressPolicy } from "../network/address-policy.js";
+import { hostAllowed } from "../network/host-allowlist.js";
 import { ApiError } from "./api-error.js";
 
 /**
@@ -16,11 +17,6 @@ export interface LoginUrlPolicyOptions {
 }
 
 export type LoginUrlPolicy = (url: string) => Promise<string>;
-
-/** Whether `host` is on the allowlist (exact, or `*.example.com` for its subdomains). */
-export function hostAllowed(allowedHosts: string[], host: string): boolean {
-  return allowedHosts.some((allowed) => (allowed.startsWith("*.") ? host.endsWith(allowed.slice(1)) : host === allowed));
-}
 
 export function createLoginUrlPolicy(options: LoginUrlPolicyOptions, addresses: AddressPolicy = createAddressPolicy(options)): LoginUrlPolicy {
   const refuse = (message: string) => new ApiError(422, "login_url_not_allowed", message);

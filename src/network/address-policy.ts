@@ -19,10 +19,11 @@ export interface AddressPolicyOptions {
 
 export type Resolver = (host: string) => Promise<string[]>;
 
-export type AddressDecision = { ok: true; address: string } | { ok: false; reason: string };
+/** Every address of the host, all checked: a connection tries them in order and goes nowhere else. */
+export type AddressDecision = { ok: true; addresses: string[] } | { ok: false; reason: string };
 
 export interface AddressPolicy {
-  /** Resolves `host` once and picks an address the browser may connect to, or says why none. */
+  /** Resolves `host` once and gives the addresses the browser may connect to, or says why none. */
   resolve(host: string, port: number): Promise<AddressDecision>;
 }
 
@@ -77,14 +78,14 @@ export function createAddressPolicy(options: AddressPolicyOptions, resolver: Res
       const host = rawHost.replace(/^\[|\]$/g, "").toLowerCase();
       const addresses = ipaddr.isValid(host) ? [ipaddr.parse(host).toString()] : await resolver(host).catch(() => [] as string[]);
       if (addresses.length === 0) return { ok: false, reason: `${host} does not resolve` };
-      if (options.allowPrivateAddresses || exceptions.has(`${host}:${port}`)) return { ok: true, address: addresses[0]! };
+      if (options.allowPrivateAddresses || exceptions.has(`${host}:${port}`)) return { ok: true, addresses };
       // One private answer refuses the host: a name that mixes public and private answers is a rebinding attempt.
       for (const address of addresses) {
         const range = privateRange(address);
         if (range) return { ok: false, reason: `${host} resolves to a private address (${range})` };
       }
       if (host === "localhost" || host.endsWith(".localhost")) return { ok: false, reason: `${host} is a loopback name` };
-      return { ok: true, address: addresses[0]! };
+      return { ok: true, addresses };
     },
   };
 }

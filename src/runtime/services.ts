@@ -12,6 +12,8 @@ import { createLoginQueue } from "../queue/login-queue.js";
 import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.js";
 import { createSessionEventBus } from "../sessions/session-events.js";
 import { createSessionStore } from "../sessions/session-store.js";
+import { createAddressPolicy } from "../network/address-policy.js";
+import type { RunnerDeps } from "../worker/login-session-runner.js";
 import { createWorker } from "../worker/worker.js";
 import { buildBrowserAdapter, buildCipher, resolveApiKeys } from "./build-parts.js";
 
@@ -90,6 +92,7 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     logger,
     concurrency: config.WORKER_CONCURRENCY,
     leaseMs: config.WORKER_LEASE_MS,
+    clientLoginUrls: clientLoginUrls(config),
   });
   return {
     worker,
@@ -100,6 +103,22 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
       redis.disconnect();
       subscriber.disconnect();
     },
+  };
+}
+
+/**
+ * What the worker enforces on sessions at a client's own login URL. The address policy is enforced
+ * in the browser only where it can refuse something (private addresses not allowed) and where the
+ * browser runs on our network (local adapter); elsewhere those sessions keep the fast spare contexts.
+ */
+function clientLoginUrls(config: Config): RunnerDeps["clientLoginUrls"] {
+  if (!config.CLIENT_LOGIN_URLS) return undefined;
+  const enforce = !config.ALLOW_PRIVATE_LOGIN_URLS && config.BROWSER_ADAPTER === "local";
+  return {
+    allowedHosts: config.CLIENT_LOGIN_URL_HOSTS,
+    addressPolicy: enforce
+      ? createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS })
+      : undefined,
   };
 }
 

@@ -48,6 +48,8 @@ export const sessionRecordSchema = z.object({
   completeRequested: z.boolean().optional(),
   /** The last login attempt the site turned down (a failure URL): the session keeps waiting. */
   lastLoginRejection: z.object({ at: z.string(), count: z.number().int() }).optional(),
+  /** The last request the session's browser was refused (egress policy), and how many so far. */
+  lastBlockedRequest: z.object({ at: z.string(), host: z.string(), reason: z.string(), count: z.number().int() }).optional(),
   error: sessionErrorSchema.optional(),
   workerId: z.string().optional(),
 });

@@ -33,8 +33,8 @@ describe("address policy", () => {
     const policy = createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: ["internal.test:8443"] }, resolver);
     expect(await policy.resolve("mixed.test", 443)).toMatchObject({ ok: false });
     expect(await policy.resolve("internal.test", 443)).toMatchObject({ ok: false });
-    expect(await policy.resolve("internal.test", 8443)).toEqual({ ok: true, address: "10.0.0.5" });
-    expect(await policy.resolve("public.test", 443)).toEqual({ ok: true, address: "8.8.4.4" });
+    expect(await policy.resolve("internal.test", 8443)).toEqual({ ok: true, addresses: ["10.0.0.5"] });
+    expect(await policy.resolve("public.test", 443)).toEqual({ ok: true, addresses: ["8.8.4.4"] });
     expect(await policy.resolve("nowhere.test", 443)).toMatchObject({ ok: false, reason: "nowhere.test does not resolve" });
     expect(await policy.resolve("[64:ff9b::7f00:1]", 80)).toMatchObject({ ok: false });
   });

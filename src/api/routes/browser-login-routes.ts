@@ -35,6 +35,7 @@ export function browserLoginRoutes(deps: AppDeps) {
     timeline: record.timeline,
     ...(record.credentialId ? { credentialId: record.credentialId } : {}),
     ...(record.lastLoginRejection ? { lastLoginRejection: record.lastLoginRejection } : {}),
+    ...(record.lastBlockedRequest ? { lastBlockedRequest: record.lastBlockedRequest } : {}),
     ...(record.error ? { error: record.error } : {}),
   });
 
