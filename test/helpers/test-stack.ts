@@ -62,6 +62,8 @@ export function fixtureProviders(site: DemoSite, overrides: Partial<Record<strin
       captureIndexedDB: true,
       origins: [site.appOrigin],
     },
+    // The pattern a backtracking matcher took a minute over, against a long address a page sets.
+    { id: "demo-wildcards", name: "Demo, wildcard path", loginUrl: site.loginUrl, success: { url: { pathname: "/app/*/home/*/done" } } },
     {
       id: "demo-short",
       name: "Demo, short timeout",
