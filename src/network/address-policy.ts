@@ -13,7 +13,7 @@ import ipaddr from "ipaddr.js";
 export interface AddressPolicyOptions {
   /** Let private addresses through (a login site on the operator's own network). */
   allowPrivateAddresses: boolean;
-  /** `host:port` pairs that may resolve to private addresses even when the rest may not. */
+  /** `host:port` pairs (`[::1]:8080` for IPv6) that may resolve to private addresses even when the rest may not. */
   privateAllowedFor?: string[];
 }
 
@@ -78,7 +78,8 @@ export function createAddressPolicy(options: AddressPolicyOptions, resolver: Res
       const host = rawHost.replace(/^\[|\]$/g, "").toLowerCase();
       const addresses = ipaddr.isValid(host) ? [ipaddr.parse(host).toString()] : await resolver(host).catch(() => [] as string[]);
       if (addresses.length === 0) return { ok: false, reason: `${host} does not resolve` };
-      if (options.allowPrivateAddresses || exceptions.has(`${host}:${port}`)) return { ok: true, addresses };
+      const hostPort = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+      if (options.allowPrivateAddresses || exceptions.has(hostPort)) return { ok: true, addresses };
       // One private answer refuses the host: a name that mixes public and private answers is a rebinding attempt.
       for (const address of addresses) {
         const range = privateRange(address);

@@ -76,7 +76,10 @@ export async function startEgressProxy(policy: AddressPolicy, onBlocked: (blocke
       if (res.headersSent) res.destroy();
       else res.writeHead(502, { "content-type": "text/plain" }).end(`${url.host} did not answer`);
     });
-    res.on("close", () => upstream.destroy());
+    // The browser gave up mid-answer: stop the upstream request too (a finished one keeps its pooled socket).
+    res.on("close", () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
     req.pipe(upstream);
   });
 

@@ -89,6 +89,47 @@ describe("URL patterns", () => {
     expect(compared).toBe(PATTERNS.length * URLS.length);
   });
 
+  it("match as the polyfill does on generated patterns and paths (seeded, so a failure replays)", () => {
+    let seed = 20261122;
+    // mulberry32: small, seeded, good enough to spread the cases.
+    const random = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const pick = <T>(items: T[]) => items[random(items.length)]!;
+    const make = (pieces: string[], max: number) => Array.from({ length: 1 + random(max) }, () => pick(pieces)).join("");
+    const patternPieces = ["/", "/", "a", "b", ".", "-", ":x", ":y", "*", "?", "+", "{", "}", "{/", "{-", "\\*"];
+    const pathPieces = ["/", "a", "b", ".", "-", "ab", "*", "/a", "/b"];
+    let compared = 0;
+    for (let i = 0; i < 600; i++) {
+      const pathname = `/${make(patternPieces, 7)}`;
+      // The polyfill mishandles paths that start with "//", in patterns and in URLs (it matches
+      // nothing there, though its own RegExp would): the standard, and RE2 here, match them.
+      if (pathname.startsWith("//")) continue;
+      let standard: URLPattern;
+      let ours: CompiledUrlPattern;
+      try {
+        standard = new URLPattern({ pathname });
+      } catch {
+        continue; // not a pattern at all; the schema refuses it too
+      }
+      try {
+        ours = new CompiledUrlPattern({ pathname });
+      } catch (error) {
+        throw new Error(`${pathname} is a valid pattern but did not compile: ${(error as Error).message}`);
+      }
+      for (let j = 0; j < 12; j++) {
+        const url = `https://h.test/${make(pathPieces, 6)}`;
+        if (new URL(url).pathname.startsWith("//")) continue;
+        expect(ours.test(url), `${pathname} vs ${url}`).toBe(standard.test(url));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(800);
+  });
+
   it("refuses regular-expression groups and broken patterns when providers load", () => {
     for (const bad of [{ pathname: "/(\\d+)" }, { pathname: "/:id(a+)+" }, "https://app.example.com/(a|b)", { pathname: "/{" }, { nope: "x" }]) {
       expect(urlPatternSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
@@ -100,7 +141,7 @@ describe("URL patterns", () => {
     const address = (length: number, unit: string) => `https://app.example.com/${unit.repeat(Math.ceil(length / unit.length)).slice(0, length)}`;
     const timeOf = (pattern: CompiledUrlPattern, url: string) => {
       let best = Infinity;
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 5; i++) {
         const start = performance.now();
         expect(pattern.test(url)).toBe(false);
         best = Math.min(best, performance.now() - start);
@@ -113,11 +154,11 @@ describe("URL patterns", () => {
       [worst[1]!, "app/home/"],
     ];
     for (const [pattern, unit] of cases) {
+      const quarter = timeOf(pattern, address(1 << 18, unit));
       const megabyte = timeOf(pattern, address(1 << 20, unit));
-      const twoMegabytes = timeOf(pattern, address(2 << 20, unit));
       expect(megabyte, `${pattern.source} on 1 MB`).toBeLessThan(200);
-      // Linear: twice the address, about twice the time (exponential would be astronomically more).
-      expect(twoMegabytes / megabyte, `${pattern.source}: 2 MB took ${twoMegabytes} ms, 1 MB ${megabyte} ms`).toBeLessThan(3.5);
+      // Linear: four times the address, about four times the time (cache and GC add some); quadratic would be sixteen.
+      expect(megabyte / quarter, `${pattern.source}: 1 MB took ${megabyte} ms, 256 KB ${quarter} ms`).toBeLessThan(12);
     }
   });
 
