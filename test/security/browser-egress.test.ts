@@ -1,6 +1,9 @@
 import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-playwright/local-playwright-adapter.js";
+import { startDemoSite } from "../../src/demo/demo-site.js";
+import { createAddressPolicy } from "../../src/network/address-policy.js";
 import { waitForStatus } from "../helpers/sessions.js";
 import { startTestStack, type TestStack } from "../helpers/test-stack.js";
 import { waitFor } from "../helpers/wait-for.js";
@@ -80,5 +83,37 @@ describe("a client-URL session's browser goes only where the address policy allo
     await stack.user.logIn(page);
     const done = await waitForStatus(stack, started.body.sessionId, "completed");
     expect(done.lastBlockedRequest).toBeUndefined();
+  });
+});
+
+describe("the egress proxy of a local session", () => {
+  const listening = () => process.getActiveResourcesInfo().filter((r) => r === "TCPServerWrap").length;
+
+  it("listens while its session is open and closes with it, also when the login page is refused", async () => {
+    const site = await startDemoSite();
+    const adapter = createLocalPlaywrightAdapter({ headless: true, spareContexts: 0 });
+    try {
+      await adapter.warmUp();
+      const policy = createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: [new URL(site.appOrigin).host] });
+      const blocked: string[] = [];
+      const egress = { policy, onBlocked: (b: { host: string }) => blocked.push(b.host) };
+      const before = listening();
+
+      const session = await adapter.openSession({ sessionId: "egress-open", loginUrl: site.loginUrl, timeoutMs: 30_000, egress });
+      expect(listening()).toBe(before + 1);
+      await session.close();
+      await waitFor(() => listening() === before, { what: "the proxy to close with its session" });
+
+      // The login page itself refused (say its name now resolves to a private address): the tab shows
+      // the refusal, the session records it, and the proxy still goes away with the session.
+      const refused = await adapter.openSession({ sessionId: "egress-refused", loginUrl: `${site.ssoOrigin}/`, timeoutMs: 30_000, egress });
+      expect(blocked).toContain(new URL(site.ssoOrigin).host);
+      expect(listening()).toBe(before + 1);
+      await refused.close();
+      await waitFor(() => listening() === before, { what: "the second proxy to close with its session" });
+    } finally {
+      await adapter.close();
+      await site.close();
+    }
   });
 });
