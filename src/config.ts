@@ -29,6 +29,8 @@ export const configSchema = z
     CLIENT_LOGIN_URLS: bool.default(false),
     CLIENT_LOGIN_URL_HOSTS: list.default([]),
     ALLOW_PRIVATE_LOGIN_URLS: bool.default(false),
+    /** `host:port` entries a client login URL (and its browser) may reach on private addresses anyway. */
+    ALLOW_PRIVATE_LOGIN_URL_HOSTS: list.default([]),
 
     ENCRYPTION_KEYS: z.string().optional(),
     ENCRYPTION_KEY: z.string().optional(),

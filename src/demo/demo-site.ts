@@ -12,6 +12,8 @@ import { html, raw } from "hono/html";
  * - `/login`: form login → SSO grant (second origin, cookie + localStorage) → `/auth/finish` → `/dashboard`.
  * - `/popup`: a button that opens `/login` in a popup.
  * - `/spa`: a single-page login whose URL never changes; success sets `localStorage["spa.token"]`.
+ * - `/login?probe=<url>`: the login page also reaches for `<url>` every way a page can (image, fetch,
+ *   WebSocket, and an iframe sent there by a redirect), for the egress tests.
  * - `/dashboard`: shows logged-out visitors a dashboard shell for a moment, then redirects them to `/login`.
  */
 export const DEMO_USER = { username: "alice", password: "correct-horse" } as const;
@@ -38,6 +40,14 @@ const page = (title: string, body: unknown, script = "") => html`<!doctype html>
 input,button{display:block;width:100%;margin:.4rem 0;padding:.5rem;font-size:1rem}.error{color:#b00}</style>
 </head><body>${body}<script>${raw(script)}</script></body></html>`;
 
+/** Every way a page reaches an address: subresource, redirect (in a frame), script, WebSocket (a CONNECT tunnel). */
+const probes = (url: string) =>
+  html`<div id="probes" data-url="${url}" hidden><img src="${url}" alt="" /><iframe id="probe-frame" src="/redirect?to=${encodeURIComponent(url)}"></iframe></div>`;
+const PROBE_SCRIPT = `const probe = document.getElementById("probes").dataset.url;
+  document.getElementById("probes").hidden = false;
+  fetch(probe, { mode: "no-cors" }).catch(() => {});
+  try { new WebSocket(probe.replace(/^http/, "ws")); } catch {}`;
+
 export async function startDemoSite(options: DemoSiteOptions = {}): Promise<DemoSite> {
   const secrets: string[] = [];
   const sessions = new Map<string, string>(); // app session cookie → username
@@ -57,10 +67,12 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
   );
   app.get("/login", (c) => {
     const failed = c.req.query("error") === "1";
+    const probe = c.req.query("probe");
     return c.html(
       page(
         "Log in",
         html`<h1>Log in to Demo</h1>
+          ${probe ? probes(probe) : ""}
           ${failed ? html`<p class="error" id="error">Wrong username or password.</p>` : ""}
           <form method="post" action="/login">
             <input name="username" id="username" placeholder="Username" autocomplete="username" />
@@ -68,8 +80,13 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
             <button type="submit" id="submit">Log in</button>
           </form>
           <p>Try <code>${DEMO_USER.username}</code> / <code>${DEMO_USER.password}</code>.</p>`,
+        probe ? PROBE_SCRIPT : "",
       ),
     );
+  });
+  app.get("/redirect", (c) => {
+    const to = c.req.query("to") ?? "";
+    return /^https?:\/\//.test(to) ? c.redirect(to, 302) : c.text("to must be an http(s) URL", 400);
   });
   app.post("/login", async (c) => {
     const form = await c.req.parseBody();

@@ -11,6 +11,8 @@ import { createLoginQueue } from "../queue/login-queue.js";
 import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.js";
 import { createSessionEventBus } from "../sessions/session-events.js";
 import { createSessionStore } from "../sessions/session-store.js";
+import { createAddressPolicy } from "../network/address-policy.js";
+import type { RunnerDeps } from "../worker/login-session-runner.js";
 import { createWorker } from "../worker/worker.js";
 import { buildBrowserAdapter, buildCipher, resolveApiKeys } from "./build-parts.js";
 import { explainListenError } from "./port-check.js";
@@ -49,6 +51,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
       enabled: config.CLIENT_LOGIN_URLS,
       allowedHosts: config.CLIENT_LOGIN_URL_HOSTS,
       allowPrivateAddresses: config.ALLOW_PRIVATE_LOGIN_URLS,
+      privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS,
     }),
     sessionTimeoutMs: config.SESSION_TIMEOUT_MS,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
@@ -103,6 +106,7 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     concurrency: config.WORKER_CONCURRENCY,
     leaseMs: config.WORKER_LEASE_MS,
     reapIntervalMs: config.REAP_INTERVAL_MS,
+    clientLoginUrls: clientLoginUrls(config),
   });
   return {
     worker,
@@ -113,5 +117,21 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
       redis.disconnect();
       subscriber.disconnect();
     },
+  };
+}
+
+/**
+ * What the worker enforces on sessions at a client's own login URL. The address policy is enforced
+ * in the browser only where it can refuse something (private addresses not allowed) and where the
+ * browser runs on our network (local adapter); elsewhere those sessions keep the fast spare contexts.
+ */
+function clientLoginUrls(config: Config): RunnerDeps["clientLoginUrls"] {
+  if (!config.CLIENT_LOGIN_URLS) return undefined;
+  const enforce = !config.ALLOW_PRIVATE_LOGIN_URLS && config.BROWSER_ADAPTER === "local";
+  return {
+    allowedHosts: config.CLIENT_LOGIN_URL_HOSTS,
+    addressPolicy: enforce
+      ? createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS })
+      : undefined,
   };
 }

@@ -34,6 +34,8 @@ export const sessionRecordSchema = z.object({
   /** The capture gained no cookie or storage value since the login page loaded: the credential may not hold a login. */
   suspect: z.boolean().optional(),
   suspectReason: z.string().optional(),
+  /** The last request the session's browser was refused (egress policy), and how many so far. */
+  lastBlockedRequest: z.object({ at: z.string(), host: z.string(), reason: z.string(), count: z.number().int() }).optional(),
   error: sessionErrorSchema.optional(),
   workerId: z.string().optional(),
 });

@@ -1,6 +1,9 @@
 import type { Logger } from "pino";
 import { BrowserAdapterError, type BrowserAdapter, type BrowserSession } from "../adapters/browser/browser-adapter.js";
+import { filterByHosts } from "../adapters/browser/capture-filter.js";
 import type { CredentialVault } from "../credentials/credential-vault.js";
+import type { AddressPolicy } from "../network/address-policy.js";
+import type { BlockedRequest } from "../network/egress-proxy.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.js";
 import type { SessionEventBus } from "../sessions/session-events.js";
@@ -17,6 +20,12 @@ export interface RunnerDeps {
   logger: Logger;
   workerId: string;
   leaseMs: number;
+  /**
+   * Sessions on a client's own login URL: only the allowlisted hosts' state is captured (unless the
+   * provider names its origins), and, when an address policy is given, every request of the
+   * browser obeys it.
+   */
+  clientLoginUrls?: { allowedHosts: string[]; addressPolicy?: AddressPolicy };
 }
 
 /** Why a run stopped early: the final state to record, or none when someone else already ended the session. */
@@ -115,7 +124,9 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         }, remainingMs),
       );
 
-      const opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs, signal: aborter.signal });
+      const clientUrl = record.loginUrl !== provider.loginUrl ? deps.clientLoginUrls : undefined;
+      const egress = clientUrl?.addressPolicy ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() } : undefined;
+      const opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs, signal: aborter.signal, egress });
       opening.then((b) => (browser ??= b)).catch(() => {});
       browser = await until(opening);
       const session = browser;
@@ -149,7 +160,9 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         await until(completeWanted);
       }
       await move({ status: "capturing" });
-      const state = await until(browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }));
+      const captured = await until(browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }));
+      // A client's URL can lead anywhere (SSO, ads, trackers): keep only what the operator allowed.
+      const state = clientUrl && !provider.origins?.length ? filterByHosts(captured, clientUrl.allowedHosts) : captured;
       const suspectReason = await until(loginPage.suspectReason(state));
       const credential = await vault.seal({ state, owner: record.owner, providerId: provider.id, sessionId, suspectReason });
       if (suspectReason) logger.warn({ credentialId: credential.id }, "captured nothing new since the login page loaded: credential marked suspect");
@@ -171,6 +184,32 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       timers.forEach((t) => clearTimeout(t));
       await browser?.close().catch(() => {});
     }
+  }
+
+  /** Records refused requests on the session; one write at a time, the latest count wins, however fast a page retries. */
+  function recordBlocked() {
+    let count = 0;
+    let latest: BlockedRequest | undefined;
+    let writing = false;
+    const write = (): void => {
+      if (writing || !latest) return;
+      const { host, reason } = latest;
+      latest = undefined;
+      writing = true;
+      logger.info({ host, reason, count }, "request blocked");
+      void sessions
+        .transition(sessionId, { lastBlockedRequest: { at: new Date().toISOString(), host, reason, count } })
+        .catch(() => {})
+        .finally(() => {
+          writing = false;
+          write();
+        });
+    };
+    return (blocked: BlockedRequest) => {
+      count += 1;
+      latest = blocked;
+      write();
+    };
   }
 
   async function endAfter(error: unknown): Promise<SessionStatus | "missing"> {

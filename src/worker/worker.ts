@@ -7,7 +7,7 @@ import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { LOGIN_QUEUE, type LoginJobData } from "../queue/login-queue.js";
 import type { SessionEventBus } from "../sessions/session-events.js";
 import type { SessionStore } from "../sessions/session-store.js";
-import { runLoginSession, shutdownStop, type LoginSessionRun } from "./login-session-runner.js";
+import { runLoginSession, shutdownStop, type LoginSessionRun, type RunnerDeps } from "./login-session-runner.js";
 
 export interface WorkerDeps {
   connection: ConnectionOptions;
@@ -24,6 +24,7 @@ export interface WorkerDeps {
   leaseMs?: number;
   reapIntervalMs?: number;
   workerId?: string;
+  clientLoginUrls?: RunnerDeps["clientLoginUrls"];
 }
 
 export interface LoginWorker {

@@ -72,6 +72,8 @@ export function fixtureProviders(site: DemoSite, overrides: Partial<Record<strin
     },
     // Takes the home page for a login: a capture that gained nothing, to be marked suspect.
     { id: "demo-home-url", name: "Demo, home page URL", loginUrl: site.loginUrl, success: { url: { pathname: "/" } } },
+    // The pattern a backtracking matcher took a minute over, against a long address a page sets.
+    { id: "demo-wildcards", name: "Demo, wildcard path", loginUrl: site.loginUrl, success: { url: { pathname: "/app/*/home/*/done" } } },
     {
       id: "demo-short",
       name: "Demo, short timeout",
@@ -100,7 +102,8 @@ export interface TestStack {
 
 export async function startTestStack(
   options: {
-    env?: Record<string, string>;
+    /** Settings over the defaults; a function when they name the fixture site's ports. */
+    env?: Record<string, string> | ((site: DemoSite) => Record<string, string>);
     withWorker?: boolean;
     /**
      * Attach `stack.user` to the local adapter's BROWSER_DEBUG_PORT (default: when there is a worker).
@@ -124,11 +127,12 @@ export async function startTestStack(
     HEADLESS: "true",
     BROWSER_DEBUG_PORT: String(debugPort),
     CLIENT_LOGIN_URLS: "true",
-    CLIENT_LOGIN_URL_HOSTS: "localhost",
+    // The fixture's login crosses its app (localhost) and its SSO (127.0.0.1): both are captured.
+    CLIENT_LOGIN_URL_HOSTS: "localhost,127.0.0.1",
     ALLOW_PRIVATE_LOGIN_URLS: "true",
     WORKER_LEASE_MS: "3000",
     SHUTDOWN_GRACE_MS: "2000",
-    ...options.env,
+    ...(typeof options.env === "function" ? options.env(site) : options.env),
   });
   const log = memoryLog();
   const providers = createProviderRegistry(fixtureProviders(site));

@@ -1,4 +1,6 @@
 import type { CapturedState, Cookie } from "../../credentials/captured-state.js";
+import type { AddressPolicy } from "../../network/address-policy.js";
+import type { BlockedRequest } from "../../network/egress-proxy.js";
 
 /**
  * The contract between the worker and a place that runs browsers (a local Chromium, Browserbase).
@@ -22,6 +24,13 @@ export interface OpenSessionRequest {
   /** How long the whole login session may last; remote browsers are told so they end themselves too. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Present for sessions on a client's own login URL: every request of the session (navigations,
+   * redirects, subresources, WebSockets) must reach only addresses the policy allows, and each
+   * refused one is reported, from the first request of the login page on. The Browserbase adapter
+   * ignores it: its browsers are not on our network (docs/egress.md).
+   */
+  egress?: { policy: AddressPolicy; onBlocked(request: BlockedRequest): void };
 }
 
 export interface PageSnapshot {

@@ -1,4 +1,5 @@
 import type { CapturedState, Cookie } from "../../credentials/captured-state.js";
+import { hostAllowed } from "../../network/host-allowlist.js";
 
 /**
  * Keeps what belongs to the provider's origins: their storage, and the cookies a request to one of
@@ -11,6 +12,25 @@ export function filterByOrigins(state: CapturedState, origins: string[] | undefi
   return {
     cookies: state.cookies.filter((cookie) => hosts.some((host) => cookieMatchesHost(cookie, host))),
     origins: state.origins.filter((o) => wanted.has(o.origin)),
+  };
+}
+
+/**
+ * Keeps what belongs to hosts of an allowlist (exact hosts, or `*.example.com` for subdomains):
+ * their storage, and the cookies a request to one of them would carry.
+ */
+export function filterByHosts(state: CapturedState, allowedHosts: string[]): CapturedState {
+  const allowed = (host: string) => hostAllowed(allowedHosts, host);
+  // A cookie of `example.com` reaches `app.example.com` and every host under `*.example.com`.
+  const reachesAllowed = (domain: string) =>
+    allowed(domain) ||
+    allowedHosts.some((entry) => {
+      const host = entry.startsWith("*.") ? entry.slice(2) : entry;
+      return host === domain || host.endsWith(`.${domain}`);
+    });
+  return {
+    cookies: state.cookies.filter((cookie) => reachesAllowed(cookie.domain.replace(/^\./, ""))),
+    origins: state.origins.filter((o) => allowed(new URL(o.origin).hostname.replace(/^\[|\]$/g, ""))),
   };
 }
 

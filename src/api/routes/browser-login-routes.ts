@@ -38,6 +38,7 @@ export function browserLoginRoutes(deps: AppDeps) {
     ...(record.credentialId ? { credentialId: record.credentialId } : {}),
     ...(record.lastLoginRejection ? { lastLoginRejection: record.lastLoginRejection } : {}),
     ...(record.suspect ? { suspect: true, suspectReason: record.suspectReason } : {}),
+    ...(record.lastBlockedRequest ? { lastBlockedRequest: record.lastBlockedRequest } : {}),
     ...(record.error ? { error: record.error } : {}),
   });
 

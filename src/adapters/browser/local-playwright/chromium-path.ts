@@ -26,4 +26,6 @@ export const CHROMIUM_ARGS = [
   "--disable-quic",
   "--no-first-run",
   "--disable-dev-shm-usage",
+  // WebRTC would otherwise reach addresses over UDP around a context's egress proxy.
+  "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ];

@@ -11,6 +11,7 @@ import {
   type StorageValue,
 } from "../browser-adapter.js";
 import type { CapturedState, Cookie, OriginState, StorageItem } from "../../../credentials/captured-state.js";
+import { startEgressProxy } from "../../../network/egress-proxy.js";
 import { filterByOrigins } from "../capture-filter.js";
 import { CHROMIUM_ARGS, findChromium } from "./chromium-path.js";
 
@@ -76,10 +77,22 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
     return browser;
   }
 
-  async function newContext(): Promise<Spare> {
-    const context = await (await launch()).newContext({ viewport: options.headless ? { width: 1280, height: 800 } : null });
-    const page = await context.newPage();
-    return { context, page };
+  /** A context; with `egress`, one whose every request goes through its own egress proxy, closed with it. */
+  async function newContext(egress?: OpenSessionRequest["egress"]): Promise<Spare> {
+    const proxy = egress ? await startEgressProxy(egress.policy, egress.onBlocked) : undefined;
+    try {
+      const context = await (await launch()).newContext({
+        viewport: options.headless ? { width: 1280, height: 800 } : null,
+        // Chromium sends loopback hosts around a proxy unless told `<-loopback>`: they must go through it too.
+        ...(proxy ? { proxy: { server: proxy.server, bypass: "<-loopback>" } } : {}),
+      });
+      if (proxy) context.on("close", () => void proxy.close());
+      const page = await context.newPage();
+      return { context, page };
+    } catch (error) {
+      await proxy?.close();
+      throw error;
+    }
   }
 
   function refillSpares() {
@@ -104,7 +117,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       await Promise.all(spares);
     },
     async openSession(request: OpenSessionRequest) {
-      const { context, page } = await takeContext();
+      const { context, page } = request.egress ? await newContext(request.egress) : await takeContext();
       const session = new LocalSession(request.sessionId, context, () => sessions.delete(session));
       sessions.add(session);
       try {
