@@ -18,9 +18,7 @@ const lock = "package-lock.json";
 const installed = "node_modules/.package-lock.json";
 if (!existsSync(installed) || statSync(lock).mtimeMs > statSync(installed).mtimeMs) {
   say("installing npm dependencies (npm ci)");
-  let result = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { stdio: "inherit" });
-  // A registry mirror without some platform-only optional packages makes `npm ci` refuse the lock file.
-  if (result.status !== 0) result = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { stdio: "inherit" });
+  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
