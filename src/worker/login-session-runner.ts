@@ -95,6 +95,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       return "expired";
     }
 
+    let opening: Promise<BrowserSession> | undefined;
     let browser: BrowserSession | undefined;
     let watcher: SuccessWatcher | undefined;
     const timers: NodeJS.Timeout[] = [];
@@ -114,8 +115,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         }, remainingMs),
       );
 
-      const opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs, signal: aborter.signal });
-      opening.then((b) => (browser ??= b)).catch(() => {});
+      opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs, signal: aborter.signal });
       browser = await until(opening);
       const session = browser;
       let shownView = session.liveViewUrl();
@@ -131,6 +131,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       let rejections = 0;
       watcher = await until(
         watchForSuccess(browser, provider, {
+          signal: aborter.signal,
           onLoginRejected: () => {
             rejections += 1;
             void sessions.transition(sessionId, { lastLoginRejection: { at: new Date().toISOString(), count: rejections } }).catch(() => {});
@@ -160,10 +161,14 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     } catch (error) {
       return await endAfter(error);
     } finally {
+      aborter.abort();
       watcher?.stop();
       unsubscribe();
       timers.forEach((t) => clearTimeout(t));
       await browser?.close().catch(() => {});
+      // The run may have walked away from an open still under way: the adapter gives up on the abort,
+      // and whatever it still yields is closed here, before the run reports itself done.
+      if (opening && !browser) await opening.then((late) => late.close(), () => {});
     }
   }
 
