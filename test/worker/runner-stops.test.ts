@@ -139,6 +139,16 @@ async function expectCleanEnd({ id, run, timersLeft }: Started, expected: { stat
 }
 
 describe("a run stopped at any step leaves no browser session, subscription or timer", () => {
+  it("(for comparison) a login that completes leaves nothing behind either", async () => {
+    const started = await start("storage", "/login");
+    await user.logIn(await user.findPage((u) => u.includes(started.tag), 15_000));
+    expect(await started.run.done).toBe("completed");
+    expect((await sessions.get(started.id))?.credentialId).toMatch(/^cred_/);
+    expect(adapter.openSessions()).toBe(0);
+    expect(bus.subscriptions()).toBe(0);
+    await waitFor(() => started.timersLeft().length === 0, { what: "no live timer", timeoutMs: 2_000 });
+  });
+
   it("cancelled as it moves from queued to starting", async () => {
     const started = await start("storage", "/login");
     const { id } = started;
@@ -195,22 +205,32 @@ describe("a run stopped at any step leaves no browser session, subscription or t
   it("cancelled while capturing: nothing is kept", async () => {
     const started = await start("on-complete", "/login");
     const { id, tag } = started;
-    await user.logIn(await user.findPage((u) => u.includes(tag), 15_000));
+    // The tab the user logs in on goes on to the dashboard.
+    const dashboard = await user.findPage((u) => u.includes(tag), 15_000);
+    await user.logIn(dashboard);
     await waitFor(async () => (await statusOf(id)) === "authenticated", { what: "authenticated", timeoutMs: 15_000 });
     // Freeze the dashboard, then ask for the capture: it waits on the page, and the run sits in capturing.
-    const dashboard = await user.findPage((u) => u.endsWith("/dashboard"));
     const holdKey = `capture-${tag}`;
-    void dashboard.evaluate((key) => {
+    // Issued again if the page was still settling and dropped it; it returns only when the context closes.
+    let freezing: Promise<unknown> | undefined;
+    const freeze = (key: string) => {
       const request = new XMLHttpRequest();
       request.open("GET", `/held/${key}`, false);
       request.send();
-    }, holdKey).catch(() => {});
-    await waitFor(() => site.holding(holdKey) > 0, { what: "the dashboard to freeze" });
+    };
+    await waitFor(
+      () => {
+        if (site.holding(holdKey) > 0) return true;
+        freezing ??= dashboard.evaluate(freeze, holdKey).catch(() => (freezing = undefined));
+        return false;
+      },
+      { what: "the dashboard to freeze" },
+    );
     await sessions.transition(id, { completeRequested: true });
     await waitFor(async () => (await statusOf(id)) === "capturing", { what: "capturing" });
     await cancel(id);
     await expectCleanEnd(started, { status: "cancelled", code: "cancelled" });
-    expect(await vault.list(owner)).toEqual([]);
+    expect((await vault.list(owner)).filter((c) => c.sessionId === id)).toEqual([]);
   });
 });
 
