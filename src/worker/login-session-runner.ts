@@ -168,7 +168,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       await browser?.close().catch(() => {});
       // The run may have walked away from an open still under way: the adapter gives up on the abort,
       // and whatever it still yields is closed here, before the run reports itself done.
-      if (opening && !browser) await opening.then((late) => late.close(), () => {});
+      if (opening && !browser) await opening.then((late) => late.close()).catch(() => {});
     }
   }
 
