@@ -123,7 +123,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       const onAbort = () => void session.close();
       signal?.addEventListener("abort", onAbort, { once: true });
       try {
-        if (signal?.aborted) throw new Error("given up");
+        if (signal?.aborted || closed) throw new Error("given up");
         await session.attach(page);
         context.on("page", (p) => void session.attach(p));
         await page.goto(request.loginUrl, { waitUntil: "load", timeout: options.navigationTimeoutMs ?? 30_000 });
