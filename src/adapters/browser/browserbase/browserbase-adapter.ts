@@ -179,7 +179,6 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
       if (request.signal?.aborted) throw cancelled();
       const abort = new AbortController();
       const onCallerAbort = () => abort.abort();
-      if (request.signal?.aborted) abort.abort();
       request.signal?.addEventListener("abort", onCallerAbort, { once: true });
       const done = open(request, abort);
       const entry = { abort, done };
