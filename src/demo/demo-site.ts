@@ -15,6 +15,9 @@ import { html, raw } from "hono/html";
  * - `/login?probe=<url>`: the login page also reaches for `<url>` every way a page can (image, fetch,
  *   WebSocket, and an iframe sent there by a redirect), for the egress tests.
  * - `/dashboard`: shows logged-out visitors a dashboard shell for a moment, then redirects them to `/login`.
+ * - `/held/:key`: answers only once released (or the browser gives up on it); the tests use it to hold a
+ *   page at a chosen point: `/slow-login?tag=T` never finishes loading, `/frozen-login?tag=T` loads and
+ *   then blocks its own main thread (a synchronous request), so anything asked of the page waits.
  */
 export const DEMO_USER = { username: "alice", password: "correct-horse" } as const;
 
@@ -31,6 +34,10 @@ export interface DemoSite {
   loginUrl: string;
   /** Every secret value the site handed out (cookie values, tokens): tests look for them where they must not be. */
   issuedSecrets(): string[];
+  /** Requests to `/held/<key>` waiting for an answer now. */
+  holding(key: string): number;
+  /** Answers every request waiting on `/held/<key>`. */
+  release(key: string): void;
   close(): Promise<void>;
 }
 
@@ -188,6 +195,40 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
     return user ? c.json({ user }) : c.json({ error: "unauthenticated" }, 401);
   });
 
+  const held = new Map<string, Set<() => void>>();
+  const release = (key: string) => [...(held.get(key) ?? [])].forEach((answer) => answer());
+  app.get("/held/:key", async (c) => {
+    const key = c.req.param("key");
+    const signal = c.req.raw.signal;
+    await new Promise<void>((resolve) => {
+      const waiting = held.get(key) ?? new Set();
+      held.set(key, waiting);
+      const answer = () => {
+        waiting.delete(answer);
+        if (waiting.size === 0) held.delete(key);
+        signal.removeEventListener("abort", answer);
+        resolve();
+      };
+      waiting.add(answer);
+      // The browser closed the page or gave up on the request: nobody waits for the answer any more.
+      signal.addEventListener("abort", answer, { once: true });
+    });
+    return c.body(null, 204);
+  });
+  const form = html`<form id="spa-form"><input id="username" /><input id="password" type="password" /><button id="submit">Log in</button></form>`;
+  app.get("/slow-login", (c) =>
+    c.html(page("Slow login", html`<h1>Slow login</h1>${form}<img alt="" src="/held/${c.req.query("tag") ?? "slow"}" />`)),
+  );
+  app.get("/frozen-login", (c) => {
+    const key = JSON.stringify(`/held/${encodeURIComponent(c.req.query("tag") ?? "frozen")}`);
+    const freeze = `addEventListener("load", () => setTimeout(() => {
+      const request = new XMLHttpRequest();
+      request.open("GET", ${key}, false);
+      try { request.send(); } catch {}
+    }));`;
+    return c.html(page("Frozen login", html`<h1>Frozen login</h1>${form}`, freeze));
+  });
+
   const sso = new Hono();
   sso.get("/sso/grant", (c) => {
     const code = c.req.query("code") ?? "";
@@ -211,7 +252,10 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
     ssoOrigin,
     loginUrl: `${appOrigin}/login`,
     issuedSecrets: () => [...secrets],
+    holding: (key) => held.get(key)?.size ?? 0,
+    release,
     close: async () => {
+      [...held.keys()].forEach(release);
       await Promise.all([closeServer(appServer), closeServer(ssoServer)]);
     },
   };

@@ -105,6 +105,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       return "expired";
     }
 
+    let opening: Promise<BrowserSession> | undefined;
     let browser: BrowserSession | undefined;
     let watcher: SuccessWatcher | undefined;
     const timers: NodeJS.Timeout[] = [];
@@ -126,8 +127,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
 
       const clientUrl = record.loginUrl !== provider.loginUrl ? deps.clientLoginUrls : undefined;
       const egress = clientUrl?.addressPolicy ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() } : undefined;
-      const opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs, signal: aborter.signal, egress });
-      opening.then((b) => (browser ??= b)).catch(() => {});
+      opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs, signal: aborter.signal, egress });
       browser = await until(opening);
       const session = browser;
       // Not awaited, so awaiting_login does not wait for it: it is read long before anyone has typed a password.
@@ -145,6 +145,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       let rejections = 0;
       watcher = await until(
         watchForSuccess(browser, provider, {
+          signal: aborter.signal,
           onLoginRejected: () => {
             rejections += 1;
             void sessions.transition(sessionId, { lastLoginRejection: { at: new Date().toISOString(), count: rejections } }).catch(() => {});
@@ -179,10 +180,14 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     } catch (error) {
       return await endAfter(error);
     } finally {
+      aborter.abort();
       watcher?.stop();
       unsubscribe();
       timers.forEach((t) => clearTimeout(t));
       await browser?.close().catch(() => {});
+      // The run may have walked away from an open still under way: the adapter gives up on the abort,
+      // and whatever it still yields is closed here, before the run reports itself done.
+      if (opening && !browser) await opening.then((late) => late.close()).catch(() => {});
     }
   }
 

@@ -13,6 +13,8 @@ export interface WatchOptions {
   /** How often to re-check without an event. Cookies set by scripts raise no event, so they are polled. */
   fallbackPollMs?: number;
   cookiePollMs?: number;
+  /** The caller gave up: the watcher stops, and one aborted during its baseline never starts. */
+  signal?: AbortSignal;
 }
 
 /** What the condition needs to compare against: cookies and storage as they were on the login page. */
@@ -94,7 +96,10 @@ export async function watchForSuccess(session: BrowserSession, provider: Provide
     unsubscribe();
     clearInterval(poll);
     clearTimeout(settleTimer);
+    options.signal?.removeEventListener("abort", stop);
   }
+  if (options.signal?.aborted) stop();
+  else options.signal?.addEventListener("abort", stop, { once: true });
 
   void check();
   return { succeeded, stop };

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BrowserAdapter, BrowserSession, BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.js";
+import { BrowserAdapterError, type BrowserAdapter, type BrowserSession, type BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.js";
 import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.js";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.js";
+import { freePort } from "../helpers/free-port.js";
 import { waitFor } from "../helpers/wait-for.js";
 
 export interface AdapterUnderTest {
@@ -151,9 +152,59 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
 
     it("closes a session: its pages are gone, and closing again is harmless", async () => {
       const { session, tag, user } = await open();
+      expect(under.adapter.openSessions()).toBe(1);
       await session.close();
       await session.close();
+      expect(under.adapter.openSessions()).toBe(0);
       await waitFor(async () => !(await pagesWith(user, tag)), { what: "pages closed" });
+    });
+
+    it("an abort while the login page loads rejects promptly and leaves no page", async () => {
+      const tag = randomUUID();
+      const controller = new AbortController();
+      const opening = under.adapter.openSession({
+        sessionId: tag,
+        loginUrl: `${site.appOrigin}/slow-login?tag=${tag}`,
+        timeoutMs: 60_000,
+        signal: controller.signal,
+      });
+      const outcome = opening.then(() => "opened", (error: unknown) => error);
+      // The page has committed and waits for its image: the load event cannot come before the release.
+      await waitFor(() => site.holding(tag) > 0, { what: "the slow page's held request", timeoutMs: 20_000 });
+      expect(under.adapter.openSessions()).toBe(1);
+      const abortedAt = Date.now();
+      controller.abort();
+      const error = await outcome;
+      expect(error).toBeInstanceOf(BrowserAdapterError);
+      expect(Date.now() - abortedAt).toBeLessThan(5_000);
+      expect(under.adapter.openSessions()).toBe(0);
+      // The tab is gone: its pending request was dropped, and no page shows the tag.
+      await waitFor(() => site.holding(tag) === 0, { what: "the held request to be dropped" });
+      if (sharedUser) await waitFor(async () => !(await pagesWith(sharedUser!, tag)), { what: "the slow page to be closed" });
+    });
+
+    it("an already aborted signal opens nothing", async () => {
+      const tag = randomUUID();
+      const controller = new AbortController();
+      controller.abort();
+      const error = await under.adapter
+        .openSession({ sessionId: tag, loginUrl: `${site.appOrigin}/slow-login?tag=${tag}`, timeoutMs: 60_000, signal: controller.signal })
+        .then(() => "opened", (e: unknown) => e);
+      expect(error).toBeInstanceOf(BrowserAdapterError);
+      expect(under.adapter.openSessions()).toBe(0);
+      expect(site.holding(tag)).toBe(0);
+    });
+
+    it("a login page that does not load: the error names the page but not its query or fragment", async () => {
+      const closedPort = await freePort();
+      const error = await under.adapter
+        .openSession({ sessionId: randomUUID(), loginUrl: `http://localhost:${closedPort}/login?token=SECRET-in-query#SECRET-in-fragment`, timeoutMs: 60_000 })
+        .then(() => "opened", (e: unknown) => e);
+      expect(error).toBeInstanceOf(BrowserAdapterError);
+      const { code, message } = error as BrowserAdapterError;
+      expect(code).toBe("login_page_unreachable");
+      expect(message).not.toContain("SECRET");
+      expect(under.adapter.openSessions()).toBe(0);
     });
   });
 }

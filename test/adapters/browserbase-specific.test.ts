@@ -214,6 +214,18 @@ describe("Browserbase adapter", () => {
       expect(releasedIds()).toContain(created[0]);
     });
 
+    it("asks for no session when the caller has already given up", async () => {
+      const before = emulator.calls.filter((c) => c.method === "POST" && c.path === "/v1/sessions").length;
+      const controller = new AbortController();
+      controller.abort();
+      const a = adapter();
+      const error = await openFailure(a, undefined, controller.signal);
+      expect(error.code).toBe("browserbase_open_cancelled");
+      // Closing waits for abandoned create requests: one sent anyway would be counted by now.
+      await a.close();
+      expect(emulator.calls.filter((c) => c.method === "POST" && c.path === "/v1/sessions")).toHaveLength(before);
+    });
+
     it("releases the session when the caller cancels while it opens", async () => {
       emulator.setFailureMode("unreachable-connect-url");
       const before = new Set(createdIds());

@@ -1,5 +1,10 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserAdapter, BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.js";
 import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-playwright/local-playwright-adapter.js";
+import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.js";
 import { freePort } from "../helpers/free-port.js";
+import { waitFor } from "../helpers/wait-for.js";
 import { describeBrowserAdapter } from "./adapter-conformance.js";
 
 // Headed, as in development, when a display is there (`npm test` runs under xvfb-run); the flow tests run headless.
@@ -12,4 +17,29 @@ describeBrowserAdapter(`local Playwright (${headless ? "headless" : "headed"})`,
     cdpEndpoint: `http://127.0.0.1:${port}`,
     teardown: async () => {},
   };
+});
+
+describe("local Playwright: the session's own time limit", () => {
+  let site: DemoSite;
+  let adapter: BrowserAdapter;
+
+  beforeAll(async () => {
+    site = await startDemoSite();
+    adapter = createLocalPlaywrightAdapter({ headless: true });
+  });
+
+  afterAll(async () => {
+    await adapter?.close();
+    await site?.close();
+  });
+
+  it("closes a session its caller never closes once timeoutMs (and a short grace) has passed", async () => {
+    const session = await adapter.openSession({ sessionId: randomUUID(), loginUrl: site.loginUrl, timeoutMs: 200 });
+    const events: BrowserSessionEvent[] = [];
+    session.onEvent((e) => events.push(e));
+    expect(adapter.openSessions()).toBe(1);
+    await waitFor(() => adapter.openSessions() === 0, { what: "the session to be closed by the adapter", timeoutMs: 15_000 });
+    expect(events).toContainEqual(expect.objectContaining({ type: "disconnected", code: "session_timeout" }));
+    expect(session.pages()).toEqual([]);
+  });
 });

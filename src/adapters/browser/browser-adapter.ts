@@ -12,8 +12,17 @@ export interface BrowserAdapter {
   readonly kind: string;
   /** Start shared resources (a browser process, a spare context) before the first job needs them. */
   warmUp(): Promise<void>;
-  /** Open an isolated browser session and load `loginUrl`; resolves once the page has loaded. */
+  /**
+   * Open an isolated browser session and load `loginUrl`; resolves once the page has loaded.
+   * Honours `request.signal`: see OpenSessionRequest. Error messages never quote a URL's query,
+   * fragment or credentials (tokens travel there).
+   */
   openSession(request: OpenSessionRequest): Promise<BrowserSession>;
+  /**
+   * Sessions that hold a browser now: being opened, or opened and not yet closed. Cheap; for
+   * metrics and for tests that check nothing is left behind.
+   */
+  openSessions(): number;
   /** Close every session still open and the shared resources. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -21,8 +30,17 @@ export interface BrowserAdapter {
 export interface OpenSessionRequest {
   sessionId: string;
   loginUrl: string;
-  /** How long the whole login session may last; remote browsers are told so they end themselves too. */
+  /**
+   * How long the whole login session may last, from this call. A backstop for a caller that never
+   * closes: once it has passed (with a grace, so that the caller's own timeout acts first) the
+   * session ends by itself and reports `disconnected`. Remote browsers are told so they end themselves too.
+   */
   timeoutMs: number;
+  /**
+   * The caller gave up (cancel, timeout, shutdown). An adapter must then reject promptly with a
+   * BrowserAdapterError and release whatever it had taken for this session (context, page, remote
+   * session), including what arrives after the rejection; an already-aborted signal opens nothing.
+   */
   signal?: AbortSignal;
   /**
    * Present for sessions on a client's own login URL: every request of the session (navigations,

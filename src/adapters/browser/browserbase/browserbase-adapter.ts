@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { BrowserAdapterError, type BrowserAdapter, type OpenSessionRequest } from "../browser-adapter.js";
 import { createBrowserbaseApi, type BrowserbaseApi, type SessionCreateParams } from "./browserbase-api.js";
-import { adapterClosed, BROWSERBASE_ERROR_CODES, toBrowserbaseError, type OpenPhase } from "./browserbase-errors.js";
+import { adapterClosed, BROWSERBASE_ERROR_CODES, cancelled, toBrowserbaseError, type OpenPhase } from "./browserbase-errors.js";
 import { BrowserbaseSession } from "./browserbase-session.js";
-import { withDeadline } from "./deadline.js";
+import { withDeadline } from "../deadline.js";
 import { embeddableView } from "./live-view.js";
-import { createScrubber } from "./secret-scrubber.js";
+import { createScrubber } from "../secret-scrubber.js";
 import { connectStagehand, type AdapterLog } from "./stagehand-connection.js";
 
 export interface BrowserbaseOptions {
@@ -175,9 +175,10 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
     },
     async openSession(request) {
       if (closed) throw adapterClosed();
+      // Given up before it began: not even a create request, which could leave a billed session behind.
+      if (request.signal?.aborted) throw cancelled();
       const abort = new AbortController();
       const onCallerAbort = () => abort.abort();
-      if (request.signal?.aborted) abort.abort();
       request.signal?.addEventListener("abort", onCallerAbort, { once: true });
       const done = open(request, abort);
       const entry = { abort, done };
@@ -189,6 +190,7 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
         request.signal?.removeEventListener("abort", onCallerAbort);
       }
     },
+    openSessions: () => opening.size + sessions.size,
     async close() {
       closed = true;
       for (const { abort } of opening) abort.abort();

@@ -13,6 +13,8 @@ import {
 import type { CapturedState, Cookie, OriginState, StorageItem } from "../../../credentials/captured-state.js";
 import { startEgressProxy } from "../../../network/egress-proxy.js";
 import { filterByOrigins } from "../capture-filter.js";
+import { AbortedByCaller, withDeadline } from "../deadline.js";
+import { createScrubber } from "../secret-scrubber.js";
 import { CHROMIUM_ARGS, findChromium } from "./chromium-path.js";
 
 export interface LocalPlaywrightOptions {
@@ -25,6 +27,15 @@ export interface LocalPlaywrightOptions {
   spareContexts?: number;
   navigationTimeoutMs?: number;
 }
+
+/** Past the session's own time, how long before the adapter closes it: the caller's timeout should act first. */
+const TIMEOUT_GRACE_MS = 5_000;
+
+/** setTimeout fires at once for longer delays. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Browser messages quote the URL that failed, and tokens travel in its query and fragment. */
+const scrub = createScrubber();
 
 interface Spare {
   context: BrowserContext;
@@ -44,7 +55,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
   const sessions = new Set<LocalSession>();
 
   function launch(): Promise<Browser> {
-    if (closed) return Promise.reject(new BrowserAdapterError("adapter_closed", "The browser adapter is shut down"));
+    if (closed) return Promise.reject(adapterClosed());
     if (!browser) {
       const args = [...CHROMIUM_ARGS];
       if (options.remoteDebuggingPort !== undefined) {
@@ -117,23 +128,42 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       await Promise.all(spares);
     },
     async openSession(request: OpenSessionRequest) {
-      const { context, page } = request.egress ? await newContext(request.egress) : await takeContext();
-      const session = new LocalSession(request.sessionId, context, () => sessions.delete(session));
+      const { signal } = request;
+      if (closed) throw adapterClosed();
+      if (signal?.aborted) throw openAborted();
+      // A context is usually ready (a spare); when one must be made, the caller need not wait for it.
+      const { context, page } = await withDeadline(request.egress ? newContext(request.egress) : takeContext(), {
+        what: "Preparing a browser context",
+        signal,
+        abandon: (late) => void late.then((spare) => spare.context.close()).catch(() => {}),
+      }).catch((error) => {
+        throw error instanceof AbortedByCaller ? openAborted() : error;
+      });
+      const session = new LocalSession(request.sessionId, context, request.timeoutMs + TIMEOUT_GRACE_MS, () => sessions.delete(session));
       sessions.add(session);
+      // Closing the context ends the navigation below at once, whatever stage it is at.
+      const onAbort = () => void session.close();
+      signal?.addEventListener("abort", onAbort, { once: true });
       try {
+        if (signal?.aborted || closed) throw new Error("given up");
         await session.attach(page);
         context.on("page", (p) => void session.attach(p));
         await page.goto(request.loginUrl, { waitUntil: "load", timeout: options.navigationTimeoutMs ?? 30_000 });
+        if (signal?.aborted || closed) throw new Error("given up");
       } catch (error) {
         await session.close();
-        throw new BrowserAdapterError("login_page_unreachable", `The login page did not load: ${firstLine((error as Error).message)}`);
+        if (signal?.aborted) throw openAborted();
+        if (closed) throw adapterClosed();
+        throw new BrowserAdapterError("login_page_unreachable", `The login page did not load: ${scrub(firstLine((error as Error).message))}`);
       } finally {
+        signal?.removeEventListener("abort", onAbort);
         // Only now: a spare made while the login page loads competes with it for the CPU, and on two
         // cores that tripled the time to a usable login page (npm run bench, figure 1).
         refillSpares();
       }
       return session;
     },
+    openSessions: () => sessions.size,
     async close() {
       closed = true;
       await Promise.all([...sessions].map((s) => s.close()));
@@ -150,12 +180,20 @@ class LocalSession implements BrowserSession {
   private readonly cdp = new WeakMap<Page, CDPSession>();
   private nextPageId = 1;
   private closing: Promise<void> | undefined;
+  private readonly backstop: NodeJS.Timeout;
 
   constructor(
     readonly sessionId: string,
     private readonly context: BrowserContext,
+    lifetimeMs: number,
     private readonly onClosed: () => void,
-  ) {}
+  ) {
+    // A caller that never closes must not keep a tab forever; the timer alone must not keep the process up.
+    this.backstop = setTimeout(() => {
+      this.emit({ type: "disconnected", code: "session_timeout", message: "The browser session reached its time limit and was closed" });
+      void this.close();
+    }, Math.min(lifetimeMs, MAX_TIMER_MS)).unref();
+  }
 
   liveViewUrl(): string | null {
     return null;
@@ -243,6 +281,7 @@ class LocalSession implements BrowserSession {
   }
 
   close(): Promise<void> {
+    clearTimeout(this.backstop);
     this.closing ??= this.context
       .close()
       .catch(() => {})
@@ -283,6 +322,14 @@ function mergeItems(a: StorageItem[], b: StorageItem[]): StorageItem[] {
   const merged = new Map(a.map((item) => [item.name, item.value]));
   for (const item of b) merged.set(item.name, item.value);
   return [...merged].map(([name, value]) => ({ name, value }));
+}
+
+function openAborted(): BrowserAdapterError {
+  return new BrowserAdapterError("open_aborted", "Opening the browser session was given up by the worker; nothing was kept open.");
+}
+
+function adapterClosed(): BrowserAdapterError {
+  return new BrowserAdapterError("adapter_closed", "The browser adapter is shut down");
 }
 
 function firstLine(message: string): string {

@@ -1,16 +1,16 @@
 /**
- * Waits for `work` until `ms` pass or `signal` aborts. The work itself cannot be stopped, so
+ * Waits for `work` until `ms` pass (when given) or `signal` aborts. The work itself cannot be stopped, so
  * `abandon` receives it when the caller gives up: it is where the caller cleans up after a result
  * that arrives late (a browser connection nobody will use).
  */
 export async function withDeadline<T>(
   work: Promise<T>,
-  { ms, what, signal, abandon }: { ms: number; what: string; signal?: AbortSignal; abandon: (late: Promise<T>) => void },
+  { ms, what, signal, abandon }: { ms?: number; what: string; signal?: AbortSignal; abandon: (late: Promise<T>) => void },
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const gaveUp = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded(what, ms)), Math.max(0, ms));
+    if (ms !== undefined) timer = setTimeout(() => reject(new DeadlineExceeded(what, ms)), Math.max(0, ms));
     if (signal) {
       onAbort = () => reject(new AbortedByCaller());
       if (signal.aborted) onAbort();
