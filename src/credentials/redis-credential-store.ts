@@ -1,15 +1,15 @@
-import { readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
+import { defineLuaCommands, loadLuaCommands } from "../redis/lua-commands.js";
 import { payloadRecordSchema, wrappedKeySchema, type SealedCredential } from "../crypto/sealed-credential.js";
 import { ownerKey, subjectSchema, type Subject } from "../sessions/subject.js";
 import { credentialMetadataSchema } from "./credential-metadata-schema.js";
 import type { CredentialMetadata, CredentialStore, KeyUsage, ReplaceOutcome, StoredCredential } from "./credential-store.js";
 
-const REPLACE_SEALED = readFileSync(new URL("./lua/replace-sealed.lua", import.meta.url), "utf8");
+const COMMANDS = loadLuaCommands(new URL("./commands/", import.meta.url));
 
-type WithCommands = Redis & {
-  blcCredentialReplaceSealed(key: string, field: string, expected: string, nextKey: string, nextRecord: string): Promise<ReplaceOutcome>;
-};
+interface CredentialCommands {
+  replaceSealed(key: string, field: string, expected: string, nextKey: string, nextRecord: string): Promise<ReplaceOutcome>;
+}
 
 /**
  * Credentials as Redis hashes: `meta` and `owner` in clear (no secret in them), `record` the
@@ -19,8 +19,7 @@ type WithCommands = Redis & {
 export function createRedisCredentialStore(redis: Redis, prefix = "blc"): CredentialStore {
   const key = (id: string) => `${prefix}:credential:${id}`;
   const ownerIndex = (owner: Subject) => `${prefix}:credentials-of:${ownerKey(owner)}`;
-  const commands = redis as WithCommands;
-  if (!commands.blcCredentialReplaceSealed) redis.defineCommand("blcCredentialReplaceSealed", { numberOfKeys: 1, lua: REPLACE_SEALED });
+  const commands = defineLuaCommands<CredentialCommands>(redis, COMMANDS);
 
   /** The metadata with the key id its wrapped key names: rotation rewraps without rewriting `meta`. */
   function readMetadata(meta: string, dek: string | null): CredentialMetadata {
@@ -88,7 +87,7 @@ export function createRedisCredentialStore(redis: Redis, prefix = "blc"): Creden
     async replaceSealed(id, expected: SealedCredential, next) {
       const [field, read] = expected.wrappedKey ? ["dek", expected.wrappedKey] : ["record", expected.record];
       const nextRecord = expected.wrappedKey && expected.record === next.record ? "" : JSON.stringify(next.record);
-      return commands.blcCredentialReplaceSealed(key(id), field, JSON.stringify(read), JSON.stringify(next.wrappedKey), nextRecord);
+      return commands.replaceSealed(key(id), field, JSON.stringify(read), JSON.stringify(next.wrappedKey), nextRecord);
     },
     async keyUsage() {
       const counts = new Map<string, KeyUsage>();

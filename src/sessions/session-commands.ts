@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
+import { defineLuaCommands, loadLuaCommands, type LuaCommand } from "../redis/lua-commands.js";
 import { stateTableForLua } from "./session-states.js";
 
 /**
- * The store's Lua scripts, kept as files in ./commands the way BullMQ keeps its own: `<name>-<keys>.lua`,
- * each defined on the connection as a named command (ioredis sends EVALSHA, and the script once on NOSCRIPT).
- * Every script starts with the state table from session-states.ts, so the rules are written once.
+ * The session store's Lua commands (./commands). Every script starts with the state table from
+ * session-states.ts and the shared prelude, so the rules are written once.
  */
 type Reply = string | number | null | Reply[];
 type Command = (...args: (string | number)[]) => Promise<Reply>;
@@ -20,24 +20,13 @@ export interface SessionCommands {
 
 const COMMANDS_DIR = new URL("./commands/", import.meta.url);
 
-function loadScripts(): { name: keyof SessionCommands; numberOfKeys: number; lua: string }[] {
-  // A long bracket: the JSON needs no escaping inside it.
-  const header = `local STATES = cjson.decode([==[${stateTableForLua()}]==])\n`;
-  const prelude = readFileSync(new URL("includes/prelude.lua", COMMANDS_DIR), "utf8");
-  return readdirSync(COMMANDS_DIR)
-    .filter((file) => file.endsWith(".lua"))
-    .map((file) => {
-      const [, name, keys] = /^(\w+)-(\d+)\.lua$/.exec(file) ?? [];
-      if (!name || !keys) throw new Error(`Lua command ${file} must be named <name>-<number of keys>.lua`);
-      const body = readFileSync(new URL(file, COMMANDS_DIR), "utf8");
-      return { name: name as keyof SessionCommands, numberOfKeys: Number(keys), lua: header + prelude + body };
-    });
-}
-
-let scripts: ReturnType<typeof loadScripts> | undefined;
+let scripts: LuaCommand[] | undefined;
 
 export function defineSessionCommands(redis: Redis): SessionCommands {
-  scripts ??= loadScripts();
-  for (const { name, numberOfKeys, lua } of scripts) redis.defineCommand(name, { numberOfKeys, lua });
-  return redis as unknown as SessionCommands;
+  // A long bracket: the JSON needs no escaping inside it.
+  scripts ??= loadLuaCommands(
+    COMMANDS_DIR,
+    `local STATES = cjson.decode([==[${stateTableForLua()}]==])\n` + readFileSync(new URL("includes/prelude.lua", COMMANDS_DIR), "utf8"),
+  );
+  return defineLuaCommands<SessionCommands>(redis, scripts);
 }
