@@ -1,6 +1,5 @@
 import type { Queue } from "bullmq";
 import { Hono } from "hono";
-import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
@@ -11,6 +10,7 @@ import type { SessionEventBus } from "../sessions/session-events.js";
 import type { SessionStore } from "../sessions/session-store.js";
 import type { Subject } from "../sessions/subject.js";
 import { errorBody, toErrorResponse } from "./api-error.js";
+import { apiKeyAuth } from "./api-key-auth.js";
 import type { LoginUrlPolicy } from "./login-url-policy.js";
 import { browserLoginRoutes } from "./routes/browser-login-routes.js";
 import { credentialRoutes } from "./routes/credential-routes.js";
@@ -58,14 +58,7 @@ export function createApp(deps: AppDeps) {
   });
 
   const authed = new Hono<ApiEnv>();
-  authed.use(
-    bearerAuth({
-      token: deps.apiKeys,
-      noAuthenticationHeader: { message: errorBody("unauthorized", "Send an API key as Authorization: Bearer <key>") },
-      invalidAuthenticationHeader: { message: errorBody("unauthorized", "The Authorization header is malformed") },
-      invalidToken: { message: errorBody("unauthorized", "The API key is not valid") },
-    }),
-  );
+  authed.use(apiKeyAuth(deps.apiKeys));
   authed.use(
     bodyLimit({
       maxSize: deps.bodyLimitBytes ?? 16 * 1024,
