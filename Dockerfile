@@ -1,5 +1,5 @@
 # One image for the API and the workers; docker-compose.yml picks the command.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 
 # Debian's Chromium (the local adapter drives it through playwright-core; no browser download).
 RUN apt-get update \
