@@ -13,6 +13,8 @@ export const configSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** "pretty": one human line per entry (the development default); "json": one JSON object per line (elsewhere). */
+    LOG_FORMAT: z.enum(["pretty", "json"]).optional(),
     DATA_DIR: z.string().default(".data"),
 
     REDIS_URL: z.string().url().optional(),
@@ -92,7 +94,8 @@ export const configSchema = z
         ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEYS"], message: "required in production (a lost key loses every credential)" });
       }
     }
-  });
+  })
+  .transform((c) => ({ ...c, LOG_FORMAT: c.LOG_FORMAT ?? (c.NODE_ENV === "development" ? "pretty" : "json") }));
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
 import { redactSecrets } from "./logging/redact-secrets.js";
 import { scrubUrls } from "./logging/scrub-urls.js";
 
@@ -8,7 +9,20 @@ import { scrubUrls } from "./logging/scrub-urls.js";
  * logged, at any depth (pino's own redact paths have no recursive wildcard). Messages and errors keep
  * their text, with URLs' credentials, query strings and fragments scrubbed.
  */
-export function createLogger(options: { level?: string; name?: string; destination?: pino.DestinationStream } = {}): Logger {
+export interface LoggerOptions {
+  level?: string;
+  name?: string;
+  /** "pretty" writes one human line per entry, synchronously, so it interleaves with what the process prints. */
+  format?: "pretty" | "json";
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const destination =
+    options.destination ??
+    (options.format === "pretty"
+      ? pretty({ sync: true, singleLine: true, colorize: process.stdout.isTTY, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" })
+      : undefined);
   const logger = pino(
     {
       name: options.name ?? "browser-login-capture",
@@ -27,7 +41,7 @@ export function createLogger(options: { level?: string; name?: string; destinati
         },
       },
     },
-    options.destination,
+    destination,
   );
   // Children inherit this through their prototype, so bindings at any level of nesting pass here.
   const child = logger.child;

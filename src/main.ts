@@ -5,7 +5,7 @@ import { loadConfigOrExit, runService } from "./runtime/service-process.js";
 
 /** `npm start`: the whole service on this machine, on embedded defaults. */
 const config = loadConfigOrExit();
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 const stack = await runService({ config, logger, start: () => startLocalStack(config, logger) });
 
 const key = stack.apiKey ?? "<one of API_KEYS>";

@@ -20,3 +20,12 @@ describe("configuration: the session timers", () => {
     expect(() => loadConfig({ NODE_ENV: "test", WORKER_LEASE_MS: "500" })).toThrow(/WORKER_LEASE_MS/);
   });
 });
+
+describe("configuration: log format", () => {
+  it("writes human lines in development and JSON elsewhere, unless told", () => {
+    expect(loadConfig({}).LOG_FORMAT).toBe("pretty");
+    expect(loadConfig({ NODE_ENV: "test" }).LOG_FORMAT).toBe("json");
+    expect(loadConfig({ NODE_ENV: "development", LOG_FORMAT: "json" }).LOG_FORMAT).toBe("json");
+    expect(() => loadConfig({ LOG_FORMAT: "xml" })).toThrow(/LOG_FORMAT/);
+  });
+});

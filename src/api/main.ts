@@ -6,7 +6,7 @@ import { startApiService } from "../runtime/services.js";
 
 /** The API alone (docker-compose's `api` service): needs REDIS_URL. Providers reload on SIGHUP or when their file changes. */
 const config = loadConfigOrExit();
-const logger = createLogger({ level: config.LOG_LEVEL, name: "api" });
+const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, name: "api" });
 await runService({
   config,
   logger,

@@ -37,7 +37,7 @@ export function describeKeyUsage(report: KeyUsageReport): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const verifyOnly = process.argv.includes("--verify");
   const config = loadConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL, name: "rotate-keys" });
+  const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, name: "rotate-keys" });
   if (!config.REDIS_URL) throw new Error("Set REDIS_URL to the Redis that holds the credentials");
   const redis = createRedisConnection(config.REDIS_URL, "worker", "blc-rotate");
   await waitUntilReady(redis);

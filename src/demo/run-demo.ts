@@ -16,7 +16,7 @@ import { connectScriptedUser } from "./scripted-user.js";
  */
 const config = loadConfigOrExit({ LOG_LEVEL: "warn", BROWSER_DEBUG_PORT: "9333", DEMO_SITE: "true", ...process.env });
 const debugPort = config.BROWSER_DEBUG_PORT!;
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 const stack = await runService({ config, logger, start: () => startLocalStack(config, logger) });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -9,7 +9,7 @@ import { startWorkerService } from "../runtime/services.js";
  * REDIS_URL. Providers reload on SIGHUP or when their file changes.
  */
 const config = loadConfigOrExit();
-const logger = createLogger({ level: config.LOG_LEVEL, name: "worker" });
+const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, name: "worker" });
 await runService({
   config,
   logger,
