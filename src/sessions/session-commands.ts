@@ -5,7 +5,8 @@ import { stateTableForLua } from "./session-states.js";
 /**
  * The store's Lua scripts, kept as files in ./commands the way BullMQ keeps its own: `<name>-<keys>.lua`,
  * each defined on the connection as a named command (ioredis sends EVALSHA, and the script once on NOSCRIPT).
- * Every script starts with the state table from session-states.ts, so the rules are written once.
+ * Every script starts with the state table from session-states.ts, so the rules are written once, and
+ * the event log's append (events/lua/append-event.lua), so a change and its event are one atomic write.
  */
 type Reply = string | number | null | Reply[];
 type Command = (...args: (string | number)[]) => Promise<Reply>;
@@ -23,7 +24,8 @@ const COMMANDS_DIR = new URL("./commands/", import.meta.url);
 function loadScripts(): { name: keyof SessionCommands; numberOfKeys: number; lua: string }[] {
   // A long bracket: the JSON needs no escaping inside it.
   const header = `local STATES = cjson.decode([==[${stateTableForLua()}]==])\n`;
-  const prelude = readFileSync(new URL("includes/prelude.lua", COMMANDS_DIR), "utf8");
+  const appendEvent = readFileSync(new URL("../events/lua/append-event.lua", import.meta.url), "utf8");
+  const prelude = appendEvent + readFileSync(new URL("includes/prelude.lua", COMMANDS_DIR), "utf8");
   return readdirSync(COMMANDS_DIR)
     .filter((file) => file.endsWith(".lua"))
     .map((file) => {
