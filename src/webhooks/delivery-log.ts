@@ -24,8 +24,8 @@ export interface DeliveryLog {
 }
 
 export function createDeliveryLog(redis: Redis, options: { prefix: string; size: number }): DeliveryLog {
-  const entries = (id: string) => `${options.prefix}:webhook-deliveries:${id}`;
-  const order = (id: string) => `${options.prefix}:webhook-delivery-order:${id}`;
+  const entries = (id: string) => `${options.prefix}:webhook-log:${id}`;
+  const order = (id: string) => `${options.prefix}:webhook-log-order:${id}`;
   const read = async (endpointId: string, eventId: string) => {
     const json = await redis.hget(entries(endpointId), eventId);
     return json ? (JSON.parse(json) as DeliveryEntry) : undefined;
