@@ -60,6 +60,21 @@ describe("Server-Sent Events, fed by the event log in Redis, through two API pro
     expect(replay.events.map((e) => e.event)).toEqual([...before, ...resumed.events].map((e) => e.event));
   });
 
+  it("streams a turned-down login as session.login_rejected, and the session goes on to complete", async () => {
+    const { tag, sessionId } = await startTagged(stack, "demo");
+    const client = await openSse(`${second.baseUrl}/browser-login/${sessionId}/events`, headers());
+    await client.waitForEvents(3);
+    const page = await stack.user.findPage((u) => u.includes(tag));
+    await stack.user.logIn(page, { username: "alice", password: "wrong" });
+    const [, , , rejected] = await client.waitForEvents(4);
+    expect(rejected!.event).toBe("session.login_rejected");
+    expect(JSON.parse(rejected!.data)).toMatchObject({ status: "awaiting_login", lastLoginRejection: { count: 1 } });
+    await stack.user.logIn(await stack.user.findPage((u) => u.includes("/login")));
+    await client.waitForEnd();
+    expect(client.events.slice(4).map((e) => e.event)).toEqual(["session.authenticated", "session.capturing", "session.completed"]);
+    seen.push(...client.events);
+  });
+
   it("answers 410 for a Last-Event-ID older than the retention window, 400 for a malformed one, 404 for another subject's session", async () => {
     const { sessionId } = await startTagged(stack, "demo-short", { wait: 0 });
     const old = await fetch(`${second.baseUrl}/browser-login/${sessionId}/events`, { headers: headers("user-1", { "last-event-id": "1000-0" }) });
