@@ -4,6 +4,8 @@ export interface SseEvent {
   id?: string;
   event?: string;
   data: string;
+  /** Date.now() when it arrived. */
+  at: number;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
         while ((end = buffer.indexOf("\n\n")) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const event: SseEvent = { data: "" };
+          const event: SseEvent = { data: "", at: Date.now() };
           const data: string[] = [];
           for (const line of block.split("\n")) {
             if (line.startsWith(":")) client.comments.push(line.slice(1).trim());

@@ -6,10 +6,12 @@ export interface ReceivedWebhook {
   headers: Record<string, string>;
   body: string;
   answered: number;
+  /** Date.now() when the whole request had arrived. */
+  at: number;
 }
 
 /** A webhook receiver on loopback: records every request and answers the next status of `answers` (then 200). */
-export async function startWebhookReceiver() {
+export async function startWebhookReceiver(listenPort = 0) {
   const received: ReceivedWebhook[] = [];
   const answers: number[] = [];
   const server: Server = createServer((req, res) => {
@@ -17,11 +19,11 @@ export async function startWebhookReceiver() {
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
       const answered = answers.shift() ?? 200;
-      received.push({ headers: req.headers as Record<string, string>, body, answered });
+      received.push({ headers: req.headers as Record<string, string>, body, answered, at: Date.now() });
       res.writeHead(answered).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     port,
