@@ -1,11 +1,11 @@
 import type { Context } from "hono";
-import { streamSSE } from "hono/streaming";
+import { streamSSE, type SSEStreamingApi } from "hono/streaming";
 import { pumpEvents } from "../../events/event-stream.js";
 import { eventIdSchema, publicEvent, type LoggedEvent } from "../../events/event-types.js";
 import { FINAL_STATUSES } from "../../sessions/session-states.js";
 import { sessionView } from "../../sessions/session-view.js";
 import { ownerKey, sameOwner } from "../../sessions/subject.js";
-import { ApiError } from "../api-error.js";
+import { ApiError, errorBody } from "../api-error.js";
 import type { ApiEnv, AppDeps } from "../app.js";
 import { parseId, sessionIdSchema } from "../request-helpers.js";
 
@@ -20,6 +20,12 @@ const FINAL_EVENTS = new Set<string>(FINAL_STATUSES.map((status) => `session.${s
  */
 export function eventRoutes(deps: AppDeps) {
   const { eventLog, eventTail, sessions } = deps;
+
+  /** Redis lost mid-stream: the client hears why, and reconnects (with its Last-Event-ID) when it will. */
+  const onStreamError = async (error: Error, sse: SSEStreamingApi) => {
+    deps.logger.warn({ err: { message: error.message } }, "event stream stopped");
+    await sse.writeSSE({ event: "error", data: JSON.stringify(errorBody("storage_unavailable", "The event log is not reachable; reconnect with Last-Event-ID")) });
+  };
 
   async function lastEventId(c: Context<ApiEnv>): Promise<string | undefined> {
     const raw = c.req.header("last-event-id") ?? c.req.query("lastEventId");
@@ -56,6 +62,7 @@ export function eventRoutes(deps: AppDeps) {
         heartbeatMs: deps.sseHeartbeatMs,
         signal: deps.draining,
       }),
+      onStreamError,
     );
   }
 
@@ -74,6 +81,7 @@ export function eventRoutes(deps: AppDeps) {
         heartbeatMs: deps.sseHeartbeatMs,
         signal: deps.draining,
       }),
+      onStreamError,
     );
   }
 
