@@ -17,6 +17,10 @@ export interface WebhookEndpoints {
   /** The signing secret, decrypted: only the delivery worker asks, for the moment it signs. */
   secret(id: string): Promise<string | undefined>;
   delete(id: string): Promise<boolean>;
+  /** Key rotation: rewraps each secret's data key under the current key-encryption key. Ids that failed are listed. */
+  rotateSecrets(): Promise<{ rewrapped: number; current: number; failed: string[] }>;
+  /** The key-encryption key id protecting each endpoint's secret (read without decrypting). */
+  secretKeyIds(): Promise<Map<string, string>>;
 }
 
 const contextOf = (id: string) => `blc/webhook-secret/v1|${id}`;
@@ -61,6 +65,32 @@ export function createWebhookEndpoints(redis: Redis, cipher: CredentialCipher, p
     async secret(id) {
       const sealed = await redis.hget(key(id), "secret");
       return sealed ? cipher.open(JSON.parse(sealed) as EnvelopeSealed, contextOf(id)).toString("utf8") : undefined;
+    },
+    async rotateSecrets() {
+      const result = { rewrapped: 0, current: 0, failed: [] as string[] };
+      for (const id of await redis.smembers(index)) {
+        try {
+          const sealed = await redis.hget(key(id), "secret");
+          if (!sealed) continue;
+          const next = cipher.rewrap(JSON.parse(sealed) as EnvelopeSealed, contextOf(id));
+          if (!next) result.current += 1;
+          else {
+            await redis.hset(key(id), "secret", JSON.stringify(next));
+            result.rewrapped += 1;
+          }
+        } catch {
+          result.failed.push(id);
+        }
+      }
+      return result;
+    },
+    async secretKeyIds() {
+      const kids = new Map<string, string>();
+      for (const id of await redis.smembers(index)) {
+        const sealed = await redis.hget(key(id), "secret");
+        if (sealed) kids.set(id, (JSON.parse(sealed) as EnvelopeSealed).wrappedKey.kid);
+      }
+      return kids;
     },
     async delete(id) {
       const [[, removed] = []] = (await redis.multi().del(key(id)).srem(index, id).exec()) ?? [];
