@@ -44,6 +44,8 @@ export const configSchema = z
     REAP_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     /** How long the event log keeps events: SSE clients resume within it, webhook replays reach back this far. */
     EVENT_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
+    /** At most about this many events per stream (the stream of all, each subject's, each session's); 0: no count limit. */
+    EVENT_STREAM_MAX_LENGTH: z.coerce.number().int().min(0).default(1_000_000),
     SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
     /** Webhook endpoints the operator keeps in a file (JSON), loaded at start-up; more through the API. */
     WEBHOOKS_FILE: z.string().optional(),

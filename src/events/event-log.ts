@@ -6,7 +6,7 @@ import { sessionRecordSchema } from "../sessions/session-record.js";
 import { sessionView } from "../sessions/session-view.js";
 import { ownerKey, type Subject } from "../sessions/subject.js";
 import { eventKeys, type EventKeys } from "./event-keys.js";
-import { eventTypeSchema, type CredentialEventType, type LoggedEvent } from "./event-types.js";
+import { compareEventIds, eventTypeSchema, type CredentialEventType, type LoggedEvent } from "./event-types.js";
 
 /**
  * The event log in Redis streams, readable by every API and worker process. Session events are
@@ -22,8 +22,12 @@ export interface EventLog {
   after(stream: string, afterId: string, count?: number): Promise<LoggedEvent[]>;
   /** One event of the stream of all, by id. */
   get(id: string): Promise<LoggedEvent | undefined>;
-  /** Whether events after `id` may already have been dropped (the id is older than the retention window). */
-  beyondRetention(id: string): Promise<boolean>;
+  /**
+   * Whether events of `stream` after `id` may already have been dropped: the id is older than the
+   * retention window, or older than the first entry of a stream that has dropped entries (its length limit).
+   * Errs on the side of saying so: a reader whose own last event was the last one dropped is told too.
+   */
+  beyondRetention(id: string, stream: string): Promise<boolean>;
 }
 
 type StreamEntry = [id: string, fields: string[]];
@@ -56,7 +60,7 @@ export function parseEntry([id, flat]: StreamEntry): LoggedEvent | undefined {
   return undefined;
 }
 
-export function createEventLog(redis: Redis, options: { prefix: string; retentionMs: number }): EventLog {
+export function createEventLog(redis: Redis, options: { prefix: string; retentionMs: number; maxLen?: number }): EventLog {
   const keys = eventKeys(options.prefix);
   const commands = redis as Redis & { blcAppendCredentialEvent(all: string, owner: string, ...args: string[]): Promise<string> };
   if (!commands.blcAppendCredentialEvent) {
@@ -71,7 +75,7 @@ export function createEventLog(redis: Redis, options: { prefix: string; retentio
       return commands.blcAppendCredentialEvent(
         keys.all,
         keys.ofOwner(owner),
-        String(options.retentionMs),
+        JSON.stringify({ retentionMs: options.retentionMs, maxLen: options.maxLen ?? 0 }),
         "type",
         type,
         "credential",
@@ -88,10 +92,17 @@ export function createEventLog(redis: Redis, options: { prefix: string; retentio
     async get(id) {
       return parseAll((await redis.xrange(keys.all, id, id)) as StreamEntry[])[0];
     },
-    async beyondRetention(id) {
+    async beyondRetention(id, stream) {
       const [seconds, micros] = await redis.time();
       const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-      return Number(id.split("-")[0]) < nowMs - options.retentionMs;
+      if (Number(id.split("-")[0]) < nowMs - options.retentionMs) return true;
+      // Trimming leaves no mark of what it dropped (Redis 7.0 keeps max-deleted-entry-id for XDEL only): when the
+      // stream ever dropped entries, a reader whose id is older than its first entry may have lost some.
+      const info = (await redis.xinfo("STREAM", stream).catch(() => [])) as unknown[];
+      const field = (name: string) => (info.includes(name) ? info[info.indexOf(name) + 1] : undefined);
+      if (!(Number(field("entries-added") ?? 0) > Number(field("length") ?? 0))) return false;
+      const first = field("first-entry") as [string, string[]] | null | undefined;
+      return compareEventIds(id, first ? first[0] : String(field("last-generated-id"))) < 0;
     },
   };
 }

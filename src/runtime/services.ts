@@ -37,9 +37,10 @@ async function connectSessions(config: Config, redisUrl: string, role: "api" | "
   const subscriber = createRedisConnection(redisUrl, "subscriber", `blc-${role}`);
   await Promise.all([waitUntilReady(redis), waitUntilReady(subscriber)]);
   const eventRetentionMs = config.EVENT_RETENTION_SECONDS * 1000;
-  const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS, eventRetentionMs });
+  const eventMaxLen = config.EVENT_STREAM_MAX_LENGTH;
+  const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS, eventRetentionMs, eventMaxLen });
   const events = await createSessionEventBus(subscriber, sessions.eventsChannel);
-  const eventLog = createEventLog(redis, { prefix: config.REDIS_PREFIX, retentionMs: eventRetentionMs });
+  const eventLog = createEventLog(redis, { prefix: config.REDIS_PREFIX, retentionMs: eventRetentionMs, maxLen: eventMaxLen });
   const cipher = buildCipher(config, logger);
   const vault = createCredentialVault(createRedisCredentialStore(redis, config.REDIS_PREFIX), cipher, eventLog);
   const webhooks = await webhookParts(config, redis, cipher);

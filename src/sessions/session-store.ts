@@ -52,8 +52,9 @@ export interface SessionStoreOptions {
   expiryGraceMs?: number;
   /** Index entries one reap script reads at most before handing back (it is called again while there are more). */
   reapBatch?: number;
-  /** How long the event log keeps events (ms). */
+  /** How long the event log keeps events (ms), and how many at most per stream (0: no count limit). */
   eventRetentionMs?: number;
+  eventMaxLen?: number;
 }
 
 const REAPED_ERRORS = {
@@ -95,7 +96,7 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
   const grace = options.expiryGraceMs ?? 30_000;
   const reapBatch = options.reapBatch ?? 500;
   const events = eventKeys(prefix);
-  const eventRetentionMs = options.eventRetentionMs ?? 86_400_000;
+  const eventLimits = JSON.stringify({ retentionMs: options.eventRetentionMs ?? 86_400_000, maxLen: options.eventMaxLen ?? 0 });
   const commands = defineSessionCommands(redis);
 
   return {
@@ -111,7 +112,7 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
         record.id,
         expiresAtMs,
         ttl,
-        eventRetentionMs,
+        eventLimits,
         ...toFields(record),
         "events",
         JSON.stringify(routing),
@@ -138,7 +139,7 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
           opts.lease ? opts.lease.ms : "",
           options.retentionSeconds,
           eventsChannel,
-          eventRetentionMs,
+          eventLimits,
           ...toFields(fields),
         ),
       );
@@ -168,7 +169,7 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
           JSON.stringify(REAPED_ERRORS.leaseLost),
           JSON.stringify(REAPED_ERRORS.expiredQueued),
           JSON.stringify(REAPED_ERRORS.expiredHeld),
-          eventRetentionMs,
+          eventLimits,
         )) as [number, number, number];
         total.ended += ended;
         total.scanned += scanned;

@@ -96,8 +96,21 @@ describe("event log (Redis streams written by the session commands)", () => {
       const kept = await redis.xrange(shortLog.keys.ofOwner(owner), "-", "+");
       return kept.length > 0 && kept[0]![0] !== first && (await redis.xrange(shortLog.keys.all, first, first)).length === 0;
     }, { what: "the first event to age out", intervalMs: 50 });
-    expect(await shortLog.beyondRetention(first)).toBe(true);
+    expect(await shortLog.beyondRetention(first, shortLog.keys.all)).toBe(true);
     const newest = (await redis.xrevrange(shortLog.keys.all, "+", "-", "COUNT", 1))[0]![0];
-    expect(await shortLog.beyondRetention(newest)).toBe(false);
+    expect(await shortLog.beyondRetention(newest, shortLog.keys.all)).toBe(false);
+  });
+
+  it("caps each stream's length when told to, and a reader whose next events were trimmed is told so within the window", async () => {
+    const capped = createEventLog(redis, { prefix: "m", retentionMs: 86_400_000, maxLen: 10 });
+    const metadata = { id: "cred_m", providerId: "p", sessionId: "s", createdAt: "", origins: [], cookieCount: 0, earliestExpiry: null, keyId: "k" };
+    const ids: string[] = [];
+    for (let i = 0; i < 300; i++) ids.push(await capped.appendCredentialEvent("credential.created", owner, metadata));
+    // Trimmed in whole stream nodes (MAXLEN ~): far fewer than 300 kept, at least the 10 asked for.
+    const kept = await redis.xlen(capped.keys.ofOwner(owner));
+    expect(kept).toBeGreaterThanOrEqual(10);
+    expect(kept).toBeLessThan(300);
+    expect(await capped.beyondRetention(ids[0]!, capped.keys.ofOwner(owner))).toBe(true);
+    expect(await capped.beyondRetention(ids.at(-2)!, capped.keys.ofOwner(owner))).toBe(false);
   });
 });

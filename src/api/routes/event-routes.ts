@@ -27,13 +27,13 @@ export function eventRoutes(deps: AppDeps) {
     await sse.writeSSE({ event: "error", data: JSON.stringify(errorBody("storage_unavailable", "The event log is not reachable; reconnect with Last-Event-ID")) });
   };
 
-  async function lastEventId(c: Context<ApiEnv>): Promise<string | undefined> {
+  async function lastEventId(c: Context<ApiEnv>, stream: string): Promise<string | undefined> {
     const raw = c.req.header("last-event-id") ?? c.req.query("lastEventId");
     if (raw === undefined || raw === "") return undefined;
     const id = parseId(eventIdSchema, raw, "event");
-    if (await eventLog.beyondRetention(id)) {
+    if (await eventLog.beyondRetention(id, stream)) {
       const hours = Math.round((eventLog.retentionMs / 3_600_000) * 10) / 10;
-      throw new ApiError(410, "events_expired", `Events older than the retention window (${hours} h) are gone; read the current state and reconnect without Last-Event-ID`);
+      throw new ApiError(410, "events_expired", `Events after this id are gone (kept: ${hours} h, up to the stream's length limit); read the current state and reconnect without Last-Event-ID`);
     }
     return id;
   }
@@ -42,8 +42,8 @@ export function eventRoutes(deps: AppDeps) {
     const sessionId = parseId(sessionIdSchema, c.req.param("id"), "login session");
     const record = await sessions.get(sessionId);
     if (!record || !sameOwner(record.owner, c.get("subject"))) throw new ApiError(404, "session_not_found", `No login session ${sessionId}`);
-    const from = (await lastEventId(c)) ?? "0";
     const stream = eventLog.keys.ofSession(sessionId);
+    const from = (await lastEventId(c, stream)) ?? "0";
     if (FINAL_STATUSES.includes(record.status) && (await eventLog.after(stream, from, 1)).length === 0) {
       // Nothing more will come: 204 tells an EventSource to stop reconnecting.
       if (from !== "0") return c.body(null, 204);
@@ -69,7 +69,7 @@ export function eventRoutes(deps: AppDeps) {
   async function subjectEvents(c: Context<ApiEnv>) {
     const subject = c.get("subject");
     const owner = ownerKey(subject);
-    const from = await lastEventId(c);
+    const from = await lastEventId(c, eventLog.keys.ofOwner(subject));
     return streamSSE(c, (sse) =>
       pumpEvents(sse, {
         log: eventLog,

@@ -5,7 +5,7 @@
   live view URL as `session.live_view_changed` and a turned-down login as `session.login_rejected`.
   KEYS: session, expiry index, lease index, stream of all events.
   ARGV: id, new status ('' = keep), now (ms), now (ISO), lease ms ('' = leave the lease as is),
-        retention (s), events channel, event retention (ms), then field/value pairs (JSON text, never decoded here).
+        retention (s), events channel, event log limits (JSON text), then field/value pairs (JSON text, never decoded here).
   Returns {'ok', fields} or {'missing'} or {'final' | 'conflict', current status}.
 ]]
 local id, wanted, nowMs, nowIso, leaseMs = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
@@ -35,6 +35,6 @@ end
 if leaseMs ~= '' and STATES.leased[status] then
   redis.call('ZADD', KEYS[3], nowMs + tonumber(leaseMs), id)
 end
-if eventType then logSessionEvent(KEYS[1], id, eventType, KEYS[4], tonumber(ARGV[8])) end
+if eventType then logSessionEvent(KEYS[1], id, eventType, KEYS[4], ARGV[8]) end
 announce(ARGV[7], id, status)
 return {'ok', redis.call('HGETALL', KEYS[1])}

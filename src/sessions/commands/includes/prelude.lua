@@ -38,7 +38,7 @@ local UNLOGGED = {loginUrl = true, owner = true, workerId = true, completeReques
 
 -- Logs `eventType` for the session with a snapshot of its record (field JSON texts as stored), through
 -- appendEvent (events/lua/append-event.lua). Sessions stored before the event log only reach the stream of all.
-local function logSessionEvent(sessionKey, id, eventType, allStream, retentionMs)
+local function logSessionEvent(sessionKey, id, eventType, allStream, limits)
   local routing = redis.call('HGET', sessionKey, 'events')
   local owner, streams, ttls = '', {}, {}
   if routing then
@@ -55,5 +55,5 @@ local function logSessionEvent(sessionKey, id, eventType, allStream, retentionMs
       fields[#fields + 1] = record[i + 1]
     end
   end
-  return appendEvent(allStream, streams, ttls, retentionMs, fields)
+  return appendEvent(allStream, streams, ttls, limits, fields)
 end
