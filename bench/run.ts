@@ -10,6 +10,7 @@ import { measureApiPolls } from "./figures/api-polls.js";
 import { measureCapture } from "./figures/capture.js";
 import { measureConcurrency } from "./figures/concurrency.js";
 import { measureDetection } from "./figures/detection.js";
+import { measureEvents } from "./figures/events.js";
 import { measureLoginPage } from "./figures/login-page.js";
 import { measureThroughput } from "./figures/throughput.js";
 import { machineInfo, markdownTable, ratio, textTable, type Row } from "./lib/report.js";
@@ -46,6 +47,7 @@ const FIGURES: Figure[] = [
   { figure: 3, key: "capture", name: "3 capture", run: (s, r) => measureCapture(s, r, PLAN.captureReps, PLAN.warmup) },
   { figure: 4, key: "concurrency", name: "4 concurrency", run: (s) => measureConcurrency(s, PLAN.levels, PLAN.bareLevels, PLAN.pollMs) },
   { figure: 5, key: "apiPolls", name: "5 API status polls", run: (s) => measureApiPolls(s, PLAN.autocannonS) },
+  { figure: 7, key: "events", name: "7 push latency (SSE, webhooks)", run: (s) => measureEvents(s, PLAN.detectionReps, PLAN.warmup) },
   { figure: 6, key: "throughput", name: "6 throughput", run: (s) => measureThroughput(s, PLAN.logins, PLAN.users) },
 ];
 
@@ -137,6 +139,13 @@ function rows(r: Record<string, any>): Row[] {
     const a = r.apiPolls;
     out.push({ figure: "5. status polls per second, 100 conns", median: a.requestsPerSecond, p95: "—", bareMedian: "—", ratio: "—", goal: "≥ 5000/s", met: a.requestsPerSecond >= 5000, detail: `${a.totalRequests} requests in ${a.durationS} s` });
     out.push({ figure: "5. status poll latency, 100 conns (ms)", median: a.latencyMs.p50, p95: `p99 ${a.latencyMs.p99}`, bareMedian: "—", ratio: "—", goal: "p99 ≤ 50 ms", met: a.latencyMs.p99 <= 50, detail: `p90 ${a.latencyMs.p90}, max ${a.latencyMs.max} ms` });
+  }
+  if (r.events) {
+    const e = r.events;
+    const push = (figure: string, s: { median: number; p95: number }, detail: string): Row => ({ figure, median: s.median, p95: s.p95, bareMedian: "—", ratio: "—", goal: "report p50/p95", met: null, detail });
+    out.push(push("7. event latency, status change → SSE client (ms)", e.toSse, "worker's timeline stamp → event at the client; authenticated, capturing, completed"));
+    out.push(push("7. event latency, status change → webhook receiver (ms)", e.toWebhook, "same statuses; signed, through the dispatcher and BullMQ"));
+    out.push(timed("7. detection through SSE (ms)", e.detection, e.bare, 1.5, "page navigates → session.authenticated at the SSE client; bare: framenavigated for the same page script"));
   }
   if (r.throughput) {
     const t = r.throughput;

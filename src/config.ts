@@ -44,6 +44,21 @@ export const configSchema = z
     WORKER_LEASE_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
     /** How often the API and each worker end sessions that are overdue or whose worker vanished. */
     REAP_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    /** How long the event log keeps events: SSE clients resume within it, webhook replays reach back this far. */
+    EVENT_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
+    /** At most about this many events per stream (the stream of all, each subject's, each session's); 0: no count limit. */
+    EVENT_STREAM_MAX_LENGTH: z.coerce.number().int().min(0).default(1_000_000),
+    SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+    /** Webhook endpoints the operator keeps in a file (JSON), loaded at start-up; more through the API. */
+    WEBHOOKS_FILE: z.string().optional(),
+    /** Exponential backoff between delivery attempts: this, then twice as long each time, within WEBHOOK_RETRY_FOR_MS. */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    WEBHOOK_RETRY_FOR_MS: z.coerce.number().int().min(1_000).default(86_400_000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** Deliveries kept in each endpoint's log. */
+    WEBHOOK_DELIVERY_LOG_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** Webhook URLs follow the login URL address policy: never private or loopback, but for these `host:port` entries. */
+    WEBHOOK_PRIVATE_ALLOWED_FOR: list.default([]),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
 
     BROWSER_ADAPTER: z.enum(["local", "browserbase"]).default("local"),

@@ -10,7 +10,7 @@ const NAVIGATE_AFTER_MS = 400;
  * A person needs seconds to log in; the bench waits one before acting, so that the worker has
  * finished what it does right after the page is up (making its next spare context) as it would have.
  */
-const USER_PAUSE_MS = 1000;
+export const USER_PAUSE_MS = 1000;
 
 /**
  * Makes the page, `NAVIGATE_AFTER_MS` from now, log in without leaving (the fixture's JSON login
@@ -19,7 +19,7 @@ const USER_PAUSE_MS = 1000;
  * worker), in the URL's query (ignored by the success condition) and in sessionStorage, which the
  * service captures and the bench reads back from the credential.
  */
-async function scheduleLoginThenNavigate(page: Page): Promise<void> {
+export async function scheduleLoginThenNavigate(page: Page): Promise<void> {
   await page.evaluate(
     ({ user, after }) => {
       setTimeout(async () => {
@@ -48,7 +48,7 @@ function dashboardCommitted(page: Page): Promise<{ at: number; navAt: number }> 
 }
 
 /** The page's stamp, from the sessionStorage the service captured into the credential. */
-async function stampInCredential(stack: BenchStack, view: SessionView): Promise<number> {
+export async function stampInCredential(stack: BenchStack, view: SessionView): Promise<number> {
   const res = await stack.api.get(`/credentials/${view.credentialId}/storage-state`);
   const origins = (res.body?.storageState?.origins ?? []) as { sessionStorage?: { name: string; value: string }[] }[];
   const stamp = origins.flatMap((o) => o.sessionStorage ?? []).find((i) => i.name === "bench.navAt");
@@ -108,7 +108,7 @@ export async function measureDetection(stack: BenchStack, reps: number, warmup: 
   };
 }
 
-async function bareDetection(stack: BenchStack): Promise<number> {
+export async function bareDetection(stack: BenchStack): Promise<number> {
   const context = await stack.bare.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await context.newPage();

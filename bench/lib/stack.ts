@@ -30,6 +30,8 @@ export interface BenchStack {
   apiPid: number;
   workerPid: number;
   debugPort: number;
+  /** Where figure 7 runs its webhook receiver: the one loopback host:port the workers may deliver to. */
+  webhookPort: number;
   /** The worker's browser's DevTools endpoint, where scripted users attach. */
   cdpEndpoint: string;
   /** Bare Playwright's own browser: same binary, same flags, launched once and kept running. */
@@ -94,6 +96,7 @@ export async function startBenchStack(resources: Resources, options: StackOption
   const apiKey = `bench_${randomBytes(16).toString("hex")}`;
   const encryptionKeys = `b1:${randomBytes(32).toString("base64")}`;
   const debugPort = await freePort();
+  const webhookPort = await freePort();
   const env: Record<string, string> = {
     NODE_ENV: "production",
     // Status polls are logged at debug level anyway; warn keeps start/complete request lines out too.
@@ -115,6 +118,7 @@ export async function startBenchStack(resources: Resources, options: StackOption
     SPARE_CONTEXTS: String(options.spareContexts),
     WORKER_CONCURRENCY: String(options.workerConcurrency),
     SHUTDOWN_GRACE_MS: "1000",
+    WEBHOOK_PRIVATE_ALLOWED_FOR: `127.0.0.1:${webhookPort}`,
   };
 
   const worker = await startChild("worker", env, resources, chromiumPath);
@@ -153,6 +157,7 @@ export async function startBenchStack(resources: Resources, options: StackOption
     apiPid: api.pid,
     workerPid: worker.pid,
     debugPort,
+    webhookPort,
     cdpEndpoint: `http://127.0.0.1:${debugPort}`,
     bare,
     user: () => (user ??= connectScriptedUser(`http://127.0.0.1:${debugPort}`)),

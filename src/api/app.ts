@@ -4,6 +4,8 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
 import type { CredentialVault } from "../credentials/credential-vault.js";
+import type { EventLog } from "../events/event-log.js";
+import type { EventTail } from "../events/event-tail.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { LoginJobData } from "../queue/login-queue.js";
 import type { SessionEventBus } from "../sessions/session-events.js";
@@ -14,11 +16,19 @@ import { apiKeyAuth } from "./api-key-auth.js";
 import type { LoginUrlPolicy } from "./login-url-policy.js";
 import { browserLoginRoutes } from "./routes/browser-login-routes.js";
 import { credentialRoutes } from "./routes/credential-routes.js";
+import { eventRoutes } from "./routes/event-routes.js";
+import { webhookRoutes, type WebhookDeps } from "./routes/webhook-routes.js";
 import type { SubjectResolver } from "./subject-resolver.js";
 
 export interface AppDeps {
   sessions: SessionStore;
   events: SessionEventBus;
+  /** The event log (SSE catch-up) and this process's tail of it (SSE live). */
+  eventLog: EventLog;
+  eventTail: EventTail;
+  /** How often an idle SSE stream sends a comment, so proxies and clients keep it open. */
+  sseHeartbeatMs: number;
+  webhooks: WebhookDeps;
   queue: Pick<Queue<LoginJobData>, "add" | "remove">;
   vault: CredentialVault;
   providers: ProviderRegistry;
@@ -70,12 +80,17 @@ export function createApp(deps: AppDeps) {
   // the server build a full WHATWG Request with an AbortController for every status poll.
   authed.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
   authed.use(async (c, next) => {
-    c.set("subject", await deps.resolveSubject(c));
+    // Webhook endpoints are the operator's, not a subject's: no subject to resolve there.
+    if (!c.req.path.startsWith("/webhooks/")) c.set("subject", await deps.resolveSubject(c));
     await next();
   });
   authed.get("/providers", (c) => c.json({ providers: deps.providers.list().map(({ id, name, captureOn }) => ({ id, name, captureOn })) }));
+  const events = eventRoutes(deps);
+  authed.get("/events", events.subjectEvents);
+  authed.get("/browser-login/:id/events", events.sessionEvents);
   authed.route("/browser-login", browserLoginRoutes(deps));
   authed.route("/credentials", credentialRoutes(deps));
+  authed.route("/webhooks/endpoints", webhookRoutes(deps.webhooks));
   app.route("/", authed);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route ${c.req.method} ${c.req.path}`), 404));

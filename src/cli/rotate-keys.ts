@@ -5,12 +5,14 @@ import { createRedisCredentialStore } from "../credentials/redis-credential-stor
 import { createLogger } from "../logger.js";
 import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.js";
 import { buildCipher } from "../crypto/build-cipher.js";
+import { createWebhookEndpoints } from "../webhooks/webhook-endpoints.js";
 
 /**
  * `npm run rotate-keys`: rewraps every credential's data key under the current key (the first of
  * ENCRYPTION_KEYS) and upgrades format-1 records, then says which old keys can be dropped.
  * `npm run rotate-keys -- --verify`: only counts what each key protects. Both exit 1 while any
- * credential still depends on an old or unconfigured key.
+ * credential still depends on an old or unconfigured key. Webhook signing secrets, sealed by the
+ * same key ring, are rotated and counted with them.
  */
 export function describeRotation(result: RotationResult): string {
   const lines = [
@@ -43,14 +45,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   await waitUntilReady(redis);
   const store = createRedisCredentialStore(redis, config.REDIS_PREFIX);
   const cipher = buildCipher(config, logger);
+  const endpoints = createWebhookEndpoints(redis, cipher, config.REDIS_PREFIX);
   let ok = true;
   if (!verifyOnly) {
     const result = await rotateAll(store, createCredentialVault(store, cipher));
     process.stdout.write(`${describeRotation(result)}\n`);
-    ok = result.failed.length === 0 && result.changed.length === 0;
+    const hooks = await endpoints.rotateSecrets();
+    process.stdout.write(`Rotated webhook secrets: ${hooks.rewrapped} rewrapped, ${hooks.current} already current${hooks.failed.length ? `; could not rotate: ${hooks.failed.join(", ")}` : ""}.\n`);
+    ok = result.failed.length === 0 && result.changed.length === 0 && hooks.failed.length === 0;
   }
   const report = await keyUsageReport(store, cipher.keyIds, cipher.currentKeyId);
   process.stdout.write(`${describeKeyUsage(report)}\n`);
+  const oldHooks = [...(await endpoints.secretKeyIds())].filter(([, kid]) => kid !== cipher.currentKeyId);
+  for (const [id, kid] of oldHooks) process.stdout.write(`  webhook ${id}: its secret is still under ${kid}: run rotate-keys before dropping that key\n`);
   redis.disconnect();
-  process.exit(ok && report.settled ? 0 : 1);
+  process.exit(ok && report.settled && oldHooks.length === 0 ? 0 : 1);
 }

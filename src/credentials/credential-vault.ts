@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CredentialCipher } from "../crypto/cipher.js";
+import type { EventLog } from "../events/event-log.js";
 import { ownerKey, sameOwner, type Subject } from "../sessions/subject.js";
 import { capturedStateSchema, summarizeState, type CapturedState } from "./captured-state.js";
 import type { CredentialMetadata, CredentialStore } from "./credential-store.js";
@@ -32,7 +33,12 @@ export interface CredentialVault {
 /** Rotation reads again when a concurrent writer won the swap; a few rounds settle any real race. */
 const ROTATION_ATTEMPTS = 3;
 
-export function createCredentialVault(store: CredentialStore, cipher: CredentialCipher): CredentialVault {
+/** `events`: where credential.created and credential.deleted are logged (metadata only). */
+export function createCredentialVault(
+  store: CredentialStore,
+  cipher: CredentialCipher,
+  events?: Pick<EventLog, "appendCredentialEvent">,
+): CredentialVault {
   return {
     async seal({ state, owner, providerId, sessionId, suspectReason }) {
       const id = `cred_${randomUUID()}`;
@@ -47,6 +53,7 @@ export function createCredentialVault(store: CredentialStore, cipher: Credential
         ...(suspectReason ? { suspect: true, suspectReason } : {}),
       };
       await store.put({ metadata, owner, ...sealed });
+      await events?.appendCredentialEvent("credential.created", owner, metadata);
       return metadata;
     },
     async open(id, owner) {
@@ -69,11 +76,15 @@ export function createCredentialVault(store: CredentialStore, cipher: Credential
     },
     list: (owner) => store.listByOwner(owner),
     async delete(id, owner) {
-      if (owner) {
-        const stored = await store.get(id);
-        if (!stored || !sameOwner(stored.owner, owner)) return false;
-      }
-      return store.delete(id);
+      // Read for the event's metadata; a record that no longer parses is still deleted when no owner is checked.
+      const stored = await store.get(id).catch((error) => {
+        if (owner) throw error;
+        return undefined;
+      });
+      if (owner && (!stored || !sameOwner(stored.owner, owner))) return false;
+      const deleted = await store.delete(id);
+      if (deleted && stored) await events?.appendCredentialEvent("credential.deleted", stored.owner, stored.metadata);
+      return deleted;
     },
   };
 }

@@ -1,4 +1,7 @@
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { CredentialCipher } from "../crypto/cipher.js";
 import { createApp } from "../api/app.js";
 import { startHttpServer } from "../api/http-server.js";
 import { createLoginUrlPolicy } from "../api/login-url-policy.js";
@@ -12,6 +15,14 @@ import { createRedisConnection, waitUntilReady } from "../redis/redis-connection
 import { createSessionEventBus } from "../sessions/session-events.js";
 import { createSessionStore } from "../sessions/session-store.js";
 import { createAddressPolicy } from "../network/address-policy.js";
+import { createEventLog } from "../events/event-log.js";
+import { createEventTail } from "../events/event-tail.js";
+import { createDeliveryLog } from "../webhooks/delivery-log.js";
+import { startWebhookDeliveryWorker } from "../webhooks/webhook-delivery-worker.js";
+import { startWebhookDispatcher } from "../webhooks/webhook-dispatcher.js";
+import { createWebhookEndpoints } from "../webhooks/webhook-endpoints.js";
+import { createWebhookQueue, deliveryJobOptions } from "../webhooks/webhook-queue.js";
+import { loadWebhooksFile } from "../webhooks/webhooks-file.js";
 import type { RunnerDeps } from "../worker/login-session-runner.js";
 import { createWorker } from "../worker/worker.js";
 import { buildBrowserAdapter, buildCipher, resolveApiKeys } from "./build-parts.js";
@@ -25,15 +36,32 @@ async function connectSessions(config: Config, redisUrl: string, role: "api" | "
   const redis = createRedisConnection(redisUrl, role, `blc-${role}`);
   const subscriber = createRedisConnection(redisUrl, "subscriber", `blc-${role}`);
   await Promise.all([waitUntilReady(redis), waitUntilReady(subscriber)]);
-  const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS });
+  const eventRetentionMs = config.EVENT_RETENTION_SECONDS * 1000;
+  const eventMaxLen = config.EVENT_STREAM_MAX_LENGTH;
+  const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS, eventRetentionMs, eventMaxLen });
   const events = await createSessionEventBus(subscriber, sessions.eventsChannel);
-  const vault = createCredentialVault(createRedisCredentialStore(redis, config.REDIS_PREFIX), buildCipher(config, logger));
-  return { redis, subscriber, sessions, events, vault };
+  const eventLog = createEventLog(redis, { prefix: config.REDIS_PREFIX, retentionMs: eventRetentionMs, maxLen: eventMaxLen });
+  const cipher = buildCipher(config, logger);
+  const vault = createCredentialVault(createRedisCredentialStore(redis, config.REDIS_PREFIX), cipher, eventLog);
+  const webhooks = await webhookParts(config, redis, cipher);
+  return { redis, subscriber, sessions, events, eventLog, vault, webhooks };
+}
+
+/** Webhook endpoints (WEBHOOKS_FILE saved into them), their delivery logs, queue and address policy. */
+async function webhookParts(config: Config, redis: Redis, cipher: CredentialCipher) {
+  const endpoints = createWebhookEndpoints(redis, cipher, config.REDIS_PREFIX);
+  const addressPolicy = createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: config.WEBHOOK_PRIVATE_ALLOWED_FOR });
+  if (config.WEBHOOKS_FILE) await loadWebhooksFile(config.WEBHOOKS_FILE, endpoints, addressPolicy);
+  const queue = createWebhookQueue(redis, config.REDIS_PREFIX, deliveryJobOptions(config.WEBHOOK_RETRY_BASE_MS, config.WEBHOOK_RETRY_FOR_MS));
+  queue.on("error", () => {});
+  const deliveries = createDeliveryLog(redis, { prefix: config.REDIS_PREFIX, size: config.WEBHOOK_DELIVERY_LOG_SIZE });
+  return { endpoints, addressPolicy, queue, deliveries };
 }
 
 /** The HTTP API: its own Redis connections, fail-fast, so a Redis outage answers 503 rather than hanging. */
 export async function startApiService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
-  const { redis, subscriber, sessions, events, vault } = await connectSessions(config, redisUrl, "api", logger);
+  const { redis, subscriber, sessions, events, eventLog, vault, webhooks } = await connectSessions(config, redisUrl, "api", logger);
+  const eventTail = createEventTail(createRedisConnection(redisUrl, "subscriber", "blc-api-events"), eventLog.keys.all);
   const queue = createLoginQueue(redis, config.REDIS_PREFIX);
   // Connection errors surface as failed requests (503); the queue's own error events would only repeat them.
   queue.on("error", () => {});
@@ -42,6 +70,10 @@ export async function startApiService(config: Config, redisUrl: string, provider
   const app = createApp({
     sessions,
     events,
+    eventLog,
+    eventTail,
+    sseHeartbeatMs: config.SSE_HEARTBEAT_MS,
+    webhooks: { ...webhooks, eventLog },
     queue,
     vault,
     providers,
@@ -63,7 +95,9 @@ export async function startApiService(config: Config, redisUrl: string, provider
   const closeConnections = async () => {
     clearInterval(reaper);
     await events.close();
+    await eventTail.close();
     await queue.close();
+    await webhooks.queue.close();
     redis.disconnect();
     subscriber.disconnect();
   };
@@ -92,7 +126,26 @@ export async function startApiService(config: Config, redisUrl: string, provider
 
 /** A worker: a browser adapter and a BullMQ worker on connections that wait out Redis restarts. */
 export async function startWorkerService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
-  const { redis, subscriber, sessions, events, vault } = await connectSessions(config, redisUrl, "worker", logger);
+  const { redis, subscriber, sessions, events, eventLog, vault, webhooks } = await connectSessions(config, redisUrl, "worker", logger);
+  // Workers deliver webhooks: they share the dispatch through a consumer group and the deliveries through BullMQ.
+  const dispatcher = startWebhookDispatcher({
+    blocking: createRedisConnection(redisUrl, "worker", "blc-webhook-dispatch"),
+    allStream: eventLog.keys.all,
+    endpoints: webhooks.endpoints,
+    queue: webhooks.queue,
+    consumer: `worker-${process.pid}-${randomBytes(4).toString("hex")}`,
+    logger,
+  });
+  const deliveryWorker = startWebhookDeliveryWorker({
+    connection: redis,
+    prefix: config.REDIS_PREFIX,
+    eventLog,
+    endpoints: webhooks.endpoints,
+    deliveries: webhooks.deliveries,
+    addressPolicy: webhooks.addressPolicy,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    logger,
+  });
   const adapter = await buildBrowserAdapter(config, logger);
   const worker = await createWorker({
     connection: redis,
@@ -113,6 +166,9 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     adapter,
     async close(graceMs = config.SHUTDOWN_GRACE_MS) {
       await worker.close(graceMs);
+      await dispatcher.close();
+      await deliveryWorker.close();
+      await webhooks.queue.close();
       await events.close();
       redis.disconnect();
       subscriber.disconnect();

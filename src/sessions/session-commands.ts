@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
 import { defineLuaCommands, loadLuaCommands, type LuaCommand } from "../redis/lua-commands.js";
+import { APPEND_EVENT_LUA } from "../events/event-commands.js";
 import { stateTableForLua } from "./session-states.js";
 
 /**
  * The session store's Lua commands (./commands). Every script starts with the state table from
- * session-states.ts and the shared prelude, so the rules are written once.
+ * session-states.ts, the event log's append (a change and its event are one atomic write) and the
+ * shared prelude, so the rules are written once.
  */
 type Reply = string | number | null | Reply[];
 type Command = (...args: (string | number)[]) => Promise<Reply>;
@@ -26,7 +28,7 @@ export function defineSessionCommands(redis: Redis): SessionCommands {
   // A long bracket: the JSON needs no escaping inside it.
   scripts ??= loadLuaCommands(
     COMMANDS_DIR,
-    `local STATES = cjson.decode([==[${stateTableForLua()}]==])\n` + readFileSync(new URL("includes/prelude.lua", COMMANDS_DIR), "utf8"),
+    `local STATES = cjson.decode([==[${stateTableForLua()}]==])\n` + APPEND_EVENT_LUA + readFileSync(new URL("includes/prelude.lua", COMMANDS_DIR), "utf8"),
   );
   return defineLuaCommands<SessionCommands>(redis, scripts);
 }

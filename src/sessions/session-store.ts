@@ -1,4 +1,6 @@
 import type { Redis } from "ioredis";
+import { eventKeys } from "../events/event-keys.js";
+import { ownerKey } from "./subject.js";
 import { defineSessionCommands } from "./session-commands.js";
 import { sessionRecordSchema, type SessionRecord } from "./session-record.js";
 import { holdsLease, type SessionStatus } from "./session-states.js";
@@ -7,7 +9,8 @@ import { holdsLease, type SessionStatus } from "./session-states.js";
  * Login sessions in Redis, the one source of truth shared by the API and every worker.
  * Every change goes through a Lua command (./commands) that enforces the state table of
  * session-states.ts: a status moves only where the table allows, and final states stick.
- * Each change is published on `<prefix>:session-events` ({ id, status } only) to wake waiters.
+ * Each change is published on `<prefix>:session-events` ({ id, status } only) to wake waiters, and
+ * logged, in the same script, in the event log's streams (src/events).
  *
  * A session is a hash with one field per record property, holding that property's JSON text:
  * Lua reads only `status` and `timeline`, so client metadata comes back exactly as it was sent.
@@ -49,6 +52,9 @@ export interface SessionStoreOptions {
   expiryGraceMs?: number;
   /** Index entries one reap script reads at most before handing back (it is called again while there are more). */
   reapBatch?: number;
+  /** How long the event log keeps events (ms), and how many at most per stream (0: no count limit). */
+  eventRetentionMs?: number;
+  eventMaxLen?: number;
 }
 
 const REAPED_ERRORS = {
@@ -89,13 +95,28 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
   const eventsChannel = `${prefix}:session-events`;
   const grace = options.expiryGraceMs ?? 30_000;
   const reapBatch = options.reapBatch ?? 500;
+  const events = eventKeys(prefix);
+  const eventLimits = JSON.stringify({ retentionMs: options.eventRetentionMs ?? 86_400_000, maxLen: options.eventMaxLen ?? 0 });
   const commands = defineSessionCommands(redis);
 
   return {
     eventsChannel,
     async create(record, expiresAtMs) {
       const ttl = Math.ceil((expiresAtMs - Date.now() + grace) / 1000) + options.retentionSeconds;
-      const created = await commands.createSession(sessionKey(record.id), expiryIndex, record.id, expiresAtMs, ttl, ...toFields(record));
+      // Which streams its events go to, kept with the session: the Lua that logs them cannot compute an owner key.
+      const routing = { owner: ownerKey(record.owner), streams: [events.ofOwner(record.owner), events.ofSession(record.id)] };
+      const created = await commands.createSession(
+        sessionKey(record.id),
+        expiryIndex,
+        events.all,
+        record.id,
+        expiresAtMs,
+        ttl,
+        eventLimits,
+        ...toFields(record),
+        "events",
+        JSON.stringify(routing),
+      );
       if (created !== 1) throw new Error(`Session ${record.id} already exists`);
     },
     async get(id) {
@@ -110,6 +131,7 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
           sessionKey(id),
           expiryIndex,
           leaseIndex,
+          events.all,
           id,
           status ?? "",
           now,
@@ -117,6 +139,7 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
           opts.lease ? opts.lease.ms : "",
           options.retentionSeconds,
           eventsChannel,
+          eventLimits,
           ...toFields(fields),
         ),
       );
@@ -135,6 +158,7 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
         const [ended, scanned, again] = (await commands.reapSessions(
           expiryIndex,
           leaseIndex,
+          events.all,
           nowMs,
           new Date(nowMs).toISOString(),
           grace,
@@ -145,6 +169,7 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
           JSON.stringify(REAPED_ERRORS.leaseLost),
           JSON.stringify(REAPED_ERRORS.expiredQueued),
           JSON.stringify(REAPED_ERRORS.expiredHeld),
+          eventLimits,
         )) as [number, number, number];
         total.ended += ended;
         total.scanned += scanned;

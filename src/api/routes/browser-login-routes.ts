@@ -5,6 +5,7 @@ import { metadataSchema, isFinal, type SessionRecord } from "../../sessions/sess
 import { waitForSession } from "../../sessions/session-events.js";
 import { acceptsComplete } from "../../sessions/session-states.js";
 import { sameOwner } from "../../sessions/subject.js";
+import { sessionView } from "../../sessions/session-view.js";
 import { loginUrlRuleViolation } from "../../providers/login-url-rule.js";
 import { ApiError } from "../api-error.js";
 import type { ApiEnv, AppDeps } from "../app.js";
@@ -24,23 +25,7 @@ export function browserLoginRoutes(deps: AppDeps) {
   const { sessions, events, queue, providers } = deps;
   const routes = new Hono<ApiEnv>();
 
-  const view = (record: SessionRecord) => ({
-    sessionId: record.id,
-    providerId: record.providerId,
-    status: record.status,
-    liveViewUrl: record.liveViewUrl,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    expiresAt: record.expiresAt,
-    statusUrl: `/browser-login/${record.id}`,
-    metadata: record.metadata,
-    timeline: record.timeline,
-    ...(record.credentialId ? { credentialId: record.credentialId } : {}),
-    ...(record.lastLoginRejection ? { lastLoginRejection: record.lastLoginRejection } : {}),
-    ...(record.suspect ? { suspect: true, suspectReason: record.suspectReason } : {}),
-    ...(record.lastBlockedRequest ? { lastBlockedRequest: record.lastBlockedRequest } : {}),
-    ...(record.error ? { error: record.error } : {}),
-  });
+  const view = sessionView;
 
   /** The caller's session, or 404: another subject's session does not exist for them. */
   async function ownSession(id: string | undefined, subject: ApiEnv["Variables"]["subject"]) {

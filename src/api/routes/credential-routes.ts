@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { CredentialMetadata } from "../../credentials/credential-store.js";
+import { credentialView } from "../../credentials/credential-view.js";
 import { DecryptionError } from "../../crypto/cipher.js";
 import { ApiError } from "../api-error.js";
 import type { ApiEnv, AppDeps } from "../app.js";
@@ -9,13 +9,13 @@ export function credentialRoutes({ vault }: AppDeps) {
   const routes = new Hono<ApiEnv>();
   const notFound = (id: string) => new ApiError(404, "credential_not_found", `No credential ${id}`);
 
-  routes.get("/", async (c) => c.json({ credentials: (await vault.list(c.get("subject"))).map(publicMetadata) }));
+  routes.get("/", async (c) => c.json({ credentials: (await vault.list(c.get("subject"))).map(credentialView) }));
 
   routes.get("/:id", async (c) => {
     const id = parseId(credentialIdSchema, c.req.param("id"), "credential");
     const found = (await vault.list(c.get("subject"))).find((m) => m.id === id);
     if (!found) throw notFound(id);
-    return c.json(publicMetadata(found));
+    return c.json(credentialView(found));
   });
 
   routes.get("/:id/storage-state", async (c) => {
@@ -40,9 +40,4 @@ export function credentialRoutes({ vault }: AppDeps) {
   });
 
   return routes;
-}
-
-function publicMetadata(m: CredentialMetadata) {
-  const { id, providerId, createdAt, origins, cookieCount, earliestExpiry, sessionId, suspect, suspectReason } = m;
-  return { id, providerId, createdAt, origins, cookieCount, earliestExpiry, sessionId, ...(suspect ? { suspect, suspectReason } : {}) };
 }

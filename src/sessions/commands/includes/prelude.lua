@@ -31,3 +31,29 @@ local function enter(sessionKey, id, status, nowIso, expiryIndex, leaseIndex, re
     redis.call('ZREM', leaseIndex, id)
   end
 end
+
+-- Record fields an event never carries: where the login started (a client's URL may hold anything),
+-- who owns it (the stream it goes to says so), which worker holds it, and the event log's own field.
+local UNLOGGED = {loginUrl = true, owner = true, workerId = true, completeRequested = true, events = true}
+
+-- Logs `eventType` for the session with a snapshot of its record (field JSON texts as stored), through
+-- appendEvent (events/commands/includes/append-event.lua). Sessions stored before the event log only reach the stream of all.
+local function logSessionEvent(sessionKey, id, eventType, allStream, limits)
+  local routing = redis.call('HGET', sessionKey, 'events')
+  local owner, streams, ttls = '', {}, {}
+  if routing then
+    routing = cjson.decode(routing)
+    owner, streams = routing.owner, routing.streams
+    local sessionTtl = redis.call('PTTL', sessionKey)
+    ttls = {0, sessionTtl > 0 and sessionTtl or 0}
+  end
+  local fields = {'type', eventType, 'session', id, 'owner', owner}
+  local record = redis.call('HGETALL', sessionKey)
+  for i = 1, #record, 2 do
+    if not UNLOGGED[record[i]] then
+      fields[#fields + 1] = 'r.' .. record[i]
+      fields[#fields + 1] = record[i + 1]
+    end
+  end
+  return appendEvent(allStream, streams, ttls, limits, fields)
+end

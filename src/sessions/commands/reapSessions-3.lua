@@ -2,9 +2,10 @@
   Ends sessions whose worker stopped renewing its lease (failed, worker_lost) and sessions past
   their expiry plus grace (expired). Reads only what is due: a range of each index, so a reap costs
   O(due sessions + log n), whatever the number of live sessions.
-  KEYS: expiry index (score: expires at, ms), lease index (score: lease deadline, ms).
+  KEYS: expiry index (score: expires at, ms), lease index (score: lease deadline, ms), stream of all events.
   ARGV: now (ms), now (ISO), expiry grace (ms), retention (s), events channel, batch size,
-        session key prefix, then errors (JSON text): lease lost, expired before start, expired while held.
+        session key prefix, then errors (JSON text): lease lost, expired before start, expired while held;
+        then event log limits (JSON text).
   Returns {ended, scanned, more}: more = 1 when a batch was full and the caller should reap again.
 ]]
 local now, nowIso, grace, retention, channel = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
@@ -16,6 +17,7 @@ local function finish(id, from, to, errorJson)
   local key = prefix .. id
   redis.call('HSET', key, 'error', errorJson)
   enter(key, id, to, nowIso, KEYS[1], KEYS[2], retention)
+  logSessionEvent(key, id, 'session.' .. to, KEYS[3], ARGV[11])
   announce(channel, id, to)
   ended = ended + 1
 end

@@ -1,0 +1,23 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./free-port.js";
+import { spawnService, type ServiceProcess } from "./service-process.js";
+import type { TestStack } from "./test-stack.js";
+
+/** Another API process (src/api/main.ts) on the stack's Redis: it shares nothing with the first but Redis. */
+export async function startSecondApi(stack: TestStack, env: Record<string, string> = {}): Promise<{ baseUrl: string; process: ServiceProcess }> {
+  const port = await freePort();
+  const process = spawnService("src/api/main.ts", {
+    NODE_ENV: "test",
+    REDIS_URL: stack.redis.url,
+    API_KEYS: stack.apiKey,
+    ENCRYPTION_KEYS: stack.config.ENCRYPTION_KEYS!,
+    DATA_DIR: mkdtempSync(join(tmpdir(), "blc-api2-")),
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    ...env,
+  });
+  await process.waitForOutput("API listening", 30_000);
+  return { baseUrl: `http://127.0.0.1:${port}`, process };
+}
