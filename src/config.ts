@@ -38,6 +38,9 @@ export const configSchema = z
     ENCRYPTION_KEY: z.string().optional(),
 
     SESSION_TIMEOUT_MS: z.coerce.number().int().min(10_000).max(3_600_000).default(600_000),
+    /** The decrypt audit trail per credential: at most this many entries, kept this long after the last one. */
+    CREDENTIAL_AUDIT_MAX_ENTRIES: z.coerce.number().int().min(10).max(1_000_000).default(1_000),
+    CREDENTIAL_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(365),
     SESSION_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
     /** A held session whose lease is not renewed for this long ends as worker_lost (below 3 s: tests only). */

@@ -11,24 +11,39 @@ import { errorBody } from "./api-error.js";
  * comparison hashed both strings with WebCrypto's async SHA-256 for every configured key on every
  * request: the largest cost of a status poll.)
  */
-export function createApiKeyMatcher(keys: readonly string[]): (presented: string) => boolean {
+export function createApiKeyMatcher(keys: readonly string[]): (presented: string) => string | undefined {
   // Node's one-shot hash: half the cost of a createHash/createHmac object per request.
   const digest = (value: string) => hash("sha256", value, "buffer");
-  const digests = keys.map(digest);
+  const known = keys.map((key) => {
+    const d = digest(key);
+    return { digest: d, id: apiKeyId(d) };
+  });
   return (presented) => {
     const candidate = digest(presented);
-    let matched = false;
-    for (const known of digests) matched = timingSafeEqual(known, candidate) || matched;
+    let matched: string | undefined;
+    for (const { digest: d, id } of known) if (timingSafeEqual(d, candidate)) matched = id;
     return matched;
   };
 }
 
-/** `Authorization: Bearer <key>` against the configured keys; refusals in the API's error shape. */
+/**
+ * How logs, audit entries and events name an API key: `key_` and the first 12 hex digits of its
+ * SHA-256. Keys are long random strings, so the prefix identifies one without revealing it.
+ */
+export function apiKeyId(sha256: Buffer): string {
+  return `key_${sha256.toString("hex").slice(0, 12)}`;
+}
+
+/** `Authorization: Bearer <key>` against the configured keys; refusals in the API's error shape. Sets `apiKeyId`. */
 export function apiKeyAuth(keys: readonly string[]): MiddlewareHandler {
   if (keys.length === 0) throw new Error("apiKeyAuth needs at least one API key");
   const matches = createApiKeyMatcher(keys);
   return bearerAuth({
-    verifyToken: (token) => matches(token),
+    verifyToken: (token, c) => {
+      const id = matches(token);
+      if (id) c.set("apiKeyId", id);
+      return id !== undefined;
+    },
     noAuthenticationHeader: { message: errorBody("unauthorized", "Send an API key as Authorization: Bearer <key>") },
     invalidAuthenticationHeader: { message: errorBody("unauthorized", "The Authorization header is malformed") },
     invalidToken: { message: errorBody("unauthorized", "The API key is not valid") },

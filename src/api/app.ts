@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
+import type { CredentialAudit } from "../credentials/credential-audit.js";
 import type { CredentialVault } from "../credentials/credential-vault.js";
 import type { EventLog } from "../events/event-log.js";
 import type { EventTail } from "../events/event-tail.js";
@@ -31,6 +32,7 @@ export interface AppDeps {
   webhooks: WebhookDeps;
   queue: Pick<Queue<LoginJobData>, "add" | "remove">;
   vault: CredentialVault;
+  audit: CredentialAudit;
   providers: ProviderRegistry;
   apiKeys: string[];
   resolveSubject: SubjectResolver;
@@ -42,7 +44,7 @@ export interface AppDeps {
   draining?: AbortSignal;
 }
 
-export type ApiEnv = { Variables: { subject: Subject; requestId: string } };
+export type ApiEnv = { Variables: { subject: Subject; requestId: string; apiKeyId: string } };
 
 export function createApp(deps: AppDeps) {
   if (deps.apiKeys.length === 0) throw new Error("createApp needs at least one API key");

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { CredentialCipher } from "../crypto/cipher.js";
 import type { EventLog } from "../events/event-log.js";
+import type { CredentialAccess, CredentialAudit } from "./credential-audit.js";
 import { ownerKey, sameOwner, type Subject } from "../sessions/subject.js";
 import { capturedStateSchema, summarizeState, type CapturedState } from "./captured-state.js";
 import type { CredentialMetadata, CredentialStore } from "./credential-store.js";
@@ -22,7 +23,11 @@ export interface CredentialVault {
   /** `suspectReason`: why the capture may not hold a login (it is then marked suspect in the metadata). */
   seal(input: { state: CapturedState; owner: Subject; providerId: string; sessionId: string; suspectReason?: string }): Promise<CredentialMetadata>;
   /** undefined when the credential does not exist or belongs to someone else. */
-  open(id: string, owner: Subject): Promise<{ metadata: CredentialMetadata; state: CapturedState } | undefined>;
+  /**
+   * undefined when the credential does not exist or belongs to someone else. Every decrypt says why
+   * (`access`), and is written to the audit trail before the plaintext is returned.
+   */
+  open(id: string, owner: Subject, access: CredentialAccess): Promise<{ metadata: CredentialMetadata; state: CapturedState } | undefined>;
   /** Puts one credential under the current key-encryption key, atomically (compare-and-swap). */
   rotate(id: string): Promise<RotationOutcome>;
   list(owner: Subject): Promise<CredentialMetadata[]>;
@@ -33,12 +38,14 @@ export interface CredentialVault {
 /** Rotation reads again when a concurrent writer won the swap; a few rounds settle any real race. */
 const ROTATION_ATTEMPTS = 3;
 
-/** `events`: where credential.created and credential.deleted are logged (metadata only). */
-export function createCredentialVault(
-  store: CredentialStore,
-  cipher: CredentialCipher,
-  events?: Pick<EventLog, "appendCredentialEvent">,
-): CredentialVault {
+export interface VaultOptions {
+  /** Where credential.created and credential.deleted are logged (metadata only). */
+  events?: Pick<EventLog, "appendCredentialEvent">;
+  /** Where every decrypt is recorded; without it (tools, tests) decrypts are not audited. */
+  audit?: CredentialAudit;
+}
+
+export function createCredentialVault(store: CredentialStore, cipher: CredentialCipher, { events, audit }: VaultOptions = {}): CredentialVault {
   return {
     async seal({ state, owner, providerId, sessionId, suspectReason }) {
       const id = `cred_${randomUUID()}`;
@@ -56,10 +63,11 @@ export function createCredentialVault(
       await events?.appendCredentialEvent("credential.created", owner, metadata);
       return metadata;
     },
-    async open(id, owner) {
+    async open(id, owner, access) {
       const stored = await store.get(id);
       if (!stored || !sameOwner(stored.owner, owner)) return undefined;
       const plaintext = cipher.open(stored, contextOf(id, stored.owner, stored.metadata.providerId));
+      await audit?.record(id, { at: new Date().toISOString(), subject: owner, ...access });
       return { metadata: stored.metadata, state: capturedStateSchema.parse(JSON.parse(plaintext.toString("utf8"))) };
     },
     async rotate(id) {

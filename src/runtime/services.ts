@@ -8,6 +8,7 @@ import { createLoginUrlPolicy } from "../api/login-url-policy.js";
 import { headerSubjectResolver } from "../api/subject-resolver.js";
 import type { Config } from "../config.js";
 import { createCredentialVault } from "../credentials/credential-vault.js";
+import { createRedisCredentialAudit } from "../credentials/credential-audit.js";
 import { createRedisCredentialStore } from "../credentials/redis-credential-store.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { createLoginQueue } from "../queue/login-queue.js";
@@ -42,9 +43,14 @@ async function connectSessions(config: Config, redisUrl: string, role: "api" | "
   const events = await createSessionEventBus(subscriber, sessions.eventsChannel);
   const eventLog = createEventLog(redis, { prefix: config.REDIS_PREFIX, retentionMs: eventRetentionMs, maxLen: eventMaxLen });
   const cipher = buildCipher(config, logger);
-  const vault = createCredentialVault(createRedisCredentialStore(redis, config.REDIS_PREFIX), cipher, eventLog);
+  const audit = createRedisCredentialAudit(redis, {
+    prefix: config.REDIS_PREFIX,
+    maxEntries: config.CREDENTIAL_AUDIT_MAX_ENTRIES,
+    retentionSeconds: config.CREDENTIAL_AUDIT_RETENTION_DAYS * 86_400,
+  });
+  const vault = createCredentialVault(createRedisCredentialStore(redis, config.REDIS_PREFIX), cipher, { events: eventLog, audit });
   const webhooks = await webhookParts(config, redis, cipher);
-  return { redis, subscriber, sessions, events, eventLog, vault, webhooks };
+  return { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks };
 }
 
 /** Webhook endpoints (WEBHOOKS_FILE saved into them), their delivery logs, queue and address policy. */
@@ -60,7 +66,7 @@ async function webhookParts(config: Config, redis: Redis, cipher: CredentialCiph
 
 /** The HTTP API: its own Redis connections, fail-fast, so a Redis outage answers 503 rather than hanging. */
 export async function startApiService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
-  const { redis, subscriber, sessions, events, eventLog, vault, webhooks } = await connectSessions(config, redisUrl, "api", logger);
+  const { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks } = await connectSessions(config, redisUrl, "api", logger);
   const eventTail = createEventTail(createRedisConnection(redisUrl, "subscriber", "blc-api-events"), eventLog.keys.all);
   const queue = createLoginQueue(redis, config.REDIS_PREFIX);
   // Connection errors surface as failed requests (503); the queue's own error events would only repeat them.
@@ -76,6 +82,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
     webhooks: { ...webhooks, eventLog },
     queue,
     vault,
+    audit,
     providers,
     apiKeys: apiKeys.keys,
     resolveSubject: headerSubjectResolver(config.SUBJECT_USER_HEADER, config.SUBJECT_ORG_HEADER),

@@ -104,6 +104,8 @@ export async function startTestStack(
   options: {
     /** Settings over the defaults; a function when they name the fixture site's ports. */
     env?: Record<string, string> | ((site: DemoSite) => Record<string, string>);
+    /** API keys accepted besides `stack.apiKey`. */
+    extraApiKeys?: string[];
     withWorker?: boolean;
     /**
      * Attach `stack.user` to the local adapter's BROWSER_DEBUG_PORT (default: when there is a worker).
@@ -122,7 +124,7 @@ export async function startTestStack(
     NODE_ENV: "test",
     DATA_DIR: dataDir,
     PORT: "0",
-    API_KEYS: apiKey,
+    API_KEYS: [apiKey, ...(options.extraApiKeys ?? [])].join(","),
     ENCRYPTION_KEYS: `t1:${randomBytes(32).toString("base64")}`,
     HEADLESS: "true",
     BROWSER_DEBUG_PORT: String(debugPort),

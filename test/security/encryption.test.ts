@@ -27,6 +27,8 @@ const state: CapturedState = {
 };
 const owner = { userId: "u1" };
 
+const TEST_ACCESS = { purpose: "test" };
+
 describe("envelope cipher", () => {
   it("round-trips, with a fresh data key and nonce for every record, the data key wrapped by the current key", () => {
     const cipher = cipherOf(`k1:${key()}`);
@@ -130,8 +132,8 @@ describe("credential vault on Redis", () => {
     expect(JSON.stringify(raw)).not.toMatch(/secret-cookie-value|secret-token/);
     expect(JSON.parse(raw.dek!)).toMatchObject({ v: 1, alg: "A256GCM", kid: "k1" });
     expect(JSON.parse(raw.record!)).toMatchObject({ v: 2, alg: "A256GCM" });
-    expect((await vault.open(meta.id, owner))?.state).toEqual(state);
-    expect(await vault.open(meta.id, { userId: "someone-else" })).toBeUndefined();
+    expect((await vault.open(meta.id, owner, TEST_ACCESS))?.state).toEqual(state);
+    expect(await vault.open(meta.id, { userId: "someone-else" }, TEST_ACCESS)).toBeUndefined();
 
     const flipped = (json: string) => {
       const box = JSON.parse(json);
@@ -140,14 +142,14 @@ describe("credential vault on Redis", () => {
       return JSON.stringify({ ...box, ct: ct.toString("base64") });
     };
     await redis.hset(hash, "record", flipped(raw.record!));
-    await expect(vault.open(meta.id, owner)).rejects.toThrow(/integrity check/);
+    await expect(vault.open(meta.id, owner, TEST_ACCESS)).rejects.toThrow(/integrity check/);
     await redis.hset(hash, { record: raw.record!, dek: flipped(raw.dek!) });
-    await expect(vault.open(meta.id, owner)).rejects.toThrow(/integrity check/);
+    await expect(vault.open(meta.id, owner, TEST_ACCESS)).rejects.toThrow(/integrity check/);
     // Another credential's data key, valid in itself, is bound to that credential.
     await redis.hset(hash, "dek", (await redis.hget(`t1:credential:${other.id}`, "dek"))!);
-    await expect(vault.open(meta.id, owner)).rejects.toThrow(/integrity check/);
+    await expect(vault.open(meta.id, owner, TEST_ACCESS)).rejects.toThrow(/integrity check/);
     await redis.hset(hash, "dek", raw.dek!);
-    expect((await vault.open(meta.id, owner))?.state).toEqual(state);
+    expect((await vault.open(meta.id, owner, TEST_ACCESS))?.state).toEqual(state);
   });
 
   it("rotates by rewrapping data keys (payloads untouched), upgrades format-1 records, and --verify counts before and after", async () => {
@@ -163,7 +165,7 @@ describe("credential vault on Redis", () => {
 
     const during = cipherOf(`${newKey},${oldKey.id}:${oldKey.key}`);
     const vault = createCredentialVault(store, during);
-    expect((await vault.open(legacyId, owner))?.state).toEqual(state);
+    expect((await vault.open(legacyId, owner, TEST_ACCESS))?.state).toEqual(state);
     const first = await keyUsageReport(store, during.keyIds, during.currentKeyId);
     expect(first.usage).toEqual([
       { keyId: "old", format: 1, count: 1 },
@@ -179,7 +181,7 @@ describe("credential vault on Redis", () => {
 
     const newOnly = createCredentialVault(store, cipherOf(newKey));
     for (const id of [...ids, legacyId]) {
-      expect((await newOnly.open(id, owner))?.state).toEqual(state);
+      expect((await newOnly.open(id, owner, TEST_ACCESS))?.state).toEqual(state);
       expect((await newOnly.list(owner)).find((m) => m.id === id)?.keyId).toBe("new");
     }
   });
@@ -216,7 +218,7 @@ describe("credential vault on Redis", () => {
     expect(await rotator.rotate(sealed.id)).toBe("current");
     expect(theirs).toMatch(/"kid":"new"/);
     expect(await redis.hget(hash, "dek")).toBe(theirs);
-    expect((await rotator.open(sealed.id, owner))?.state).toEqual(state);
+    expect((await rotator.open(sealed.id, owner, TEST_ACCESS))?.state).toEqual(state);
   });
 
   it("shreds: delete leaves nothing, and a surviving copy of the payload opens with no ring key", async () => {
@@ -232,7 +234,7 @@ describe("credential vault on Redis", () => {
 
     // A backup or replica that kept the payload and metadata but not the wrapped key.
     await redis.hset(hash, { meta: copy.meta!, owner: copy.owner!, record: copy.record! });
-    expect(await vault.open(sealed.id, owner)).toBeUndefined();
+    expect(await vault.open(sealed.id, owner, TEST_ACCESS)).toBeUndefined();
     const ring = createKeyRing(parseKeyRing(spec));
     const payload = JSON.parse(copy.record!);
     const context = `blc/v1|${sealed.id}|${ownerKey(owner)}|p`;

@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import { credentialView } from "../../credentials/credential-view.js";
 import { DecryptionError } from "../../crypto/cipher.js";
+import { sameOwner } from "../../sessions/subject.js";
 import { ApiError } from "../api-error.js";
 import type { ApiEnv, AppDeps } from "../app.js";
 import { credentialIdSchema, parseId } from "../request-helpers.js";
 
-export function credentialRoutes({ vault }: AppDeps) {
+export function credentialRoutes({ vault, audit }: AppDeps) {
   const routes = new Hono<ApiEnv>();
   const notFound = (id: string) => new ApiError(404, "credential_not_found", `No credential ${id}`);
 
@@ -21,7 +22,7 @@ export function credentialRoutes({ vault }: AppDeps) {
   routes.get("/:id/storage-state", async (c) => {
     const id = parseId(credentialIdSchema, c.req.param("id"), "credential");
     try {
-      const opened = await vault.open(id, c.get("subject"));
+      const opened = await vault.open(id, c.get("subject"), { purpose: "storage_state", apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") });
       if (!opened) throw notFound(id);
       c.header("Cache-Control", "no-store");
       return c.json({ credentialId: id, providerId: opened.metadata.providerId, storageState: opened.state });
@@ -31,6 +32,16 @@ export function credentialRoutes({ vault }: AppDeps) {
       }
       throw error;
     }
+  });
+
+  /** Who decrypted the credential, newest first (kept a while after the credential is deleted). */
+  routes.get("/:id/audit", async (c) => {
+    const id = parseId(credentialIdSchema, c.req.param("id"), "credential");
+    const entries = await audit.list(id);
+    // The trail is the owner's: a deleted credential's trail is matched by the subject each entry names.
+    const own = (await vault.list(c.get("subject"))).some((m) => m.id === id) || entries.some((e) => sameOwner(e.subject, c.get("subject")));
+    if (!own) throw notFound(id);
+    return c.json({ credentialId: id, entries: entries.map(({ at, purpose, apiKeyId, requestId }) => ({ at, purpose, apiKeyId, requestId })) });
   });
 
   routes.delete("/:id", async (c) => {

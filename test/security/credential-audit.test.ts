@@ -1,0 +1,59 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCredentialVault } from "../../src/credentials/credential-vault.js";
+import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.js";
+import { buildCipher } from "../../src/crypto/build-cipher.js";
+import { createLogger } from "../../src/logger.js";
+import { dumpRedis } from "../helpers/redis-dump.js";
+import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+
+/** Every decrypt leaves a trail: when, which API key (by id), which subject, why; never the key or the state. */
+describe("credential audit trail", () => {
+  let stack: TestStack;
+  let redis: Redis;
+  const secondKey = `test_${randomBytes(16).toString("hex")}`;
+  const cookieValue = `audit-secret-${randomBytes(8).toString("hex")}`;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ withWorker: false, extraApiKeys: [secondKey] });
+    redis = new Redis(stack.redis.url);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await stack?.close();
+  });
+
+  it("records each storage-state fetch with the key's id and the subject, and shows the trail to its owner only", async () => {
+    const vault = createCredentialVault(createRedisCredentialStore(redis, stack.config.REDIS_PREFIX), buildCipher(stack.config, createLogger({ level: "silent" })));
+    const state = { cookies: [{ name: "sid", value: cookieValue, domain: "app.test", path: "/", expires: -1, httpOnly: true, secure: true, sameSite: "Lax" as const }], origins: [] };
+    const sealed = await vault.seal({ state, owner: { userId: "user-1" }, providerId: "demo", sessionId: "ls_x" });
+
+    expect((await stack.api("GET", `/credentials/${sealed.id}/audit`)).body.entries).toEqual([]);
+    const first = await stack.api("GET", `/credentials/${sealed.id}/storage-state`);
+    expect(first.body.storageState.cookies[0].value).toBe(cookieValue);
+    await stack.api("GET", `/credentials/${sealed.id}/storage-state`, { headers: { authorization: `Bearer ${secondKey}` } });
+    // Refused: another subject's fetch is a 404 and decrypts nothing, so it leaves no entry.
+    expect((await stack.api("GET", `/credentials/${sealed.id}/storage-state`, { subject: "user-2" })).status).toBe(404);
+
+    const trail = await stack.api("GET", `/credentials/${sealed.id}/audit`);
+    expect(trail.status).toBe(200);
+    expect(trail.body.entries).toHaveLength(2);
+    for (const entry of trail.body.entries) {
+      expect(entry).toMatchObject({ purpose: "storage_state", apiKeyId: expect.stringMatching(/^key_[0-9a-f]{12}$/), requestId: expect.any(String) });
+      expect(Date.parse(entry.at)).toBeGreaterThan(Date.now() - 60_000);
+    }
+    const [newest, oldest] = trail.body.entries;
+    expect(newest.apiKeyId).not.toBe(oldest.apiKeyId);
+    expect((await stack.api("GET", `/credentials/${sealed.id}/audit`, { subject: "user-2" })).status).toBe(404);
+
+    // The trail outlives the credential, for its owner.
+    expect((await stack.api("DELETE", `/credentials/${sealed.id}`)).status).toBe(204);
+    expect((await stack.api("GET", `/credentials/${sealed.id}/audit`)).body.entries).toHaveLength(2);
+
+    const everything = await dumpRedis(stack.redis.url);
+    expect(everything).not.toContain(cookieValue);
+    expect(everything).not.toContain(stack.apiKey);
+    expect(everything).not.toContain(secondKey);
+  });
+});
