@@ -1,7 +1,7 @@
 import { loadConfig } from "../config.js";
 import { createCredentialVault } from "../credentials/credential-vault.js";
 import { keyUsageReport, rotateAll, type KeyUsageReport, type RotationResult } from "../credentials/key-rotation.js";
-import { createRedisCredentialStore } from "../credentials/redis-credential-store.js";
+import { buildCredentialStore } from "../credentials/build-credential-store.js";
 import { createLogger } from "../logger.js";
 import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.js";
 import { buildCipher } from "../crypto/build-cipher.js";
@@ -38,10 +38,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const verifyOnly = process.argv.includes("--verify");
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, name: "rotate-keys" });
-  if (!config.REDIS_URL) throw new Error("Set REDIS_URL to the Redis that holds the credentials");
-  const redis = createRedisConnection(config.REDIS_URL, "worker", "blc-rotate");
-  await waitUntilReady(redis);
-  const store = createRedisCredentialStore(redis, config.REDIS_PREFIX);
+  // Redis only when the credentials live there (CREDENTIAL_STORE=redis).
+  const redis = config.CREDENTIAL_STORE === "redis" && config.REDIS_URL ? createRedisConnection(config.REDIS_URL, "worker", "blc-rotate") : undefined;
+  if (redis) await waitUntilReady(redis);
+  const credentials = await buildCredentialStore(config, { redis, logger, role: "rotate-keys" });
+  const store = credentials.store;
   const cipher = buildCipher(config, logger);
   let ok = true;
   if (!verifyOnly) {
@@ -51,6 +52,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   const report = await keyUsageReport(store, cipher.keyIds, cipher.currentKeyId);
   process.stdout.write(`${describeKeyUsage(report)}\n`);
-  redis.disconnect();
+  await credentials.close();
+  redis?.disconnect();
   process.exit(ok && report.settled ? 0 : 1);
 }

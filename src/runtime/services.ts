@@ -5,7 +5,7 @@ import { createLoginUrlPolicy } from "../api/login-url-policy.js";
 import { headerSubjectResolver } from "../api/subject-resolver.js";
 import type { Config } from "../config.js";
 import { createCredentialVault } from "../credentials/credential-vault.js";
-import { createRedisCredentialStore } from "../credentials/redis-credential-store.js";
+import { buildCredentialStore } from "../credentials/build-credential-store.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { createLoginQueue } from "../queue/login-queue.js";
 import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.js";
@@ -20,20 +20,25 @@ import { explainListenError } from "./port-check.js";
 /** How long requests in flight get to answer when the API stops. */
 const API_DRAIN_MS = 3_000;
 
-/** What both roles share: a command connection with the role's retry policy, a subscriber, sessions, their bus, the vault. */
+/** What both roles share: a command connection with the role's retry policy, a subscriber, sessions, their bus, the vault and its store. */
 async function connectSessions(config: Config, redisUrl: string, role: "api" | "worker", logger: Logger) {
   const redis = createRedisConnection(redisUrl, role, `blc-${role}`);
   const subscriber = createRedisConnection(redisUrl, "subscriber", `blc-${role}`);
   await Promise.all([waitUntilReady(redis), waitUntilReady(subscriber)]);
   const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS });
   const events = await createSessionEventBus(subscriber, sessions.eventsChannel);
-  const vault = createCredentialVault(createRedisCredentialStore(redis, config.REDIS_PREFIX), buildCipher(config, logger));
-  return { redis, subscriber, sessions, events, vault };
+  const credentials = await buildCredentialStore(config, { redis, logger, role }).catch((error) => {
+    redis.disconnect();
+    subscriber.disconnect();
+    throw error;
+  });
+  const vault = createCredentialVault(credentials.store, buildCipher(config, logger));
+  return { redis, subscriber, sessions, events, vault, credentials };
 }
 
 /** The HTTP API: its own Redis connections, fail-fast, so a Redis outage answers 503 rather than hanging. */
 export async function startApiService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
-  const { redis, subscriber, sessions, events, vault } = await connectSessions(config, redisUrl, "api", logger);
+  const { redis, subscriber, sessions, events, vault, credentials } = await connectSessions(config, redisUrl, "api", logger);
   const queue = createLoginQueue(redis, config.REDIS_PREFIX);
   // Connection errors surface as failed requests (503); the queue's own error events would only repeat them.
   queue.on("error", () => {});
@@ -64,6 +69,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
     clearInterval(reaper);
     await events.close();
     await queue.close();
+    await credentials.close();
     redis.disconnect();
     subscriber.disconnect();
   };
@@ -92,7 +98,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
 
 /** A worker: a browser adapter and a BullMQ worker on connections that wait out Redis restarts. */
 export async function startWorkerService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
-  const { redis, subscriber, sessions, events, vault } = await connectSessions(config, redisUrl, "worker", logger);
+  const { redis, subscriber, sessions, events, vault, credentials } = await connectSessions(config, redisUrl, "worker", logger);
   const adapter = await buildBrowserAdapter(config, logger);
   const worker = await createWorker({
     connection: redis,
@@ -114,6 +120,7 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     async close(graceMs = config.SHUTDOWN_GRACE_MS) {
       await worker.close(graceMs);
       await events.close();
+      await credentials.close();
       redis.disconnect();
       subscriber.disconnect();
     },
