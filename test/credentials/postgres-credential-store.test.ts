@@ -1,6 +1,9 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { buildCredentialStore } from "../../src/credentials/build-credential-store.js";
 import { createPostgresCredentialStore } from "../../src/credentials/postgres-credential-store.js";
+import { createLogger } from "../../src/logger.js";
 import { loadMigrations, migrate } from "../../src/credentials/postgres-migrations.js";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../helpers/embedded-postgres.js";
 import { freePort } from "../helpers/free-port.js";
@@ -77,5 +80,17 @@ describe("PostgreSQL credential store: migrations and stored rows", () => {
     const store = createPostgresCredentialStore(pool);
     await expect(store.get("cred_bad")).rejects.toMatchObject({ name: "ZodError" });
     await expect(store.listByOwner({ userId: "alice" })).rejects.toMatchObject({ name: "ZodError" });
+  });
+});
+
+describe("PostgreSQL credential store: start-up", () => {
+  it("an unreachable DATABASE_URL stops start-up with one line naming the setting, never its password", async () => {
+    const config = loadConfig({ NODE_ENV: "test", CREDENTIAL_STORE: "postgres", DATABASE_URL: `postgres://blc:hunter2@127.0.0.1:${await freePort()}/blc` });
+    const failed = await buildCredentialStore(config, { logger: createLogger({ level: "silent" }), role: "api" }).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(failed).toMatch(/^DATABASE_URL: could not prepare the credential store in PostgreSQL: .*ECONNREFUSED/);
+    expect(failed).not.toMatch(/hunter2|\n/);
   });
 });
