@@ -25,7 +25,14 @@ export async function buildCredentialStore(
     if (!redis) throw new Error("REDIS_URL: required, the credentials live in Redis (CREDENTIAL_STORE=redis)");
     return { store: createRedisCredentialStore(redis, config.REDIS_PREFIX), close: async () => {} };
   }
-  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, application_name: `blc-${role}`, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    max: config.DATABASE_POOL_SIZE,
+    application_name: `blc-${role}`,
+    connectionTimeoutMillis: 10_000,
+    // Kept a while between bursts of captures and status reads; closed with the pool at shutdown.
+    idleTimeoutMillis: 60_000,
+  });
   // An idle connection the server dropped: the pool replaces it; the next query reports a real outage.
   pool.on("error", (error) => logger.warn({ err: { message: error.message } }, "PostgreSQL connection lost"));
   try {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dumpRedis } from "../helpers/redis-dump.js";
 import { startTagged, waitForStatus } from "../helpers/sessions.js";
 import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { waitFor } from "../helpers/wait-for.js";
 
 /** Every row of every table in the public schema, as text: to search for secrets that must not be there. */
 async function dumpPostgres(url: string): Promise<string> {
@@ -87,5 +88,15 @@ describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Red
     }
     expect(stack.log.text()).toMatch(/StoredRecordInvalid/);
     expect(stack.log.text()).not.toMatch(/leaked-content/);
+  });
+
+  // Idle pool connections live for a minute: only closing the pool ends them within the deadline.
+  it("a stopped worker leaves no PostgreSQL connection behind (its pool closes with it)", async () => {
+    const connections = async (name: string) =>
+      (await db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [name])).rows[0].n as number;
+    expect(await connections("blc-worker")).toBeGreaterThan(0);
+    await stack.stopWorker();
+    await waitFor(async () => (await connections("blc-worker")) === 0, { timeoutMs: 5_000, what: "the worker's connections to close" });
+    expect(await connections("blc-api")).toBeGreaterThan(0);
   });
 });
