@@ -25,13 +25,13 @@ async function connectSessions(config: Config, redisUrl: string, role: "api" | "
   const redis = createRedisConnection(redisUrl, role, `blc-${role}`);
   const subscriber = createRedisConnection(redisUrl, "subscriber", `blc-${role}`);
   await Promise.all([waitUntilReady(redis), waitUntilReady(subscriber)]);
-  const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS });
-  const events = await createSessionEventBus(subscriber, sessions.eventsChannel);
   const credentials = await buildCredentialStore(config, { redis, logger, role }).catch((error) => {
     redis.disconnect();
     subscriber.disconnect();
     throw error;
   });
+  const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS });
+  const events = await createSessionEventBus(subscriber, sessions.eventsChannel);
   const vault = createCredentialVault(credentials.store, buildCipher(config, logger));
   return { redis, subscriber, sessions, events, vault, credentials };
 }
