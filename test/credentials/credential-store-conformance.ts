@@ -6,6 +6,7 @@ import { rotateAll } from "../../src/credentials/key-rotation.js";
 import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.js";
 import { createKeyRing } from "../../src/crypto/key-ring.js";
 import { parseKeyRing } from "../../src/crypto/key-source.js";
+import type { EnvelopeSealed } from "../../src/crypto/sealed-credential.js";
 import type { Subject } from "../../src/sessions/subject.js";
 
 /** A server the suite's stores live on, and a way to get a fresh, empty store on it for each test. */
@@ -21,7 +22,7 @@ const aliceAtAcme: Subject = { userId: "alice", orgId: "acme" };
 const bob: Subject = { userId: "bob" };
 
 /** A credential as the vault would hand it to the store; the store never decrypts, so any plaintext will do. */
-function envelope(id: string, owner: Subject, createdAt: string, kid = "k1"): StoredCredential {
+function envelope(id: string, owner: Subject, createdAt: string, kid = "k1"): StoredCredential & EnvelopeSealed {
   const sealed = cipherOf(spec(kid)).seal(Buffer.from(`payload of ${id}`), `ctx|${id}`);
   const metadata = { id, providerId: "p", sessionId: `ls_${id}`, createdAt, origins: ["https://example.com"], cookieCount: 1, earliestExpiry: null, keyId: kid };
   return { metadata, owner, ...sealed };
@@ -87,17 +88,18 @@ export function describeCredentialStore(name: string, startFixture: () => Promis
       expect(await collect(store.allIds())).toEqual(["cred_keep"]);
     });
 
-    it("swaps a wrapped key only while the credential holds what was read: replaced, changed, missing", async () => {
+    it("swaps a wrapped key only while the credential holds what was read: a stale read is changed, not written", async () => {
       const store = await fixture.create();
       const original = envelope("cred_cas", alice, "2026-01-01T00:00:00.000Z", "old");
       await store.put(original);
       const read = (await store.get("cred_cas"))!;
-      const ours = { record: original.record!, wrappedKey: { ...original.wrappedKey!, kid: "new", ct: randomBytes(48).toString("base64") } } as const;
-      const theirs = { record: original.record!, wrappedKey: { ...original.wrappedKey!, kid: "new", ct: randomBytes(48).toString("base64") } } as const;
+      // Two rotators' rewraps of the same data key (the store only compares, so random bytes will do).
+      const rewrapped = (): EnvelopeSealed => ({ record: original.record, wrappedKey: { ...original.wrappedKey, kid: "new", ct: randomBytes(48).toString("base64") } });
+      const [theirs, ours] = [rewrapped(), rewrapped()];
 
-      expect(await store.replaceSealed("cred_cas", read, theirs as never)).toBe("replaced");
+      expect(await store.replaceSealed("cred_cas", read, theirs)).toBe("replaced");
       // Read before their write: ours must not overwrite it.
-      expect(await store.replaceSealed("cred_cas", read, ours as never)).toBe("changed");
+      expect(await store.replaceSealed("cred_cas", read, ours)).toBe("changed");
       const now = (await store.get("cred_cas"))!;
       expect(now.wrappedKey).toEqual(theirs.wrappedKey);
       expect(now.record).toEqual(original.record);
