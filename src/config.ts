@@ -19,6 +19,11 @@ export const configSchema = z
 
     REDIS_URL: z.string().url().optional(),
     REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/).default("blc"),
+    /** Where credentials live; sessions and the queue stay on Redis either way. */
+    CREDENTIAL_STORE: z.enum(["redis", "postgres"]).default("redis"),
+    /** postgres://user:password@host:5432/database, required when CREDENTIAL_STORE=postgres. */
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// URL").optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
 
     HOST: z.string().default("127.0.0.1"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -102,6 +107,9 @@ export const configSchema = z
       for (const name of ["BROWSERBASE_API_KEY", "BROWSERBASE_PROJECT_ID"] as const) {
         if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when BROWSER_ADAPTER=browserbase" });
       }
+    }
+    if (c.CREDENTIAL_STORE === "postgres" && !c.DATABASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required when CREDENTIAL_STORE=postgres" });
     }
     if (c.NODE_ENV !== "test" && c.WORKER_LEASE_MS < 3_000) {
       ctx.addIssue({ code: "custom", path: ["WORKER_LEASE_MS"], message: "at least 3000 outside tests (a busy worker would lose its sessions)" });

@@ -29,3 +29,17 @@ describe("configuration: log format", () => {
     expect(() => loadConfig({ LOG_FORMAT: "xml" })).toThrow(/LOG_FORMAT/);
   });
 });
+
+describe("configuration: credential store", () => {
+  it("keeps credentials in Redis unless told, and needs DATABASE_URL for Postgres", () => {
+    expect(loadConfig({}).CREDENTIAL_STORE).toBe("redis");
+    expect(() => loadConfig({ CREDENTIAL_STORE: "postgres" })).toThrow(/required when CREDENTIAL_STORE=postgres\n.*at DATABASE_URL/);
+    expect(() => loadConfig({ CREDENTIAL_STORE: "postgres", DATABASE_URL: "mysql://db/x" })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ CREDENTIAL_STORE: "mongo" })).toThrow(/CREDENTIAL_STORE/);
+    expect(loadConfig({ CREDENTIAL_STORE: "postgres", DATABASE_URL: "postgres://blc:pw@db:5432/blc" })).toMatchObject({ CREDENTIAL_STORE: "postgres", DATABASE_POOL_SIZE: 5 });
+  });
+
+  it("does not echo a DATABASE_URL it refuses (it may hold a password)", () => {
+    expect(() => loadConfig({ CREDENTIAL_STORE: "postgres", DATABASE_URL: "mysql://u:hunter2@db/x" })).toThrow(/^(?![\s\S]*hunter2)/);
+  });
+});

@@ -1,7 +1,7 @@
 import { loadConfig } from "../config.js";
 import { createCredentialVault } from "../credentials/credential-vault.js";
 import { keyUsageReport, rotateAll, type KeyUsageReport, type RotationResult } from "../credentials/key-rotation.js";
-import { createRedisCredentialStore } from "../credentials/redis-credential-store.js";
+import { buildCredentialStore } from "../credentials/build-credential-store.js";
 import { createLogger } from "../logger.js";
 import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.js";
 import { buildCipher } from "../crypto/build-cipher.js";
@@ -40,24 +40,26 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const verifyOnly = process.argv.includes("--verify");
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, name: "rotate-keys" });
-  if (!config.REDIS_URL) throw new Error("Set REDIS_URL to the Redis that holds the credentials");
-  const redis = createRedisConnection(config.REDIS_URL, "worker", "blc-rotate");
-  await waitUntilReady(redis);
-  const store = createRedisCredentialStore(redis, config.REDIS_PREFIX);
+  // Redis holds webhook secrets, and the credentials too unless CREDENTIAL_STORE=postgres.
+  const redis = config.REDIS_URL ? createRedisConnection(config.REDIS_URL, "worker", "blc-rotate") : undefined;
+  if (redis) await waitUntilReady(redis);
+  const credentials = await buildCredentialStore(config, { redis, logger, role: "rotate-keys" });
+  const store = credentials.store;
   const cipher = buildCipher(config, logger);
-  const endpoints = createWebhookEndpoints(redis, cipher, config.REDIS_PREFIX);
+  const endpoints = redis ? createWebhookEndpoints(redis, cipher, config.REDIS_PREFIX) : undefined;
   let ok = true;
   if (!verifyOnly) {
     const result = await rotateAll(store, createCredentialVault(store, cipher));
     process.stdout.write(`${describeRotation(result)}\n`);
-    const hooks = await endpoints.rotateSecrets();
+    const hooks = (await endpoints?.rotateSecrets()) ?? { rewrapped: 0, current: 0, failed: [] };
     process.stdout.write(`Rotated webhook secrets: ${hooks.rewrapped} rewrapped, ${hooks.current} already current${hooks.failed.length ? `; could not rotate: ${hooks.failed.join(", ")}` : ""}.\n`);
     ok = result.failed.length === 0 && result.changed.length === 0 && hooks.failed.length === 0;
   }
   const report = await keyUsageReport(store, cipher.keyIds, cipher.currentKeyId);
   process.stdout.write(`${describeKeyUsage(report)}\n`);
-  const oldHooks = [...(await endpoints.secretKeyIds())].filter(([, kid]) => kid !== cipher.currentKeyId);
+  const oldHooks = endpoints ? [...(await endpoints.secretKeyIds())].filter(([, kid]) => kid !== cipher.currentKeyId) : [];
   for (const [id, kid] of oldHooks) process.stdout.write(`  webhook ${id}: its secret is still under ${kid}: run rotate-keys before dropping that key\n`);
-  redis.disconnect();
+  await credentials.close();
+  redis?.disconnect();
   process.exit(ok && report.settled && oldHooks.length === 0 ? 0 : 1);
 }

@@ -9,7 +9,7 @@ import { headerSubjectResolver } from "../api/subject-resolver.js";
 import type { Config } from "../config.js";
 import { createCredentialVault } from "../credentials/credential-vault.js";
 import { createRedisCredentialAudit } from "../credentials/credential-audit.js";
-import { createRedisCredentialStore } from "../credentials/redis-credential-store.js";
+import { buildCredentialStore } from "../credentials/build-credential-store.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { createLoginQueue } from "../queue/login-queue.js";
 import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.js";
@@ -32,11 +32,16 @@ import { explainListenError } from "./port-check.js";
 /** How long requests in flight get to answer when the API stops. */
 const API_DRAIN_MS = 3_000;
 
-/** What both roles share: a command connection with the role's retry policy, a subscriber, sessions, their bus, the vault. */
+/** What both roles share: a command connection with the role's retry policy, a subscriber, sessions, their bus, the vault and its store. */
 async function connectSessions(config: Config, redisUrl: string, role: "api" | "worker", logger: Logger) {
   const redis = createRedisConnection(redisUrl, role, `blc-${role}`);
   const subscriber = createRedisConnection(redisUrl, "subscriber", `blc-${role}`);
   await Promise.all([waitUntilReady(redis), waitUntilReady(subscriber)]);
+  const credentials = await buildCredentialStore(config, { redis, logger, role }).catch((error) => {
+    redis.disconnect();
+    subscriber.disconnect();
+    throw error;
+  });
   const eventRetentionMs = config.EVENT_RETENTION_SECONDS * 1000;
   const eventMaxLen = config.EVENT_STREAM_MAX_LENGTH;
   const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS, eventRetentionMs, eventMaxLen });
@@ -48,9 +53,9 @@ async function connectSessions(config: Config, redisUrl: string, role: "api" | "
     maxEntries: config.CREDENTIAL_AUDIT_MAX_ENTRIES,
     retentionSeconds: config.CREDENTIAL_AUDIT_RETENTION_DAYS * 86_400,
   });
-  const vault = createCredentialVault(createRedisCredentialStore(redis, config.REDIS_PREFIX), cipher, { events: eventLog, audit });
+  const vault = createCredentialVault(credentials.store, cipher, { events: eventLog, audit });
   const webhooks = await webhookParts(config, redis, cipher);
-  return { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks };
+  return { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks, credentials };
 }
 
 /** Webhook endpoints (WEBHOOKS_FILE saved into them), their delivery logs, queue and address policy. */
@@ -66,7 +71,7 @@ async function webhookParts(config: Config, redis: Redis, cipher: CredentialCiph
 
 /** The HTTP API: its own Redis connections, fail-fast, so a Redis outage answers 503 rather than hanging. */
 export async function startApiService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
-  const { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks } = await connectSessions(config, redisUrl, "api", logger);
+  const { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks, credentials } = await connectSessions(config, redisUrl, "api", logger);
   const eventTail = createEventTail(createRedisConnection(redisUrl, "subscriber", "blc-api-events"), eventLog.keys.all);
   const queue = createLoginQueue(redis, config.REDIS_PREFIX);
   // Connection errors surface as failed requests (503); the queue's own error events would only repeat them.
@@ -105,6 +110,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
     await eventTail.close();
     await queue.close();
     await webhooks.queue.close();
+    await credentials.close();
     redis.disconnect();
     subscriber.disconnect();
   };
@@ -133,7 +139,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
 
 /** A worker: a browser adapter and a BullMQ worker on connections that wait out Redis restarts. */
 export async function startWorkerService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
-  const { redis, subscriber, sessions, events, eventLog, vault, webhooks } = await connectSessions(config, redisUrl, "worker", logger);
+  const { redis, subscriber, sessions, events, eventLog, vault, webhooks, credentials } = await connectSessions(config, redisUrl, "worker", logger);
   // Workers deliver webhooks: they share the dispatch through a consumer group and the deliveries through BullMQ.
   const dispatcher = startWebhookDispatcher({
     blocking: createRedisConnection(redisUrl, "worker", "blc-webhook-dispatch"),
@@ -177,6 +183,7 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
       await deliveryWorker.close();
       await webhooks.queue.close();
       await events.close();
+      await credentials.close();
       redis.disconnect();
       subscriber.disconnect();
     },

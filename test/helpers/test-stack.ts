@@ -12,6 +12,7 @@ import { createProviderRegistry } from "../../src/providers/provider-registry.js
 import type { ProviderInput } from "../../src/providers/provider-schema.js";
 import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
 import { startApiService, startWorkerService } from "../../src/runtime/services.js";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.js";
 import { freePort } from "./free-port.js";
 
 /** Captures every log line of a process, so tests can look for secrets in it. */
@@ -89,6 +90,8 @@ export function fixtureProviders(site: DemoSite, overrides: Partial<Record<strin
 export interface TestStack {
   site: DemoSite;
   redis: EmbeddedRedis;
+  /** The PostgreSQL server holding the credentials (credentialStore: "postgres"); config.DATABASE_URL names its database. */
+  postgres?: EmbeddedPostgres;
   config: Config;
   baseUrl: string;
   apiKey: string;
@@ -113,11 +116,15 @@ export async function startTestStack(
      * `stack.user` is then undefined and the test attaches its own scripted user.
      */
     scriptedUser?: boolean;
+    /** Where credentials live (default Redis): "postgres" starts a PostgreSQL server for them. */
+    credentialStore?: "redis" | "postgres";
   } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "blc-test-"));
   const site = await startDemoSite();
   const redis = await startEmbeddedRedis({ port: await freePort(), dir: join(dataDir, "redis") });
+  const postgres = options.credentialStore === "postgres" ? await startEmbeddedPostgres({ port: await freePort() }) : undefined;
+  const credentialEnv = postgres ? { CREDENTIAL_STORE: "postgres", DATABASE_URL: await postgres.createDatabase("blc") } : {};
   const debugPort = await freePort();
   const apiKey = `test_${randomBytes(16).toString("hex")}`;
   const config = loadConfig({
@@ -134,6 +141,7 @@ export async function startTestStack(
     ALLOW_PRIVATE_LOGIN_URLS: "true",
     WORKER_LEASE_MS: "3000",
     SHUTDOWN_GRACE_MS: "2000",
+    ...credentialEnv,
     ...(typeof options.env === "function" ? options.env(site) : options.env),
   });
   const log = memoryLog();
@@ -148,6 +156,7 @@ export async function startTestStack(
   const stack: TestStack = {
     site,
     redis,
+    postgres,
     config,
     baseUrl,
     apiKey,
@@ -185,6 +194,7 @@ export async function startTestStack(
       if (!workerStopped) await worker?.close(1000);
       // A test may have restarted Redis: stop the one in use now.
       await stack.redis.stop();
+      await postgres?.stop();
       await site.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,0 +1,24 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.js";
+import { startEmbeddedRedis } from "../../src/redis/embedded-redis.js";
+import { freePort } from "../helpers/free-port.js";
+import { describeCredentialStore } from "./credential-store-conformance.js";
+
+describeCredentialStore("Redis", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "blc-redis-"));
+  const server = await startEmbeddedRedis({ port: await freePort(), dir });
+  const redis = new Redis(server.url);
+  let stores = 0;
+  return {
+    // A fresh key prefix is a fresh, empty store.
+    create: async () => createRedisCredentialStore(redis, `conformance${++stores}`),
+    async close() {
+      redis.disconnect();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
