@@ -47,13 +47,18 @@ const page = (title: string, body: unknown, script = "") => html`<!doctype html>
 input,button{display:block;width:100%;margin:.4rem 0;padding:.5rem;font-size:1rem}.error{color:#b00}</style>
 </head><body>${body}<script>${raw(script)}</script></body></html>`;
 
-/** Every way a page reaches an address: subresource, redirect (in a frame), script, WebSocket (a CONNECT tunnel). */
+/**
+ * Every way a page reaches an address: subresource, redirect (in a frame), script, WebSocket (a CONNECT
+ * tunnel). Each asks for its own URL (`via=`), so that the browser cannot fold two into one request.
+ */
+const withVia = (url: string, via: string) => `${url}${url.includes("?") ? "&" : "?"}via=${via}`;
 const probes = (url: string) =>
-  html`<div id="probes" data-url="${url}" hidden><img src="${url}" alt="" /><iframe id="probe-frame" src="/redirect?to=${encodeURIComponent(url)}"></iframe></div>`;
+  html`<div id="probes" data-url="${url}" hidden><img src="${withVia(url, "img")}" alt="" /><iframe id="probe-frame" src="/redirect?to=${encodeURIComponent(withVia(url, "frame"))}"></iframe></div>`;
 const PROBE_SCRIPT = `const probe = document.getElementById("probes").dataset.url;
+  const via = (v) => probe + (probe.includes("?") ? "&" : "?") + "via=" + v;
   document.getElementById("probes").hidden = false;
-  fetch(probe, { mode: "no-cors" }).catch(() => {});
-  try { new WebSocket(probe.replace(/^http/, "ws")); } catch {}`;
+  fetch(via("fetch"), { mode: "no-cors" }).catch(() => {});
+  try { new WebSocket(via("ws").replace(/^http/, "ws")); } catch {}`;
 
 export async function startDemoSite(options: DemoSiteOptions = {}): Promise<DemoSite> {
   const secrets: string[] = [];

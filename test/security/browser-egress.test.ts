@@ -50,10 +50,11 @@ describe("a client-URL session's browser goes only where the address policy allo
     // Image, fetch, WebSocket (a CONNECT tunnel) and the frame's redirect: each one refused and logged
     // (Chromium's own background requests may be refused too, so the log is searched for the target).
     const target = `"host":"127.0.0.1:${targetPort}"`;
-    await waitFor(() => stack.log.text().split("\n").filter((line) => line.includes("request blocked") && line.includes(target)).length >= 4, {
-      // A bound, not a wait: alone this takes about 1 s; a loaded 2-core machine has been seen past 15 s.
-      timeoutMs: 45_000,
-      what: "four blocked requests to the private target",
+    const blocked = () => stack.log.text().split("\n").filter((line) => line.includes("request blocked") && line.includes(target));
+    await waitFor(() => blocked().length >= 4, {
+      timeoutMs: 30_000,
+      what: () =>
+        `four blocked requests to the private target (seen: ${blocked().length}; the session's lines: ${stack.log.text().split("\n").filter((l) => l.includes(sessionId)).slice(-8).join(" | ")})`,
     });
     const line = stack.log.text().split("\n").find((l) => l.includes("request blocked") && l.includes(target))!;
     expect(JSON.parse(line)).toMatchObject({ sessionId, reason: expect.stringContaining("private address (loopback)") });
