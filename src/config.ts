@@ -63,6 +63,22 @@ export const configSchema = z
     /** Loading the login page. */
     NAVIGATION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(30_000),
 
+    /** Where users reach the API (links handed out); default the API's own address. */
+    PUBLIC_URL: z.string().url().refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL").optional(),
+    /** The self-hosted live view of local browsers (src/live-view/). */
+    LIVE_VIEW: bool.default(true),
+    /** Where a worker serves live-view sockets to the API (never to users); port 0: any free port. */
+    LIVE_VIEW_HOST: z.string().default("127.0.0.1"),
+    LIVE_VIEW_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** The host the API dials to reach this worker (its service name in compose); default LIVE_VIEW_HOST. */
+    LIVE_VIEW_ADVERTISE_HOST: z.string().optional(),
+    /** Signs viewer links and the API-to-worker hop; default derived from the first ENCRYPTION_KEYS key. */
+    LIVE_VIEW_SECRET: z.string().min(32, "at least 32 characters (openssl rand -base64 32)").optional(),
+    LIVE_VIEW_MAX_VIEWERS: z.coerce.number().int().min(1).max(20).default(3),
+    /** Origins allowed to embed the viewer in an iframe (CSP frame-ancestors); none by default. */
+    LIVE_VIEW_FRAME_ANCESTORS: list.default([]),
+    LIVE_VIEW_JPEG_QUALITY: z.coerce.number().int().min(20).max(100).default(80),
+
     DEMO_SITE: bool.optional(),
     DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(4500),
     DEMO_SSO_PORT: z.coerce.number().int().min(1).max(65535).default(4501),
@@ -81,6 +97,14 @@ export const configSchema = z
     if (c.BROWSER_ADAPTER === "browserbase") {
       for (const name of ["BROWSERBASE_API_KEY", "BROWSERBASE_PROJECT_ID"] as const) {
         if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when BROWSER_ADAPTER=browserbase" });
+      }
+    }
+    if (c.LIVE_VIEW_HOST === "0.0.0.0" && !c.LIVE_VIEW_ADVERTISE_HOST) {
+      ctx.addIssue({ code: "custom", path: ["LIVE_VIEW_ADVERTISE_HOST"], message: "required when LIVE_VIEW_HOST=0.0.0.0 (the address the API dials to reach this worker)" });
+    }
+    for (const origin of c.LIVE_VIEW_FRAME_ANCESTORS) {
+      if (!/^(https?:\/\/[A-Za-z0-9.*-]+(:\d+)?|'self')$/.test(origin)) {
+        ctx.addIssue({ code: "custom", path: ["LIVE_VIEW_FRAME_ANCESTORS"], message: `"${origin}" is not an origin (https://app.example.com) or 'self'` });
       }
     }
     if (c.NODE_ENV !== "test" && c.WORKER_LEASE_MS < 3_000) {

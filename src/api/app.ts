@@ -11,6 +11,8 @@ import type { SessionEventBus } from "../sessions/session-events.js";
 import type { SessionStore } from "../sessions/session-store.js";
 import type { Subject } from "../sessions/subject.js";
 import { errorBody, toErrorResponse } from "./api-error.js";
+import type { LiveViewLinks } from "../live-view/live-view-links.js";
+import { viewerRoutes } from "../live-view/viewer-routes.js";
 import type { LoginUrlPolicy } from "./login-url-policy.js";
 import { browserLoginRoutes } from "./routes/browser-login-routes.js";
 import { credentialRoutes } from "./routes/credential-routes.js";
@@ -30,6 +32,8 @@ export interface AppDeps {
   logger: Logger;
   /** Aborted when the API shuts down: requests waiting on a session answer with its current state at once. */
   draining?: AbortSignal;
+  /** The self-hosted live view: viewer links on session status, the viewer page, revoke. */
+  liveView?: { links: LiveViewLinks; secret: Buffer; frameAncestors: string[] };
 }
 
 export type ApiEnv = { Variables: { subject: Subject; requestId: string } };
@@ -43,7 +47,9 @@ export function createApp(deps: AppDeps) {
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
-    const fields = { requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) };
+    // A viewer link's path is its capability: never logged.
+    const path = c.req.path.replace(/^\/live\/[^/]+/, "/live/<token>");
+    const fields = { requestId: c.get("requestId"), method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - started) };
     // Status polls are the bulk of traffic: keep them out of the default log level.
     if (c.req.method === "GET" && c.res.status < 400) logger.debug(fields, "request");
     else logger.info(fields, "request");
@@ -58,6 +64,8 @@ export function createApp(deps: AppDeps) {
       return c.json(errorBody("storage_unavailable", "Redis is not reachable"), 503);
     }
   });
+
+  if (deps.liveView) app.route("/", viewerRoutes({ sessions: deps.sessions, ...deps.liveView }));
 
   const authed = new Hono<ApiEnv>();
   authed.use(

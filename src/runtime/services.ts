@@ -14,6 +14,10 @@ import { createSessionStore } from "../sessions/session-store.js";
 import { createAddressPolicy } from "../network/address-policy.js";
 import type { RunnerDeps } from "../worker/login-session-runner.js";
 import { createWorker } from "../worker/worker.js";
+import { createLiveViewRelay } from "../live-view/api-live-view-relay.js";
+import { createLiveViewLinks } from "../live-view/live-view-links.js";
+import { liveViewSecret } from "../live-view/live-view-secret.js";
+import { startWorkerLiveView } from "../live-view/worker-live-view-server.js";
 import { buildBrowserAdapter, buildCipher, resolveApiKeys } from "./build-parts.js";
 import { explainListenError } from "./port-check.js";
 
@@ -39,6 +43,12 @@ export async function startApiService(config: Config, redisUrl: string, provider
   queue.on("error", () => {});
   const apiKeys = resolveApiKeys(config, logger);
   const draining = new AbortController();
+  // Links name the API's public address, known once it listens when PORT is 0.
+  let listening = { port: config.PORT };
+  const apiHost = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
+  const secret = liveViewSecret(config);
+  const links = createLiveViewLinks(secret, () => config.PUBLIC_URL ?? `http://${apiHost}:${listening.port}`);
+  const relay = createLiveViewRelay({ sessions, events, secret, logger });
   const app = createApp({
     sessions,
     events,
@@ -57,11 +67,13 @@ export async function startApiService(config: Config, redisUrl: string, provider
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     logger,
     draining: draining.signal,
+    liveView: { links, secret, frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS },
   });
   // The API reaps too, so that sessions of a crashed worker end even when no other worker runs.
   const reaper = setInterval(() => void sessions.reap().catch(() => {}), config.REAP_INTERVAL_MS);
   const closeConnections = async () => {
     clearInterval(reaper);
+    relay.close();
     await events.close();
     await queue.close();
     redis.disconnect();
@@ -73,10 +85,12 @@ export async function startApiService(config: Config, redisUrl: string, provider
     host: config.HOST,
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    onUpgrade: relay.handleUpgrade,
   }).catch(async (error) => {
     await closeConnections();
     throw explainListenError(error, [{ setting: "PORT", port: config.PORT }]);
   });
+  listening = { port: server.port };
   logger.info({ url: `http://${config.HOST}:${server.port}` }, "API listening");
   return {
     port: server.port,
@@ -84,6 +98,8 @@ export async function startApiService(config: Config, redisUrl: string, provider
     /** Stops accepting, answers requests in flight (waiting ones at once, with what they have), then disconnects. */
     async close() {
       draining.abort();
+      // Viewer sockets are upgraded connections: the HTTP drain does not see them.
+      relay.close();
       await server.close(API_DRAIN_MS);
       await closeConnections();
     },
@@ -94,6 +110,18 @@ export async function startApiService(config: Config, redisUrl: string, provider
 export async function startWorkerService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
   const { redis, subscriber, sessions, events, vault } = await connectSessions(config, redisUrl, "worker", logger);
   const adapter = await buildBrowserAdapter(config, logger);
+  const liveView =
+    config.LIVE_VIEW && config.BROWSER_ADAPTER === "local"
+      ? await startWorkerLiveView({
+          host: config.LIVE_VIEW_HOST,
+          port: config.LIVE_VIEW_PORT,
+          advertiseHost: config.LIVE_VIEW_ADVERTISE_HOST,
+          secret: liveViewSecret(config),
+          maxViewers: config.LIVE_VIEW_MAX_VIEWERS,
+          quality: config.LIVE_VIEW_JPEG_QUALITY,
+          logger,
+        })
+      : undefined;
   const worker = await createWorker({
     connection: redis,
     prefix: config.REDIS_PREFIX,
@@ -107,12 +135,17 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     leaseMs: config.WORKER_LEASE_MS,
     reapIntervalMs: config.REAP_INTERVAL_MS,
     clientLoginUrls: clientLoginUrls(config),
+    liveView,
+  }).catch(async (error) => {
+    await liveView?.close();
+    throw error;
   });
   return {
     worker,
     adapter,
     async close(graceMs = config.SHUTDOWN_GRACE_MS) {
       await worker.close(graceMs);
+      await liveView?.close();
       await events.close();
       redis.disconnect();
       subscriber.disconnect();

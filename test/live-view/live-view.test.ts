@@ -1,0 +1,111 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_USER } from "../../src/demo/demo-site.js";
+import { startTagged, waitForStatus } from "../helpers/sessions.js";
+import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { waitFor } from "../helpers/wait-for.js";
+import { spawnWorker, type WorkerProcess } from "../helpers/worker-process.js";
+import { openViewer, openViewerBrowser, waitForPicture, type Viewer } from "./viewer-driver.js";
+
+describe("self-hosted live view: API and worker in separate processes, a person in a second Chromium", () => {
+  let stack: TestStack;
+  let worker: WorkerProcess;
+  let browser: Browser;
+  const viewers: Viewer[] = [];
+  const open = async (url: string, size?: { width: number; height: number }) => {
+    const viewer = await openViewer(browser, url, size);
+    viewers.push(viewer);
+    return viewer;
+  };
+
+  beforeAll(async () => {
+    stack = await startTestStack({ withWorker: false, scriptedUser: false });
+    worker = await spawnWorker(stack);
+    browser = await openViewerBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(viewers.map((v) => v.close().catch(() => {})));
+    await browser?.close();
+    worker?.child.kill("SIGTERM");
+    await worker?.exited;
+    await stack?.close();
+  });
+
+  async function logInThroughViewer(viewer: Viewer, loginPageUrl: string) {
+    await viewer.clickLike(loginPageUrl, "#username");
+    await viewer.page.keyboard.type(DEMO_USER.username);
+    await viewer.page.keyboard.press("Tab");
+    await viewer.page.keyboard.type(DEMO_USER.password);
+    await viewer.page.keyboard.press("Enter");
+  }
+
+  it("logs in through the link to completed; then the socket closes and the page says so", async () => {
+    const { sessionId, started } = await startTagged(stack, "demo");
+    expect(started.liveViewUrl).toMatch(new RegExp(`^${stack.baseUrl}/live/${sessionId}\\.c[A-Za-z0-9_-]{24}$`));
+    const viewer = await open(started.liveViewUrl);
+    await waitForPicture(viewer);
+    await waitFor(async () => (await viewer.page.locator("#address").textContent())?.includes("/login?tag="), { what: "address bar" });
+    const socket = await viewer.socket;
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+
+    await logInThroughViewer(viewer, stack.site.loginUrl);
+    await waitForStatus(stack, sessionId, "completed");
+    await closed;
+    await waitFor(async () => (await viewer.statusText()).includes("You are logged in — you can close this tab"), { what: "success message" });
+    const after = viewer.frames();
+    expect((await stack.api("GET", `/browser-login/${sessionId}`)).body.liveViewUrl).toBeNull();
+    // The link of an ended session is refused, with words.
+    const again = await open(started.liveViewUrl);
+    await waitFor(async () => (await again.statusText()).length > 0 && !(await again.statusText()).startsWith("Connecting"), { what: "refusal" });
+    expect(await again.statusText()).toMatch(/no longer valid|ended|logged in/);
+    expect(again.frames()).toBe(0);
+    expect(viewer.frames()).toBe(after);
+    // Tokens never reach the logs.
+    expect(stack.log.text()).not.toContain(started.liveViewUrl.split("/live/")[1]);
+    expect(worker.output()).not.toContain(started.liveViewUrl.split("/live/")[1]);
+  }, 60_000);
+
+  it("follows a popup login and returns when it closes", async () => {
+    const { sessionId, started } = await startTagged(stack, "demo-popup");
+    const viewer = await open(started.liveViewUrl);
+    await waitForPicture(viewer);
+    await viewer.clickLike(`${stack.site.appOrigin}/popup`, "#open-login");
+    await waitFor(async () => (await viewer.page.locator("#address").textContent())?.includes("/login?popup=1"), { what: "view on the popup" });
+    expect(await viewer.page.locator("#tabs button").count()).toBe(2);
+    await logInThroughViewer(viewer, `${stack.site.appOrigin}/login?popup=1`);
+    await waitForStatus(stack, sessionId, "completed");
+    await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success message" });
+  }, 60_000);
+
+  it("refuses session A's token for session B", async () => {
+    const a = await startTagged(stack, "demo");
+    const b = await startTagged(stack, "demo");
+    const forged = a.started.liveViewUrl.replace(a.sessionId, b.sessionId);
+    expect((await fetch(forged)).status).toBe(404);
+    const viewer = await open(forged);
+    await waitFor(async () => /not valid/.test(await viewer.statusText()), { what: "refusal" });
+    expect(viewer.frames()).toBe(0);
+    await stack.api("POST", `/browser-login/${a.sessionId}/cancel`);
+    await stack.api("POST", `/browser-login/${b.sessionId}/cancel`);
+  }, 60_000);
+
+  it("revoke cuts the old viewer off within a second and issues a working new link", async () => {
+    const { sessionId, started } = await startTagged(stack, "demo");
+    const viewer = await open(started.liveViewUrl);
+    await waitForPicture(viewer);
+    const socket = await viewer.socket;
+    const closed = new Promise<number>((resolve) => socket.on("close", () => resolve(Date.now())));
+    const before = Date.now();
+    const revoked = await stack.api("POST", `/browser-login/${sessionId}/live-view/revoke`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.liveViewUrl).not.toBe(started.liveViewUrl);
+    expect((await closed) - before).toBeLessThan(1_000);
+    await waitFor(async () => /revoked/.test(await viewer.statusText()), { what: "revoked message" });
+    expect((await fetch(started.liveViewUrl)).status).toBe(404);
+
+    const fresh = await open(revoked.body.liveViewUrl);
+    await waitForPicture(fresh, "the new link's picture");
+    await logInThroughViewer(fresh, stack.site.loginUrl);
+    await waitForStatus(stack, sessionId, "completed");
+  }, 60_000);
+});
