@@ -70,7 +70,7 @@ export const configSchema = z
     /** Where a worker serves live-view sockets to the API (never to users); port 0: any free port. */
     LIVE_VIEW_HOST: z.string().default("127.0.0.1"),
     LIVE_VIEW_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-    /** The host the API dials to reach this worker (its service name in compose); default LIVE_VIEW_HOST. */
+    /** The host the API dials to reach this worker; default LIVE_VIEW_HOST, or this machine's host name when that is 0.0.0.0. */
     LIVE_VIEW_ADVERTISE_HOST: z.string().optional(),
     /** Signs viewer links and the API-to-worker hop; default derived from the first ENCRYPTION_KEYS key. */
     LIVE_VIEW_SECRET: z.string().min(32, "at least 32 characters (openssl rand -base64 32)").optional(),
@@ -98,9 +98,6 @@ export const configSchema = z
       for (const name of ["BROWSERBASE_API_KEY", "BROWSERBASE_PROJECT_ID"] as const) {
         if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when BROWSER_ADAPTER=browserbase" });
       }
-    }
-    if (c.LIVE_VIEW_HOST === "0.0.0.0" && !c.LIVE_VIEW_ADVERTISE_HOST) {
-      ctx.addIssue({ code: "custom", path: ["LIVE_VIEW_ADVERTISE_HOST"], message: "required when LIVE_VIEW_HOST=0.0.0.0 (the address the API dials to reach this worker)" });
     }
     for (const origin of c.LIVE_VIEW_FRAME_ANCESTORS) {
       if (!/^(https?:\/\/[A-Za-z0-9.*-]+(:\d+)?|'self')$/.test(origin)) {

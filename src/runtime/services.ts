@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { createApp } from "../api/app.js";
 import { startHttpServer } from "../api/http-server.js";
@@ -115,7 +116,8 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
       ? await startWorkerLiveView({
           host: config.LIVE_VIEW_HOST,
           port: config.LIVE_VIEW_PORT,
-          advertiseHost: config.LIVE_VIEW_ADVERTISE_HOST,
+          // In compose each worker container is reachable by its host name (Docker's DNS knows it).
+          advertiseHost: config.LIVE_VIEW_ADVERTISE_HOST ?? (config.LIVE_VIEW_HOST === "0.0.0.0" ? hostname() : undefined),
           secret: liveViewSecret(config),
           maxViewers: config.LIVE_VIEW_MAX_VIEWERS,
           quality: config.LIVE_VIEW_JPEG_QUALITY,

@@ -20,7 +20,7 @@ describe("self-hosted live view: API and worker in separate processes, a person 
 
   beforeAll(async () => {
     stack = await startTestStack({ withWorker: false, scriptedUser: false });
-    worker = await spawnWorker(stack);
+    worker = await spawnWorker(stack, { LIVE_VIEW_MAX_VIEWERS: "2" });
     browser = await openViewerBrowser();
   }, 60_000);
   afterAll(async () => {
@@ -107,5 +107,53 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     await waitForPicture(fresh, "the new link's picture");
     await logInThroughViewer(fresh, stack.site.loginUrl);
     await waitForStatus(stack, sessionId, "completed");
+  }, 60_000);
+
+  it("pastes from the viewer's clipboard and follows a resize of the viewer", async () => {
+    const { sessionId, started } = await startTagged(stack, "demo");
+    const viewer = await open(started.liveViewUrl, { width: 1000, height: 700 });
+    await viewer.page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await waitForPicture(viewer);
+    await viewer.page.setViewportSize({ width: 640, height: 900 });
+    // The remote page now lays out at the new size: where the form lies there is only known at that size.
+    await waitFor(() => viewer.frameSizes().some((s) => s.width === 640 && s.height === 900 - 36), { what: "frames at the new size" });
+    await viewer.clickLike(stack.site.loginUrl, "#username");
+    await viewer.page.keyboard.type(DEMO_USER.username);
+    await viewer.page.keyboard.press("Tab");
+    await viewer.page.evaluate((text) => navigator.clipboard.writeText(text), DEMO_USER.password);
+    await viewer.page.keyboard.press("Control+V");
+    await viewer.page.keyboard.press("Enter");
+    const done = await waitForStatus(stack, sessionId, "completed");
+    expect(done.lastLoginRejection).toBeUndefined();
+  }, 60_000);
+
+  it("shows one session to two viewers; a view-only link's input does not reach the page; a third viewer is refused", async () => {
+    const { sessionId, started } = await startTagged(stack, "demo");
+    expect(started.liveViewViewOnlyUrl).toMatch(new RegExp(`/live/${sessionId}\\.v`));
+    const watcher = await open(started.liveViewViewOnlyUrl);
+    const controller = await open(started.liveViewUrl);
+    await Promise.all([waitForPicture(watcher), waitForPicture(controller)]);
+    const third = await open(started.liveViewUrl);
+    await waitFor(async () => /as many viewers as allowed/.test(await third.statusText()), { what: "third viewer refused" });
+
+    // Typed into the field by the watcher, it would spoil the user name and the login would be rejected.
+    await watcher.clickLike(stack.site.loginUrl, "#username");
+    await watcher.page.keyboard.type("mallory");
+    await logInThroughViewer(controller, stack.site.loginUrl);
+    const done = await waitForStatus(stack, sessionId, "completed");
+    expect(done.lastLoginRejection).toBeUndefined();
+    for (const viewer of [watcher, controller]) {
+      await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success on both viewers" });
+    }
+  }, 60_000);
+
+  // Last: it kills the worker.
+  it("tells the viewer when the worker dies, rather than freezing the picture", async () => {
+    const { started } = await startTagged(stack, "demo");
+    const viewer = await open(started.liveViewUrl);
+    await waitForPicture(viewer);
+    worker.child.kill("SIGKILL");
+    await worker.exited;
+    await waitFor(async () => /stopped responding/.test(await viewer.statusText()), { what: "worker-lost message" });
   }, 60_000);
 });

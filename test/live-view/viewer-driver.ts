@@ -12,8 +12,10 @@ export interface Viewer {
   /** The viewer page's socket to the API. */
   socket: Promise<PageSocket>;
   statusText(): Promise<string>;
-  /** Frames drawn so far (counted from the socket). */
+  /** Frames received so far (counted on the socket). */
   frames(): number;
+  /** The CSS sizes the worker announced for its frames, in order. */
+  frameSizes(): { width: number; height: number }[];
   /** Clicks the centre of `selector` as it lies on `referenceUrl` at the viewer's size. */
   clickLike(referenceUrl: string, selector: string): Promise<void>;
   close(): Promise<void>;
@@ -27,14 +29,22 @@ export async function openViewer(browser: Browser, url: string, size = { width: 
   const context = await browser.newContext({ viewport: size });
   const page = await context.newPage();
   let frames = 0;
+  const sizes: { width: number; height: number }[] = [];
   const socket = page.waitForEvent("websocket");
-  void socket.then((ws) => ws.on("framereceived", (f) => typeof f.payload !== "string" && (frames += 1)));
+  void socket.then((ws) =>
+    ws.on("framereceived", (f) => {
+      if (typeof f.payload !== "string") return void (frames += 1);
+      const message = JSON.parse(f.payload);
+      if (message.t === "frame-size") sizes.push(message);
+    }),
+  );
   await page.goto(url);
   return {
     page,
     socket,
     statusText: async () => ((await page.locator("#status").isVisible()) ? ((await page.locator("#status").textContent()) ?? "") : ""),
     frames: () => frames,
+    frameSizes: () => sizes,
     async clickLike(referenceUrl, selector) {
       const canvas = (await page.locator("#screen").boundingBox())!;
       const reference = await browser.newContext({ viewport: { width: Math.round(canvas.width), height: Math.round(canvas.height) } });
