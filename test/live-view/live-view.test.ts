@@ -69,9 +69,20 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     const { sessionId, started } = await startTagged(stack, "demo-popup");
     const viewer = await open(started.liveViewUrl);
     await waitForPicture(viewer);
+    const address = async () => (await viewer.page.locator("#address").textContent()) ?? "";
+    await viewer.clickLike(`${stack.site.appOrigin}/popup`, "#open-closing");
+    await waitFor(async () => (await address()).endsWith("/closing"), { what: "view on the window that closes" });
+    await viewer.clickLike(`${stack.site.appOrigin}/closing`, "#close");
+    await waitFor(async () => (await address()).includes("/popup?tag="), { what: "view back on the opener" });
+
     await viewer.clickLike(`${stack.site.appOrigin}/popup`, "#open-login");
     await waitFor(async () => (await viewer.page.locator("#address").textContent())?.includes("/login?popup=1"), { what: "view on the popup" });
     expect(await viewer.page.locator("#tabs button").count()).toBe(2);
+    // The tab buttons switch the view: to the opener and back.
+    await viewer.page.locator("#tabs button").first().click();
+    await waitFor(async () => (await address()).includes("/popup?tag="), { what: "view on the opener by its tab button" });
+    await viewer.page.locator("#tabs button").nth(1).click();
+    await waitFor(async () => (await address()).includes("/login?popup=1"), { what: "view on the popup by its tab button" });
     await logInThroughViewer(viewer, `${stack.site.appOrigin}/login?popup=1`);
     await waitForStatus(stack, sessionId, "completed");
     await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success message" });
