@@ -74,6 +74,8 @@ export const configSchema = z
     LIVE_VIEW_ADVERTISE_HOST: z.string().optional(),
     /** Signs viewer links and the API-to-worker hop; default derived from the first ENCRYPTION_KEYS key. */
     LIVE_VIEW_SECRET: z.string().min(32, "at least 32 characters (openssl rand -base64 32)").optional(),
+    /** Set: links open only with a short-lived check the app mints for its own user (src/live-view/viewer-check.ts). */
+    LIVE_VIEW_VERIFIER_KEY: z.string().min(32, "at least 32 characters (openssl rand -base64 32)").optional(),
     LIVE_VIEW_MAX_VIEWERS: z.coerce.number().int().min(1).max(20).default(3),
     /** Origins allowed to embed the viewer in an iframe (CSP frame-ancestors); none by default. */
     LIVE_VIEW_FRAME_ANCESTORS: list.default([]),

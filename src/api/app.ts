@@ -33,7 +33,7 @@ export interface AppDeps {
   /** Aborted when the API shuts down: requests waiting on a session answer with its current state at once. */
   draining?: AbortSignal;
   /** The self-hosted live view: viewer links on session status, the viewer page, revoke. */
-  liveView?: { links: LiveViewLinks; secret: Buffer; frameAncestors: string[] };
+  liveView?: { links: LiveViewLinks; secret: Buffer; frameAncestors: string[]; verifierKey?: string };
 }
 
 export type ApiEnv = { Variables: { subject: Subject; requestId: string } };

@@ -7,11 +7,14 @@ import { isFinal, type SessionRecord } from "../sessions/session-record.js";
 import type { SessionStore } from "../sessions/session-store.js";
 import { parseViewToken, signRelay, verifyViewToken } from "./live-view-token.js";
 import { viewerMessageFor } from "./session-end-message.js";
+import { verifyViewerCheck } from "./viewer-check.js";
 
 export interface LiveViewRelayDeps {
   sessions: SessionStore;
   events: SessionEventBus;
   secret: Buffer;
+  /** LIVE_VIEW_VERIFIER_KEY: links then need the app's `?check=` (viewer-check.ts). */
+  verifierKey?: string;
   logger: Logger;
 }
 
@@ -25,6 +28,7 @@ const PATH = /^\/live\/([^/?#]{1,200})\/socket$/;
 /** The record is re-read this often too, in case a pub/sub wake-up was lost while Redis reconnected. */
 const RECHECK_MS = 2_000;
 const WAITING = new Set(["queued", "starting"]);
+export const VIEWER_CHECK_MESSAGE = "This login link must be opened from the app that started it. Go back to the app and open it from there.";
 
 /**
  * The API's side of the live view: viewers connect to the API's own address, and each socket is
@@ -36,7 +40,7 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const viewers = new Set<WebSocket>();
 
-  function serve(viewer: WebSocket, token: string) {
+  function serve(viewer: WebSocket, token: string, viewerCheck: string | null) {
     viewers.add(viewer);
     let upstream: WebSocket | undefined;
     let ended = false;
@@ -139,6 +143,9 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
     viewer.on("error", () => viewer.terminate());
 
     if (!claimed) return end("invalid_link", "This link is not valid.");
+    if (deps.verifierKey && !verifyViewerCheck(deps.verifierKey, claimed.sessionId, viewerCheck)) {
+      return end("viewer_check_failed", VIEWER_CHECK_MESSAGE);
+    }
     unsubscribe = deps.events.subscribe(claimed.sessionId, () => void check());
     sendJson({ t: "status", status: "connecting" });
     void check().then(() => {
@@ -148,10 +155,11 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
 
   return {
     handleUpgrade(req, socket, head) {
-      const match = PATH.exec(new URL(req.url ?? "/", "http://x").pathname);
+      const url = new URL(req.url ?? "/", "http://x");
+      const match = PATH.exec(url.pathname);
       if (!match) return false;
       const token = decodeURIComponent(match[1]!);
-      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, token));
+      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, token, url.searchParams.get("check")));
       return true;
     },
     close() {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Hono } from "hono";
 import type { SessionStore } from "../sessions/session-store.js";
 import { verifyViewToken, parseViewToken } from "./live-view-token.js";
+import { verifyViewerCheck } from "./viewer-check.js";
 
 const asset = (name: string) => readFileSync(new URL(`./viewer/${name}`, import.meta.url), "utf8");
 const PAGE = asset("viewer.html");
@@ -13,7 +14,7 @@ const STYLE = asset("viewer.css");
  * the capability. The page never leaks it onward (no referrer) and is framed only by the origins
  * the operator lists.
  */
-export function viewerRoutes(deps: { sessions: SessionStore; secret: Buffer; frameAncestors: string[] }) {
+export function viewerRoutes(deps: { sessions: SessionStore; secret: Buffer; frameAncestors: string[]; verifierKey?: string }) {
   const routes = new Hono();
   const ancestors = deps.frameAncestors.length ? deps.frameAncestors.join(" ") : "'none'";
   const csp = [
@@ -40,8 +41,9 @@ export function viewerRoutes(deps: { sessions: SessionStore; secret: Buffer; fra
     const claimed = parseViewToken(token);
     const record = claimed ? await deps.sessions.get(claimed.sessionId) : undefined;
     const valid = record && verifyViewToken(deps.secret, token, record.liveViewGeneration ?? 0);
-    // An invalid link still gets the page: it says so in words, the same way a revoked one does.
-    return c.html(PAGE, valid ? 200 : 404, headers);
+    const checked = !deps.verifierKey || (claimed && verifyViewerCheck(deps.verifierKey, claimed.sessionId, c.req.query("check")));
+    // A refused link still gets the page: its socket says why in words, the same way a revoked one does.
+    return c.html(PAGE, !valid ? 404 : !checked ? 403 : 200, headers);
   });
   return routes;
 }

@@ -49,7 +49,8 @@ export async function startApiService(config: Config, redisUrl: string, provider
   const apiHost = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
   const secret = liveViewSecret(config);
   const links = createLiveViewLinks(secret, () => config.PUBLIC_URL ?? `http://${apiHost}:${listening.port}`);
-  const relay = createLiveViewRelay({ sessions, events, secret, logger });
+  const verifierKey = config.LIVE_VIEW_VERIFIER_KEY;
+  const relay = createLiveViewRelay({ sessions, events, secret, verifierKey, logger });
   const app = createApp({
     sessions,
     events,
@@ -68,7 +69,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     logger,
     draining: draining.signal,
-    liveView: { links, secret, frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS },
+    liveView: { links, secret, frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS, verifierKey },
   });
   // The API reaps too, so that sessions of a crashed worker end even when no other worker runs.
   const reaper = setInterval(() => void sessions.reap().catch(() => {}), config.REAP_INTERVAL_MS);

@@ -8,7 +8,7 @@
   const status = $("status");
   const ctx = canvas.getContext("2d");
   const token = location.pathname.split("/")[2] || "";
-  const socketUrl = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/live/${encodeURIComponent(token)}/socket`;
+  const socketUrl = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/live/${encodeURIComponent(token)}/socket${location.search}`;
   let frameSize = { width: 0, height: 0 };
   let lastFrame = null;
   let ended = false;
