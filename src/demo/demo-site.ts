@@ -11,6 +11,7 @@ import { html, raw } from "hono/html";
  * so a login crosses origins the way real ones do. Paths:
  * - `/login`: form login → SSO grant (second origin, cookie + localStorage) → `/auth/finish` → `/dashboard`.
  * - `/popup`: a button that opens `/login` in a popup, and one that opens `/closing` (a window that closes itself).
+ * - `/echo`: a form sent by GET, so what was typed shows in the address.
  * - `/latency`: a black page that turns white and back on each key (the live view's input-to-pixel benchmark).
  * - `/spa`: a single-page login whose URL never changes; success sets `localStorage["spa.token"]`.
  * - `/login?probe=<url>`: the login page also reaches for `<url>` every way a page can (image, fetch,
@@ -155,6 +156,10 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
          document.getElementById("open-closing").onclick = () => window.open("/closing", "demo-closing", "width=480,height=640");`,
       ),
     ),
+  );
+  // A search-like form sent by GET: what was typed shows in the address (live-view text input tests).
+  app.get("/echo", (c) =>
+    c.html(page("Echo", html`<h1>Echo</h1><form method="get" action="/echo"><input id="q" name="q" /></form><p id="said">${c.req.query("q") ?? ""}</p>`)),
   );
   app.get("/closing", (c) =>
     c.html(page("Closing window", html`<h1>A window that closes</h1><button id="close">Close this window</button>`, `document.getElementById("close").onclick = () => window.close();`)),

@@ -158,6 +158,21 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     }
   }, 60_000);
 
+  it("types non-ASCII text and an IME composition into the page", async () => {
+    const { sessionId, started } = await startTagged(stack, "demo", { path: "/echo" });
+    const viewer = await open(started.liveViewUrl);
+    await waitForPicture(viewer);
+    await viewer.clickLike(`${stack.site.appOrigin}/echo`, "#q");
+    await viewer.page.keyboard.type("é");
+    // The viewer's own operating-system IME, as DevTools emulates it in the viewer's browser.
+    const ime = await viewer.page.context().newCDPSession(viewer.page);
+    await ime.send("Input.imeSetComposition", { text: "にほん", selectionStart: 3, selectionEnd: 3 });
+    await ime.send("Input.insertText", { text: "日本" });
+    await viewer.page.keyboard.press("Enter");
+    await waitFor(async () => (await viewer.page.locator("#address").textContent())?.includes(`q=${encodeURIComponent("é日本")}`), { what: "typed text in the address" });
+    await stack.api("POST", `/browser-login/${sessionId}/cancel`);
+  }, 60_000);
+
   // Last: it kills the worker.
   it("tells the viewer when the worker dies, rather than freezing the picture", async () => {
     const { started } = await startTagged(stack, "demo");

@@ -116,7 +116,9 @@
   $("back").onclick = () => send({ t: "back" });
   $("reload").onclick = () => send({ t: "reload" });
 
-  const modifiers = (e) => (e.altKey ? 1 : 0) | (e.ctrlKey ? 2 : 0) | (e.metaKey ? 4 : 0) | (e.shiftKey ? 8 : 0);
+  // The remote browser runs on Linux: a Mac user's ⌘ shortcuts (select all, copy, undo) are its Ctrl ones.
+  const mac = /Mac|iPhone|iPad/.test(navigator.platform);
+  const modifiers = (e) => (e.altKey ? 1 : 0) | (e.ctrlKey || (mac && e.metaKey) ? 2 : 0) | (e.metaKey && !mac ? 4 : 0) | (e.shiftKey ? 8 : 0);
   const BUTTONS = ["left", "middle", "right"];
 
   function pointer(type, e, extra) {
