@@ -43,3 +43,35 @@ describe("local Playwright: the session's own time limit", () => {
     expect(session.pages()).toEqual([]);
   });
 });
+
+describe("local Playwright: the live-view capability", () => {
+  let site: DemoSite;
+  let adapter: BrowserAdapter;
+
+  beforeAll(async () => {
+    site = await startDemoSite();
+    adapter = createLocalPlaywrightAdapter({ headless: true });
+  });
+
+  afterAll(async () => {
+    await adapter?.close();
+    await site?.close();
+  });
+
+  it("lists the session's tabs with their titles and opens a DevTools channel of its own to one", async () => {
+    const session = await adapter.openSession({ sessionId: randomUUID(), loginUrl: site.loginUrl, timeoutMs: 60_000 });
+    try {
+      const source = session.liveViewSource!();
+      const tabs = await source.tabs();
+      expect(tabs).toEqual([{ pageId: "page-1", url: site.loginUrl, title: "Log in" }]);
+      const channel = (await source.connect("page-1"))!;
+      const answer = (await channel.send("Runtime.evaluate", { expression: "document.querySelector('#username') !== null", returnByValue: true })) as { result: { value: boolean } };
+      expect(answer.result.value).toBe(true);
+      await channel.detach();
+      expect(await source.connect("page-9")).toBeUndefined();
+    } finally {
+      await session.close();
+    }
+    expect(await session.liveViewSource!().tabs()).toEqual([]);
+  });
+});
