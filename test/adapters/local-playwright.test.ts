@@ -19,7 +19,7 @@ describeBrowserAdapter(`local Playwright (${headless ? "headless" : "headed"})`,
   };
 });
 
-describe("local Playwright: the session's own time limit", () => {
+describe("local Playwright: its own time limit and its live-view capability", () => {
   let site: DemoSite;
   let adapter: BrowserAdapter;
 
@@ -41,21 +41,6 @@ describe("local Playwright: the session's own time limit", () => {
     await waitFor(() => adapter.openSessions() === 0, { what: "the session to be closed by the adapter", timeoutMs: 15_000 });
     expect(events).toContainEqual(expect.objectContaining({ type: "disconnected", code: "session_timeout" }));
     expect(session.pages()).toEqual([]);
-  });
-});
-
-describe("local Playwright: the live-view capability", () => {
-  let site: DemoSite;
-  let adapter: BrowserAdapter;
-
-  beforeAll(async () => {
-    site = await startDemoSite();
-    adapter = createLocalPlaywrightAdapter({ headless: true });
-  });
-
-  afterAll(async () => {
-    await adapter?.close();
-    await site?.close();
   });
 
   it("lists the session's tabs with their titles and opens a DevTools channel of its own to one", async () => {
