@@ -11,6 +11,8 @@ export interface TabStreamOptions {
   /** JSON messages and binary JPEG frames for this one viewer. */
   send(message: WorkerMessage | Buffer): void;
   quality: number;
+  /** False for a view-only link: it watches at the size the controlling viewer set, and sets none itself. */
+  control: boolean;
 }
 
 export interface TabStream {
@@ -37,7 +39,6 @@ export function startTabStream(options: TabStreamOptions): TabStream {
   let viewport: Viewport = DEFAULT_VIEWPORT;
   let frameSize = "";
   let closed = false;
-  let lastFix = 0;
   /** Tabs in the order the viewer saw them: closing one returns to the latest still open. */
   const history: string[] = [];
   // Switching tabs and resizing talk to Chromium in several steps: one at a time, in order.
@@ -58,6 +59,7 @@ export function startTabStream(options: TabStreamOptions): TabStream {
   }
 
   async function applySize(target: Shown) {
+    if (!options.control) return;
     const { width, height, dpr } = viewport;
     await target.channel.send("Emulation.setDeviceMetricsOverride", { width, height, deviceScaleFactor: dpr, mobile: false });
   }
@@ -67,12 +69,8 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     await applySize(target);
     await target.channel.send("Page.stopScreencast").catch(() => {});
     target.unacked = undefined;
-    await target.channel.send("Page.startScreencast", {
-      format: "jpeg",
-      quality: options.quality,
-      maxWidth: Math.round(width * dpr),
-      maxHeight: Math.round(height * dpr),
-    });
+    const bound = options.control ? { maxWidth: Math.round(width * dpr), maxHeight: Math.round(height * dpr) } : {};
+    await target.channel.send("Page.startScreencast", { format: "jpeg", quality: options.quality, ...bound });
   }
 
   async function show(pageId: string): Promise<boolean> {
@@ -93,13 +91,13 @@ export function startTabStream(options: TabStreamOptions): TabStream {
       }
       target.unacked = sessionId;
       send(Buffer.from(data, "base64"));
-      // Some navigations (a new document after a POST) drop the size override: put it back.
-      if (Math.abs(metadata.deviceWidth - viewport.width) > 1 && Date.now() - lastFix > 500) {
-        lastFix = Date.now();
-        serially(async () => shown === target && (await applySize(target)));
-      }
+
     });
     channel.on("Page.loadEventFired", () => void sendTabs());
+    // Some navigations (a new document after a POST) drop the size override: put it back.
+    channel.on("Page.frameNavigated", ({ frame }: { frame: { parentId?: string } }) => {
+      if (!frame.parentId) serially(async () => shown === target && (await applySize(target)));
+    });
     history.push(pageId);
     try {
       await channel.send("Page.enable");

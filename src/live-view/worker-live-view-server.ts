@@ -62,6 +62,7 @@ export async function startWorkerLiveView(options: WorkerLiveViewOptions): Promi
         source: entry.session.source,
         onSessionEvent: entry.session.onEvent,
         quality: options.quality,
+        control: mode === "control",
         send: (message) => {
           if (ws.readyState === ws.OPEN) ws.send(Buffer.isBuffer(message) ? message : JSON.stringify(message));
         },

@@ -170,6 +170,8 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     await ime.send("Input.insertText", { text: "日本" });
     await viewer.page.keyboard.press("Enter");
     await waitFor(async () => (await viewer.page.locator("#address").textContent())?.includes(`q=${encodeURIComponent("é日本")}`), { what: "typed text in the address" });
+    // The new document keeps the viewer's size.
+    await waitFor(() => viewer.frameSizes().at(-1)?.width === 1000 && viewer.frameSizes().at(-1)?.height === 700 - 36, { what: "frames at the viewer's size after the navigation" });
     await stack.api("POST", `/browser-login/${sessionId}/cancel`);
   }, 60_000);
 
