@@ -1,5 +1,6 @@
 import type { BrowserSessionEvent } from "../adapters/browser/browser-adapter.js";
 import type { DevToolsChannel, LiveViewSource } from "../adapters/browser/live-view-source.js";
+import { createFramePacer } from "./frame-pacer.js";
 import { dispatchInput } from "./input-dispatch.js";
 import type { ViewerMessage, WorkerMessage } from "./viewer-messages.js";
 import { clampViewport, DEFAULT_VIEWPORT, type Viewport } from "./viewport.js";
@@ -23,21 +24,26 @@ export interface TabStream {
 interface Shown {
   pageId: string;
   channel: DevToolsChannel;
-  /** The screencast frame the viewer has not taken yet: acknowledged (so Chromium sends the next) when it has. */
-  unacked?: number;
 }
 
 /**
  * One viewer's stream of a session: a DevTools screencast of the tab on screen, the viewer's input
- * into it, the tab list. Flow control is end to end: Chromium sends a frame only after the previous
- * one is acknowledged, and that waits for the viewer's own ack, so a slow viewer gets fewer frames
- * and nothing queues up anywhere.
+ * into it, the tab list. Frames are paced by the viewer's own acks (frame-pacer.ts): a slow viewer
+ * gets fewer frames and nothing queues up anywhere.
  */
 export function startTabStream(options: TabStreamOptions): TabStream {
   const { source, send } = options;
   let shown: Shown | undefined;
   let viewport: Viewport = DEFAULT_VIEWPORT;
   let frameSize = "";
+  const pacer = createFramePacer((frame) => {
+    const size = `${frame.width}x${frame.height}`;
+    if (size !== frameSize) {
+      frameSize = size;
+      send({ t: "frame-size", width: frame.width, height: frame.height });
+    }
+    send(frame.jpeg);
+  });
   let closed = false;
   /** Tabs in the order the viewer saw them: closing one returns to the latest still open. */
   const history: string[] = [];
@@ -68,7 +74,6 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     const { width, height, dpr } = viewport;
     await applySize(target);
     await target.channel.send("Page.stopScreencast").catch(() => {});
-    target.unacked = undefined;
     const bound = options.control ? { maxWidth: Math.round(width * dpr), maxHeight: Math.round(height * dpr) } : {};
     await target.channel.send("Page.startScreencast", { format: "jpeg", quality: options.quality, ...bound });
   }
@@ -82,16 +87,12 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     if (closed) return void (await channel.detach()), false;
     const target: Shown = { pageId, channel };
     shown = target;
+    pacer.dropWaiting();
     channel.on("Page.screencastFrame", ({ data, metadata, sessionId }: { data: string; metadata: { deviceWidth: number; deviceHeight: number }; sessionId: number }) => {
+      // Acknowledged at once, so that Chromium never drops a frame (see frame-pacer.ts).
+      void channel.send("Page.screencastFrameAck", { sessionId }).catch(() => {});
       if (closed || shown !== target) return;
-      const size = `${Math.round(metadata.deviceWidth)}x${Math.round(metadata.deviceHeight)}`;
-      if (size !== frameSize) {
-        frameSize = size;
-        send({ t: "frame-size", width: Math.round(metadata.deviceWidth), height: Math.round(metadata.deviceHeight) });
-      }
-      target.unacked = sessionId;
-      send(Buffer.from(data, "base64"));
-
+      pacer.offer({ jpeg: Buffer.from(data, "base64"), width: Math.round(metadata.deviceWidth), height: Math.round(metadata.deviceHeight) });
     });
     channel.on("Page.loadEventFired", () => void sendTabs());
     // Some navigations (a new document after a POST) drop the size override: put it back.
@@ -140,14 +141,8 @@ export function startTabStream(options: TabStreamOptions): TabStream {
   return {
     receive(message) {
       if (closed) return;
-      if (message.t === "ack") {
-        const target = shown;
-        const sessionId = target?.unacked;
-        if (target && sessionId !== undefined) {
-          target.unacked = undefined;
-          void target.channel.send("Page.screencastFrameAck", { sessionId }).catch(() => {});
-        }
-      } else if (message.t === "viewport") {
+      if (message.t === "ack") pacer.taken();
+      else if (message.t === "viewport") {
         const next = clampViewport(message);
         if (next.width === viewport.width && next.height === viewport.height && next.dpr === viewport.dpr) return;
         viewport = next;
