@@ -93,6 +93,9 @@ export async function startApiService(config: Config, redisUrl: string, provider
     throw explainListenError(error, [{ setting: "PORT", port: config.PORT }]);
   });
   listening = { port: server.port };
+  if (config.NODE_ENV === "production" && !config.PUBLIC_URL && config.LIVE_VIEW) {
+    logger.warn({ links: links.base() }, "PUBLIC_URL is not set: live-view links name the API's own address, which users elsewhere may not reach");
+  }
   logger.info({ url: `http://${config.HOST}:${server.port}` }, "API listening");
   return {
     port: server.port,
