@@ -11,6 +11,7 @@ import { measureCapture } from "./figures/capture.js";
 import { measureConcurrency } from "./figures/concurrency.js";
 import { measureDetection } from "./figures/detection.js";
 import { measureEvents } from "./figures/events.js";
+import { measureLiveView } from "./figures/live-view.js";
 import { measureLoginPage } from "./figures/login-page.js";
 import { measureThroughput } from "./figures/throughput.js";
 import { machineInfo, markdownTable, ratio, textTable, type Row } from "./lib/report.js";
@@ -24,9 +25,11 @@ const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".
 const wanted = (figure: number) => !only || only.includes(figure);
 
 const PLAN = quick
-  ? { reps: 6, detectionReps: 6, warmup: 1, captureReps: 5, levels: [10], bareLevels: [10], pollMs: 2_000, autocannonS: 4, logins: 10, users: 5 }
-  : { reps: 20, detectionReps: 16, warmup: 2, captureReps: 10, levels: [10, 25, 50], bareLevels: [10, 50], pollMs: 2_000, autocannonS: 10, logins: 30, users: 5 };
+  ? { reps: 6, detectionReps: 6, warmup: 1, captureReps: 5, levels: [10], bareLevels: [10], pollMs: 2_000, autocannonS: 4, logins: 10, users: 5, viewed: 10, keys: 10 }
+  : { reps: 20, detectionReps: 16, warmup: 2, captureReps: 10, levels: [10, 25, 50], bareLevels: [10, 50], pollMs: 2_000, autocannonS: 10, logins: 30, users: 5, viewed: 10, keys: 25 };
 if (levelsArg) PLAN.levels = PLAN.bareLevels = levelsArg;
+const viewedArg = process.argv.find((a) => a.startsWith("--viewed="))?.slice("--viewed=".length);
+if (viewedArg) PLAN.viewed = Number(viewedArg);
 const SETTINGS = { spareContexts: Number(process.env.SPARE_CONTEXTS ?? 1), workerConcurrency: 60, bulk: { cookies: 50, storageKeys: 200 } };
 /** The whole run must end within 10 minutes: no figure starts after the soft limit, and past the hard one everything is stopped. */
 const SOFT_LIMIT_MS = 8 * 60_000;
@@ -49,6 +52,7 @@ const FIGURES: Figure[] = [
   { figure: 5, key: "apiPolls", name: "5 API status polls", run: (s) => measureApiPolls(s, PLAN.autocannonS) },
   { figure: 7, key: "events", name: "7 push latency (SSE, webhooks)", run: (s) => measureEvents(s, PLAN.detectionReps, PLAN.warmup) },
   { figure: 6, key: "throughput", name: "6 throughput", run: (s) => measureThroughput(s, PLAN.logins, PLAN.users) },
+  { figure: 8, key: "liveView", name: "8 live view", run: (s) => measureLiveView(s, PLAN.viewed, PLAN.keys) },
 ];
 
 /**
@@ -159,6 +163,15 @@ function rows(r: Record<string, any>): Row[] {
       met: null,
       detail: `ratio = bare rate / service rate; ${t.completed}/${t.total} completed; per login median ${t.perLogin.median} ms (bare ${t.bare.perLogin.median} ms)`,
     });
+  }
+  if (r.liveView) {
+    const v = r.liveView;
+    const n = v.sessions;
+    out.push({ figure: `7. live view input-to-pixel, ${n} viewed (ms)`, median: v.latencyMs.median, p95: v.latencyMs.p95, bareMedian: "—", ratio: "—", goal: "p50 ≤ 100, p95 ≤ 250", met: v.latencyMs.median <= 100 && v.latencyMs.p95 <= 250,
+      detail: `key pressed in the viewer page → first drawn frame showing the page's answer; ${v.latencyMs.n} keys, ${v.missed} never shown within 3 s; all ${n} viewers typing at once` });
+    out.push({ figure: `7. live view frames/s and KB/s per viewer, typing`, median: v.framesPerSecond.median, p95: "—", bareMedian: "—", ratio: "—", goal: "report", met: null, detail: `KB/s median ${v.kbPerSecond.median}, max ${v.kbPerSecond.max}` });
+    out.push({ figure: `7. live view memory per viewed session (MB)`, median: v.pssPerSessionMb.viewed, p95: "—", bareMedian: v.pssPerSessionMb.unviewed, ratio: v.memoryRatio, goal: "≤ 1.5×", met: v.memoryRatio <= 1.5,
+      detail: `PSS of the worker's Chromium tree over idle, per session; bare column: the same sessions unviewed; worker CPU (node + Chromium) ${v.cpuPercentPerSession}% of a core per viewed session while typing` });
   }
   return out;
 }

@@ -88,6 +88,24 @@ export const configSchema = z
     /** Loading the login page. */
     NAVIGATION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(30_000),
 
+    /** Where users reach the API (links handed out); default the API's own address. */
+    PUBLIC_URL: z.string().url().refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL").optional(),
+    /** The self-hosted live view of local browsers (src/live-view/). */
+    LIVE_VIEW: bool.default(true),
+    /** Where a worker serves live-view sockets to the API (never to users); port 0: any free port. */
+    LIVE_VIEW_HOST: z.string().default("127.0.0.1"),
+    LIVE_VIEW_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** The host the API dials to reach this worker; default LIVE_VIEW_HOST, or this machine's host name when that is 0.0.0.0. */
+    LIVE_VIEW_ADVERTISE_HOST: z.string().optional(),
+    /** Signs viewer links and the API-to-worker hop; default derived from the first ENCRYPTION_KEYS key. */
+    LIVE_VIEW_SECRET: z.string().min(32, "at least 32 characters (openssl rand -base64 32)").optional(),
+    /** Set: links open only with a short-lived check the app mints for its own user (src/live-view/viewer-check.ts). */
+    LIVE_VIEW_VERIFIER_KEY: z.string().min(32, "at least 32 characters (openssl rand -base64 32)").optional(),
+    LIVE_VIEW_MAX_VIEWERS: z.coerce.number().int().min(1).max(20).default(3),
+    /** Origins allowed to embed the viewer in an iframe (CSP frame-ancestors); none by default. */
+    LIVE_VIEW_FRAME_ANCESTORS: list.default([]),
+    LIVE_VIEW_JPEG_QUALITY: z.coerce.number().int().min(20).max(100).default(80),
+
     DEMO_SITE: bool.optional(),
     DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(4500),
     DEMO_SSO_PORT: z.coerce.number().int().min(1).max(65535).default(4501),
@@ -110,6 +128,11 @@ export const configSchema = z
     }
     if (c.CREDENTIAL_STORE === "postgres" && !c.DATABASE_URL) {
       ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required when CREDENTIAL_STORE=postgres" });
+    }
+    for (const origin of c.LIVE_VIEW_FRAME_ANCESTORS) {
+      if (!/^(https?:\/\/[A-Za-z0-9.*-]+(:\d+)?|'self')$/.test(origin)) {
+        ctx.addIssue({ code: "custom", path: ["LIVE_VIEW_FRAME_ANCESTORS"], message: `"${origin}" is not an origin (https://app.example.com) or 'self'` });
+      }
     }
     if (c.NODE_ENV !== "test" && c.WORKER_LEASE_MS < 3_000) {
       ctx.addIssue({ code: "custom", path: ["WORKER_LEASE_MS"], message: "at least 3000 outside tests (a busy worker would lose its sessions)" });

@@ -11,12 +11,13 @@ const stack = await runService({ config, logger, start: () => startLocalStack(co
 const key = stack.apiKey ?? "<one of API_KEYS>";
 const firstProvider = stack.providers.list()[0]!.id;
 const headless = config.BROWSER_ADAPTER === "local" && shouldRunHeadless(config);
+const liveView = config.BROWSER_ADAPTER === "local" && config.LIVE_VIEW;
 const browserLine =
   config.BROWSER_ADAPTER !== "local"
     ? `browser: ${config.BROWSER_ADAPTER} (open the liveViewUrl of each session)`
     : headless
-      ? "browser: local Chromium, headless: no display was found, so no window opens (set DISPLAY, or run under xvfb-run, for one)"
-      : "browser: local Chromium, a window opens for each login";
+      ? `browser: local Chromium, headless (no display)${liveView ? ": open the liveViewUrl the start call answers, in any browser" : ", and LIVE_VIEW=false: nobody can see it"}`
+      : `browser: local Chromium, a window opens for each login${liveView ? " (the liveViewUrl shows it too, in any browser)" : ""}`;
 process.stdout.write(`
 browser-login-capture is running at ${stack.baseUrl}
   ${browserLine}
@@ -27,7 +28,7 @@ Start a login:
   curl -s -X POST '${stack.baseUrl}/browser-login/start?wait=5000' \\
     -H 'authorization: Bearer ${key}' -H 'x-subject-user-id: me' \\
     -H 'content-type: application/json' -d '{"providerId":"${firstProvider}"}'
-${stack.demo ? `Then log in as alice / correct-horse${headless ? "" : " in the window that opens"}, and poll the statusUrl it returns:
+${stack.demo ? `Then open its liveViewUrl${headless ? "" : " (or use the window that opens)"}, log in as alice / correct-horse, and poll the statusUrl it returns:
   curl -s ${stack.baseUrl}/browser-login/<sessionId> -H 'authorization: Bearer ${key}' -H 'x-subject-user-id: me'
 Or run \`npm run demo\` to watch a scripted user do all of it.
 ` : ""}Stop with Ctrl-C.

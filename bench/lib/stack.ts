@@ -71,6 +71,8 @@ function providers(site: DemoSite, bulkSite: DemoSite): ProviderInput[] {
     { id: "bench-url", name: "URL only", loginUrl: site.loginUrl, success: { url: { pathname: "/dashboard" } }, settleMs: 0 },
     demoLike("bench-demo", site),
     bulkProvider({ bulkSite }),
+    // Never succeeds: the live-view figure types into it while the session waits.
+    { id: "bench-latency", name: "Live view latency page", loginUrl: `${site.appOrigin}/latency`, success: { url: { pathname: "/never" } }, settleMs: 0 },
   ];
 }
 

@@ -14,6 +14,8 @@ import type { SessionStore } from "../sessions/session-store.js";
 import type { Subject } from "../sessions/subject.js";
 import { errorBody, toErrorResponse } from "./api-error.js";
 import { apiKeyAuth } from "./api-key-auth.js";
+import type { LiveViewLinks } from "../live-view/live-view-links.js";
+import { viewerRoutes } from "../live-view/viewer-routes.js";
 import type { LoginUrlPolicy } from "./login-url-policy.js";
 import { browserLoginRoutes } from "./routes/browser-login-routes.js";
 import { credentialRoutes } from "./routes/credential-routes.js";
@@ -42,6 +44,8 @@ export interface AppDeps {
   logger: Logger;
   /** Aborted when the API shuts down: requests waiting on a session answer with its current state at once. */
   draining?: AbortSignal;
+  /** The self-hosted live view: viewer links on session status, the viewer page, revoke. */
+  liveView?: { links: LiveViewLinks; secret: Buffer; frameAncestors: string[]; verifierKey?: string };
 }
 
 export type ApiEnv = { Variables: { subject: Subject; requestId: string; apiKeyId: string } };
@@ -59,7 +63,9 @@ export function createApp(deps: AppDeps) {
     // log line at a level that is off.
     const level = c.req.method === "GET" && c.res.status < 400 ? "debug" : "info";
     if (!logger.isLevelEnabled(level)) return;
-    logger[level]({ requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
+    // A viewer link's path is its capability: never logged.
+    const path = c.req.path.replace(/^\/live\/[^/]+/, "/live/<token>");
+    logger[level]({ requestId: c.get("requestId"), method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
   });
 
   app.get("/healthz", (c) => c.json({ ok: true }));
@@ -71,6 +77,8 @@ export function createApp(deps: AppDeps) {
       return c.json(errorBody("storage_unavailable", "Redis is not reachable"), 503);
     }
   });
+
+  if (deps.liveView) app.route("/", viewerRoutes({ sessions: deps.sessions, ...deps.liveView }));
 
   const authed = new Hono<ApiEnv>();
   authed.use(apiKeyAuth(deps.apiKeys));

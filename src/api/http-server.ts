@@ -1,4 +1,4 @@
-import { STATUS_CODES, type Server } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { serve } from "@hono/node-server";
 import { errorBody } from "./api-error.js";
@@ -11,6 +11,8 @@ export interface HttpServerOptions {
   headersTimeoutMs: number;
   /** A client must send its whole request (headers and body) within this time; answering may take longer. */
   requestTimeoutMs: number;
+  /** WebSocket upgrades (the live view); true when taken. Other upgrades are refused. */
+  onUpgrade?: (req: IncomingMessage, socket: Socket, head: Buffer) => boolean;
 }
 
 export interface HttpServer {
@@ -62,6 +64,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     s.once("error", reject);
   });
   server.on("clientError", answerClientError);
+  server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (!options.onUpgrade?.(req, socket, head)) socket.destroy();
+  });
   const port = (server.address() as AddressInfo).port;
 
   return {

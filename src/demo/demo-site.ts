@@ -10,7 +10,9 @@ import { html, raw } from "hono/html";
  * the app (`http://localhost:<appPort>`) and its single sign-on (`http://127.0.0.1:<ssoPort>`),
  * so a login crosses origins the way real ones do. Paths:
  * - `/login`: form login → SSO grant (second origin, cookie + localStorage) → `/auth/finish` → `/dashboard`.
- * - `/popup`: a button that opens `/login` in a popup.
+ * - `/popup`: a button that opens `/login` in a popup, and one that opens `/closing` (a window that closes itself).
+ * - `/echo`: a form sent by GET, so what was typed shows in the address.
+ * - `/latency`: a black page that turns white and back on each key (the live view's input-to-pixel benchmark).
  * - `/spa`: a single-page login whose URL never changes; success sets `localStorage["spa.token"]`.
  * - `/login?probe=<url>`: the login page also reaches for `<url>` every way a page can (image, fetch,
  *   WebSocket, and an iframe sent there by a redirect), for the egress tests.
@@ -154,9 +156,27 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
     c.html(
       page(
         "Popup login",
-        html`<h1>Popup login</h1><button id="open-login">Log in with Demo</button>`,
-        `document.getElementById("open-login").onclick = () => window.open("/login?popup=1", "demo-login", "width=480,height=640");`,
+        html`<h1>Popup login</h1><button id="open-login">Log in with Demo</button><button id="open-closing">Open a window that closes</button>`,
+        `document.getElementById("open-login").onclick = () => window.open("/login?popup=1", "demo-login", "width=480,height=640");
+         document.getElementById("open-closing").onclick = () => window.open("/closing", "demo-closing", "width=480,height=640");`,
       ),
+    ),
+  );
+  // A search-like form sent by GET: what was typed shows in the address (live-view text input tests).
+  app.get("/echo", (c) =>
+    c.html(page("Echo", html`<h1>Echo</h1><form method="get" action="/echo"><input id="q" name="q" /></form><p id="said">${c.req.query("q") ?? ""}</p>`)),
+  );
+  app.get("/closing", (c) =>
+    c.html(page("Closing window", html`<h1>A window that closes</h1><button id="close">Close this window</button>`, `document.getElementById("close").onclick = () => window.close();`)),
+  );
+  // Every key flips the whole page between black and white: a viewer sees its key arrive in one pixel (live-view benchmark).
+  app.get("/latency", (c) =>
+    c.html(
+      html`<!doctype html><html><head><meta charset="utf-8"><title>Latency</title></head>
+        <body style="margin:0;height:100vh;background:#000"><script>
+          let dark = true;
+          addEventListener("keydown", () => { dark = !dark; document.body.style.background = dark ? "#000" : "#fff"; });
+        </script></body></html>`,
     ),
   );
   app.get("/spa", (c) =>

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
+import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { CredentialCipher } from "../crypto/cipher.js";
 import { createApp } from "../api/app.js";
@@ -26,6 +27,10 @@ import { createWebhookQueue, deliveryJobOptions } from "../webhooks/webhook-queu
 import { loadWebhooksFile } from "../webhooks/webhooks-file.js";
 import type { RunnerDeps } from "../worker/login-session-runner.js";
 import { createWorker } from "../worker/worker.js";
+import { createLiveViewRelay } from "../live-view/api-live-view-relay.js";
+import { createLiveViewLinks } from "../live-view/live-view-links.js";
+import { liveViewSecret } from "../live-view/live-view-secret.js";
+import { startWorkerLiveView } from "../live-view/worker-live-view-server.js";
 import { buildBrowserAdapter, buildCipher, resolveApiKeys } from "./build-parts.js";
 import { explainListenError } from "./port-check.js";
 
@@ -78,6 +83,13 @@ export async function startApiService(config: Config, redisUrl: string, provider
   queue.on("error", () => {});
   const apiKeys = resolveApiKeys(config, logger);
   const draining = new AbortController();
+  // Links name the API's public address, known once it listens when PORT is 0.
+  let listening = { port: config.PORT };
+  const apiHost = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
+  const secret = liveViewSecret(config);
+  const links = createLiveViewLinks(secret, () => config.PUBLIC_URL ?? `http://${apiHost}:${listening.port}`);
+  const verifierKey = config.LIVE_VIEW_VERIFIER_KEY;
+  const relay = createLiveViewRelay({ sessions, events, secret, verifierKey, logger });
   const app = createApp({
     sessions,
     events,
@@ -101,11 +113,13 @@ export async function startApiService(config: Config, redisUrl: string, provider
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     logger,
     draining: draining.signal,
+    liveView: { links, secret, frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS, verifierKey },
   });
   // The API reaps too, so that sessions of a crashed worker end even when no other worker runs.
   const reaper = setInterval(() => void sessions.reap().catch(() => {}), config.REAP_INTERVAL_MS);
   const closeConnections = async () => {
     clearInterval(reaper);
+    relay.close();
     await events.close();
     await eventTail.close();
     await queue.close();
@@ -120,10 +134,15 @@ export async function startApiService(config: Config, redisUrl: string, provider
     host: config.HOST,
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    onUpgrade: relay.handleUpgrade,
   }).catch(async (error) => {
     await closeConnections();
     throw explainListenError(error, [{ setting: "PORT", port: config.PORT }]);
   });
+  listening = { port: server.port };
+  if (config.NODE_ENV === "production" && !config.PUBLIC_URL && config.LIVE_VIEW) {
+    logger.warn({ links: links.base() }, "PUBLIC_URL is not set: live-view links name the API's own address, which users elsewhere may not reach");
+  }
   logger.info({ url: `http://${config.HOST}:${server.port}` }, "API listening");
   return {
     port: server.port,
@@ -131,6 +150,8 @@ export async function startApiService(config: Config, redisUrl: string, provider
     /** Stops accepting, answers requests in flight (waiting ones at once, with what they have), then disconnects. */
     async close() {
       draining.abort();
+      // Viewer sockets are upgraded connections: the HTTP drain does not see them.
+      relay.close();
       await server.close(API_DRAIN_MS);
       await closeConnections();
     },
@@ -160,6 +181,19 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     logger,
   });
   const adapter = await buildBrowserAdapter(config, logger);
+  const liveView =
+    config.LIVE_VIEW && config.BROWSER_ADAPTER === "local"
+      ? await startWorkerLiveView({
+          host: config.LIVE_VIEW_HOST,
+          port: config.LIVE_VIEW_PORT,
+          // In compose each worker container is reachable by its host name (Docker's DNS knows it).
+          advertiseHost: config.LIVE_VIEW_ADVERTISE_HOST ?? (config.LIVE_VIEW_HOST === "0.0.0.0" ? hostname() : undefined),
+          secret: liveViewSecret(config),
+          maxViewers: config.LIVE_VIEW_MAX_VIEWERS,
+          quality: config.LIVE_VIEW_JPEG_QUALITY,
+          logger,
+        })
+      : undefined;
   const worker = await createWorker({
     connection: redis,
     prefix: config.REDIS_PREFIX,
@@ -173,6 +207,10 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     leaseMs: config.WORKER_LEASE_MS,
     reapIntervalMs: config.REAP_INTERVAL_MS,
     clientLoginUrls: clientLoginUrls(config),
+    liveView,
+  }).catch(async (error) => {
+    await liveView?.close();
+    throw error;
   });
   return {
     worker,
@@ -182,6 +220,7 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
       await dispatcher.close();
       await deliveryWorker.close();
       await webhooks.queue.close();
+      await liveView?.close();
       await events.close();
       await credentials.close();
       redis.disconnect();

@@ -21,6 +21,10 @@ export const sessionRecordSchema = z.object({
   loginUrl: z.string(),
   status: sessionStatusSchema,
   liveViewUrl: z.string().nullable(),
+  /** The worker's internal live-view address (src/live-view/): the API relays viewers there. Not for users. */
+  liveViewAddress: z.string().optional(),
+  /** Raised by each revoke: viewer links are signed over it, so older links stop working. */
+  liveViewGeneration: z.number().int().min(0).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   expiresAt: z.string(),

@@ -8,6 +8,7 @@ import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.js";
 import type { SessionEventBus } from "../sessions/session-events.js";
 import type { SessionStore } from "../sessions/session-store.js";
+import type { WorkerLiveView } from "../live-view/worker-live-view-server.js";
 import { snapshotLoginPage } from "./login-page-snapshot.js";
 import { watchForSuccess, type SuccessWatcher } from "./success-watcher.js";
 
@@ -26,6 +27,8 @@ export interface RunnerDeps {
    * browser obeys it.
    */
   clientLoginUrls?: { allowedHosts: string[]; addressPolicy?: AddressPolicy };
+  /** Serves the self-hosted live view of sessions whose browser offers one (local adapter). */
+  liveView?: WorkerLiveView;
 }
 
 /** Why a run stopped early: the final state to record, or none when someone else already ended the session. */
@@ -110,6 +113,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     let watcher: SuccessWatcher | undefined;
     const timers: NodeJS.Timeout[] = [];
     let unsubscribe = () => {};
+    let stopViewing = () => {};
     try {
       await move({ status: "starting", workerId });
       unsubscribe = deps.events.subscribe(sessionId, () => void sessions.get(sessionId).then(react, () => {}));
@@ -142,6 +146,10 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         }
       });
 
+      const viewSource = deps.liveView && session.liveViewSource?.();
+      if (viewSource) stopViewing = deps.liveView!.register(sessionId, { source: viewSource, onEvent: (l) => session.onEvent(l) });
+      const liveViewAddress = viewSource ? { liveViewAddress: deps.liveView!.address } : {};
+
       let rejections = 0;
       watcher = await until(
         watchForSuccess(browser, provider, {
@@ -152,7 +160,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
           },
         }),
       );
-      await move({ status: "awaiting_login", liveViewUrl: browser.liveViewUrl() });
+      await move({ status: "awaiting_login", liveViewUrl: browser.liveViewUrl(), ...liveViewAddress });
       await until(watcher.succeeded);
       await move({ status: "authenticated" });
 
@@ -183,6 +191,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       aborter.abort();
       watcher?.stop();
       unsubscribe();
+      stopViewing();
       timers.forEach((t) => clearTimeout(t));
       await browser?.close().catch(() => {});
       // The run may have walked away from an open still under way: the adapter gives up on the abort,

@@ -25,6 +25,7 @@ export interface WorkerDeps {
   reapIntervalMs?: number;
   workerId?: string;
   clientLoginUrls?: RunnerDeps["clientLoginUrls"];
+  liveView?: RunnerDeps["liveView"];
 }
 
 export interface LoginWorker {

@@ -19,7 +19,7 @@ describeBrowserAdapter(`local Playwright (${headless ? "headless" : "headed"})`,
   };
 });
 
-describe("local Playwright: the session's own time limit", () => {
+describe("local Playwright: its own time limit and its live-view capability", () => {
   let site: DemoSite;
   let adapter: BrowserAdapter;
 
@@ -41,5 +41,22 @@ describe("local Playwright: the session's own time limit", () => {
     await waitFor(() => adapter.openSessions() === 0, { what: "the session to be closed by the adapter", timeoutMs: 15_000 });
     expect(events).toContainEqual(expect.objectContaining({ type: "disconnected", code: "session_timeout" }));
     expect(session.pages()).toEqual([]);
+  });
+
+  it("lists the session's tabs with their titles and opens a DevTools channel of its own to one", async () => {
+    const session = await adapter.openSession({ sessionId: randomUUID(), loginUrl: site.loginUrl, timeoutMs: 60_000 });
+    try {
+      const source = session.liveViewSource!();
+      const tabs = await source.tabs();
+      expect(tabs).toEqual([{ pageId: "page-1", url: site.loginUrl, title: "Log in" }]);
+      const channel = (await source.connect("page-1"))!;
+      const answer = (await channel.send("Runtime.evaluate", { expression: "document.querySelector('#username') !== null", returnByValue: true })) as { result: { value: boolean } };
+      expect(answer.result.value).toBe(true);
+      await channel.detach();
+      expect(await source.connect("page-9")).toBeUndefined();
+    } finally {
+      await session.close();
+    }
+    expect(await session.liveViewSource!().tabs()).toEqual([]);
   });
 });

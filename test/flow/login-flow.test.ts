@@ -19,7 +19,7 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
 
   it("captures a login end to end, and the restored state shows the site logged in", async () => {
     const { tag, sessionId, started } = await startTagged(stack, "demo");
-    expect(started).toMatchObject({ sessionId, status: "awaiting_login", liveViewUrl: null, statusUrl: `/browser-login/${sessionId}` });
+    expect(started).toMatchObject({ sessionId, status: "awaiting_login", liveViewUrl: expect.stringMatching(new RegExp(`^${stack.baseUrl}/live/${sessionId}\\.c`)), statusUrl: `/browser-login/${sessionId}` });
     expect(Date.parse(started.expiresAt)).toBeGreaterThan(Date.now());
 
     const page = await stack.user.findPage((u) => u.includes(tag));

@@ -1,6 +1,7 @@
 import type { CapturedState, Cookie } from "../../credentials/captured-state.js";
 import type { AddressPolicy } from "../../network/address-policy.js";
 import type { BlockedRequest } from "../../network/egress-proxy.js";
+import type { LiveViewSource } from "./live-view-source.js";
 
 /**
  * The contract between the worker and a place that runs browsers (a local Chromium, Browserbase).
@@ -86,6 +87,11 @@ export interface BrowserSession {
   readonly sessionId: string;
   /** The URL a person opens to see and drive the browser; null when the window is on this machine. */
   liveViewUrl(): string | null;
+  /**
+   * Optional capability: the tabs and DevTools connections a self-hosted live view streams from
+   * (src/live-view/). Present when the browser runs on this machine; absent for remote browsers.
+   */
+  liveViewSource?(): LiveViewSource;
   pages(): PageSnapshot[];
   /** Every cookie of the session, HttpOnly included. */
   cookies(): Promise<Cookie[]>;

@@ -25,7 +25,8 @@ export function browserLoginRoutes(deps: AppDeps) {
   const { sessions, events, queue, providers } = deps;
   const routes = new Hono<ApiEnv>();
 
-  const view = sessionView;
+  // Local sessions: live view links signed for this session and its link generation, recomputed on each read.
+  const view = (record: SessionRecord) => ({ ...sessionView(record), ...deps.liveView?.links.urlsFor(record) });
 
   /** The caller's session, or 404: another subject's session does not exist for them. */
   async function ownSession(id: string | undefined, subject: ApiEnv["Variables"]["subject"]) {
@@ -109,6 +110,17 @@ export function browserLoginRoutes(deps: AppDeps) {
     }
     // A queued job is dropped here; a running one is stopped by its worker, woken by the status change.
     await queue.remove(record.id).catch(() => {});
+    return c.json(view(result.record));
+  });
+
+  routes.post("/:id/live-view/revoke", async (c) => {
+    const record = await ownSession(c.req.param("id"), c.get("subject"));
+    if (!deps.liveView || !record.liveViewAddress) {
+      throw new ApiError(409, "no_live_view", "This session has no self-hosted live view to revoke");
+    }
+    // Old links stop verifying; the relays watching the session hear of it through the status change and cut their viewers off.
+    const result = await sessions.transition(record.id, { liveViewGeneration: (record.liveViewGeneration ?? 0) + 1 });
+    if (!result.ok) throw new ApiError(409, "session_ended", `The session already ended as ${result.status ?? "gone"}; its links no longer work`);
     return c.json(view(result.record));
   });
 

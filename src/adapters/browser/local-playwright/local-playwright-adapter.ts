@@ -16,6 +16,7 @@ import { filterByOrigins } from "../capture-filter.js";
 import { AbortedByCaller, withDeadline } from "../deadline.js";
 import { createScrubber } from "../secret-scrubber.js";
 import { CHROMIUM_ARGS, findChromium } from "./chromium-path.js";
+import { localLiveViewSource } from "./local-live-view.js";
 
 export interface LocalPlaywrightOptions {
   /** A Chromium binary; found on the usual Debian paths when absent. */
@@ -197,6 +198,10 @@ class LocalSession implements BrowserSession {
 
   liveViewUrl(): string | null {
     return null;
+  }
+
+  liveViewSource() {
+    return localLiveViewSource(this.context, (page) => this.pageIds.get(page));
   }
 
   async attach(page: Page): Promise<void> {

@@ -1,0 +1,127 @@
+import { readFileSync } from "node:fs";
+import { chromium, type Page } from "playwright-core";
+import { CHROMIUM_ARGS } from "../../src/adapters/browser/local-playwright/chromium-path.js";
+import { browserTreePss, chromiumChildren, processTree } from "../lib/procs.js";
+import { cancel, startSession } from "../lib/sessions.js";
+import type { BenchStack } from "../lib/stack.js";
+import { sleep, summarize } from "../lib/stats.js";
+
+/**
+ * In the viewer page, before its own script: every frame it draws is checked at the centre pixel,
+ * and a key pressed there is timed until a frame shows the page's answer (the fixture's /latency
+ * page flips black/white on each key). That is the whole path: viewer → API → worker → Chromium
+ * → screencast → worker → API → viewer, decoded and drawn.
+ */
+const PROBE = `(() => {
+  const draw = CanvasRenderingContext2D.prototype.drawImage;
+  const lv = (window.__lv = { samples: [], pending: null, bright: null, frames: 0 });
+  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    draw.apply(this, args);
+    const c = this.canvas;
+    const bright = this.getImageData(c.width >> 1, c.height >> 1, 1, 1).data[0] > 128;
+    lv.frames++;
+    if (lv.pending && bright === lv.pending.want) {
+      lv.samples.push(performance.now() - lv.pending.at);
+      lv.pending = null;
+      lv.shown?.(true);
+    }
+    lv.bright = bright;
+  };
+  addEventListener("keydown", () => { lv.pending = { at: performance.now(), want: !lv.bright }; }, true);
+})();`;
+
+/** CPU seconds (user + system) used so far by these processes. */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return ticks / 100;
+}
+
+async function typeAndTime(page: Page, samples: number): Promise<number> {
+  let missed = 0;
+  for (let i = 0; i < samples; i++) {
+    // One round trip per key: polling the page would load the machine being measured.
+    const shown = page.evaluate(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const lv = (window as any).__lv;
+          lv.shown = resolve;
+          setTimeout(() => {
+            lv.pending = null;
+            resolve(false);
+          }, 3_000);
+        }),
+    );
+    await page.keyboard.press("a");
+    if (!(await shown)) missed += 1;
+    await sleep(150 + Math.random() * 150);
+  }
+  return missed;
+}
+
+/**
+ * Figure 7: the live view with `sessions` sessions viewed at once on one worker, every viewer
+ * typing (a key every 150-300 ms after the previous one showed): input-to-pixel latency, frames and
+ * bytes per second per viewer while typing, worker CPU and memory per viewed session.
+ */
+export async function measureLiveView(stack: BenchStack, sessions: number, samples: number) {
+  const workerTree = () => [stack.workerPid, ...chromiumChildren(stack.workerPid, stack.chromiumPath).flatMap((r) => processTree(r))];
+  const idle = browserTreePss(stack.workerPid, stack.chromiumPath).mb;
+  const started = await Promise.all(
+    Array.from({ length: sessions }, () => startSession(stack, "bench-latency", `${stack.site.appOrigin}/latency`, 10_000)),
+  );
+  const ids = started.map((s) => s.view.sessionId);
+  const viewers = await chromium.launch({ executablePath: stack.chromiumPath, headless: true, args: [...CHROMIUM_ARGS], handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  try {
+    await sleep(1_000);
+    const unviewed = browserTreePss(stack.workerPid, stack.chromiumPath).mb;
+    const bytes = new Array<number>(sessions).fill(0);
+    const pages = await Promise.all(
+      started.map(async ({ view }, i) => {
+        const url = (view as { liveViewUrl?: string }).liveViewUrl;
+        if (!url?.includes("/live/")) throw new Error(`session ${view.sessionId} has no self-hosted live view (${url})`);
+        const context = await viewers.newContext({ viewport: { width: 1000, height: 700 } });
+        await context.addInitScript(PROBE);
+        const page = await context.newPage();
+        page.on("websocket", (ws) => ws.on("framereceived", (f) => (bytes[i]! += typeof f.payload === "string" ? f.payload.length : f.payload.byteLength)));
+        await page.goto(url);
+        await page.waitForFunction(() => (window as any).__lv.frames > 0, undefined, { timeout: 20_000 });
+        await page.locator("#screen").click({ position: { x: 5, y: 5 } });
+        return page;
+      }),
+    );
+    const framesBefore = await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.frames as number)));
+    const bytesBefore = [...bytes];
+    const cpuBefore = cpuSeconds(workerTree());
+    const t0 = performance.now();
+    const missed = await Promise.all(pages.map((p) => typeAndTime(p, samples)));
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = cpuSeconds(workerTree()) - cpuBefore;
+    const viewed = browserTreePss(stack.workerPid, stack.chromiumPath).mb;
+    const latencies = (await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.samples as number[])))).flat();
+    const framesAfter = await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.frames as number)));
+    const fps = framesAfter.map((f, i) => (f - framesBefore[i]!) / seconds);
+    const bps = bytes.map((b, i) => (b - bytesBefore[i]!) / seconds);
+    const perSession = (mb: number) => Math.round(((mb - idle) / sessions) * 10) / 10;
+    return {
+      sessions,
+      latencyMs: summarize(latencies),
+      missed: missed.reduce((a, b) => a + b, 0),
+      framesPerSecond: summarize(fps),
+      kbPerSecond: summarize(bps.map((b) => b / 1024)),
+      cpuPercentPerSession: Math.round(((cpu / seconds) * 100 * 10) / sessions) / 10,
+      pssPerSessionMb: { unviewed: perSession(unviewed), viewed: perSession(viewed) },
+      memoryRatio: Math.round(((viewed - idle) / (unviewed - idle)) * 100) / 100,
+    };
+  } finally {
+    await viewers.close();
+    await Promise.all(ids.map((id) => cancel(stack, id).catch(() => {})));
+  }
+}

@@ -1,0 +1,32 @@
+import type { BrowserContext, Page } from "playwright-core";
+import type { DevToolsChannel, LiveViewSource, LiveViewTab } from "../live-view-source.js";
+
+/** The live view's window into a local session's context: its tabs by the ids the session gave them. */
+export function localLiveViewSource(context: BrowserContext, pageIdOf: (page: Page) => string | undefined): LiveViewSource {
+  const findPage = (pageId: string) => context.pages().find((p) => pageIdOf(p) === pageId && !p.isClosed());
+  return {
+    async tabs() {
+      const tabs = await Promise.all(
+        context.pages().map(async (page): Promise<LiveViewTab | undefined> => {
+          const pageId = pageIdOf(page);
+          if (!pageId || page.isClosed()) return undefined;
+          const title = await page.title().catch(() => "");
+          return { pageId, url: page.url(), title };
+        }),
+      );
+      return tabs.filter((t): t is LiveViewTab => t !== undefined);
+    },
+    async connect(pageId) {
+      const page = findPage(pageId);
+      if (!page) return undefined;
+      const cdp = await context.newCDPSession(page).catch(() => undefined);
+      if (!cdp) return undefined;
+      const channel: DevToolsChannel = {
+        send: (method, params) => cdp.send(method as never, params as never),
+        on: (event, listener) => void cdp.on(event as never, listener),
+        detach: () => cdp.detach().catch(() => {}),
+      };
+      return channel;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+/**
+ * Viewer links are capabilities: `<sessionId>.<mode><mac>`, the MAC (144 bits) binding the session,
+ * its link generation (raised by revoke) and the mode. Nothing of it is stored: the API recomputes
+ * it from the generation kept on the session record.
+ */
+export type ViewMode = "control" | "view";
+
+const MAC_BYTES = 18;
+const MODE_LETTER: Record<ViewMode, string> = { control: "c", view: "v" };
+
+function mac(secret: Buffer, text: string, bytes = MAC_BYTES): Buffer {
+  return createHmac("sha256", secret).update(text).digest().subarray(0, bytes);
+}
+
+function sameMac(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function mintViewToken(secret: Buffer, sessionId: string, generation: number, mode: ViewMode): string {
+  return `${sessionId}.${MODE_LETTER[mode]}${mac(secret, `view|${sessionId}|${generation}|${mode}`).toString("base64url")}`;
+}
+
+/** The session and mode a token claims; only `verifyViewToken` says whether it holds. */
+export function parseViewToken(token: string): { sessionId: string; mode: ViewMode; mac: Buffer } | undefined {
+  const match = /^(ls_[a-f0-9]{32})\.([cv])([A-Za-z0-9_-]{24})$/.exec(token);
+  if (!match) return undefined;
+  return { sessionId: match[1]!, mode: match[2] === "c" ? "control" : "view", mac: Buffer.from(match[3]!, "base64url") };
+}
+
+export function verifyViewToken(secret: Buffer, token: string, generation: number): { sessionId: string; mode: ViewMode } | undefined {
+  const parsed = parseViewToken(token);
+  if (!parsed) return undefined;
+  const expected = mac(secret, `view|${parsed.sessionId}|${generation}|${parsed.mode}`);
+  return sameMac(parsed.mac, expected) ? { sessionId: parsed.sessionId, mode: parsed.mode } : undefined;
+}
+
+/** How long a signed API-to-worker request stays valid: enough for clock skew between machines. */
+const RELAY_WINDOW_MS = 30_000;
+
+/** The header the API sends the worker: proof that it holds the secret, for this session and mode, now. */
+export function signRelay(secret: Buffer, sessionId: string, mode: ViewMode, nowMs = Date.now()): string {
+  return `${nowMs}.${mode}.${mac(secret, `relay|${sessionId}|${nowMs}|${mode}`, 32).toString("base64url")}`;
+}
+
+export function verifyRelay(secret: Buffer, sessionId: string, header: string | undefined, nowMs = Date.now()): ViewMode | undefined {
+  const match = /^(\d{1,15})\.(control|view)\.([A-Za-z0-9_-]{43})$/.exec(header ?? "");
+  if (!match) return undefined;
+  const at = Number(match[1]);
+  if (Math.abs(nowMs - at) > RELAY_WINDOW_MS) return undefined;
+  const mode = match[2] as ViewMode;
+  const expected = mac(secret, `relay|${sessionId}|${at}|${mode}`, 32);
+  return sameMac(Buffer.from(match[3]!, "base64url"), expected) ? mode : undefined;
+}

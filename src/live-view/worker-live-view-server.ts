@@ -1,0 +1,110 @@
+import { createServer, STATUS_CODES, type IncomingMessage } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { Logger } from "pino";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { BrowserSessionEvent } from "../adapters/browser/browser-adapter.js";
+import type { LiveViewSource } from "../adapters/browser/live-view-source.js";
+import { verifyRelay } from "./live-view-token.js";
+import { startTabStream } from "./tab-stream.js";
+import { INPUT_MESSAGES, parseViewerMessage } from "./viewer-messages.js";
+
+export interface WorkerLiveViewOptions {
+  host: string;
+  port: number;
+  /** The host the API dials (this machine's name on the network); default `host`. */
+  advertiseHost?: string;
+  secret: Buffer;
+  maxViewers: number;
+  quality: number;
+  logger: Logger;
+}
+
+export interface ViewableSession {
+  source: LiveViewSource;
+  onEvent(listener: (event: BrowserSessionEvent) => void): () => void;
+}
+
+/** The worker's side of the live view: sessions it holds, served to the API only (signed requests). */
+export interface WorkerLiveView {
+  /** `ws://host:port`, recorded on each viewable session for the API to dial. */
+  readonly address: string;
+  /** Makes a session viewable; the returned function ends that (and closes its viewers). */
+  register(sessionId: string, session: ViewableSession): () => void;
+  close(): Promise<void>;
+}
+
+/** Close codes the API relay turns into messages for the viewer. */
+export const CLOSE_SESSION_GONE = 4410;
+
+const PATH = /^\/sessions\/(ls_[a-f0-9]{32})$/;
+
+function refuse(socket: Socket, status: number, code: string) {
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${code}`);
+}
+
+export async function startWorkerLiveView(options: WorkerLiveViewOptions): Promise<WorkerLiveView> {
+  const registered = new Map<string, { session: ViewableSession; viewers: Set<WebSocket> }>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const server = createServer((_req, res) => res.writeHead(404).end());
+
+  server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const sessionId = PATH.exec(req.url ?? "")?.[1];
+    if (!sessionId) return refuse(socket, 404, "not_found");
+    const mode = verifyRelay(options.secret, sessionId, req.headers["x-live-view-auth"] as string | undefined);
+    if (!mode) return refuse(socket, 401, "unauthorized");
+    const entry = registered.get(sessionId);
+    if (!entry) return refuse(socket, 404, "session_not_here");
+    if (entry.viewers.size >= options.maxViewers) return refuse(socket, 429, "too_many_viewers");
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (registered.get(sessionId) !== entry) return ws.close(CLOSE_SESSION_GONE, "session ended");
+      entry.viewers.add(ws);
+      const stream = startTabStream({
+        source: entry.session.source,
+        onSessionEvent: entry.session.onEvent,
+        quality: options.quality,
+        control: mode === "control",
+        send: (message) => {
+          if (ws.readyState === ws.OPEN) ws.send(Buffer.isBuffer(message) ? message : JSON.stringify(message));
+        },
+      });
+      ws.on("message", (data, isBinary) => {
+        if (isBinary) return;
+        const message = parseViewerMessage(String(data));
+        if (!message) return;
+        // A view-only link watches: no input, and the controlling viewer's size stays.
+        if (mode === "view" && (INPUT_MESSAGES.has(message.t) || message.t === "viewport")) return;
+        stream.receive(message);
+      });
+      ws.on("close", () => {
+        entry.viewers.delete(ws);
+        void stream.close();
+      });
+      ws.on("error", () => ws.terminate());
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const address = `ws://${options.advertiseHost ?? options.host}:${port}`;
+  options.logger.info({ address }, "live view listening for the API");
+
+  return {
+    address,
+    register(sessionId, session) {
+      const entry = { session, viewers: new Set<WebSocket>() };
+      registered.set(sessionId, entry);
+      return () => {
+        if (registered.get(sessionId) === entry) registered.delete(sessionId);
+        for (const ws of entry.viewers) ws.close(CLOSE_SESSION_GONE, "session ended");
+      };
+    },
+    async close() {
+      for (const { viewers } of registered.values()) for (const ws of viewers) ws.terminate();
+      registered.clear();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { chromium, type Browser, type Page, type WebSocket as PageSocket } from "playwright-core";
+import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.js";
+import { waitFor } from "../helpers/wait-for.js";
+
+/**
+ * The person's side of a live view: a second, independent headless Chromium that opens the link
+ * and acts only with mouse and keyboard on the viewer page. Where to click is learned from the
+ * same fixture page rendered in this browser at the viewer's size, never by asking the worker's.
+ */
+export interface Viewer {
+  page: Page;
+  /** The viewer page's socket to the API. */
+  socket: Promise<PageSocket>;
+  statusText(): Promise<string>;
+  /** Frames received so far (counted on the socket). */
+  frames(): number;
+  /** The CSS sizes the worker announced for its frames, in order. */
+  frameSizes(): { width: number; height: number }[];
+  /** Clicks the centre of `selector` as it lies on `referenceUrl` at the viewer's size. */
+  clickLike(referenceUrl: string, selector: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openViewerBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: findChromium(), headless: true });
+}
+
+export async function openViewer(browser: Browser, url: string, size = { width: 1000, height: 700 }): Promise<Viewer> {
+  const context = await browser.newContext({ viewport: size });
+  const page = await context.newPage();
+  let frames = 0;
+  const sizes: { width: number; height: number }[] = [];
+  const socket = page.waitForEvent("websocket");
+  void socket.then((ws) =>
+    ws.on("framereceived", (f) => {
+      if (typeof f.payload !== "string") return void (frames += 1);
+      const message = JSON.parse(f.payload);
+      if (message.t === "frame-size") sizes.push(message);
+    }),
+  );
+  await page.goto(url);
+  return {
+    page,
+    socket,
+    statusText: async () => ((await page.locator("#status").isVisible()) ? ((await page.locator("#status").textContent()) ?? "") : ""),
+    frames: () => frames,
+    frameSizes: () => sizes,
+    async clickLike(referenceUrl, selector) {
+      const canvas = (await page.locator("#screen").boundingBox())!;
+      const reference = await browser.newContext({ viewport: { width: Math.round(canvas.width), height: Math.round(canvas.height) } });
+      try {
+        const refPage = await reference.newPage();
+        await refPage.goto(referenceUrl);
+        const box = (await refPage.locator(selector).boundingBox())!;
+        await page.mouse.click(canvas.x + box.x + box.width / 2, canvas.y + box.y + box.height / 2);
+      } finally {
+        await reference.close();
+      }
+    },
+    close: () => context.close(),
+  };
+}
+
+/** Waits until the viewer shows the remote page (the status overlay is gone and a frame arrived). */
+export async function waitForPicture(viewer: Viewer, what = "the remote page on the viewer") {
+  await waitFor(async () => viewer.frames() > 0 && (await viewer.statusText()) === "", { timeoutMs: 15_000, what });
+}
