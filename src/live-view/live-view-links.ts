@@ -8,18 +8,33 @@ export interface LiveViewLinks {
   urlsFor(record: SessionRecord): { liveViewUrl: string; liveViewViewOnlyUrl: string } | undefined;
 }
 
-/** Links are recomputed on each read from the session's link generation: no token is ever stored. */
+/** Sessions whose links are remembered in this process (status polls would otherwise mint two HMACs each). */
+const REMEMBERED = 10_000;
+
+/**
+ * Links are recomputed from the session's link generation, never stored in Redis; this process
+ * remembers the latest ones (a revoke raises the generation, which makes new ones).
+ */
 export function createLiveViewLinks(secret: Buffer, publicUrl: () => string): LiveViewLinks {
   const base = () => publicUrl().replace(/\/+$/, "");
+  const remembered = new Map<string, { liveViewUrl: string; liveViewViewOnlyUrl: string }>();
   return {
     base,
     urlsFor(record) {
       if (!record.liveViewAddress || isFinal(record.status)) return undefined;
       const generation = record.liveViewGeneration ?? 0;
-      return {
-        liveViewUrl: `${base()}/live/${mintViewToken(secret, record.id, generation, "control")}`,
-        liveViewViewOnlyUrl: `${base()}/live/${mintViewToken(secret, record.id, generation, "view")}`,
-      };
+      const key = `${record.id}|${generation}|${base()}`;
+      let urls = remembered.get(key);
+      if (!urls) {
+        urls = {
+          liveViewUrl: `${base()}/live/${mintViewToken(secret, record.id, generation, "control")}`,
+          liveViewViewOnlyUrl: `${base()}/live/${mintViewToken(secret, record.id, generation, "view")}`,
+        };
+        remembered.set(key, urls);
+        // A Map keeps insertion order: drop the oldest.
+        if (remembered.size > REMEMBERED) remembered.delete(remembered.keys().next().value!);
+      }
+      return urls;
     },
   };
 }
