@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { BrowserAdapter } from "../../src/adapters/browser/browser-adapter.js";
+import { withDeadline } from "../../src/adapters/browser/deadline.js";
 import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-playwright/local-playwright-adapter.js";
 import type { CapturedState } from "../../src/credentials/captured-state.js";
 import { createCredentialVault, type CredentialVault } from "../../src/credentials/credential-vault.js";
@@ -119,7 +120,7 @@ async function startInProcess(stack: BenchStack, resources: Resources) {
       } finally {
         await user.disconnect();
       }
-      await withTimeout(watcher.succeeded, 15_000, "the bulk login was not detected");
+      await withDeadline(watcher.succeeded, { ms: 15_000, what: "Detecting the bulk login", abandon: () => {} });
       const t0 = performance.now();
       const state = await session.capture({ origins });
       const t1 = performance.now();
@@ -142,15 +143,6 @@ async function startInProcess(stack: BenchStack, resources: Resources) {
   };
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function bareCapture(stack: BenchStack) {
   const context = await stack.bare.newContext({ viewport: { width: 1280, height: 800 } });
@@ -168,7 +160,7 @@ async function bareCapture(stack: BenchStack) {
     await page.locator("#username").fill(DEMO_USER.username);
     await page.locator("#password").fill(DEMO_USER.password);
     await page.locator("#submit").click();
-    await withTimeout(written, 15_000, "the bulk dashboard did not write demo.profile");
+    await withDeadline(written, { ms: 15_000, what: "Waiting for the bulk dashboard to write demo.profile", abandon: () => {} });
     const t0 = performance.now();
     const [state, tabStorage] = await Promise.all([
       context.storageState(),

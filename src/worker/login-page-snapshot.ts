@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { BrowserSession, CaptureOptions } from "../adapters/browser/browser-adapter.js";
 import type { CapturedState } from "../credentials/captured-state.js";
+import { waitAtMost } from "../adapters/browser/deadline.js";
 
 export const NOTHING_GAINED =
   "No cookie or storage value is new or changed since the login page loaded: the login may not have happened";
@@ -35,9 +36,7 @@ export function snapshotLoginPage(session: BrowserSession, options: CaptureOptio
     taken,
     async suspectReason(captured, waitMs = 2_000) {
       // On a loaded machine a quick login can beat the snapshot: give it a moment, never more.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([taken, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-      clearTimeout(timer);
+      await waitAtMost(taken, waitMs);
       if (!before) return undefined;
       const seen = before;
       return digests(captured, key).some((d) => !seen.has(d)) ? undefined : NOTHING_GAINED;

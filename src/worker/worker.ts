@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Logger } from "pino";
 import type { BrowserAdapter } from "../adapters/browser/browser-adapter.js";
+import { waitAtMost } from "../adapters/browser/deadline.js";
 import type { CredentialVault } from "../credentials/credential-vault.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { LOGIN_QUEUE, type LoginJobData } from "../queue/login-queue.js";
@@ -86,9 +87,7 @@ export async function createWorker(deps: WorkerDeps): Promise<LoginWorker> {
         const stoppedTaking = worker.close();
         for (const run of runs.values()) if (run.phase !== "capturing") run.stop(shutdownStop);
         const all = Promise.all([...runs.values()].map((r) => r.done.catch(() => {})));
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-        clearTimeout(timer);
+        await waitAtMost(all, graceMs);
         for (const run of runs.values()) run.stop(shutdownStop);
         await all;
         await stoppedTaking;

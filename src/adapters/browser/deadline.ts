@@ -28,6 +28,13 @@ export async function withDeadline<T>(
   }
 }
 
+/** Waits for `work` to settle, but no longer than `ms`; never throws. For bounded waits that go on either way. */
+export async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 export class AbortedByCaller extends Error {
   constructor() {
     super("Aborted by the caller");

@@ -9,6 +9,7 @@ import type {
 } from "../browser-adapter.js";
 import type { CapturedState, Cookie, OriginState } from "../../../credentials/captured-state.js";
 import { filterByOrigins } from "../capture-filter.js";
+import { waitAtMost } from "../deadline.js";
 import type { BrowserbaseApi } from "./browserbase-api.js";
 import { BROWSERBASE_ERROR_CODES } from "./browserbase-errors.js";
 import { createLiveViewTracker, tabView, type LiveViewTracker } from "./live-view.js";
@@ -217,8 +218,6 @@ async function loadLoginPage(page: Page, loginUrl: string, timeoutMs: number): P
   }
 }
 
-async function closeWithin(stagehand: Stagehand, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([stagehand.close().catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
+function closeWithin(stagehand: Stagehand, ms: number): Promise<void> {
+  return waitAtMost(stagehand.close(), ms);
 }
