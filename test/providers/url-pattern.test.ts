@@ -1,5 +1,4 @@
 import { performance } from "node:perf_hooks";
-import { URLPattern } from "urlpattern-polyfill";
 import { describe, expect, it } from "vitest";
 import { CompiledUrlPattern, MAX_MATCHED_URL_LENGTH, urlPatternSchema } from "../../src/providers/url-pattern.js";
 
