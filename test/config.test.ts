@@ -43,3 +43,18 @@ describe("configuration: credential store", () => {
     expect(() => loadConfig({ CREDENTIAL_STORE: "postgres", DATABASE_URL: "mysql://u:hunter2@db/x" })).toThrow(/^(?![\s\S]*hunter2)/);
   });
 });
+
+describe("configuration: metrics", () => {
+  it("has no metrics token or worker listener unless told", () => {
+    const defaults = loadConfig({});
+    expect([defaults.METRICS_TOKEN, defaults.METRICS_PORT, defaults.METRICS_HOST]).toEqual([undefined, undefined, "127.0.0.1"]);
+  });
+
+  it("refuses a short metrics token, or one that is also an API key, without echoing it", () => {
+    expect(() => loadConfig({ METRICS_TOKEN: "short-secret" })).toThrow(/METRICS_TOKEN/);
+    const token = "m".repeat(40);
+    expect(() => loadConfig({ METRICS_TOKEN: token, API_KEYS: `other,${token}` })).toThrow(/^(?![\s\S]*mmmmmmmm)[\s\S]*METRICS_TOKEN/);
+    expect(loadConfig({ METRICS_TOKEN: token, METRICS_PORT: "9464" })).toMatchObject({ METRICS_TOKEN: token, METRICS_PORT: 9464 });
+    expect(() => loadConfig({ METRICS_PORT: "70000" })).toThrow(/METRICS_PORT/);
+  });
+});
