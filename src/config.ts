@@ -122,6 +122,8 @@ export const configSchema = z
     /** A worker run on its own serves GET /metrics here (unset: no listener; the API serves its own at PORT). */
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().default("127.0.0.1"),
+    /** The BullMQ dashboard at /admin/queues (behind an API key); default on outside production. */
+    QUEUE_DASHBOARD: bool.optional(),
     /** npm start's own redis-server, when REDIS_URL is not set. */
     EMBEDDED_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(6380),
   })
@@ -158,6 +160,7 @@ export const configSchema = z
   .transform((c) => ({
     ...c,
     LOG_FORMAT: c.LOG_FORMAT ?? (c.NODE_ENV === "development" ? "pretty" : "json"),
+    QUEUE_DASHBOARD: c.QUEUE_DASHBOARD ?? c.NODE_ENV !== "production",
   }));
 
 export type Config = z.infer<typeof configSchema>;

@@ -44,10 +44,15 @@ describe("configuration: credential store", () => {
   });
 });
 
-describe("configuration: metrics", () => {
-  it("has no metrics token or worker listener unless told", () => {
+describe("configuration: metrics and the queue dashboard", () => {
+  it("has no metrics token or worker listener unless told, and the dashboard off in production only", () => {
     const defaults = loadConfig({});
-    expect([defaults.METRICS_TOKEN, defaults.METRICS_PORT, defaults.METRICS_HOST]).toEqual([undefined, undefined, "127.0.0.1"]);
+    expect([defaults.METRICS_TOKEN, defaults.METRICS_PORT, defaults.METRICS_HOST, defaults.QUEUE_DASHBOARD]).toEqual([undefined, undefined, "127.0.0.1", true]);
+    const production = { NODE_ENV: "production", API_KEYS: "k".repeat(40), ENCRYPTION_KEYS: "a:b" };
+    expect(loadConfig(production).QUEUE_DASHBOARD).toBe(false);
+    expect(loadConfig({ ...production, QUEUE_DASHBOARD: "true" }).QUEUE_DASHBOARD).toBe(true);
+    expect(loadConfig({ QUEUE_DASHBOARD: "false" }).QUEUE_DASHBOARD).toBe(false);
+    expect(() => loadConfig({ QUEUE_DASHBOARD: "maybe" })).toThrow(/QUEUE_DASHBOARD/);
   });
 
   it("refuses a short metrics token, or one that is also an API key, without echoing it", () => {

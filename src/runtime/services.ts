@@ -141,6 +141,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
     draining: draining.signal,
     liveView: { links, secret, frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS, verifierKey },
     metrics: { metrics, tokens: metricsTokens(apiKeys.keys, config.METRICS_TOKEN) },
+    queueDashboard: config.QUEUE_DASHBOARD ? { loginQueue: queue, webhookQueue: webhooks.queue } : undefined,
   });
   // The API reaps too, so that sessions of a crashed worker end even when no other worker runs.
   const reaper = setInterval(() => void sessions.reap().catch(() => {}), config.REAP_INTERVAL_MS);
