@@ -118,7 +118,10 @@ export const configSchema = z
      * Accepted on GET /metrics (the API's and a worker's) besides the API keys, so that Prometheus
      * holds a token that reads metrics only: an API key reads every subject's credentials.
      */
-    METRICS_TOKEN: z.string().min(32, "at least 32 characters (openssl rand -hex 32)").optional(),
+    METRICS_TOKEN: z
+      .union([z.literal(""), z.string().min(32, "at least 32 characters (openssl rand -hex 32)")])
+      .optional()
+      .transform((v) => v || undefined),
     /** A worker run on its own serves GET /metrics here (unset: no listener; the API serves its own at PORT). */
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().default("127.0.0.1"),

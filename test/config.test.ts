@@ -61,5 +61,7 @@ describe("configuration: metrics and the queue dashboard", () => {
     expect(() => loadConfig({ METRICS_TOKEN: token, API_KEYS: `other,${token}` })).toThrow(/^(?![\s\S]*mmmmmmmm)[\s\S]*METRICS_TOKEN/);
     expect(loadConfig({ METRICS_TOKEN: token, METRICS_PORT: "9464" })).toMatchObject({ METRICS_TOKEN: token, METRICS_PORT: 9464 });
     expect(() => loadConfig({ METRICS_PORT: "70000" })).toThrow(/METRICS_PORT/);
+    // Compose passes an unset variable as empty: no token.
+    expect(loadConfig({ METRICS_TOKEN: "" }).METRICS_TOKEN).toBeUndefined();
   });
 });

@@ -6,7 +6,9 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePrometheusText, sampleValue, type PromSample } from "../helpers/prometheus-text.js";
 import { startTagged, waitForStatus } from "../helpers/sessions.js";
+import { freePort } from "../helpers/free-port.js";
 import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { spawnWorker } from "../helpers/worker-process.js";
 import { waitFor } from "../helpers/wait-for.js";
 import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
 import { openViewer, openViewerBrowser } from "../live-view/viewer-driver.js";
@@ -124,6 +126,16 @@ describe("metrics: the API's and the worker's /metrics after a real login", () =
     }
   });
 
+  it("counts a session the API cancels in the API's metrics, with its reason code", async () => {
+    const before = await metricsOf("api");
+    const { sessionId } = await startTagged(stack, "demo");
+    expect((await stack.api("POST", `/browser-login/${sessionId}/cancel`)).status).toBe(200);
+    const after = await metricsOf("api");
+    const ended = { provider: "demo", status: "cancelled", code: "cancelled" };
+    expect(value(after, "blc_sessions_ended_total", ended) - value(before, "blc_sessions_ended_total", ended)).toBe(1);
+    await waitFor(async () => value(await metricsOf("worker"), "blc_browser_contexts") === 0, { what: "the cancelled session's browser closed" });
+  });
+
   it("answers only the metrics token or an API key, on the API and on the worker's listener", async () => {
     for (const where of ["api", "worker"] as const) {
       for (const authorization of [undefined, "Bearer wrong-token", `Basic ${Buffer.from(`x:${metricsToken}`).toString("base64")}`]) {
@@ -142,5 +154,35 @@ describe("metrics: the API's and the worker's /metrics after a real login", () =
     const other = await fetch(urlOf("worker").replace("/metrics", "/healthz"));
     expect(other.status).toBe(404);
     expect((await other.json()).error.code).toBe("not_found");
+  });
+});
+
+describe("metrics: a worker in its own process (src/worker/main.ts) serves /metrics on METRICS_PORT", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ withWorker: false });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("answers Prometheus with the metrics token, and refuses without it", async () => {
+    const port = await freePort();
+    const token = `metrics_${randomBytes(24).toString("hex")}`;
+    const worker = await spawnWorker(stack, { METRICS_PORT: String(port), METRICS_TOKEN: token, API_KEYS: stack.apiKey, BROWSER_DEBUG_PORT: String(await freePort()) });
+    try {
+      const url = `http://127.0.0.1:${port}/metrics`;
+      expect((await fetch(url)).status).toBe(401);
+      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      const samples = parsePrometheusText(await res.text());
+      expect(sampleValue(samples, "blc_browser_contexts")).toBe(0);
+      expect(sampleValue(samples, "blc_worker_sessions", { status: "awaiting_login" })).toBe(0);
+      expect(sampleValue(samples, "process_resident_memory_bytes")).toBeGreaterThan(0);
+      expect(worker.output()).toContain("worker metrics listening");
+    } finally {
+      worker.child.kill("SIGTERM");
+      expect(await worker.exited).toBe(0);
+    }
   });
 });
