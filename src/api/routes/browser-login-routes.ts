@@ -47,6 +47,7 @@ export function browserLoginRoutes(deps: AppDeps) {
     const body = await readJson(c, startSchema);
     const provider = providers.get(body.providerId);
     if (!provider) throw new ApiError(404, "provider_not_found", `No provider ${body.providerId}; GET /providers lists them`);
+    if (provider.kind !== "browser_login") throw new ApiError(409, "wrong_provider_kind", `Provider ${provider.id} is an ${provider.kind} provider, not a browser login`);
     const loginUrl = body.loginUrl ? await deps.loginUrlPolicy(body.loginUrl) : provider.loginUrl;
     const violation = body.loginUrl ? loginUrlRuleViolation(provider.success, loginUrl) : undefined;
     if (violation) {
