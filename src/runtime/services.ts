@@ -190,7 +190,26 @@ export async function startApiService(config: Config, redisUrl: string, provider
 /** A worker: a browser adapter and a BullMQ worker on connections that wait out Redis restarts. */
 export async function startWorkerService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger, options: ServiceOptions = {}) {
   const metrics = options.metrics ?? createMetrics();
-  const { redis, subscriber, sessions, events, eventLog, vault, webhooks, credentials } = await connectSessions(config, redisUrl, "worker", logger, metrics);
+  // A process of its own serves its own metrics, first, so that a taken port stops it before it holds anything;
+  // with a registry shared with the API (npm start) the API serves them.
+  const metricsServer =
+    !options.metrics && config.METRICS_PORT !== undefined
+      ? await startMetricsServer({
+          host: config.METRICS_HOST,
+          port: config.METRICS_PORT,
+          metrics,
+          tokens: metricsTokens(resolveApiKeys(config, logger).keys, config.METRICS_TOKEN),
+        }).catch((error) => {
+          throw explainListenError(error, [{ setting: "METRICS_PORT", port: config.METRICS_PORT! }]);
+        })
+      : undefined;
+  if (metricsServer) logger.info({ url: `http://${config.METRICS_HOST}:${metricsServer.port}/metrics` }, "worker metrics listening");
+  const { redis, subscriber, sessions, events, eventLog, vault, webhooks, credentials } = await connectSessions(config, redisUrl, "worker", logger, metrics).catch(
+    async (error) => {
+      await metricsServer?.close(0);
+      throw error;
+    },
+  );
   // Workers deliver webhooks: they share the dispatch through a consumer group and the deliveries through BullMQ.
   const dispatcher = startWebhookDispatcher({
     blocking: createRedisConnection(redisUrl, "worker", "blc-webhook-dispatch"),
@@ -241,6 +260,7 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     liveView,
   }).catch(async (error) => {
     await liveView?.close();
+    await metricsServer?.close(0);
     throw error;
   });
   observeQueueWait(worker.jobs, metrics);
@@ -249,21 +269,6 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     const phases = worker.running().map((run) => run.phase);
     return SESSION_STATUSES.map((status) => ({ labels: { status }, value: phases.filter((p) => p === status).length }));
   });
-  // A process of its own serves its own metrics; with a shared registry the API serves them.
-  const metricsServer =
-    !options.metrics && config.METRICS_PORT !== undefined
-      ? await startMetricsServer({
-          host: config.METRICS_HOST,
-          port: config.METRICS_PORT,
-          metrics,
-          tokens: metricsTokens(resolveApiKeys(config, logger).keys, config.METRICS_TOKEN),
-        }).catch(async (error) => {
-          await worker.close(0);
-          await liveView?.close();
-          throw explainListenError(error, [{ setting: "METRICS_PORT", port: config.METRICS_PORT! }]);
-        })
-      : undefined;
-  if (metricsServer) logger.info({ url: `http://${config.METRICS_HOST}:${metricsServer.port}/metrics` }, "worker metrics listening");
   return {
     worker,
     adapter,
