@@ -30,6 +30,7 @@ import { createWorker } from "../worker/worker.js";
 import { createLiveViewRelay } from "../live-view/api-live-view-relay.js";
 import { createLiveViewLinks } from "../live-view/live-view-links.js";
 import { liveViewSecret } from "../live-view/live-view-secret.js";
+import { createConnectLinks } from "../connect/connect-links.js";
 import { startWorkerLiveView } from "../live-view/worker-live-view-server.js";
 import { buildBrowserAdapter, buildCipher, resolveApiKeys } from "./build-parts.js";
 import { explainListenError } from "./port-check.js";
@@ -114,6 +115,13 @@ export async function startApiService(config: Config, redisUrl: string, provider
     logger,
     draining: draining.signal,
     liveView: { links, secret, frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS, verifierKey },
+    connect: {
+      // Signed with the live view's secret: "connect|" tokens cannot pass for "view|" or "relay|" ones.
+      links: createConnectLinks(redis, { prefix: config.REDIS_PREFIX, secret }),
+      linkTtlMs: config.CONNECT_LINK_TTL_SECONDS * 1000,
+      publicUrl: links.base,
+      frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS,
+    },
   });
   // The API reaps too, so that sessions of a crashed worker end even when no other worker runs.
   const reaper = setInterval(() => void sessions.reap().catch(() => {}), config.REAP_INTERVAL_MS);

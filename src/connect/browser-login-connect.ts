@@ -1,0 +1,114 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError } from "../api/api-error.js";
+import { sessionWaiter, type createLoginStarter, type LoginStarterDeps } from "../api/login-starter.js";
+import { sessionIdSchema } from "../api/request-helpers.js";
+import type { LiveViewLinks } from "../live-view/live-view-links.js";
+import { mintViewerCheck } from "../live-view/viewer-check.js";
+import type { ProviderRegistry } from "../providers/provider-registry.js";
+import { sessionStatusSchema, type SessionRecord } from "../sessions/session-record.js";
+import { sameOwner } from "../sessions/subject.js";
+import type { ConnectKind } from "./connect-kind.js";
+import { errorResponse } from "./connect-openapi.js";
+
+/** What the page needs of a login session: no owner, no login URL, no metadata. */
+const connectSessionSchema = z
+  .object({
+    sessionId: z.string(),
+    providerId: z.string(),
+    status: sessionStatusSchema,
+    liveViewUrl: z.string().nullable(),
+    expiresAt: z.string(),
+    credentialId: z.string().optional(),
+    lastLoginRejection: z.object({ at: z.string(), count: z.number() }).optional(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  })
+  .openapi("ConnectBrowserLogin");
+
+const tokenParam = z.object({ token: z.string().max(200) });
+const sessionParams = tokenParam.extend({ sessionId: sessionIdSchema });
+
+const start = createRoute({
+  method: "post",
+  path: "/connect/{token}/browser-login",
+  summary: "Start a browser login for the connect link's subject",
+  request: {
+    params: tokenParam,
+    body: { content: { "application/json": { schema: z.object({ providerId: z.string().min(1).max(64) }).strict() } }, required: true },
+  },
+  responses: {
+    202: { content: { "application/json": { schema: connectSessionSchema } }, description: "Started; the login page is up once liveViewUrl is set" },
+    400: errorResponse("Invalid request"),
+    404: errorResponse("Unknown or forged link, or a provider the link does not offer"),
+    410: errorResponse("The link has expired"),
+  },
+});
+
+const status = createRoute({
+  method: "get",
+  path: "/connect/{token}/browser-login/{sessionId}",
+  summary: "A connect-page login's status; with changedFrom, held up to 10 s until the status differs",
+  request: { params: sessionParams, query: z.object({ changedFrom: sessionStatusSchema.optional() }) },
+  responses: {
+    200: { content: { "application/json": { schema: connectSessionSchema } }, description: "The session" },
+    400: errorResponse("Invalid request"),
+    404: errorResponse("Unknown link, or no such session of the link's subject"),
+    410: errorResponse("The link has expired"),
+  },
+});
+
+/** How long a status request with `changedFrom` is held: the page's long poll. */
+const HOLD_MS = 10_000;
+
+export interface BrowserLoginConnectDeps extends Pick<LoginStarterDeps, "sessions" | "events" | "draining"> {
+  providers: ProviderRegistry;
+  startLogin: ReturnType<typeof createLoginStarter>;
+  liveView?: { links: LiveViewLinks; verifierKey?: string };
+}
+
+/** Browser-login providers on the connect page: the live view shown in place, its status followed by long polls. */
+export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectKind {
+  const waitUntil = sessionWaiter(deps);
+  const view = (record: SessionRecord) => {
+    const urls = deps.liveView?.links.urlsFor(record);
+    // The connect link already says who the person is: with the anti-phishing check on, the page gets a checked viewer link.
+    const check = urls && deps.liveView?.verifierKey ? `?check=${mintViewerCheck(deps.liveView.verifierKey, record.id)}` : "";
+    return {
+      sessionId: record.id,
+      providerId: record.providerId,
+      status: record.status,
+      liveViewUrl: urls ? `${urls.liveViewUrl}${check}` : record.liveViewUrl,
+      expiresAt: record.expiresAt,
+      ...(record.credentialId ? { credentialId: record.credentialId } : {}),
+      ...(record.lastLoginRejection ? { lastLoginRejection: record.lastLoginRejection } : {}),
+      ...(record.error ? { error: record.error } : {}),
+    };
+  };
+
+  return {
+    kind: "browser_login",
+    providers: () => deps.providers.list().map(({ id, name }) => ({ id, name })),
+    register(app, { linkOf, offers }) {
+      app.openapi(start, async (c) => {
+        const link = await linkOf(c);
+        const { providerId } = c.req.valid("json");
+        if (!offers(link, providerId) || !deps.providers.get(providerId)) {
+          throw new ApiError(404, "provider_not_found", `This link does not offer provider ${providerId}`);
+        }
+        const record = await deps.startLogin(link.subject, { providerId, metadata: { via: "connect_page" } }, HOLD_MS);
+        return c.json(view(record), 202);
+      });
+
+      app.openapi(status, async (c) => {
+        const link = await linkOf(c);
+        const { sessionId } = c.req.valid("param");
+        const { changedFrom } = c.req.valid("query");
+        let record = await deps.sessions.get(sessionId);
+        if (!record || !sameOwner(record.owner, link.subject)) throw new ApiError(404, "session_not_found", `No login session ${sessionId}`);
+        if (changedFrom && record.status === changedFrom) {
+          record = (await waitUntil(sessionId, (r) => r.status !== changedFrom, HOLD_MS)) ?? record;
+        }
+        return c.json(view(record), 200);
+      });
+    },
+  };
+}
