@@ -20,7 +20,7 @@ import type { ConnectKind } from "../connect/connect-kind.js";
 import { connectLinkRoutes } from "../connect/connect-link-routes.js";
 import type { ConnectLinks } from "../connect/connect-links.js";
 import { connectPageRoutes } from "../connect/connect-page-routes.js";
-import { createLoginStarter } from "./login-starter.js";
+import { createLoginStarter } from "./login-session-actions.js";
 import { viewerRoutes } from "../live-view/viewer-routes.js";
 import type { LoginUrlPolicy } from "./login-url-policy.js";
 import { browserLoginRoutes } from "./routes/browser-login-routes.js";

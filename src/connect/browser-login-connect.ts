@@ -1,13 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../api/api-error.js";
-import { sessionWaiter, type createLoginStarter, type LoginStarterDeps } from "../api/login-starter.js";
+import { cancelLoginSession, sessionWaiter, type createLoginStarter, type LoginStarterDeps } from "../api/login-session-actions.js";
 import { sessionIdSchema } from "../api/request-helpers.js";
 import type { LiveViewLinks } from "../live-view/live-view-links.js";
 import { mintViewerCheck } from "../live-view/viewer-check.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
-import { sessionStatusSchema, type SessionRecord } from "../sessions/session-record.js";
+import { isFinal, sessionStatusSchema, type SessionRecord } from "../sessions/session-record.js";
+import { acceptsComplete } from "../sessions/session-states.js";
 import { sameOwner } from "../sessions/subject.js";
 import type { ConnectKind } from "./connect-kind.js";
+import type { ConnectLink } from "./connect-links.js";
 import { errorResponse } from "./connect-openapi.js";
 
 /** What the page needs of a login session: no owner, no login URL, no metadata. */
@@ -19,6 +21,8 @@ const connectSessionSchema = z
     liveViewUrl: z.string().nullable(),
     expiresAt: z.string(),
     credentialId: z.string().optional(),
+    /** Logged in, and the provider captures when told (captureOn "complete"): the person says when they are done. */
+    awaitsDone: z.boolean(),
     lastLoginRejection: z.object({ at: z.string(), count: z.number() }).optional(),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
   })
@@ -56,10 +60,36 @@ const status = createRoute({
   },
 });
 
+const done = createRoute({
+  method: "post",
+  path: "/connect/{token}/browser-login/{sessionId}/done",
+  summary: "The person is done in the login page: capture now (providers with captureOn \"complete\")",
+  request: { params: sessionParams },
+  responses: {
+    200: { content: { "application/json": { schema: connectSessionSchema } }, description: "The session; the capture follows" },
+    404: errorResponse("Unknown link, or no such session of the link's subject"),
+    409: errorResponse("Not logged in yet, or the session has ended"),
+    410: errorResponse("The link has expired"),
+  },
+});
+
+const cancel = createRoute({
+  method: "post",
+  path: "/connect/{token}/browser-login/{sessionId}/cancel",
+  summary: "Stop a connect-page login and close its browser",
+  request: { params: sessionParams },
+  responses: {
+    200: { content: { "application/json": { schema: connectSessionSchema } }, description: "The cancelled session" },
+    404: errorResponse("Unknown link, or no such session of the link's subject"),
+    409: errorResponse("The session has already ended"),
+    410: errorResponse("The link has expired"),
+  },
+});
+
 /** How long a status request with `changedFrom` is held: the page's long poll. */
 const HOLD_MS = 10_000;
 
-export interface BrowserLoginConnectDeps extends Pick<LoginStarterDeps, "sessions" | "events" | "draining"> {
+export interface BrowserLoginConnectDeps extends Pick<LoginStarterDeps, "sessions" | "events" | "draining" | "queue"> {
   providers: ProviderRegistry;
   startLogin: ReturnType<typeof createLoginStarter>;
   liveView?: { links: LiveViewLinks; verifierKey?: string };
@@ -79,9 +109,16 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
       liveViewUrl: urls ? `${urls.liveViewUrl}${check}` : record.liveViewUrl,
       expiresAt: record.expiresAt,
       ...(record.credentialId ? { credentialId: record.credentialId } : {}),
+      awaitsDone: record.status === "authenticated" && deps.providers.get(record.providerId)?.captureOn === "complete",
       ...(record.lastLoginRejection ? { lastLoginRejection: record.lastLoginRejection } : {}),
       ...(record.error ? { error: record.error } : {}),
     };
+  };
+
+  const ownSession = async (link: ConnectLink, sessionId: string) => {
+    const record = await deps.sessions.get(sessionId);
+    if (!record || !sameOwner(record.owner, link.subject)) throw new ApiError(404, "session_not_found", `No login session ${sessionId}`);
+    return record;
   };
 
   return {
@@ -102,12 +139,27 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
         const link = await linkOf(c);
         const { sessionId } = c.req.valid("param");
         const { changedFrom } = c.req.valid("query");
-        let record = await deps.sessions.get(sessionId);
-        if (!record || !sameOwner(record.owner, link.subject)) throw new ApiError(404, "session_not_found", `No login session ${sessionId}`);
+        let record = await ownSession(link, sessionId);
         if (changedFrom && record.status === changedFrom) {
           record = (await waitUntil(sessionId, (r) => r.status !== changedFrom, HOLD_MS)) ?? record;
         }
         return c.json(view(record), 200);
+      });
+
+      app.openapi(done, async (c) => {
+        const record = await ownSession(await linkOf(c), c.req.valid("param").sessionId);
+        if (!acceptsComplete(record.status)) {
+          throw new ApiError(409, isFinal(record.status) ? "session_ended" : "login_not_finished", `The session is ${record.status}`);
+        }
+        const requested = await deps.sessions.requestComplete(record.id);
+        return c.json(view(requested.ok ? requested.record : ((await deps.sessions.get(record.id)) ?? record)), 200);
+      });
+
+      app.openapi(cancel, async (c) => {
+        const record = await ownSession(await linkOf(c), c.req.valid("param").sessionId);
+        const result = await cancelLoginSession(deps, record, "Cancelled on the connect page");
+        if (!result.ok) throw new ApiError(409, "session_ended", `The session already ended as ${result.current.status}`);
+        return c.json(view(result.record), 200);
       });
     },
   };

@@ -146,6 +146,31 @@ describe("connect page: API and worker in separate processes, a person in a seco
     await page.context().close();
   }, 120_000);
 
+  it("cancels a login from the page; captures a provider that waits for the person's 'I'm done'", async () => {
+    const link = await mint("person-f", { providers: ["demo", "demo-on-complete"] });
+    const page = await openPage(link.url);
+    const connectDemo = page.getByRole("button", { name: "Connect Demo", exact: true });
+    await waitFor(() => connectDemo.isVisible(), { what: "the Connect button" });
+    await connectDemo.click();
+    await waitFor(() => page.locator("#live-view").isVisible(), { timeoutMs: 20_000, what: "the live view in place" });
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await waitFor(async () => /^Demo was not connected: Cancelled/.test(await statusText(page)), { timeoutMs: 15_000, what: "the cancellation" });
+    expect(await page.locator("#live-view").isVisible()).toBe(false);
+    expect(await connectDemo.isEnabled()).toBe(true);
+
+    await page.getByRole("button", { name: "Connect Demo, capture on complete" }).click();
+    await logInThroughFrame(page);
+    const doneButton = page.getByRole("button", { name: "I'm done" });
+    await waitFor(() => doneButton.isVisible(), { timeoutMs: 30_000, what: "the I'm done button" });
+    // Nothing is captured until the person says so.
+    expect((await stack.api("GET", "/credentials", { subject: "person-f" })).body.credentials).toEqual([]);
+    await doneButton.click();
+    await waitFor(async () => (await statusText(page)) === "Connected: Demo, capture on complete.", { timeoutMs: 30_000, what: "Connected" });
+    const credentials = (await stack.api("GET", "/credentials", { subject: "person-f" })).body.credentials;
+    expect(credentials.map((c: { providerId: string }) => c.providerId)).toEqual(["demo-on-complete"]);
+    await page.context().close();
+  }, 120_000);
+
   it("answers an expired or tampered link with a clear page and JSON 4xx", async () => {
     const short = await mint("person-c", { ttlSeconds: 1 });
     const expired = await waitFor(

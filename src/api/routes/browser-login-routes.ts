@@ -4,12 +4,12 @@ import { acceptsComplete } from "../../sessions/session-states.js";
 import { sameOwner } from "../../sessions/subject.js";
 import { sessionView } from "../../sessions/session-view.js";
 import { ApiError } from "../api-error.js";
-import { createLoginStarter, sessionWaiter, startSchema } from "../login-starter.js";
+import { cancelLoginSession, createLoginStarter, sessionWaiter, startSchema } from "../login-session-actions.js";
 import type { ApiEnv, AppDeps } from "../app.js";
 import { parseId, parseWait, readJson, sessionIdSchema } from "../request-helpers.js";
 
 export function browserLoginRoutes(deps: AppDeps) {
-  const { sessions, queue } = deps;
+  const { sessions } = deps;
   const routes = new Hono<ApiEnv>();
 
   // Local sessions: live view links signed for this session and its link generation, recomputed on each read.
@@ -53,14 +53,8 @@ export function browserLoginRoutes(deps: AppDeps) {
 
   routes.post("/:id/cancel", async (c) => {
     const record = await ownSession(c.req.param("id"), c.get("subject"));
-    if (record.status === "cancelled") return c.json(view(record));
-    const result = await sessions.transition(record.id, { status: "cancelled", error: { code: "cancelled", message: "Cancelled by the client" } });
-    if (!result.ok) {
-      const current = (await sessions.get(record.id)) ?? record;
-      throw new ApiError(409, "session_ended", `The session already ended as ${current.status}`, view(current));
-    }
-    // A queued job is dropped here; a running one is stopped by its worker, woken by the status change.
-    await queue.remove(record.id).catch(() => {});
+    const result = await cancelLoginSession(deps, record, "Cancelled by the client");
+    if (!result.ok) throw new ApiError(409, "session_ended", `The session already ended as ${result.current.status}`, view(result.current));
     return c.json(view(result.record));
   });
 

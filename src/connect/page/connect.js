@@ -89,6 +89,7 @@
       const section = $("login");
       const frame = $("live-view");
       const elsewhere = $("live-view-elsewhere");
+      const first = section.hidden;
       $("login-heading").textContent = `Log in to ${provider.name}`;
       section.hidden = false;
       const sameOrigin = new URL(url, location.href).origin === location.origin;
@@ -100,10 +101,12 @@
       } else {
         elsewhere.querySelector("a").href = url;
       }
-      $("login-heading").focus();
+      // Once: later updates must not take focus from the login page the person is typing in.
+      if (first) $("login-heading").focus();
     },
     hideLoginPage() {
       $("login").hidden = true;
+      $("done").hidden = true;
       $("live-view").removeAttribute("src");
     },
   };
@@ -115,21 +118,30 @@
     async browser_login(provider) {
       say(`Opening the ${provider.name} login page…`);
       let session = await api("POST", "/browser-login", { providerId: provider.id });
-      for (;;) {
-        if (session.liveViewUrl && !FINAL.includes(session.status)) ui.showLoginPage(provider, session.liveViewUrl);
-        if (session.status === "awaiting_login") {
-          say(session.lastLoginRejection ? `${provider.name} did not accept that login. Try again below.` : `Log in to ${provider.name} below.`);
-        } else if (session.status === "authenticated" || session.status === "capturing") {
-          say(`Logged in to ${provider.name}. Saving the connection…`);
-        } else if (session.status === "completed") {
-          ui.hideLoginPage();
-          return `Connected: ${provider.name}.`;
-        } else if (FINAL.includes(session.status)) {
-          ui.hideLoginPage();
-          throw new Error(`${provider.name} was not connected: ${session.error ? session.error.message : session.status}.`);
+      const path = `/browser-login/${session.sessionId}`;
+      const act = (action) => api("POST", `${path}/${action}`).catch(fail);
+      $("cancel").onclick = () => act("cancel");
+      $("done").onclick = () => act("done");
+      try {
+        for (;;) {
+          if (session.liveViewUrl && !FINAL.includes(session.status)) ui.showLoginPage(provider, session.liveViewUrl);
+          $("done").hidden = !session.awaitsDone;
+          if (session.status === "awaiting_login") {
+            say(session.lastLoginRejection ? `${provider.name} did not accept that login. Try again below.` : `Log in to ${provider.name} below.`);
+          } else if (session.awaitsDone) {
+            say(`Logged in to ${provider.name}. Press "I'm done" when you have finished there.`);
+          } else if (session.status === "authenticated" || session.status === "capturing") {
+            say(`Logged in to ${provider.name}. Saving the connection…`);
+          } else if (session.status === "completed") {
+            return `Connected: ${provider.name}.`;
+          } else if (FINAL.includes(session.status)) {
+            throw new Error(`${provider.name} was not connected: ${session.error ? session.error.message : session.status}.`);
+          }
+          // A long poll: answers when the status changes, or after a few seconds with the same one.
+          session = await api("GET", `${path}?changedFrom=${session.status}`);
         }
-        // A long poll: answers when the status changes, or after a few seconds with the same one.
-        session = await api("GET", `/browser-login/${session.sessionId}?changedFrom=${session.status}`);
+      } finally {
+        ui.hideLoginPage();
       }
     },
   };

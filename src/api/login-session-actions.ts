@@ -30,6 +30,8 @@ export function sessionWaiter({ sessions, events, draining }: Pick<LoginStarterD
 }
 
 /**
+ * What an app (with its API key) or the connect page (with its link) may do to a login session.
+ *
  * Starts a browser login for a subject: the session record, then its job. Shared by
  * `POST /browser-login/start` (an app with an API key) and the connect page (a connect link).
  * Holds the answer up to `waitMs` for the login page to be on screen.
@@ -73,4 +75,21 @@ export function createLoginStarter(deps: LoginStarterDeps) {
     }
     return (await waitUntil(record.id, (r) => !WAITING_TO_START.has(r.status), waitMs)) ?? (await sessions.get(record.id)) ?? record;
   };
+}
+
+/**
+ * Cancels a session (idempotent for one already cancelled): the record first, then its queued job;
+ * a running one is stopped by its worker, woken by the status change. `current` when it had already
+ * ended otherwise.
+ */
+export async function cancelLoginSession(
+  { sessions, queue }: Pick<LoginStarterDeps, "sessions" | "queue">,
+  record: SessionRecord,
+  message: string,
+): Promise<{ ok: true; record: SessionRecord } | { ok: false; current: SessionRecord }> {
+  if (record.status === "cancelled") return { ok: true, record };
+  const result = await sessions.transition(record.id, { status: "cancelled", error: { code: "cancelled", message } });
+  if (!result.ok) return { ok: false, current: (await sessions.get(record.id)) ?? record };
+  await queue.remove(record.id).catch(() => {});
+  return { ok: true, record: result.record };
 }
