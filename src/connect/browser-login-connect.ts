@@ -10,7 +10,7 @@ import { acceptsComplete } from "../sessions/session-states.js";
 import { sameOwner } from "../sessions/subject.js";
 import type { ConnectKind } from "./connect-kind.js";
 import type { ConnectLink } from "./connect-links.js";
-import { errorResponse } from "./connect-openapi.js";
+import { errorResponse, linkErrors } from "./connect-openapi.js";
 
 /** What the page needs of a login session: no owner, no login URL, no metadata. */
 const connectSessionSchema = z
@@ -31,6 +31,8 @@ const connectSessionSchema = z
 const tokenParam = z.object({ token: z.string().max(200) });
 const sessionParams = tokenParam.extend({ sessionId: sessionIdSchema });
 
+const sessionErrors = linkErrors("Unknown or forged link, or no such session of the link's subject");
+
 const start = createRoute({
   method: "post",
   path: "/connect/{token}/browser-login",
@@ -42,8 +44,7 @@ const start = createRoute({
   responses: {
     202: { content: { "application/json": { schema: connectSessionSchema } }, description: "Started; the login page is up once liveViewUrl is set" },
     400: errorResponse("Invalid request"),
-    404: errorResponse("Unknown or forged link, or a provider the link does not offer"),
-    410: errorResponse("The link has expired"),
+    ...linkErrors("Unknown or forged link, or a provider the link does not offer"),
   },
 });
 
@@ -55,8 +56,7 @@ const status = createRoute({
   responses: {
     200: { content: { "application/json": { schema: connectSessionSchema } }, description: "The session" },
     400: errorResponse("Invalid request"),
-    404: errorResponse("Unknown link, or no such session of the link's subject"),
-    410: errorResponse("The link has expired"),
+    ...sessionErrors,
   },
 });
 
@@ -67,9 +67,8 @@ const done = createRoute({
   request: { params: sessionParams },
   responses: {
     200: { content: { "application/json": { schema: connectSessionSchema } }, description: "The session; the capture follows" },
-    404: errorResponse("Unknown link, or no such session of the link's subject"),
+    ...sessionErrors,
     409: errorResponse("Not logged in yet, or the session has ended"),
-    410: errorResponse("The link has expired"),
   },
 });
 
@@ -80,9 +79,8 @@ const cancel = createRoute({
   request: { params: sessionParams },
   responses: {
     200: { content: { "application/json": { schema: connectSessionSchema } }, description: "The cancelled session" },
-    404: errorResponse("Unknown link, or no such session of the link's subject"),
+    ...sessionErrors,
     409: errorResponse("The session has already ended"),
-    410: errorResponse("The link has expired"),
   },
 });
 

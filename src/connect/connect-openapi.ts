@@ -12,6 +12,9 @@ export const errorSchema = z
 
 export const errorResponse = (description: string) => ({ content: { "application/json": { schema: errorSchema } }, description });
 
+/** The answers of every connect-link endpoint to a link that does not open it (what else 404 means varies). */
+export const linkErrors = (notFound = "Unknown or forged link") => ({ 404: errorResponse(notFound), 410: errorResponse("The link has expired") });
+
 /** Routes whose request validation failures answer our 400 JSON error (app.onError renders it). */
 export function connectOpenApiApp() {
   return new OpenAPIHono<ApiEnv>({

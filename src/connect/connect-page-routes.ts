@@ -6,7 +6,7 @@ import type { CredentialVault } from "../credentials/credential-vault.js";
 import type { CredentialMetadata } from "../credentials/credential-metadata-schema.js";
 import type { ConnectAccess, ConnectKind } from "./connect-kind.js";
 import type { ConnectLink, ConnectLinks } from "./connect-links.js";
-import { connectOpenApiApp, errorResponse } from "./connect-openapi.js";
+import { connectOpenApiApp, errorResponse, linkErrors } from "./connect-openapi.js";
 
 const asset = (name: string) => readFileSync(new URL(`./page/${name}`, import.meta.url), "utf8");
 const PAGE = asset("connect.html");
@@ -34,7 +34,6 @@ const connectionSchema = z
   })
   .openapi("Connection");
 
-const linkErrors = { 404: errorResponse("Unknown or forged link"), 410: errorResponse("The link has expired") };
 const html = (description: string) => ({ content: { "text/html": { schema: z.string() } }, description });
 
 const pageRoute = createRoute({
@@ -49,7 +48,7 @@ const linkRoute = createRoute({
   path: "/connect/{token}/link",
   summary: "What the link offers: its providers, return URL, message and expiry",
   request: { params: tokenParam },
-  responses: { 200: { content: { "application/json": { schema: linkSchema } }, description: "The link" }, ...linkErrors },
+  responses: { 200: { content: { "application/json": { schema: linkSchema } }, description: "The link" }, ...linkErrors() },
 });
 const connectionsRoute = createRoute({
   method: "get",
@@ -58,7 +57,7 @@ const connectionsRoute = createRoute({
   request: { params: tokenParam },
   responses: {
     200: { content: { "application/json": { schema: z.object({ connections: z.array(connectionSchema) }) } }, description: "Connections, newest first" },
-    ...linkErrors,
+    ...linkErrors(),
   },
 });
 const disconnectRoute = createRoute({
@@ -69,8 +68,7 @@ const disconnectRoute = createRoute({
   responses: {
     204: { description: "Deleted" },
     400: errorResponse("Invalid request"),
-    404: errorResponse("Unknown or forged link, or no such credential of the link's subject and providers"),
-    410: errorResponse("The link has expired"),
+    ...linkErrors("Unknown or forged link, or no such credential of the link's subject and providers"),
   },
 });
 
