@@ -12,6 +12,7 @@ import type { LoginJobData } from "../queue/login-queue.js";
 import type { SessionEventBus } from "../sessions/session-events.js";
 import type { SessionStore } from "../sessions/session-store.js";
 import type { Subject } from "../sessions/subject.js";
+import { providerView } from "../providers/provider-view.js";
 import { errorBody, toErrorResponse } from "./api-error.js";
 import { apiKeyAuth } from "./api-key-auth.js";
 import type { LiveViewLinks } from "../live-view/live-view-links.js";
@@ -111,7 +112,7 @@ export function createApp(deps: AppDeps) {
     if (!c.req.path.startsWith("/webhooks/")) c.set("subject", await deps.resolveSubject(c));
     await next();
   });
-  authed.get("/providers", (c) => c.json({ providers: deps.providers.list().map(({ id, name, captureOn }) => ({ id, name, captureOn })) }));
+  authed.get("/providers", (c) => c.json({ providers: deps.providers.list().map(providerView) }));
   const events = eventRoutes(deps);
   authed.get("/events", events.subjectEvents);
   authed.get("/browser-login/:id/events", events.sessionEvents);

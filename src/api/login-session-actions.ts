@@ -42,6 +42,7 @@ export function createLoginStarter(deps: LoginStarterDeps) {
   return async (owner: Subject, body: StartRequest, waitMs: number): Promise<SessionRecord> => {
     const provider = providers.get(body.providerId);
     if (!provider) throw new ApiError(404, "provider_not_found", `No provider ${body.providerId}; GET /providers lists them`);
+    if (provider.kind !== "browser_login") throw new ApiError(409, "wrong_provider_kind", `Provider ${provider.id} is an ${provider.kind} provider, not a browser login`);
     const loginUrl = body.loginUrl ? await deps.loginUrlPolicy(body.loginUrl) : provider.loginUrl;
     const violation = body.loginUrl ? loginUrlRuleViolation(provider.success, loginUrl) : undefined;
     if (violation) {

@@ -8,9 +8,9 @@ import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { isFinal, sessionStatusSchema, type SessionRecord } from "../sessions/session-record.js";
 import { acceptsComplete } from "../sessions/session-states.js";
 import { sameOwner } from "../sessions/subject.js";
-import type { ConnectKind } from "./connect-kind.js";
+import { linkErrors, type ConnectKind } from "./connect-kind.js";
+import { errorResponses } from "../api/openapi/error-responses.js";
 import type { ConnectLink } from "./connect-links.js";
-import { errorResponse, linkErrors } from "./connect-openapi.js";
 
 /** What the page needs of a login session: no owner, no login URL, no metadata. */
 const connectSessionSchema = z
@@ -43,7 +43,7 @@ const start = createRoute({
   },
   responses: {
     202: { content: { "application/json": { schema: connectSessionSchema } }, description: "Started; the login page is up once liveViewUrl is set" },
-    400: errorResponse("Invalid request"),
+    ...errorResponses([400]),
     ...linkErrors("Unknown or forged link, or a provider the link does not offer"),
   },
 });
@@ -55,7 +55,7 @@ const status = createRoute({
   request: { params: sessionParams, query: z.object({ changedFrom: sessionStatusSchema.optional() }) },
   responses: {
     200: { content: { "application/json": { schema: connectSessionSchema } }, description: "The session" },
-    400: errorResponse("Invalid request"),
+    ...errorResponses([400]),
     ...sessionErrors,
   },
 });
@@ -68,7 +68,7 @@ const done = createRoute({
   responses: {
     200: { content: { "application/json": { schema: connectSessionSchema } }, description: "The session; the capture follows" },
     ...sessionErrors,
-    409: errorResponse("Not logged in yet, or the session has ended"),
+    ...errorResponses([409], { 409: "Not logged in yet, or the session has ended" }),
   },
 });
 
@@ -80,7 +80,7 @@ const cancel = createRoute({
   responses: {
     200: { content: { "application/json": { schema: connectSessionSchema } }, description: "The cancelled session" },
     ...sessionErrors,
-    409: errorResponse("The session has already ended"),
+    ...errorResponses([409], { 409: "The session has already ended" }),
   },
 });
 
@@ -107,12 +107,16 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
       liveViewUrl: urls ? `${urls.liveViewUrl}${check}` : record.liveViewUrl,
       expiresAt: record.expiresAt,
       ...(record.credentialId ? { credentialId: record.credentialId } : {}),
-      awaitsDone: record.status === "authenticated" && deps.providers.get(record.providerId)?.captureOn === "complete",
+      awaitsDone: record.status === "authenticated" && capturesOnDone(record.providerId),
       ...(record.lastLoginRejection ? { lastLoginRejection: record.lastLoginRejection } : {}),
       ...(record.error ? { error: record.error } : {}),
     };
   };
 
+  const capturesOnDone = (providerId: string) => {
+    const provider = deps.providers.get(providerId);
+    return provider?.kind === "browser_login" && provider.captureOn === "complete";
+  };
   const ownSession = async (link: ConnectLink, sessionId: string) => {
     const record = await deps.sessions.get(sessionId);
     if (!record || !sameOwner(record.owner, link.subject)) throw new ApiError(404, "session_not_found", `No login session ${sessionId}`);
@@ -121,12 +125,12 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
 
   return {
     kind: "browser_login",
-    providers: () => deps.providers.list().map(({ id, name }) => ({ id, name })),
+    providers: () => deps.providers.list().flatMap(({ id, name, kind }) => (kind === "browser_login" ? [{ id, name }] : [])),
     register(app, { linkOf, offers }) {
       app.openapi(start, async (c) => {
         const link = await linkOf(c);
         const { providerId } = c.req.valid("json");
-        if (!offers(link, providerId) || !deps.providers.get(providerId)) {
+        if (!offers(link, providerId) || deps.providers.get(providerId)?.kind !== "browser_login") {
           throw new ApiError(404, "provider_not_found", `This link does not offer provider ${providerId}`);
         }
         const record = await deps.startLogin(link.subject, { providerId, metadata: { via: "connect_page" } }, HOLD_MS);

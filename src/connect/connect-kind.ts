@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ApiEnv } from "../api/app.js";
+import { errorResponses } from "../api/openapi/error-responses.js";
 import type { ConnectLink } from "./connect-links.js";
 
 /**
@@ -23,3 +24,6 @@ export interface ConnectAccess {
   /** Whether the link offers this provider (links may name a subset). */
   offers(link: ConnectLink, providerId: string): boolean;
 }
+
+/** The error answers of a connect-link endpoint: 404 for a forged link (and what else it means there), 410 for an expired one. */
+export const linkErrors = (notFound = "Unknown or forged link") => errorResponses([404, 410], { 404: notFound, 410: "The link has expired" });

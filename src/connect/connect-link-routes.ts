@@ -2,7 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../api/api-error.js";
 import type { ConnectKind } from "./connect-kind.js";
 import type { ConnectLinks } from "./connect-links.js";
-import { connectOpenApiApp, errorResponse } from "./connect-openapi.js";
+import { createApiRouter } from "../api/openapi/api-router.js";
+import { errorResponses } from "../api/openapi/error-responses.js";
+import { subjectSecurity } from "../api/openapi/security.js";
 
 const httpUrl = z
   .string()
@@ -13,6 +15,8 @@ const mintRoute = createRoute({
   method: "post",
   path: "/connect/links",
   summary: "Mint a short-lived connect page link for the caller's subject",
+  // The shared constant's inferred type has an optional member the OpenAPI types refuse.
+  security: subjectSecurity as Record<string, string[]>[],
   request: {
     body: {
       required: false,
@@ -35,15 +39,13 @@ const mintRoute = createRoute({
       content: { "application/json": { schema: z.object({ url: z.string(), expiresAt: z.string() }).openapi("ConnectLinkMinted") } },
       description: "The link: send the user there (it is a capability, like a password reset link)",
     },
-    400: errorResponse("Invalid request"),
-    401: errorResponse("No or wrong API key"),
-    404: errorResponse("A provider that is not configured"),
+    ...errorResponses([400, 401, 404, 415], { 404: "A provider that is not configured (`provider_not_found`)" }),
   },
 });
 
 /** `POST /connect/links`: an app with an API key mints a link for its user; no key ever reaches the browser. */
 export function connectLinkRoutes(deps: { links: ConnectLinks; kinds: ConnectKind[]; ttlMs: number; publicUrl: () => string }) {
-  const app = connectOpenApiApp();
+  const app = createApiRouter();
   app.openapi(mintRoute, async (c) => {
     // An empty body is all defaults; a body that is not JSON is refused by the content-type check.
     const body = c.req.header("content-type") ? c.req.valid("json") : {};

@@ -3,10 +3,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../api/api-error.js";
 import { credentialIdSchema } from "../api/request-helpers.js";
 import type { CredentialVault } from "../credentials/credential-vault.js";
-import type { CredentialMetadata } from "../credentials/credential-metadata-schema.js";
-import type { ConnectAccess, ConnectKind } from "./connect-kind.js";
+import { credentialKindSchema, credentialStatusSchema, type CredentialMetadata } from "../credentials/credential-metadata-schema.js";
+import { credentialView } from "../credentials/credential-view.js";
+import { linkErrors, type ConnectAccess, type ConnectKind } from "./connect-kind.js";
 import type { ConnectLink, ConnectLinks } from "./connect-links.js";
-import { connectOpenApiApp, errorResponse, linkErrors } from "./connect-openapi.js";
+import { createApiRouter } from "../api/openapi/api-router.js";
+import { errorResponses } from "../api/openapi/error-responses.js";
 
 const asset = (name: string) => readFileSync(new URL(`./page/${name}`, import.meta.url), "utf8");
 const PAGE = asset("connect.html");
@@ -25,11 +27,11 @@ const connectionSchema = z
     id: z.string(),
     providerId: z.string(),
     providerName: z.string(),
-    kind: z.string().nullable(),
+    kind: credentialKindSchema,
+    status: credentialStatusSchema,
     createdAt: z.string(),
-    /** Present once credentials carry them (the lifecycle work): shown as they are. */
-    status: z.string().optional(),
-    lastVerifiedAt: z.string().optional(),
+    lastVerifiedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
     suspect: z.boolean().optional(),
   })
   .openapi("Connection");
@@ -67,7 +69,7 @@ const disconnectRoute = createRoute({
   request: { params: tokenParam.extend({ credentialId: credentialIdSchema }) },
   responses: {
     204: { description: "Deleted" },
-    400: errorResponse("Invalid request"),
+    ...errorResponses([400]),
     ...linkErrors("Unknown or forged link, or no such credential of the link's subject and providers"),
   },
 });
@@ -87,7 +89,7 @@ export interface ConnectPageDeps {
  * path is the capability. Every endpoint resolves it first, and acts for the link's subject only.
  */
 export function connectPageRoutes(deps: ConnectPageDeps) {
-  const app = connectOpenApiApp();
+  const app = createApiRouter();
   // A function: the public address is known only once the API listens (PORT=0).
   const headers = () => ({
     "content-security-policy": [
@@ -120,18 +122,9 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
   };
 
   const connectionView = (m: CredentialMetadata, link: ConnectLink) => {
-    const provider = providersOf(link).find((p) => p.id === m.providerId);
-    const extra = m as Record<string, unknown>;
-    return {
-      id: m.id,
-      providerId: m.providerId,
-      providerName: provider?.name ?? m.providerId,
-      kind: provider?.kind ?? null,
-      createdAt: m.createdAt,
-      ...(typeof extra.status === "string" ? { status: extra.status } : {}),
-      ...(typeof extra.lastVerifiedAt === "string" ? { lastVerifiedAt: extra.lastVerifiedAt } : {}),
-      ...(m.suspect ? { suspect: true } : {}),
-    };
+    const { id, providerId, kind, status, createdAt, lastVerifiedAt, expiresAt } = credentialView(m);
+    const providerName = providersOf(link).find((p) => p.id === providerId)?.name ?? providerId;
+    return { id, providerId, providerName, kind, status, createdAt, lastVerifiedAt, expiresAt, ...(m.suspect ? { suspect: true } : {}) };
   };
   const connectionsOf = async (link: ConnectLink) =>
     (await deps.vault.list(link.subject)).filter((m) => access.offers(link, m.providerId)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));

@@ -85,7 +85,7 @@ describe("connect page: API and worker in separate processes, a person in a seco
     // The credential is in the page's list and in the API, for the link's subject.
     const row = page.locator("#connections li");
     await waitFor(async () => (await row.count()) === 1, { what: "the connection in the list" });
-    expect(await row.textContent()).toContain("Demo");
+    expect(await row.textContent()).toMatch(/^DemoConnected .* · WorkingDisconnect$/);
     const credentials = (await stack.api("GET", "/credentials", { subject: "person-a" })).body.credentials;
     expect(credentials).toHaveLength(1);
     expect(credentials[0].providerId).toBe("demo");

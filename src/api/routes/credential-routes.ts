@@ -14,18 +14,21 @@ export function credentialRoutes({ vault, audit }: AppDeps) {
 
   routes.get("/:id", async (c) => {
     const id = parseId(credentialIdSchema, c.req.param("id"), "credential");
-    const found = (await vault.list(c.get("subject"))).find((m) => m.id === id);
+    const found = await vault.describe(id, c.get("subject"));
     if (!found) throw notFound(id);
     return c.json(credentialView(found));
   });
 
   routes.get("/:id/storage-state", async (c) => {
     const id = parseId(credentialIdSchema, c.req.param("id"), "credential");
+    const found = await vault.describe(id, c.get("subject"));
+    if (!found) throw notFound(id);
+    if (found.kind !== "browser_login") throw new ApiError(409, "wrong_credential_kind", `Credential ${id} is an ${found.kind} credential: it holds no browser state`);
     try {
       const opened = await vault.open(id, c.get("subject"), { purpose: "storage_state", apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") });
-      if (!opened) throw notFound(id);
+      if (opened?.secret.kind !== "browser_login") throw notFound(id);
       c.header("Cache-Control", "no-store");
-      return c.json({ credentialId: id, providerId: opened.metadata.providerId, storageState: opened.state });
+      return c.json({ credentialId: id, providerId: opened.metadata.providerId, storageState: opened.secret.state });
     } catch (error) {
       if (error instanceof DecryptionError) {
         throw new ApiError(500, "credential_unreadable", `The credential could not be decrypted: ${error.message}`);

@@ -50,6 +50,7 @@
     for (const button of document.querySelectorAll("#providers button, #connections button")) button.disabled = value;
   }
 
+  const STATUS_TEXT = { active: "Working", expired: "Logged out: connect again", needs_reauth: "Needs you to log in again", unknown: "Status unknown" };
   const dateText = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
   function item(title, detail, button) {
@@ -192,7 +193,7 @@
     $("connections").replaceChildren(
       ...connections.map((c) => {
         const details = [`Connected ${dateText(c.createdAt)}`];
-        if (c.status) details.push(`Status: ${c.status}`);
+        details.push(STATUS_TEXT[c.status] || c.status);
         if (c.lastVerifiedAt) details.push(`Last verified ${dateText(c.lastVerifiedAt)}`);
         if (c.suspect) details.push("The login may not have completed");
         return item(c.providerName, details.join(" · "), button("Disconnect", `Disconnect ${c.providerName}, connected ${dateText(c.createdAt)}`, () => disconnect(c), "secondary"));

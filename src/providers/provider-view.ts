@@ -1,0 +1,14 @@
+import type { Provider } from "./provider-schema.js";
+
+/** A provider as apps see it (`GET /providers`): what to offer the user and how they connect; no endpoint secret. */
+export function providerView(provider: Provider) {
+  const { id, name, kind } = provider;
+  switch (provider.kind) {
+    case "browser_login":
+      return { id, name, kind, captureOn: provider.captureOn };
+    case "oauth2":
+      return { id, name, kind, scopes: provider.scopes };
+    case "api_key":
+      return { id, name, kind, fields: provider.fields.map(({ name, label, helpText, helpUrl, secret }) => ({ name, label, helpText, helpUrl, secret })) };
+  }
+}
