@@ -24,6 +24,9 @@ import { connectPageRoutes } from "../connect/connect-page-routes.js";
 import { createLoginStarter } from "./login-session-actions.js";
 import { viewerRoutes } from "../live-view/viewer-routes.js";
 import type { LoginUrlPolicy } from "./login-url-policy.js";
+import type { Metrics } from "../metrics/metrics.js";
+import { metricsRoutes } from "../metrics/metrics-routes.js";
+import { QUEUE_DASHBOARD_PATH, queueDashboard, type QueueDashboardDeps } from "./queue-dashboard.js";
 import { browserLoginRoutes } from "./routes/browser-login-routes.js";
 import { credentialRoutes } from "./routes/credential-routes.js";
 import { eventRoutes } from "./routes/event-routes.js";
@@ -58,6 +61,10 @@ export interface AppDeps {
    * Browser-login providers are always offered; `kinds` adds other ways of connecting (OAuth2, API keys).
    */
   connect?: { links: ConnectLinks; linkTtlMs: number; publicUrl: () => string; frameAncestors: string[]; kinds?: ConnectKind[] };
+  /** GET /metrics (Prometheus text), for bearers of one of `tokens` (the metrics token and the API keys). */
+  metrics?: { metrics: Metrics; tokens: readonly string[] };
+  /** The BullMQ dashboard at /admin/queues (QUEUE_DASHBOARD), behind the API keys. */
+  queueDashboard?: Omit<QueueDashboardDeps, "apiKeys">;
 }
 
 export type ApiEnv = { Variables: { subject: Subject; requestId: string; apiKeyId: string } };
@@ -97,6 +104,9 @@ export function createApp(deps: AppDeps) {
   ];
   // The page and its endpoints answer to the link's token, not an API key: before the keyed routes.
   if (deps.connect) app.route("/", connectPageRoutes({ ...deps.connect, vault: deps.vault, kinds: connectKinds! }));
+  // Operator pages, not a subject's: their own authentication, outside the subject middleware below.
+  if (deps.metrics) app.route("/", metricsRoutes(deps.metrics.metrics, deps.metrics.tokens));
+  if (deps.queueDashboard) app.route(QUEUE_DASHBOARD_PATH, queueDashboard({ ...deps.queueDashboard, apiKeys: deps.apiKeys }));
 
   const authed = new Hono<ApiEnv>();
   authed.use(apiKeyAuth(deps.apiKeys));
