@@ -106,6 +106,9 @@ export const configSchema = z
     LIVE_VIEW_FRAME_ANCESTORS: list.default([]),
     LIVE_VIEW_JPEG_QUALITY: z.coerce.number().int().min(20).max(100).default(80),
 
+    /** How long a connect page link minted by POST /connect/links works, unless the request says otherwise. */
+    CONNECT_LINK_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(900),
+
     DEMO_SITE: bool.optional(),
     DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(4500),
     DEMO_SSO_PORT: z.coerce.number().int().min(1).max(65535).default(4501),
