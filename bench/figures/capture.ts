@@ -11,6 +11,7 @@ import { parseKeyRing } from "../../src/crypto/key-source.js";
 import { DEMO_USER } from "../../src/demo/demo-site.js";
 import { connectScriptedUser } from "../../src/demo/scripted-user.js";
 import { createProviderRegistry } from "../../src/providers/provider-registry.js";
+import type { BrowserLoginProvider } from "../../src/providers/provider-schema.js";
 import { createRedisConnection, waitUntilReady } from "../../src/redis/redis-connection.js";
 import { watchForSuccess } from "../../src/worker/success-watcher.js";
 import type { Resources } from "../lib/resources.js";
@@ -105,7 +106,7 @@ async function startInProcess(stack: BenchStack, resources: Resources) {
   await Promise.all([adapter.warmUp(), waitUntilReady(redis)]);
   const vault: CredentialVault = createCredentialVault(createRedisCredentialStore(redis, "bench"), createEnvelopeCipher(createKeyRing(parseKeyRing(stack.encryptionKeys))));
   const origins = [stack.bulkSite.appOrigin, stack.bulkSite.ssoOrigin];
-  const provider = createProviderRegistry([bulkProvider(stack)]).get("bench-bulk")!;
+  const provider = createProviderRegistry([bulkProvider(stack)]).get("bench-bulk") as BrowserLoginProvider;
 
   async function capture() {
     const tag = randomUUID();
@@ -124,7 +125,7 @@ async function startInProcess(stack: BenchStack, resources: Resources) {
       const t0 = performance.now();
       const state = await session.capture({ origins });
       const t1 = performance.now();
-      const sealed = await vault.seal({ state, owner: { userId: "bench-user" }, providerId: "bench-bulk", sessionId });
+      const sealed = await vault.seal({ secret: { kind: "browser_login", state }, owner: { userId: "bench-user" }, providerId: "bench-bulk", sessionId });
       const t2 = performance.now();
       await vault.delete(sealed.id);
       return { capture: t1 - t0, seal: t2 - t1, counts: counts(state) };

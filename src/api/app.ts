@@ -12,6 +12,7 @@ import type { LoginJobData } from "../queue/login-queue.js";
 import type { SessionEventBus } from "../sessions/session-events.js";
 import type { SessionStore } from "../sessions/session-store.js";
 import type { Subject } from "../sessions/subject.js";
+import { providerView, providerViewSchema } from "../providers/provider-view.js";
 import { errorBody, toErrorResponse } from "./api-error.js";
 import { apiKeyAuth } from "./api-key-auth.js";
 import { createApiRouter } from "./openapi/api-router.js";
@@ -76,13 +77,10 @@ const providerList = createRoute({
   method: "get",
   path: "/providers",
   tags: ["Browser login"],
-  summary: "The providers a login can be started for",
+  summary: "The providers a user can connect",
   security: subjectSecurity,
   responses: {
-    200: jsonResponse(
-      "Each provider's id (for POST /browser-login/start), name, and when it captures",
-      z.object({ providers: z.array(z.object({ id: z.string(), name: z.string(), captureOn: z.enum(["authenticated", "complete"]) }).meta({ id: "Provider" })) }),
-    ),
+    200: jsonResponse("Each provider's id (for POST /browser-login/start), name, kind, and what its kind offers", z.object({ providers: z.array(providerViewSchema) })),
     ...errorResponses([400, 401]),
   },
 });
@@ -133,7 +131,7 @@ export function createApp(deps: AppDeps) {
     if (!c.req.path.startsWith("/webhooks/")) c.set("subject", await deps.resolveSubject(c));
     await next();
   });
-  authed.openapi(providerList, (c) => c.json({ providers: deps.providers.list().map(({ id, name, captureOn }) => ({ id, name, captureOn })) }, 200));
+  authed.openapi(providerList, (c) => c.json({ providers: deps.providers.list().map(providerView) }, 200));
   authed.route("/", eventRoutes(deps));
   authed.route("/browser-login", browserLoginRoutes(deps));
   authed.route("/credentials", credentialRoutes(deps));

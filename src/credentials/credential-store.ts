@@ -39,6 +39,13 @@ export interface CredentialStore {
    * that was read. Atomic: a concurrent delete is not undone, a concurrent re-seal is not overwritten.
    */
   replaceSealed(id: string, expected: SealedCredential, next: EnvelopeSealed): Promise<ReplaceOutcome>;
+  /**
+   * An update in place (status, verification, a re-sealed secret): writes `next.metadata`, and with
+   * `next.sealed` a new payload and data key, only while the stored metadata still has revision
+   * `expectedRevision`. Atomic: concurrent writers cannot both win, a concurrent delete is not undone.
+   * The caller bumps `revision` in `next.metadata`.
+   */
+  update(id: string, expectedRevision: number, next: { metadata: CredentialMetadata; sealed?: EnvelopeSealed }): Promise<ReplaceOutcome>;
   /** Which key-encryption key protects how many credentials, read from wrapped keys and records without decrypting. */
   keyUsage(): Promise<KeyUsage[]>;
 }

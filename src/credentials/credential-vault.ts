@@ -3,7 +3,7 @@ import type { CredentialCipher } from "../crypto/cipher.js";
 import type { EventLog } from "../events/event-log.js";
 import type { CredentialAccess, CredentialAudit } from "./credential-audit.js";
 import { ownerKey, sameOwner, type Subject } from "../sessions/subject.js";
-import { capturedStateSchema, summarizeState, type CapturedState } from "./captured-state.js";
+import { parseSecret, serializeSecret, summarizeSecret, type CredentialSecret } from "./credential-secret.js";
 import type { CredentialMetadata, CredentialStore } from "./credential-store.js";
 
 /** Binds a ciphertext to its credential, owner and provider (AES-GCM additional authenticated data). */
@@ -18,16 +18,40 @@ function contextOf(id: string, owner: Subject, providerId: string): string {
  */
 export type RotationOutcome = "rewrapped" | "upgraded" | "current" | "missing" | "changed";
 
-/** Encrypts captured states into the credential store and decrypts them for their owner. */
+/** What an update in place did: the new metadata, or why nothing was written. */
+export type UpdateResult = { outcome: "replaced"; metadata: CredentialMetadata } | { outcome: "missing" | "changed" };
+
+/** A new secret for a credential, replacing the old one in place (same id, next version). */
+export interface Replacement {
+  secret: CredentialSecret;
+  /** Refuse (outcome "changed") unless the credential is still at this version: a re-login started from version N replaces N only. */
+  expectedVersion?: number;
+  /** Clear, non-secret facts to set beside it (status defaults to active). */
+  details?: Partial<CredentialMetadata>;
+  suspectReason?: string;
+}
+
+/** Encrypts credential secrets (captured states, token sets, API-key fields) into the store and decrypts them for their owner. */
 export interface CredentialVault {
-  /** `suspectReason`: why the capture may not hold a login (it is then marked suspect in the metadata). */
-  seal(input: { state: CapturedState; owner: Subject; providerId: string; sessionId: string; suspectReason?: string }): Promise<CredentialMetadata>;
-  /** undefined when the credential does not exist or belongs to someone else. */
+  /**
+   * `details`: clear kind-specific metadata (scopes, field names...); never a secret.
+   * `suspectReason`: why a capture may not hold a login (it is then marked suspect in the metadata).
+   */
+  seal(input: { secret: CredentialSecret; owner: Subject; providerId: string; sessionId?: string; suspectReason?: string; details?: Partial<CredentialMetadata> }): Promise<CredentialMetadata>;
   /**
    * undefined when the credential does not exist or belongs to someone else. Every decrypt says why
    * (`access`), and is written to the audit trail before the plaintext is returned.
    */
-  open(id: string, owner: Subject, access: CredentialAccess): Promise<{ metadata: CredentialMetadata; state: CapturedState } | undefined>;
+  open(id: string, owner: Subject, access: CredentialAccess): Promise<{ metadata: CredentialMetadata; secret: CredentialSecret } | undefined>;
+  /** The metadata alone (no decrypt, no audit entry); undefined when missing or someone else's. */
+  describe(id: string, owner?: Subject): Promise<CredentialMetadata | undefined>;
+  /**
+   * Changes clear metadata only (status, lastVerifiedAt, expiresAt...), atomically against every other
+   * writer: `change` is applied to the latest metadata, again if another writer won the race.
+   */
+  updateMetadata(id: string, change: (current: CredentialMetadata) => Partial<CredentialMetadata>, owner?: Subject): Promise<UpdateResult>;
+  /** Seals a new secret in place of the old one: same id, version + 1, a fresh data key; the old one stays readable until then. */
+  replace(id: string, replacement: Replacement, owner?: Subject): Promise<UpdateResult>;
   /** Puts one credential under the current key-encryption key, atomically (compare-and-swap). */
   rotate(id: string): Promise<RotationOutcome>;
   list(owner: Subject): Promise<CredentialMetadata[]>;
@@ -35,8 +59,8 @@ export interface CredentialVault {
   delete(id: string, owner?: Subject): Promise<boolean>;
 }
 
-/** Rotation reads again when a concurrent writer won the swap; a few rounds settle any real race. */
-const ROTATION_ATTEMPTS = 3;
+/** Rotation and updates read again when a concurrent writer won the swap; a few rounds settle any real race. */
+const SWAP_ATTEMPTS = 3;
 
 export interface VaultOptions {
   /** Where credential.created and credential.deleted are logged (metadata only). */
@@ -46,16 +70,34 @@ export interface VaultOptions {
 }
 
 export function createCredentialVault(store: CredentialStore, cipher: CredentialCipher, { events, audit }: VaultOptions = {}): CredentialVault {
+  /** The stored credential when it exists and, if an owner is given, is theirs. */
+  async function own(id: string, owner?: Subject) {
+    const stored = await store.get(id);
+    return stored && (!owner || sameOwner(stored.owner, owner)) ? stored : undefined;
+  }
+
+  /** The metadata after a write: the change applied, the id and creation kept, the revision moved on. */
+  function next(current: CredentialMetadata, change: Partial<CredentialMetadata>): CredentialMetadata {
+    return { ...current, ...change, id: current.id, kind: current.kind, createdAt: current.createdAt, updatedAt: new Date().toISOString(), revision: current.revision + 1 };
+  }
+
   return {
-    async seal({ state, owner, providerId, sessionId, suspectReason }) {
+    async seal({ secret, owner, providerId, sessionId, suspectReason, details }) {
       const id = `cred_${randomUUID()}`;
-      const sealed = cipher.seal(Buffer.from(JSON.stringify(state), "utf8"), contextOf(id, owner, providerId));
+      const sealed = cipher.seal(serializeSecret(secret), contextOf(id, owner, providerId));
+      const now = new Date().toISOString();
       const metadata: CredentialMetadata = {
+        ...details,
         id,
+        kind: secret.kind,
         providerId,
-        sessionId,
-        createdAt: new Date().toISOString(),
-        ...summarizeState(state),
+        ...(sessionId ? { sessionId } : {}),
+        createdAt: now,
+        updatedAt: now,
+        status: "active",
+        version: 1,
+        revision: 0,
+        ...summarizeSecret(secret),
         keyId: sealed.wrappedKey.kid,
         ...(suspectReason ? { suspect: true, suspectReason } : {}),
       };
@@ -68,10 +110,45 @@ export function createCredentialVault(store: CredentialStore, cipher: Credential
       if (!stored || !sameOwner(stored.owner, owner)) return undefined;
       const plaintext = cipher.open(stored, contextOf(id, stored.owner, stored.metadata.providerId));
       await audit?.record(id, { at: new Date().toISOString(), subject: owner, ...access });
-      return { metadata: stored.metadata, state: capturedStateSchema.parse(JSON.parse(plaintext.toString("utf8"))) };
+      return { metadata: stored.metadata, secret: parseSecret(stored.metadata.kind, plaintext) };
+    },
+    describe: async (id, owner) => (await own(id, owner))?.metadata,
+    async updateMetadata(id, change, owner) {
+      for (let attempt = 0; attempt < SWAP_ATTEMPTS; attempt++) {
+        const stored = await own(id, owner);
+        if (!stored) return { outcome: "missing" };
+        const metadata = next(stored.metadata, change(stored.metadata));
+        const outcome = await store.update(id, stored.metadata.revision, { metadata });
+        if (outcome === "replaced") return { outcome, metadata };
+        if (outcome === "missing") return { outcome };
+      }
+      return { outcome: "changed" };
+    },
+    async replace(id, { secret, expectedVersion, details, suspectReason }, owner) {
+      for (let attempt = 0; attempt < SWAP_ATTEMPTS; attempt++) {
+        const stored = await own(id, owner);
+        if (!stored) return { outcome: "missing" };
+        if (stored.metadata.kind !== secret.kind) throw new Error(`credential ${id} holds ${stored.metadata.kind}, not ${secret.kind}`);
+        if (expectedVersion !== undefined && stored.metadata.version !== expectedVersion) return { outcome: "changed" };
+        const sealed = cipher.seal(serializeSecret(secret), contextOf(id, stored.owner, stored.metadata.providerId));
+        // A capture's own facts replace the old ones; a suspect mark belongs to the capture that earned it.
+        const { suspect: _suspect, suspectReason: _reason, ...previous } = stored.metadata;
+        const metadata = next(previous, {
+          status: "active",
+          ...details,
+          ...summarizeSecret(secret),
+          version: stored.metadata.version + 1,
+          keyId: sealed.wrappedKey.kid,
+          ...(suspectReason ? { suspect: true, suspectReason } : {}),
+        });
+        const outcome = await store.update(id, stored.metadata.revision, { metadata, sealed });
+        if (outcome === "replaced") return { outcome, metadata };
+        if (outcome === "missing") return { outcome };
+      }
+      return { outcome: "changed" };
     },
     async rotate(id) {
-      for (let attempt = 0; attempt < ROTATION_ATTEMPTS; attempt++) {
+      for (let attempt = 0; attempt < SWAP_ATTEMPTS; attempt++) {
         const stored = await store.get(id);
         if (!stored) return "missing";
         const next = cipher.rewrap(stored, contextOf(id, stored.owner, stored.metadata.providerId));

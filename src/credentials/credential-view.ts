@@ -1,14 +1,54 @@
 import { z } from "zod";
-import { credentialMetadataSchema, type CredentialMetadata } from "./credential-metadata-schema.js";
+import { credentialMetadataSchema, credentialStatusSchema, type CredentialMetadata } from "./credential-metadata-schema.js";
 
-/** A credential as clients see it (`GET /credentials`, credential events): metadata, never the key id or a value. */
+const stored = credentialMetadataSchema.shape;
+const common = {
+  id: stored.id,
+  providerId: stored.providerId,
+  status: credentialStatusSchema,
+  version: z.number().int().min(1),
+  createdAt: stored.createdAt,
+  updatedAt: z.string(),
+  lastVerifiedAt: z.string().nullable(),
+  expiresAt: z.string().nullable().describe("When it is expected to stop working"),
+};
+
+/**
+ * A credential as clients see it (`GET /credentials`, credential events): the same shape for every
+ * kind plus its kind's own clear facts; never the key id, the revision or any value.
+ */
 export const credentialViewSchema = z
-  .object(credentialMetadataSchema.pick({ id: true, providerId: true, createdAt: true, origins: true, cookieCount: true, earliestExpiry: true, sessionId: true, suspect: true, suspectReason: true }).shape)
+  .discriminatedUnion("kind", [
+    z
+      .object({
+        ...common,
+        kind: z.literal("browser_login"),
+        sessionId: stored.sessionId,
+        origins: z.array(z.string()),
+        cookieCount: z.number(),
+        earliestExpiry: z.string().nullable(),
+        suspect: stored.suspect,
+        suspectReason: stored.suspectReason,
+      })
+      .meta({ id: "BrowserLoginCredential" }),
+    z.object({ ...common, kind: z.literal("oauth2"), scopes: z.array(z.string()) }).meta({ id: "OAuth2Credential" }),
+    z.object({ ...common, kind: z.literal("api_key"), fieldNames: z.array(z.string()) }).meta({ id: "ApiKeyCredential" }),
+  ])
   .meta({ id: "Credential" });
 
 export type CredentialView = z.infer<typeof credentialViewSchema>;
 
 export function credentialView(m: CredentialMetadata): CredentialView {
-  const { id, providerId, createdAt, origins, cookieCount, earliestExpiry, sessionId, suspect, suspectReason } = m;
-  return { id, providerId, createdAt, origins, cookieCount, earliestExpiry, sessionId, ...(suspect ? { suspect, suspectReason } : {}) };
+  const { id, kind, providerId, status, version, createdAt, updatedAt, lastVerifiedAt, expiresAt } = m;
+  const common = { id, providerId, status, version, createdAt, updatedAt: updatedAt ?? createdAt, lastVerifiedAt: lastVerifiedAt ?? null, expiresAt: expiresAt ?? m.earliestExpiry ?? null };
+  switch (kind) {
+    case "browser_login": {
+      const { sessionId, origins = [], cookieCount = 0, earliestExpiry = null, suspect, suspectReason } = m;
+      return { ...common, kind, sessionId, origins, cookieCount, earliestExpiry, ...(suspect ? { suspect, suspectReason } : {}) };
+    }
+    case "oauth2":
+      return { ...common, kind, scopes: Array.isArray(m.scopes) ? (m.scopes as string[]) : [] };
+    case "api_key":
+      return { ...common, kind, fieldNames: Array.isArray(m.fieldNames) ? (m.fieldNames as string[]) : [] };
+  }
 }

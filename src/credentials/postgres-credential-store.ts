@@ -84,6 +84,16 @@ export function createPostgresCredentialStore(pool: pg.Pool): CredentialStore {
       const { rowCount: found } = await pool.query("SELECT 1 FROM credentials WHERE id = $1", [id]);
       return found ? "changed" : "missing";
     },
+    async update(id, expectedRevision, { metadata, sealed }) {
+      const { rowCount } = await pool.query(
+        `UPDATE credentials SET metadata = $3, record = coalesce($4, record), wrapped_key = coalesce($5, wrapped_key)
+         WHERE id = $1 AND coalesce((metadata->>'revision')::int, 0) = $2`,
+        [id, expectedRevision, json(metadata), json(sealed?.record), json(sealed?.wrappedKey)],
+      );
+      if (rowCount === 1) return "replaced";
+      const { rowCount: found } = await pool.query("SELECT 1 FROM credentials WHERE id = $1", [id]);
+      return found ? "changed" : "missing";
+    },
     async keyUsage(): Promise<KeyUsage[]> {
       // Format-1 records carry their key id in the record; a format-2 payload without its data key is protected by nothing.
       const { rows } = await pool.query(

@@ -9,6 +9,7 @@ const COMMANDS = loadLuaCommands(new URL("./commands/", import.meta.url));
 
 interface CredentialCommands {
   replaceSealed(key: string, field: string, expected: string, nextKey: string, nextRecord: string): Promise<ReplaceOutcome>;
+  update(key: string, expectedRevision: string, meta: string, record: string, dek: string): Promise<ReplaceOutcome>;
 }
 
 /**
@@ -88,6 +89,10 @@ export function createRedisCredentialStore(redis: Redis, prefix = "blc"): Creden
       const [field, read] = expected.wrappedKey ? ["dek", expected.wrappedKey] : ["record", expected.record];
       const nextRecord = expected.wrappedKey && expected.record === next.record ? "" : JSON.stringify(next.record);
       return commands.replaceSealed(key(id), field, JSON.stringify(read), JSON.stringify(next.wrappedKey), nextRecord);
+    },
+    update(id, expectedRevision, { metadata, sealed }) {
+      const [record, dek] = sealed ? [JSON.stringify(sealed.record), JSON.stringify(sealed.wrappedKey)] : ["", ""];
+      return commands.update(key(id), String(expectedRevision), JSON.stringify(metadata), record, dek);
     },
     async keyUsage() {
       const counts = new Map<string, KeyUsage>();

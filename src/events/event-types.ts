@@ -3,9 +3,9 @@ import { SESSION_STATUSES } from "../sessions/session-states.js";
 
 /**
  * Every event name, written once. A session event per status it enters (the state table's statuses),
- * two for changes within a status, and the credential events. Names the issue reserves for health
- * checks and re-login (credential.verified, .expired, .renewed) are listed so that a webhook filter
- * may already name them; nothing emits them yet.
+ * two for changes within a status, and the credential events: created and deleted by the vault;
+ * verified, expired and renewed by health checks and re-login; needs_reauth when a provider refuses
+ * to renew a token.
  */
 export const SESSION_EVENT_TYPES = [
   ...SESSION_STATUSES.map((status) => `session.${status}` as const),
@@ -13,10 +13,16 @@ export const SESSION_EVENT_TYPES = [
   "session.login_rejected",
 ] as const;
 
-export const CREDENTIAL_EVENT_TYPES = ["credential.created", "credential.deleted"] as const;
-export const RESERVED_EVENT_TYPES = ["credential.verified", "credential.expired", "credential.renewed"] as const;
+export const CREDENTIAL_EVENT_TYPES = [
+  "credential.created",
+  "credential.verified",
+  "credential.expired",
+  "credential.renewed",
+  "credential.needs_reauth",
+  "credential.deleted",
+] as const;
 
-export const EVENT_TYPES = [...SESSION_EVENT_TYPES, ...CREDENTIAL_EVENT_TYPES, ...RESERVED_EVENT_TYPES] as const;
+export const EVENT_TYPES = [...SESSION_EVENT_TYPES, ...CREDENTIAL_EVENT_TYPES] as const;
 
 export const eventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof eventTypeSchema>;

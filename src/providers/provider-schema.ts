@@ -47,9 +47,13 @@ const failureResponseSchema = z
   })
   .strict();
 
-export const providerSchema = z
+const providerId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lowercase letters, digits, - and _");
+
+/** A site the user logs in to in a browser we run; its session is captured. */
+export const browserLoginProviderSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lowercase letters, digits, - and _"),
+    kind: z.literal("browser_login"),
+    id: providerId,
     name: z.string().min(1),
     loginUrl: z.url({ protocol: /^https?$/ }),
     success: successConditionSchema,
@@ -72,9 +76,68 @@ export const providerSchema = z
     if (violation) ctx.addIssue({ code: "custom", path: ["success"], message: `provider ${provider.id}: ${violation}. To fix it, ${LOGIN_URL_RULE_FIX}` });
   });
 
+/** A service that speaks OAuth2: the user consents on its own page, we keep (and refresh) the token set. */
+export const oauth2ProviderSchema = z
+  .object({
+    kind: z.literal("oauth2"),
+    id: providerId,
+    name: z.string().min(1),
+    /** An OpenID issuer to discover the endpoints from, or the endpoints themselves. */
+    issuer: z.url().optional(),
+    authorizationEndpoint: z.url().optional(),
+    tokenEndpoint: z.url().optional(),
+    revocationEndpoint: z.url().optional(),
+    scopes: z.array(z.string().min(1)).default([]),
+    pkce: z.boolean().default(true),
+    /** Extra authorization request parameters (e.g. `access_type: offline`). */
+    authorizationParams: z.record(z.string(), z.string()).default({}),
+    /** From the environment (`${NAME}` in the providers file); an organisation may set its own client through the API. */
+    clientId: z.string().min(1).optional(),
+    clientSecret: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((provider, ctx) => {
+    if (!provider.issuer && !(provider.authorizationEndpoint && provider.tokenEndpoint)) {
+      ctx.addIssue({ code: "custom", path: ["issuer"], message: `provider ${provider.id}: give an issuer, or both authorizationEndpoint and tokenEndpoint` });
+    }
+  });
+
+/** One field an API-key provider asks the user for. */
+const apiKeyFieldSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/),
+    label: z.string().min(1),
+    helpText: z.string().optional(),
+    helpUrl: z.url().optional(),
+    /** Secret fields are masked on forms; every field is stored encrypted. */
+    secret: z.boolean().default(true),
+  })
+  .strict();
+
+/** A service that takes an API key (and maybe more fields), checked before it is stored when a validation request is given. */
+export const apiKeyProviderSchema = z
+  .object({
+    kind: z.literal("api_key"),
+    id: providerId,
+    name: z.string().min(1),
+    fields: z.array(apiKeyFieldSchema).min(1),
+  })
+  .strict();
+
+/** Every kind of provider. A provider without `kind` is a browser login (the only kind before kinds existed). */
+export const providerSchema = z.preprocess(
+  (input) => (input && typeof input === "object" && !("kind" in input) ? { ...input, kind: "browser_login" } : input),
+  z.discriminatedUnion("kind", [browserLoginProviderSchema, oauth2ProviderSchema, apiKeyProviderSchema]),
+);
+
 export const providersFileSchema = z.object({ providers: z.array(providerSchema).min(1) }).strict();
 
 export type FailureResponse = z.infer<typeof failureResponseSchema>;
 export type SuccessCondition = z.infer<typeof successConditionSchema>;
 export type Provider = z.infer<typeof providerSchema>;
-export type ProviderInput = z.input<typeof providerSchema>;
+export type ProviderKind = Provider["kind"];
+export type BrowserLoginProvider = z.infer<typeof browserLoginProviderSchema>;
+export type OAuth2Provider = z.infer<typeof oauth2ProviderSchema>;
+export type ApiKeyProvider = z.infer<typeof apiKeyProviderSchema>;
+/** A provider as written in the providers file (`kind` may be left out for a browser login). */
+export type ProviderInput = Omit<z.input<typeof browserLoginProviderSchema>, "kind"> & { kind?: "browser_login" } | z.input<typeof oauth2ProviderSchema> | z.input<typeof apiKeyProviderSchema>;

@@ -98,8 +98,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     if (!record) return "missing";
     if (isFinal(record.status)) return record.status;
     const provider = deps.providers.get(record.providerId);
-    if (!provider) {
-      await sessions.transition(sessionId, { status: "failed", error: { code: "provider_unknown", message: `Provider ${record.providerId} is not configured on this worker` } });
+    if (provider?.kind !== "browser_login") {
+      await sessions.transition(sessionId, { status: "failed", error: { code: "provider_unknown", message: `Provider ${record.providerId} is not configured on this worker as a browser login` } });
       return "failed";
     }
     const remainingMs = Date.parse(record.expiresAt) - Date.now();
@@ -173,7 +173,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       // A client's URL can lead anywhere (SSO, ads, trackers): keep only what the operator allowed.
       const state = clientUrl && !provider.origins?.length ? filterByHosts(captured, clientUrl.allowedHosts) : captured;
       const suspectReason = await until(loginPage.suspectReason(state));
-      const credential = await vault.seal({ state, owner: record.owner, providerId: provider.id, sessionId, suspectReason });
+      const credential = await vault.seal({ secret: { kind: "browser_login", state }, owner: record.owner, providerId: provider.id, sessionId, suspectReason });
       if (suspectReason) logger.warn({ credentialId: credential.id }, "captured nothing new since the login page loaded: credential marked suspect");
       const suspect = suspectReason ? { suspect: true, suspectReason } : {};
       const finished = await sessions.transition(sessionId, { status: "completed", credentialId: credential.id, ...suspect });
@@ -183,7 +183,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         return finished.status ?? "cancelled";
       }
       phase = "completed";
-      logger.info({ status: "completed", credentialId: credential.id, cookies: credential.cookieCount, origins: credential.origins.length }, "session status");
+      logger.info({ status: "completed", credentialId: credential.id, cookies: credential.cookieCount, origins: credential.origins?.length ?? 0 }, "session status");
       return "completed";
     } catch (error) {
       return await endAfter(error);

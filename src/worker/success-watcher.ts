@@ -1,5 +1,5 @@
 import type { BrowserSession, BrowserSessionEvent } from "../adapters/browser/browser-adapter.js";
-import type { FailureResponse, Provider, SuccessCondition } from "../providers/provider-schema.js";
+import type { BrowserLoginProvider, FailureResponse, SuccessCondition } from "../providers/provider-schema.js";
 
 export interface SuccessWatcher {
   /** Resolves when the provider's success condition has held for its settle time. */
@@ -28,7 +28,7 @@ interface Baseline {
  * it true (a navigation on any page, a response, a storage write), coalescing bursts of events
  * into one check at a time.
  */
-export async function watchForSuccess(session: BrowserSession, provider: Provider, options: WatchOptions = {}): Promise<SuccessWatcher> {
+export async function watchForSuccess(session: BrowserSession, provider: BrowserLoginProvider, options: WatchOptions = {}): Promise<SuccessWatcher> {
   const condition = provider.success;
   const leaves = collectLeaves(condition);
   const seenResponses = new Set<number>();

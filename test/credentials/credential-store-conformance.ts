@@ -24,14 +24,14 @@ const bob: Subject = { userId: "bob" };
 /** A credential as the vault would hand it to the store; the store never decrypts, so any plaintext will do. */
 function envelope(id: string, owner: Subject, createdAt: string, kid = "k1"): StoredCredential & EnvelopeSealed {
   const sealed = cipherOf(spec(kid)).seal(Buffer.from(`payload of ${id}`), `ctx|${id}`);
-  const metadata = { id, providerId: "p", sessionId: `ls_${id}`, createdAt, origins: ["https://example.com"], cookieCount: 1, earliestExpiry: null, keyId: kid };
+  const metadata = { id, providerId: "p", sessionId: `ls_${id}`, createdAt, origins: ["https://example.com"], cookieCount: 1, earliestExpiry: null, keyId: kid, kind: "browser_login" as const, status: "active" as const, version: 1, revision: 0 };
   return { metadata, owner, ...sealed };
 }
 
 /** Format 1: the payload encrypted directly under a ring key, no wrapped data key. */
 function formatOne(id: string, owner: Subject, kid: string): StoredCredential {
   const box = createKeyRing(parseKeyRing(spec(kid))).encrypt(Buffer.from(`payload of ${id}`), `ctx|${id}`);
-  const metadata = { id, providerId: "p", sessionId: `ls_${id}`, createdAt: "2026-01-01T00:00:00.000Z", origins: [], cookieCount: 0, earliestExpiry: null, keyId: kid };
+  const metadata = { id, providerId: "p", sessionId: `ls_${id}`, createdAt: "2026-01-01T00:00:00.000Z", origins: [], cookieCount: 0, earliestExpiry: null, keyId: kid, kind: "browser_login" as const, status: "active" as const, version: 1, revision: 0 };
   return { metadata, owner, record: { v: 1, alg: "A256GCM", ...box } };
 }
 
@@ -153,17 +153,53 @@ export function describeCredentialStore(name: string, startFixture: () => Promis
       expect(await collect(store.allIds())).toEqual(ids);
     });
 
+    it("updates in place only from the revision read: one of two racing writers wins, a delete is not undone", async () => {
+      const store = await fixture.create();
+      const a = envelope("cred_u", alice, "2026-01-01T00:00:00.000Z");
+      await store.put(a);
+      const resealed = cipherOf(spec("k1")).seal(Buffer.from("second payload"), "ctx|cred_u");
+      const first = { metadata: { ...a.metadata, status: "expired" as const, revision: 1 } };
+      const second = { metadata: { ...a.metadata, version: 2, revision: 1 }, sealed: resealed };
+      expect(await Promise.all([store.update("cred_u", 0, first), store.update("cred_u", 0, second)])).toEqual(expect.arrayContaining(["replaced", "changed"]));
+      const after = await store.get("cred_u");
+      expect(after?.metadata.revision).toBe(1);
+      expect(after?.record).toEqual(after?.metadata.version === 2 ? resealed.record : a.record);
+      expect(await store.update("cred_u", 0, first)).toBe("changed");
+      expect(await store.update("cred_u", 1, { metadata: { ...a.metadata, revision: 2 }, sealed: resealed })).toBe("replaced");
+      expect((await store.get("cred_u"))?.wrappedKey).toEqual(resealed.wrappedKey);
+      expect(await store.delete("cred_u")).toBe(true);
+      expect(await store.update("cred_u", 2, first)).toBe("missing");
+      expect(await store.get("cred_u")).toBeUndefined();
+    });
+
+    it("carries the vault's replace in place: same id, next version, old secret readable until the swap, then the new one", async () => {
+      const store = await fixture.create();
+      const vault = createCredentialVault(store, cipherOf(spec("k1")));
+      const state = (value: string) => ({ cookies: [], origins: [{ origin: "https://example.com", localStorage: [{ name: "t", value }], sessionStorage: [] }] });
+      const sealed = await vault.seal({ secret: { kind: "browser_login", state: state("v1") }, owner: alice, providerId: "p", sessionId: "ls_1" });
+      expect(sealed).toMatchObject({ kind: "browser_login", status: "active", version: 1 });
+      await vault.updateMetadata(sealed.id, () => ({ status: "expired", lastVerifiedAt: "2026-02-01T00:00:00.000Z" }));
+      expect(await vault.describe(sealed.id, alice)).toMatchObject({ status: "expired", version: 1, lastVerifiedAt: "2026-02-01T00:00:00.000Z" });
+      expect(await vault.replace(sealed.id, { secret: { kind: "browser_login", state: state("v2") }, expectedVersion: 2 })).toEqual({ outcome: "changed" });
+      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.secret).toEqual({ kind: "browser_login", state: state("v1") });
+      const replaced = await vault.replace(sealed.id, { secret: { kind: "browser_login", state: state("v2") }, expectedVersion: 1 }, alice);
+      expect(replaced).toMatchObject({ outcome: "replaced", metadata: { id: sealed.id, version: 2, status: "active", createdAt: sealed.createdAt } });
+      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.secret).toEqual({ kind: "browser_login", state: state("v2") });
+      expect(await vault.replace(sealed.id, { secret: { kind: "browser_login", state: state("v3") } }, bob)).toEqual({ outcome: "missing" });
+      expect(await vault.list(alice)).toHaveLength(1);
+    });
+
     it("carries the vault: seal, open for the owner only, rotate to a new key, delete", async () => {
       const store = await fixture.create();
       const oldRing = spec("old");
       const state = { cookies: [], origins: [{ origin: "https://example.com", localStorage: [{ name: "t", value: "v" }], sessionStorage: [] }] };
-      const sealed = await createCredentialVault(store, cipherOf(oldRing)).seal({ state, owner: alice, providerId: "p", sessionId: "ls_1" });
+      const sealed = await createCredentialVault(store, cipherOf(oldRing)).seal({ secret: { kind: "browser_login", state }, owner: alice, providerId: "p", sessionId: "ls_1" });
       const vault = createCredentialVault(store, cipherOf(`${spec("new")},${oldRing}`));
-      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.state).toEqual(state);
+      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.secret).toEqual({ kind: "browser_login", state });
       expect(await vault.open(sealed.id, bob, { purpose: "test" })).toBeUndefined();
       expect(await rotateAll(store, vault)).toMatchObject({ total: 1, rewrapped: 1, failed: [] });
       expect((await vault.list(alice))[0]?.keyId).toBe("new");
-      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.state).toEqual(state);
+      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.secret).toEqual({ kind: "browser_login", state });
       expect(await vault.delete(sealed.id, bob)).toBe(false);
       expect(await vault.delete(sealed.id, alice)).toBe(true);
       expect(await vault.open(sealed.id, alice, { purpose: "test" })).toBeUndefined();

@@ -10,6 +10,9 @@ import { createSessionStore, type SessionStore } from "../../src/sessions/sessio
 import { freePort } from "../helpers/free-port.js";
 import { waitFor } from "../helpers/wait-for.js";
 
+/** What a fresh credential's metadata says besides its own facts. */
+const FRESH = { kind: "browser_login", status: "active", version: 1, revision: 0 } as const;
+
 describe("event log (Redis streams written by the session commands)", () => {
   let server: EmbeddedRedis;
   let redis: Redis;
@@ -77,7 +80,7 @@ describe("event log (Redis streams written by the session commands)", () => {
     const record = await create(-1_000);
     await store.reap(Date.now());
     expect(await types(log.keys.ofSession(record.id))).toEqual(["session.queued", "session.expired"]);
-    const metadata = { id: "cred_1", providerId: "p", sessionId: record.id, createdAt: "now", origins: ["https://x.test"], cookieCount: 2, earliestExpiry: null, keyId: "k1" };
+    const metadata = { id: "cred_1", providerId: "p", sessionId: record.id, createdAt: "now", origins: ["https://x.test"], cookieCount: 2, earliestExpiry: null, keyId: "k1", ...FRESH };
     await log.appendCredentialEvent("credential.created", owner, metadata);
     const last = (await log.after(log.keys.ofOwner(owner), "0")).at(-1)!;
     expect(last).toMatchObject({ type: "credential.created", credentialId: "cred_1", data: { id: "cred_1", cookieCount: 2 } });
@@ -87,7 +90,7 @@ describe("event log (Redis streams written by the session commands)", () => {
   it("keeps only the retention window, and says when a reader's last id is older than it", async () => {
     const short = createSessionStore(redis, { prefix: "r", retentionSeconds: 60, eventRetentionMs: 200 });
     const shortLog = createEventLog(redis, { prefix: "r", retentionMs: 200 });
-    const first = await shortLog.appendCredentialEvent("credential.deleted", owner, { id: "cred_0", providerId: "p", sessionId: "s", createdAt: "", origins: [], cookieCount: 0, earliestExpiry: null, keyId: "k" });
+    const first = await shortLog.appendCredentialEvent("credential.deleted", owner, { id: "cred_0", providerId: "p", sessionId: "s", createdAt: "", origins: [], cookieCount: 0, earliestExpiry: null, keyId: "k", ...FRESH });
     // Events keep coming; the first leaves every stream once it is older than the window.
     await waitFor(async () => {
       const now = new Date().toISOString();
@@ -103,7 +106,7 @@ describe("event log (Redis streams written by the session commands)", () => {
 
   it("caps each stream's length when told to, and a reader whose next events were trimmed is told so within the window", async () => {
     const capped = createEventLog(redis, { prefix: "m", retentionMs: 86_400_000, maxLen: 10 });
-    const metadata = { id: "cred_m", providerId: "p", sessionId: "s", createdAt: "", origins: [], cookieCount: 0, earliestExpiry: null, keyId: "k" };
+    const metadata = { id: "cred_m", providerId: "p", sessionId: "s", createdAt: "", origins: [], cookieCount: 0, earliestExpiry: null, keyId: "k", ...FRESH };
     const ids: string[] = [];
     for (let i = 0; i < 300; i++) ids.push(await capped.appendCredentialEvent("credential.created", owner, metadata));
     // Trimmed in whole stream nodes (MAXLEN ~): far fewer than 300 kept, at least the 10 asked for.

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createProviderRegistry } from "../../src/providers/provider-registry.js";
-import { providerSchema, type ProviderInput } from "../../src/providers/provider-schema.js";
+import { providerSchema, type BrowserLoginProvider } from "../../src/providers/provider-schema.js";
 
 const base = { id: "acme", name: "Acme", loginUrl: "https://app.acme.test/dashboard" } as const;
-const refusal = (success: ProviderInput["success"], extra: Partial<ProviderInput> = {}) => {
+const refusal = (success: unknown, extra: Record<string, unknown> = {}) => {
   const result = providerSchema.safeParse({ ...base, success, ...extra });
   return result.success ? undefined : z.prettifyError(result.error);
 };
@@ -41,7 +41,7 @@ describe("failureResponses", () => {
       success: { cookie: { name: "sid" } },
       failureResponses: [{ url: { pathname: "/api/login" }, status: 401 }, { url: "https://app.acme.test/api/*", status: [401, 403] }, { url: { pathname: "/x" } }],
     });
-    expect(provider.failureResponses).toHaveLength(3);
+    expect((provider as BrowserLoginProvider).failureResponses).toHaveLength(3);
     expect(providerSchema.safeParse({ ...base, success: { cookie: { name: "sid" } }, failureResponses: [{ url: { pathname: "/x" }, status: [] }] }).success).toBe(false);
     expect(providerSchema.safeParse({ ...base, success: { cookie: { name: "sid" } }, failureResponses: [{ url: { pathname: "/x" }, status: 99 }] }).success).toBe(false);
   });

@@ -27,7 +27,7 @@ describe("credential audit trail", () => {
   it("records each storage-state fetch with the key's id and the subject, and shows the trail to its owner only", async () => {
     const vault = createCredentialVault(createRedisCredentialStore(redis, stack.config.REDIS_PREFIX), buildCipher(stack.config, createLogger({ level: "silent" })));
     const state = { cookies: [{ name: "sid", value: cookieValue, domain: "app.test", path: "/", expires: -1, httpOnly: true, secure: true, sameSite: "Lax" as const }], origins: [] };
-    const sealed = await vault.seal({ state, owner: { userId: "user-1" }, providerId: "demo", sessionId: "ls_x" });
+    const sealed = await vault.seal({ secret: { kind: "browser_login", state }, owner: { userId: "user-1" }, providerId: "demo", sessionId: "ls_x" });
 
     expect((await stack.api("GET", `/credentials/${sealed.id}/audit`)).body.entries).toEqual([]);
     const first = await stack.api("GET", `/credentials/${sealed.id}/storage-state`);

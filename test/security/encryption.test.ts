@@ -125,14 +125,14 @@ describe("credential vault on Redis", () => {
   it("stores ciphertext and a wrapped key only; a changed payload or wrapped key gives an integrity error", async () => {
     const store = createRedisCredentialStore(redis, "t1");
     const vault = createCredentialVault(store, cipherOf(`k1:${key()}`));
-    const meta = await vault.seal({ state, owner, providerId: "p", sessionId: "s" });
-    const other = await vault.seal({ state, owner, providerId: "p", sessionId: "s2" });
+    const meta = await vault.seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s" });
+    const other = await vault.seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s2" });
     const hash = `t1:credential:${meta.id}`;
     const raw = await redis.hgetall(hash);
     expect(JSON.stringify(raw)).not.toMatch(/secret-cookie-value|secret-token/);
     expect(JSON.parse(raw.dek!)).toMatchObject({ v: 1, alg: "A256GCM", kid: "k1" });
     expect(JSON.parse(raw.record!)).toMatchObject({ v: 2, alg: "A256GCM" });
-    expect((await vault.open(meta.id, owner, TEST_ACCESS))?.state).toEqual(state);
+    expect((await vault.open(meta.id, owner, TEST_ACCESS))?.secret).toEqual({ kind: "browser_login", state });
     expect(await vault.open(meta.id, { userId: "someone-else" }, TEST_ACCESS)).toBeUndefined();
 
     const flipped = (json: string) => {
@@ -149,7 +149,7 @@ describe("credential vault on Redis", () => {
     await redis.hset(hash, "dek", (await redis.hget(`t1:credential:${other.id}`, "dek"))!);
     await expect(vault.open(meta.id, owner, TEST_ACCESS)).rejects.toThrow(/integrity check/);
     await redis.hset(hash, "dek", raw.dek!);
-    expect((await vault.open(meta.id, owner, TEST_ACCESS))?.state).toEqual(state);
+    expect((await vault.open(meta.id, owner, TEST_ACCESS))?.secret).toEqual({ kind: "browser_login", state });
   });
 
   it("rotates by rewrapping data keys (payloads untouched), upgrades format-1 records, and --verify counts before and after", async () => {
@@ -158,14 +158,14 @@ describe("credential vault on Redis", () => {
     const newKey = `new:${key()}`;
     const before = createCredentialVault(store, cipherOf(`${oldKey.id}:${oldKey.key}`));
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push((await before.seal({ state, owner, providerId: "p", sessionId: `s${i}` })).id);
+    for (let i = 0; i < 3; i++) ids.push((await before.seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: `s${i}` })).id);
     const legacyId = "cred_00000000-0000-4000-8000-000000000001";
     await writeFormatOne(redis, "t2", legacyId, oldKey);
     const payloadsBefore = await Promise.all(ids.map((id) => redis.hget(`t2:credential:${id}`, "record")));
 
     const during = cipherOf(`${newKey},${oldKey.id}:${oldKey.key}`);
     const vault = createCredentialVault(store, during);
-    expect((await vault.open(legacyId, owner, TEST_ACCESS))?.state).toEqual(state);
+    expect((await vault.open(legacyId, owner, TEST_ACCESS))?.secret).toEqual({ kind: "browser_login", state });
     const first = await keyUsageReport(store, during.keyIds, during.currentKeyId);
     expect(first.usage).toEqual([
       { keyId: "old", format: 1, count: 1 },
@@ -181,7 +181,7 @@ describe("credential vault on Redis", () => {
 
     const newOnly = createCredentialVault(store, cipherOf(newKey));
     for (const id of [...ids, legacyId]) {
-      expect((await newOnly.open(id, owner, TEST_ACCESS))?.state).toEqual(state);
+      expect((await newOnly.open(id, owner, TEST_ACCESS))?.secret).toEqual({ kind: "browser_login", state });
       expect((await newOnly.list(owner)).find((m) => m.id === id)?.keyId).toBe("new");
     }
   });
@@ -189,7 +189,7 @@ describe("credential vault on Redis", () => {
   it("a credential deleted while rotation holds it stays deleted", async () => {
     const oldKey = `old:${key()}`;
     const ring = `new:${key()},${oldKey}`;
-    const sealed = await createCredentialVault(createRedisCredentialStore(redis, "t3"), cipherOf(oldKey)).seal({ state, owner, providerId: "p", sessionId: "s" });
+    const sealed = await createCredentialVault(createRedisCredentialStore(redis, "t3"), cipherOf(oldKey)).seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s" });
     const deleter = createCredentialVault(createRedisCredentialStore(connect(), "t3"), cipherOf(ring));
     const rotatorConnection = connect();
     const fired = raceBeforeFirstWrite(rotatorConnection, async () => expect(await deleter.delete(sealed.id, owner)).toBe(true));
@@ -204,7 +204,7 @@ describe("credential vault on Redis", () => {
   it("a credential rewrapped by another rotator meanwhile keeps their write", async () => {
     const oldKey = `old:${key()}`;
     const ring = `new:${key()},${oldKey}`;
-    const sealed = await createCredentialVault(createRedisCredentialStore(redis, "t4"), cipherOf(oldKey)).seal({ state, owner, providerId: "p", sessionId: "s" });
+    const sealed = await createCredentialVault(createRedisCredentialStore(redis, "t4"), cipherOf(oldKey)).seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s" });
     const hash = `t4:credential:${sealed.id}`;
     const other = createCredentialVault(createRedisCredentialStore(connect(), "t4"), cipherOf(ring));
     let theirs: string | null = null;
@@ -218,14 +218,14 @@ describe("credential vault on Redis", () => {
     expect(await rotator.rotate(sealed.id)).toBe("current");
     expect(theirs).toMatch(/"kid":"new"/);
     expect(await redis.hget(hash, "dek")).toBe(theirs);
-    expect((await rotator.open(sealed.id, owner, TEST_ACCESS))?.state).toEqual(state);
+    expect((await rotator.open(sealed.id, owner, TEST_ACCESS))?.secret).toEqual({ kind: "browser_login", state });
   });
 
   it("shreds: delete leaves nothing, and a surviving copy of the payload opens with no ring key", async () => {
     const spec = `k1:${key()}`;
     const store = createRedisCredentialStore(redis, "t5");
     const vault = createCredentialVault(store, cipherOf(spec));
-    const sealed = await vault.seal({ state, owner, providerId: "p", sessionId: "s" });
+    const sealed = await vault.seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s" });
     const hash = `t5:credential:${sealed.id}`;
     const copy = await redis.hgetall(hash);
 
@@ -244,7 +244,7 @@ describe("credential vault on Redis", () => {
   it("rotate-keys --verify exits non-zero while an old key protects a credential, and zero once rotation freed it", async () => {
     const oldKey = `old:${key()}`;
     const ring = `new:${key()},${oldKey}`;
-    await createCredentialVault(createRedisCredentialStore(redis, "t6"), cipherOf(oldKey)).seal({ state, owner, providerId: "p", sessionId: "s" });
+    await createCredentialVault(createRedisCredentialStore(redis, "t6"), cipherOf(oldKey)).seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s" });
     const run = async (...args: string[]) => {
       try {
         const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "src/cli/rotate-keys.ts", ...args], {

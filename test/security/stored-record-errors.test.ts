@@ -43,7 +43,7 @@ describe("corrupt stored records", () => {
 
   it("credential metadata that is not JSON, or not metadata, is a 500", async () => {
     const vault = createCredentialVault(createRedisCredentialStore(redis, stack.config.REDIS_PREFIX), buildCipher(stack.config, createLogger({ level: "silent" })));
-    const sealed = await vault.seal({ state: { cookies: [], origins: [] }, owner: { userId: "user-1" }, providerId: "demo", sessionId: "ls_x" });
+    const sealed = await vault.seal({ secret: { kind: "browser_login", state: { cookies: [], origins: [] } }, owner: { userId: "user-1" }, providerId: "demo", sessionId: "ls_x" });
     const key = `${stack.config.REDIS_PREFIX}:credential:${sealed.id}`;
     expect((await stack.api("GET", `/credentials/${sealed.id}`)).status).toBe(200);
 

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { providerSchema, type ProviderInput } from "../../src/providers/provider-schema.js";
+import { browserLoginProviderSchema } from "../../src/providers/provider-schema.js";
 import { watchForSuccess, type SuccessWatcher, type WatchOptions } from "../../src/worker/success-watcher.js";
 import { createFakeBrowserSession, type FakeBrowserSession } from "../helpers/fake-browser-session.js";
 
 const APP = "https://app.test";
 const LOGIN = `${APP}/login`;
 
-const provider = (fields: Partial<ProviderInput>) => providerSchema.parse({ id: "t", name: "T", loginUrl: LOGIN, success: { url: { pathname: "/home" } }, ...fields });
+const provider = (fields: Record<string, unknown>) => browserLoginProviderSchema.parse({ kind: "browser_login", id: "t", name: "T", loginUrl: LOGIN, success: { url: { pathname: "/home" } }, ...fields });
 
 /**
  * Whether the watcher has succeeded once everything the last change set off has run. The fake
@@ -23,7 +23,7 @@ describe("success watcher against a scripted browser session", () => {
   let session: FakeBrowserSession;
   let watcher: SuccessWatcher | undefined;
 
-  async function watch(fields: Partial<ProviderInput>, options: WatchOptions = {}) {
+  async function watch(fields: Record<string, unknown>, options: WatchOptions = {}) {
     session ??= createFakeBrowserSession(LOGIN);
     watcher = await watchForSuccess(session, provider(fields), { fallbackPollMs: 60_000, cookiePollMs: 60_000, ...options });
     return watcher;

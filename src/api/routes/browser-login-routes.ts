@@ -35,8 +35,9 @@ const start = createRoute({
   request: { query: waitQuery(0), body: { required: true, content: { "application/json": { schema: startSchema } } } },
   responses: {
     202: session("The session, queued (or further along when `wait` was given)"),
-    ...errorResponses([400, 401, 404, 413, 415, 422, 503], {
+    ...errorResponses([400, 401, 404, 409, 413, 415, 422, 503], {
       404: "No such provider (`provider_not_found`)",
+      409: "The provider is not a browser login (`wrong_provider_kind`)",
       422: "This loginUrl is not allowed (`login_url_not_allowed`) or already matches the success condition (`login_url_matches_success`)",
     }),
   },
@@ -127,6 +128,7 @@ export function browserLoginRoutes(deps: AppDeps) {
     const body = c.req.valid("json");
     const provider = providers.get(body.providerId);
     if (!provider) throw new ApiError(404, "provider_not_found", `No provider ${body.providerId}; GET /providers lists them`);
+    if (provider.kind !== "browser_login") throw new ApiError(409, "wrong_provider_kind", `Provider ${provider.id} is an ${provider.kind} provider, not a browser login`);
     const loginUrl = body.loginUrl ? await deps.loginUrlPolicy(body.loginUrl) : provider.loginUrl;
     const violation = body.loginUrl ? loginUrlRuleViolation(provider.success, loginUrl) : undefined;
     if (violation) {

@@ -52,7 +52,7 @@ const storageState = createRoute({
   request: { params: credentialIdParams },
   responses: {
     200: jsonResponse("The decrypted state (sent with Cache-Control: no-store)", storageStateSchema),
-    ...errorResponses([400, 401, 404, 503], { ...notFound, 500: "The credential could not be decrypted (`credential_unreadable`), or another failure on our side" }),
+    ...errorResponses([400, 401, 404, 409, 503], { ...notFound, 409: "Not a browser login credential (`wrong_credential_kind`)", 500: "The credential could not be decrypted (`credential_unreadable`), or another failure on our side" }),
   },
 });
 
@@ -85,18 +85,21 @@ export function credentialRoutes({ vault, audit }: AppDeps) {
 
   routes.openapi(get, async (c) => {
     const { id } = c.req.valid("param");
-    const found = (await vault.list(c.get("subject"))).find((m) => m.id === id);
+    const found = await vault.describe(id, c.get("subject"));
     if (!found) throw notFoundError(id);
     return c.json(credentialView(found), 200);
   });
 
   routes.openapi(storageState, async (c) => {
     const { id } = c.req.valid("param");
+    const found = await vault.describe(id, c.get("subject"));
+    if (!found) throw notFoundError(id);
+    if (found.kind !== "browser_login") throw new ApiError(409, "wrong_credential_kind", `Credential ${id} is an ${found.kind} credential: it holds no browser state`);
     try {
       const opened = await vault.open(id, c.get("subject"), { purpose: "storage_state", apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") });
-      if (!opened) throw notFoundError(id);
+      if (opened?.secret.kind !== "browser_login") throw notFoundError(id);
       c.header("Cache-Control", "no-store");
-      return c.json({ credentialId: id, providerId: opened.metadata.providerId, storageState: opened.state }, 200);
+      return c.json({ credentialId: id, providerId: opened.metadata.providerId, storageState: opened.secret.state }, 200);
     } catch (error) {
       if (error instanceof DecryptionError) {
         throw new ApiError(500, "credential_unreadable", `The credential could not be decrypted: ${error.message}`);
