@@ -53,18 +53,20 @@ describe("the API reference page", () => {
     // Authorize: the API key and the subject, as the security schemes ask for them.
     await page.getByRole("button", { name: /authorize/i }).first().click();
     const dialog = page.locator(".modal-ux");
-    await dialog.locator(".auth-container", { hasText: "apiKey" }).locator("input").fill(stack.apiKey);
-    await dialog.locator(".auth-container", { hasText: "subjectUser" }).locator("input").fill("docs-user");
-    for (const button of await dialog.getByRole("button", { name: /^authorize$/i }).all()) await button.click();
-    await dialog.getByRole("button", { name: /close/i }).first().click();
+    const scheme = (name: string) => dialog.locator(".auth-container").filter({ has: page.locator("h4 code", { hasText: new RegExp(`^${name}$`) }) });
+    for (const [name, value] of [["apiKey", stack.apiKey], ["subjectUser", "docs-user"]] as const) {
+      await scheme(name).locator("input").fill(value);
+      await scheme(name).locator("button.authorize").click();
+    }
+    await dialog.locator("button.close-modal").click();
 
     const providers = page.locator(".opblock", { hasText: "/providers" }).first();
     await providers.locator(".opblock-summary").click();
     await providers.getByRole("button", { name: /try it out/i }).click();
     await providers.getByRole("button", { name: /execute/i }).click();
-    const live = providers.locator(".live-responses-table .response-col_status").first();
-    await expect.poll(() => live.innerText(), { timeout: 10_000 }).toBe("200");
-    expect(await providers.locator(".live-responses-table .microlight").first().innerText()).toContain('"demo"');
+    const answer = providers.locator(".live-responses-table tr.response");
+    await expect.poll(() => answer.locator(".response-col_status").innerText(), { timeout: 10_000 }).toBe("200");
+    expect(await answer.locator(".response-col_description").innerText()).toContain('"demo"');
 
     expect(elsewhere).toEqual([]);
     expect(problems).toEqual([]);

@@ -28,6 +28,15 @@ const DOCUMENT_INFO = {
       "Start a browser login for a user, let them log in on the real site through the live view, and receive their captured, encrypted session (cookies and storage). " +
       "Errors answer `{ \"error\": { \"code\", \"message\" } }`. Routes acting for a user take `Authorization: Bearer <API key>` and `x-subject-user-id` (optionally `x-subject-org-id`).",
   },
+  // The reading order; tags not listed follow in the order their routes were declared.
+  tags: [
+    { name: "Browser login", description: "Start a login, follow it, complete or cancel it" },
+    { name: "Credentials", description: "What logins left behind: metadata, the decrypted state, its audit trail" },
+    { name: "Events", description: "Server-Sent Events of sessions and credentials" },
+    { name: "Live view", description: "The self-hosted live view the user logs in through" },
+    { name: "Webhooks", description: "The operator's webhook endpoints (API key only)" },
+    { name: "Health", description: "For load balancers and orchestrators (no API key)" },
+  ],
 };
 
 /**
