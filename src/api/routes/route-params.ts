@@ -21,6 +21,13 @@ export function waitQuery(defaultMs: number) {
       .transform(Number)
       .refine((ms) => ms <= MAX_WAIT_MS, message)
       .optional()
-      .openapi({ description: `Milliseconds to wait for the session to move on before answering (default ${defaultMs}, at most ${MAX_WAIT_MS})`, example: "5000" }),
+      // Documented as the integer it is: clients send a number, which serializes to plain digits.
+      .openapi({
+        type: "integer",
+        minimum: 0,
+        maximum: MAX_WAIT_MS,
+        description: `Milliseconds to wait for the session to move on before answering (default ${defaultMs})`,
+        example: 5000,
+      }),
   });
 }
