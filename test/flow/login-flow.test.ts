@@ -119,7 +119,7 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     const loggingIn = Date.now();
     await stack.user.logIn(page);
     const done = await waitForStatus(stack, sessionId, "completed");
-    expect(Date.parse(done.timeline.authenticated) - loggingIn).toBeGreaterThanOrEqual(2_500);
+    expect(Date.parse(done.timeline.authenticated!) - loggingIn).toBeGreaterThanOrEqual(2_500);
   });
 
   it("keeps waiting after a wrong password, then expires", async () => {
