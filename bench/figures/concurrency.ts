@@ -1,5 +1,6 @@
 import type { BrowserContext } from "playwright-core";
 import type { BenchStack } from "../lib/stack.js";
+import { timed } from "../lib/api-client.js";
 import { browserTreePss } from "../lib/procs.js";
 import { FINAL, span, startSession, type SessionView } from "../lib/sessions.js";
 import { mapLimit, sleep, summarize } from "../lib/stats.js";
@@ -19,7 +20,11 @@ async function steadyPss(parentPid: number, binary: string) {
 
 /** Statuses of many sessions, a few requests at a time. */
 async function statuses(stack: BenchStack, ids: string[]): Promise<SessionView[]> {
-  return mapLimit(ids, 16, async (id) => (await stack.api.get(`/browser-login/${id}`)).body as SessionView);
+  return mapLimit(ids, 16, async (id) => {
+    const { data, response } = await stack.api.GET("/browser-login/{id}", { params: { path: { id } } });
+    if (!data) throw new Error(`status of ${id} answered ${response.status}`);
+    return data;
+  });
 }
 
 async function waitForAll(stack: BenchStack, ids: string[], done: (v: SessionView) => boolean, timeoutMs: number) {
@@ -39,8 +44,9 @@ async function statusLatencies(stack: BenchStack, ids: string[], durationMs: num
   await Promise.all(
     Array.from({ length: lanes }, async () => {
       while (Date.now() < until) {
-        const res = await stack.api.get(`/browser-login/${ids[next++ % ids.length]}`);
-        if (res.status !== 200) throw new Error(`status poll answered ${res.status}`);
+        const id = ids[next++ % ids.length]!;
+        const res = await timed(() => stack.api.GET("/browser-login/{id}", { params: { path: { id } } }));
+        if (res.response.status !== 200) throw new Error(`status poll answered ${res.response.status}`);
         latencies.push(res.ms);
       }
     }),

@@ -49,10 +49,10 @@ function dashboardCommitted(page: Page): Promise<{ at: number; navAt: number }> 
 
 /** The page's stamp, from the sessionStorage the service captured into the credential. */
 export async function stampInCredential(stack: BenchStack, view: SessionView): Promise<number> {
-  const res = await stack.api.get(`/credentials/${view.credentialId}/storage-state`);
-  const origins = (res.body?.storageState?.origins ?? []) as { sessionStorage?: { name: string; value: string }[] }[];
+  const res = await stack.api.GET("/credentials/{id}/storage-state", { params: { path: { id: view.credentialId! } } });
+  const origins = res.data?.storageState.origins ?? [];
   const stamp = origins.flatMap((o) => o.sessionStorage ?? []).find((i) => i.name === "bench.navAt");
-  if (!stamp) throw new Error(`credential ${view.credentialId} has no bench.navAt (status ${res.status})`);
+  if (!stamp) throw new Error(`credential ${view.credentialId} has no bench.navAt (status ${res.response.status})`);
   return Number(stamp.value);
 }
 

@@ -18,11 +18,10 @@ const LIVE = ["authenticated", "capturing", "completed"] as const;
  */
 export async function measureEvents(stack: BenchStack, reps: number, warmup: number) {
   const receiver = await startWebhookReceiver(stack.webhookPort);
-  const endpoint = await stack.api.post("/webhooks/endpoints", {
-    url: receiver.url("/bench"),
-    events: LIVE.map((s) => `session.${s}`),
+  const endpoint = await stack.api.POST("/webhooks/endpoints", {
+    body: { url: receiver.url("/bench"), events: LIVE.map((s) => `session.${s}` as const) },
   });
-  if (endpoint.status !== 201) throw new Error(`creating the webhook endpoint answered ${endpoint.status}: ${JSON.stringify(endpoint.body)}`);
+  if (!endpoint.data) throw new Error(`creating the webhook endpoint answered ${endpoint.response.status}: ${JSON.stringify(endpoint.error)}`);
   const toSse: number[] = [];
   const toWebhook: number[] = [];
   const detection: number[] = [];

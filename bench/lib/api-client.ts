@@ -1,63 +1,48 @@
 import { Agent, request } from "node:http";
-
-export interface ApiResponse {
-  status: number;
-  body: any;
-  /** Request sent → last byte of the answer, as this client saw it. */
-  ms: number;
-}
+import { createApiClient as createTypedClient } from "../../src/client/api-client.js";
 
 /**
- * A lean HTTP client for the service's API: keep-alive sockets and no fetch machinery, so that
- * tight polling loops measure the server rather than the client.
+ * fetch over node:http with keep-alive sockets, for the typed client: tight polling loops measure
+ * the server rather than undici's machinery.
  */
-export function createApiClient(baseUrl: string, apiKey: string, subject = "bench-user") {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const url = new URL(baseUrl);
-  const headers = { authorization: `Bearer ${apiKey}`, "x-subject-user-id": subject };
-
-  function call(method: string, path: string, body?: unknown): Promise<ApiResponse> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const started = performance.now();
+function leanFetch(agent: Agent) {
+  return async (req: Request): Promise<Response> => {
+    const url = new URL(req.url);
+    const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
+    const headers: Record<string, string | number> = {};
+    req.headers.forEach((value, name) => (headers[name] = value));
+    if (body) headers["content-length"] = body.length;
     return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          agent,
-          host: url.hostname,
-          port: url.port,
-          method,
-          path,
-          headers: payload ? { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : headers,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            let parsed: unknown = text;
-            try {
-              parsed = text ? JSON.parse(text) : undefined;
-            } catch {
-              // Left as text; the caller checks the status.
-            }
-            resolve({ status: res.statusCode ?? 0, body: parsed, ms: performance.now() - started });
-          });
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end(payload);
+      const outgoing = request({ agent, host: url.hostname, port: url.port, method: req.method, path: url.pathname + url.search, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          const answer = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) answer.set(name, String(value));
+          resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers: answer }));
+        });
+        res.on("error", reject);
+      });
+      outgoing.on("error", reject);
+      outgoing.end(body);
     });
-  }
-
-  return {
-    baseUrl: baseUrl.replace(/\/$/, ""),
-    headers,
-    call,
-    get: (path: string) => call("GET", path),
-    post: (path: string, body?: unknown) => call("POST", path, body),
-    close: () => agent.destroy(),
   };
 }
 
+/** The typed client (src/client) over keep-alive sockets, with what autocannon and SSE need besides: the base URL and the headers. */
+export function createApiClient(baseUrl: string, apiKey: string, subject = "bench-user") {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const headers = { authorization: `Bearer ${apiKey}`, "x-subject-user-id": subject };
+  const client = createTypedClient({ baseUrl, apiKey, subject: { userId: subject }, fetch: leanFetch(agent) });
+  return Object.assign(client, { baseUrl: baseUrl.replace(/\/$/, ""), headers, close: () => agent.destroy() });
+}
+
 export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** A call and how long it took: request sent → answer read, as this client saw it. */
+export async function timed<T>(call: () => Promise<T>): Promise<T & { ms: number }> {
+  const started = performance.now();
+  const result = await call();
+  return Object.assign(result as T & object, { ms: performance.now() - started }) as T & { ms: number };
+}

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { ApiSchemas } from "../../src/client/api-client.js";
+import { timed } from "./api-client.js";
 import type { BenchStack } from "./stack.js";
 import { sleep } from "./stats.js";
 
@@ -10,14 +12,8 @@ export const SETTLE_MS = 800;
 
 export const FINAL = new Set(["completed", "failed", "expired", "cancelled"]);
 
-/** The session record as GET /browser-login/:id shows it (the fields the bench reads). */
-export interface SessionView {
-  sessionId: string;
-  status: string;
-  timeline: Record<string, string>;
-  credentialId?: string;
-  error?: { code: string; message: string };
-}
+/** The session as GET /browser-login/:id shows it. */
+export type SessionView = ApiSchemas["LoginSession"];
 
 /**
  * POST /browser-login/start for a login URL carrying a unique tag, so the scripted user can find
@@ -25,9 +21,9 @@ export interface SessionView {
  */
 export async function startSession(stack: BenchStack, providerId: string, loginUrl: string, waitMs: number) {
   const tag = randomUUID();
-  const res = await stack.api.post(`/browser-login/start?wait=${waitMs}`, { providerId, loginUrl: `${loginUrl}?tag=${tag}` });
-  if (res.status !== 202) throw new Error(`start answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return { tag, view: res.body as SessionView, ms: res.ms };
+  const res = await timed(() => stack.api.POST("/browser-login/start", { params: { query: { wait: waitMs } }, body: { providerId, loginUrl: `${loginUrl}?tag=${tag}` } }));
+  if (!res.data) throw new Error(`start answered ${res.response.status}: ${JSON.stringify(res.error)}`);
+  return { tag, view: res.data, ms: res.ms };
 }
 
 /**
@@ -43,9 +39,9 @@ export async function pollUntil(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const started = performance.now();
-    const res = await stack.api.get(`/browser-login/${id}`);
-    if (res.status !== 200) throw new Error(`GET ${id} answered ${res.status}: ${JSON.stringify(res.body)}`);
-    const view = res.body as SessionView;
+    const res = await stack.api.GET("/browser-login/{id}", { params: { path: { id } } });
+    if (!res.data) throw new Error(`GET ${id} answered ${res.response.status}: ${JSON.stringify(res.error)}`);
+    const view = res.data;
     if (wanted(view)) return { view, seenAt: Date.now() };
     if (FINAL.has(view.status)) throw new Error(`session ${id} ended as ${view.status} (${view.error?.code ?? "no error"}) while waiting`);
     if (Date.now() > deadline) throw new Error(`session ${id} still ${view.status} after ${timeoutMs} ms`);
@@ -62,5 +58,5 @@ export function span(view: SessionView, from: string, to: string): number {
 }
 
 export async function cancel(stack: BenchStack, id: string) {
-  await stack.api.post(`/browser-login/${id}/cancel`);
+  await stack.api.POST("/browser-login/{id}/cancel", { params: { path: { id } } });
 }

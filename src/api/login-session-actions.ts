@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { metadataSchema, type SessionRecord } from "../sessions/session-record.js";
 import { waitForSession } from "../sessions/session-events.js";
 import type { Subject } from "../sessions/subject.js";
@@ -8,12 +8,12 @@ import { ApiError } from "./api-error.js";
 import type { AppDeps } from "./app.js";
 
 export const startSchema = z
-  .object({
-    providerId: z.string().min(1).max(64),
-    metadata: metadataSchema.optional(),
-    loginUrl: z.string().max(2048).optional(),
+  .strictObject({
+    providerId: z.string().min(1).max(64).openapi({ description: "A provider from GET /providers", example: "demo" }),
+    metadata: metadataSchema.optional().openapi({ description: "Your own values, returned on the session, its events and its credential" }),
+    loginUrl: z.string().max(2048).optional().openapi({ description: "Where the browser starts instead of the provider's login URL (when the deployment allows it)" }),
   })
-  .strict();
+  .openapi("StartLogin");
 export type StartRequest = z.infer<typeof startSchema>;
 
 const WAITING_TO_START = new Set(["queued", "starting"]);

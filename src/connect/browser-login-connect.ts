@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../api/api-error.js";
 import { cancelLoginSession, sessionWaiter, type createLoginStarter, type LoginStarterDeps } from "../api/login-session-actions.js";
-import { sessionIdSchema } from "../api/request-helpers.js";
+import { sessionIdSchema } from "../api/routes/route-params.js";
 import type { LiveViewLinks } from "../live-view/live-view-links.js";
 import { mintViewerCheck } from "../live-view/viewer-check.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";

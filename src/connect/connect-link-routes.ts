@@ -16,7 +16,7 @@ const mintRoute = createRoute({
   path: "/connect/links",
   summary: "Mint a short-lived connect page link for the caller's subject",
   // The shared constant's inferred type has an optional member the OpenAPI types refuse.
-  security: subjectSecurity as Record<string, string[]>[],
+  security: subjectSecurity,
   request: {
     body: {
       required: false,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../api/api-error.js";
-import { credentialIdSchema } from "../api/request-helpers.js";
+import { credentialIdSchema } from "../api/routes/route-params.js";
 import type { CredentialVault } from "../credentials/credential-vault.js";
 import { credentialKindSchema, credentialStatusSchema, type CredentialMetadata } from "../credentials/credential-metadata-schema.js";
 import { credentialView } from "../credentials/credential-view.js";

@@ -1,20 +1,54 @@
-import type { CredentialMetadata } from "./credential-metadata-schema.js";
+import { z } from "zod";
+import { credentialMetadataSchema, credentialStatusSchema, type CredentialMetadata } from "./credential-metadata-schema.js";
+
+const stored = credentialMetadataSchema.shape;
+const common = {
+  id: stored.id,
+  providerId: stored.providerId,
+  status: credentialStatusSchema,
+  version: z.number().int().min(1),
+  createdAt: stored.createdAt,
+  updatedAt: z.string(),
+  lastVerifiedAt: z.string().nullable(),
+  expiresAt: z.string().nullable().describe("When it is expected to stop working"),
+};
 
 /**
  * A credential as clients see it (`GET /credentials`, credential events): the same shape for every
  * kind plus its kind's own clear facts; never the key id, the revision or any value.
  */
-export function credentialView(m: CredentialMetadata) {
+export const credentialViewSchema = z
+  .discriminatedUnion("kind", [
+    z
+      .object({
+        ...common,
+        kind: z.literal("browser_login"),
+        sessionId: stored.sessionId,
+        origins: z.array(z.string()),
+        cookieCount: z.number(),
+        earliestExpiry: z.string().nullable(),
+        suspect: stored.suspect,
+        suspectReason: stored.suspectReason,
+      })
+      .meta({ id: "BrowserLoginCredential" }),
+    z.object({ ...common, kind: z.literal("oauth2"), scopes: z.array(z.string()) }).meta({ id: "OAuth2Credential" }),
+    z.object({ ...common, kind: z.literal("api_key"), fieldNames: z.array(z.string()) }).meta({ id: "ApiKeyCredential" }),
+  ])
+  .meta({ id: "Credential" });
+
+export type CredentialView = z.infer<typeof credentialViewSchema>;
+
+export function credentialView(m: CredentialMetadata): CredentialView {
   const { id, kind, providerId, status, version, createdAt, updatedAt, lastVerifiedAt, expiresAt } = m;
-  const common = { id, kind, providerId, status, version, createdAt, updatedAt: updatedAt ?? createdAt, lastVerifiedAt: lastVerifiedAt ?? null, expiresAt: expiresAt ?? m.earliestExpiry ?? null };
+  const common = { id, providerId, status, version, createdAt, updatedAt: updatedAt ?? createdAt, lastVerifiedAt: lastVerifiedAt ?? null, expiresAt: expiresAt ?? m.earliestExpiry ?? null };
   switch (kind) {
     case "browser_login": {
       const { sessionId, origins = [], cookieCount = 0, earliestExpiry = null, suspect, suspectReason } = m;
-      return { ...common, sessionId, origins, cookieCount, earliestExpiry, ...(suspect ? { suspect, suspectReason } : {}) };
+      return { ...common, kind, sessionId, origins, cookieCount, earliestExpiry, ...(suspect ? { suspect, suspectReason } : {}) };
     }
     case "oauth2":
-      return { ...common, scopes: Array.isArray(m.scopes) ? (m.scopes as string[]) : [] };
+      return { ...common, kind, scopes: Array.isArray(m.scopes) ? (m.scopes as string[]) : [] };
     case "api_key":
-      return { ...common, fieldNames: Array.isArray(m.fieldNames) ? (m.fieldNames as string[]) : [] };
+      return { ...common, kind, fieldNames: Array.isArray(m.fieldNames) ? (m.fieldNames as string[]) : [] };
   }
 }

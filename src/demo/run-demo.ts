@@ -2,8 +2,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { findChromium } from "../adapters/browser/local-playwright/chromium-path.js";
+import { createApiClient } from "../client/api-client.js";
 import { restoreSession } from "../client/restore-session.js";
-import type { CapturedState } from "../credentials/captured-state.js";
 import { createLogger } from "../logger.js";
 import { startLocalStack } from "../runtime/local-stack.js";
 import { loadConfigOrExit, runService } from "../runtime/service-process.js";
@@ -21,14 +21,15 @@ const stack = await runService({ config, logger, start: () => startLocalStack(co
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 try {
-  const headers = { authorization: `Bearer ${stack.apiKey ?? config.API_KEYS![0]}`, "x-subject-user-id": "demo-user", "content-type": "application/json" };
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${stack.baseUrl}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
-    return (await res.json()) as any;
+  const api = createApiClient({ baseUrl: stack.baseUrl, apiKey: stack.apiKey ?? config.API_KEYS![0]!, subject: { userId: "demo-user" } });
+  /** The body of a 2xx; an error answer stops the demo with its code and message. */
+  const ok = <T>({ data, error }: { data?: T; error?: { error: { code: string; message: string } } }): T => {
+    if (data === undefined) throw new Error(`the API answered ${error?.error.code}: ${error?.error.message}`);
+    return data;
   };
 
   say("1. The app asks for a login session on the demo site");
-  const started = await call("POST", "/browser-login/start?wait=10000", { providerId: "demo" });
+  const started = ok(await api.POST("/browser-login/start", { params: { query: { wait: 10_000 } }, body: { providerId: "demo" } }));
   say(`   session ${started.sessionId}: ${started.status}`);
 
   say("2. The user logs in, in the browser the worker opened (here a script types alice / correct-horse)");
@@ -41,11 +42,11 @@ try {
   while (status.status !== "completed" && Date.now() < deadline) {
     if (["failed", "expired", "cancelled"].includes(status.status)) throw new Error(`session ended: ${JSON.stringify(status.error)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    status = await call("GET", `/browser-login/${started.sessionId}`);
+    status = ok(await api.GET("/browser-login/{id}", { params: { path: { id: started.sessionId } } }));
   }
   say(`3. The worker saw the login and captured it: ${status.status}, credential ${status.credentialId}`);
 
-  const { storageState } = (await call("GET", `/credentials/${status.credentialId}/storage-state`)) as { storageState: CapturedState };
+  const { storageState } = ok(await api.GET("/credentials/{id}/storage-state", { params: { path: { id: status.credentialId! } } }));
   say("4. What was captured (values stay encrypted in Redis; shown here by name only):");
   say(`   cookies: ${storageState.cookies.map((c) => `${c.name}@${c.domain}${c.httpOnly ? " (HttpOnly)" : ""}`).join(", ")}`);
   for (const origin of storageState.origins) {

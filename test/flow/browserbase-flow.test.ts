@@ -243,9 +243,9 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
         // start?wait= returns as soon as the session leaves queued/starting: it never hangs on a refused creation.
         const failed = answer.status === "failed" ? answer : await waitForStatus(stack, sessionId, "failed", { timeoutMs: 5_000 });
         expect(Date.now() - started).toBeLessThan(5_000);
-        expect(failed.error.code).toBe(code);
-        expect(failed.error.message).toMatch(hint);
-        expect(failed.error.message).not.toContain(API_KEY);
+        expect(failed.error!.code).toBe(code);
+        expect(failed.error!.message).toMatch(hint);
+        expect(failed.error!.message).not.toContain(API_KEY);
         expect(failed.liveViewUrl).toBeNull();
         expect(emulator.sessions()).toHaveLength(sessionsBefore);
       });
@@ -257,7 +257,7 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
       const { sessionId, started } = await startTagged(stack, "demo-short", { wait: 0 });
       expect(["queued", "starting"]).toContain(started.status);
       const expired = await waitForStatus(stack, sessionId, "expired", { timeoutMs: 8_000 });
-      expect(expired.error.code).toBe("timeout");
+      expect(expired.error!.code).toBe("timeout");
       expect(expired.liveViewUrl).toBeNull();
       // The emulator answers at 6 s: the adapter releases what it created as soon as it hears of it.
       const late = await waitFor(() => emulator.sessions().find((s) => !sessionsBefore.has(s.id)), { timeoutMs: 8_000, what: "late creation" });
@@ -271,7 +271,7 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
       const { sessionId } = await startTagged(stack, "demo-short", { wait: 0 });
       const created = await waitFor(() => emulator.sessions().find((s) => !sessionsBefore.has(s.id)), { what: "session creation" });
       const expired = await waitForStatus(stack, sessionId, "expired", { timeoutMs: 8_000 });
-      expect(expired.error.code).toBe("timeout");
+      expect(expired.error!.code).toBe("timeout");
       await waitForRelease(created.id);
     });
   });
@@ -282,7 +282,7 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
     const { remote } = await remoteShowing(tag);
     await stack.stopWorker(1_000);
     const failed = await waitForStatus(stack, sessionId, "failed", { timeoutMs: 5_000 });
-    expect(failed.error.code).toBe("worker_shutdown");
+    expect(failed.error!.code).toBe("worker_shutdown");
     // Released before the worker reported itself stopped.
     expect(releasedIds()).toContain(remote.id);
     expect(stack.log.text()).toContain("worker stopped");

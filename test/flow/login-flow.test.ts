@@ -7,6 +7,9 @@ import { startTestStack, type TestStack } from "../helpers/test-stack.js";
 import { waitFor } from "../helpers/wait-for.js";
 import { dumpRedis } from "../helpers/redis-dump.js";
 
+/** `params` naming one path id, for the typed client's calls. */
+const id = (value: string) => ({ params: { path: { id: value } } });
+
 describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
   let stack: TestStack;
 
@@ -31,31 +34,32 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     // The browser context is closed once the session is captured.
     await waitFor(() => stack.user.findPage((u) => u.includes("/dashboard"), 0).then(() => false, () => true), { what: "context closed" });
 
-    const complete = await stack.api("POST", `/browser-login/${sessionId}/complete`);
-    expect(complete.status).toBe(200);
-    expect(complete.body.credentialId).toBe(done.credentialId);
-    expect((await stack.api("POST", `/browser-login/${sessionId}/complete`)).body.credentialId).toBe(done.credentialId);
+    const api = stack.client();
+    const complete = await api.POST("/browser-login/{id}/complete", id(sessionId));
+    expect(complete.response.status).toBe(200);
+    expect(complete.data?.credentialId).toBe(done.credentialId);
+    expect((await api.POST("/browser-login/{id}/complete", id(sessionId))).data?.credentialId).toBe(done.credentialId);
 
-    const list = await stack.api("GET", "/credentials");
-    const listed = list.body.credentials.find((c: { id: string }) => c.id === done.credentialId);
-    expect(listed).toMatchObject({ providerId: "demo", cookieCount: 3, origins: expect.arrayContaining([stack.site.appOrigin, stack.site.ssoOrigin]) });
-    expect(listed.earliestExpiry).toMatch(/^\d{4}-/);
-    expect(JSON.stringify(list.body)).not.toContain("session-");
+    const list = await api.GET("/credentials");
+    const listed = list.data!.credentials.find((c) => c.id === done.credentialId);
+    expect(listed).toMatchObject({ providerId: "demo", cookieCount: 3, origins: expect.arrayContaining([stack.site.appOrigin, stack.site.ssoOrigin]), earliestExpiry: expect.stringMatching(/^\d{4}-/) });
+    expect(JSON.stringify(list.data)).not.toContain("session-");
 
-    const state = await stack.api("GET", `/credentials/${done.credentialId}/storage-state`);
-    expect(state.status).toBe(200);
-    const { cookies, origins } = state.body.storageState;
+    const state = await api.GET("/credentials/{id}/storage-state", id(done.credentialId!));
+    expect(state.response.status).toBe(200);
+    const { storageState } = state.data!;
+    const { cookies, origins } = storageState;
     expect(cookies.find((c: { name: string }) => c.name === "session")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
     expect(cookies.find((c: { name: string }) => c.name === "theme")).toMatchObject({ sameSite: "Strict" });
     expect(cookies.find((c: { name: string }) => c.name === "sso_session")).toMatchObject({ domain: "127.0.0.1", httpOnly: true });
-    const app = origins.find((o: { origin: string }) => o.origin === stack.site.appOrigin);
+    const app = origins.find((o) => o.origin === stack.site.appOrigin)!;
     expect(app.localStorage.map((i: { name: string }) => i.name)).toContain("demo.profile");
     expect(app.sessionStorage.map((i: { name: string }) => i.name)).toContain("demo.tab");
-    expect(origins.find((o: { origin: string }) => o.origin === stack.site.ssoOrigin).localStorage.map((i: { name: string }) => i.name)).toContain("sso.device");
+    expect(origins.find((o) => o.origin === stack.site.ssoOrigin)!.localStorage.map((i: { name: string }) => i.name)).toContain("sso.device");
 
     const browser = await chromium.launch({ executablePath: findChromium(), headless: true });
     try {
-      const context = await restoreSession(browser, state.body.storageState);
+      const context = await restoreSession(browser, storageState);
       const restored = await context.newPage();
       await restored.goto(`${stack.site.appOrigin}/dashboard`);
       await expect(restored.locator("#welcome").textContent()).resolves.toBe("Welcome, alice");
@@ -63,7 +67,7 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
       const other = await context.newPage();
       await other.goto(`${stack.site.appOrigin}/`);
       const tab = await other.evaluate(() => sessionStorage.getItem("demo.tab"));
-      expect(tab).toBe(app.sessionStorage.find((i: { name: string }) => i.name === "demo.tab").value);
+      expect(tab).toBe(app.sessionStorage.find((i) => i.name === "demo.tab")!.value);
     } finally {
       await browser.close();
     }
@@ -78,27 +82,27 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     await popup.waitForLoadState();
     await stack.user.logIn(popup);
     const done = await waitForStatus(stack, sessionId, "completed");
-    const state = await stack.api("GET", `/credentials/${done.credentialId}/storage-state`);
-    expect(state.body.storageState.cookies.map((c: { name: string }) => c.name)).toContain("session");
+    const state = await stack.client().GET("/credentials/{id}/storage-state", id(done.credentialId!));
+    expect(state.data!.storageState.cookies.map((c) => c.name)).toContain("session");
   });
 
   it("detects a single-page login by the storage key it writes, with no URL change", async () => {
     const { tag, sessionId } = await startTagged(stack, "demo-spa");
     await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
     const done = await waitForStatus(stack, sessionId, "completed");
-    const state = await stack.api("GET", `/credentials/${done.credentialId}/storage-state`);
-    const app = state.body.storageState.origins.find((o: { origin: string }) => o.origin === stack.site.appOrigin);
-    expect(app.localStorage.find((i: { name: string }) => i.name === "spa.token").value).toMatch(/^token-/);
+    const state = await stack.client().GET("/credentials/{id}/storage-state", id(done.credentialId!));
+    const app = state.data!.storageState.origins.find((o) => o.origin === stack.site.appOrigin)!;
+    expect(app.localStorage.find((i) => i.name === "spa.token")!.value).toMatch(/^token-/);
   });
 
   it("captures IndexedDB when the provider asks, and only the provider's origins", async () => {
     const { tag, sessionId } = await startTagged(stack, "demo-idb");
     await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
     const done = await waitForStatus(stack, sessionId, "completed");
-    const { storageState } = (await stack.api("GET", `/credentials/${done.credentialId}/storage-state`)).body;
-    expect(storageState.origins.map((o: { origin: string }) => o.origin)).toEqual([stack.site.appOrigin]);
-    expect(storageState.cookies.map((c: { domain: string }) => c.domain)).not.toContain("127.0.0.1");
-    expect(JSON.stringify(storageState.origins[0].indexedDB)).toContain("compact");
+    const { storageState } = (await stack.client().GET("/credentials/{id}/storage-state", id(done.credentialId!))).data!;
+    expect(storageState.origins.map((o) => o.origin)).toEqual([stack.site.appOrigin]);
+    expect(storageState.cookies.map((c) => c.domain)).not.toContain("127.0.0.1");
+    expect(JSON.stringify(storageState.origins[0]!.indexedDB)).toContain("compact");
   });
 
   it("detects a login by a cookie that appears, and by a response", async () => {
@@ -115,11 +119,11 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     // Logged out, the dashboard shows for 300 ms and redirects to /login: shorter than the settle time.
     await page.goto(`${stack.site.appOrigin}/dashboard`);
     await page.waitForURL((u) => u.pathname === "/login");
-    expect((await stack.api("GET", `/browser-login/${sessionId}`)).body.status).toBe("awaiting_login");
+    expect((await stack.client().GET("/browser-login/{id}", id(sessionId))).data?.status).toBe("awaiting_login");
     const loggingIn = Date.now();
     await stack.user.logIn(page);
     const done = await waitForStatus(stack, sessionId, "completed");
-    expect(Date.parse(done.timeline.authenticated) - loggingIn).toBeGreaterThanOrEqual(2_500);
+    expect(Date.parse(done.timeline.authenticated!) - loggingIn).toBeGreaterThanOrEqual(2_500);
   });
 
   it("keeps waiting after a wrong password, then expires", async () => {
@@ -127,8 +131,8 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     const page = await stack.user.findPage((u) => u.includes(tag));
     await stack.user.logIn(page, { username: "alice", password: "wrong" });
     const rejected = await waitFor(async () => {
-      const res = await stack.api("GET", `/browser-login/${sessionId}`);
-      return res.body.lastLoginRejection ? res.body : undefined;
+      const { data } = await stack.client().GET("/browser-login/{id}", id(sessionId));
+      return data?.lastLoginRejection ? data : undefined;
     }, { what: "login rejection noted" });
     expect(rejected.status).toBe("awaiting_login");
     const expired = await waitForStatus(stack, sessionId, "expired", { timeoutMs: 10_000 });
@@ -138,48 +142,52 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
 
   it("cancels a waiting session and closes its browser", async () => {
     const { tag, sessionId } = await startTagged(stack, "demo");
-    const res = await stack.api("POST", `/browser-login/${sessionId}/cancel`);
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: "cancelled", error: { code: "cancelled" } });
+    const api = stack.client();
+    const res = await api.POST("/browser-login/{id}/cancel", id(sessionId));
+    expect(res.response.status).toBe(200);
+    expect(res.data).toMatchObject({ status: "cancelled", error: { code: "cancelled" } });
     await waitFor(() => stack.user.findPage((u) => u.includes(tag), 0).then(() => false, () => true), { what: "tab closed after cancel" });
-    expect((await stack.api("POST", `/browser-login/${sessionId}/cancel`)).status).toBe(200);
-    const late = await stack.api("POST", `/browser-login/${sessionId}/complete`);
-    expect(late.status).toBe(409);
-    expect(late.body.error.code).toBe("session_ended");
+    expect((await api.POST("/browser-login/{id}/cancel", id(sessionId))).response.status).toBe(200);
+    const late = await api.POST("/browser-login/{id}/complete", id(sessionId));
+    expect(late.response.status).toBe(409);
+    expect(late.error?.error.code).toBe("session_ended");
   });
 
   it("refuses to complete before the user has logged in (409), then completes", async () => {
     const { tag, sessionId } = await startTagged(stack, "demo-on-complete");
-    const early = await stack.api("POST", `/browser-login/${sessionId}/complete`);
-    expect(early.status).toBe(409);
-    expect(early.body.error.code).toBe("login_not_finished");
+    const api = stack.client();
+    const early = await api.POST("/browser-login/{id}/complete", id(sessionId));
+    expect(early.response.status).toBe(409);
+    expect(early.error?.error.code).toBe("login_not_finished");
 
     await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
     const authenticated = await waitForStatus(stack, sessionId, "authenticated");
     expect(authenticated.credentialId).toBeUndefined();
-    const complete = await stack.api("POST", `/browser-login/${sessionId}/complete`);
-    expect(complete.status).toBe(200);
-    expect(complete.body).toMatchObject({ status: "completed", credentialId: expect.stringMatching(/^cred_/) });
+    const complete = await api.POST("/browser-login/{id}/complete", id(sessionId));
+    expect(complete.response.status).toBe(200);
+    expect(complete.data).toMatchObject({ status: "completed", credentialId: expect.stringMatching(/^cred_/) });
   });
 
   it("keeps subjects apart: another user's session and credential do not exist for them", async () => {
     const { tag, sessionId } = await startTagged(stack, "demo", { subject: "alice-app-user", org: "org-a" });
     await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
     // The same user id without the org is another subject.
-    expect((await stack.api("GET", `/browser-login/${sessionId}`, { subject: "alice-app-user" })).status).toBe(404);
+    expect((await stack.client("alice-app-user").GET("/browser-login/{id}", id(sessionId))).response.status).toBe(404);
+    const alice = stack.client({ userId: "alice-app-user", orgId: "org-a" });
     const own = await waitFor(async () => {
-      const r = await stack.api("GET", `/browser-login/${sessionId}`, { subject: "alice-app-user", org: "org-a" });
-      return r.body.status === "completed" ? r.body : undefined;
+      const { data } = await alice.GET("/browser-login/{id}", id(sessionId));
+      return data?.status === "completed" ? data : undefined;
     });
-    for (const other of [{ subject: "mallory" }, { subject: "alice-app-user", org: "org-b" }]) {
-      expect((await stack.api("GET", `/browser-login/${sessionId}`, other)).status).toBe(404);
-      expect((await stack.api("POST", `/browser-login/${sessionId}/cancel`, other)).status).toBe(404);
-      expect((await stack.api("GET", `/credentials/${own.credentialId}/storage-state`, other)).status).toBe(404);
-      expect((await stack.api("DELETE", `/credentials/${own.credentialId}`, other)).status).toBe(404);
-      expect((await stack.api("GET", "/credentials", other)).body.credentials.map((c: { id: string }) => c.id)).not.toContain(own.credentialId);
+    const credentialId = own.credentialId!;
+    for (const other of [stack.client("mallory"), stack.client({ userId: "alice-app-user", orgId: "org-b" })]) {
+      expect((await other.GET("/browser-login/{id}", id(sessionId))).response.status).toBe(404);
+      expect((await other.POST("/browser-login/{id}/cancel", id(sessionId))).response.status).toBe(404);
+      expect((await other.GET("/credentials/{id}/storage-state", id(credentialId))).response.status).toBe(404);
+      expect((await other.DELETE("/credentials/{id}", id(credentialId))).response.status).toBe(404);
+      expect((await other.GET("/credentials")).data!.credentials.map((c) => c.id)).not.toContain(credentialId);
     }
-    expect((await stack.api("DELETE", `/credentials/${own.credentialId}`, { subject: "alice-app-user", org: "org-a" })).status).toBe(204);
-    expect((await stack.api("GET", `/credentials/${own.credentialId}`, { subject: "alice-app-user", org: "org-a" })).status).toBe(404);
+    expect((await alice.DELETE("/credentials/{id}", id(credentialId))).response.status).toBe(204);
+    expect((await alice.GET("/credentials/{id}", id(credentialId))).response.status).toBe(404);
   });
 
   it("runs two sessions on the same site at once without sharing anything", async () => {
@@ -187,13 +195,13 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     const pageA = await stack.user.findPage((u) => u.includes(a.tag));
     await stack.user.logIn(pageA);
     const doneA = await waitForStatus(stack, a.sessionId, "completed", { subject: "u-a" });
-    expect((await stack.api("GET", `/browser-login/${b.sessionId}`, { subject: "u-b" })).body.status).toBe("awaiting_login");
+    expect((await stack.client("u-b").GET("/browser-login/{id}", id(b.sessionId))).data?.status).toBe("awaiting_login");
     const pageB = await stack.user.findPage((u) => u.includes(b.tag));
     expect(await pageB.context().cookies()).toEqual([]);
     await stack.user.logIn(pageB);
     const doneB = await waitForStatus(stack, b.sessionId, "completed", { subject: "u-b" });
-    const stateA = (await stack.api("GET", `/credentials/${doneA.credentialId}/storage-state`, { subject: "u-a" })).body.storageState;
-    const stateB = (await stack.api("GET", `/credentials/${doneB.credentialId}/storage-state`, { subject: "u-b" })).body.storageState;
+    const stateA = (await stack.client("u-a").GET("/credentials/{id}/storage-state", id(doneA.credentialId!))).data!.storageState;
+    const stateB = (await stack.client("u-b").GET("/credentials/{id}/storage-state", id(doneB.credentialId!))).data!.storageState;
     const sessionCookie = (s: { cookies: { name: string; value: string }[] }) => s.cookies.find((c) => c.name === "session")!.value;
     expect(sessionCookie(stateA)).not.toBe(sessionCookie(stateB));
   });
@@ -226,8 +234,8 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     } finally {
       redis.disconnect();
     }
-    const res = await stack.api("GET", `/credentials/${credentialId}/storage-state`);
-    expect(res.status).toBe(500);
-    expect(res.body.error).toEqual({ code: "credential_unreadable", message: expect.stringContaining("integrity check") });
+    const res = await stack.client().GET("/credentials/{id}/storage-state", id(credentialId!));
+    expect(res.response.status).toBe(500);
+    expect(res.error?.error).toEqual({ code: "credential_unreadable", message: expect.stringContaining("integrity check") });
   });
 });

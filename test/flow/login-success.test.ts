@@ -40,7 +40,7 @@ describe("success that means success (local Chromium, real Redis, the fixture si
 
     await stack.user.logIn(page);
     const done = await waitForStatus(stack, sessionId, "completed");
-    expect(done.lastLoginRejection.count).toBe(1);
+    expect(done.lastLoginRejection!.count).toBe(1);
     expect(done.suspect).toBeUndefined();
   });
 

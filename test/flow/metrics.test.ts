@@ -57,7 +57,7 @@ describe("metrics: the API's and the worker's /metrics after a real login", () =
     const { tag, sessionId, started } = await startTagged(stack, "demo");
     expect(started.status).toBe("awaiting_login");
     // While the person has the login page: the worker holds one browser context for one waiting session, and a viewer watches through the API.
-    const viewer = await openViewer(browser, started.liveViewUrl);
+    const viewer = await openViewer(browser, started.liveViewUrl!);
     await waitFor(
       async () => {
         const [api, worker] = await Promise.all([metricsOf("api"), metricsOf("worker")]);
@@ -71,7 +71,7 @@ describe("metrics: the API's and the worker's /metrics after a real login", () =
     await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
     const done = await waitForStatus(stack, sessionId, "completed");
     expect((await stack.api("GET", `/credentials/${done.credentialId}/storage-state`)).status).toBe(200);
-    completed = { sessionId, credentialId: done.credentialId, tag };
+    completed = { sessionId, credentialId: done.credentialId!, tag };
 
     // The browser closes just after the session completes; the webhook goes out through the queue.
     const worker = await waitFor(

@@ -28,7 +28,7 @@ describe("resilience", () => {
     expect((await stack.api("GET", `/browser-login/${sessionId}`)).body.status).toBe("awaiting_login");
     const failed = await waitForStatus(stack, sessionId, "failed", { timeoutMs: 15_000 });
     const detectedMs = Date.now() - killedAt;
-    expect(failed.error.code).toBe("worker_lost");
+    expect(failed.error!.code).toBe("worker_lost");
     expect(detectedMs).toBeLessThan(15_000);
     expect((await fetch(`${stack.baseUrl}/readyz`)).status).toBe(200);
     await waitFor(() => chromiumProcesses(stack!.debugPort).length === 0, { timeoutMs: 10_000, what: "Chromium gone after the worker was killed" });
@@ -43,7 +43,7 @@ describe("resilience", () => {
     expect(await worker.exited).toBe(0);
     for (const { sessionId } of [a, b]) {
       const ended = await waitForStatus(stack, sessionId, "failed", { timeoutMs: 5_000 });
-      expect(ended.error.code).toBe("worker_shutdown");
+      expect(ended.error!.code).toBe("worker_shutdown");
     }
     expect(chromiumProcesses(stack.debugPort)).toEqual([]);
     expect(worker.output()).toContain("worker stopped");
@@ -76,7 +76,7 @@ describe("resilience", () => {
     const [browserPid] = chromiumProcesses(stack.debugPort).sort((a, b) => a - b);
     process.kill(browserPid!, "SIGKILL");
     const failed = await waitForStatus(stack, sessionId, "failed");
-    expect(failed.error.code).toBe("browser_crashed");
+    expect(failed.error!.code).toBe("browser_crashed");
 
     await stack.user.disconnect();
     const next = await startTagged(stack, "demo-spa");

@@ -5,16 +5,16 @@ import { waitFor } from "./wait-for.js";
 /** Starts a session whose login page carries a unique tag, so the scripted user finds its tab. */
 export async function startTagged(stack: TestStack, providerId: string, options: { path?: string; subject?: string; org?: string; wait?: number } = {}) {
   const tag = randomUUID();
-  const provider = (await stack.api("GET", "/providers")).body.providers.find((p: { id: string }) => p.id === providerId);
+  const api = stack.client({ userId: options.subject ?? "user-1", orgId: options.org });
+  const provider = (await api.GET("/providers")).data?.providers.find((p) => p.id === providerId);
   if (!provider) throw new Error(`no provider ${providerId}`);
   const path = options.path ?? pathOf(providerId);
-  const res = await stack.api("POST", `/browser-login/start?wait=${options.wait ?? 10_000}`, {
+  const { data, error, response } = await api.POST("/browser-login/start", {
+    params: { query: { wait: options.wait ?? 10_000 } },
     body: { providerId, loginUrl: `${stack.site.appOrigin}${path}?tag=${tag}`, metadata: { tag } },
-    subject: options.subject,
-    org: options.org,
   });
-  if (res.status !== 202) throw new Error(`start answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return { tag, sessionId: res.body.sessionId as string, started: res.body };
+  if (!data) throw new Error(`start answered ${response.status}: ${JSON.stringify(error)}`);
+  return { tag, sessionId: data.sessionId, started: data };
 }
 
 function pathOf(providerId: string): string {
@@ -27,8 +27,8 @@ export async function waitForStatus(stack: TestStack, sessionId: string, statuse
   const wanted = Array.isArray(statuses) ? statuses : [statuses];
   return waitFor(
     async () => {
-      const res = await stack.api("GET", `/browser-login/${sessionId}`, { subject: options.subject });
-      return wanted.includes(res.body?.status) ? res.body : undefined;
+      const { data } = await stack.client(options.subject).GET("/browser-login/{id}", { params: { path: { id: sessionId } } });
+      return data && wanted.includes(data.status) ? data : undefined;
     },
     { timeoutMs: options.timeoutMs ?? 15_000, what: `session ${sessionId} to reach ${wanted.join("|")}` },
   );

@@ -12,6 +12,7 @@ import { createProviderRegistry } from "../../src/providers/provider-registry.js
 import type { ProviderInput } from "../../src/providers/provider-schema.js";
 import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
 import { startApiService, startWorkerService } from "../../src/runtime/services.js";
+import { createApiClient, type ApiClient } from "../../src/client/api-client.js";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.js";
 import { freePort } from "./free-port.js";
 
@@ -101,6 +102,9 @@ export interface TestStack {
   workerMetricsPort?: number;
   log: { text(): string };
   stopWorker(graceMs?: number): Promise<void>;
+  /** The typed client (src/client) with the stack's key, acting for `subject` (default user-1; "" for operator calls). */
+  client(subject?: string | { userId: string; orgId?: string }): ApiClient;
+  /** Raw HTTP, for requests the typed client would not send: malformed bodies, wrong headers, unknown paths. */
   api(method: string, path: string, options?: { body?: unknown; subject?: string; org?: string; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
@@ -169,6 +173,10 @@ export async function startTestStack(
     async stopWorker(graceMs) {
       workerStopped = true;
       await worker?.close(graceMs);
+    },
+    client(subject = "user-1") {
+      const who = typeof subject === "string" ? (subject ? { userId: subject } : undefined) : subject;
+      return createApiClient({ baseUrl, apiKey, subject: who });
     },
     async api(method, path, { body, subject = "user-1", org, raw, headers = {} } = {}) {
       const response = await fetch(`${baseUrl}${path}`, {

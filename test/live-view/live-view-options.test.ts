@@ -34,11 +34,11 @@ describe("live view in one process (as npm start runs it), with the viewer check
 
   it("opens a link only with the app's viewer check; the page may be framed only by the listed origin", async () => {
     const { sessionId, started } = await startTagged(stack, "demo");
-    const bare = await fetch(started.liveViewUrl);
+    const bare = await fetch(started.liveViewUrl!);
     expect(bare.status).toBe(403);
     expect(bare.headers.get("content-security-policy")).toContain("frame-ancestors https://app.example.com");
     expect(bare.headers.get("referrer-policy")).toBe("no-referrer");
-    const refused = await open(started.liveViewUrl);
+    const refused = await open(started.liveViewUrl!);
     await waitFor(async () => /opened from the app that started it/.test(await refused.statusText()), { what: "viewer check refusal" });
     expect(refused.frames()).toBe(0);
     const expired = await open(`${started.liveViewUrl}?check=${mintViewerCheck(VERIFIER_KEY, sessionId, 60_000, Date.now() - 120_000)}`);

@@ -41,8 +41,8 @@ describe("self-hosted live view: API and worker in separate processes, a person 
 
   it("logs in through the link to completed; then the socket closes and the page says so", async () => {
     const { sessionId, started } = await startTagged(stack, "demo");
-    expect(started.liveViewUrl).toMatch(new RegExp(`^${stack.baseUrl}/live/${sessionId}\\.c[A-Za-z0-9_-]{24}$`));
-    const viewer = await open(started.liveViewUrl);
+    expect(started.liveViewUrl!).toMatch(new RegExp(`^${stack.baseUrl}/live/${sessionId}\\.c[A-Za-z0-9_-]{24}$`));
+    const viewer = await open(started.liveViewUrl!);
     await waitForPicture(viewer);
     await waitFor(async () => (await viewer.page.locator("#address").textContent())?.includes("/login?tag="), { what: "address bar" });
     const socket = await viewer.socket;
@@ -55,19 +55,19 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     const after = viewer.frames();
     expect((await stack.api("GET", `/browser-login/${sessionId}`)).body.liveViewUrl).toBeNull();
     // The link of an ended session is refused, with words.
-    const again = await open(started.liveViewUrl);
+    const again = await open(started.liveViewUrl!);
     await waitFor(async () => (await again.statusText()).length > 0 && !(await again.statusText()).startsWith("Connecting"), { what: "refusal" });
     expect(await again.statusText()).toMatch(/no longer valid|ended|logged in/);
     expect(again.frames()).toBe(0);
     expect(viewer.frames()).toBe(after);
     // Tokens never reach the logs.
-    expect(stack.log.text()).not.toContain(started.liveViewUrl.split("/live/")[1]);
-    expect(worker.output()).not.toContain(started.liveViewUrl.split("/live/")[1]);
+    expect(stack.log.text()).not.toContain(started.liveViewUrl!.split("/live/")[1]);
+    expect(worker.output()).not.toContain(started.liveViewUrl!.split("/live/")[1]);
   }, 60_000);
 
   it("follows a popup login and returns when it closes", async () => {
     const { sessionId, started } = await startTagged(stack, "demo-popup");
-    const viewer = await open(started.liveViewUrl);
+    const viewer = await open(started.liveViewUrl!);
     await waitForPicture(viewer);
     const address = async () => (await viewer.page.locator("#address").textContent()) ?? "";
     await viewer.clickLike(`${stack.site.appOrigin}/popup`, "#open-closing");
@@ -91,7 +91,7 @@ describe("self-hosted live view: API and worker in separate processes, a person 
   it("refuses session A's token for session B", async () => {
     const a = await startTagged(stack, "demo");
     const b = await startTagged(stack, "demo");
-    const forged = a.started.liveViewUrl.replace(a.sessionId, b.sessionId);
+    const forged = a.started.liveViewUrl!.replace(a.sessionId, b.sessionId);
     expect((await fetch(forged)).status).toBe(404);
     const viewer = await open(forged);
     await waitFor(async () => /not valid/.test(await viewer.statusText()), { what: "refusal" });
@@ -102,17 +102,17 @@ describe("self-hosted live view: API and worker in separate processes, a person 
 
   it("revoke cuts the old viewer off within a second and issues a working new link", async () => {
     const { sessionId, started } = await startTagged(stack, "demo");
-    const viewer = await open(started.liveViewUrl);
+    const viewer = await open(started.liveViewUrl!);
     await waitForPicture(viewer);
     const socket = await viewer.socket;
     const closed = new Promise<number>((resolve) => socket.on("close", () => resolve(Date.now())));
     const before = Date.now();
     const revoked = await stack.api("POST", `/browser-login/${sessionId}/live-view/revoke`);
     expect(revoked.status).toBe(200);
-    expect(revoked.body.liveViewUrl).not.toBe(started.liveViewUrl);
+    expect(revoked.body.liveViewUrl).not.toBe(started.liveViewUrl!);
     expect((await closed) - before).toBeLessThan(1_000);
     await waitFor(async () => /revoked/.test(await viewer.statusText()), { what: "revoked message" });
-    expect((await fetch(started.liveViewUrl)).status).toBe(404);
+    expect((await fetch(started.liveViewUrl!)).status).toBe(404);
 
     const fresh = await open(revoked.body.liveViewUrl);
     await waitForPicture(fresh, "the new link's picture");
@@ -122,7 +122,7 @@ describe("self-hosted live view: API and worker in separate processes, a person 
 
   it("pastes from the viewer's clipboard and follows a resize of the viewer", async () => {
     const { sessionId, started } = await startTagged(stack, "demo");
-    const viewer = await open(started.liveViewUrl, { width: 1000, height: 700 });
+    const viewer = await open(started.liveViewUrl!, { width: 1000, height: 700 });
     await viewer.page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
     await waitForPicture(viewer);
     await viewer.page.setViewportSize({ width: 640, height: 900 });
@@ -140,11 +140,11 @@ describe("self-hosted live view: API and worker in separate processes, a person 
 
   it("shows one session to two viewers; a view-only link's input does not reach the page; a third viewer is refused", async () => {
     const { sessionId, started } = await startTagged(stack, "demo");
-    expect(started.liveViewViewOnlyUrl).toMatch(new RegExp(`/live/${sessionId}\\.v`));
-    const watcher = await open(started.liveViewViewOnlyUrl);
-    const controller = await open(started.liveViewUrl);
+    expect(started.liveViewViewOnlyUrl!).toMatch(new RegExp(`/live/${sessionId}\\.v`));
+    const watcher = await open(started.liveViewViewOnlyUrl!);
+    const controller = await open(started.liveViewUrl!);
     await Promise.all([waitForPicture(watcher), waitForPicture(controller)]);
-    const third = await open(started.liveViewUrl);
+    const third = await open(started.liveViewUrl!);
     await waitFor(async () => /as many viewers as allowed/.test(await third.statusText()), { what: "third viewer refused" });
 
     // Typed into the field by the watcher, it would spoil the user name and the login would be rejected.
@@ -160,7 +160,7 @@ describe("self-hosted live view: API and worker in separate processes, a person 
 
   it("types non-ASCII text and an IME composition into the page", async () => {
     const { sessionId, started } = await startTagged(stack, "demo", { path: "/echo" });
-    const viewer = await open(started.liveViewUrl);
+    const viewer = await open(started.liveViewUrl!);
     await waitForPicture(viewer);
     await viewer.clickLike(`${stack.site.appOrigin}/echo`, "#q");
     await viewer.page.keyboard.type("é");
@@ -178,7 +178,7 @@ describe("self-hosted live view: API and worker in separate processes, a person 
   // Last: it kills the worker.
   it("tells the viewer when the worker dies, rather than freezing the picture", async () => {
     const { started } = await startTagged(stack, "demo");
-    const viewer = await open(started.liveViewUrl);
+    const viewer = await open(started.liveViewUrl!);
     await waitForPicture(viewer);
     worker.child.kill("SIGKILL");
     await worker.exited;

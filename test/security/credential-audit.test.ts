@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiClient } from "../../src/client/api-client.js";
 import { createCredentialVault } from "../../src/credentials/credential-vault.js";
 import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.js";
 import { buildCipher } from "../../src/crypto/build-cipher.js";
@@ -29,27 +30,30 @@ describe("credential audit trail", () => {
     const state = { cookies: [{ name: "sid", value: cookieValue, domain: "app.test", path: "/", expires: -1, httpOnly: true, secure: true, sameSite: "Lax" as const }], origins: [] };
     const sealed = await vault.seal({ secret: { kind: "browser_login", state }, owner: { userId: "user-1" }, providerId: "demo", sessionId: "ls_x" });
 
-    expect((await stack.api("GET", `/credentials/${sealed.id}/audit`)).body.entries).toEqual([]);
-    const first = await stack.api("GET", `/credentials/${sealed.id}/storage-state`);
-    expect(first.body.storageState.cookies[0].value).toBe(cookieValue);
-    await stack.api("GET", `/credentials/${sealed.id}/storage-state`, { headers: { authorization: `Bearer ${secondKey}` } });
+    const api = stack.client();
+    const own = { params: { path: { id: sealed.id } } };
+    expect((await api.GET("/credentials/{id}/audit", own)).data?.entries).toEqual([]);
+    const first = await api.GET("/credentials/{id}/storage-state", own);
+    expect(first.data?.storageState.cookies[0]?.value).toBe(cookieValue);
+    await createApiClient({ baseUrl: stack.baseUrl, apiKey: secondKey, subject: { userId: "user-1" } }).GET("/credentials/{id}/storage-state", own);
     // Refused: another subject's fetch is a 404 and decrypts nothing, so it leaves no entry.
-    expect((await stack.api("GET", `/credentials/${sealed.id}/storage-state`, { subject: "user-2" })).status).toBe(404);
+    expect((await stack.client("user-2").GET("/credentials/{id}/storage-state", own)).response.status).toBe(404);
 
-    const trail = await stack.api("GET", `/credentials/${sealed.id}/audit`);
-    expect(trail.status).toBe(200);
-    expect(trail.body.entries).toHaveLength(2);
-    for (const entry of trail.body.entries) {
+    const trail = await api.GET("/credentials/{id}/audit", own);
+    expect(trail.response.status).toBe(200);
+    const entries = trail.data!.entries;
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) {
       expect(entry).toMatchObject({ purpose: "storage_state", apiKeyId: expect.stringMatching(/^key_[0-9a-f]{12}$/), requestId: expect.any(String) });
       expect(Date.parse(entry.at)).toBeGreaterThan(Date.now() - 60_000);
     }
-    const [newest, oldest] = trail.body.entries;
-    expect(newest.apiKeyId).not.toBe(oldest.apiKeyId);
-    expect((await stack.api("GET", `/credentials/${sealed.id}/audit`, { subject: "user-2" })).status).toBe(404);
+    const [newest, oldest] = entries;
+    expect(newest!.apiKeyId).not.toBe(oldest!.apiKeyId);
+    expect((await stack.client("user-2").GET("/credentials/{id}/audit", own)).response.status).toBe(404);
 
     // The trail outlives the credential, for its owner.
-    expect((await stack.api("DELETE", `/credentials/${sealed.id}`)).status).toBe(204);
-    expect((await stack.api("GET", `/credentials/${sealed.id}/audit`)).body.entries).toHaveLength(2);
+    expect((await api.DELETE("/credentials/{id}", own)).response.status).toBe(204);
+    expect((await api.GET("/credentials/{id}/audit", own)).data?.entries).toHaveLength(2);
 
     const everything = await dumpRedis(stack.redis.url);
     expect(everything).not.toContain(cookieValue);

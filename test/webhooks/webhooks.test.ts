@@ -62,7 +62,7 @@ describe("webhooks: signed (Standard Webhooks), queued, retried, logged, replaya
     const done = await waitForStatus(stack, sessionId, "completed");
     completed = { sessionId, body: done };
 
-    const mine = () => receiver.received.filter((r) => r.body.includes(sessionId) || r.body.includes(done.credentialId));
+    const mine = () => receiver.received.filter((r) => r.body.includes(sessionId) || r.body.includes(done.credentialId!));
     await waitFor(() => mine().length >= 3, { what: "three deliveries" });
     const byUrl = (secret: string) => mine().filter((r) => verifyStandardWebhook(secret, r.headers, r.body));
     const toApi = byUrl(apiEndpoint.secret).map((r) => JSON.parse(r.body));
