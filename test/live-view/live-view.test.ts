@@ -175,7 +175,7 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     await stack.api("POST", `/browser-login/${sessionId}/cancel`);
   }, 60_000);
 
-  // Last: it kills the worker.
+  // It kills the worker; the next test starts another.
   it("tells the viewer when the worker dies, rather than freezing the picture", async () => {
     const { started } = await startTagged(stack, "demo");
     const viewer = await open(started.liveViewUrl);
@@ -183,5 +183,23 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     worker.child.kill("SIGKILL");
     await worker.exited;
     await waitFor(async () => /stopped responding/.test(await viewer.statusText()), { what: "worker-lost message" });
+  }, 60_000);
+
+  // After the worker was killed: no worker holds sessions until one is started again.
+  it("hands out the link at once: it waits for the page until a worker takes the session, then works", async () => {
+    const { sessionId, started } = await startTagged(stack, "demo", { wait: 0 });
+    expect(started.status).toBe("queued");
+    expect(started.liveViewUrl).toMatch(new RegExp(`^${stack.baseUrl}/live/${sessionId}\\.c[A-Za-z0-9_-]{24}$`));
+    expect(started.liveViewViewOnlyUrl).toMatch(new RegExp(`/live/${sessionId}\\.v`));
+    const viewer = await open(started.liveViewUrl);
+    await waitFor(async () => (await viewer.statusText()) === "Waiting for the page…", { what: "the waiting message" });
+    expect(viewer.frames()).toBe(0);
+
+    worker = await spawnWorker(stack, { LIVE_VIEW_MAX_VIEWERS: "2" });
+    await waitForPicture(viewer, "the picture once a worker holds the session");
+    expect((await stack.api("GET", `/browser-login/${sessionId}`)).body.liveViewUrl).toBe(started.liveViewUrl);
+    await logInThroughViewer(viewer, stack.site.loginUrl);
+    await waitForStatus(stack, sessionId, "completed");
+    await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success message" });
   }, 60_000);
 });
