@@ -1,4 +1,4 @@
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContextOptions } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USER } from "../../src/demo/demo-site.js";
 import { startTagged, waitForStatus } from "../helpers/sessions.js";
@@ -12,8 +12,8 @@ describe("self-hosted live view: API and worker in separate processes, a person 
   let worker: WorkerProcess;
   let browser: Browser;
   const viewers: Viewer[] = [];
-  const open = async (url: string, size?: { width: number; height: number }) => {
-    const viewer = await openViewer(browser, url, size);
+  const open = async (url: string, size?: { width: number; height: number }, device?: BrowserContextOptions) => {
+    const viewer = await openViewer(browser, url, size, device);
     viewers.push(viewer);
     return viewer;
   };
@@ -173,6 +173,24 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     // The new document keeps the viewer's size.
     await waitFor(() => viewer.frameSizes().at(-1)?.width === 1000 && viewer.frameSizes().at(-1)?.height === 700 - 36, { what: "frames at the viewer's size after the navigation" });
     await stack.api("POST", `/browser-login/${sessionId}/cancel`);
+  }, 60_000);
+
+  it("logs in from a phone: taps on the fields and the button, text from the phone's keyboard", async () => {
+    const { sessionId, started } = await startTagged(stack, "demo");
+    const phone = { isMobile: true, hasTouch: true, deviceScaleFactor: 3 };
+    const viewer = await open(started.liveViewUrl, { width: 390, height: 700 }, phone);
+    await waitForPicture(viewer);
+    // The remote page lays out at the phone's width, three device pixels to the CSS pixel.
+    await waitFor(() => viewer.frameSizes().at(-1)?.width === 390, { what: "frames at the phone's width" });
+    await viewer.tapLike(stack.site.loginUrl, "#username");
+    // A phone keyboard types without key events: the text arrives as input in the page's hidden field.
+    await viewer.page.keyboard.insertText(DEMO_USER.username);
+    await viewer.tapLike(stack.site.loginUrl, "#password");
+    await viewer.page.keyboard.insertText(DEMO_USER.password);
+    await viewer.tapLike(stack.site.loginUrl, "#submit");
+    const done = await waitForStatus(stack, sessionId, "completed");
+    expect(done.lastLoginRejection).toBeUndefined();
+    await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success message on the phone" });
   }, 60_000);
 
   // It kills the worker; the next test starts another.
