@@ -175,6 +175,32 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     await stack.api("POST", `/browser-login/${sessionId}/cancel`);
   }, 60_000);
 
+  it("copies the page's selection to the viewer's clipboard, never a password field's", async () => {
+    const { sessionId, started } = await startTagged(stack, "demo");
+    const viewer = await open(started.liveViewUrl);
+    await viewer.page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    const answers: string[] = [];
+    (await viewer.socket).on("framereceived", (f) => {
+      if (typeof f.payload === "string" && JSON.parse(f.payload).t === "clipboard") answers.push(JSON.parse(f.payload).text);
+    });
+    const clipboard = () => viewer.page.evaluate(() => navigator.clipboard.readText());
+    await waitForPicture(viewer);
+    await viewer.clickLike(stack.site.loginUrl, "#username");
+    await viewer.page.keyboard.type("copy me");
+    await viewer.page.keyboard.press("Control+A");
+    await viewer.page.keyboard.press("Control+C");
+    await waitFor(async () => (await clipboard()) === "copy me", { what: "the selection in the viewer's clipboard" });
+
+    await viewer.page.keyboard.press("Tab");
+    await viewer.page.keyboard.type("hunter2-secret");
+    await viewer.page.keyboard.press("Control+A");
+    await viewer.page.keyboard.press("Control+C");
+    await waitFor(() => answers.length === 2, { what: "the answer to the password field's copy" });
+    expect(answers).toEqual(["copy me", ""]);
+    expect(await clipboard()).toBe("copy me");
+    await stack.api("POST", `/browser-login/${sessionId}/cancel`);
+  }, 60_000);
+
   it("logs in from a phone: taps on the fields and the button, text from the phone's keyboard", async () => {
     const { sessionId, started } = await startTagged(stack, "demo");
     const phone = { isMobile: true, hasTouch: true, deviceScaleFactor: 3 };
