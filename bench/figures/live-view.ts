@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
 import { CHROMIUM_ARGS } from "../../src/adapters/browser/local-playwright/chromium-path.js";
 import { browserTreePss, chromiumChildren, processTree } from "../lib/procs.js";
-import { cancel, startSession } from "../lib/sessions.js";
+import { cancel, pollUntil, startSession } from "../lib/sessions.js";
 import type { BenchStack } from "../lib/stack.js";
 import { sleep, summarize } from "../lib/stats.js";
 
@@ -14,7 +14,15 @@ import { sleep, summarize } from "../lib/stats.js";
  */
 const PROBE = `(() => {
   const draw = CanvasRenderingContext2D.prototype.drawImage;
-  const lv = (window.__lv = { samples: [], pending: null, bright: null, frames: 0 });
+  const lv = (window.__lv = { samples: [], arrivals: [], pending: null, bright: null, frames: 0 });
+  // When frames reached the page's socket: a slow sample then says whether its frame came late or was drawn late.
+  const Socket = WebSocket;
+  window.WebSocket = class extends Socket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (e) => { if (typeof e.data !== "string" && lv.pending) lv.pending.frames.push(performance.now() - lv.pending.at); });
+    }
+  };
   CanvasRenderingContext2D.prototype.drawImage = function (...args) {
     draw.apply(this, args);
     const c = this.canvas;
@@ -22,12 +30,13 @@ const PROBE = `(() => {
     lv.frames++;
     if (lv.pending && bright === lv.pending.want) {
       lv.samples.push(performance.now() - lv.pending.at);
+      lv.arrivals.push(lv.pending.frames);
       lv.pending = null;
-      lv.shown?.(true);
+      lv.shown?.();
     }
     lv.bright = bright;
   };
-  addEventListener("keydown", () => { lv.pending = { at: performance.now(), want: !lv.bright }; }, true);
+  addEventListener("keydown", () => { lv.pending = { at: performance.now(), want: !lv.bright, frames: [] }; }, true);
 })();`;
 
 /** CPU seconds (user + system) used so far by these processes. */
@@ -52,11 +61,17 @@ async function typeAndTime(page: Page, samples: number): Promise<number> {
       () =>
         new Promise<boolean>((resolve) => {
           const lv = (window as any).__lv;
-          lv.shown = resolve;
-          setTimeout(() => {
+          // This key's own timeout only: a stale one would drop a later key's sample and count it as missed.
+          const timer = setTimeout(() => {
             lv.pending = null;
+            lv.shown = null;
             resolve(false);
           }, 3_000);
+          lv.shown = () => {
+            clearTimeout(timer);
+            lv.shown = null;
+            resolve(true);
+          };
         }),
     );
     await page.keyboard.press("a");
@@ -78,6 +93,8 @@ export async function measureLiveView(stack: BenchStack, sessions: number, sampl
     Array.from({ length: sessions }, () => startSession(stack, "bench-latency", `${stack.site.appOrigin}/latency`, 10_000)),
   );
   const ids = started.map((s) => s.view.sessionId);
+  // The link comes at once; the unviewed memory is that of sessions showing their page.
+  await Promise.all(ids.map((id) => pollUntil(stack, id, (v) => v.status === "awaiting_login", { intervalMs: 200, timeoutMs: 60_000 })));
   const viewers = await chromium.launch({ executablePath: stack.chromiumPath, headless: true, args: [...CHROMIUM_ARGS], handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   try {
     await sleep(1_000);
@@ -92,7 +109,9 @@ export async function measureLiveView(stack: BenchStack, sessions: number, sampl
         const page = await context.newPage();
         page.on("websocket", (ws) => ws.on("framereceived", (f) => (bytes[i]! += typeof f.payload === "string" ? f.payload.length : f.payload.byteLength)));
         await page.goto(url);
-        await page.waitForFunction(() => (window as any).__lv.frames > 0, undefined, { timeout: 20_000 });
+        await page.waitForFunction(() => (window as any).__lv.frames > 0, undefined, { timeout: 60_000 }).catch(async () => {
+          throw new Error(`viewer ${i} showed no frame within 60 s; its page says "${await page.locator("#status").textContent()}"`);
+        });
         await page.locator("#screen").click({ position: { x: 5, y: 5 } });
         return page;
       }),
@@ -106,6 +125,7 @@ export async function measureLiveView(stack: BenchStack, sessions: number, sampl
     const cpu = cpuSeconds(workerTree()) - cpuBefore;
     const viewed = browserTreePss(stack.workerPid, stack.chromiumPath).mb;
     const latencies = (await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.samples as number[])))).flat();
+    const arrivals = (await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.arrivals as number[][])))).flat();
     const framesAfter = await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.frames as number)));
     const fps = framesAfter.map((f, i) => (f - framesBefore[i]!) / seconds);
     const bps = bytes.map((b, i) => (b - bytesBefore[i]!) / seconds);
@@ -114,6 +134,8 @@ export async function measureLiveView(stack: BenchStack, sessions: number, sampl
       sessions,
       latencyMs: summarize(latencies),
       missed: missed.reduce((a, b) => a + b, 0),
+      // Key → the answer's frame at the viewer's socket: the rest of latencyMs is decoding and drawing it.
+      frameArrivalMs: summarize(arrivals.map((a) => a.at(-1)!)),
       framesPerSecond: summarize(fps),
       kbPerSecond: summarize(bps.map((b) => b / 1024)),
       cpuPercentPerSession: Math.round(((cpu / seconds) * 100 * 10) / sessions) / 10,

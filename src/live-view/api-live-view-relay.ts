@@ -96,7 +96,11 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
         upstream = undefined;
         return;
       }
-      if (!upstream && record.liveViewAddress) connect(record.liveViewAddress, claimed.sessionId, claimed.mode);
+      if (!record.liveViewAddress) {
+        // A link handed out before a worker took the session, and the one that did shows it another way (Browserbase).
+        return end("no_live_view", "This login is not shown on this page. Ask the app for its current link.");
+      }
+      if (!upstream) connect(record.liveViewAddress, claimed.sessionId, claimed.mode);
     }
 
     function connect(address: string, sessionId: string, mode: "control" | "view") {

@@ -1,8 +1,21 @@
 import type { DevToolsChannel } from "../adapters/browser/live-view-source.js";
 import type { ViewerMessage } from "./viewer-messages.js";
 
-/** Turns a viewer's input into DevTools Input/Page commands on the tab on screen. */
-export async function dispatchInput(channel: DevToolsChannel, message: ViewerMessage): Promise<void> {
+/**
+ * The selected text of the page, as copy would take it: a field's selection, else the document's.
+ * Never a password field's: what the page hides stays in the page.
+ */
+const SELECTED_TEXT = `(() => {
+  const el = document.activeElement;
+  if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) {
+    if (el.type === "password") return "";
+    return el.value.slice(el.selectionStart ?? 0, el.selectionEnd ?? 0);
+  }
+  return String(getSelection() ?? "");
+})()`;
+
+/** Turns a viewer's input into DevTools Input/Page commands on the tab on screen; copy answers the selected text. */
+export async function dispatchInput(channel: DevToolsChannel, message: ViewerMessage): Promise<string | void> {
   switch (message.t) {
     case "mouse": {
       const { type, x, y, button, buttons, clickCount, deltaX, deltaY, modifiers } = message;
@@ -22,6 +35,10 @@ export async function dispatchInput(channel: DevToolsChannel, message: ViewerMes
     case "compose":
       await channel.send("Input.imeSetComposition", { text: message.text, selectionStart: message.text.length, selectionEnd: message.text.length });
       return;
+    case "copy": {
+      const answer = (await channel.send("Runtime.evaluate", { expression: SELECTED_TEXT, returnByValue: true })) as { result: { value?: unknown } };
+      return typeof answer.result.value === "string" ? answer.result.value.slice(0, 10_000) : "";
+    }
     case "back": {
       const history = (await channel.send("Page.getNavigationHistory")) as { currentIndex: number; entries: { id: number }[] };
       const previous = history.entries[history.currentIndex - 1];

@@ -4,24 +4,32 @@ import { mintViewToken } from "./live-view-token.js";
 export interface LiveViewLinks {
   /** The address links start with. */
   base(): string;
-  /** The viewer links of a session whose worker serves a live view, while it is not final. */
+  /**
+   * The viewer links of a session while it is not final: once its worker serves a live view, and
+   * before a worker holds it when `fromTheStart` (the page waits for the worker meanwhile).
+   */
   urlsFor(record: SessionRecord): { liveViewUrl: string; liveViewViewOnlyUrl: string } | undefined;
 }
+
+const BEFORE_A_WORKER = new Set(["queued", "starting"]);
 
 /** Sessions whose links are remembered in this process (status polls would otherwise mint two HMACs each). */
 const REMEMBERED = 10_000;
 
 /**
  * Links are recomputed from the session's link generation, never stored in Redis; this process
- * remembers the latest ones (a revoke raises the generation, which makes new ones).
+ * remembers the latest ones (a revoke raises the generation, which makes new ones). A token names
+ * the session, not the worker: a link handed out before any worker took the session (`fromTheStart`,
+ * when this deployment's workers serve live views) is the one that works once one does.
  */
-export function createLiveViewLinks(secret: Buffer, publicUrl: () => string): LiveViewLinks {
+export function createLiveViewLinks(secret: Buffer, publicUrl: () => string, options: { fromTheStart: boolean }): LiveViewLinks {
   const base = () => publicUrl().replace(/\/+$/, "");
   const remembered = new Map<string, { liveViewUrl: string; liveViewViewOnlyUrl: string }>();
   return {
     base,
     urlsFor(record) {
-      if (!record.liveViewAddress || isFinal(record.status)) return undefined;
+      if (isFinal(record.status)) return undefined;
+      if (!record.liveViewAddress && !(options.fromTheStart && BEFORE_A_WORKER.has(record.status))) return undefined;
       const generation = record.liveViewGeneration ?? 0;
       const key = `${record.id}|${generation}|${base()}`;
       let urls = remembered.get(key);

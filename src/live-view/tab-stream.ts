@@ -152,7 +152,11 @@ export function startTabStream(options: TabStreamOptions): TabStream {
       } else {
         const target = shown;
         // Input goes in order, but never waits behind a tab switch.
-        if (target) void dispatchInput(target.channel, message).catch(() => {});
+        if (!target) return;
+        void dispatchInput(target.channel, message).then(
+          (copied) => typeof copied === "string" && !closed && send({ t: "clipboard", text: copied }),
+          () => {},
+        );
       }
     },
     async close() {

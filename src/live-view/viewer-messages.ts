@@ -41,6 +41,8 @@ export const viewerMessageSchema = z.discriminatedUnion("t", [
     dpr: z.number().min(0.1).max(10),
   }),
   z.object({ t: z.literal("tab"), pageId: z.string().max(32) }),
+  /** Copy or cut was pressed: the page's selected text is sent back to the viewer's clipboard. */
+  z.object({ t: z.literal("copy") }),
   z.object({ t: z.literal("back") }),
   z.object({ t: z.literal("reload") }),
   /** The viewer has drawn the last frame: the next may come. */
@@ -50,12 +52,14 @@ export const viewerMessageSchema = z.discriminatedUnion("t", [
 export type ViewerMessage = z.infer<typeof viewerMessageSchema>;
 
 /** Messages that act on the page: dropped for view-only links. */
-export const INPUT_MESSAGES = new Set<ViewerMessage["t"]>(["mouse", "key", "text", "compose", "tab", "back", "reload"]);
+export const INPUT_MESSAGES = new Set<ViewerMessage["t"]>(["mouse", "key", "text", "compose", "copy", "tab", "back", "reload"]);
 
 export type WorkerMessage =
   | { t: "tabs"; current: string | undefined; tabs: { pageId: string; url: string; title: string }[] }
   /** The CSS size of the frames that follow (for mapping the viewer's pointer to page coordinates). */
-  | { t: "frame-size"; width: number; height: number };
+  | { t: "frame-size"; width: number; height: number }
+  /** The text selected in the page when the viewer pressed copy or cut, for the viewer's own clipboard. */
+  | { t: "clipboard"; text: string };
 
 export function parseViewerMessage(text: string): ViewerMessage | undefined {
   try {

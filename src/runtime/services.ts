@@ -109,7 +109,10 @@ export async function startApiService(config: Config, redisUrl: string, provider
   let listening = { port: config.PORT };
   const apiHost = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
   const secret = liveViewSecret(config);
-  const links = createLiveViewLinks(secret, () => config.PUBLIC_URL ?? `http://${apiHost}:${listening.port}`);
+  // BROWSER_ADAPTER and LIVE_VIEW describe the deployment's workers: when they serve live views, a link is handed out at once.
+  const links = createLiveViewLinks(secret, () => config.PUBLIC_URL ?? `http://${apiHost}:${listening.port}`, {
+    fromTheStart: config.LIVE_VIEW && config.BROWSER_ADAPTER === "local",
+  });
   const verifierKey = config.LIVE_VIEW_VERIFIER_KEY;
   const relay = createLiveViewRelay({ sessions, events, secret, verifierKey, logger });
   metrics.watch("blc_live_viewers", () => [{ value: relay.viewers() }]);

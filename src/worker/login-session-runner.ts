@@ -8,6 +8,7 @@ import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.js";
 import type { SessionEventBus } from "../sessions/session-events.js";
 import type { SessionStore } from "../sessions/session-store.js";
+import { viewerMessageFor } from "../live-view/session-end-message.js";
 import type { WorkerLiveView } from "../live-view/worker-live-view-server.js";
 import { snapshotLoginPage } from "./login-page-snapshot.js";
 import { watchForSuccess, type SuccessWatcher } from "./success-watcher.js";
@@ -193,7 +194,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       unsubscribe();
       stopViewing();
       timers.forEach((t) => clearTimeout(t));
-      await browser?.close().catch(() => {});
+      // A headed window says so before it closes, as the live view's page does.
+      await browser?.close(phase === "completed" ? viewerMessageFor({ status: "completed" }) : undefined).catch(() => {});
       // The run may have walked away from an open still under way: the adapter gives up on the abort,
       // and whatever it still yields is closed here, before the run reports itself done.
       if (opening && !browser) await opening.then((late) => late.close()).catch(() => {});

@@ -1,4 +1,4 @@
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContextOptions } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USER } from "../../src/demo/demo-site.js";
 import { startTagged, waitForStatus } from "../helpers/sessions.js";
@@ -12,8 +12,8 @@ describe("self-hosted live view: API and worker in separate processes, a person 
   let worker: WorkerProcess;
   let browser: Browser;
   const viewers: Viewer[] = [];
-  const open = async (url: string, size?: { width: number; height: number }) => {
-    const viewer = await openViewer(browser, url, size);
+  const open = async (url: string, size?: { width: number; height: number }, device?: BrowserContextOptions) => {
+    const viewer = await openViewer(browser, url, size, device);
     viewers.push(viewer);
     return viewer;
   };
@@ -175,7 +175,51 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     await stack.api("POST", `/browser-login/${sessionId}/cancel`);
   }, 60_000);
 
-  // Last: it kills the worker.
+  it("copies the page's selection to the viewer's clipboard, never a password field's", async () => {
+    const { sessionId, started } = await startTagged(stack, "demo");
+    const viewer = await open(started.liveViewUrl!);
+    await viewer.page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    const answers: string[] = [];
+    (await viewer.socket).on("framereceived", (f) => {
+      if (typeof f.payload === "string" && JSON.parse(f.payload).t === "clipboard") answers.push(JSON.parse(f.payload).text);
+    });
+    const clipboard = () => viewer.page.evaluate(() => navigator.clipboard.readText());
+    await waitForPicture(viewer);
+    await viewer.clickLike(stack.site.loginUrl, "#username");
+    await viewer.page.keyboard.type("copy me");
+    await viewer.page.keyboard.press("Control+A");
+    await viewer.page.keyboard.press("Control+C");
+    await waitFor(async () => (await clipboard()) === "copy me", { what: "the selection in the viewer's clipboard" });
+
+    await viewer.page.keyboard.press("Tab");
+    await viewer.page.keyboard.type("hunter2-secret");
+    await viewer.page.keyboard.press("Control+A");
+    await viewer.page.keyboard.press("Control+C");
+    await waitFor(() => answers.length === 2, { what: "the answer to the password field's copy" });
+    expect(answers).toEqual(["copy me", ""]);
+    expect(await clipboard()).toBe("copy me");
+    await stack.api("POST", `/browser-login/${sessionId}/cancel`);
+  }, 60_000);
+
+  it("logs in from a phone: taps on the fields and the button, text from the phone's keyboard", async () => {
+    const { sessionId, started } = await startTagged(stack, "demo");
+    const phone = { isMobile: true, hasTouch: true, deviceScaleFactor: 3 };
+    const viewer = await open(started.liveViewUrl!, { width: 390, height: 700 }, phone);
+    await waitForPicture(viewer);
+    // The remote page lays out at the phone's width, three device pixels to the CSS pixel.
+    await waitFor(() => viewer.frameSizes().at(-1)?.width === 390, { what: "frames at the phone's width" });
+    await viewer.tapLike(stack.site.loginUrl, "#username");
+    // A phone keyboard types without key events: the text arrives as input in the page's hidden field.
+    await viewer.page.keyboard.insertText(DEMO_USER.username);
+    await viewer.tapLike(stack.site.loginUrl, "#password");
+    await viewer.page.keyboard.insertText(DEMO_USER.password);
+    await viewer.tapLike(stack.site.loginUrl, "#submit");
+    const done = await waitForStatus(stack, sessionId, "completed");
+    expect(done.lastLoginRejection).toBeUndefined();
+    await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success message on the phone" });
+  }, 60_000);
+
+  // It kills the worker; the next test starts another.
   it("tells the viewer when the worker dies, rather than freezing the picture", async () => {
     const { started } = await startTagged(stack, "demo");
     const viewer = await open(started.liveViewUrl!);
@@ -183,5 +227,23 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     worker.child.kill("SIGKILL");
     await worker.exited;
     await waitFor(async () => /stopped responding/.test(await viewer.statusText()), { what: "worker-lost message" });
+  }, 60_000);
+
+  // After the worker was killed: no worker holds sessions until one is started again.
+  it("hands out the link at once: it waits for the page until a worker takes the session, then works", async () => {
+    const { sessionId, started } = await startTagged(stack, "demo", { wait: 0 });
+    expect(started.status).toBe("queued");
+    expect(started.liveViewUrl).toMatch(new RegExp(`^${stack.baseUrl}/live/${sessionId}\\.c[A-Za-z0-9_-]{24}$`));
+    expect(started.liveViewViewOnlyUrl).toMatch(new RegExp(`/live/${sessionId}\\.v`));
+    const viewer = await open(started.liveViewUrl!);
+    await waitFor(async () => (await viewer.statusText()) === "Waiting for the page…", { what: "the waiting message" });
+    expect(viewer.frames()).toBe(0);
+
+    worker = await spawnWorker(stack, { LIVE_VIEW_MAX_VIEWERS: "2" });
+    await waitForPicture(viewer, "the picture once a worker holds the session");
+    expect((await stack.api("GET", `/browser-login/${sessionId}`)).body.liveViewUrl).toBe(started.liveViewUrl);
+    await logInThroughViewer(viewer, stack.site.loginUrl);
+    await waitForStatus(stack, sessionId, "completed");
+    await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success message" });
   }, 60_000);
 });

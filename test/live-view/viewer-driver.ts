@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page, type WebSocket as PageSocket } from "playwright-core";
+import { chromium, type Browser, type BrowserContextOptions, type Page, type WebSocket as PageSocket } from "playwright-core";
 import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.js";
 import { waitFor } from "../helpers/wait-for.js";
 
@@ -18,6 +18,8 @@ export interface Viewer {
   frameSizes(): { width: number; height: number }[];
   /** Clicks the centre of `selector` as it lies on `referenceUrl` at the viewer's size. */
   clickLike(referenceUrl: string, selector: string): Promise<void>;
+  /** The same with a finger (a viewer opened with `hasTouch`). */
+  tapLike(referenceUrl: string, selector: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,8 +27,9 @@ export async function openViewerBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: findChromium(), headless: true });
 }
 
-export async function openViewer(browser: Browser, url: string, size = { width: 1000, height: 700 }): Promise<Viewer> {
-  const context = await browser.newContext({ viewport: size });
+/** `device`: a phone, say (`isMobile`, `hasTouch`, `deviceScaleFactor`). */
+export async function openViewer(browser: Browser, url: string, size = { width: 1000, height: 700 }, device: BrowserContextOptions = {}): Promise<Viewer> {
+  const context = await browser.newContext({ ...device, viewport: size });
   const page = await context.newPage();
   let frames = 0;
   const sizes: { width: number; height: number }[] = [];
@@ -39,6 +42,19 @@ export async function openViewer(browser: Browser, url: string, size = { width: 
     }),
   );
   await page.goto(url);
+  /** Where `selector` lies on the viewer page, from `referenceUrl` rendered here at the remote page's size. */
+  async function pointAt(referenceUrl: string, selector: string) {
+    const canvas = (await page.locator("#screen").boundingBox())!;
+    const reference = await browser.newContext({ viewport: { width: Math.round(canvas.width), height: Math.round(canvas.height) } });
+    try {
+      const refPage = await reference.newPage();
+      await refPage.goto(referenceUrl);
+      const box = (await refPage.locator(selector).boundingBox())!;
+      return { x: canvas.x + box.x + box.width / 2, y: canvas.y + box.y + box.height / 2 };
+    } finally {
+      await reference.close();
+    }
+  }
   return {
     page,
     socket,
@@ -46,16 +62,12 @@ export async function openViewer(browser: Browser, url: string, size = { width: 
     frames: () => frames,
     frameSizes: () => sizes,
     async clickLike(referenceUrl, selector) {
-      const canvas = (await page.locator("#screen").boundingBox())!;
-      const reference = await browser.newContext({ viewport: { width: Math.round(canvas.width), height: Math.round(canvas.height) } });
-      try {
-        const refPage = await reference.newPage();
-        await refPage.goto(referenceUrl);
-        const box = (await refPage.locator(selector).boundingBox())!;
-        await page.mouse.click(canvas.x + box.x + box.width / 2, canvas.y + box.y + box.height / 2);
-      } finally {
-        await reference.close();
-      }
+      const { x, y } = await pointAt(referenceUrl, selector);
+      await page.mouse.click(x, y);
+    },
+    async tapLike(referenceUrl, selector) {
+      const { x, y } = await pointAt(referenceUrl, selector);
+      await page.touchscreen.tap(x, y);
     },
     close: () => context.close(),
   };

@@ -100,8 +100,13 @@ export interface BrowserSession {
   capture(options: CaptureOptions): Promise<CapturedState>;
   /** Subscribe to events of every page of the session; returns the unsubscribe function. */
   onEvent(listener: (event: BrowserSessionEvent) => void): () => void;
-  /** Release the browser session (context, remote session). Safe to call twice. */
-  close(): Promise<void>;
+  /**
+   * Release the browser session (context, remote session). Safe to call twice. `farewell`: words for
+   * a person at a window on this machine (a headed local browser), shown for a moment before it
+   * closes, so that it does not vanish mid-load; adapters without such a window ignore it. A second
+   * call closes at once.
+   */
+  close(farewell?: string): Promise<void>;
 }
 
 /** Thrown by adapters with a code the worker can put in the session's final state. */

@@ -140,7 +140,7 @@ export function browserLoginRoutes(deps: AppDeps) {
 
   routes.openapi(revokeLiveView, async (c) => {
     const record = await ownSession(c.req.valid("param").id, c.get("subject"));
-    if (!deps.liveView || !record.liveViewAddress) {
+    if (!deps.liveView?.links.urlsFor(record)) {
       throw new ApiError(409, "no_live_view", "This session has no self-hosted live view to revoke");
     }
     // Old links stop verifying; the relays watching the session hear of it through the status change and cut their viewers off.

@@ -43,6 +43,7 @@
       showStatus(message.message, message.status === "completed" ? "success" : "ended");
     } else if (message.t === "tabs") showTabs(message);
     else if (message.t === "frame-size") frameSize = message;
+    else if (message.t === "clipboard" && message.text && navigator.clipboard) navigator.clipboard.writeText(message.text).catch(() => {});
   };
 
   function onStatus(message) {
@@ -150,6 +151,8 @@
     // Paste comes from this machine's clipboard (the paste event below), not the remote one.
     if (shortcut && e.key.toLowerCase() === "v") return;
     e.preventDefault();
+    // Copy and cut also bring the page's selection to this machine's clipboard (asked before a cut removes it).
+    if (shortcut && !e.altKey && ["c", "x"].includes(e.key.toLowerCase())) send({ t: "copy" });
     const printable = e.key.length === 1 && !shortcut && !e.altKey;
     const text = printable ? e.key : e.key === "Enter" ? "\r" : undefined;
     send({ t: "key", type: text ? "keyDown" : "rawKeyDown", key: e.key, code: e.code, keyCode: e.keyCode, text, modifiers: modifiers(e) });

@@ -24,9 +24,16 @@ const TIMEOUT_GRACE_MS = 5_000;
 /** Browser messages quote the URL that failed, and tokens travel in its query and fragment. */
 const scrub = createScrubber();
 
+/** How long a headed window shows its closing message (BrowserSession.close) before it closes. */
+const FAREWELL_MS = 3_000;
+
+/**
+ * A context made ahead of a session. Headless, with its page too (most of the time saved); headed,
+ * without: a page there is a window, and one made ahead would open over the user's login window.
+ */
 interface Spare {
   context: BrowserContext;
-  page: Page;
+  page?: Page;
 }
 
 /**
@@ -85,8 +92,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
         ...(proxy ? { proxy: { server: proxy.server, bypass: "<-loopback>" } } : {}),
       });
       if (proxy) context.on("close", () => void proxy.close());
-      const page = await context.newPage();
-      return { context, page };
+      return options.headless ? { context, page: await context.newPage() } : { context };
     } catch (error) {
       await proxy?.close();
       throw error;
@@ -99,12 +105,20 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
     }
   }
 
-  async function takeContext(): Promise<Spare> {
-    while (spares.length > 0) {
-      const spare = await spares.shift()!;
-      if (spare && spare.context.browser()?.isConnected()) return spare;
+  async function takeContext(egress?: OpenSessionRequest["egress"]): Promise<Required<Spare>> {
+    let spare: Spare | undefined;
+    while (!egress && !spare && spares.length > 0) {
+      const next = await spares.shift()!;
+      if (next?.context.browser()?.isConnected()) spare = next;
     }
-    return newContext();
+    spare ??= await newContext(egress);
+    if (spare.page) return { context: spare.context, page: spare.page };
+    try {
+      return { context: spare.context, page: await spare.context.newPage() };
+    } catch (error) {
+      await spare.context.close().catch(() => {});
+      throw error;
+    }
   }
 
   return {
@@ -119,14 +133,18 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       if (closed) throw adapterClosed();
       if (signal?.aborted) throw openAborted();
       // A context is usually ready (a spare); when one must be made, the caller need not wait for it.
-      const { context, page } = await withDeadline(request.egress ? newContext(request.egress) : takeContext(), {
+      const { context, page } = await withDeadline(takeContext(request.egress), {
         what: "Preparing a browser context",
         signal,
         abandon: (late) => void late.then((spare) => spare.context.close()).catch(() => {}),
       }).catch((error) => {
         throw error instanceof AbortedByCaller ? openAborted() : error;
       });
-      const session = new LocalSession(request.sessionId, context, request.timeoutMs + TIMEOUT_GRACE_MS, () => sessions.delete(session));
+      const session = new LocalSession(request.sessionId, context, {
+        lifetimeMs: request.timeoutMs + TIMEOUT_GRACE_MS,
+        farewellMs: options.headless ? 0 : FAREWELL_MS,
+        onClosed: () => sessions.delete(session),
+      });
       sessions.add(session);
       // Closing the context ends the navigation below at once, whatever stage it is at.
       const onAbort = () => void session.close();

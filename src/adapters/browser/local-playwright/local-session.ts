@@ -9,6 +9,7 @@ import type {
 } from "../browser-adapter.js";
 import type { CapturedState, Cookie, OriginState, StorageItem } from "../../../credentials/captured-state.js";
 import { filterByOrigins } from "../capture-filter.js";
+import { farewellPageUrl } from "./farewell-page.js";
 import { localLiveViewSource } from "./local-live-view.js";
 
 /** setTimeout fires at once for longer delays. */
@@ -25,19 +26,25 @@ export class LocalSession implements BrowserSession {
   private readonly cdp = new WeakMap<Page, CDPSession>();
   private nextPageId = 1;
   private closing: Promise<void> | undefined;
+  /** Ends a farewell under way at once (a second close(), the adapter shutting down). */
+  private cutFarewellShort = () => {};
   private readonly backstop: NodeJS.Timeout;
 
   constructor(
     readonly sessionId: string,
     private readonly context: BrowserContext,
-    lifetimeMs: number,
-    private readonly onClosed: () => void,
+    private readonly options: {
+      lifetimeMs: number;
+      /** How long close(farewell) shows its message first: 0 when no window is on screen (headless). */
+      farewellMs: number;
+      onClosed: () => void;
+    },
   ) {
     // A caller that never closes must not keep a tab forever; the timer alone must not keep the process up.
     this.backstop = setTimeout(() => {
       this.emit({ type: "disconnected", code: "session_timeout", message: "The browser session reached its time limit and was closed" });
       void this.close();
-    }, Math.min(lifetimeMs, MAX_TIMER_MS)).unref();
+    }, Math.min(options.lifetimeMs, MAX_TIMER_MS)).unref();
   }
 
   liveViewUrl(): string | null {
@@ -129,16 +136,37 @@ export class LocalSession implements BrowserSession {
     return () => this.listeners.delete(listener);
   }
 
-  close(): Promise<void> {
+  close(farewell?: string): Promise<void> {
     clearTimeout(this.backstop);
-    this.closing ??= this.context
-      .close()
+    if (this.closing) {
+      this.cutFarewellShort();
+      return this.closing;
+    }
+    const shown = farewell && this.options.farewellMs > 0 ? this.showFarewell(farewell) : Promise.resolve();
+    this.closing = shown
+      .then(() => this.context.close())
       .catch(() => {})
       .finally(() => {
         this.listeners.clear();
-        this.onClosed();
+        this.options.onClosed();
       });
     return this.closing;
+  }
+
+  /** The message on every open window, for farewellMs from now (a frozen page that cannot show it is not waited for longer). */
+  private async showFarewell(message: string): Promise<void> {
+    // The session is over for its caller: what the pages do now is no event of theirs.
+    this.listeners.clear();
+    const cut = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.options.farewellMs);
+      this.cutFarewellShort = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    const url = farewellPageUrl(message);
+    for (const page of this.context.pages()) void page.goto(url).catch(() => {});
+    await cut;
   }
 
   private emit(event: BrowserSessionEvent) {
