@@ -30,11 +30,19 @@ export const errorBody = (code: string, message: string, details?: unknown) => (
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
+const HONO_REFUSALS: Partial<Record<number, [code: string, message: string]>> = {
+  400: ["invalid_json", "The request body is not valid JSON"],
+  415: ["unsupported_media_type", "Send the body as application/json"],
+};
+
 export function toErrorResponse(error: unknown, c: Context, onUnexpected: (error: unknown) => void) {
   if (error instanceof ApiError) return c.json(errorBody(error.code, error.message, error.details), error.status);
   if (error instanceof HTTPException) {
-    // Middleware (bearer auth, body limit) builds its own JSON response.
-    return error.getResponse();
+    // Middleware (bearer auth) builds its own JSON response.
+    if (error.res) return error.getResponse();
+    // Hono's own refusals (the JSON validator, zod-openapi's media type gate) carry only a status and text.
+    const [code, message] = HONO_REFUSALS[error.status] ?? ["bad_request", "The request could not be read"];
+    return c.json(errorBody(code, message), error.status);
   }
   if (error instanceof z.ZodError || error instanceof SyntaxError) {
     // Something we stored (a session, a credential's metadata) no longer reads: not the client's doing.

@@ -1,0 +1,13 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Env } from "hono";
+import type { ApiEnv } from "../app.js";
+import { validationHook } from "./validation-hook.js";
+
+/**
+ * A router whose routes are declared with `createRoute` (their zod schemas validate the request
+ * and describe it in /openapi.json); validation failures become the API's 400 JSON error.
+ * Mount it with `app.route(path, router)`: its routes join the document under that path.
+ */
+export function createApiRouter<E extends Env = ApiEnv>(): OpenAPIHono<E> {
+  return new OpenAPIHono<E>({ defaultHook: validationHook });
+}

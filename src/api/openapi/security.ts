@@ -1,0 +1,36 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Env } from "hono";
+
+/**
+ * How a caller authenticates, as the document names it. The subject headers are declared as
+ * API-key schemes so the reference page asks for them once and the generated client sends them
+ * as default headers instead of a parameter on every call.
+ */
+export const SECURITY_SCHEMES = {
+  apiKey: { type: "http", scheme: "bearer", description: "An API key from API_KEYS: `Authorization: Bearer <key>`" },
+  subjectUser: {
+    type: "apiKey",
+    in: "header",
+    name: "x-subject-user-id",
+    description: "Whom the request acts for: the calling app's id for its user (required on subject routes)",
+  },
+  subjectOrg: {
+    type: "apiKey",
+    in: "header",
+    name: "x-subject-org-id",
+    description: "Optionally, the user's organisation: sessions and credentials are scoped to the pair",
+  },
+} as const;
+
+/** Routes acting for a subject: the API key and x-subject-user-id, with or without x-subject-org-id. */
+export const subjectSecurity = [
+  { apiKey: [], subjectUser: [], subjectOrg: [] },
+  { apiKey: [], subjectUser: [] },
+];
+
+/** Operator routes (webhook endpoints): the API key alone. */
+export const apiKeySecurity = [{ apiKey: [] }];
+
+export function registerSecuritySchemes<E extends Env>(app: OpenAPIHono<E>) {
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) app.openAPIRegistry.registerComponent("securitySchemes", name, { ...scheme });
+}
