@@ -20,6 +20,8 @@ import { viewerRoutes } from "../live-view/viewer-routes.js";
 import type { LoginUrlPolicy } from "./login-url-policy.js";
 import { browserLoginRoutes } from "./routes/browser-login-routes.js";
 import { credentialRoutes } from "./routes/credential-routes.js";
+import { credentialLifecycleRoutes } from "./routes/credential-lifecycle-routes.js";
+import type { CheckWaiter } from "./check-waiter.js";
 import { eventRoutes } from "./routes/event-routes.js";
 import { webhookRoutes, type WebhookDeps } from "./routes/webhook-routes.js";
 import type { SubjectResolver } from "./subject-resolver.js";
@@ -34,6 +36,8 @@ export interface AppDeps {
   sseHeartbeatMs: number;
   webhooks: WebhookDeps;
   queue: Pick<Queue<LoginJobData>, "add" | "remove">;
+  /** Credential checks: queued for the workers, awaited through queue events. */
+  checks: CheckWaiter;
   vault: CredentialVault;
   audit: CredentialAudit;
   providers: ProviderRegistry;
@@ -100,6 +104,7 @@ export function createApp(deps: AppDeps) {
   authed.get("/events", events.subjectEvents);
   authed.get("/browser-login/:id/events", events.sessionEvents);
   authed.route("/browser-login", browserLoginRoutes(deps));
+  authed.route("/credentials", credentialLifecycleRoutes(deps));
   authed.route("/credentials", credentialRoutes(deps));
   authed.route("/webhooks/endpoints", webhookRoutes(deps.webhooks));
   app.route("/", authed);
