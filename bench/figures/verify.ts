@@ -1,0 +1,46 @@
+import { restoreSession } from "../../src/client/restore-session.js";
+import type { BenchStack } from "../lib/stack.js";
+import { pollUntil, SETTLE_MS, startSession } from "../lib/sessions.js";
+import { sleep, summarize } from "../lib/stats.js";
+
+/**
+ * Figure 9: verify time. One credential captured on the fixture site (bench-verify: the demo's
+ * condition, and a verify declaration on /dashboard with settleMs 0), then alternately:
+ * - service: POST /credentials/:id/verify?wait=60000 → its 200 (queue → worker → decrypt + audit →
+ *   seeded context → load → condition → record + event → answer);
+ * - bare: Playwright in the bench's own browser restores the same state (restoreSession: storageState
+ *   + sessionStorage), loads the same page to `load`, reads its URL, closes the context.
+ * A real provider's settleMs adds to the service's figure (it waits that long by design).
+ */
+export async function measureVerify(stack: BenchStack, reps: number, warmup: number) {
+  const { tag, view } = await startSession(stack, "bench-verify", stack.site.loginUrl, 10_000);
+  const user = await stack.user();
+  await user.logIn(await user.findPage((u) => u.includes(tag)));
+  await stack.dropUser();
+  const { view: done } = await pollUntil(stack, view.sessionId, (v) => v.status === "completed");
+  const id = done.credentialId!;
+  const state = (await stack.api.get(`/credentials/${id}/storage-state`)).body.storageState;
+  const url = `${stack.site.appOrigin}/dashboard`;
+
+  const service: number[] = [];
+  const bare: number[] = [];
+  const workerMs: number[] = [];
+  for (let i = -warmup; i < reps; i++) {
+    await sleep(SETTLE_MS);
+    const res = await stack.api.post(`/credentials/${id}/verify?wait=60000`);
+    if (res.status !== 200 || res.body.status !== "active") throw new Error(`verify answered ${res.status}: ${JSON.stringify(res.body)}`);
+    await sleep(SETTLE_MS);
+    const started = performance.now();
+    const context = await restoreSession(stack.bare, state, { viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(url, { waitUntil: "load" });
+    if (!page.url().endsWith("/dashboard")) throw new Error(`bare restore landed on ${page.url()}`);
+    await context.close();
+    const bareMs = performance.now() - started;
+    if (i < 0) continue;
+    service.push(res.ms);
+    workerMs.push(res.body.ms);
+    bare.push(bareMs);
+  }
+  return { service: summarize(service), bare: summarize(bare), worker: summarize(workerMs), samples: { service, bare, workerMs } };
+}
