@@ -16,8 +16,17 @@ import { providerView } from "../providers/provider-view.js";
 import { errorBody, toErrorResponse } from "./api-error.js";
 import { apiKeyAuth } from "./api-key-auth.js";
 import type { LiveViewLinks } from "../live-view/live-view-links.js";
+import { browserLoginConnectKind } from "../connect/browser-login-connect.js";
+import type { ConnectKind } from "../connect/connect-kind.js";
+import { connectLinkRoutes } from "../connect/connect-link-routes.js";
+import type { ConnectLinks } from "../connect/connect-links.js";
+import { connectPageRoutes } from "../connect/connect-page-routes.js";
+import { createLoginStarter } from "./login-session-actions.js";
 import { viewerRoutes } from "../live-view/viewer-routes.js";
 import type { LoginUrlPolicy } from "./login-url-policy.js";
+import type { Metrics } from "../metrics/metrics.js";
+import { metricsRoutes } from "../metrics/metrics-routes.js";
+import { QUEUE_DASHBOARD_PATH, queueDashboard, type QueueDashboardDeps } from "./queue-dashboard.js";
 import { browserLoginRoutes } from "./routes/browser-login-routes.js";
 import { credentialRoutes } from "./routes/credential-routes.js";
 import { credentialLifecycleRoutes } from "./routes/credential-lifecycle-routes.js";
@@ -51,6 +60,15 @@ export interface AppDeps {
   draining?: AbortSignal;
   /** The self-hosted live view: viewer links on session status, the viewer page, revoke. */
   liveView?: { links: LiveViewLinks; secret: Buffer; frameAncestors: string[]; verifierKey?: string };
+  /**
+   * The connect page: links minted through POST /connect/links, the page at /connect/<token>.
+   * Browser-login providers are always offered; `kinds` adds other ways of connecting (OAuth2, API keys).
+   */
+  connect?: { links: ConnectLinks; linkTtlMs: number; publicUrl: () => string; frameAncestors: string[]; kinds?: ConnectKind[] };
+  /** GET /metrics (Prometheus text), for bearers of one of `tokens` (the metrics token and the API keys). */
+  metrics?: { metrics: Metrics; tokens: readonly string[] };
+  /** The BullMQ dashboard at /admin/queues (QUEUE_DASHBOARD), behind the API keys. */
+  queueDashboard?: Omit<QueueDashboardDeps, "apiKeys">;
 }
 
 export type ApiEnv = { Variables: { subject: Subject; requestId: string; apiKeyId: string } };
@@ -68,8 +86,8 @@ export function createApp(deps: AppDeps) {
     // log line at a level that is off.
     const level = c.req.method === "GET" && c.res.status < 400 ? "debug" : "info";
     if (!logger.isLevelEnabled(level)) return;
-    // A viewer link's path is its capability: never logged.
-    const path = c.req.path.replace(/^\/live\/[^/]+/, "/live/<token>");
+    // A viewer or connect link's path is its capability: never logged.
+    const path = c.req.path.replace(/^\/(live|connect)\/(?!links$)[^/]+/, "/$1/<token>");
     logger[level]({ requestId: c.get("requestId"), method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
   });
 
@@ -84,6 +102,15 @@ export function createApp(deps: AppDeps) {
   });
 
   if (deps.liveView) app.route("/", viewerRoutes({ sessions: deps.sessions, ...deps.liveView }));
+  const connectKinds = deps.connect && [
+    browserLoginConnectKind({ ...deps, startLogin: createLoginStarter(deps), liveView: deps.liveView }),
+    ...(deps.connect.kinds ?? []),
+  ];
+  // The page and its endpoints answer to the link's token, not an API key: before the keyed routes.
+  if (deps.connect) app.route("/", connectPageRoutes({ ...deps.connect, vault: deps.vault, kinds: connectKinds! }));
+  // Operator pages, not a subject's: their own authentication, outside the subject middleware below.
+  if (deps.metrics) app.route("/", metricsRoutes(deps.metrics.metrics, deps.metrics.tokens));
+  if (deps.queueDashboard) app.route(QUEUE_DASHBOARD_PATH, queueDashboard({ ...deps.queueDashboard, apiKeys: deps.apiKeys }));
 
   const authed = new Hono<ApiEnv>();
   authed.use(apiKeyAuth(deps.apiKeys));
@@ -107,6 +134,7 @@ export function createApp(deps: AppDeps) {
   authed.route("/credentials", credentialLifecycleRoutes(deps));
   authed.route("/credentials", credentialRoutes(deps));
   authed.route("/webhooks/endpoints", webhookRoutes(deps.webhooks));
+  if (deps.connect) authed.route("/", connectLinkRoutes({ links: deps.connect.links, kinds: connectKinds!, ttlMs: deps.connect.linkTtlMs, publicUrl: deps.connect.publicUrl }));
   app.route("/", authed);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route ${c.req.method} ${c.req.path}`), 404));

@@ -1,16 +1,14 @@
-import { randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createApiRouter } from "../openapi/api-router.js";
 import { errorResponses } from "../openapi/error-responses.js";
 import { pathId } from "../openapi/path-id.js";
 import { credentialView } from "../../credentials/credential-view.js";
 import { CREDENTIAL_STATUSES } from "../../credentials/credential-metadata-schema.js";
-import { waitForSession } from "../../sessions/session-events.js";
-import type { SessionRecord } from "../../sessions/session-record.js";
 import { sessionView } from "../../sessions/session-view.js";
 import { ApiError } from "../api-error.js";
 import type { ApiEnv, AppDeps } from "../app.js";
 import type { CheckState } from "../check-waiter.js";
+import { createLoginStarter } from "../login-session-actions.js";
 
 const credentialId = pathId(/^cred_[0-9a-f-]{36}$/, "credential", "cred_0b6e1d9c-6f55-4c1e-9d2b-1f4f3c1f2a7e");
 const checkId = pathId(/^verify-[0-9a-f-]{36}$/, "check", "verify-5b0c7a4e-1c9d-4a51-8c0e-0f3f6f2d9b11");
@@ -86,8 +84,9 @@ const reloginRoute = createRoute({
 
 /** Health checks and re-login of stored browser logins (issue 9, "Health and renewal"). */
 export function credentialLifecycleRoutes(deps: AppDeps) {
-  const { vault, checks, providers, sessions, queue } = deps;
+  const { vault, checks, providers } = deps;
   const routes = createApiRouter();
+  const startLogin = createLoginStarter(deps);
 
   async function ownBrowserLogin(id: string, subject: ApiEnv["Variables"]["subject"]) {
     const found = await vault.describe(id, subject);
@@ -142,36 +141,8 @@ export function credentialLifecycleRoutes(deps: AppDeps) {
     const found = await ownBrowserLogin(id, c.get("subject"));
     const provider = providers.get(found.providerId);
     if (provider?.kind !== "browser_login") throw new ApiError(409, "provider_not_found", `Provider ${found.providerId} is not configured as a browser login`);
-    const now = Date.now();
-    const expiresAtMs = now + (provider.timeoutMs ?? deps.sessionTimeoutMs);
-    const at = new Date(now).toISOString();
-    const record: SessionRecord = {
-      id: `ls_${randomUUID().replaceAll("-", "")}`,
-      owner: c.get("subject"),
-      providerId: provider.id,
-      loginUrl: provider.loginUrl,
-      status: "queued",
-      liveViewUrl: null,
-      createdAt: at,
-      updatedAt: at,
-      expiresAt: new Date(expiresAtMs).toISOString(),
-      timeline: { queued: at },
-      metadata: { reloginOf: id },
-      credentialId: id,
-      renews: { version: found.version, apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") },
-    };
-    await sessions.create(record, expiresAtMs);
-    try {
-      await queue.add("login", { sessionId: record.id }, { jobId: record.id });
-    } catch (error) {
-      await sessions.transition(record.id, { status: "failed", error: { code: "enqueue_failed", message: "The session could not be queued" } }).catch(() => {});
-      throw error;
-    }
-    const started = await waitForSession(deps.events, record.id, async () => {
-      const latest = await sessions.get(record.id);
-      return latest && latest.status !== "queued" && latest.status !== "starting" ? latest : undefined;
-    }, wait, undefined, deps.draining);
-    const latest = started ?? (await sessions.get(record.id)) ?? record;
+    const renews = { version: found.version, apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") };
+    const latest = await startLogin(c.get("subject"), { providerId: provider.id, metadata: { reloginOf: id } }, wait, { credentialId: id, renews });
     return c.json({ ...sessionView(latest), ...deps.liveView?.links.urlsFor(latest), credential: credentialView(found) }, 202);
   });
 
