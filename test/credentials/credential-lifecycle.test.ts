@@ -34,6 +34,8 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
           verify: { url: `${site.appOrigin}/dashboard`, loggedOut: { url: { pathname: "/login" } }, http: { url: `${site.appOrigin}/api/me`, expectStatus: 200 } },
           verifyEvery: "1500ms",
         },
+        // A check page that never finishes loading: the check is under way when the worker stops.
+        "demo-cookie": { verify: { url: `${site.appOrigin}/slow-login?tag=verify-hold`, loggedIn: { cookie: { name: "session" } } } },
       }),
     });
   });
@@ -167,6 +169,20 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
     expect(verifyStandardWebhook(secret, hook.headers, hook.body)).toBe(true);
     expect(JSON.parse(hook.body).data).toMatchObject({ id, status: "expired", providerId: "demo-url-only" });
     expect((await stack.api("GET", `/credentials/${id}`)).body.status).toBe("expired");
+  });
+
+  it("a worker stopping during a check ends it: recorded unknown, the page closed, the answer available", async () => {
+    const id = await capture("demo-cookie");
+    const queued = await stack.api("POST", `/credentials/${id}/verify?wait=0`);
+    expect(queued.status).toBe(202);
+    await waitFor(() => stack.site.holding("verify-hold") > 0, { what: "the check page to be loading", timeoutMs: 30_000 });
+    await stack.stopWorker(2_000);
+    // The check's tab is gone: its held request was dropped.
+    expect(stack.site.holding("verify-hold")).toBe(0);
+    const done = await stack.api("GET", `${queued.body.checkUrl}?wait=10000`);
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ state: "completed", status: "unknown", reason: "The worker shut down during the check" });
+    expect((await stack.api("GET", `/credentials/${id}`)).body).toMatchObject({ status: "unknown", version: 1 });
   });
 
   it("keeps every secret the site handed out out of Redis (jobs, results, events), webhooks and logs", async () => {
