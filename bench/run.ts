@@ -156,7 +156,8 @@ function rows(r: Record<string, any>): Row[] {
   if (r.verify) {
     const v = r.verify;
     out.push(timed("9. verify, POST → 200 (ms)", v.service, v.bare, 1.5,
-      `queue → worker → decrypt + audit → seeded context → /dashboard loaded → condition → record + event → answer (worker part median ${v.worker.median} ms); bare: restoreSession + goto(load) + close`));
+      `queue → worker → decrypt + audit → seeded context → /dashboard loaded → condition → record + event → answer (worker part median ${v.worker.median} ms); bare: restoreSession (storageState) + goto(load) + close`));
+    out.push(timed("9. verify vs bare seeded context (ms)", v.service, v.bareSeeded, 1.5, "bare: newContext + addCookies + storage init script (the adapters' technique) + goto(load) + close"));
   }
   if (r.throughput) {
     const t = r.throughput;

@@ -156,7 +156,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
       frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS,
     },
     metrics: { metrics, tokens: metricsTokens(apiKeys.keys, config.METRICS_TOKEN) },
-    queueDashboard: config.QUEUE_DASHBOARD ? { loginQueue: queue, webhookQueue: webhooks.queue } : undefined,
+    queueDashboard: config.QUEUE_DASHBOARD ? { loginQueue: queue, webhookQueue: webhooks.queue, checkQueue } : undefined,
   });
   // The API reaps too, so that sessions of a crashed worker end even when no other worker runs.
   const reaper = setInterval(() => void sessions.reap().catch(() => {}), config.REAP_INTERVAL_MS);

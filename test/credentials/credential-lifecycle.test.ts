@@ -2,7 +2,12 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCredentialVault } from "../../src/credentials/credential-vault.js";
+import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.js";
+import { buildCipher } from "../../src/crypto/build-cipher.js";
+import { createLogger } from "../../src/logger.js";
 import { dumpRedis } from "../helpers/redis-dump.js";
 import { startTagged, waitForStatus } from "../helpers/sessions.js";
 import { startTestStack, type TestStack } from "../helpers/test-stack.js";
@@ -169,6 +174,22 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
     expect(verifyStandardWebhook(secret, hook.headers, hook.body)).toBe(true);
     expect(JSON.parse(hook.body).data).toMatchObject({ id, status: "expired", providerId: "demo-url-only" });
     expect((await stack.api("GET", `/credentials/${id}`)).body.status).toBe("expired");
+  });
+
+  it("scheduled checks mark a credential whose cookies' own expiry has passed expired, with no browser and no decrypt", async () => {
+    const redis = new Redis(stack.redis.url);
+    try {
+      const vault = createCredentialVault(createRedisCredentialStore(redis, stack.config.REDIS_PREFIX), buildCipher(stack.config, createLogger({ level: "silent" })));
+      const expired = Math.floor(Date.now() / 1000) - 60;
+      const state = { cookies: [{ name: "session", value: `gone-${randomBytes(8).toString("hex")}`, domain: "localhost", path: "/", expires: expired, httpOnly: true, secure: false, sameSite: "Lax" as const }], origins: [] };
+      const sealed = await vault.seal({ secret: { kind: "browser_login", state }, owner: { userId: "user-1" }, providerId: "demo-url-only" });
+      expect(sealed).toMatchObject({ status: "active", expiresAt: new Date(expired * 1000).toISOString() });
+      const hook = await waitFor(() => webhooksFor(sealed.id, "credential.expired")[0], { what: "credential.expired from the predicted expiry", timeoutMs: 20_000 });
+      expect(JSON.parse(hook.body).data).toMatchObject({ id: sealed.id, status: "expired" });
+      expect((await stack.api("GET", `/credentials/${sealed.id}/audit`)).body.entries).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it("a worker stopping during a check ends it: recorded unknown, the page closed, the answer available", async () => {
