@@ -14,6 +14,7 @@ import { measureEvents } from "./figures/events.js";
 import { measureLiveView } from "./figures/live-view.js";
 import { measureLoginPage } from "./figures/login-page.js";
 import { measureThroughput } from "./figures/throughput.js";
+import { measureVerify } from "./figures/verify.js";
 import { machineInfo, markdownTable, ratio, textTable, type Row } from "./lib/report.js";
 import { cpuSpeedMs, monitorOtherLoad, type LoadMonitor } from "./lib/machine-load.js";
 import { guard, Resources } from "./lib/resources.js";
@@ -52,6 +53,7 @@ const FIGURES: Figure[] = [
   { figure: 5, key: "apiPolls", name: "5 API status polls", run: (s) => measureApiPolls(s, PLAN.autocannonS) },
   { figure: 7, key: "events", name: "7 push latency (SSE, webhooks)", run: (s) => measureEvents(s, PLAN.detectionReps, PLAN.warmup) },
   { figure: 6, key: "throughput", name: "6 throughput", run: (s) => measureThroughput(s, PLAN.logins, PLAN.users) },
+  { figure: 9, key: "verify", name: "9 credential verify", run: (s) => measureVerify(s, PLAN.reps, PLAN.warmup) },
   { figure: 8, key: "liveView", name: "8 live view", run: (s) => measureLiveView(s, PLAN.viewed, PLAN.keys) },
 ];
 
@@ -150,6 +152,12 @@ function rows(r: Record<string, any>): Row[] {
     out.push(push("7. event latency, status change → SSE client (ms)", e.toSse, "worker's timeline stamp → event at the client; authenticated, capturing, completed"));
     out.push(push("7. event latency, status change → webhook receiver (ms)", e.toWebhook, "same statuses; signed, through the dispatcher and BullMQ"));
     out.push(timed("7. detection through SSE (ms)", e.detection, e.bare, 1.5, "page navigates → session.authenticated at the SSE client; bare: framenavigated for the same page script"));
+  }
+  if (r.verify) {
+    const v = r.verify;
+    out.push(timed("9. verify, POST → 200 (ms)", v.service, v.bare, 1.5,
+      `queue → worker → decrypt + audit → seeded context → /dashboard loaded → condition → record + event → answer (worker part median ${v.worker.median} ms); bare: restoreSession (storageState) + goto(load) + close`));
+    out.push(timed("9. verify vs bare seeded context (ms)", v.service, v.bareSeeded, 1.5, "bare: newContext + addCookies + storage init script (the adapters' technique) + goto(load) + close"));
   }
   if (r.throughput) {
     const t = r.throughput;

@@ -29,6 +29,7 @@ export async function apiDocument(): Promise<unknown> {
     webhooks: unused,
     liveView: { links: unused, secret: Buffer.alloc(32), frameAncestors: [] },
     connect: { links: unused, linkTtlMs: 0, publicUrl: unused, frameAncestors: [] },
+    checks: unused,
     sessions: unused,
     events: unused,
     eventLog: unused,

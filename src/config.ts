@@ -48,6 +48,8 @@ export const configSchema = z
     CREDENTIAL_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(365),
     SESSION_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+    /** Credential checks at once per worker (each holds a browser context for a few seconds). */
+    CREDENTIAL_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
     /** A held session whose lease is not renewed for this long ends as worker_lost (below 3 s: tests only). */
     WORKER_LEASE_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
     /** How often the API and each worker end sessions that are overdue or whose worker vanished. */

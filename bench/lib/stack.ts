@@ -9,7 +9,10 @@ import { chromium, type Browser } from "playwright-core";
 import { CHROMIUM_ARGS, findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.js";
 import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.js";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.js";
-import type { ProviderInput } from "../../src/providers/provider-schema.js";
+import type { ProviderInput, verifySchema } from "../../src/providers/provider-schema.js";
+import type { z } from "zod";
+
+type VerifyInput = z.input<typeof verifySchema>;
 import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
 import { createApiClient, type ApiClient } from "./api-client.js";
 import { chromiumChildren, exeOf, processTree } from "./procs.js";
@@ -48,8 +51,9 @@ export interface StackOptions {
 }
 
 /** The bundled demo's success condition (URL and the dashboard's last storage key), settleMs 0. */
-function demoLike(id: string, s: DemoSite): ProviderInput {
+function demoLike(id: string, s: DemoSite, verify?: VerifyInput): ProviderInput {
   return {
+    ...(verify ? { verify } : {}),
     id,
     name: id,
     loginUrl: s.loginUrl,
@@ -71,6 +75,8 @@ function providers(site: DemoSite, bulkSite: DemoSite): ProviderInput[] {
     { id: "bench-url", name: "URL only", loginUrl: site.loginUrl, success: { url: { pathname: "/dashboard" } }, settleMs: 0 },
     demoLike("bench-demo", site),
     bulkProvider({ bulkSite }),
+    // Figure 9: the demo's condition, and a check that decides as soon as the dashboard has loaded.
+    demoLike("bench-verify", site, { url: `${site.appOrigin}/dashboard`, loggedIn: { url: { pathname: "/dashboard" } }, loggedOut: { url: { pathname: "/login" } }, settleMs: 0 }),
     // Never succeeds: the live-view figure types into it while the session waits.
     { id: "bench-latency", name: "Live view latency page", loginUrl: `${site.appOrigin}/latency`, success: { url: { pathname: "/never" } }, settleMs: 0 },
   ];

@@ -34,6 +34,8 @@ import { metricsRoutes } from "../metrics/metrics-routes.js";
 import { QUEUE_DASHBOARD_PATH, queueDashboard, type QueueDashboardDeps } from "./queue-dashboard.js";
 import { browserLoginRoutes } from "./routes/browser-login-routes.js";
 import { credentialRoutes } from "./routes/credential-routes.js";
+import { credentialLifecycleRoutes } from "./routes/credential-lifecycle-routes.js";
+import type { CheckWaiter } from "./check-waiter.js";
 import { eventRoutes } from "./routes/event-routes.js";
 import { webhookRoutes, type WebhookDeps } from "./routes/webhook-routes.js";
 import type { SubjectResolver } from "./subject-resolver.js";
@@ -48,6 +50,8 @@ export interface AppDeps {
   sseHeartbeatMs: number;
   webhooks: WebhookDeps;
   queue: Pick<Queue<LoginJobData>, "add" | "remove">;
+  /** Credential checks: queued for the workers, awaited through queue events. */
+  checks: CheckWaiter;
   vault: CredentialVault;
   audit: CredentialAudit;
   providers: ProviderRegistry;
@@ -161,6 +165,7 @@ export function createApp(deps: AppDeps) {
   authed.openapi(providerList, (c) => c.json({ providers: deps.providers.list().map(providerView) }, 200));
   authed.route("/", eventRoutes(deps));
   authed.route("/browser-login", browserLoginRoutes(deps));
+  authed.route("/credentials", credentialLifecycleRoutes(deps));
   authed.route("/credentials", credentialRoutes(deps));
   authed.route("/webhooks/endpoints", webhookRoutes(deps.webhooks));
   if (deps.connect) authed.route("/", connectLinkRoutes({ links: deps.connect.links, kinds: connectKinds!, ttlMs: deps.connect.linkTtlMs, publicUrl: deps.connect.publicUrl }));

@@ -39,7 +39,8 @@ export function sessionWaiter({ sessions, events, draining }: Pick<LoginStarterD
 export function createLoginStarter(deps: LoginStarterDeps) {
   const { sessions, queue, providers } = deps;
   const waitUntil = sessionWaiter(deps);
-  return async (owner: Subject, body: StartRequest, waitMs: number): Promise<SessionRecord> => {
+  /** `renewal`: a re-login of this credential (POST /credentials/:id/relogin), seeded with it and replacing it in place. */
+  return async (owner: Subject, body: StartRequest, waitMs: number, renewal?: Pick<SessionRecord, "credentialId" | "renews">): Promise<SessionRecord> => {
     const provider = providers.get(body.providerId);
     if (!provider) throw new ApiError(404, "provider_not_found", `No provider ${body.providerId}; GET /providers lists them`);
     if (provider.kind !== "browser_login") throw new ApiError(409, "wrong_provider_kind", `Provider ${provider.id} is an ${provider.kind} provider, not a browser login`);
@@ -64,6 +65,7 @@ export function createLoginStarter(deps: LoginStarterDeps) {
       expiresAt: new Date(expiresAtMs).toISOString(),
       timeline: { queued: new Date(now).toISOString() },
       metadata: body.metadata ?? {},
+      ...renewal,
     };
     await sessions.create(record, expiresAtMs);
     try {

@@ -14,6 +14,8 @@ export interface QueueDashboardDeps {
   loginQueue: Queue;
   /** The webhook queue: an operator may retry failed deliveries from here. */
   webhookQueue: Queue;
+  /** Credential checks and the providers' sweeps (their schedulers): read-only, a check is asked again rather than retried. */
+  checkQueue?: Queue;
   apiKeys: readonly string[];
 }
 
@@ -21,7 +23,7 @@ export interface QueueDashboardDeps {
  * bull-board, the BullMQ dashboard, at /admin/queues for operators holding an API key. A browser
  * cannot add a bearer header to a page load, so the page also takes HTTP Basic authentication with
  * the API key as password (any user name): the browser asks once and sends it with every call the
- * page makes. Job data holds ids only (session, event, endpoint), so nothing secret is on show.
+ * page makes. Job data holds ids only (session, event, endpoint, credential and its owner), so nothing secret is on show.
  */
 export function queueDashboard(deps: QueueDashboardDeps) {
   const serverAdapter = new HonoAdapter(serveStatic).setBasePath(QUEUE_DASHBOARD_PATH);
@@ -29,6 +31,7 @@ export function queueDashboard(deps: QueueDashboardDeps) {
     queues: [
       new BullMQAdapter(deps.loginQueue, { readOnlyMode: true, description: "login sessions (one job per session; its outcome is on the session)" }),
       new BullMQAdapter(deps.webhookQueue, { allowRetries: true, description: "webhook deliveries" }),
+      ...(deps.checkQueue ? [new BullMQAdapter(deps.checkQueue, { readOnlyMode: true, description: "credential checks (job data: ids and owner)" })] : []),
     ],
     serverAdapter,
     options: { uiConfig: { boardTitle: "browser-login-capture" } },

@@ -1081,7 +1081,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
-                    /** @description Milliseconds to wait for the session to move on before answering (default 0) */
+                    /** @description Milliseconds to wait for the outcome before answering (default 0) */
                     wait?: number;
                 };
                 header?: never;
@@ -1292,7 +1292,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
-                    /** @description Milliseconds to wait for the session to move on before answering (default 10000) */
+                    /** @description Milliseconds to wait for the outcome before answering (default 10000) */
                     wait?: number;
                 };
                 header?: never;
@@ -1558,6 +1558,285 @@ export interface paths {
                 };
                 /** @description Storage is not reachable right now; retry shortly (`storage_unavailable`) */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check that a stored browser login still works
+         * @description Opens the provider's verify URL in a fresh isolated browser context holding the credential, in a worker, and records `status` (active | expired | unknown) and `lastVerifiedAt`. The stored state changes only with `refresh=true`, which saves the cookies as the site left them (same id, version + 1).
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Milliseconds to wait for the outcome before answering (default 30000) */
+                    wait?: number;
+                    refresh?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    /** @description A credential id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The check finished */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CredentialCheck"];
+                    };
+                };
+                /** @description Still running after `wait`: ask `checkUrl` */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CredentialCheck"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not this subject's */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not a browser login (`wrong_credential_kind`), or its provider declares no check (`verify_not_declared`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/{id}/checks/{checkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The outcome of a credential check */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Milliseconds to wait for the outcome before answering (default 0) */
+                    wait?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description A credential id */
+                    id: string;
+                    /** @description A check id */
+                    checkId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The check finished */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CredentialCheck"];
+                    };
+                };
+                /** @description Still queued or running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CredentialCheck"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such check of this credential (results are kept an hour) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/{id}/relogin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in again, replacing the credential in place
+         * @description Starts a login session for the credential's provider and subject whose browser starts with the stored state (sites that remember the device ask less). On success the credential is replaced in place (same id, version + 1) and `credential.renewed` fires; until then the previous version stays readable. Follow the session like any other (`GET /browser-login/:id`, its events); its `credentialId` is this credential.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Milliseconds to wait for the outcome before answering (default 0) */
+                    wait?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description A credential id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The login session, as `POST /browser-login/start` answers it */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReloginSession"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not this subject's */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not a browser login, or its provider is not configured as one (`wrong_credential_kind`, `provider_not_found`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2754,6 +3033,36 @@ export interface components {
             };
             /** @description Where the browser starts instead of the provider's login URL (when the deployment allows it) */
             loginUrl?: string;
+        };
+        CredentialCheck: {
+            checkId: string;
+            credentialId: string;
+            /**
+             * @description `pending`: still queued or running; ask `checkUrl` again
+             * @enum {string}
+             */
+            state: "completed" | "failed" | "pending";
+            checkUrl: string;
+            /**
+             * @description What the check found (completed checks)
+             * @enum {string}
+             */
+            status?: "active" | "expired" | "needs_reauth" | "unknown";
+            /** @enum {string} */
+            method?: "browser" | "http" | "predicted_expiry";
+            reason?: string;
+            lastVerifiedAt?: string;
+            version?: number;
+            /** @description The state as the site left it was saved in place (version + 1) */
+            refreshed?: boolean;
+            ms?: number;
+        };
+        ReloginSession: {
+            sessionId: string;
+            status: string;
+            credentialId?: string;
+        } & {
+            [key: string]: unknown;
         };
         Credential: components["schemas"]["BrowserLoginCredential"] | components["schemas"]["OAuth2Credential"] | components["schemas"]["ApiKeyCredential"];
         BrowserLoginCredential: {

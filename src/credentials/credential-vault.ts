@@ -55,6 +55,8 @@ export interface CredentialVault {
   /** Puts one credential under the current key-encryption key, atomically (compare-and-swap). */
   rotate(id: string): Promise<RotationOutcome>;
   list(owner: Subject): Promise<CredentialMetadata[]>;
+  /** Every credential's metadata and owner, decrypting nothing (scheduled checks walk them). */
+  all(): AsyncIterable<{ metadata: CredentialMetadata; owner: Subject }>;
   /** Destroys the credential, its data key first. false when it does not exist or belongs to someone else. */
   delete(id: string, owner?: Subject): Promise<boolean>;
 }
@@ -160,6 +162,13 @@ export function createCredentialVault(store: CredentialStore, cipher: Credential
       return "changed";
     },
     list: (owner) => store.listByOwner(owner),
+    async *all() {
+      for await (const id of store.allIds()) {
+        // One record that no longer parses must not stop the walk over the others.
+        const stored = await store.get(id).catch(() => undefined);
+        if (stored) yield { metadata: stored.metadata, owner: stored.owner };
+      }
+    },
     async delete(id, owner) {
       // Read for the event's metadata; a record that no longer parses is still deleted when no owner is checked.
       const stored = await store.get(id).catch((error) => {

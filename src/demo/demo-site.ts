@@ -17,6 +17,8 @@ import { html, raw } from "hono/html";
  * - `/login?probe=<url>`: the login page also reaches for `<url>` every way a page can (image, fetch,
  *   WebSocket, and an iframe sent there by a redirect), for the egress tests.
  * - `/dashboard`: shows logged-out visitors a dashboard shell for a moment, then redirects them to `/login`.
+ * - `POST /admin/revoke-sessions?user=<name>`: ends that user's sessions server-side (their cookies stop
+ *   working), the way a site expires or signs out a session; `revokeSessions()` does the same in-process.
  * - `/held/:key`: answers only once released (or the browser gives up on it); the tests use it to hold a
  *   page at a chosen point: `/slow-login?tag=T` never finishes loading, `/frozen-login?tag=T` loads and
  *   then blocks its own main thread (a synchronous request), so anything asked of the page waits.
@@ -36,6 +38,8 @@ export interface DemoSite {
   loginUrl: string;
   /** Every secret value the site handed out (cookie values, tokens): tests look for them where they must not be. */
   issuedSecrets(): string[];
+  /** Ends every app session of `username` server-side: their session cookies no longer log anyone in. Returns how many. */
+  revokeSessions(username?: string): number;
   /** Requests to `/held/<key>` waiting for an answer now. */
   holding(key: string): number;
   /** Answers every request waiting on `/held/<key>`. */
@@ -66,6 +70,11 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
   const secrets: string[] = [];
   const sessions = new Map<string, string>(); // app session cookie → username
   const grants = new Map<string, string>(); // one-time code → username
+  const revokeSessions = (username: string = DEMO_USER.username) => {
+    let revoked = 0;
+    for (const [cookie, user] of sessions) if (user === username && sessions.delete(cookie)) revoked += 1;
+    return revoked;
+  };
   const issue = (prefix: string) => {
     const value = `${prefix}-${randomBytes(12).toString("hex")}`;
     secrets.push(value);
@@ -152,6 +161,8 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
       ),
     );
   });
+  // The fixture's own admin call: the site is on loopback and serves tests and the demo only.
+  app.post("/admin/revoke-sessions", (c) => c.json({ revoked: revokeSessions(c.req.query("user") ?? DEMO_USER.username) }));
   app.get("/popup", (c) =>
     c.html(
       page(
@@ -277,6 +288,7 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
     ssoOrigin,
     loginUrl: `${appOrigin}/login`,
     issuedSecrets: () => [...secrets],
+    revokeSessions,
     holding: (key) => held.get(key)?.size ?? 0,
     release,
     close: async () => {

@@ -47,6 +47,44 @@ const failureResponseSchema = z
   })
   .strict();
 
+/** A duration: milliseconds, or a number with a unit (`90s`, `15m`, `6h`, `1d`). */
+const durationMs = z.union([
+  z.number().int().positive(),
+  z
+    .string()
+    .regex(/^\d+(ms|s|m|h|d)$/, "a duration like 500ms, 90s, 15m, 6h or 1d")
+    .transform((text) => {
+      const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(text)!;
+      return Number(amount) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as "ms" | "s" | "m" | "h" | "d"];
+    }),
+]);
+
+/**
+ * How to tell whether a stored session still works: open `url` logged in as the credential and see
+ * which condition holds (the success condition language; a cookie or storage leaf means "present").
+ * `http`: a cheap check without a browser (scheduled checks use it when given): a GET of its URL with
+ * the credential's cookies for that URL, redirects not followed; an expected status means active.
+ */
+export const verifySchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/ }),
+    loggedIn: successConditionSchema.optional(),
+    loggedOut: successConditionSchema.optional(),
+    /** A condition must hold this long (pages that show a logged-in URL before redirecting logged-out visitors). */
+    settleMs: z.number().int().min(0).max(30_000).default(1_000),
+    /** How long after the page loaded a condition may take to hold; then the missing one decides (or unknown). */
+    timeoutMs: z.number().int().min(500).max(120_000).default(15_000),
+    http: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }).optional(),
+        expectStatus: z.union([httpStatus, z.array(httpStatus).min(1)]).default(200),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((v) => v.loggedIn || v.loggedOut, { message: "give loggedIn, loggedOut or both", path: ["loggedIn"] });
+
 const providerId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lowercase letters, digits, - and _");
 
 /** A site the user logs in to in a browser we run; its session is captured. */
@@ -69,9 +107,14 @@ export const browserLoginProviderSchema = z
     /** "authenticated": capture at once, so closing the tab loses nothing; "complete": wait for the app's complete call. */
     captureOn: z.enum(["authenticated", "complete"]).default("authenticated"),
     timeoutMs: z.number().int().min(2_000).max(3_600_000).optional(),
+    /** How to check a stored credential (POST /credentials/:id/verify, scheduled checks). */
+    verify: verifySchema.optional(),
+    /** Check every credential of this provider this often (needs `verify`), spread over the interval. */
+    verifyEvery: durationMs.pipe(z.number().min(1_000, "at least 1s")).optional(),
   })
   .strict()
   .superRefine((provider, ctx) => {
+    if (provider.verifyEvery && !provider.verify) ctx.addIssue({ code: "custom", path: ["verifyEvery"], message: `provider ${provider.id}: verifyEvery needs a verify declaration` });
     const violation = loginUrlRuleViolation(provider.success, provider.loginUrl);
     if (violation) ctx.addIssue({ code: "custom", path: ["success"], message: `provider ${provider.id}: ${violation}. To fix it, ${LOGIN_URL_RULE_FIX}` });
   });
@@ -133,6 +176,7 @@ export const providerSchema = z.preprocess(
 export const providersFileSchema = z.object({ providers: z.array(providerSchema).min(1) }).strict();
 
 export type FailureResponse = z.infer<typeof failureResponseSchema>;
+export type VerifyDeclaration = z.infer<typeof verifySchema>;
 export type SuccessCondition = z.infer<typeof successConditionSchema>;
 export type Provider = z.infer<typeof providerSchema>;
 export type ProviderKind = Provider["kind"];

@@ -13,6 +13,9 @@ import { createRedisCredentialAudit } from "../credentials/credential-audit.js";
 import { buildCredentialStore } from "../credentials/build-credential-store.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import { createLoginQueue } from "../queue/login-queue.js";
+import { createCredentialCheckQueue } from "../queue/credential-check-queue.js";
+import { startCredentialCheckWorker } from "../worker/credential-check-worker.js";
+import { createCheckWaiter } from "../api/check-waiter.js";
 import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.js";
 import { createSessionEventBus } from "../sessions/session-events.js";
 import { createSessionStore } from "../sessions/session-store.js";
@@ -103,6 +106,9 @@ export async function startApiService(config: Config, redisUrl: string, provider
   const queue = createLoginQueue(redis, config.REDIS_PREFIX);
   // Connection errors surface as failed requests (503); the queue's own error events would only repeat them.
   queue.on("error", () => {});
+  const checkQueue = createCredentialCheckQueue(redis, config.REDIS_PREFIX);
+  checkQueue.on("error", () => {});
+  const checks = await createCheckWaiter(checkQueue, createRedisConnection(redisUrl, "subscriber", "blc-api-checks"), config.REDIS_PREFIX);
   const apiKeys = resolveApiKeys(config, logger);
   const draining = new AbortController();
   // Links name the API's public address, known once it listens when PORT is 0.
@@ -128,6 +134,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
     sseHeartbeatMs: config.SSE_HEARTBEAT_MS,
     webhooks: { ...webhooks, eventLog },
     queue,
+    checks,
     vault,
     audit,
     providers,
@@ -153,7 +160,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
       frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS,
     },
     metrics: { metrics, tokens: metricsTokens(apiKeys.keys, config.METRICS_TOKEN) },
-    queueDashboard: config.QUEUE_DASHBOARD ? { loginQueue: queue, webhookQueue: webhooks.queue } : undefined,
+    queueDashboard: config.QUEUE_DASHBOARD ? { loginQueue: queue, webhookQueue: webhooks.queue, checkQueue } : undefined,
   });
   // The API reaps too, so that sessions of a crashed worker end even when no other worker runs.
   const reaper = setInterval(() => void sessions.reap().catch(() => {}), config.REAP_INTERVAL_MS);
@@ -163,6 +170,8 @@ export async function startApiService(config: Config, redisUrl: string, provider
     await events.close();
     await eventTail.close();
     await queue.close();
+    await checks.close();
+    await checkQueue.close();
     await webhooks.queue.close();
     await credentials.close();
     redis.disconnect();
@@ -270,10 +279,25 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     reapIntervalMs: config.REAP_INTERVAL_MS,
     clientLoginUrls: clientLoginUrls(config),
     liveView,
+    credentialEvents: eventLog,
   }).catch(async (error) => {
     await liveView?.close();
     await metricsServer?.close(0);
     throw error;
+  });
+  const checkQueue = createCredentialCheckQueue(redis, config.REDIS_PREFIX);
+  checkQueue.on("error", () => {});
+  const checker = await startCredentialCheckWorker({
+    connection: redis,
+    prefix: config.REDIS_PREFIX,
+    queue: checkQueue,
+    vault,
+    adapter,
+    providers,
+    events: eventLog,
+    logger,
+    navigationTimeoutMs: config.NAVIGATION_TIMEOUT_MS,
+    concurrency: config.CREDENTIAL_CHECK_CONCURRENCY,
   });
   observeQueueWait(worker.jobs, metrics);
   metrics.watch("blc_browser_contexts", () => [{ value: adapter.openSessions() }]);
@@ -289,6 +313,9 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     metricsPort: metricsServer?.port,
     async close(graceMs = config.SHUTDOWN_GRACE_MS) {
       await metricsServer?.close(1_000);
+      // Checks first: they end at once (status unknown) and close their contexts before the adapter goes.
+      await checker.close();
+      await checkQueue.close();
       await worker.close(graceMs);
       await dispatcher.close();
       await deliveryWorker.close();

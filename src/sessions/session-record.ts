@@ -32,6 +32,11 @@ export const sessionRecordSchema = z.object({
   timeline: z.record(z.string(), z.string()).default({}),
   metadata: metadataSchema.default({}),
   credentialId: z.string().optional(),
+  /**
+   * A re-login (POST /credentials/:id/relogin): the browser starts with `credentialId`'s state, and the
+   * capture replaces it in place, only while it is still at `version`. Who asked, for the audit of the seed's decrypt.
+   */
+  renews: z.object({ version: z.number().int().min(1), apiKeyId: z.string().optional(), requestId: z.string().optional() }).optional(),
   completeRequested: z.boolean().optional(),
   /** The last login attempt the site turned down (a failure URL): the session keeps waiting. */
   lastLoginRejection: z.object({ at: z.string(), count: z.number().int() }).optional(),

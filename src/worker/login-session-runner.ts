@@ -9,6 +9,8 @@ import { isFinal, type SessionError, type SessionRecord, type SessionStatus } fr
 import type { SessionEventBus } from "../sessions/session-events.js";
 import type { SessionStore } from "../sessions/session-store.js";
 import { viewerMessageFor } from "../live-view/session-end-message.js";
+import type { EventLog } from "../events/event-log.js";
+import type { CapturedState } from "../credentials/captured-state.js";
 import type { WorkerLiveView } from "../live-view/worker-live-view-server.js";
 import { snapshotLoginPage } from "./login-page-snapshot.js";
 import { watchForSuccess, type SuccessWatcher } from "./success-watcher.js";
@@ -30,6 +32,8 @@ export interface RunnerDeps {
   clientLoginUrls?: { allowedHosts: string[]; addressPolicy?: AddressPolicy };
   /** Serves the self-hosted live view of sessions whose browser offers one (local adapter). */
   liveView?: WorkerLiveView;
+  /** Where a re-login's credential.renewed is logged. */
+  credentialEvents?: Pick<EventLog, "appendCredentialEvent">;
 }
 
 /** Why a run stopped early: the final state to record, or none when someone else already ended the session. */
@@ -132,7 +136,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
 
       const clientUrl = record.loginUrl !== provider.loginUrl ? deps.clientLoginUrls : undefined;
       const egress = clientUrl?.addressPolicy ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() } : undefined;
-      opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs, signal: aborter.signal, egress });
+      const seed = record.renews ? await until(reloginSeed(record)) : undefined;
+      opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs, signal: aborter.signal, egress, seed });
       browser = await until(opening);
       const session = browser;
       // Not awaited, so awaiting_login does not wait for it: it is read long before anyone has typed a password.
@@ -174,13 +179,15 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       // A client's URL can lead anywhere (SSO, ads, trackers): keep only what the operator allowed.
       const state = clientUrl && !provider.origins?.length ? filterByHosts(captured, clientUrl.allowedHosts) : captured;
       const suspectReason = await until(loginPage.suspectReason(state));
-      const credential = await vault.seal({ secret: { kind: "browser_login", state }, owner: record.owner, providerId: provider.id, sessionId, suspectReason });
+      const credential = record.renews
+        ? await renew(record, state, suspectReason)
+        : await vault.seal({ secret: { kind: "browser_login", state }, owner: record.owner, providerId: provider.id, sessionId, suspectReason });
       if (suspectReason) logger.warn({ credentialId: credential.id }, "captured nothing new since the login page loaded: credential marked suspect");
       const suspect = suspectReason ? { suspect: true, suspectReason } : {};
       const finished = await sessions.transition(sessionId, { status: "completed", credentialId: credential.id, ...suspect });
       if (!finished.ok) {
-        // Cancelled while capturing: the user asked for nothing to be kept.
-        await vault.delete(credential.id);
+        // Cancelled while capturing: the user asked for nothing to be kept (a renewed credential is already in place).
+        if (!record.renews) await vault.delete(credential.id);
         return finished.status ?? "cancelled";
       }
       phase = "completed";
@@ -200,6 +207,29 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       // and whatever it still yields is closed here, before the run reports itself done.
       if (opening && !browser) await opening.then((late) => late.close()).catch(() => {});
     }
+  }
+
+  /** The state a re-login starts from: the credential it renews, decrypted (and audited) for this browser only. */
+  async function reloginSeed(record: SessionRecord): Promise<CapturedState> {
+    const access = { purpose: "relogin_seed", apiKeyId: record.renews?.apiKeyId, requestId: record.renews?.requestId };
+    const opened = record.credentialId ? await vault.open(record.credentialId, record.owner, access) : undefined;
+    if (opened?.secret.kind !== "browser_login") throw new Stopped({ status: "failed", error: { code: "credential_not_found", message: "The credential to renew no longer exists" } });
+    return opened.secret.state;
+  }
+
+  /** Replaces the renewed credential in place (same id, next version), unless someone else replaced it since the re-login began. */
+  async function renew(record: SessionRecord, state: CapturedState, suspectReason: string | undefined) {
+    const id = record.credentialId!;
+    const result = await vault.replace(id, { secret: { kind: "browser_login", state }, expectedVersion: record.renews!.version, suspectReason, details: { sessionId, lastVerifiedAt: new Date().toISOString() } }, record.owner);
+    if (result.outcome !== "replaced") {
+      const error =
+        result.outcome === "missing"
+          ? { code: "credential_not_found", message: "The credential was deleted during the re-login; nothing was kept" }
+          : { code: "credential_changed", message: "The credential was replaced by another re-login or refresh meanwhile; this capture was not kept" };
+      throw new Stopped({ status: "failed", error });
+    }
+    await deps.credentialEvents?.appendCredentialEvent("credential.renewed", record.owner, result.metadata);
+    return result.metadata;
   }
 
   /** Records refused requests on the session; one write at a time, the latest count wins, however fast a page retries. */

@@ -15,6 +15,11 @@ export interface WatchOptions {
   cookiePollMs?: number;
   /** The caller gave up: the watcher stops, and one aborted during its baseline never starts. */
   signal?: AbortSignal;
+  /**
+   * Compare with nothing: a cookie or storage leaf holds when present. For credential checks, where
+   * the state was seeded before the page loaded and "appeared since the login page" means nothing.
+   */
+  presence?: boolean;
 }
 
 /** What the condition needs to compare against: cookies and storage as they were on the login page. */
@@ -32,7 +37,7 @@ export async function watchForSuccess(session: BrowserSession, provider: Browser
   const condition = provider.success;
   const leaves = collectLeaves(condition);
   const seenResponses = new Set<number>();
-  const baseline = await takeBaseline(session, leaves);
+  const baseline = options.presence ? { cookies: new Map(), storage: new Map() } : await takeBaseline(session, leaves);
 
   let stopped = false;
   let resolveSucceeded!: () => void;

@@ -27,6 +27,7 @@ export interface WorkerDeps {
   workerId?: string;
   clientLoginUrls?: RunnerDeps["clientLoginUrls"];
   liveView?: RunnerDeps["liveView"];
+  credentialEvents?: RunnerDeps["credentialEvents"];
 }
 
 export interface LoginWorker {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserAdapterError, type BrowserAdapter, type BrowserSession, type BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.js";
+import type { CapturedState } from "../../src/credentials/captured-state.js";
 import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.js";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.js";
 import { freePort } from "../helpers/free-port.js";
@@ -135,6 +136,43 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
       } finally {
         await session.close();
       }
+    });
+
+    it("opens a session seeded with a captured state: logged in from the first request, storage there before the page's scripts", async () => {
+      const { session, events, page, user } = await open();
+      let captured!: CapturedState;
+      try {
+        await user.logIn(page);
+        captured = await waitFor(async () => {
+          const s = await session.capture({});
+          const app = s.origins.find((o) => o.origin === site.appOrigin);
+          return app?.sessionStorage.some((i) => i.name === "demo.tab") && s.cookies.some((c) => c.name === "session") ? s : undefined;
+        }, { what: "a logged-in capture" });
+        expect(events.some((e) => e.type === "navigated" && e.url === `${site.appOrigin}/dashboard`)).toBe(true);
+      } finally {
+        await session.close();
+      }
+      const tag = randomUUID();
+      const seeded = await under.adapter.openSession({ sessionId: tag, loginUrl: `${site.appOrigin}/login?tag=${tag}`, timeoutMs: 60_000, seed: captured });
+      try {
+        const seededPage = await (await userFor(seeded)).findPage((u) => u.includes(tag));
+        const app = captured.origins.find((o) => o.origin === site.appOrigin)!;
+        const value = (items: { name: string; value: string }[], name: string) => items.find((i) => i.name === name)?.value;
+        // The login page touches no storage: what it holds came from the seed.
+        expect(await seededPage.evaluate(() => localStorage.getItem("demo.profile"))).toBe(value(app.localStorage, "demo.profile"));
+        expect(await seededPage.evaluate(() => sessionStorage.getItem("demo.tab"))).toBe(value(app.sessionStorage, "demo.tab"));
+        expect((await seeded.cookies()).find((c) => c.name === "session")).toMatchObject({ httpOnly: true });
+        // The server sees the session cookie: the welcome is only rendered for a logged-in visitor.
+        await seededPage.goto(`${site.appOrigin}/dashboard`);
+        expect(await seededPage.locator("#welcome").textContent()).toContain("alice");
+        // Another origin's storage is seeded too, once a page of that origin opens.
+        const sso = captured.origins.find((o) => o.origin === site.ssoOrigin)!;
+        await seededPage.goto(`${site.ssoOrigin}/sso/grant?code=none`);
+        expect(await seededPage.evaluate(() => localStorage.getItem("sso.device"))).toBe(value(sso.localStorage, "sso.device"));
+      } finally {
+        await seeded.close();
+      }
+      expect(under.adapter.openSessions()).toBe(0);
     });
 
     it("keeps two sessions on the same site apart", async () => {

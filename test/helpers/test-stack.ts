@@ -124,6 +124,8 @@ export async function startTestStack(
     scriptedUser?: boolean;
     /** Where credentials live (default Redis): "postgres" starts a PostgreSQL server for them. */
     credentialStore?: "redis" | "postgres";
+    /** Changes to the fixture providers (by id), e.g. a verify declaration. */
+    providerOverrides?: (site: DemoSite) => Partial<Record<string, Partial<ProviderInput>>>;
   } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "blc-test-"));
@@ -151,7 +153,7 @@ export async function startTestStack(
     ...(typeof options.env === "function" ? options.env(site) : options.env),
   });
   const log = memoryLog();
-  const providers = createProviderRegistry(fixtureProviders(site));
+  const providers = createProviderRegistry(fixtureProviders(site, options.providerOverrides?.(site)));
   const worker = options.withWorker === false ? undefined : await startWorkerService(config, redis.url, providers, log.logger);
   const api = await startApiService(config, redis.url, providers, log.logger);
   const baseUrl = `http://127.0.0.1:${api.port}`;

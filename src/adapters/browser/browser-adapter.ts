@@ -50,6 +50,13 @@ export interface OpenSessionRequest {
    * ignores it: its browsers are not on our network (docs/egress.md).
    */
   egress?: { policy: AddressPolicy; onBlocked(request: BlockedRequest): void };
+  /**
+   * Start logged in as a captured state (credential checks, re-login): its cookies are in the
+   * session before the first request, and each origin's localStorage and sessionStorage are filled
+   * before that origin's pages run their own scripts, into areas still empty (src/adapters/browser/storage-seed.ts).
+   * Plaintext: held in memory for the session only, never logged or put in an error message.
+   */
+  seed?: CapturedState;
 }
 
 export interface PageSnapshot {

@@ -8,27 +8,26 @@ export const sessionIdParams = z.object({ id: sessionIdSchema });
 export const credentialIdParams = z.object({ id: credentialIdSchema });
 export const endpointIdParams = z.object({ id: pathId(/^whe_[a-z0-9_-]{1,64}$/, "webhook endpoint", "whe_ops") });
 
-const MAX_WAIT_MS = 10_000;
-
 /**
- * `?wait=<ms>`: how long to hold the answer for the session to move on. Plain decimal digits only
- * (Number() would also take "", " 5", "0x10" and "1e3"); anything else is `invalid_wait`.
+ * `?wait=<ms>`: how long to hold the answer for the session (or check) to move on, at most `maxMs`.
+ * Plain decimal digits only (Number() would also take "", " 5", "0x10" and "1e3"); anything else is
+ * `invalid_wait`.
  */
-export function waitQuery(defaultMs: number) {
-  const message = `wait must be a whole number of milliseconds from 0 to ${MAX_WAIT_MS}`;
+export function waitQuery(defaultMs: number, maxMs = 10_000) {
+  const message = `wait must be a whole number of milliseconds from 0 to ${maxMs}`;
   return z.object({
     wait: z
       .string()
       .regex(/^[0-9]{1,9}$/, message)
       .transform(Number)
-      .refine((ms) => ms <= MAX_WAIT_MS, message)
+      .refine((ms) => ms <= maxMs, message)
       .optional()
       // Documented as the integer it is: clients send a number, which serializes to plain digits.
       .openapi({
         type: "integer",
         minimum: 0,
-        maximum: MAX_WAIT_MS,
-        description: `Milliseconds to wait for the session to move on before answering (default ${defaultMs})`,
+        maximum: maxMs,
+        description: `Milliseconds to wait for the outcome before answering (default ${defaultMs})`,
         example: 5000,
       }),
   });

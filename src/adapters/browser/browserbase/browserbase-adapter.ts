@@ -143,7 +143,7 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
       });
 
       phase = "navigate";
-      await withDeadline(session.start(request.loginUrl, settings.navigationTimeoutMs), {
+      await withDeadline(session.start(request.loginUrl, settings.navigationTimeoutMs, request.seed), {
         ms: settings.navigationTimeoutMs + 1_000,
         what: "Loading the login page",
         signal: abort.signal,

@@ -10,6 +10,7 @@ import type {
 import type { CapturedState, Cookie, OriginState } from "../../../credentials/captured-state.js";
 import { filterByOrigins } from "../capture-filter.js";
 import { waitAtMost } from "../deadline.js";
+import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.js";
 import type { BrowserbaseApi } from "./browserbase-api.js";
 import { BROWSERBASE_ERROR_CODES } from "./browserbase-errors.js";
 import { createLiveViewTracker, tabView, type LiveViewTracker } from "./live-view.js";
@@ -66,10 +67,11 @@ export class BrowserbaseSession implements BrowserSession {
     this.watcher.adoptCurrentPages();
   }
 
-  /** Loads the login page in the first tab, then starts watching. */
-  async start(loginUrl: string, navigationTimeoutMs: number): Promise<void> {
+  /** Loads the login page in the first tab (logged in as `seed` when given), then starts watching. */
+  async start(loginUrl: string, navigationTimeoutMs: number, seed?: CapturedState): Promise<void> {
     const page = this.watcher.pages()[0]?.page ?? (await this.context.awaitActivePage());
     this.watcher.adoptCurrentPages();
+    if (seed) await this.seed(seed);
     await loadLoginPage(page, loginUrl, navigationTimeoutMs);
     this.watcher.start();
     // Browserbase drops a CDP connection idle for 10 minutes; a person reading a 2FA code is idle.
@@ -182,6 +184,17 @@ export class BrowserbaseSession implements BrowserSession {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     return null;
+  }
+
+  /** Cookies through DevTools' Storage domain; storage through an init script on every tab, before the site's own scripts. */
+  private async seed(state: CapturedState): Promise<void> {
+    if (state.cookies.length > 0) {
+      await this.context.addCookies(state.cookies).catch(() => {
+        throw seedRejected(state.cookies.length);
+      });
+    }
+    const storage = storageSeedOf(state);
+    if (Object.keys(storage).length > 0) await this.context.addInitScript(fillStorageFromSeed, storage);
   }
 
   private async ping(): Promise<void> {

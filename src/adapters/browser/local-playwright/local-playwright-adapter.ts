@@ -3,6 +3,8 @@ import { BrowserAdapterError, type BrowserAdapter, type OpenSessionRequest } fro
 import { startEgressProxy } from "../../../network/egress-proxy.js";
 import { AbortedByCaller, withDeadline } from "../deadline.js";
 import { createScrubber } from "../secret-scrubber.js";
+import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.js";
+import type { CapturedState } from "../../../credentials/captured-state.js";
 import { CHROMIUM_ARGS, findChromium } from "./chromium-path.js";
 import { LocalSession } from "./local-session.js";
 
@@ -151,6 +153,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       signal?.addEventListener("abort", onAbort, { once: true });
       try {
         if (signal?.aborted || closed) throw new Error("given up");
+        if (request.seed) await seed(context, request.seed);
         await session.attach(page);
         context.on("page", (p) => void session.attach(p));
         await page.goto(request.loginUrl, { waitUntil: "load", timeout: options.navigationTimeoutMs ?? 30_000 });
@@ -159,6 +162,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
         await session.close();
         if (signal?.aborted) throw openAborted();
         if (closed) throw adapterClosed();
+        if (error instanceof BrowserAdapterError) throw error;
         throw new BrowserAdapterError("login_page_unreachable", `The login page did not load: ${scrub(firstLine((error as Error).message))}`);
       } finally {
         signal?.removeEventListener("abort", onAbort);
@@ -177,6 +181,16 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       if (pending) await pending.then((b) => b.close()).catch(() => {});
     },
   };
+}
+
+/** Cookies straight into the context; storage through an init script, before any page of that origin runs. */
+async function seed(context: BrowserContext, state: CapturedState): Promise<void> {
+  // The browser's message may quote a cookie: only its count is said.
+  await context.addCookies(state.cookies).catch(() => {
+    throw seedRejected(state.cookies.length);
+  });
+  const storage = storageSeedOf(state);
+  if (Object.keys(storage).length > 0) await context.addInitScript(fillStorageFromSeed, storage);
 }
 
 function openAborted(): BrowserAdapterError {
