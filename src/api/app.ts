@@ -22,6 +22,8 @@ import { browserLoginRoutes } from "./routes/browser-login-routes.js";
 import { credentialRoutes } from "./routes/credential-routes.js";
 import { eventRoutes } from "./routes/event-routes.js";
 import { webhookRoutes, type WebhookDeps } from "./routes/webhook-routes.js";
+import { oauth2CallbackRoute, oauth2Routes, type OAuth2Deps } from "./routes/oauth2-routes.js";
+import { oauth2CredentialRoutes } from "./routes/oauth2-credential-routes.js";
 import type { SubjectResolver } from "./subject-resolver.js";
 
 export interface AppDeps {
@@ -47,6 +49,8 @@ export interface AppDeps {
   draining?: AbortSignal;
   /** The self-hosted live view: viewer links on session status, the viewer page, revoke. */
   liveView?: { links: LiveViewLinks; secret: Buffer; frameAncestors: string[]; verifierKey?: string };
+  /** OAuth2 connections: start, callback, organisation clients, access tokens, revocation on delete. */
+  oauth2?: OAuth2Deps;
 }
 
 export type ApiEnv = { Variables: { subject: Subject; requestId: string; apiKeyId: string } };
@@ -80,6 +84,8 @@ export function createApp(deps: AppDeps) {
   });
 
   if (deps.liveView) app.route("/", viewerRoutes({ sessions: deps.sessions, ...deps.liveView }));
+  // The browser coming back from the provider carries no API key: the single-use state is its proof.
+  if (deps.oauth2) app.route("/", oauth2CallbackRoute(deps.oauth2));
 
   const authed = new Hono<ApiEnv>();
   authed.use(apiKeyAuth(deps.apiKeys));
@@ -100,6 +106,10 @@ export function createApp(deps: AppDeps) {
   authed.get("/events", events.subjectEvents);
   authed.get("/browser-login/:id/events", events.sessionEvents);
   authed.route("/browser-login", browserLoginRoutes(deps));
+  if (deps.oauth2) {
+    authed.route("/oauth2", oauth2Routes(deps.oauth2, deps.providers));
+    authed.route("/credentials", oauth2CredentialRoutes(deps.oauth2.tokens));
+  }
   authed.route("/credentials", credentialRoutes(deps));
   authed.route("/webhooks/endpoints", webhookRoutes(deps.webhooks));
   app.route("/", authed);

@@ -31,6 +31,7 @@ import { createLiveViewRelay } from "../live-view/api-live-view-relay.js";
 import { createLiveViewLinks } from "../live-view/live-view-links.js";
 import { liveViewSecret } from "../live-view/live-view-secret.js";
 import { startWorkerLiveView } from "../live-view/worker-live-view-server.js";
+import { buildOAuth2 } from "../oauth2/build-oauth2.js";
 import { buildBrowserAdapter, buildCipher, resolveApiKeys } from "./build-parts.js";
 import { explainListenError } from "./port-check.js";
 
@@ -60,7 +61,7 @@ async function connectSessions(config: Config, redisUrl: string, role: "api" | "
   });
   const vault = createCredentialVault(credentials.store, cipher, { events: eventLog, audit });
   const webhooks = await webhookParts(config, redis, cipher);
-  return { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks, credentials };
+  return { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks, credentials, cipher };
 }
 
 /** Webhook endpoints (WEBHOOKS_FILE saved into them), their delivery logs, queue and address policy. */
@@ -76,7 +77,7 @@ async function webhookParts(config: Config, redis: Redis, cipher: CredentialCiph
 
 /** The HTTP API: its own Redis connections, fail-fast, so a Redis outage answers 503 rather than hanging. */
 export async function startApiService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
-  const { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks, credentials } = await connectSessions(config, redisUrl, "api", logger);
+  const { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks, credentials, cipher } = await connectSessions(config, redisUrl, "api", logger);
   const eventTail = createEventTail(createRedisConnection(redisUrl, "subscriber", "blc-api-events"), eventLog.keys.all);
   const queue = createLoginQueue(redis, config.REDIS_PREFIX);
   // Connection errors surface as failed requests (503); the queue's own error events would only repeat them.
@@ -87,7 +88,8 @@ export async function startApiService(config: Config, redisUrl: string, provider
   let listening = { port: config.PORT };
   const apiHost = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
   const secret = liveViewSecret(config);
-  const links = createLiveViewLinks(secret, () => config.PUBLIC_URL ?? `http://${apiHost}:${listening.port}`);
+  const publicUrl = () => config.PUBLIC_URL ?? `http://${apiHost}:${listening.port}`;
+  const links = createLiveViewLinks(secret, publicUrl);
   const verifierKey = config.LIVE_VIEW_VERIFIER_KEY;
   const relay = createLiveViewRelay({ sessions, events, secret, verifierKey, logger });
   const app = createApp({
@@ -114,6 +116,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
     logger,
     draining: draining.signal,
     liveView: { links, secret, frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS, verifierKey },
+    oauth2: buildOAuth2({ config, redis, cipher, vault, eventLog, providers, publicUrl, logger }),
   });
   // The API reaps too, so that sessions of a crashed worker end even when no other worker runs.
   const reaper = setInterval(() => void sessions.reap().catch(() => {}), config.REAP_INTERVAL_MS);

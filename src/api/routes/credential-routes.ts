@@ -6,7 +6,7 @@ import { ApiError } from "../api-error.js";
 import type { ApiEnv, AppDeps } from "../app.js";
 import { credentialIdSchema, parseId } from "../request-helpers.js";
 
-export function credentialRoutes({ vault, audit }: AppDeps) {
+export function credentialRoutes({ vault, audit, oauth2 }: AppDeps) {
   const routes = new Hono<ApiEnv>();
   const notFound = (id: string) => new ApiError(404, "credential_not_found", `No credential ${id}`);
 
@@ -49,8 +49,12 @@ export function credentialRoutes({ vault, audit }: AppDeps) {
 
   routes.delete("/:id", async (c) => {
     const id = parseId(credentialIdSchema, c.req.param("id"), "credential");
+    const found = await vault.describe(id, c.get("subject"));
+    if (!found) throw notFound(id);
+    // OAuth2: revoked at the provider first; a failed revocation is reported, and the delete goes on.
+    const revocation = found.kind === "oauth2" && oauth2 ? await oauth2.tokens.revoke(id, c.get("subject"), { apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") }) : undefined;
     if (!(await vault.delete(id, c.get("subject")))) throw notFound(id);
-    return c.body(null, 204);
+    return revocation ? c.json({ credentialId: id, deleted: true, revocation }, 200) : c.body(null, 204);
   });
 
   return routes;
