@@ -109,7 +109,7 @@ export const configSchema = z
     /** Origins of app pages that open the OAuth2 popup: the callback page posts its result only to these. */
     OAUTH2_RETURN_ORIGINS: list.default([]),
     /** How long an OAuth2 authorization (its state) may take from POST /oauth2/start to the callback. */
-    OAUTH2_STATE_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
+    OAUTH2_STATE_TTL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(600),
     /** An access token expiring within this is refreshed before it is handed out. */
     OAUTH2_REFRESH_SKEW_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
     /** How long a caller waits for another process's refresh of the same credential. */
@@ -148,6 +148,9 @@ export const configSchema = z
       if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
         ctx.addIssue({ code: "custom", path: ["OAUTH2_RETURN_ORIGINS"], message: `"${origin}" is not an origin (scheme://host[:port], no path or trailing slash)` });
       }
+    }
+    if (c.NODE_ENV !== "test" && c.OAUTH2_STATE_TTL_SECONDS < 30) {
+      ctx.addIssue({ code: "custom", path: ["OAUTH2_STATE_TTL_SECONDS"], message: "at least 30 outside tests (users need time to consent)" });
     }
     if (c.NODE_ENV !== "test" && c.WORKER_LEASE_MS < 3_000) {
       ctx.addIssue({ code: "custom", path: ["WORKER_LEASE_MS"], message: "at least 3000 outside tests (a busy worker would lose its sessions)" });
