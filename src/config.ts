@@ -123,6 +123,19 @@ export const configSchema = z
     // The API's HTTP edge: how long a client may take to send its request (answering may take longer).
     HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
     HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+    /**
+     * Accepted on GET /metrics (the API's and a worker's) besides the API keys, so that Prometheus
+     * holds a token that reads metrics only: an API key reads every subject's credentials.
+     */
+    METRICS_TOKEN: z
+      .union([z.literal(""), z.string().min(32, "at least 32 characters (openssl rand -hex 32)")])
+      .optional()
+      .transform((v) => v || undefined),
+    /** A worker run on its own serves GET /metrics here (unset: no listener; the API serves its own at PORT). */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().default("127.0.0.1"),
+    /** The BullMQ dashboard at /admin/queues (behind an API key); default on outside production. */
+    QUEUE_DASHBOARD: bool.optional(),
     /** npm start's own redis-server, when REDIS_URL is not set. */
     EMBEDDED_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(6380),
   })
@@ -152,6 +165,9 @@ export const configSchema = z
     if (c.NODE_ENV !== "test" && c.OAUTH2_STATE_TTL_SECONDS < 30) {
       ctx.addIssue({ code: "custom", path: ["OAUTH2_STATE_TTL_SECONDS"], message: "at least 30 outside tests (users need time to consent)" });
     }
+    if (c.METRICS_TOKEN && c.API_KEYS?.includes(c.METRICS_TOKEN)) {
+      ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "must not be one of API_KEYS (it is handed to the metrics scraper)" });
+    }
     if (c.NODE_ENV !== "test" && c.WORKER_LEASE_MS < 3_000) {
       ctx.addIssue({ code: "custom", path: ["WORKER_LEASE_MS"], message: "at least 3000 outside tests (a busy worker would lose its sessions)" });
     }
@@ -162,7 +178,11 @@ export const configSchema = z
       }
     }
   })
-  .transform((c) => ({ ...c, LOG_FORMAT: c.LOG_FORMAT ?? (c.NODE_ENV === "development" ? "pretty" : "json") }));
+  .transform((c) => ({
+    ...c,
+    LOG_FORMAT: c.LOG_FORMAT ?? (c.NODE_ENV === "development" ? "pretty" : "json"),
+    QUEUE_DASHBOARD: c.QUEUE_DASHBOARD ?? c.NODE_ENV !== "production",
+  }));
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -43,3 +43,25 @@ describe("configuration: credential store", () => {
     expect(() => loadConfig({ CREDENTIAL_STORE: "postgres", DATABASE_URL: "mysql://u:hunter2@db/x" })).toThrow(/^(?![\s\S]*hunter2)/);
   });
 });
+
+describe("configuration: metrics and the queue dashboard", () => {
+  it("has no metrics token or worker listener unless told, and the dashboard off in production only", () => {
+    const defaults = loadConfig({});
+    expect([defaults.METRICS_TOKEN, defaults.METRICS_PORT, defaults.METRICS_HOST, defaults.QUEUE_DASHBOARD]).toEqual([undefined, undefined, "127.0.0.1", true]);
+    const production = { NODE_ENV: "production", API_KEYS: "k".repeat(40), ENCRYPTION_KEYS: "a:b" };
+    expect(loadConfig(production).QUEUE_DASHBOARD).toBe(false);
+    expect(loadConfig({ ...production, QUEUE_DASHBOARD: "true" }).QUEUE_DASHBOARD).toBe(true);
+    expect(loadConfig({ QUEUE_DASHBOARD: "false" }).QUEUE_DASHBOARD).toBe(false);
+    expect(() => loadConfig({ QUEUE_DASHBOARD: "maybe" })).toThrow(/QUEUE_DASHBOARD/);
+  });
+
+  it("refuses a short metrics token, or one that is also an API key, without echoing it", () => {
+    expect(() => loadConfig({ METRICS_TOKEN: "short-secret" })).toThrow(/METRICS_TOKEN/);
+    const token = "m".repeat(40);
+    expect(() => loadConfig({ METRICS_TOKEN: token, API_KEYS: `other,${token}` })).toThrow(/^(?![\s\S]*mmmmmmmm)[\s\S]*METRICS_TOKEN/);
+    expect(loadConfig({ METRICS_TOKEN: token, METRICS_PORT: "9464" })).toMatchObject({ METRICS_TOKEN: token, METRICS_PORT: 9464 });
+    expect(() => loadConfig({ METRICS_PORT: "70000" })).toThrow(/METRICS_PORT/);
+    // Compose passes an unset variable as empty: no token.
+    expect(loadConfig({ METRICS_TOKEN: "" }).METRICS_TOKEN).toBeUndefined();
+  });
+});

@@ -18,6 +18,9 @@ import { apiKeyAuth } from "./api-key-auth.js";
 import type { LiveViewLinks } from "../live-view/live-view-links.js";
 import { viewerRoutes } from "../live-view/viewer-routes.js";
 import type { LoginUrlPolicy } from "./login-url-policy.js";
+import type { Metrics } from "../metrics/metrics.js";
+import { metricsRoutes } from "../metrics/metrics-routes.js";
+import { QUEUE_DASHBOARD_PATH, queueDashboard, type QueueDashboardDeps } from "./queue-dashboard.js";
 import { browserLoginRoutes } from "./routes/browser-login-routes.js";
 import { credentialRoutes } from "./routes/credential-routes.js";
 import { eventRoutes } from "./routes/event-routes.js";
@@ -51,6 +54,10 @@ export interface AppDeps {
   liveView?: { links: LiveViewLinks; secret: Buffer; frameAncestors: string[]; verifierKey?: string };
   /** OAuth2 connections: start, callback, organisation clients, access tokens, revocation on delete. */
   oauth2?: OAuth2Deps;
+  /** GET /metrics (Prometheus text), for bearers of one of `tokens` (the metrics token and the API keys). */
+  metrics?: { metrics: Metrics; tokens: readonly string[] };
+  /** The BullMQ dashboard at /admin/queues (QUEUE_DASHBOARD), behind the API keys. */
+  queueDashboard?: Omit<QueueDashboardDeps, "apiKeys">;
 }
 
 export type ApiEnv = { Variables: { subject: Subject; requestId: string; apiKeyId: string } };
@@ -86,6 +93,9 @@ export function createApp(deps: AppDeps) {
   if (deps.liveView) app.route("/", viewerRoutes({ sessions: deps.sessions, ...deps.liveView }));
   // The browser coming back from the provider carries no API key: the single-use state is its proof.
   if (deps.oauth2) app.route("/", oauth2CallbackRoute(deps.oauth2));
+  // Operator pages, not a subject's: their own authentication, outside the subject middleware below.
+  if (deps.metrics) app.route("/", metricsRoutes(deps.metrics.metrics, deps.metrics.tokens));
+  if (deps.queueDashboard) app.route(QUEUE_DASHBOARD_PATH, queueDashboard({ ...deps.queueDashboard, apiKeys: deps.apiKeys }));
 
   const authed = new Hono<ApiEnv>();
   authed.use(apiKeyAuth(deps.apiKeys));

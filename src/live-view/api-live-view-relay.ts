@@ -21,6 +21,8 @@ export interface LiveViewRelayDeps {
 export interface LiveViewRelay {
   /** Takes the upgrade when it is a viewer socket (`/live/<token>/socket`); false otherwise. */
   handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): boolean;
+  /** Viewer sockets connected now. */
+  viewers(): number;
   close(): void;
 }
 
@@ -162,6 +164,7 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
       wss.handleUpgrade(req, socket, head, (ws) => serve(ws, token, url.searchParams.get("check")));
       return true;
     },
+    viewers: () => viewers.size,
     close() {
       for (const viewer of viewers) viewer.terminate();
       viewers.clear();

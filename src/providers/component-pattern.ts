@@ -5,7 +5,7 @@ import { RE2JS } from "re2js";
  * RE2 regular expression, so that matching a URL a page controls takes time linear in its length
  * whatever the pattern. It follows the URLPattern standard's "parse a pattern string" and "generate a
  * regular expression and name list" step for step (https://urlpattern.spec.whatwg.org/), on the
- * canonical component strings the urlpattern-polyfill produces; regular-expression groups `(...)` are
+ * canonical component strings URLPattern produces; regular-expression groups `(...)` are
  * refused. The standard compiles to a backtracking JS RegExp, which is what made matching exponential.
  */
 export interface ComponentOptions {

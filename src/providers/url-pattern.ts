@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { URLPattern } from "urlpattern-polyfill";
 import type { RE2JS } from "re2js";
 import { compileComponent, DEFAULT, HOSTNAME, PATHNAME } from "./component-pattern.js";
 
 /**
  * URL patterns use the URLPattern standard: a string (`https://app.example.com/home*`) or an object
  * of components (`{ "hostname": "*.example.com", "pathname": "/home*" }`, components left out accept
- * anything). The polyfill reads the pattern (syntax, defaults, canonical form); matching runs on RE2
+ * anything). Node's own URLPattern (Node 24) reads the pattern (syntax, defaults, canonical form); matching runs on RE2
  * (component-pattern.ts), in time linear in the URL's length, because a page sets the URL being
  * matched. Regular-expression groups are refused, and URLs longer than MAX_MATCHED_URL_LENGTH
  * match nothing: twice the request line most servers accept (8 KiB in nginx and Apache), so a real

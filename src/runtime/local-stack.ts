@@ -5,6 +5,7 @@ import { startDemoSite, type DemoSite } from "../demo/demo-site.js";
 import { startEmbeddedRedis, stopLeftoverEmbeddedRedis } from "../redis/embedded-redis.js";
 import { assertPortsFree, explainListenError, type PortSetting } from "./port-check.js";
 import { watchProviders } from "./providers.js";
+import { createMetrics } from "../metrics/metrics.js";
 import { startApiService, startWorkerService } from "./services.js";
 
 /**
@@ -46,9 +47,11 @@ export async function startLocalStack(config: Config, logger: Logger) {
     }
     const providers = watchProviders(config, logger);
     stops.unshift(async () => providers.close());
-    const worker = await startWorkerService(config, redisUrl, providers, logger);
+    // One registry for both roles: the API's /metrics serves the whole process.
+    const metrics = createMetrics();
+    const worker = await startWorkerService(config, redisUrl, providers, logger, { metrics });
     stops.unshift(() => worker.close());
-    const api = await startApiService(config, redisUrl, providers, logger);
+    const api = await startApiService(config, redisUrl, providers, logger, { metrics });
     stops.unshift(() => api.close());
     const host = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
     return { baseUrl: `http://${host}:${api.port}`, apiKey: api.apiKey, providers, demo, close };

@@ -32,14 +32,28 @@ import { createLiveViewLinks } from "../live-view/live-view-links.js";
 import { liveViewSecret } from "../live-view/live-view-secret.js";
 import { startWorkerLiveView } from "../live-view/worker-live-view-server.js";
 import { buildOAuth2 } from "../oauth2/build-oauth2.js";
+import { countDecrypts, countDeliveries, observeQueueWait } from "../metrics/instrument-records.js";
+import { instrumentSessionStore } from "../metrics/instrument-session-store.js";
+import { createMetrics, type Metrics } from "../metrics/metrics.js";
+import { metricsTokens } from "../metrics/metrics-routes.js";
+import { startMetricsServer } from "../metrics/metrics-server.js";
+import { SESSION_STATUSES } from "../sessions/session-states.js";
 import { buildBrowserAdapter, buildCipher, resolveApiKeys } from "./build-parts.js";
 import { explainListenError } from "./port-check.js";
 
 /** How long requests in flight get to answer when the API stops. */
 const API_DRAIN_MS = 3_000;
 
+/**
+ * Where a service's metrics go: its own registry (a process running one role), or one shared with the
+ * other role in the same process (`npm start`), whose API then serves them all.
+ */
+export interface ServiceOptions {
+  metrics?: Metrics;
+}
+
 /** What both roles share: a command connection with the role's retry policy, a subscriber, sessions, their bus, the vault and its store. */
-async function connectSessions(config: Config, redisUrl: string, role: "api" | "worker", logger: Logger) {
+async function connectSessions(config: Config, redisUrl: string, role: "api" | "worker", logger: Logger, metrics: Metrics) {
   const redis = createRedisConnection(redisUrl, role, `blc-${role}`);
   const subscriber = createRedisConnection(redisUrl, "subscriber", `blc-${role}`);
   await Promise.all([waitUntilReady(redis), waitUntilReady(subscriber)]);
@@ -50,34 +64,41 @@ async function connectSessions(config: Config, redisUrl: string, role: "api" | "
   });
   const eventRetentionMs = config.EVENT_RETENTION_SECONDS * 1000;
   const eventMaxLen = config.EVENT_STREAM_MAX_LENGTH;
-  const sessions = createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS, eventRetentionMs, eventMaxLen });
+  const sessions = instrumentSessionStore(
+    createSessionStore(redis, { prefix: config.REDIS_PREFIX, retentionSeconds: config.SESSION_RETENTION_SECONDS, eventRetentionMs, eventMaxLen }),
+    metrics,
+  );
   const events = await createSessionEventBus(subscriber, sessions.eventsChannel);
   const eventLog = createEventLog(redis, { prefix: config.REDIS_PREFIX, retentionMs: eventRetentionMs, maxLen: eventMaxLen });
   const cipher = buildCipher(config, logger);
-  const audit = createRedisCredentialAudit(redis, {
-    prefix: config.REDIS_PREFIX,
-    maxEntries: config.CREDENTIAL_AUDIT_MAX_ENTRIES,
-    retentionSeconds: config.CREDENTIAL_AUDIT_RETENTION_DAYS * 86_400,
-  });
+  const audit = countDecrypts(
+    createRedisCredentialAudit(redis, {
+      prefix: config.REDIS_PREFIX,
+      maxEntries: config.CREDENTIAL_AUDIT_MAX_ENTRIES,
+      retentionSeconds: config.CREDENTIAL_AUDIT_RETENTION_DAYS * 86_400,
+    }),
+    metrics,
+  );
   const vault = createCredentialVault(credentials.store, cipher, { events: eventLog, audit });
-  const webhooks = await webhookParts(config, redis, cipher);
+  const webhooks = await webhookParts(config, redis, cipher, metrics);
   return { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks, credentials, cipher };
 }
 
 /** Webhook endpoints (WEBHOOKS_FILE saved into them), their delivery logs, queue and address policy. */
-async function webhookParts(config: Config, redis: Redis, cipher: CredentialCipher) {
+async function webhookParts(config: Config, redis: Redis, cipher: CredentialCipher, metrics: Metrics) {
   const endpoints = createWebhookEndpoints(redis, cipher, config.REDIS_PREFIX);
   const addressPolicy = createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: config.WEBHOOK_PRIVATE_ALLOWED_FOR });
   if (config.WEBHOOKS_FILE) await loadWebhooksFile(config.WEBHOOKS_FILE, endpoints, addressPolicy);
   const queue = createWebhookQueue(redis, config.REDIS_PREFIX, deliveryJobOptions(config.WEBHOOK_RETRY_BASE_MS, config.WEBHOOK_RETRY_FOR_MS));
   queue.on("error", () => {});
-  const deliveries = createDeliveryLog(redis, { prefix: config.REDIS_PREFIX, size: config.WEBHOOK_DELIVERY_LOG_SIZE });
+  const deliveries = countDeliveries(createDeliveryLog(redis, { prefix: config.REDIS_PREFIX, size: config.WEBHOOK_DELIVERY_LOG_SIZE }), metrics);
   return { endpoints, addressPolicy, queue, deliveries };
 }
 
 /** The HTTP API: its own Redis connections, fail-fast, so a Redis outage answers 503 rather than hanging. */
-export async function startApiService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
-  const { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks, credentials, cipher } = await connectSessions(config, redisUrl, "api", logger);
+export async function startApiService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger, options: ServiceOptions = {}) {
+  const metrics = options.metrics ?? createMetrics();
+  const { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks, credentials, cipher } = await connectSessions(config, redisUrl, "api", logger, metrics);
   const eventTail = createEventTail(createRedisConnection(redisUrl, "subscriber", "blc-api-events"), eventLog.keys.all);
   const queue = createLoginQueue(redis, config.REDIS_PREFIX);
   // Connection errors surface as failed requests (503); the queue's own error events would only repeat them.
@@ -92,6 +113,11 @@ export async function startApiService(config: Config, redisUrl: string, provider
   const links = createLiveViewLinks(secret, publicUrl);
   const verifierKey = config.LIVE_VIEW_VERIFIER_KEY;
   const relay = createLiveViewRelay({ sessions, events, secret, verifierKey, logger });
+  metrics.watch("blc_live_viewers", () => [{ value: relay.viewers() }]);
+  metrics.watch("blc_queue_jobs", async () => {
+    const counted = await Promise.all([queue, webhooks.queue].map(async (q) => [q.name, await q.getJobCounts()] as const)).catch(() => []);
+    return counted.flatMap(([name, counts]) => Object.entries(counts).map(([state, value]) => ({ labels: { queue: name, state }, value })));
+  });
   const app = createApp({
     sessions,
     events,
@@ -117,6 +143,8 @@ export async function startApiService(config: Config, redisUrl: string, provider
     draining: draining.signal,
     liveView: { links, secret, frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS, verifierKey },
     oauth2: buildOAuth2({ config, redis, cipher, vault, eventLog, providers, publicUrl, logger }),
+    metrics: { metrics, tokens: metricsTokens(apiKeys.keys, config.METRICS_TOKEN) },
+    queueDashboard: config.QUEUE_DASHBOARD ? { loginQueue: queue, webhookQueue: webhooks.queue } : undefined,
   });
   // The API reaps too, so that sessions of a crashed worker end even when no other worker runs.
   const reaper = setInterval(() => void sessions.reap().catch(() => {}), config.REAP_INTERVAL_MS);
@@ -150,6 +178,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
   return {
     port: server.port,
     apiKey: apiKeys.generated,
+    metrics,
     /** Stops accepting, answers requests in flight (waiting ones at once, with what they have), then disconnects. */
     async close() {
       draining.abort();
@@ -162,8 +191,28 @@ export async function startApiService(config: Config, redisUrl: string, provider
 }
 
 /** A worker: a browser adapter and a BullMQ worker on connections that wait out Redis restarts. */
-export async function startWorkerService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger) {
-  const { redis, subscriber, sessions, events, eventLog, vault, webhooks, credentials } = await connectSessions(config, redisUrl, "worker", logger);
+export async function startWorkerService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger, options: ServiceOptions = {}) {
+  const metrics = options.metrics ?? createMetrics();
+  // A process of its own serves its own metrics, first, so that a taken port stops it before it holds anything;
+  // with a registry shared with the API (npm start) the API serves them.
+  const metricsServer =
+    !options.metrics && config.METRICS_PORT !== undefined
+      ? await startMetricsServer({
+          host: config.METRICS_HOST,
+          port: config.METRICS_PORT,
+          metrics,
+          tokens: metricsTokens(resolveApiKeys(config, logger).keys, config.METRICS_TOKEN),
+        }).catch((error) => {
+          throw explainListenError(error, [{ setting: "METRICS_PORT", port: config.METRICS_PORT! }]);
+        })
+      : undefined;
+  if (metricsServer) logger.info({ url: `http://${config.METRICS_HOST}:${metricsServer.port}/metrics` }, "worker metrics listening");
+  const { redis, subscriber, sessions, events, eventLog, vault, webhooks, credentials } = await connectSessions(config, redisUrl, "worker", logger, metrics).catch(
+    async (error) => {
+      await metricsServer?.close(0);
+      throw error;
+    },
+  );
   // Workers deliver webhooks: they share the dispatch through a consumer group and the deliveries through BullMQ.
   const dispatcher = startWebhookDispatcher({
     blocking: createRedisConnection(redisUrl, "worker", "blc-webhook-dispatch"),
@@ -183,6 +232,7 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     logger,
   });
+  observeQueueWait(deliveryWorker, metrics);
   const adapter = await buildBrowserAdapter(config, logger);
   const liveView =
     config.LIVE_VIEW && config.BROWSER_ADAPTER === "local"
@@ -213,12 +263,23 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     liveView,
   }).catch(async (error) => {
     await liveView?.close();
+    await metricsServer?.close(0);
     throw error;
+  });
+  observeQueueWait(worker.jobs, metrics);
+  metrics.watch("blc_browser_contexts", () => [{ value: adapter.openSessions() }]);
+  metrics.watch("blc_worker_sessions", () => {
+    const phases = worker.running().map((run) => run.phase);
+    return SESSION_STATUSES.map((status) => ({ labels: { status }, value: phases.filter((p) => p === status).length }));
   });
   return {
     worker,
     adapter,
+    metrics,
+    /** The worker's own metrics listener (METRICS_PORT), when it has one. */
+    metricsPort: metricsServer?.port,
     async close(graceMs = config.SHUTDOWN_GRACE_MS) {
+      await metricsServer?.close(1_000);
       await worker.close(graceMs);
       await dispatcher.close();
       await deliveryWorker.close();

@@ -31,13 +31,20 @@ export interface SessionStore {
   /** Keeps the worker's claim alive; returns the current record (undefined when gone). */
   renewLease(id: string, workerId: string, leaseMs: number): Promise<SessionRecord | undefined>;
   /** Ends sessions whose worker vanished or whose time ran out. `scanned`: index entries it read. */
-  reap(nowMs?: number): Promise<{ ended: number; scanned: number }>;
+  reap(nowMs?: number): Promise<ReapResult>;
   ping(): Promise<void>;
 }
 
 export interface TransitionOptions {
   /** Take (or refresh) the worker lease for this long. */
   lease?: { workerId: string; ms: number };
+}
+
+/** What a reap did; `endings`: how each session it ended ended (for metrics). */
+export interface ReapResult {
+  ended: number;
+  scanned: number;
+  endings: { providerId: string; status: SessionStatus; code: string }[];
 }
 
 export type TransitionResult =
@@ -152,10 +159,10 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
       return parseRecord(reply as string[] | null);
     },
     async reap(nowMs = Date.now()) {
-      const total = { ended: 0, scanned: 0 };
+      const total: ReapResult = { ended: 0, scanned: 0, endings: [] };
       let more = true;
       while (more) {
-        const [ended, scanned, again] = (await commands.reapSessions(
+        const [ended, scanned, again, endings] = (await commands.reapSessions(
           expiryIndex,
           leaseIndex,
           events.all,
@@ -170,9 +177,12 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
           JSON.stringify(REAPED_ERRORS.expiredQueued),
           JSON.stringify(REAPED_ERRORS.expiredHeld),
           eventLimits,
-        )) as [number, number, number];
+        )) as [number, number, number, string[]];
         total.ended += ended;
         total.scanned += scanned;
+        for (let i = 0; i + 2 < endings.length; i += 3) {
+          total.endings.push({ providerId: JSON.parse(endings[i]!), status: endings[i + 1] as SessionStatus, code: endings[i + 2]! });
+        }
         more = again === 1;
       }
       return total;

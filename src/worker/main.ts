@@ -15,7 +15,10 @@ await runService({
   logger,
   async start() {
     if (!config.REDIS_URL) throw new StartupError("REDIS_URL is required to run a worker on its own (npm start embeds Redis)");
-    if (config.BROWSER_ADAPTER === "local") await assertPortsFree([{ setting: "BROWSER_DEBUG_PORT", port: config.BROWSER_DEBUG_PORT }]);
+    await assertPortsFree([
+      ...(config.BROWSER_ADAPTER === "local" ? [{ setting: "BROWSER_DEBUG_PORT", port: config.BROWSER_DEBUG_PORT }] : []),
+      { setting: "METRICS_PORT", port: config.METRICS_PORT, host: config.METRICS_HOST },
+    ]);
     const providers = watchProviders(config, logger);
     const worker = await startWorkerService(config, config.REDIS_URL, providers, logger).catch((error) => {
       providers.close();

@@ -33,6 +33,8 @@ export interface LoginWorker {
   readonly workerId: string;
   /** Sessions this worker holds now. */
   running(): LoginSessionRun[];
+  /** The BullMQ worker taking the jobs (metrics listen to its events). */
+  readonly jobs: Worker<LoginJobData, { status: string }>;
   /**
    * Stops taking jobs, lets captures in flight finish within `graceMs`, ends every other session
    * as failed/worker_shutdown, and closes the browser.
@@ -81,6 +83,7 @@ export async function createWorker(deps: WorkerDeps): Promise<LoginWorker> {
   return {
     workerId,
     running: () => [...runs.values()],
+    jobs: worker,
     close(graceMs = 10_000) {
       closing ??= (async () => {
         clearInterval(reaper);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectScriptedUser } from "../../src/demo/scripted-user.js";
 import { freePort } from "../helpers/free-port.js";
+import { parsePrometheusText, sampleValue } from "../helpers/prometheus-text.js";
 import { portIsFree, processesMatching, spawnService, type ServiceProcess } from "../helpers/service-process.js";
 import { waitFor } from "../helpers/wait-for.js";
 
@@ -71,6 +72,11 @@ describe("npm start (src/main.ts) as a process", () => {
   it("reloads providers when their file changes; a running session keeps the definition it started with", async () => {
     oldDefinition = (await api("POST", "/browser-login/start?wait=10000", { providerId: "demo" })).body.sessionId;
     await waitFor(async () => (await statusOf(oldDefinition)) === "awaiting_login", { what: "first session awaiting login" });
+    // One process, one registry: the API's /metrics carries the worker's series too.
+    const metrics = parsePrometheusText(await (await fetch(`http://127.0.0.1:${ports.PORT}/metrics`, { headers: { authorization: `Bearer ${apiKey}` } })).text());
+    expect(sampleValue(metrics, "blc_session_transitions_total", { provider: "demo", status: "queued" })).toBe(1);
+    expect(sampleValue(metrics, "blc_worker_sessions", { status: "awaiting_login" })).toBe(1);
+    expect(sampleValue(metrics, "blc_browser_contexts")).toBe(1);
 
     // "demo" now needs a page the user never reaches; a new provider appears.
     writeProviders([

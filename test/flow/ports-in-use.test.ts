@@ -38,11 +38,12 @@ describe("a port already in use", () => {
     ["src/demo/run-demo.ts", "PORT"],
     ["src/api/main.ts", "PORT"],
     ["src/worker/main.ts", "BROWSER_DEBUG_PORT"],
+    ["src/worker/main.ts", "METRICS_PORT"],
   ];
 
   it.each(cases)("%s with %s taken: one line, exit code 1, nothing left running", async (entry, setting) => {
     const ports: Record<string, number> = {};
-    for (const name of ["PORT", "EMBEDDED_REDIS_PORT", "DEMO_PORT", "DEMO_SSO_PORT", "BROWSER_DEBUG_PORT"]) ports[name] = await freePort();
+    for (const name of ["PORT", "EMBEDDED_REDIS_PORT", "DEMO_PORT", "DEMO_SSO_PORT", "BROWSER_DEBUG_PORT", "METRICS_PORT"]) ports[name] = await freePort();
     const taken = await occupy(ports[setting]!);
     try {
       const service = spawnService(entry, {

@@ -97,6 +97,8 @@ export interface TestStack {
   apiKey: string;
   user: ScriptedUser;
   debugPort: number;
+  /** The worker's own metrics listener, when METRICS_PORT is set (the API's /metrics is at baseUrl). */
+  workerMetricsPort?: number;
   log: { text(): string };
   stopWorker(graceMs?: number): Promise<void>;
   api(method: string, path: string, options?: { body?: unknown; subject?: string; org?: string; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
@@ -164,6 +166,7 @@ export async function startTestStack(
     apiKey,
     user,
     debugPort,
+    workerMetricsPort: worker?.metricsPort,
     log,
     async stopWorker(graceMs) {
       workerStopped = true;

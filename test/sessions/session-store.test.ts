@@ -141,7 +141,9 @@ describe("session store (Redis, Lua commands, the state table)", () => {
     // Another worker's renewal does not keep a session alive.
     expect((await store.renewLease(other.id, "someone-else", 10_000))?.status).toBe("starting");
     // Two seconds from now, leases of one second have lapsed; the renewed one has not.
-    expect(await store.reap(Date.now() + 2_000)).toEqual({ ended: 2, scanned: 2 });
+    const reaped = await store.reap(Date.now() + 2_000);
+    expect(reaped).toMatchObject({ ended: 2, scanned: 2 });
+    expect(reaped.endings).toEqual([lost, other].map(() => ({ providerId: "p", status: "failed", code: "worker_lost" })));
     expect((await store.get(kept.id))?.status).toBe("starting");
     for (const { id } of [lost, other]) {
       const ended = await store.get(id);
@@ -177,12 +179,14 @@ describe("session store (Redis, Lua commands, the state table)", () => {
     const stats = await redis.info("commandstats");
     const calls = (command: string) => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
 
-    expect(result).toEqual({ ended: 6, scanned: 6 });
+    expect(result).toMatchObject({ ended: 6, scanned: 6 });
+    expect(result.endings.map((e) => `${e.status}/${e.code}`).sort()).toEqual([...Array(3).fill("expired/timeout"), ...Array(3).fill("failed/worker_lost")]);
     // What Redis did: one script, two index ranges, and a few reads and writes per due session.
     expect(calls("evalsha") + calls("eval")).toBe(1);
     expect(calls("zrangebyscore")).toBe(2);
-    // Each ended session's event (src/events) reads its routing field and a snapshot of its own record.
-    expect(calls("hget")).toBeLessThanOrEqual(6 * 3);
+    // Each ended session's event (src/events) reads its routing field and a snapshot of its own record;
+    // its provider id is read for the metrics.
+    expect(calls("hget")).toBeLessThanOrEqual(6 * 4);
     expect(calls("hgetall")).toBe(6);
     expect(calls("xadd")).toBe(6 * 3);
     expect(calls("zrange") + calls("scan") + calls("keys")).toBe(0);

@@ -6,11 +6,13 @@
   ARGV: now (ms), now (ISO), expiry grace (ms), retention (s), events channel, batch size,
         session key prefix, then errors (JSON text): lease lost, expired before start, expired while held;
         then event log limits (JSON text).
-  Returns {ended, scanned, more}: more = 1 when a batch was full and the caller should reap again.
+  Returns {ended, scanned, more, endings}: more = 1 when a batch was full and the caller should reap
+  again; endings lists each ended session's provider id (JSON text as stored), new status and reason
+  code, three entries per session, for metrics.
 ]]
 local now, nowIso, grace, retention, channel = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local limit, prefix = tonumber(ARGV[6]), ARGV[7]
-local ended, scanned = 0, 0
+local ended, scanned, endings = 0, 0, {}
 
 local function finish(id, from, to, errorJson)
   if not STATES.moves[from][to] then return end
@@ -20,6 +22,9 @@ local function finish(id, from, to, errorJson)
   logSessionEvent(key, id, 'session.' .. to, KEYS[3], ARGV[11])
   announce(channel, id, to)
   ended = ended + 1
+  endings[#endings + 1] = redis.call('HGET', key, 'providerId') or '""'
+  endings[#endings + 1] = to
+  endings[#endings + 1] = cjson.decode(errorJson).code
 end
 
 local lapsed = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)
@@ -42,4 +47,4 @@ end
 
 local more = 0
 if #lapsed == limit or #overdue == limit then more = 1 end
-return {ended, scanned, more}
+return {ended, scanned, more, endings}
