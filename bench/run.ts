@@ -13,6 +13,7 @@ import { measureDetection } from "./figures/detection.js";
 import { measureEvents } from "./figures/events.js";
 import { measureLiveView } from "./figures/live-view.js";
 import { measureLoginPage } from "./figures/login-page.js";
+import { measureOAuth2 } from "./figures/oauth2.js";
 import { measureThroughput } from "./figures/throughput.js";
 import { machineInfo, markdownTable, ratio, textTable, type Row } from "./lib/report.js";
 import { cpuSpeedMs, monitorOtherLoad, type LoadMonitor } from "./lib/machine-load.js";
@@ -25,8 +26,8 @@ const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".
 const wanted = (figure: number) => !only || only.includes(figure);
 
 const PLAN = quick
-  ? { reps: 6, detectionReps: 6, warmup: 1, captureReps: 5, levels: [10], bareLevels: [10], pollMs: 2_000, autocannonS: 4, logins: 10, users: 5, viewed: 10, keys: 10 }
-  : { reps: 20, detectionReps: 16, warmup: 2, captureReps: 10, levels: [10, 25, 50], bareLevels: [10, 50], pollMs: 2_000, autocannonS: 10, logins: 30, users: 5, viewed: 10, keys: 25 };
+  ? { reps: 6, detectionReps: 6, warmup: 1, captureReps: 5, levels: [10], bareLevels: [10], pollMs: 2_000, autocannonS: 4, logins: 10, users: 5, viewed: 10, keys: 10, oauth2Reps: 30 }
+  : { reps: 20, detectionReps: 16, warmup: 2, captureReps: 10, levels: [10, 25, 50], bareLevels: [10, 50], pollMs: 2_000, autocannonS: 10, logins: 30, users: 5, viewed: 10, keys: 25, oauth2Reps: 100 };
 if (levelsArg) PLAN.levels = PLAN.bareLevels = levelsArg;
 const viewedArg = process.argv.find((a) => a.startsWith("--viewed="))?.slice("--viewed=".length);
 if (viewedArg) PLAN.viewed = Number(viewedArg);
@@ -53,6 +54,7 @@ const FIGURES: Figure[] = [
   { figure: 7, key: "events", name: "7 push latency (SSE, webhooks)", run: (s) => measureEvents(s, PLAN.detectionReps, PLAN.warmup) },
   { figure: 6, key: "throughput", name: "6 throughput", run: (s) => measureThroughput(s, PLAN.logins, PLAN.users) },
   { figure: 8, key: "liveView", name: "8 live view", run: (s) => measureLiveView(s, PLAN.viewed, PLAN.keys) },
+  { figure: 9, key: "oauth2", name: "9 OAuth2 access tokens", run: (s, r) => measureOAuth2(s, r, PLAN.oauth2Reps) },
 ];
 
 /**
@@ -172,6 +174,11 @@ function rows(r: Record<string, any>): Row[] {
     out.push({ figure: `8. live view frames/s and KB/s per viewer, typing`, median: v.framesPerSecond.median, p95: "—", bareMedian: "—", ratio: "—", goal: "report", met: null, detail: `KB/s median ${v.kbPerSecond.median}, max ${v.kbPerSecond.max}` });
     out.push({ figure: `8. live view memory per viewed session (MB)`, median: v.pssPerSessionMb.viewed, p95: "—", bareMedian: v.pssPerSessionMb.unviewed, ratio: v.memoryRatio, goal: "≤ 1.5×", met: v.memoryRatio <= 1.5,
       detail: `PSS of the worker's Chromium tree over idle, per session; bare column: the same sessions unviewed; worker CPU (node + Chromium) ${v.cpuPercentPerSession}% of a core per viewed session while typing` });
+  }
+  if (r.oauth2) {
+    const o = r.oauth2;
+    out.push(timed("9. access-token, fresh (ms)", o.fresh, o.direct, 1.5, `GET /credentials/:id/access-token, token valid: decrypt + audit entry; bare: a direct refresh-token request to the same oidc-provider; ${o.reps} calls`));
+    out.push(timed("9. access-token, refresh needed (ms)", o.refreshing, o.direct, 1.5, `every call refreshes (lock, refresh request, re-seal, event); ${o.refreshesSeen} refresh requests seen by the server for ${o.reps + 3} calls`));
   }
   return out;
 }
