@@ -108,8 +108,9 @@ export function createOAuth2AccessTokens({ vault, events, providers, servers, lo
       const deadline = Date.now() + waitMs;
       for (;;) {
         if (seen.status === "needs_reauth") throw needsReauth(id);
-        // Forced: one refresh since the call began is enough, whoever made it.
-        const due = force ? seen.version === startVersion : dueForRefresh(seen);
+        // One refresh since the call began is enough, whoever made it: a server whose tokens live
+        // shorter than the skew would otherwise be asked again and again within one call.
+        const due = seen.version === startVersion && (force || dueForRefresh(seen));
         if (!due) {
           const { metadata, tokens } = await openTokens(id, subject, { ...access, purpose: "oauth2_access_token" });
           if (metadata.status === "needs_reauth") throw needsReauth(id);

@@ -192,6 +192,20 @@ describe("OAuth2 connections against a real authorization server, a real browser
     expect(await oidc.refreshDirect(client, first!)).toEqual({ ok: false, error: "invalid_grant" });
   }, 60_000);
 
+  it("tokens that live shorter than the skew: one call, one refresh, the short-lived token handed out", async () => {
+    oidc.setAccessTokenTtl(5);
+    try {
+      const { data } = await connect("user-7");
+      const refreshesBefore = oidc.refreshRequests();
+      const answer = await api("GET", `/credentials/${data.credentialId}/access-token`, { subject: "user-7" });
+      expect(answer.status).toBe(200);
+      expect(oidc.refreshRequests() - refreshesBefore).toBe(1);
+      expect(answer.body.accessToken).toBe(oidc.issued.accessTokens.at(-1));
+    } finally {
+      oidc.setAccessTokenTtl(3600);
+    }
+  }, 60_000);
+
   it("invalid_grant marks the credential needs_reauth, logs the event and answers 409", async () => {
     const { data } = await connect("user-5");
     const id = data.credentialId!;
