@@ -54,7 +54,24 @@ export function createOAuth2ServerConfigs(clientConfigs: OAuth2ClientConfigs): O
     }));
   }
 
-  async function forClient(provider: OAuth2Provider, { clientId, clientSecret }: OAuth2Client) {
+  // Kept per provider object (a providers reload makes new ones) and client: openid-client caches the
+  // server's signing keys (JWKS) on a configuration, and ID tokens in refresh answers are checked against them.
+  const configurations = new WeakMap<OAuth2Provider, Map<string, Promise<oidc.Configuration>>>();
+
+  function forClient(provider: OAuth2Provider, client: OAuth2Client): Promise<oidc.Configuration> {
+    let ofProvider = configurations.get(provider);
+    if (!ofProvider) configurations.set(provider, (ofProvider = new Map()));
+    const key = `${client.clientId}\u0000${client.clientSecret ?? ""}`;
+    let found = ofProvider.get(key);
+    if (!found) {
+      found = buildConfiguration(provider, client);
+      found.catch(() => ofProvider.delete(key));
+      ofProvider.set(key, found);
+    }
+    return found;
+  }
+
+  async function buildConfiguration(provider: OAuth2Provider, { clientId, clientSecret }: OAuth2Client) {
     const metadata = await metadataOf(provider).catch((error: Error) => {
       throw new ApiError(502, "oauth2_discovery_failed", `Could not read the OpenID configuration of ${provider.id}: ${error.message}`);
     });
