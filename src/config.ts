@@ -114,6 +114,8 @@ export const configSchema = z
     OAUTH2_REFRESH_SKEW_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
     /** How long a caller waits for another process's refresh of the same credential. */
     OAUTH2_REFRESH_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    /** How long a connect page link minted by POST /connect/links works, unless the request says otherwise. */
+    CONNECT_LINK_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(900),
 
     DEMO_SITE: bool.optional(),
     DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(4500),

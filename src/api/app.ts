@@ -16,6 +16,12 @@ import { providerView } from "../providers/provider-view.js";
 import { errorBody, toErrorResponse } from "./api-error.js";
 import { apiKeyAuth } from "./api-key-auth.js";
 import type { LiveViewLinks } from "../live-view/live-view-links.js";
+import { browserLoginConnectKind } from "../connect/browser-login-connect.js";
+import type { ConnectKind } from "../connect/connect-kind.js";
+import { connectLinkRoutes } from "../connect/connect-link-routes.js";
+import type { ConnectLinks } from "../connect/connect-links.js";
+import { connectPageRoutes } from "../connect/connect-page-routes.js";
+import { createLoginStarter } from "./login-session-actions.js";
 import { viewerRoutes } from "../live-view/viewer-routes.js";
 import type { LoginUrlPolicy } from "./login-url-policy.js";
 import type { Metrics } from "../metrics/metrics.js";
@@ -54,6 +60,11 @@ export interface AppDeps {
   liveView?: { links: LiveViewLinks; secret: Buffer; frameAncestors: string[]; verifierKey?: string };
   /** OAuth2 connections: start, callback, organisation clients, access tokens, revocation on delete. */
   oauth2?: OAuth2Deps;
+  /**
+   * The connect page: links minted through POST /connect/links, the page at /connect/<token>.
+   * Browser-login providers are always offered; `kinds` adds other ways of connecting (OAuth2, API keys).
+   */
+  connect?: { links: ConnectLinks; linkTtlMs: number; publicUrl: () => string; frameAncestors: string[]; kinds?: ConnectKind[] };
   /** GET /metrics (Prometheus text), for bearers of one of `tokens` (the metrics token and the API keys). */
   metrics?: { metrics: Metrics; tokens: readonly string[] };
   /** The BullMQ dashboard at /admin/queues (QUEUE_DASHBOARD), behind the API keys. */
@@ -75,8 +86,8 @@ export function createApp(deps: AppDeps) {
     // log line at a level that is off.
     const level = c.req.method === "GET" && c.res.status < 400 ? "debug" : "info";
     if (!logger.isLevelEnabled(level)) return;
-    // A viewer link's path is its capability: never logged.
-    const path = c.req.path.replace(/^\/live\/[^/]+/, "/live/<token>");
+    // A viewer or connect link's path is its capability: never logged.
+    const path = c.req.path.replace(/^\/(live|connect)\/(?!links$)[^/]+/, "/$1/<token>");
     logger[level]({ requestId: c.get("requestId"), method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
   });
 
@@ -93,6 +104,12 @@ export function createApp(deps: AppDeps) {
   if (deps.liveView) app.route("/", viewerRoutes({ sessions: deps.sessions, ...deps.liveView }));
   // The browser coming back from the provider carries no API key: the single-use state is its proof.
   if (deps.oauth2) app.route("/", oauth2CallbackRoute(deps.oauth2));
+  const connectKinds = deps.connect && [
+    browserLoginConnectKind({ ...deps, startLogin: createLoginStarter(deps), liveView: deps.liveView }),
+    ...(deps.connect.kinds ?? []),
+  ];
+  // The page and its endpoints answer to the link's token, not an API key: before the keyed routes.
+  if (deps.connect) app.route("/", connectPageRoutes({ ...deps.connect, vault: deps.vault, kinds: connectKinds! }));
   // Operator pages, not a subject's: their own authentication, outside the subject middleware below.
   if (deps.metrics) app.route("/", metricsRoutes(deps.metrics.metrics, deps.metrics.tokens));
   if (deps.queueDashboard) app.route(QUEUE_DASHBOARD_PATH, queueDashboard({ ...deps.queueDashboard, apiKeys: deps.apiKeys }));
@@ -122,6 +139,7 @@ export function createApp(deps: AppDeps) {
   }
   authed.route("/credentials", credentialRoutes(deps));
   authed.route("/webhooks/endpoints", webhookRoutes(deps.webhooks));
+  if (deps.connect) authed.route("/", connectLinkRoutes({ links: deps.connect.links, kinds: connectKinds!, ttlMs: deps.connect.linkTtlMs, publicUrl: deps.connect.publicUrl }));
   app.route("/", authed);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route ${c.req.method} ${c.req.path}`), 404));

@@ -1,5 +1,4 @@
 import { createBullBoard } from "@bull-board/api";
-import type { IServerAdapter } from "@bull-board/api/typings/app";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { HonoAdapter } from "@bull-board/hono";
 import { serveStatic } from "@hono/node-server/serve-static";
@@ -31,9 +30,7 @@ export function queueDashboard(deps: QueueDashboardDeps) {
       new BullMQAdapter(deps.loginQueue, { readOnlyMode: true, description: "login sessions (one job per session; its outcome is on the session)" }),
       new BullMQAdapter(deps.webhookQueue, { allowRetries: true, description: "webhook deliveries" }),
     ],
-    // @bull-board/hono 9.10.1 pins its own @bull-board/api 9.10.1 beside our 9.10.2: same interface,
-    // two declarations. Pinning @bull-board/api to the adapter's version dedupes them and drops this cast.
-    serverAdapter: serverAdapter as unknown as IServerAdapter,
+    serverAdapter,
     options: { uiConfig: { boardTitle: "browser-login-capture" } },
   });
   const routes = new Hono();

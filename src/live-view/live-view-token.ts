@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { hmacTag as mac, sameTag as sameMac } from "../crypto/hmac-tag.js";
 
 /**
  * Viewer links are capabilities: `<sessionId>.<mode><mac>`, the MAC (144 bits) binding the session,
@@ -10,16 +10,8 @@ export type ViewMode = "control" | "view";
 const MAC_BYTES = 18;
 const MODE_LETTER: Record<ViewMode, string> = { control: "c", view: "v" };
 
-function mac(secret: Buffer, text: string, bytes = MAC_BYTES): Buffer {
-  return createHmac("sha256", secret).update(text).digest().subarray(0, bytes);
-}
-
-function sameMac(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function mintViewToken(secret: Buffer, sessionId: string, generation: number, mode: ViewMode): string {
-  return `${sessionId}.${MODE_LETTER[mode]}${mac(secret, `view|${sessionId}|${generation}|${mode}`).toString("base64url")}`;
+  return `${sessionId}.${MODE_LETTER[mode]}${mac(secret, `view|${sessionId}|${generation}|${mode}`, MAC_BYTES).toString("base64url")}`;
 }
 
 /** The session and mode a token claims; only `verifyViewToken` says whether it holds. */
@@ -32,7 +24,7 @@ export function parseViewToken(token: string): { sessionId: string; mode: ViewMo
 export function verifyViewToken(secret: Buffer, token: string, generation: number): { sessionId: string; mode: ViewMode } | undefined {
   const parsed = parseViewToken(token);
   if (!parsed) return undefined;
-  const expected = mac(secret, `view|${parsed.sessionId}|${generation}|${parsed.mode}`);
+  const expected = mac(secret, `view|${parsed.sessionId}|${generation}|${parsed.mode}`, MAC_BYTES);
   return sameMac(parsed.mac, expected) ? { sessionId: parsed.sessionId, mode: parsed.mode } : undefined;
 }
 

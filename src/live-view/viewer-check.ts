@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { hmacTag, sameTag } from "../crypto/hmac-tag.js";
 
 /**
  * The optional viewer check, against login phishing (someone starts a session and sends its link
@@ -10,8 +10,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  */
 export const MAX_CHECK_TTL_MS = 10 * 60_000;
 
-const macOf = (key: string, sessionId: string, expiresAtMs: number) =>
-  createHmac("sha256", key).update(`viewer-check|${sessionId}|${expiresAtMs}`).digest();
+const macOf = (key: string, sessionId: string, expiresAtMs: number) => hmacTag(Buffer.from(key, "utf8"), `viewer-check|${sessionId}|${expiresAtMs}`);
 
 export function mintViewerCheck(key: string, sessionId: string, ttlMs = 60_000, nowMs = Date.now()): string {
   const expiresAtMs = nowMs + Math.min(ttlMs, MAX_CHECK_TTL_MS);
@@ -23,7 +22,5 @@ export function verifyViewerCheck(key: string, sessionId: string, check: string 
   if (!match) return false;
   const expiresAtMs = Number(match[1]);
   if (expiresAtMs < nowMs || expiresAtMs > nowMs + MAX_CHECK_TTL_MS) return false;
-  const given = Buffer.from(match[2]!, "base64url");
-  const expected = macOf(key, sessionId, expiresAtMs);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameTag(Buffer.from(match[2]!, "base64url"), macOf(key, sessionId, expiresAtMs));
 }

@@ -12,11 +12,12 @@ const STYLE = asset("viewer.css");
 /**
  * The viewer page and its two files, served by the API without a key: the token in the path is
  * the capability. The page never leaks it onward (no referrer) and is framed only by the origins
- * the operator lists.
+ * the operator lists and by the service's own connect page.
  */
 export function viewerRoutes(deps: { sessions: SessionStore; secret: Buffer; frameAncestors: string[]; verifierKey?: string }) {
   const routes = new Hono();
-  const ancestors = deps.frameAncestors.length ? deps.frameAncestors.join(" ") : "'none'";
+  // 'self': the connect page, on this same origin, shows the viewer in place (and may itself be embedded by a listed origin).
+  const ancestors = [...deps.frameAncestors, "'self'"].join(" ");
   const csp = [
     "default-src 'none'",
     "script-src 'self'",

@@ -30,6 +30,7 @@ import { createWorker } from "../worker/worker.js";
 import { createLiveViewRelay } from "../live-view/api-live-view-relay.js";
 import { createLiveViewLinks } from "../live-view/live-view-links.js";
 import { liveViewSecret } from "../live-view/live-view-secret.js";
+import { createConnectLinks } from "../connect/connect-links.js";
 import { startWorkerLiveView } from "../live-view/worker-live-view-server.js";
 import { buildOAuth2 } from "../oauth2/build-oauth2.js";
 import { countDecrypts, countDeliveries, observeQueueWait } from "../metrics/instrument-records.js";
@@ -143,6 +144,13 @@ export async function startApiService(config: Config, redisUrl: string, provider
     draining: draining.signal,
     liveView: { links, secret, frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS, verifierKey },
     oauth2: buildOAuth2({ config, redis, cipher, vault, eventLog, providers, publicUrl, logger }),
+    connect: {
+      // Signed with the live view's secret: "connect|" tokens cannot pass for "view|" or "relay|" ones.
+      links: createConnectLinks(redis, { prefix: config.REDIS_PREFIX, secret }),
+      linkTtlMs: config.CONNECT_LINK_TTL_SECONDS * 1000,
+      publicUrl: links.base,
+      frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS,
+    },
     metrics: { metrics, tokens: metricsTokens(apiKeys.keys, config.METRICS_TOKEN) },
     queueDashboard: config.QUEUE_DASHBOARD ? { loginQueue: queue, webhookQueue: webhooks.queue } : undefined,
   });

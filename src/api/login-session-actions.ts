@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { metadataSchema, type SessionRecord } from "../sessions/session-record.js";
+import { waitForSession } from "../sessions/session-events.js";
+import type { Subject } from "../sessions/subject.js";
+import { loginUrlRuleViolation } from "../providers/login-url-rule.js";
+import { ApiError } from "./api-error.js";
+import type { AppDeps } from "./app.js";
+
+export const startSchema = z
+  .object({
+    providerId: z.string().min(1).max(64),
+    metadata: metadataSchema.optional(),
+    loginUrl: z.string().max(2048).optional(),
+  })
+  .strict();
+export type StartRequest = z.infer<typeof startSchema>;
+
+const WAITING_TO_START = new Set(["queued", "starting"]);
+
+export type LoginStarterDeps = Pick<AppDeps, "sessions" | "events" | "queue" | "providers" | "loginUrlPolicy" | "sessionTimeoutMs" | "draining">;
+
+/** Waits (at most `ms`) until the session satisfies `wanted`; undefined when it did not. */
+export function sessionWaiter({ sessions, events, draining }: Pick<LoginStarterDeps, "sessions" | "events" | "draining">) {
+  return (id: string, wanted: (r: SessionRecord) => boolean, ms: number) =>
+    waitForSession(events, id, async () => {
+      const record = await sessions.get(id);
+      return record && wanted(record) ? record : undefined;
+    }, ms, undefined, draining);
+}
+
+/**
+ * What an app (with its API key) or the connect page (with its link) may do to a login session.
+ *
+ * Starts a browser login for a subject: the session record, then its job. Shared by
+ * `POST /browser-login/start` (an app with an API key) and the connect page (a connect link).
+ * Holds the answer up to `waitMs` for the login page to be on screen.
+ */
+export function createLoginStarter(deps: LoginStarterDeps) {
+  const { sessions, queue, providers } = deps;
+  const waitUntil = sessionWaiter(deps);
+  return async (owner: Subject, body: StartRequest, waitMs: number): Promise<SessionRecord> => {
+    const provider = providers.get(body.providerId);
+    if (!provider) throw new ApiError(404, "provider_not_found", `No provider ${body.providerId}; GET /providers lists them`);
+    if (provider.kind !== "browser_login") throw new ApiError(409, "wrong_provider_kind", `Provider ${provider.id} is an ${provider.kind} provider, not a browser login`);
+    const loginUrl = body.loginUrl ? await deps.loginUrlPolicy(body.loginUrl) : provider.loginUrl;
+    const violation = body.loginUrl ? loginUrlRuleViolation(provider.success, loginUrl) : undefined;
+    if (violation) {
+      const advice = "Start at a page that shows the login form without matching the condition, or at the provider's own login URL";
+      throw new ApiError(422, "login_url_matches_success", `This loginUrl cannot be used with provider ${provider.id}: ${violation}. ${advice}`);
+    }
+
+    const now = Date.now();
+    const expiresAtMs = now + (provider.timeoutMs ?? deps.sessionTimeoutMs);
+    const record: SessionRecord = {
+      id: `ls_${randomUUID().replaceAll("-", "")}`,
+      owner,
+      providerId: provider.id,
+      loginUrl,
+      status: "queued",
+      liveViewUrl: null,
+      createdAt: new Date(now).toISOString(),
+      updatedAt: new Date(now).toISOString(),
+      expiresAt: new Date(expiresAtMs).toISOString(),
+      timeline: { queued: new Date(now).toISOString() },
+      metadata: body.metadata ?? {},
+    };
+    await sessions.create(record, expiresAtMs);
+    try {
+      await queue.add("login", { sessionId: record.id }, { jobId: record.id });
+    } catch (error) {
+      await sessions
+        .transition(record.id, { status: "failed", error: { code: "enqueue_failed", message: "The session could not be queued" } })
+        .catch(() => {});
+      throw error;
+    }
+    return (await waitUntil(record.id, (r) => !WAITING_TO_START.has(r.status), waitMs)) ?? (await sessions.get(record.id)) ?? record;
+  };
+}
+
+/**
+ * Cancels a session (idempotent for one already cancelled): the record first, then its queued job;
+ * a running one is stopped by its worker, woken by the status change. `current` when it had already
+ * ended otherwise.
+ */
+export async function cancelLoginSession(
+  { sessions, queue }: Pick<LoginStarterDeps, "sessions" | "queue">,
+  record: SessionRecord,
+  message: string,
+): Promise<{ ok: true; record: SessionRecord } | { ok: false; current: SessionRecord }> {
+  if (record.status === "cancelled") return { ok: true, record };
+  const result = await sessions.transition(record.id, { status: "cancelled", error: { code: "cancelled", message } });
+  if (!result.ok) return { ok: false, current: (await sessions.get(record.id)) ?? record };
+  await queue.remove(record.id).catch(() => {});
+  return { ok: true, record: result.record };
+}

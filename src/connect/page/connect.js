@@ -1,0 +1,221 @@
+// The connect page: lists what the person may connect, connects one, lists and disconnects their
+// connections. Plain script, no build step. Every request goes to /connect/<token>/…, authorised
+// by the link's token (the capability in this page's address); no API key is ever here.
+"use strict";
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const token = location.pathname.split("/")[2] || "";
+  const base = `/connect/${encodeURIComponent(token)}`;
+  let busy = false;
+
+  /** Thrown for a JSON error answer; `message` is the API's own sentence. */
+  class ApiFailure extends Error {
+    constructor(status, body) {
+      super((body && body.error && body.error.message) || `The service answered ${status}`);
+      this.status = status;
+      this.code = body && body.error && body.error.code;
+    }
+  }
+
+  async function api(method, path, body) {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+    });
+    if (response.status === 204) return undefined;
+    const parsed = await response.json().catch(() => undefined);
+    if (!response.ok) throw new ApiFailure(response.status, parsed);
+    return parsed;
+  }
+
+  function say(text, kind) {
+    const status = $("status");
+    status.className = kind || "";
+    status.textContent = text;
+  }
+
+  function fail(error) {
+    if (error instanceof ApiFailure && (error.status === 410 || error.code === "connect_link_invalid")) {
+      say(`${error.message}. Go back to the app to open this page again.`, "error");
+      for (const button of document.querySelectorAll("button")) button.disabled = true;
+      return;
+    }
+    say(error instanceof ApiFailure ? error.message : "The service could not be reached. Check your connection and try again.", "error");
+  }
+
+  function setBusy(value) {
+    busy = value;
+    for (const button of document.querySelectorAll("#providers button, #connections button")) button.disabled = value;
+  }
+
+  const STATUS_TEXT = { active: "Working", expired: "Logged out: connect again", needs_reauth: "Needs you to log in again", unknown: "Status unknown" };
+  const dateText = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+  function item(title, detail, button) {
+    const li = document.createElement("li");
+    const what = document.createElement("span");
+    what.className = "what";
+    what.textContent = title;
+    if (detail) {
+      const small = document.createElement("span");
+      small.className = "detail";
+      small.textContent = detail;
+      what.append(small);
+    }
+    li.append(what, button);
+    return li;
+  }
+
+  function button(text, label, onClick, className) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = text;
+    b.setAttribute("aria-label", label);
+    if (className) b.className = className;
+    b.disabled = busy;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  // ---- Connecting: one renderer per provider kind (the server's ConnectKind of the same name). ----
+
+  /** What a renderer may do to the page. */
+  const ui = {
+    api,
+    say,
+    /** Shows a login page in place: framed when it is on this service's origin, else a link to open it. */
+    showLoginPage(provider, url) {
+      const section = $("login");
+      const frame = $("live-view");
+      const elsewhere = $("live-view-elsewhere");
+      const first = section.hidden;
+      $("login-heading").textContent = `Log in to ${provider.name}`;
+      section.hidden = false;
+      const sameOrigin = new URL(url, location.href).origin === location.origin;
+      frame.hidden = !sameOrigin;
+      elsewhere.hidden = sameOrigin;
+      if (sameOrigin) {
+        frame.title = `${provider.name} login page`;
+        if (frame.getAttribute("src") !== url) frame.src = url;
+      } else {
+        elsewhere.querySelector("a").href = url;
+      }
+      // Once: later updates must not take focus from the login page the person is typing in.
+      if (first) $("login-heading").focus();
+    },
+    hideLoginPage() {
+      $("login").hidden = true;
+      $("done").hidden = true;
+      $("live-view").removeAttribute("src");
+    },
+  };
+
+  const FINAL = ["completed", "failed", "expired", "cancelled"];
+
+  const RENDERERS = {
+    /** Browser login: a browser on the service shows the site's login page, the person logs in through the live view. */
+    async browser_login(provider) {
+      say(`Opening the ${provider.name} login page…`);
+      let session = await api("POST", "/browser-login", { providerId: provider.id });
+      const path = `/browser-login/${session.sessionId}`;
+      const act = (action) => api("POST", `${path}/${action}`).catch(fail);
+      $("cancel").onclick = () => act("cancel");
+      $("done").onclick = () => act("done");
+      try {
+        for (;;) {
+          if (session.liveViewUrl && !FINAL.includes(session.status)) ui.showLoginPage(provider, session.liveViewUrl);
+          $("done").hidden = !session.awaitsDone;
+          if (session.status === "awaiting_login") {
+            say(session.lastLoginRejection ? `${provider.name} did not accept that login. Try again below.` : `Log in to ${provider.name} below.`);
+          } else if (session.awaitsDone) {
+            say(`Logged in to ${provider.name}. Press "I'm done" when you have finished there.`);
+          } else if (session.status === "authenticated" || session.status === "capturing") {
+            say(`Logged in to ${provider.name}. Saving the connection…`);
+          } else if (session.status === "completed") {
+            return `Connected: ${provider.name}.`;
+          } else if (FINAL.includes(session.status)) {
+            throw new Error(`${provider.name} was not connected: ${session.error ? session.error.message : session.status}.`);
+          }
+          // A long poll: answers when the status changes, or after a few seconds with the same one.
+          session = await api("GET", `${path}?changedFrom=${session.status}`);
+        }
+      } finally {
+        ui.hideLoginPage();
+      }
+    },
+  };
+
+  async function connect(provider) {
+    const render = RENDERERS[provider.kind];
+    if (!render || busy) return;
+    setBusy(true);
+    try {
+      const done = await render(provider, ui);
+      await showConnections();
+      say(done, "success");
+      $("status").focus();
+    } catch (error) {
+      if (error instanceof ApiFailure || !(error instanceof Error)) fail(error);
+      else say(error.message, "error");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function disconnect(connection) {
+    setBusy(true);
+    try {
+      await api("DELETE", `/connections/${encodeURIComponent(connection.id)}`);
+      await showConnections();
+      say(`Disconnected: ${connection.providerName}.`, "success");
+      $("connections-heading").focus();
+    } catch (error) {
+      fail(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function showProviders(providers) {
+    const list = $("providers");
+    list.replaceChildren(
+      ...providers
+        .filter((p) => RENDERERS[p.kind])
+        .map((p) => item(p.name, null, button("Connect", `Connect ${p.name}`, () => connect(p)))),
+    );
+  }
+
+  async function showConnections() {
+    const { connections } = await api("GET", "/connections");
+    $("no-connections").hidden = connections.length > 0;
+    $("connections").replaceChildren(
+      ...connections.map((c) => {
+        const details = [`Connected ${dateText(c.createdAt)}`];
+        details.push(STATUS_TEXT[c.status] || c.status);
+        if (c.lastVerifiedAt) details.push(`Last verified ${dateText(c.lastVerifiedAt)}`);
+        if (c.suspect) details.push("The login may not have completed");
+        return item(c.providerName, details.join(" · "), button("Disconnect", `Disconnect ${c.providerName}, connected ${dateText(c.createdAt)}`, () => disconnect(c), "secondary"));
+      }),
+    );
+  }
+
+  async function start() {
+    $("status").tabIndex = -1;
+    try {
+      const link = await api("GET", "/link");
+      if (link.message) Object.assign($("message"), { textContent: link.message, hidden: false });
+      if (link.returnUrl) {
+        $("back").querySelector("a").href = link.returnUrl;
+        $("back").hidden = false;
+      }
+      showProviders(link.providers);
+      await showConnections();
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  void start();
+})();
