@@ -177,8 +177,10 @@ function rows(r: Record<string, any>): Row[] {
   }
   if (r.oauth2) {
     const o = r.oauth2;
-    out.push(timed("9. access-token, fresh (ms)", o.fresh, o.direct, 1.5, `GET /credentials/:id/access-token, token valid: decrypt + audit entry; bare: a direct refresh-token request to the same oidc-provider; ${o.reps} calls`));
-    out.push(timed("9. access-token, refresh needed (ms)", o.refreshing, o.direct, 1.5, `every call refreshes (lock, refresh request, re-seal, event); ${o.refreshesSeen} refresh requests seen by the server for ${o.reps + 3} calls`));
+    // No goal: a refresh contains the direct request; the figure is what the service adds to it.
+    const vsDirect = (figure: string, s: { median: number; p95: number }, detail: string): Row => ({ figure, median: s.median, p95: s.p95, bareMedian: o.direct.median, ratio: ratio(s.median, o.direct.median), goal: "report", met: null, detail });
+    out.push(vsDirect("9. access-token, fresh (ms)", o.fresh, `GET /credentials/:id/access-token with a valid token (decrypt + audit entry); bare: a direct refresh-token request to the same oidc-provider (p95 ${o.direct.p95}); ${o.reps} calls`));
+    out.push(vsDirect("9. access-token, refresh needed (ms)", o.refreshing, `every call refreshes (lock, refresh request, re-seal, event): ${o.refreshesSeen} refresh requests for ${o.reps + 3} calls; adds ${Math.round((o.refreshing.median - o.direct.median) * 10) / 10} ms to the direct request at the median`));
   }
   return out;
 }
