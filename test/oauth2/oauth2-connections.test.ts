@@ -59,7 +59,7 @@ describe("OAuth2 connections against a real authorization server, a real browser
   }
 
   /** The app page opens the popup; the user signs in and consents (or cancels) on the server's own pages. */
-  async function connect(subject: string, { cancel = false } = {}) {
+  async function connect(subject: string, { cancel = false, pageUrl = app.pageUrl } = {}) {
     const start = await api("POST", "/oauth2/start", { subject, body: { providerId: "idp", returnOrigin: app.origin } });
     expect(start.status).toBe(200);
     const context = await browser.newContext();
@@ -67,7 +67,7 @@ describe("OAuth2 connections against a real authorization server, a real browser
     await context.route(/^https:\/\//, (route) => route.abort());
     try {
       const page = await context.newPage();
-      await page.goto(app.pageUrl(start.body.authorizationUrl));
+      await page.goto(pageUrl(start.body.authorizationUrl));
       const popupOpened = page.waitForEvent("popup");
       await page.click("#connect");
       const popup = await popupOpened;
@@ -136,6 +136,32 @@ describe("OAuth2 connections against a real authorization server, a real browser
     expect(answer.status).toBe(422);
     expect(answer.body.error.code).toBe("return_origin_not_allowed");
   });
+
+  it("posts only to the bound return origin: an opener on another origin gets nothing", async () => {
+    // The same app page reached as 127.0.0.1 instead of localhost: another origin than the one bound to the state.
+    const elsewhere = (url: string) => app.pageUrl(url).replace("http://localhost:", "http://127.0.0.1:");
+    const subject = "user-8";
+    const start = await api("POST", "/oauth2/start", { subject, body: { providerId: "idp", returnOrigin: app.origin } });
+    const context = await browser.newContext();
+    await context.route(/^https:\/\//, (route) => route.abort());
+    try {
+      const page = await context.newPage();
+      await page.goto(elsewhere(start.body.authorizationUrl));
+      const popupOpened = page.waitForEvent("popup");
+      await page.click("#connect");
+      const popup = await popupOpened;
+      await popup.locator('input[name="login"]').pressSequentially(subject);
+      await popup.locator('input[name="password"]').pressSequentially("any password");
+      await popup.click('button:has-text("Sign-in")');
+      await popup.click('button:has-text("Continue")');
+      // The callback page ran its script (it closes itself after posting), and the connection exists.
+      await waitFor(() => popup.isClosed(), { what: "the popup to close itself" });
+      expect((await api("GET", "/credentials", { subject })).body.credentials).toHaveLength(1);
+      expect(await page.evaluate(() => (window as unknown as { oauth2Messages: unknown[] }).oauth2Messages)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 
   it("refuses an expired state", async () => {
     const start = await fetch(`${api2.baseUrl}/oauth2/start`, {
