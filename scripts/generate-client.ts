@@ -30,6 +30,7 @@ export async function apiDocument(): Promise<unknown> {
     liveView: { links: unused, secret: Buffer.alloc(32), frameAncestors: [] },
     connect: { links: unused, linkTtlMs: 0, publicUrl: unused, frameAncestors: [] },
     checks: unused,
+    oauth2: { flow: unused, clients: unused, tokens: unused },
     sessions: unused,
     events: unused,
     eventLog: unused,

@@ -108,6 +108,14 @@ export const configSchema = z
     LIVE_VIEW_FRAME_ANCESTORS: list.default([]),
     LIVE_VIEW_JPEG_QUALITY: z.coerce.number().int().min(20).max(100).default(80),
 
+    /** Origins of app pages that open the OAuth2 popup: the callback page posts its result only to these. */
+    OAUTH2_RETURN_ORIGINS: list.default([]),
+    /** How long an OAuth2 authorization (its state) may take from POST /oauth2/start to the callback. */
+    OAUTH2_STATE_TTL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(600),
+    /** An access token expiring within this is refreshed before it is handed out. */
+    OAUTH2_REFRESH_SKEW_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
+    /** How long a caller waits for another process's refresh of the same credential. */
+    OAUTH2_REFRESH_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     /** How long a connect page link minted by POST /connect/links works, unless the request says otherwise. */
     CONNECT_LINK_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(900),
 
@@ -151,6 +159,15 @@ export const configSchema = z
       if (!/^(https?:\/\/[A-Za-z0-9.*-]+(:\d+)?|'self')$/.test(origin)) {
         ctx.addIssue({ code: "custom", path: ["LIVE_VIEW_FRAME_ANCESTORS"], message: `"${origin}" is not an origin (https://app.example.com) or 'self'` });
       }
+    }
+    for (const origin of c.OAUTH2_RETURN_ORIGINS) {
+      const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
+      if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+        ctx.addIssue({ code: "custom", path: ["OAUTH2_RETURN_ORIGINS"], message: `"${origin}" is not an origin (scheme://host[:port], no path or trailing slash)` });
+      }
+    }
+    if (c.NODE_ENV !== "test" && c.OAUTH2_STATE_TTL_SECONDS < 30) {
+      ctx.addIssue({ code: "custom", path: ["OAUTH2_STATE_TTL_SECONDS"], message: "at least 30 outside tests (users need time to consent)" });
     }
     if (c.METRICS_TOKEN && c.API_KEYS?.includes(c.METRICS_TOKEN)) {
       ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "must not be one of API_KEYS (it is handed to the metrics scraper)" });

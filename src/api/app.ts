@@ -38,6 +38,8 @@ import { credentialLifecycleRoutes } from "./routes/credential-lifecycle-routes.
 import type { CheckWaiter } from "./check-waiter.js";
 import { eventRoutes } from "./routes/event-routes.js";
 import { webhookRoutes, type WebhookDeps } from "./routes/webhook-routes.js";
+import { oauth2CallbackRoute, oauth2Routes, type OAuth2Deps } from "./routes/oauth2-routes.js";
+import { oauth2CredentialRoutes } from "./routes/oauth2-credential-routes.js";
 import type { SubjectResolver } from "./subject-resolver.js";
 
 export interface AppDeps {
@@ -67,6 +69,8 @@ export interface AppDeps {
   draining?: AbortSignal;
   /** The self-hosted live view: viewer links on session status, the viewer page, revoke. */
   liveView?: { links: LiveViewLinks; secret: Buffer; frameAncestors: string[]; verifierKey?: string };
+  /** OAuth2 connections: start, callback, organisation clients, access tokens, revocation on delete. */
+  oauth2?: OAuth2Deps;
   /**
    * The connect page: links minted through POST /connect/links, the page at /connect/<token>.
    * Browser-login providers are always offered; `kinds` adds other ways of connecting (OAuth2, API keys).
@@ -138,6 +142,8 @@ export function createApp(deps: AppDeps) {
   // Before the API key middleware: the document and its reference page are public (the API's shape is no secret).
   referenceRoutes(app, deps.subjectHeaders);
   if (deps.liveView) app.route("/", viewerRoutes({ sessions: deps.sessions, ...deps.liveView }));
+  // The browser coming back from the provider carries no API key: the single-use state is its proof.
+  if (deps.oauth2) app.route("/", oauth2CallbackRoute(deps.oauth2));
   const connectKinds = deps.connect && [
     browserLoginConnectKind({ ...deps, startLogin: createLoginStarter(deps), liveView: deps.liveView }),
     ...(deps.connect.kinds ?? []),
@@ -166,6 +172,10 @@ export function createApp(deps: AppDeps) {
   authed.route("/", eventRoutes(deps));
   authed.route("/browser-login", browserLoginRoutes(deps));
   authed.route("/credentials", credentialLifecycleRoutes(deps));
+  if (deps.oauth2) {
+    authed.route("/oauth2", oauth2Routes(deps.oauth2, deps.providers));
+    authed.route("/credentials", oauth2CredentialRoutes(deps.oauth2.tokens));
+  }
   authed.route("/credentials", credentialRoutes(deps));
   authed.route("/webhooks/endpoints", webhookRoutes(deps.webhooks));
   if (deps.connect) authed.route("/", connectLinkRoutes({ links: deps.connect.links, kinds: connectKinds!, ttlMs: deps.connect.linkTtlMs, publicUrl: deps.connect.publicUrl }));

@@ -221,6 +221,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oauth2/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the provider sends the browser back (no API key): a page that posts the result to the opener */
+        get: {
+            parameters: {
+                query?: {
+                    state?: string;
+                    code?: string;
+                    error?: string;
+                    error_description?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Connected: the page posts `{ type: "oauth2_result", credentialId, providerId }` to the return origin */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Unknown, expired or used state, or the provider refused: the page posts `{ type, error: { code, message } }` when the state was ours */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/connect/{token}": {
         parameters: {
             query?: never;
@@ -1852,6 +1902,556 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oauth2/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an OAuth2 connection: the authorization URL to open in a popup */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example github */
+                        providerId: string;
+                        /**
+                         * @description The app page's origin: the callback page posts its result there (must be in OAUTH2_RETURN_ORIGINS)
+                         * @example https://app.example.com
+                         */
+                        returnOrigin?: string;
+                        /** @description Kept on the credential as clientMetadata */
+                        metadata?: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Open authorizationUrl in a popup before expiresAt */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuth2Start"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such provider (`provider_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not an oauth2 provider (`wrong_provider_kind`), or no client configured (`oauth2_client_not_configured`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not application/json (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description returnOrigin is not allowed (`return_origin_not_allowed`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The OAuth2 provider failed or refused (`oauth2_discovery_failed`, `refresh_refused`) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth2/clients/{providerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's OAuth client for a provider (no secret) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The client, without its secret */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuth2Client"];
+                    };
+                };
+                /** @description No x-subject-org-id (`org_required`), or the request did not validate */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such provider, or no client set */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not an oauth2 provider */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Set the organisation's OAuth client for a provider (the secret is write-only, stored encrypted) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        clientId: string;
+                        clientSecret?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The client, without its secret */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuth2Client"];
+                    };
+                };
+                /** @description No x-subject-org-id (`org_required`), or the request did not validate */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such provider, or no client set */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not an oauth2 provider */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the organisation's OAuth client (its connections then need the provider's client, or fail to refresh) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No x-subject-org-id (`org_required`), or the request did not validate */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such provider, or no client set */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not an oauth2 provider */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/{id}/access-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A valid access token of an OAuth2 credential, refreshed first when it expires within OAUTH2_REFRESH_SKEW_SECONDS */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A credential id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A usable access token (sent with Cache-Control: no-store) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuth2AccessToken"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such credential of this subject (`credential_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The user must connect again (`needs_reauth`), or not an OAuth2 credential (`wrong_credential_kind`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The OAuth2 provider failed or refused (`oauth2_discovery_failed`, `refresh_refused`) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider did not answer the refresh; the stored tokens are kept (`provider_unavailable`), or another refresh outlasted the wait (`refresh_in_progress`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/{id}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refresh an OAuth2 credential now (concurrent calls share one refresh) and return the new access token */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A credential id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A usable access token (sent with Cache-Control: no-store) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuth2AccessToken"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such credential of this subject (`credential_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The user must connect again (`needs_reauth`), or not an OAuth2 credential (`wrong_credential_kind`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The OAuth2 provider failed or refused (`oauth2_discovery_failed`, `refresh_refused`) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider did not answer the refresh; the stored tokens are kept (`provider_unavailable`), or another refresh outlasted the wait (`refresh_in_progress`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/credentials": {
         parameters: {
             query?: never;
@@ -2017,6 +2617,15 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description An OAuth2 credential, deleted after asking its provider to revoke its tokens (RFC 7009): whether that worked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeletedOAuth2Credential"];
+                    };
+                };
                 /** @description Deleted */
                 204: {
                     headers: {
@@ -2689,7 +3298,6 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @example 1763800000000-0 */
                         eventId: string;
                     };
                 };
@@ -3064,6 +3672,25 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        OAuth2Start: {
+            authorizationUrl: string;
+            expiresAt: string;
+        };
+        OAuth2Client: {
+            providerId: string;
+            clientId: string;
+            hasClientSecret: boolean;
+            updatedAt: string;
+        };
+        OAuth2AccessToken: {
+            credentialId: string;
+            accessToken: string;
+            /** @example Bearer */
+            tokenType: string;
+            /** @description When the access token expires (null: the provider did not say) */
+            expiresAt: string | null;
+            scopes: string[];
+        };
         Credential: components["schemas"]["BrowserLoginCredential"] | components["schemas"]["OAuth2Credential"] | components["schemas"]["ApiKeyCredential"];
         BrowserLoginCredential: {
             id: string;
@@ -3163,6 +3790,22 @@ export interface components {
                 requestId?: string;
                 at: string;
             }[];
+        };
+        DeletedOAuth2Credential: {
+            credentialId: string;
+            /** @enum {boolean} */
+            deleted: true;
+            revocation: {
+                /** @enum {string} */
+                status: "revoked" | "not_supported";
+            } | {
+                /** @enum {string} */
+                status: "failed";
+                error: {
+                    code: string;
+                    message: string;
+                };
+            };
         };
         CreatedWebhookEndpoint: {
             id: string;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LOGIN_URL_RULE_FIX, loginUrlRuleViolation } from "./login-url-rule.js";
 import { urlPatternSchema } from "./url-pattern.js";
+import { applyPreset, OAUTH2_PRESET_IDS } from "../oauth2/oauth2-presets.js";
 
 const httpStatus = z.number().int().min(100).max(599);
 
@@ -119,19 +120,29 @@ export const browserLoginProviderSchema = z
     if (violation) ctx.addIssue({ code: "custom", path: ["success"], message: `provider ${provider.id}: ${violation}. To fix it, ${LOGIN_URL_RULE_FIX}` });
   });
 
+/** An OAuth2 server address: https, or http on this machine's loopback (tests, local development). */
+const oauth2Url = z.url({ protocol: /^https?$/ }).refine((u) => {
+  const { protocol, hostname } = new URL(u);
+  return protocol === "https:" || ["127.0.0.1", "localhost", "[::1]"].includes(hostname);
+}, "must be https (http only on 127.0.0.1, localhost or [::1])");
+
 /** A service that speaks OAuth2: the user consents on its own page, we keep (and refresh) the token set. */
 export const oauth2ProviderSchema = z
   .object({
     kind: z.literal("oauth2"),
     id: providerId,
     name: z.string().min(1),
+    /** A shipped definition (src/oauth2/oauth2-presets.ts) whose fields fill in what the entry leaves out. */
+    preset: z.enum(OAUTH2_PRESET_IDS).optional(),
     /** An OpenID issuer to discover the endpoints from, or the endpoints themselves. */
-    issuer: z.url().optional(),
-    authorizationEndpoint: z.url().optional(),
-    tokenEndpoint: z.url().optional(),
-    revocationEndpoint: z.url().optional(),
+    issuer: oauth2Url.optional(),
+    authorizationEndpoint: oauth2Url.optional(),
+    tokenEndpoint: oauth2Url.optional(),
+    revocationEndpoint: oauth2Url.optional(),
     scopes: z.array(z.string().min(1)).default([]),
     pkce: z.boolean().default(true),
+    /** How the client authenticates at the token and revocation endpoints (when it has a secret). */
+    tokenEndpointAuthMethod: z.enum(["client_secret_post", "client_secret_basic"]).default("client_secret_post"),
     /** Extra authorization request parameters (e.g. `access_type: offline`). */
     authorizationParams: z.record(z.string(), z.string()).default({}),
     /** From the environment (`${NAME}` in the providers file); an organisation may set its own client through the API. */
@@ -169,7 +180,11 @@ export const apiKeyProviderSchema = z
 
 /** Every kind of provider. A provider without `kind` is a browser login (the only kind before kinds existed). */
 export const providerSchema = z.preprocess(
-  (input) => (input && typeof input === "object" && !("kind" in input) ? { ...input, kind: "browser_login" } : input),
+  (input) => {
+    if (!input || typeof input !== "object") return input;
+    if (!("kind" in input)) return { ...input, kind: "browser_login" };
+    return (input as { kind: unknown }).kind === "oauth2" ? applyPreset(input as Record<string, unknown>) : input;
+  },
   z.discriminatedUnion("kind", [browserLoginProviderSchema, oauth2ProviderSchema, apiKeyProviderSchema]),
 );
 
@@ -184,4 +199,4 @@ export type BrowserLoginProvider = z.infer<typeof browserLoginProviderSchema>;
 export type OAuth2Provider = z.infer<typeof oauth2ProviderSchema>;
 export type ApiKeyProvider = z.infer<typeof apiKeyProviderSchema>;
 /** A provider as written in the providers file (`kind` may be left out for a browser login). */
-export type ProviderInput = Omit<z.input<typeof browserLoginProviderSchema>, "kind"> & { kind?: "browser_login" } | z.input<typeof oauth2ProviderSchema> | z.input<typeof apiKeyProviderSchema>;
+export type ProviderInput = Omit<z.input<typeof browserLoginProviderSchema>, "kind"> & { kind?: "browser_login" } | (Partial<z.input<typeof oauth2ProviderSchema>> & { kind: "oauth2"; id: string }) | z.input<typeof apiKeyProviderSchema>;

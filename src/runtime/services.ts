@@ -35,6 +35,7 @@ import { createLiveViewLinks } from "../live-view/live-view-links.js";
 import { liveViewSecret } from "../live-view/live-view-secret.js";
 import { createConnectLinks } from "../connect/connect-links.js";
 import { startWorkerLiveView } from "../live-view/worker-live-view-server.js";
+import { buildOAuth2 } from "../oauth2/build-oauth2.js";
 import { countDecrypts, countDeliveries, observeQueueWait } from "../metrics/instrument-records.js";
 import { instrumentSessionStore } from "../metrics/instrument-session-store.js";
 import { createMetrics, type Metrics } from "../metrics/metrics.js";
@@ -84,7 +85,7 @@ async function connectSessions(config: Config, redisUrl: string, role: "api" | "
   );
   const vault = createCredentialVault(credentials.store, cipher, { events: eventLog, audit });
   const webhooks = await webhookParts(config, redis, cipher, metrics);
-  return { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks, credentials };
+  return { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks, credentials, cipher };
 }
 
 /** Webhook endpoints (WEBHOOKS_FILE saved into them), their delivery logs, queue and address policy. */
@@ -101,7 +102,7 @@ async function webhookParts(config: Config, redis: Redis, cipher: CredentialCiph
 /** The HTTP API: its own Redis connections, fail-fast, so a Redis outage answers 503 rather than hanging. */
 export async function startApiService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger, options: ServiceOptions = {}) {
   const metrics = options.metrics ?? createMetrics();
-  const { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks, credentials } = await connectSessions(config, redisUrl, "api", logger, metrics);
+  const { redis, subscriber, sessions, events, eventLog, vault, audit, webhooks, credentials, cipher } = await connectSessions(config, redisUrl, "api", logger, metrics);
   const eventTail = createEventTail(createRedisConnection(redisUrl, "subscriber", "blc-api-events"), eventLog.keys.all);
   const queue = createLoginQueue(redis, config.REDIS_PREFIX);
   // Connection errors surface as failed requests (503); the queue's own error events would only repeat them.
@@ -115,10 +116,9 @@ export async function startApiService(config: Config, redisUrl: string, provider
   let listening = { port: config.PORT };
   const apiHost = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
   const secret = liveViewSecret(config);
+  const publicUrl = () => config.PUBLIC_URL ?? `http://${apiHost}:${listening.port}`;
   // BROWSER_ADAPTER and LIVE_VIEW describe the deployment's workers: when they serve live views, a link is handed out at once.
-  const links = createLiveViewLinks(secret, () => config.PUBLIC_URL ?? `http://${apiHost}:${listening.port}`, {
-    fromTheStart: config.LIVE_VIEW && config.BROWSER_ADAPTER === "local",
-  });
+  const links = createLiveViewLinks(secret, publicUrl, { fromTheStart: config.LIVE_VIEW && config.BROWSER_ADAPTER === "local" });
   const verifierKey = config.LIVE_VIEW_VERIFIER_KEY;
   const relay = createLiveViewRelay({ sessions, events, secret, verifierKey, logger });
   metrics.watch("blc_live_viewers", () => [{ value: relay.viewers() }]);
@@ -152,6 +152,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
     logger,
     draining: draining.signal,
     liveView: { links, secret, frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS, verifierKey },
+    oauth2: buildOAuth2({ config, redis, cipher, vault, eventLog, providers, publicUrl, logger }),
     connect: {
       // Signed with the live view's secret: "connect|" tokens cannot pass for "view|" or "relay|" ones.
       links: createConnectLinks(redis, { prefix: config.REDIS_PREFIX, secret }),

@@ -126,6 +126,8 @@ export async function startTestStack(
     credentialStore?: "redis" | "postgres";
     /** Changes to the fixture providers (by id), e.g. a verify declaration. */
     providerOverrides?: (site: DemoSite) => Partial<Record<string, Partial<ProviderInput>>>;
+    /** Providers besides the fixture site's (OAuth2 and API-key providers). */
+    extraProviders?: ProviderInput[];
   } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "blc-test-"));
@@ -153,7 +155,7 @@ export async function startTestStack(
     ...(typeof options.env === "function" ? options.env(site) : options.env),
   });
   const log = memoryLog();
-  const providers = createProviderRegistry(fixtureProviders(site, options.providerOverrides?.(site)));
+  const providers = createProviderRegistry([...fixtureProviders(site, options.providerOverrides?.(site)), ...(options.extraProviders ?? [])]);
   const worker = options.withWorker === false ? undefined : await startWorkerService(config, redis.url, providers, log.logger);
   const api = await startApiService(config, redis.url, providers, log.logger);
   const baseUrl = `http://127.0.0.1:${api.port}`;

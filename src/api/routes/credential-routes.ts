@@ -22,6 +22,17 @@ const auditSchema = z
   .object({ credentialId: z.string(), entries: z.array(credentialAccessSchema.extend({ at: z.string() })) })
   .meta({ id: "CredentialAudit" });
 
+const deletedOAuth2Schema = z
+  .object({
+    credentialId: z.string(),
+    deleted: z.literal(true),
+    revocation: z.union([
+      z.object({ status: z.enum(["revoked", "not_supported"]) }),
+      z.object({ status: z.literal("failed"), error: z.object({ code: z.string(), message: z.string() }) }),
+    ]),
+  })
+  .meta({ id: "DeletedOAuth2Credential" });
+
 const list = createRoute({
   method: "get",
   path: "/",
@@ -74,10 +85,14 @@ const remove = createRoute({
   summary: "Delete a credential",
   security: subjectSecurity,
   request: { params: credentialIdParams },
-  responses: { 204: { description: "Deleted" }, ...errorResponses([400, 401, 404, 503], notFound) },
+  responses: {
+    200: jsonResponse("An OAuth2 credential, deleted after asking its provider to revoke its tokens (RFC 7009): whether that worked", deletedOAuth2Schema),
+    204: { description: "Deleted" },
+    ...errorResponses([400, 401, 404, 503], notFound),
+  },
 });
 
-export function credentialRoutes({ vault, audit }: AppDeps) {
+export function credentialRoutes({ vault, audit, oauth2 }: AppDeps) {
   const routes = createApiRouter();
   const notFoundError = (id: string) => new ApiError(404, "credential_not_found", `No credential ${id}`);
 
@@ -119,8 +134,12 @@ export function credentialRoutes({ vault, audit }: AppDeps) {
 
   routes.openapi(remove, async (c) => {
     const { id } = c.req.valid("param");
+    const found = await vault.describe(id, c.get("subject"));
+    if (!found) throw notFoundError(id);
+    // OAuth2: revoked at the provider first; a failed revocation is reported, and the delete goes on.
+    const revocation = found.kind === "oauth2" && oauth2 ? await oauth2.tokens.revoke(id, c.get("subject"), { apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") }) : undefined;
     if (!(await vault.delete(id, c.get("subject")))) throw notFoundError(id);
-    return c.body(null, 204);
+    return revocation ? c.json({ credentialId: id, deleted: true as const, revocation }, 200) : c.body(null, 204);
   });
 
   return routes;

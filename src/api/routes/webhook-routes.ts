@@ -85,7 +85,7 @@ const replay = createRoute({
   tags,
   summary: "Deliver a logged event to an endpoint again",
   security: apiKeySecurity,
-  request: { params: endpointIdParams, body: jsonBody(z.strictObject({ eventId: eventIdSchema.openapi({ example: "1763800000000-0" }) })) },
+  request: { params: endpointIdParams, body: jsonBody(z.strictObject({ eventId: eventIdSchema })) },
   responses: {
     202: jsonResponse("Queued", z.object({ endpointId: z.string(), eventId: z.string(), status: z.literal("queued") })),
     ...errorResponses([400, 401, 404, 413, 415, 503], { 404: "No such endpoint (`endpoint_not_found`), or the event is not in the log (`event_not_found`)" }),
