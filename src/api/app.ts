@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
+import type { ApiKeyValidator } from "../credentials/api-key-validation.js";
 import type { CredentialAudit } from "../credentials/credential-audit.js";
 import type { CredentialVault } from "../credentials/credential-vault.js";
 import type { EventLog } from "../events/event-log.js";
@@ -18,6 +19,7 @@ import { apiKeyAuth } from "./api-key-auth.js";
 import type { LiveViewLinks } from "../live-view/live-view-links.js";
 import { viewerRoutes } from "../live-view/viewer-routes.js";
 import type { LoginUrlPolicy } from "./login-url-policy.js";
+import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { browserLoginRoutes } from "./routes/browser-login-routes.js";
 import { credentialRoutes } from "./routes/credential-routes.js";
 import { eventRoutes } from "./routes/event-routes.js";
@@ -40,6 +42,8 @@ export interface AppDeps {
   apiKeys: string[];
   resolveSubject: SubjectResolver;
   loginUrlPolicy: LoginUrlPolicy;
+  /** Runs an API-key provider's validation request before a key is stored. */
+  validateApiKey: ApiKeyValidator;
   sessionTimeoutMs: number;
   bodyLimitBytes?: number;
   logger: Logger;
@@ -100,6 +104,7 @@ export function createApp(deps: AppDeps) {
   authed.get("/events", events.subjectEvents);
   authed.get("/browser-login/:id/events", events.sessionEvents);
   authed.route("/browser-login", browserLoginRoutes(deps));
+  authed.route("/credentials", apiKeyRoutes(deps));
   authed.route("/credentials", credentialRoutes(deps));
   authed.route("/webhooks/endpoints", webhookRoutes(deps.webhooks));
   app.route("/", authed);

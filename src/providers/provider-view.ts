@@ -9,6 +9,7 @@ export function providerView(provider: Provider) {
     case "oauth2":
       return { id, name, kind, scopes: provider.scopes };
     case "api_key":
-      return { id, name, kind, fields: provider.fields.map(({ name, label, helpText, helpUrl, secret }) => ({ name, label, helpText, helpUrl, secret })) };
+      // `validated`: a wrong key is refused when submitted (the validation request itself stays server-side).
+      return { id, name, kind, fields: provider.fields.map(({ name, label, helpText, helpUrl, secret }) => ({ name, label, helpText, helpUrl, secret })), validated: provider.validation !== undefined };
   }
 }

@@ -118,6 +118,8 @@ export async function startTestStack(
     scriptedUser?: boolean;
     /** Where credentials live (default Redis): "postgres" starts a PostgreSQL server for them. */
     credentialStore?: "redis" | "postgres";
+    /** Providers besides the fixture site's (API-key and OAuth2 services the test runs). */
+    extraProviders?: ProviderInput[];
   } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "blc-test-"));
@@ -145,7 +147,7 @@ export async function startTestStack(
     ...(typeof options.env === "function" ? options.env(site) : options.env),
   });
   const log = memoryLog();
-  const providers = createProviderRegistry(fixtureProviders(site));
+  const providers = createProviderRegistry([...fixtureProviders(site), ...(options.extraProviders ?? [])]);
   const worker = options.withWorker === false ? undefined : await startWorkerService(config, redis.url, providers, log.logger);
   const api = await startApiService(config, redis.url, providers, log.logger);
   const baseUrl = `http://127.0.0.1:${api.port}`;
