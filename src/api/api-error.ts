@@ -17,7 +17,7 @@ export class ApiError extends Error {
 
 /**
  * The request itself did not validate: the only parse failure that is the client's fault (400).
- * Thrown by request parsing (request-helpers.ts); any other ZodError or SyntaxError is ours.
+ * Thrown by the routes' validation hook (openapi/validation-hook.ts); any other ZodError or SyntaxError is ours.
  */
 export class RequestValidationError extends ApiError {
   constructor(error: z.ZodError) {

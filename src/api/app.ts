@@ -1,5 +1,5 @@
 import type { Queue } from "bullmq";
-import { Hono } from "hono";
+import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
@@ -13,9 +13,14 @@ import type { LoginJobData } from "../queue/login-queue.js";
 import type { SessionEventBus } from "../sessions/session-events.js";
 import type { SessionStore } from "../sessions/session-store.js";
 import type { Subject } from "../sessions/subject.js";
-import { providerView } from "../providers/provider-view.js";
+import { providerView, providerViewSchema } from "../providers/provider-view.js";
 import { errorBody, toErrorResponse } from "./api-error.js";
 import { apiKeyAuth } from "./api-key-auth.js";
+import { createApiRouter } from "./openapi/api-router.js";
+import { errorResponses } from "./openapi/error-responses.js";
+import { jsonResponse } from "./openapi/json-response.js";
+import { referenceRoutes } from "./openapi/reference-routes.js";
+import { subjectSecurity } from "./openapi/security.js";
 import type { LiveViewLinks } from "../live-view/live-view-links.js";
 import { viewerRoutes } from "../live-view/viewer-routes.js";
 import type { LoginUrlPolicy } from "./login-url-policy.js";
@@ -41,6 +46,8 @@ export interface AppDeps {
   providers: ProviderRegistry;
   apiKeys: string[];
   resolveSubject: SubjectResolver;
+  /** The headers the default resolver reads, as /openapi.json names them (default x-subject-user-id, x-subject-org-id). */
+  subjectHeaders?: { user: string; org: string };
   loginUrlPolicy: LoginUrlPolicy;
   /** Runs an API-key provider's validation request before a key is stored. */
   validateApiKey: ApiKeyValidator;
@@ -55,9 +62,36 @@ export interface AppDeps {
 
 export type ApiEnv = { Variables: { subject: Subject; requestId: string; apiKeyId: string } };
 
+const okSchema = z.object({ ok: z.literal(true) });
+const healthz = createRoute({
+  method: "get",
+  path: "/healthz",
+  tags: ["Health"],
+  summary: "The process is up",
+  responses: { 200: jsonResponse("Up", okSchema), ...errorResponses([]) },
+});
+const readyz = createRoute({
+  method: "get",
+  path: "/readyz",
+  tags: ["Health"],
+  summary: "Redis answers: ready for requests",
+  responses: { 200: jsonResponse("Ready", okSchema), ...errorResponses([503], { 503: "Redis is not reachable (`storage_unavailable`)" }) },
+});
+const providerList = createRoute({
+  method: "get",
+  path: "/providers",
+  tags: ["Browser login"],
+  summary: "The providers a user can connect",
+  security: subjectSecurity,
+  responses: {
+    200: jsonResponse("Each provider's id (for POST /browser-login/start), name, kind, and what its kind offers", z.object({ providers: z.array(providerViewSchema) })),
+    ...errorResponses([400, 401]),
+  },
+});
+
 export function createApp(deps: AppDeps) {
   if (deps.apiKeys.length === 0) throw new Error("createApp needs at least one API key");
-  const app = new Hono<ApiEnv>();
+  const app = createApiRouter();
   const logger = deps.logger;
 
   app.use(requestId());
@@ -73,19 +107,21 @@ export function createApp(deps: AppDeps) {
     logger[level]({ requestId: c.get("requestId"), method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
   });
 
-  app.get("/healthz", (c) => c.json({ ok: true }));
-  app.get("/readyz", async (c) => {
+  app.openapi(healthz, (c) => c.json({ ok: true as const }, 200));
+  app.openapi(readyz, async (c) => {
     try {
       await deps.sessions.ping();
-      return c.json({ ok: true });
+      return c.json({ ok: true as const }, 200);
     } catch {
       return c.json(errorBody("storage_unavailable", "Redis is not reachable"), 503);
     }
   });
 
+  // Before the API key middleware: the document and its reference page are public (the API's shape is no secret).
+  referenceRoutes(app, deps.subjectHeaders);
   if (deps.liveView) app.route("/", viewerRoutes({ sessions: deps.sessions, ...deps.liveView }));
 
-  const authed = new Hono<ApiEnv>();
+  const authed = createApiRouter();
   authed.use(apiKeyAuth(deps.apiKeys));
   const limitBody = bodyLimit({
     maxSize: deps.bodyLimitBytes ?? 16 * 1024,
@@ -99,10 +135,8 @@ export function createApp(deps: AppDeps) {
     if (!c.req.path.startsWith("/webhooks/")) c.set("subject", await deps.resolveSubject(c));
     await next();
   });
-  authed.get("/providers", (c) => c.json({ providers: deps.providers.list().map(providerView) }));
-  const events = eventRoutes(deps);
-  authed.get("/events", events.subjectEvents);
-  authed.get("/browser-login/:id/events", events.sessionEvents);
+  authed.openapi(providerList, (c) => c.json({ providers: deps.providers.list().map(providerView) }, 200));
+  authed.route("/", eventRoutes(deps));
   authed.route("/browser-login", browserLoginRoutes(deps));
   authed.route("/credentials", apiKeyRoutes(deps));
   authed.route("/credentials", credentialRoutes(deps));

@@ -1,45 +1,45 @@
 import { z } from "zod";
-import { credentialKindSchema, credentialStatusSchema, type CredentialMetadata } from "./credential-metadata-schema.js";
+import { credentialMetadataSchema, credentialStatusSchema, type CredentialMetadata } from "./credential-metadata-schema.js";
 
+const stored = credentialMetadataSchema.shape;
 const clientMetadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
-
-const commonView = {
-  id: z.string(),
-  providerId: z.string(),
+const common = {
+  id: stored.id,
+  providerId: stored.providerId,
   status: credentialStatusSchema,
-  version: z.number().int(),
-  createdAt: z.string(),
+  version: z.number().int().min(1),
+  createdAt: stored.createdAt,
   updatedAt: z.string(),
   lastVerifiedAt: z.string().nullable(),
-  expiresAt: z.string().nullable(),
-  /** What the client sent beside it (POST /credentials, POST /oauth2/start), stored as sent. */
-  metadata: clientMetadataSchema.optional(),
+  expiresAt: z.string().nullable().describe("When it is expected to stop working"),
+  metadata: clientMetadataSchema.optional().describe("What the client sent beside it (POST /credentials), stored as sent"),
 };
 
-/** A credential as clients see it: the same shape for every kind plus its kind's own clear facts. */
+/**
+ * A credential as clients see it (`GET /credentials`, credential events): the same shape for every
+ * kind plus its kind's own clear facts; never the key id, the revision or any value.
+ */
 export const credentialViewSchema = z
   .discriminatedUnion("kind", [
-    z.object({
-      ...commonView,
-      kind: z.literal(credentialKindSchema.enum.browser_login),
-      sessionId: z.string().optional(),
-      origins: z.array(z.string()),
-      cookieCount: z.number(),
-      earliestExpiry: z.string().nullable(),
-      suspect: z.boolean().optional(),
-      suspectReason: z.string().optional(),
-    }),
-    z.object({ ...commonView, kind: z.literal(credentialKindSchema.enum.oauth2), scopes: z.array(z.string()) }),
-    z.object({ ...commonView, kind: z.literal(credentialKindSchema.enum.api_key), fieldNames: z.array(z.string()) }),
+    z
+      .object({
+        ...common,
+        kind: z.literal("browser_login"),
+        sessionId: stored.sessionId,
+        origins: z.array(z.string()),
+        cookieCount: z.number(),
+        earliestExpiry: z.string().nullable(),
+        suspect: stored.suspect,
+        suspectReason: stored.suspectReason,
+      })
+      .meta({ id: "BrowserLoginCredential" }),
+    z.object({ ...common, kind: z.literal("oauth2"), scopes: z.array(z.string()) }).meta({ id: "OAuth2Credential" }),
+    z.object({ ...common, kind: z.literal("api_key"), fieldNames: z.array(z.string()) }).meta({ id: "ApiKeyCredential" }),
   ])
   .meta({ id: "Credential" });
 
 export type CredentialView = z.infer<typeof credentialViewSchema>;
 
-/**
- * A credential as clients see it (`GET /credentials`, credential events): never the key id, the
- * revision or any value.
- */
 export function credentialView(m: CredentialMetadata): CredentialView {
   const { id, kind, providerId, status, version, createdAt, updatedAt, lastVerifiedAt, expiresAt } = m;
   const metadata = clientMetadataSchema.safeParse(m.metadata);

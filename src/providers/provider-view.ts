@@ -1,7 +1,29 @@
-import type { Provider } from "./provider-schema.js";
+import { z } from "zod";
+import { apiKeyProviderSchema, browserLoginProviderSchema, oauth2ProviderSchema, type Provider } from "./provider-schema.js";
+
+const browserLogin = browserLoginProviderSchema.shape;
+const field = apiKeyProviderSchema.shape.fields.element.shape;
 
 /** A provider as apps see it (`GET /providers`): what to offer the user and how they connect; no endpoint secret. */
-export function providerView(provider: Provider) {
+export const providerViewSchema = z
+  .discriminatedUnion("kind", [
+    z.object({ id: browserLogin.id, name: browserLogin.name, kind: browserLogin.kind, captureOn: z.enum(["authenticated", "complete"]) }).meta({ id: "BrowserLoginProvider" }),
+    z.object({ id: browserLogin.id, name: browserLogin.name, kind: oauth2ProviderSchema.shape.kind, scopes: z.array(z.string()) }).meta({ id: "OAuth2Provider" }),
+    z
+      .object({
+        id: browserLogin.id,
+        name: browserLogin.name,
+        kind: apiKeyProviderSchema.shape.kind,
+        fields: z.array(z.object({ name: field.name, label: field.label, helpText: field.helpText, helpUrl: field.helpUrl, secret: z.boolean() })),
+        validated: z.boolean().describe("A wrong key is refused when submitted (the provider's validation request runs first)"),
+      })
+      .meta({ id: "ApiKeyProvider" }),
+  ])
+  .meta({ id: "Provider" });
+
+export type ProviderView = z.infer<typeof providerViewSchema>;
+
+export function providerView(provider: Provider): ProviderView {
   const { id, name } = provider;
   switch (provider.kind) {
     case "browser_login":
@@ -9,7 +31,7 @@ export function providerView(provider: Provider) {
     case "oauth2":
       return { id, name, kind: provider.kind, scopes: provider.scopes };
     case "api_key":
-      // `validated`: a wrong key is refused when submitted (the validation request itself stays server-side).
+      // The validation request itself stays server-side.
       return { id, name, kind: provider.kind, fields: provider.fields.map(({ name, label, helpText, helpUrl, secret }) => ({ name, label, helpText, helpUrl, secret })), validated: provider.validation !== undefined };
   }
 }

@@ -104,6 +104,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
     providers,
     apiKeys: apiKeys.keys,
     resolveSubject: headerSubjectResolver(config.SUBJECT_USER_HEADER, config.SUBJECT_ORG_HEADER),
+    subjectHeaders: { user: config.SUBJECT_USER_HEADER, org: config.SUBJECT_ORG_HEADER },
     loginUrlPolicy: createLoginUrlPolicy({
       enabled: config.CLIENT_LOGIN_URLS,
       allowedHosts: config.CLIENT_LOGIN_URL_HOSTS,

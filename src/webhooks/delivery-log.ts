@@ -1,16 +1,21 @@
 import type { Redis } from "ioredis";
+import { z } from "zod";
 
 /** One event's delivery to one endpoint, as its log shows it (no payload, no header, no secret). */
-export interface DeliveryEntry {
-  eventId: string;
-  type: string;
-  status: "pending" | "delivered" | "retrying" | "failed";
-  attempts: number;
-  lastStatusCode?: number;
-  lastError?: string;
-  firstAttemptAt: string;
-  updatedAt: string;
-}
+export const deliveryEntrySchema = z
+  .object({
+    eventId: z.string(),
+    type: z.string(),
+    status: z.enum(["pending", "delivered", "retrying", "failed"]),
+    attempts: z.number().int(),
+    lastStatusCode: z.number().int().optional(),
+    lastError: z.string().optional(),
+    firstAttemptAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "WebhookDelivery" });
+
+export type DeliveryEntry = z.infer<typeof deliveryEntrySchema>;
 
 /**
  * A bounded log per endpoint: a hash of entries by event id and a sorted set by first attempt,

@@ -36,7 +36,7 @@ type ErrorResponse = { description: string; content: { "application/json": { sch
  */
 export function errorResponses<const S extends ErrorStatus>(
   statuses: readonly S[],
-  descriptions: Partial<Record<S, string>> = {},
+  descriptions: Partial<Record<S | 500, string>> = {},
 ): Record<S | 500, ErrorResponse> {
   const responses = {} as Record<S | 500, ErrorResponse>;
   for (const status of [...statuses, 500 as const]) {

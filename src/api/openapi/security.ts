@@ -22,15 +22,21 @@ export const SECURITY_SCHEMES = {
   },
 } as const;
 
+type SecurityRequirement = Partial<Record<keyof typeof SECURITY_SCHEMES, string[]>>;
+
 /** Routes acting for a subject: the API key and x-subject-user-id, with or without x-subject-org-id. */
-export const subjectSecurity = [
+export const subjectSecurity: SecurityRequirement[] = [
   { apiKey: [], subjectUser: [], subjectOrg: [] },
   { apiKey: [], subjectUser: [] },
 ];
 
 /** Operator routes (webhook endpoints): the API key alone. */
-export const apiKeySecurity = [{ apiKey: [] }];
+export const apiKeySecurity: SecurityRequirement[] = [{ apiKey: [] }];
 
-export function registerSecuritySchemes<E extends Env>(app: OpenAPIHono<E>) {
-  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) app.openAPIRegistry.registerComponent("securitySchemes", name, { ...scheme });
+/** Adds the schemes to the document, naming the subject headers this deployment reads (SUBJECT_USER_HEADER, SUBJECT_ORG_HEADER). */
+export function registerSecuritySchemes<E extends Env>(app: OpenAPIHono<E>, headers: { user: string; org: string } = { user: "x-subject-user-id", org: "x-subject-org-id" }) {
+  const { apiKey, subjectUser, subjectOrg } = SECURITY_SCHEMES;
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { ...apiKey });
+  app.openAPIRegistry.registerComponent("securitySchemes", "subjectUser", { ...subjectUser, name: headers.user });
+  app.openAPIRegistry.registerComponent("securitySchemes", "subjectOrg", { ...subjectOrg, name: headers.org });
 }

@@ -9,14 +9,12 @@ import { ApiError } from "../api-error.js";
 import type { AppDeps } from "../app.js";
 import { createApiRouter } from "../openapi/api-router.js";
 import { errorResponses } from "../openapi/error-responses.js";
-import { pathId } from "../openapi/path-id.js";
+import { jsonResponse as json } from "../openapi/json-response.js";
 import { subjectSecurity } from "../openapi/security.js";
+import { credentialIdParams } from "./route-params.js";
 
 const tags = ["Credentials"];
-// Typed as the document's requirement objects (security.ts's literal has an optional member they do not allow).
-const security = subjectSecurity as Array<Record<string, string[]>>;
-const json = <S extends z.ZodType>(description: string, schema: S) => ({ description, content: { "application/json": { schema } } });
-const credentialIdParams = z.object({ id: pathId(/^cred_[0-9a-f-]{36}$/, "credential", "cred_5a0e9a1c-3b57-4d64-a2c4-6f1f0b7b2d10") });
+const security = subjectSecurity;
 
 const createBody = z
   .object({

@@ -1,34 +1,105 @@
-import { Hono } from "hono";
-import { credentialView } from "../../credentials/credential-view.js";
+import { createRoute, z } from "@hono/zod-openapi";
+import { capturedStateSchema } from "../../credentials/captured-state.js";
+import { credentialAccessSchema } from "../../credentials/credential-audit.js";
+import { credentialView, credentialViewSchema } from "../../credentials/credential-view.js";
 import { DecryptionError } from "../../crypto/cipher.js";
 import { sameOwner } from "../../sessions/subject.js";
 import { ApiError } from "../api-error.js";
-import type { ApiEnv, AppDeps } from "../app.js";
-import { credentialIdSchema, parseId } from "../request-helpers.js";
+import type { AppDeps } from "../app.js";
+import { createApiRouter } from "../openapi/api-router.js";
+import { errorResponses } from "../openapi/error-responses.js";
+import { jsonResponse } from "../openapi/json-response.js";
+import { subjectSecurity } from "../openapi/security.js";
+import { credentialIdParams } from "./route-params.js";
+
+const tags = ["Credentials"];
+const notFound = { 404: "No such credential for this subject (`credential_not_found`)" };
+
+const storageStateSchema = z
+  .object({ credentialId: z.string(), providerId: z.string(), storageState: capturedStateSchema.meta({ id: "StorageState" }) })
+  .meta({ id: "CredentialStorageState" });
+const auditSchema = z
+  .object({ credentialId: z.string(), entries: z.array(credentialAccessSchema.extend({ at: z.string() })) })
+  .meta({ id: "CredentialAudit" });
+
+const list = createRoute({
+  method: "get",
+  path: "/",
+  tags,
+  summary: "The subject's credentials",
+  security: subjectSecurity,
+  responses: { 200: jsonResponse("Their metadata (never a value)", z.object({ credentials: z.array(credentialViewSchema) })), ...errorResponses([400, 401, 503]) },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/{id}",
+  tags,
+  summary: "One credential's metadata",
+  security: subjectSecurity,
+  request: { params: credentialIdParams },
+  responses: { 200: jsonResponse("The credential's metadata", credentialViewSchema), ...errorResponses([400, 401, 404, 503], notFound) },
+});
+
+const storageState = createRoute({
+  method: "get",
+  path: "/{id}/storage-state",
+  tags,
+  summary: "Decrypt a credential: its storage state",
+  description:
+    "Cookies and storage in Playwright's `storageState` shape (plus sessionStorage: restore with `restoreSession` from src/client). Each call is written to the credential's audit trail.",
+  security: subjectSecurity,
+  request: { params: credentialIdParams },
+  responses: {
+    200: jsonResponse("The decrypted state (sent with Cache-Control: no-store)", storageStateSchema),
+    ...errorResponses([400, 401, 404, 409, 503], { ...notFound, 409: "Not a browser login credential (`wrong_credential_kind`)", 500: "The credential could not be decrypted (`credential_unreadable`), or another failure on our side" }),
+  },
+});
+
+const auditTrail = createRoute({
+  method: "get",
+  path: "/{id}/audit",
+  tags,
+  summary: "Who decrypted a credential",
+  description: "Newest first; kept a while after the credential is deleted.",
+  security: subjectSecurity,
+  request: { params: credentialIdParams },
+  responses: { 200: jsonResponse("The audit trail", auditSchema), ...errorResponses([400, 401, 404, 503], notFound) },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/{id}",
+  tags,
+  summary: "Delete a credential",
+  security: subjectSecurity,
+  request: { params: credentialIdParams },
+  responses: { 204: { description: "Deleted" }, ...errorResponses([400, 401, 404, 503], notFound) },
+});
 
 export function credentialRoutes({ vault, audit }: AppDeps) {
-  const routes = new Hono<ApiEnv>();
-  const notFound = (id: string) => new ApiError(404, "credential_not_found", `No credential ${id}`);
+  const routes = createApiRouter();
+  const notFoundError = (id: string) => new ApiError(404, "credential_not_found", `No credential ${id}`);
 
-  routes.get("/", async (c) => c.json({ credentials: (await vault.list(c.get("subject"))).map(credentialView) }));
+  routes.openapi(list, async (c) => c.json({ credentials: (await vault.list(c.get("subject"))).map(credentialView) }, 200));
 
-  routes.get("/:id", async (c) => {
-    const id = parseId(credentialIdSchema, c.req.param("id"), "credential");
+  routes.openapi(get, async (c) => {
+    const { id } = c.req.valid("param");
     const found = await vault.describe(id, c.get("subject"));
-    if (!found) throw notFound(id);
-    return c.json(credentialView(found));
+    if (!found) throw notFoundError(id);
+    return c.json(credentialView(found), 200);
   });
 
-  routes.get("/:id/storage-state", async (c) => {
-    const id = parseId(credentialIdSchema, c.req.param("id"), "credential");
+  routes.openapi(storageState, async (c) => {
+    const { id } = c.req.valid("param");
     const found = await vault.describe(id, c.get("subject"));
-    if (!found) throw notFound(id);
+    if (!found) throw notFoundError(id);
     if (found.kind !== "browser_login") throw new ApiError(409, "wrong_credential_kind", `Credential ${id} is an ${found.kind} credential: it holds no browser state`);
     try {
       const opened = await vault.open(id, c.get("subject"), { purpose: "storage_state", apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") });
-      if (opened?.secret.kind !== "browser_login") throw notFound(id);
+      if (opened?.secret.kind !== "browser_login") throw notFoundError(id);
       c.header("Cache-Control", "no-store");
-      return c.json({ credentialId: id, providerId: opened.metadata.providerId, storageState: opened.secret.state });
+      return c.json({ credentialId: id, providerId: opened.metadata.providerId, storageState: opened.secret.state }, 200);
     } catch (error) {
       if (error instanceof DecryptionError) {
         throw new ApiError(500, "credential_unreadable", `The credential could not be decrypted: ${error.message}`);
@@ -37,19 +108,18 @@ export function credentialRoutes({ vault, audit }: AppDeps) {
     }
   });
 
-  /** Who decrypted the credential, newest first (kept a while after the credential is deleted). */
-  routes.get("/:id/audit", async (c) => {
-    const id = parseId(credentialIdSchema, c.req.param("id"), "credential");
+  routes.openapi(auditTrail, async (c) => {
+    const { id } = c.req.valid("param");
     const entries = await audit.list(id);
     // The trail is the owner's: a deleted credential's trail is matched by the subject each entry names.
     const own = (await vault.list(c.get("subject"))).some((m) => m.id === id) || entries.some((e) => sameOwner(e.subject, c.get("subject")));
-    if (!own) throw notFound(id);
-    return c.json({ credentialId: id, entries: entries.map(({ at, purpose, apiKeyId, requestId }) => ({ at, purpose, apiKeyId, requestId })) });
+    if (!own) throw notFoundError(id);
+    return c.json({ credentialId: id, entries: entries.map(({ at, purpose, apiKeyId, requestId }) => ({ at, purpose, apiKeyId, requestId })) }, 200);
   });
 
-  routes.delete("/:id", async (c) => {
-    const id = parseId(credentialIdSchema, c.req.param("id"), "credential");
-    if (!(await vault.delete(id, c.get("subject")))) throw notFound(id);
+  routes.openapi(remove, async (c) => {
+    const { id } = c.req.valid("param");
+    if (!(await vault.delete(id, c.get("subject")))) throw notFoundError(id);
     return c.body(null, 204);
   });
 

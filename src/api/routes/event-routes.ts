@@ -1,25 +1,65 @@
+import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE, type SSEStreamingApi } from "hono/streaming";
 import { pumpEvents } from "../../events/event-stream.js";
-import { eventIdSchema, publicEvent, type LoggedEvent } from "../../events/event-types.js";
+import { eventIdSchema, EVENT_TYPES, publicEvent, type LoggedEvent } from "../../events/event-types.js";
 import { FINAL_STATUSES } from "../../sessions/session-states.js";
 import { sessionView } from "../../sessions/session-view.js";
 import { ownerKey, sameOwner } from "../../sessions/subject.js";
 import { ApiError, errorBody } from "../api-error.js";
 import type { ApiEnv, AppDeps } from "../app.js";
-import { parseId, sessionIdSchema } from "../request-helpers.js";
+import { createApiRouter } from "../openapi/api-router.js";
+import { errorResponses } from "../openapi/error-responses.js";
+import { subjectSecurity } from "../openapi/security.js";
+import { sessionIdParams } from "./route-params.js";
 
 const FINAL_EVENTS = new Set<string>(FINAL_STATUSES.map((status) => `session.${status}`));
 
+/** Where a reconnecting client resumes: the Last-Event-ID header (EventSource sends it), or `?lastEventId=` (the first connection). */
+const resumeFrom = {
+  query: z.object({ lastEventId: z.string().optional().openapi({ description: "Resume after this event id (as Last-Event-ID)", example: "1763800000000-0" }) }),
+  headers: z.object({ "last-event-id": z.string().optional().openapi({ description: "Resume after this event id (EventSource sends it on reconnect)" }) }),
+};
+
+const eventStream = (description: string) => ({
+  description: `${description}\n\nEvent names: ${EVENT_TYPES.join(", ")}.`,
+  content: { "text/event-stream": { schema: z.string().openapi({ description: "Server-Sent Events: `id`, `event` (the type) and `data` (JSON) per event; comments as heartbeats" }) } },
+});
+const expired = { 410: "Events after this Last-Event-ID are gone (`events_expired`): read the current state and reconnect without it" };
+
+const sessionEventsRoute = createRoute({
+  method: "get",
+  path: "/browser-login/{id}/events",
+  tags: ["Events"],
+  summary: "A login session's events (SSE)",
+  description: "From the session's start (or after Last-Event-ID); each event's data is the session as `GET /browser-login/{id}` gave it then. Ends after the final status.",
+  security: subjectSecurity,
+  request: { params: sessionIdParams, ...resumeFrom },
+  responses: {
+    200: eventStream("The session's events"),
+    204: { description: "The session has ended and the client has its last event: stop reconnecting" },
+    ...errorResponses([400, 401, 404, 410, 503], { 404: "No such session for this subject (`session_not_found`)", ...expired }),
+  },
+});
+
+const subjectEventsRoute = createRoute({
+  method: "get",
+  path: "/events",
+  tags: ["Events"],
+  summary: "Every event of the subject (SSE)",
+  description: "Session and credential events of the caller's subject, from now (or after Last-Event-ID). Data: `{ id, type, timestamp, data }`, the webhook payload.",
+  security: subjectSecurity,
+  request: resumeFrom,
+  responses: { 200: eventStream("The subject's events"), ...errorResponses([400, 401, 410, 503], expired) },
+});
+
 /**
  * Server-Sent Events, fed by the event log in Redis (any worker wrote it; any API process serves it).
- * - `GET /browser-login/:id/events`: the session's events from its start (or after `Last-Event-ID`),
- *   each with the body `GET /browser-login/:id` gave at that moment; ends after the final status.
- * - `GET /events`: every session and credential event of the caller's subject from now (or after `Last-Event-ID`).
  * A `Last-Event-ID` older than the retention window answers 410: events after it may be gone.
  */
 export function eventRoutes(deps: AppDeps) {
   const { eventLog, eventTail, sessions } = deps;
+  const routes = createApiRouter();
 
   /** Redis lost mid-stream: the client hears why, and reconnects (with its Last-Event-ID) when it will. */
   const onStreamError = async (error: Error, sse: SSEStreamingApi) => {
@@ -30,16 +70,16 @@ export function eventRoutes(deps: AppDeps) {
   async function lastEventId(c: Context<ApiEnv>, stream: string): Promise<string | undefined> {
     const raw = c.req.header("last-event-id") ?? c.req.query("lastEventId");
     if (raw === undefined || raw === "") return undefined;
-    const id = parseId(eventIdSchema, raw, "event");
-    if (await eventLog.beyondRetention(id, stream)) {
+    if (!eventIdSchema.safeParse(raw).success) throw new ApiError(400, "invalid_id", `${raw} is not a valid event id`);
+    if (await eventLog.beyondRetention(raw, stream)) {
       const hours = Math.round((eventLog.retentionMs / 3_600_000) * 10) / 10;
       throw new ApiError(410, "events_expired", `Events after this id are gone (kept: ${hours} h, up to the stream's length limit); read the current state and reconnect without Last-Event-ID`);
     }
-    return id;
+    return raw;
   }
 
-  async function sessionEvents(c: Context<ApiEnv>) {
-    const sessionId = parseId(sessionIdSchema, c.req.param("id"), "login session");
+  routes.openapi(sessionEventsRoute, async (c) => {
+    const { id: sessionId } = c.req.valid("param");
     const record = await sessions.get(sessionId);
     if (!record || !sameOwner(record.owner, c.get("subject"))) throw new ApiError(404, "session_not_found", `No login session ${sessionId}`);
     const stream = eventLog.keys.ofSession(sessionId);
@@ -64,9 +104,9 @@ export function eventRoutes(deps: AppDeps) {
       }),
       onStreamError,
     );
-  }
+  });
 
-  async function subjectEvents(c: Context<ApiEnv>) {
+  routes.openapi(subjectEventsRoute, async (c) => {
     const subject = c.get("subject");
     const owner = ownerKey(subject);
     const from = await lastEventId(c, eventLog.keys.ofOwner(subject));
@@ -83,7 +123,7 @@ export function eventRoutes(deps: AppDeps) {
       }),
       onStreamError,
     );
-  }
+  });
 
-  return { sessionEvents, subjectEvents };
+  return routes;
 }

@@ -1,16 +1,18 @@
-import { Hono } from "hono";
-import { z } from "zod";
+import { createRoute, z } from "@hono/zod-openapi";
 import type { EventLog } from "../../events/event-log.js";
 import { eventIdSchema } from "../../events/event-types.js";
 import type { AddressPolicy } from "../../network/address-policy.js";
-import type { DeliveryLog } from "../../webhooks/delivery-log.js";
-import { endpointIdSchema, endpointInputSchema } from "../../webhooks/webhook-endpoint-schema.js";
+import { deliveryEntrySchema, type DeliveryLog } from "../../webhooks/delivery-log.js";
+import { endpointInputSchema, webhookEndpointSchema } from "../../webhooks/webhook-endpoint-schema.js";
 import type { WebhookEndpoints } from "../../webhooks/webhook-endpoints.js";
 import type { WebhookQueue } from "../../webhooks/webhook-queue.js";
 import { checkWebhookUrl } from "../../webhooks/webhook-url-policy.js";
 import { ApiError } from "../api-error.js";
-import type { ApiEnv } from "../app.js";
-import { parseId, readJson } from "../request-helpers.js";
+import { createApiRouter } from "../openapi/api-router.js";
+import { errorResponses } from "../openapi/error-responses.js";
+import { jsonResponse } from "../openapi/json-response.js";
+import { apiKeySecurity } from "../openapi/security.js";
+import { endpointIdParams } from "./route-params.js";
 
 export interface WebhookDeps {
   endpoints: WebhookEndpoints;
@@ -20,22 +22,91 @@ export interface WebhookDeps {
   eventLog: EventLog;
 }
 
+const tags = ["Webhooks"];
+const notFound = { 404: "No such webhook endpoint (`endpoint_not_found`)" };
+const jsonBody = <S extends z.ZodType>(schema: S) => ({ required: true, content: { "application/json": { schema } } });
+
+const create = createRoute({
+  method: "post",
+  path: "/",
+  tags,
+  summary: "Add a webhook endpoint",
+  description: "The endpoint receives every subject's events (Standard Webhooks). Its secret is shown in this answer only.",
+  security: apiKeySecurity,
+  request: { body: jsonBody(endpointInputSchema.meta({ id: "WebhookEndpointInput" })) },
+  responses: {
+    201: jsonResponse("The endpoint and its signing secret (sent with Cache-Control: no-store)", webhookEndpointSchema.extend({ secret: z.string() }).meta({ id: "CreatedWebhookEndpoint" })),
+    ...errorResponses([400, 401, 413, 415, 422, 503], { 422: "This URL cannot be used (`webhook_url_not_allowed`)" }),
+  },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/",
+  tags,
+  summary: "The webhook endpoints",
+  security: apiKeySecurity,
+  responses: { 200: jsonResponse("Every endpoint (without secrets)", z.object({ endpoints: z.array(webhookEndpointSchema) })), ...errorResponses([401, 503]) },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/{id}",
+  tags,
+  summary: "One webhook endpoint",
+  security: apiKeySecurity,
+  request: { params: endpointIdParams },
+  responses: { 200: jsonResponse("The endpoint (without its secret)", webhookEndpointSchema), ...errorResponses([400, 401, 404, 503], notFound) },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/{id}",
+  tags,
+  summary: "Delete a webhook endpoint and its delivery log",
+  security: apiKeySecurity,
+  request: { params: endpointIdParams },
+  responses: { 204: { description: "Deleted" }, ...errorResponses([400, 401, 404, 503], notFound) },
+});
+
+const deliveries = createRoute({
+  method: "get",
+  path: "/{id}/deliveries",
+  tags,
+  summary: "An endpoint's recent deliveries",
+  security: apiKeySecurity,
+  request: { params: endpointIdParams },
+  responses: { 200: jsonResponse("Newest first", z.object({ deliveries: z.array(deliveryEntrySchema) })), ...errorResponses([400, 401, 404, 503], notFound) },
+});
+
+const replay = createRoute({
+  method: "post",
+  path: "/{id}/replay",
+  tags,
+  summary: "Deliver a logged event to an endpoint again",
+  security: apiKeySecurity,
+  request: { params: endpointIdParams, body: jsonBody(z.strictObject({ eventId: eventIdSchema.openapi({ example: "1763800000000-0" }) })) },
+  responses: {
+    202: jsonResponse("Queued", z.object({ endpointId: z.string(), eventId: z.string(), status: z.literal("queued") })),
+    ...errorResponses([400, 401, 404, 413, 415, 503], { 404: "No such endpoint (`endpoint_not_found`), or the event is not in the log (`event_not_found`)" }),
+  },
+});
+
 /**
  * The operator's webhook endpoints. They receive the events of every subject, so this is an
  * operator API: any holder of an API key may manage them (deployments that hand keys to
  * untrusted parties put it behind their own gateway rule).
  */
-export function webhookRoutes({ endpoints, deliveries, queue, addressPolicy, eventLog }: WebhookDeps) {
-  const routes = new Hono<ApiEnv>();
-  const endpointOf = async (raw: string | undefined) => {
-    const id = parseId(endpointIdSchema, raw, "webhook endpoint");
+export function webhookRoutes({ endpoints, deliveries: deliveryLog, queue, addressPolicy, eventLog }: WebhookDeps) {
+  const routes = createApiRouter();
+  const endpointOf = async (id: string) => {
     const endpoint = await endpoints.get(id);
     if (!endpoint) throw new ApiError(404, "endpoint_not_found", `No webhook endpoint ${id}`);
     return endpoint;
   };
 
-  routes.post("/", async (c) => {
-    const input = await readJson(c, endpointInputSchema);
+  routes.openapi(create, async (c) => {
+    const input = c.req.valid("json");
     const check = await checkWebhookUrl(input.url, addressPolicy);
     if (!check.ok) throw new ApiError(422, "webhook_url_not_allowed", `This webhook URL cannot be used: ${check.reason}`);
     const { endpoint, secret } = await endpoints.save({ ...input, url: check.url.toString() }, "api");
@@ -44,28 +115,28 @@ export function webhookRoutes({ endpoints, deliveries, queue, addressPolicy, eve
     return c.json({ ...endpoint, secret }, 201);
   });
 
-  routes.get("/", async (c) => c.json({ endpoints: await endpoints.list() }));
-  routes.get("/:id", async (c) => c.json(await endpointOf(c.req.param("id"))));
+  routes.openapi(list, async (c) => c.json({ endpoints: await endpoints.list() }, 200));
+  routes.openapi(get, async (c) => c.json(await endpointOf(c.req.valid("param").id), 200));
 
-  routes.delete("/:id", async (c) => {
-    const endpoint = await endpointOf(c.req.param("id"));
+  routes.openapi(remove, async (c) => {
+    const endpoint = await endpointOf(c.req.valid("param").id);
     await endpoints.delete(endpoint.id);
-    await deliveries.clear(endpoint.id);
+    await deliveryLog.clear(endpoint.id);
     return c.body(null, 204);
   });
 
-  routes.get("/:id/deliveries", async (c) => {
-    const endpoint = await endpointOf(c.req.param("id"));
-    return c.json({ deliveries: await deliveries.list(endpoint.id) });
+  routes.openapi(deliveries, async (c) => {
+    const endpoint = await endpointOf(c.req.valid("param").id);
+    return c.json({ deliveries: await deliveryLog.list(endpoint.id) }, 200);
   });
 
-  routes.post("/:id/replay", async (c) => {
-    const endpoint = await endpointOf(c.req.param("id"));
-    const { eventId } = await readJson(c, z.object({ eventId: eventIdSchema }).strict());
+  routes.openapi(replay, async (c) => {
+    const endpoint = await endpointOf(c.req.valid("param").id);
+    const { eventId } = c.req.valid("json");
     if (!(await eventLog.get(eventId))) throw new ApiError(404, "event_not_found", `No event ${eventId} in the event log (it may be past its retention)`);
     // A job id of its own: a replay is delivered even when the first delivery succeeded.
     await queue.add("deliver", { eventId, endpointId: endpoint.id }, { jobId: `${endpoint.id}_${eventId}_replay_${Date.now()}` });
-    return c.json({ endpointId: endpoint.id, eventId, status: "queued" }, 202);
+    return c.json({ endpointId: endpoint.id, eventId, status: "queued" as const }, 202);
   });
 
   return routes;
