@@ -91,9 +91,9 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
   it("api_key: a key the service refuses turns into auth_required (rejected) and is not tried again until replaced", async () => {
     // Counts the tool's looks at the credential list: each is one round of waiting.
     let listings = 0;
-    const counting: typeof fetch = (input, init) => {
-      if (String(input).endsWith("/credentials") && (init?.method ?? "GET") === "GET") listings++;
-      return fetch(input, init);
+    const counting = (request: Request) => {
+      if (new URL(request.url).pathname === "/credentials" && request.method === "GET") listings++;
+      return fetch(request);
     };
     const api = createServiceClient({ baseUrl: stack.baseUrl, apiKey: stack.apiKey, subject: { userId: "agent-user-3" }, fetch: counting });
     const { tool, calls } = accountTool(api, "fixture-unchecked");
