@@ -42,6 +42,7 @@ export async function apiDocument(): Promise<unknown> {
     providers: unused,
     resolveSubject: unused,
     loginUrlPolicy: unused,
+    validateApiKey: unused,
     sessionTimeoutMs: 0,
   };
   return (await createApp(deps).request("/openapi.json")).json();

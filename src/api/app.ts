@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
+import type { ApiKeyValidator } from "../credentials/api-key-validation.js";
 import type { CredentialAudit } from "../credentials/credential-audit.js";
 import type { CredentialVault } from "../credentials/credential-vault.js";
 import type { EventLog } from "../events/event-log.js";
@@ -32,6 +33,7 @@ import type { LoginUrlPolicy } from "./login-url-policy.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { metricsRoutes } from "../metrics/metrics-routes.js";
 import { QUEUE_DASHBOARD_PATH, queueDashboard, type QueueDashboardDeps } from "./queue-dashboard.js";
+import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { browserLoginRoutes } from "./routes/browser-login-routes.js";
 import { credentialRoutes } from "./routes/credential-routes.js";
 import { credentialLifecycleRoutes } from "./routes/credential-lifecycle-routes.js";
@@ -62,6 +64,8 @@ export interface AppDeps {
   /** The headers the default resolver reads, as /openapi.json names them (default x-subject-user-id, x-subject-org-id). */
   subjectHeaders?: { user: string; org: string };
   loginUrlPolicy: LoginUrlPolicy;
+  /** Runs an API-key provider's validation request before a key is stored. */
+  validateApiKey: ApiKeyValidator;
   sessionTimeoutMs: number;
   bodyLimitBytes?: number;
   logger: Logger;
@@ -176,6 +180,7 @@ export function createApp(deps: AppDeps) {
     authed.route("/oauth2", oauth2Routes(deps.oauth2, deps.providers));
     authed.route("/credentials", oauth2CredentialRoutes(deps.oauth2.tokens));
   }
+  authed.route("/credentials", apiKeyRoutes(deps));
   authed.route("/credentials", credentialRoutes(deps));
   authed.route("/webhooks/endpoints", webhookRoutes(deps.webhooks));
   if (deps.connect) authed.route("/", connectLinkRoutes({ links: deps.connect.links, kinds: connectKinds!, ttlMs: deps.connect.linkTtlMs, publicUrl: deps.connect.publicUrl }));

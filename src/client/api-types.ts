@@ -2519,6 +2519,233 @@ export interface paths {
             };
         };
         put?: never;
+        /**
+         * Store an API key (and its other fields)
+         * @description Checks the fields against the provider's declaration, runs its validation request when it has one (a wrong key is refused with `422 api_key_rejected` and the provider's answer summarised), encrypts and stores them. A subject holds one API-key credential per provider: entering a key again replaces the stored one in place (same id, `version` + 1, `200`); the first one answers `201`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example acme-api */
+                        providerId: string;
+                        /**
+                         * @example {
+                         *       "apiKey": "sk_live_…"
+                         *     }
+                         */
+                        fields: {
+                            [key: string]: string;
+                        };
+                        metadata?: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Stored in place of the subject's previous key for this provider (version + 1) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Credential"];
+                    };
+                };
+                /** @description Stored: a new credential */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Credential"];
+                    };
+                };
+                /** @description The body did not validate, or a field is missing or unknown (`invalid_fields`, naming them) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such provider (`provider_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider does not take API keys (`wrong_provider_kind`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is larger than the limit (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not application/json (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider refused the key (`api_key_rejected`, with its status and a short excerpt of its answer; never the key) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider's validation request got no answer (`api_key_validation_unavailable`), or storage is unreachable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Decrypt an API-key credential: its fields
+         * @description Sent with `Cache-Control: no-store`; each call is written to the credential's audit trail (purpose `secret`).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A credential id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The fields, by name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKeySecret"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such credential for this subject (`credential_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not an API-key credential (`wrong_credential_kind`): use storage-state or access-token */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential could not be decrypted (`credential_unreadable`), or another failure on our side */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Storage is not reachable right now; retry shortly (`storage_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -3579,6 +3806,8 @@ export interface components {
                 helpUrl?: string;
                 secret: boolean;
             }[];
+            /** @description A wrong key is refused when submitted (the provider's validation request runs first) */
+            validated: boolean;
         };
         LoginSession: {
             /** @example ls_0123456789abcdef0123456789abcdef */
@@ -3703,6 +3932,10 @@ export interface components {
             lastVerifiedAt: string | null;
             /** @description When it is expected to stop working */
             expiresAt: string | null;
+            /** @description What the client sent beside it (POST /credentials), stored as sent */
+            metadata?: {
+                [key: string]: string | number | boolean | null;
+            };
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -3726,6 +3959,10 @@ export interface components {
             lastVerifiedAt: string | null;
             /** @description When it is expected to stop working */
             expiresAt: string | null;
+            /** @description What the client sent beside it (POST /credentials), stored as sent */
+            metadata?: {
+                [key: string]: string | number | boolean | null;
+            };
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -3744,12 +3981,24 @@ export interface components {
             lastVerifiedAt: string | null;
             /** @description When it is expected to stop working */
             expiresAt: string | null;
+            /** @description What the client sent beside it (POST /credentials), stored as sent */
+            metadata?: {
+                [key: string]: string | number | boolean | null;
+            };
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
             kind: "api_key";
             fieldNames: string[];
+        };
+        ApiKeySecret: {
+            credentialId: string;
+            providerId: string;
+            version: number;
+            fields: {
+                [key: string]: string;
+            };
         };
         CredentialStorageState: {
             credentialId: string;

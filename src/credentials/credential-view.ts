@@ -2,6 +2,7 @@ import { z } from "zod";
 import { credentialMetadataSchema, credentialStatusSchema, type CredentialMetadata } from "./credential-metadata-schema.js";
 
 const stored = credentialMetadataSchema.shape;
+const clientMetadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
 const common = {
   id: stored.id,
   providerId: stored.providerId,
@@ -11,6 +12,7 @@ const common = {
   updatedAt: z.string(),
   lastVerifiedAt: z.string().nullable(),
   expiresAt: z.string().nullable().describe("When it is expected to stop working"),
+  metadata: clientMetadataSchema.optional().describe("What the client sent beside it (POST /credentials), stored as sent"),
 };
 
 /**
@@ -40,7 +42,18 @@ export type CredentialView = z.infer<typeof credentialViewSchema>;
 
 export function credentialView(m: CredentialMetadata): CredentialView {
   const { id, kind, providerId, status, version, createdAt, updatedAt, lastVerifiedAt, expiresAt } = m;
-  const common = { id, providerId, status, version, createdAt, updatedAt: updatedAt ?? createdAt, lastVerifiedAt: lastVerifiedAt ?? null, expiresAt: expiresAt ?? m.earliestExpiry ?? null };
+  const metadata = clientMetadataSchema.safeParse(m.metadata);
+  const common = {
+    id,
+    providerId,
+    status,
+    version,
+    createdAt,
+    updatedAt: updatedAt ?? createdAt,
+    lastVerifiedAt: lastVerifiedAt ?? null,
+    expiresAt: expiresAt ?? m.earliestExpiry ?? null,
+    ...(metadata.success ? { metadata: metadata.data } : {}),
+  };
   switch (kind) {
     case "browser_login": {
       const { sessionId, origins = [], cookieCount = 0, earliestExpiry = null, suspect, suspectReason } = m;

@@ -168,6 +168,40 @@ const apiKeyFieldSchema = z
   })
   .strict();
 
+/** Text in which `{{fieldName}}` stands for a submitted field's value. */
+const template = z.string().max(4096);
+const TEMPLATE_REFERENCE = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
+
+/**
+ * A request that tells a working key from a wrong one (e.g. GET /v1/me), sent before a key is stored.
+ * Fields go where the templates put them: headers (`"Authorization": "Bearer {{apiKey}}"`), query
+ * parameters, or a body (JSON, or form-encoded). The URL follows the address policy of client login URLs.
+ */
+export const apiKeyValidationSchema = z
+  .object({
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "HEAD"]).default("GET"),
+    url: z.url({ protocol: /^https?$/ }),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "a header name"), template).default({}),
+    query: z.record(z.string().min(1), template).default({}),
+    body: z.record(z.string().min(1), template).optional(),
+    bodyEncoding: z.enum(["json", "form"]).default("json"),
+    /** The answers that mean "the key works". */
+    expectedStatus: z.union([httpStatus, z.array(httpStatus).min(1)]).default([200]),
+    timeoutMs: z.number().int().min(100).max(30_000).default(5_000),
+  })
+  .strict();
+
+/** The field names a validation request's templates use. */
+export function templateReferences(validation: ApiKeyValidation): string[] {
+  const texts = [...Object.values(validation.headers), ...Object.values(validation.query), ...Object.values(validation.body ?? {})];
+  return [...new Set(texts.flatMap((text) => [...text.matchAll(TEMPLATE_REFERENCE)].map((m) => m[1]!)))];
+}
+
+/** Puts field values in place of `{{name}}` (every name is a declared field: checked when providers load). */
+export function fillTemplate(text: string, fields: Record<string, string>): string {
+  return text.replace(TEMPLATE_REFERENCE, (_, name: string) => fields[name] ?? "");
+}
+
 /** A service that takes an API key (and maybe more fields), checked before it is stored when a validation request is given. */
 export const apiKeyProviderSchema = z
   .object({
@@ -175,8 +209,17 @@ export const apiKeyProviderSchema = z
     id: providerId,
     name: z.string().min(1),
     fields: z.array(apiKeyFieldSchema).min(1),
+    validation: apiKeyValidationSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((provider, ctx) => {
+    const names = provider.fields.map((f) => f.name);
+    const twice = names.filter((name, i) => names.indexOf(name) !== i);
+    if (twice.length) ctx.addIssue({ code: "custom", path: ["fields"], message: `provider ${provider.id}: field ${twice[0]} is declared twice` });
+    if (!provider.validation) return;
+    const unknown = templateReferences(provider.validation).filter((name) => !names.includes(name));
+    if (unknown.length) ctx.addIssue({ code: "custom", path: ["validation"], message: `provider ${provider.id}: the validation request uses ${unknown.map((n) => `{{${n}}}`).join(", ")}, which is not a declared field` });
+  });
 
 /** Every kind of provider. A provider without `kind` is a browser login (the only kind before kinds existed). */
 export const providerSchema = z.preprocess(
@@ -198,5 +241,6 @@ export type ProviderKind = Provider["kind"];
 export type BrowserLoginProvider = z.infer<typeof browserLoginProviderSchema>;
 export type OAuth2Provider = z.infer<typeof oauth2ProviderSchema>;
 export type ApiKeyProvider = z.infer<typeof apiKeyProviderSchema>;
+export type ApiKeyValidation = z.infer<typeof apiKeyValidationSchema>;
 /** A provider as written in the providers file (`kind` may be left out for a browser login). */
 export type ProviderInput = Omit<z.input<typeof browserLoginProviderSchema>, "kind"> & { kind?: "browser_login" } | (Partial<z.input<typeof oauth2ProviderSchema>> & { kind: "oauth2"; id: string }) | z.input<typeof apiKeyProviderSchema>;

@@ -15,6 +15,7 @@ export const providerViewSchema = z
         name: browserLogin.name,
         kind: apiKeyProviderSchema.shape.kind,
         fields: z.array(z.object({ name: field.name, label: field.label, helpText: field.helpText, helpUrl: field.helpUrl, secret: z.boolean() })),
+        validated: z.boolean().describe("A wrong key is refused when submitted (the provider's validation request runs first)"),
       })
       .meta({ id: "ApiKeyProvider" }),
   ])
@@ -30,6 +31,7 @@ export function providerView(provider: Provider): ProviderView {
     case "oauth2":
       return { id, name, kind: provider.kind, scopes: provider.scopes };
     case "api_key":
-      return { id, name, kind: provider.kind, fields: provider.fields.map(({ name, label, helpText, helpUrl, secret }) => ({ name, label, helpText, helpUrl, secret })) };
+      // The validation request itself stays server-side.
+      return { id, name, kind: provider.kind, fields: provider.fields.map(({ name, label, helpText, helpUrl, secret }) => ({ name, label, helpText, helpUrl, secret })), validated: provider.validation !== undefined };
   }
 }

@@ -19,6 +19,7 @@ import { createCheckWaiter } from "../api/check-waiter.js";
 import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.js";
 import { createSessionEventBus } from "../sessions/session-events.js";
 import { createSessionStore } from "../sessions/session-store.js";
+import { createApiKeyValidator } from "../credentials/api-key-validation.js";
 import { createAddressPolicy } from "../network/address-policy.js";
 import { createEventLog } from "../events/event-log.js";
 import { createEventTail } from "../events/event-tail.js";
@@ -147,6 +148,8 @@ export async function startApiService(config: Config, redisUrl: string, provider
       allowPrivateAddresses: config.ALLOW_PRIVATE_LOGIN_URLS,
       privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS,
     }),
+    // Requests to a provider's validation URL go where client login URLs may: one outbound policy.
+    validateApiKey: createApiKeyValidator(createAddressPolicy({ allowPrivateAddresses: config.ALLOW_PRIVATE_LOGIN_URLS, privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS })),
     sessionTimeoutMs: config.SESSION_TIMEOUT_MS,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     logger,

@@ -2,27 +2,11 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dumpPostgres } from "../helpers/postgres-dump.js";
 import { dumpRedis } from "../helpers/redis-dump.js";
 import { startTagged, waitForStatus } from "../helpers/sessions.js";
 import { startTestStack, type TestStack } from "../helpers/test-stack.js";
 import { waitFor } from "../helpers/wait-for.js";
-
-/** Every row of every table in the public schema, as text: to search for secrets that must not be there. */
-async function dumpPostgres(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows: tables } = await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'");
-    const parts: string[] = [];
-    for (const { name } of tables) {
-      const { rows } = await client.query(`SELECT * FROM ${client.escapeIdentifier(name)}`);
-      parts.push(`${name} ${JSON.stringify(rows)}`);
-    }
-    return parts.join("\n");
-  } finally {
-    await client.end();
-  }
-}
 
 describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Redis", () => {
   let stack: TestStack;

@@ -16,7 +16,7 @@ describe("provider kinds", () => {
     expect(views).toEqual([
       { id: "acme", name: "Acme", kind: "browser_login", captureOn: "authenticated" },
       { id: "gh", name: "GitHub", kind: "oauth2", scopes: ["repo"] },
-      { id: "kv", name: "KV", kind: "api_key", fields: [{ name: "apiKey", label: "API key", secret: true }] },
+      { id: "kv", name: "KV", kind: "api_key", fields: [{ name: "apiKey", label: "API key", secret: true }], validated: false },
     ]);
     expect(JSON.stringify(views)).not.toContain("s3cret-client");
   });
