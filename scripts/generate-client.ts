@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import pino from "pino";
-import { createApp, type AppDeps } from "../src/api/app.js";
+import { createApp, type AppDeps } from "../src/api/app.ts";
 
 export const API_TYPES_FILE = new URL("../src/client/api-types.ts", import.meta.url);
 

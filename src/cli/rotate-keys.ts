@@ -1,12 +1,12 @@
-import { loadConfig } from "../config.js";
-import { createCredentialVault } from "../credentials/credential-vault.js";
-import { keyUsageReport, rotateAll, type KeyUsageReport, type RotationResult } from "../credentials/key-rotation.js";
-import { buildCredentialStore } from "../credentials/build-credential-store.js";
-import { createLogger } from "../logger.js";
-import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.js";
-import { buildCipher } from "../crypto/build-cipher.js";
-import { createWebhookEndpoints } from "../webhooks/webhook-endpoints.js";
-import { createOAuth2ClientConfigs } from "../oauth2/oauth2-client-configs.js";
+import { loadConfig } from "../config.ts";
+import { createCredentialVault } from "../credentials/credential-vault.ts";
+import { keyUsageReport, rotateAll, type KeyUsageReport, type RotationResult } from "../credentials/key-rotation.ts";
+import { buildCredentialStore } from "../credentials/build-credential-store.ts";
+import { createLogger } from "../logger.ts";
+import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.ts";
+import { buildCipher } from "../crypto/build-cipher.ts";
+import { createWebhookEndpoints } from "../webhooks/webhook-endpoints.ts";
+import { createOAuth2ClientConfigs } from "../oauth2/oauth2-client-configs.ts";
 
 /**
  * `npm run rotate-keys`: rewraps every credential's data key under the current key (the first of

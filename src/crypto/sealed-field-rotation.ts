@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
-import { defineLuaCommands, loadLuaCommands } from "../redis/lua-commands.js";
-import type { CredentialCipher } from "./cipher.js";
-import type { EnvelopeSealed } from "./sealed-credential.js";
+import { defineLuaCommands, loadLuaCommands } from "../redis/lua-commands.ts";
+import type { CredentialCipher } from "./cipher.ts";
+import type { EnvelopeSealed } from "./sealed-credential.ts";
 
 const COMMANDS = loadLuaCommands(new URL("./commands/", import.meta.url));
 

@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { CredentialCipher } from "../crypto/cipher.js";
-import type { EnvelopeSealed } from "../crypto/sealed-credential.js";
-import { createSealedFieldRotator, type SealedFieldRotation } from "../crypto/sealed-field-rotation.js";
+import type { CredentialCipher } from "../crypto/cipher.ts";
+import type { EnvelopeSealed } from "../crypto/sealed-credential.ts";
+import { createSealedFieldRotator, type SealedFieldRotation } from "../crypto/sealed-field-rotation.ts";
 
 /** An organisation's own OAuth client for a provider, as shown (the secret is write-only). */
 export const oauth2ClientViewSchema = z.object({

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { CredentialCipher } from "../crypto/cipher.js";
-import { createSealedFieldRotator } from "../crypto/sealed-field-rotation.js";
-import type { EnvelopeSealed } from "../crypto/sealed-credential.js";
-import { webhookEndpointSchema, type EndpointInput, type WebhookEndpoint } from "./webhook-endpoint-schema.js";
+import type { CredentialCipher } from "../crypto/cipher.ts";
+import { createSealedFieldRotator } from "../crypto/sealed-field-rotation.ts";
+import type { EnvelopeSealed } from "../crypto/sealed-credential.ts";
+import { webhookEndpointSchema, type EndpointInput, type WebhookEndpoint } from "./webhook-endpoint-schema.ts";
 
 /**
  * Webhook endpoints in Redis: a hash each (`endpoint`: the clear JSON; `secret`: the signing secret

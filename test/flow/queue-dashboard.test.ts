@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { openViewerBrowser } from "../live-view/viewer-driver.js";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { openViewerBrowser } from "../live-view/viewer-driver.ts";
 
 /** bull-board at /admin/queues: for operators holding an API key, in a real browser. */
 describe("queue dashboard", () => {

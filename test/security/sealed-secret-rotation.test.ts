@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.js";
-import { createKeyRing } from "../../src/crypto/key-ring.js";
-import { parseKeyRing } from "../../src/crypto/key-source.js";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
-import { createOAuth2ClientConfigs } from "../../src/oauth2/oauth2-client-configs.js";
-import { createWebhookEndpoints } from "../../src/webhooks/webhook-endpoints.js";
-import { freePort } from "../helpers/free-port.js";
+import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.ts";
+import { createKeyRing } from "../../src/crypto/key-ring.ts";
+import { parseKeyRing } from "../../src/crypto/key-source.ts";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.ts";
+import { createOAuth2ClientConfigs } from "../../src/oauth2/oauth2-client-configs.ts";
+import { createWebhookEndpoints } from "../../src/webhooks/webhook-endpoints.ts";
+import { freePort } from "../helpers/free-port.ts";
 
 describe("secrets kept beside their records (webhook signing secrets, OAuth client secrets) under the key ring", () => {
   let server: EmbeddedRedis;

@@ -1,16 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { capturedStateSchema } from "../../credentials/captured-state.js";
-import { credentialAccessSchema } from "../../credentials/credential-audit.js";
-import { credentialView, credentialViewSchema } from "../../credentials/credential-view.js";
-import { DecryptionError } from "../../crypto/cipher.js";
-import { sameOwner } from "../../sessions/subject.js";
-import { ApiError } from "../api-error.js";
-import type { AppDeps } from "../app.js";
-import { createApiRouter } from "../openapi/api-router.js";
-import { errorResponses } from "../openapi/error-responses.js";
-import { jsonResponse } from "../openapi/json-response.js";
-import { subjectSecurity } from "../openapi/security.js";
-import { credentialIdParams } from "./route-params.js";
+import { capturedStateSchema } from "../../credentials/captured-state.ts";
+import { credentialAccessSchema } from "../../credentials/credential-audit.ts";
+import { credentialView, credentialViewSchema } from "../../credentials/credential-view.ts";
+import { DecryptionError } from "../../crypto/cipher.ts";
+import { sameOwner } from "../../sessions/subject.ts";
+import { ApiError } from "../api-error.ts";
+import type { AppDeps } from "../app.ts";
+import { createApiRouter } from "../openapi/api-router.ts";
+import { errorResponses } from "../openapi/error-responses.ts";
+import { jsonResponse } from "../openapi/json-response.ts";
+import { subjectSecurity } from "../openapi/security.ts";
+import { credentialIdParams } from "./route-params.ts";
 
 const tags = ["Credentials"];
 const notFound = { 404: "No such credential for this subject (`credential_not_found`)" };
