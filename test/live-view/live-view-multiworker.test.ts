@@ -119,6 +119,8 @@ describe("live view with two workers and two APIs on one Redis", () => {
     await killed.exited;
     await waitFor(async () => /stopped responding/.test(await view.liveOnFirst.statusText()), { what: "worker-lost message on its session's viewer" });
     const framesAtLoss = view.liveOnFirst.frames();
+    // Its Chromium goes with it (its pipe to the worker closed): nothing is left running.
+    await waitFor(() => chromiumProcesses(workers[0]!.debugPort).length === 0, { what: "the killed worker's Chromium gone" });
     // The session ends (the lease lapses and the reaper ends it); its link is then refused with words.
     const ended = await waitForStatus(stack, liveOnFirst!.sessionId, "failed", { timeoutMs: 15_000 });
     expect(ended.error?.code).toBe("worker_lost");
