@@ -6,7 +6,7 @@ import { createLogger } from "../logger.ts";
 import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.ts";
 import { buildCipher } from "../crypto/build-cipher.ts";
 import { createWebhookEndpoints } from "../webhooks/webhook-endpoints.ts";
-import { createOAuth2ClientConfigs } from "../oauth2/oauth2-client-configs.ts";
+import { buildOAuth2ClientConfigs } from "../oauth2/build-oauth2-client-configs.ts";
 
 /**
  * `npm run rotate-keys`: rewraps every credential's data key under the current key (the first of
@@ -41,21 +41,22 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const verifyOnly = process.argv.includes("--verify");
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, name: "rotate-keys" });
-  // Redis holds webhook secrets, and the credentials too unless CREDENTIAL_STORE=postgres.
+  // Redis holds webhook secrets, and the credentials and OAuth clients too unless CREDENTIAL_STORE=postgres.
   const redis = config.REDIS_URL ? createRedisConnection(config.REDIS_URL, "worker", "blc-rotate") : undefined;
   if (redis) await waitUntilReady(redis);
   const credentials = await buildCredentialStore(config, { redis, logger, role: "rotate-keys" });
   const store = credentials.store;
   const cipher = buildCipher(config, logger);
   const endpoints = redis ? createWebhookEndpoints(redis, cipher, config.REDIS_PREFIX) : undefined;
-  const oauthClients = redis ? createOAuth2ClientConfigs(redis, cipher, config.REDIS_PREFIX) : undefined;
+  // Organisations' OAuth clients live with the credentials (PostgreSQL or Redis).
+  const oauthClients = buildOAuth2ClientConfigs({ database: credentials.database, redis, cipher, prefix: config.REDIS_PREFIX });
   let ok = true;
   if (!verifyOnly) {
     const result = await rotateAll(store, createCredentialVault(store, cipher));
     process.stdout.write(`${describeRotation(result)}\n`);
     const hooks = (await endpoints?.rotateSecrets()) ?? { rewrapped: 0, current: 0, failed: [] };
     process.stdout.write(`Rotated webhook secrets: ${hooks.rewrapped} rewrapped, ${hooks.current} already current${hooks.failed.length ? `; could not rotate: ${hooks.failed.join(", ")}` : ""}.\n`);
-    const clients = (await oauthClients?.rotateSecrets()) ?? { rewrapped: 0, current: 0, failed: [] };
+    const clients = await oauthClients.rotateSecrets();
     process.stdout.write(`Rotated OAuth client secrets: ${clients.rewrapped} rewrapped, ${clients.current} already current${clients.failed.length ? `; could not rotate: ${clients.failed.join(", ")}` : ""}.\n`);
     ok = result.failed.length === 0 && result.changed.length === 0 && hooks.failed.length === 0 && clients.failed.length === 0;
   }
@@ -63,7 +64,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   process.stdout.write(`${describeKeyUsage(report)}\n`);
   const oldHooks = endpoints ? [...(await endpoints.secretKeyIds())].filter(([, kid]) => kid !== cipher.currentKeyId) : [];
   for (const [id, kid] of oldHooks) process.stdout.write(`  webhook ${id}: its secret is still under ${kid}: run rotate-keys before dropping that key\n`);
-  const oldClients = oauthClients ? [...(await oauthClients.secretKeyIds())].filter(([, kid]) => kid !== cipher.currentKeyId) : [];
+  const oldClients = [...(await oauthClients.secretKeyIds())].filter(([, kid]) => kid !== cipher.currentKeyId);
   for (const [id, kid] of oldClients) process.stdout.write(`  OAuth client ${id}: its secret is still under ${kid}: run rotate-keys before dropping that key\n`);
   await credentials.close();
   redis?.disconnect();

@@ -9,6 +9,8 @@ import { createRedisCredentialStore } from "./redis-credential-store.ts";
 
 export interface CredentialStoreHandle {
   store: CredentialStore;
+  /** The PostgreSQL pool when CREDENTIAL_STORE=postgres: organisations' OAuth clients live there too. */
+  database?: pg.Pool;
   /** Closes what the store opened itself (the Postgres pool); the Redis connection is the caller's. */
   close(): Promise<void>;
 }
@@ -43,5 +45,5 @@ export async function buildCredentialStore(
     // The message names the failure (refused, authentication, a bad migration), never the URL and its password.
     throw new Error(`DATABASE_URL: could not prepare the credential store in PostgreSQL: ${(error as Error).message}`);
   }
-  return { store: createPostgresCredentialStore(pool), close: () => pool.end() };
+  return { store: createPostgresCredentialStore(pool), database: pool, close: () => pool.end() };
 }

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import type pg from "pg";
 import type { Logger } from "pino";
 import type { OAuth2Deps } from "../api/routes/oauth2-routes.ts";
 import type { Config } from "../config.ts";
@@ -7,7 +8,7 @@ import type { CredentialCipher } from "../crypto/cipher.ts";
 import type { EventLog } from "../events/event-log.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import { createOAuth2AccessTokens } from "./oauth2-access-tokens.ts";
-import { createOAuth2ClientConfigs } from "./oauth2-client-configs.ts";
+import { buildOAuth2ClientConfigs } from "./build-oauth2-client-configs.ts";
 import { createOAuth2Flow } from "./oauth2-flow.ts";
 import { createOAuth2ServerConfigs } from "./oauth2-server-config.ts";
 import { createOAuth2States } from "./oauth2-states.ts";
@@ -18,11 +19,15 @@ const RETRY = { attempts: 3, baseMs: 250 };
 /** Longer than three timed-out requests and their waits, so a live holder keeps its lock. */
 const REFRESH_LOCK_MS = 45_000;
 
-/** The API's OAuth2 parts, from configuration. */
-export function buildOAuth2(deps: { config: Config; redis: Redis; cipher: CredentialCipher; vault: CredentialVault; eventLog: EventLog; providers: ProviderRegistry; publicUrl: () => string; logger: Logger }): OAuth2Deps {
-  const { config, redis, cipher, vault, eventLog, providers, publicUrl, logger } = deps;
+/**
+ * The API's OAuth2 parts, from configuration. Organisations' clients live with the credentials
+ * (`database`, the credential store's pool when CREDENTIAL_STORE=postgres); state nonces and the
+ * refresh lock stay in Redis: short-lived, single-use.
+ */
+export function buildOAuth2(deps: { config: Config; redis: Redis; database?: pg.Pool; cipher: CredentialCipher; vault: CredentialVault; eventLog: EventLog; providers: ProviderRegistry; publicUrl: () => string; logger: Logger }): OAuth2Deps {
+  const { config, redis, database, cipher, vault, eventLog, providers, publicUrl, logger } = deps;
   const prefix = config.REDIS_PREFIX;
-  const clients = createOAuth2ClientConfigs(redis, cipher, prefix);
+  const clients = buildOAuth2ClientConfigs({ database, redis, cipher, prefix });
   const servers = createOAuth2ServerConfigs(clients);
   return {
     clients,

@@ -155,7 +155,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
     logger,
     draining: draining.signal,
     liveView: { links, secret, frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS, verifierKey },
-    oauth2: buildOAuth2({ config, redis, cipher, vault, eventLog, providers, publicUrl, logger }),
+    oauth2: buildOAuth2({ config, redis, database: credentials.database, cipher, vault, eventLog, providers, publicUrl, logger }),
     connect: {
       // Signed with the live view's secret: "connect|" tokens cannot pass for "view|" or "relay|" ones.
       links: createConnectLinks(redis, { prefix: config.REDIS_PREFIX, secret }),

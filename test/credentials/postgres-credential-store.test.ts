@@ -1,20 +1,13 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { buildCredentialStore } from "../../src/credentials/build-credential-store.ts";
 import { createPostgresCredentialStore } from "../../src/credentials/postgres-credential-store.ts";
 import { createLogger } from "../../src/logger.ts";
 import { loadMigrations, migrate } from "../../src/credentials/postgres-migrations.ts";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "../helpers/embedded-postgres.ts";
+import { quietPool, startEmbeddedPostgres, type EmbeddedPostgres } from "../helpers/embedded-postgres.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { describeCredentialStore } from "./credential-store-conformance.ts";
-
-/** A pool whose idle connections may be cut by the server stopping at the end of the file. */
-function quietPool(connectionString: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString });
-  pool.on("error", () => {});
-  return pool;
-}
 
 describeCredentialStore("PostgreSQL", async () => {
   const server = await startEmbeddedPostgres({ port: await freePort() });

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ProviderInput } from "../../src/providers/provider-schema.ts";
 import { dumpPostgres } from "../helpers/postgres-dump.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
 import { startTagged, waitForStatus } from "../helpers/sessions.ts";
@@ -13,7 +14,9 @@ describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Red
   let db: pg.Client;
 
   beforeAll(async () => {
-    stack = await startTestStack({ credentialStore: "postgres" });
+    // An OAuth2 provider only to set an organisation's client for: nothing here calls its endpoints.
+    const idp: ProviderInput = { kind: "oauth2", id: "idp", name: "IdP", authorizationEndpoint: "https://idp.example.com/authorize", tokenEndpoint: "https://idp.example.com/token" };
+    stack = await startTestStack({ credentialStore: "postgres", extraProviders: [idp] });
     db = new pg.Client({ connectionString: stack.config.DATABASE_URL });
     await db.connect();
   });
@@ -56,6 +59,22 @@ describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Red
     expect((await stack.api("DELETE", `/credentials/${done.credentialId}`)).status).toBeLessThan(300);
     expect((await db.query("SELECT count(*)::int AS n FROM credentials")).rows[0].n).toBe(0);
     expect((await stack.api("GET", `/credentials/${done.credentialId}/storage-state`)).status).toBe(404);
+  });
+
+  it("keeps an organisation's OAuth client in Postgres beside the credentials, its secret sealed, nothing of it in Redis", async () => {
+    const clientSecret = "org-client-secret-5d1e9a7c3b8f2e4a6c0d";
+    const put = await stack.api("PUT", "/oauth2/clients/idp", { subject: "admin", org: "acme", body: { clientId: "acme-app", clientSecret } });
+    expect(put).toMatchObject({ status: 200, body: { clientId: "acme-app", hasClientSecret: true } });
+    expect((await stack.api("GET", "/oauth2/clients/idp", { subject: "someone", org: "acme" })).body).toEqual(put.body);
+    const { rows } = await db.query("SELECT org_id, provider_id, client->>'clientId' AS client_id FROM oauth2_clients");
+    expect(rows).toEqual([{ org_id: "acme", provider_id: "idp", client_id: "acme-app" }]);
+    const redisText = await dumpRedis(stack.redis.url);
+    expect(redisText).not.toContain("oauth2-client");
+    expect(redisText).not.toContain(clientSecret);
+    expect(await dumpPostgres(stack.config.DATABASE_URL!)).not.toContain(clientSecret);
+
+    expect((await stack.api("DELETE", "/oauth2/clients/idp", { subject: "admin", org: "acme" })).status).toBe(204);
+    expect((await db.query("SELECT count(*)::int AS n FROM oauth2_clients")).rows[0].n).toBe(0);
   });
 
   it("a row whose metadata no longer reads is a 500 stored_record_invalid, quoting nothing", async () => {

@@ -101,3 +101,10 @@ export async function startEmbeddedPostgres(options: { port: number }): Promise<
     },
   };
 }
+
+/** A pool whose idle connections may be cut by the server stopping at the end of the file. */
+export function quietPool(connectionString: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString });
+  pool.on("error", () => {});
+  return pool;
+}
