@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { ApiEnv } from "../api/app.js";
 import { errorResponses } from "../api/openapi/error-responses.js";
 import type { ConnectLink } from "./connect-links.js";
+import type { ApiKeyFieldView } from "../providers/provider-view.js";
 
 /**
  * One way of connecting a provider on the connect page: browser login today, OAuth2 and API keys
@@ -13,7 +14,8 @@ import type { ConnectLink } from "./connect-links.js";
 export interface ConnectKind {
   /** The page's name for it: "browser_login", "oauth2", "api_key". */
   kind: string;
-  providers(): { id: string; name: string }[];
+  /** Its providers; `fields` for those the page shows a form for (API keys). */
+  providers(): { id: string; name: string; fields?: ApiKeyFieldView[] }[];
   register(app: OpenAPIHono<ApiEnv>, access: ConnectAccess): void;
 }
 
