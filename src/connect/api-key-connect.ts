@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../api/api-error.js";
 import { enterApiKey, type ApiKeyEntryDeps } from "../api/api-key-entry.js";
 import { errorResponses } from "../api/openapi/error-responses.js";
 import { apiKeyFieldViews } from "../providers/provider-view.js";
@@ -33,13 +32,11 @@ export function apiKeyConnectKind(deps: ApiKeyEntryDeps): ConnectKind {
   return {
     kind: "api_key",
     providers: () => deps.providers.list().flatMap((p) => (p.kind === "api_key" ? [{ id: p.id, name: p.name, fields: apiKeyFieldViews(p) }] : [])),
-    register(app, { linkOf, offers }) {
+    register(app, { linkOf, requireOffered }) {
       app.openapi(enter, async (c) => {
         const link = await linkOf(c);
         const { providerId, fields } = c.req.valid("json");
-        if (!offers(link, providerId) || deps.providers.get(providerId)?.kind !== "api_key") {
-          throw new ApiError(404, "provider_not_found", `This link does not offer provider ${providerId}`);
-        }
+        requireOffered(link, providerId, "api_key");
         const { metadata, replaced } = await enterApiKey(deps, link.subject, { providerId, fields, metadata: { via: "connect_page" } });
         c.header("Cache-Control", "no-store");
         return c.json({ credentialId: metadata.id, replaced }, 200);

@@ -25,6 +25,8 @@ export interface ConnectAccess {
   linkOf(c: Context): Promise<ConnectLink>;
   /** Whether the link offers this provider (links may name a subset). */
   offers(link: ConnectLink, providerId: string): boolean;
+  /** Throws the 404 unless the link offers this provider and it is of this kind. */
+  requireOffered(link: ConnectLink, providerId: string, kind: string): void;
 }
 
 /** The error answers of a connect-link endpoint: 404 for a forged link (and what else it means there), 410 for an expired one. */

@@ -123,6 +123,11 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
       throw new ApiError(404, "connect_link_invalid", "This connect link is not valid");
     },
     offers: (link, providerId) => !link.providers || link.providers.includes(providerId),
+    requireOffered(link, providerId, kind) {
+      if (!providersOf(link).some((p) => p.id === providerId && p.kind === kind)) {
+        throw new ApiError(404, "provider_not_found", `This link does not offer provider ${providerId}`);
+      }
+    },
   };
 
   const connectionView = (m: CredentialMetadata, link: ConnectLink) => {

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../api/api-error.js";
 import { errorResponses } from "../api/openapi/error-responses.js";
 import { providerFailure } from "../api/routes/oauth2-routes.js";
 import type { OAuth2Flow } from "../oauth2/oauth2-flow.js";
@@ -28,13 +27,11 @@ export function oauth2ConnectKind(deps: { providers: ProviderRegistry; flow: OAu
   return {
     kind: "oauth2",
     providers: () => deps.providers.list().flatMap(({ id, name, kind }) => (kind === "oauth2" ? [{ id, name }] : [])),
-    register(app, { linkOf, offers }) {
+    register(app, { linkOf, requireOffered }) {
       app.openapi(start, async (c) => {
         const link = await linkOf(c);
         const { providerId } = c.req.valid("json");
-        if (!offers(link, providerId) || deps.providers.get(providerId)?.kind !== "oauth2") {
-          throw new ApiError(404, "provider_not_found", `This link does not offer provider ${providerId}`);
-        }
+        requireOffered(link, providerId, "oauth2");
         // The state binds the link's subject, never the link: the token stays out of the provider's hands and logs.
         const started = await deps.flow.start(link.subject, { providerId, returnOrigin: new URL(deps.publicUrl()).origin, metadata: { via: "connect_page" } });
         c.header("Cache-Control", "no-store");
