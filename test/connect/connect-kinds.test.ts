@@ -63,6 +63,24 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
     expect(await page.getByRole("button", { name: "Connect Fixture API", exact: true }).isVisible()).toBe(true);
   });
 
+  it("answers each kind's endpoint for the link's providers of that kind only", async () => {
+    const minted = await stack.api("POST", "/connect/links", { subject, body: { providers: ["fixture-key"] } });
+    const post = async (url: string, body: unknown) => {
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: res.status, body: await res.json() };
+    };
+    // Not offered by this link, and not of the endpoint's kind.
+    expect(await post(`${minted.body.url}/oauth2`, { providerId: "idp" })).toMatchObject({ status: 404, body: { error: { code: "provider_not_found" } } });
+    expect(await post(`${minted.body.url}/oauth2`, { providerId: "fixture-key" })).toMatchObject({ status: 404, body: { error: { code: "provider_not_found" } } });
+    const forged = minted.body.url.replace(/.$/, (ch: string) => (ch === "A" ? "B" : "A"));
+    expect(await post(`${forged}/api-key`, { providerId: "fixture-key", fields: { apiKey: wrongKey } })).toMatchObject({ status: 404, body: { error: { code: "connect_link_invalid" } } });
+    expect(await post(`${minted.body.url}/api-key`, { providerId: "fixture-key", fields: { apiKey: wrongKey, extra: "x" } })).toMatchObject({
+      status: 400,
+      body: { error: { code: "invalid_fields", message: expect.stringContaining("unknown: extra") } },
+    });
+    expect(await credentials()).toEqual([]);
+  });
+
   it("API key: a refused key is said under the form, without the key; the right one connects", async () => {
     await page.getByRole("button", { name: "Connect Fixture API", exact: true }).click();
     const input = page.getByLabel("API key", { exact: true });
