@@ -187,7 +187,7 @@
             // Said where the person is typing (role="alert"), the fields marked, the first one focused for the next try.
             error.textContent = failure.message;
             error.hidden = false;
-            say(`${provider.name} did not accept these details.`, "error");
+            say(""); // The alert under the form says it: once is enough for a screen reader.
             for (const { input } of inputs) input.setAttribute("aria-invalid", "true");
             inputs[0].input.focus();
           } finally {
