@@ -119,6 +119,29 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
     await waitFor(async () => (await credentials())[0]?.version === 2, { what: "the key replaced in place" });
     expect((await credentials()).map((c) => c.id)).toEqual([stored!.id]);
     await waitFor(async () => (await statusText()) === "Connected: Fixture API.", { what: "the connected status again" });
+
+    // The form at a phone's width: one column, nothing wider than the screen.
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(page.url());
+    await phone.getByRole("button", { name: "Connect Fixture API", exact: true }).click();
+    await waitFor(() => phone.getByLabel("API key", { exact: true }).isVisible(), { what: "the form on a phone" });
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await phone.getByRole("button", { name: "Cancel" }).click();
+    await waitFor(async () => ((await phone.locator("#status").textContent()) ?? "") === "Fixture API was not connected.", { what: "the cancelled form" });
+    expect(await phone.locator("#api-key").isHidden()).toBe(true);
+    await phone.close();
+  });
+
+  it("OAuth2: consent declined in the popup is said on the page, and nothing is stored", async () => {
+    const popupOpened = page.waitForEvent("popup");
+    await page.getByRole("button", { name: "Connect Test IdP", exact: true }).click();
+    const popup = await popupOpened;
+    await popup.click("text=[ Cancel ]");
+    await waitFor(async () => (await statusText()).startsWith("Test IdP was not connected"), { timeoutMs: 20_000, what: "the refusal on the page" });
+    expect(await statusText()).toBe("Test IdP was not connected: The connection was not allowed: consent was declined on the provider's page.");
+    expect((await credentials()).map((c) => c.kind)).toEqual(["api_key"]);
+    expect(await page.getByRole("button", { name: "Connect Test IdP", exact: true }).isEnabled()).toBe(true);
   });
 
   it("OAuth2: Connect opens the provider in a popup; consent there lists the connection; Disconnect revokes it", async () => {
