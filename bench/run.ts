@@ -6,20 +6,20 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { measureApiPolls } from "./figures/api-polls.js";
-import { measureCapture } from "./figures/capture.js";
-import { measureConcurrency } from "./figures/concurrency.js";
-import { measureDetection } from "./figures/detection.js";
-import { measureEvents } from "./figures/events.js";
-import { measureLiveView } from "./figures/live-view.js";
-import { measureLoginPage } from "./figures/login-page.js";
-import { measureOAuth2 } from "./figures/oauth2.js";
-import { measureThroughput } from "./figures/throughput.js";
-import { measureVerify } from "./figures/verify.js";
-import { machineInfo, markdownTable, ratio, textTable, type Row } from "./lib/report.js";
-import { cpuSpeedMs, monitorOtherLoad, type LoadMonitor } from "./lib/machine-load.js";
-import { guard, Resources } from "./lib/resources.js";
-import { startBenchStack, type BenchStack } from "./lib/stack.js";
+import { measureApiPolls } from "./figures/api-polls.ts";
+import { measureCapture } from "./figures/capture.ts";
+import { measureConcurrency } from "./figures/concurrency.ts";
+import { measureDetection } from "./figures/detection.ts";
+import { measureEvents } from "./figures/events.ts";
+import { measureLiveView } from "./figures/live-view.ts";
+import { measureLoginPage } from "./figures/login-page.ts";
+import { measureOAuth2 } from "./figures/oauth2.ts";
+import { measureThroughput } from "./figures/throughput.ts";
+import { measureVerify } from "./figures/verify.ts";
+import { machineInfo, markdownTable, ratio, textTable, type Row } from "./lib/report.ts";
+import { cpuSpeedMs, monitorOtherLoad, type LoadMonitor } from "./lib/machine-load.ts";
+import { guard, Resources } from "./lib/resources.ts";
+import { startBenchStack, type BenchStack } from "./lib/stack.ts";
 
 const quick = process.argv.includes("--quick");
 const levelsArg = process.argv.find((a) => a.startsWith("--levels="))?.slice("--levels=".length).split(",").map(Number);

@@ -7,9 +7,9 @@ import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import pino from "pino";
-import { createApp, type AppDeps } from "../src/api/app.js";
-import { apiKeyConnectKind } from "../src/connect/api-key-connect.js";
-import { oauth2ConnectKind } from "../src/connect/oauth2-connect.js";
+import { createApp, type AppDeps } from "../src/api/app.ts";
+import { apiKeyConnectKind } from "../src/connect/api-key-connect.ts";
+import { oauth2ConnectKind } from "../src/connect/oauth2-connect.ts";
 
 export const API_TYPES_FILE = new URL("../src/client/api-types.ts", import.meta.url);
 

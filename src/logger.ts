@@ -1,7 +1,7 @@
 import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
-import { redactSecrets } from "./logging/redact-secrets.js";
-import { scrubUrls } from "./logging/scrub-urls.js";
+import { redactSecrets } from "./logging/redact-secrets.ts";
+import { scrubUrls } from "./logging/scrub-urls.ts";
 
 /**
  * Logs never carry captured secrets: the code logs ids, statuses and counts only, and every log call

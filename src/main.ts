@@ -1,7 +1,7 @@
-import { createLogger } from "./logger.js";
-import { shouldRunHeadless } from "./runtime/build-parts.js";
-import { startLocalStack } from "./runtime/local-stack.js";
-import { loadConfigOrExit, runService } from "./runtime/service-process.js";
+import { createLogger } from "./logger.ts";
+import { shouldRunHeadless } from "./runtime/build-parts.ts";
+import { startLocalStack } from "./runtime/local-stack.ts";
+import { loadConfigOrExit, runService } from "./runtime/service-process.ts";
 
 /** `npm start`: the whole service on this machine, on embedded defaults. */
 const config = loadConfigOrExit();

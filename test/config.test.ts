@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/config.ts";
 
 describe("configuration: the session timers", () => {
   it("reaps every 5 s with a 15 s lease unless told otherwise", () => {

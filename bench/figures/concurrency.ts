@@ -1,9 +1,9 @@
 import type { BrowserContext } from "playwright-core";
-import type { BenchStack } from "../lib/stack.js";
-import { timed } from "../lib/api-client.js";
-import { browserTreePss } from "../lib/procs.js";
-import { FINAL, span, startSession, type SessionView } from "../lib/sessions.js";
-import { mapLimit, sleep, summarize } from "../lib/stats.js";
+import type { BenchStack } from "../lib/stack.ts";
+import { timed } from "../lib/api-client.ts";
+import { browserTreePss } from "../lib/procs.ts";
+import { FINAL, span, startSession, type SessionView } from "../lib/sessions.ts";
+import { mapLimit, sleep, summarize } from "../lib/stats.ts";
 
 /** Median of a few PSS readings a moment apart: Chromium's memory moves a little on its own. */
 async function steadyPss(parentPid: number, binary: string) {

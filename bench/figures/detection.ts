@@ -1,8 +1,8 @@
 import type { Frame, Page } from "playwright-core";
-import { DEMO_USER } from "../../src/demo/demo-site.js";
-import type { BenchStack } from "../lib/stack.js";
-import { pollUntil, SETTLE_MS, span, startSession, type SessionView } from "../lib/sessions.js";
-import { sleep, summarize } from "../lib/stats.js";
+import { DEMO_USER } from "../../src/demo/demo-site.ts";
+import type { BenchStack } from "../lib/stack.ts";
+import { pollUntil, SETTLE_MS, span, startSession, type SessionView } from "../lib/sessions.ts";
+import { sleep, summarize } from "../lib/stats.ts";
 
 /** How long after being scheduled the page logs in and navigates: time for the scripted user to leave. */
 const NAVIGATE_AFTER_MS = 400;

@@ -1,9 +1,9 @@
-import { openSse, type SseEvent } from "../../test/helpers/sse-client.js";
-import { startWebhookReceiver } from "../../test/helpers/webhook-receiver.js";
-import { bareDetection, scheduleLoginThenNavigate, stampInCredential, USER_PAUSE_MS } from "./detection.js";
-import type { BenchStack } from "../lib/stack.js";
-import { SETTLE_MS, startSession, type SessionView } from "../lib/sessions.js";
-import { sleep, summarize } from "../lib/stats.js";
+import { openSse, type SseEvent } from "../../test/helpers/sse-client.ts";
+import { startWebhookReceiver } from "../../test/helpers/webhook-receiver.ts";
+import { bareDetection, scheduleLoginThenNavigate, stampInCredential, USER_PAUSE_MS } from "./detection.ts";
+import type { BenchStack } from "../lib/stack.ts";
+import { SETTLE_MS, startSession, type SessionView } from "../lib/sessions.ts";
+import { sleep, summarize } from "../lib/stats.ts";
 
 /** The statuses a client sees happen live (the ones before are on screen before it connects). */
 const LIVE = ["authenticated", "capturing", "completed"] as const;

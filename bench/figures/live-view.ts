@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
-import { CHROMIUM_ARGS } from "../../src/adapters/browser/local-playwright/chromium-path.js";
-import { browserTreePss, chromiumChildren, processTree } from "../lib/procs.js";
-import { cancel, pollUntil, startSession } from "../lib/sessions.js";
-import type { BenchStack } from "../lib/stack.js";
-import { sleep, summarize } from "../lib/stats.js";
+import { CHROMIUM_ARGS } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { browserTreePss, chromiumChildren, processTree } from "../lib/procs.ts";
+import { cancel, pollUntil, startSession } from "../lib/sessions.ts";
+import type { BenchStack } from "../lib/stack.ts";
+import { sleep, summarize } from "../lib/stats.ts";
 
 /**
  * In the viewer page, before its own script: every frame it draws is checked at the centre pixel,

@@ -1,6 +1,6 @@
-import type { BenchStack } from "../lib/stack.js";
-import { cancel, pollUntil, SETTLE_MS, span, startSession } from "../lib/sessions.js";
-import { sleep, summarize } from "../lib/stats.js";
+import type { BenchStack } from "../lib/stack.ts";
+import { cancel, pollUntil, SETTLE_MS, span, startSession } from "../lib/sessions.ts";
+import { sleep, summarize } from "../lib/stats.ts";
 
 /**
  * Figure 1: time to a login page the user can use.

@@ -2,12 +2,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as oidc from "openid-client";
-import { freePort } from "../../test/helpers/free-port.js";
-import { startOidcServer } from "../../test/helpers/oidc-server.js";
-import { spawnService } from "../../test/helpers/service-process.js";
-import type { Resources } from "../lib/resources.js";
-import type { BenchStack } from "../lib/stack.js";
-import { summarize } from "../lib/stats.js";
+import { freePort } from "../../test/helpers/free-port.ts";
+import { startOidcServer } from "../../test/helpers/oidc-server.ts";
+import { spawnService } from "../../test/helpers/service-process.ts";
+import type { Resources } from "../lib/resources.ts";
+import type { BenchStack } from "../lib/stack.ts";
+import { summarize } from "../lib/stats.ts";
 
 const CLIENT = { clientId: "bench-app", clientSecret: "bench-client-secret-0123456789abcdef" };
 

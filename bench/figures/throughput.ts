@@ -1,8 +1,8 @@
-import { DEMO_USER } from "../../src/demo/demo-site.js";
-import { connectScriptedUser } from "../../src/demo/scripted-user.js";
-import type { BenchStack } from "../lib/stack.js";
-import { FINAL, pollUntil, startSession } from "../lib/sessions.js";
-import { mapLimit, summarize } from "../lib/stats.js";
+import { DEMO_USER } from "../../src/demo/demo-site.ts";
+import { connectScriptedUser } from "../../src/demo/scripted-user.ts";
+import type { BenchStack } from "../lib/stack.ts";
+import { FINAL, pollUntil, startSession } from "../lib/sessions.ts";
+import { mapLimit, summarize } from "../lib/stats.ts";
 
 /**
  * Figure 6: completed logins per minute on one worker: `total` logins by `users` scripted users at

@@ -1,10 +1,10 @@
 import type { BrowserContext } from "playwright-core";
-import { fillStorageFromSeed, storageSeedOf } from "../../src/adapters/browser/storage-seed.js";
-import { restoreSession } from "../../src/client/restore-session.js";
-import { timed } from "../lib/api-client.js";
-import type { BenchStack } from "../lib/stack.js";
-import { pollUntil, SETTLE_MS, startSession } from "../lib/sessions.js";
-import { sleep, summarize } from "../lib/stats.js";
+import { fillStorageFromSeed, storageSeedOf } from "../../src/adapters/browser/storage-seed.ts";
+import { restoreSession } from "../../src/client/restore-session.ts";
+import { timed } from "../lib/api-client.ts";
+import type { BenchStack } from "../lib/stack.ts";
+import { pollUntil, SETTLE_MS, startSession } from "../lib/sessions.ts";
+import { sleep, summarize } from "../lib/stats.ts";
 
 /**
  * Figure 9: verify time. One credential captured on the fixture site (bench-verify: the demo's

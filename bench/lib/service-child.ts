@@ -4,10 +4,10 @@
  * src/worker/main.ts, plus an IPC "ready" message carrying the port, so the bench need not parse logs
  * (it runs them at LOG_LEVEL=warn). It stops itself when the bench goes away.
  */
-import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
-import { loadProviders } from "../../src/runtime/providers.js";
-import { startApiService, startWorkerService } from "../../src/runtime/services.js";
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/logger.ts";
+import { loadProviders } from "../../src/runtime/providers.ts";
+import { startApiService, startWorkerService } from "../../src/runtime/services.ts";
 
 const role = process.argv[2];
 if (role !== "api" && role !== "worker") throw new Error("usage: service-child.ts api|worker");

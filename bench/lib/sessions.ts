@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { ApiSchemas } from "../../src/client/api-client.js";
-import { timed } from "./api-client.js";
-import type { BenchStack } from "./stack.js";
-import { sleep } from "./stats.js";
+import type { ApiSchemas } from "../../src/client/api-client.ts";
+import { timed } from "./api-client.ts";
+import type { BenchStack } from "./stack.ts";
+import { sleep } from "./stats.ts";
 
 /**
  * A pause between a service run and a bare one: enough for the worker to close a context and make

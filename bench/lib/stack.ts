@@ -6,17 +6,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
-import { CHROMIUM_ARGS, findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.js";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.js";
-import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.js";
-import type { ProviderInput, verifySchema } from "../../src/providers/provider-schema.js";
+import { CHROMIUM_ARGS, findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
+import type { ProviderInput, verifySchema } from "../../src/providers/provider-schema.ts";
 import type { z } from "zod";
 
 type VerifyInput = z.input<typeof verifySchema>;
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
-import { createApiClient, type ApiClient } from "./api-client.js";
-import { chromiumChildren, exeOf, processTree } from "./procs.js";
-import type { Resources } from "./resources.js";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.ts";
+import { createApiClient, type ApiClient } from "./api-client.ts";
+import { chromiumChildren, exeOf, processTree } from "./procs.ts";
+import type { Resources } from "./resources.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CHILD = fileURLToPath(new URL("./service-child.ts", import.meta.url));
@@ -181,7 +181,7 @@ interface Child {
 
 /** Starts bench/lib/service-child.ts and waits for its ready message; registers its stop. */
 async function startChild(role: "api" | "worker", env: Record<string, string>, resources: Resources, chromiumPath: string): Promise<Child> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", CHILD, role], {
+  const child: ChildProcess = spawn(process.execPath, [CHILD, role], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],

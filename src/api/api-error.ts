@@ -5,13 +5,14 @@ import { z } from "zod";
 
 /** Every error the API answers with: `{ "error": { "code", "message" } }`, never a stack trace. */
 export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
+  readonly status: ContentfulStatusCode;
+  readonly code: string;
+  readonly details?: unknown;
+  constructor(status: ContentfulStatusCode, code: string, message: string, details?: unknown) {
     super(message);
+    this.status = status;
+    this.code = code;
+    if (details !== undefined) this.details = details;
   }
 }
 

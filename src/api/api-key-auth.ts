@@ -1,7 +1,7 @@
 import { hash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
-import { errorBody } from "./api-error.js";
+import { errorBody } from "./api-error.ts";
 
 /**
  * Tells whether a presented API key is one of the configured keys, in constant time, with one hash

@@ -1,11 +1,11 @@
-import type { ApiKeyValidator } from "../credentials/api-key-validation.js";
-import type { CredentialVault } from "../credentials/credential-vault.js";
-import type { CredentialMetadata } from "../credentials/credential-metadata-schema.js";
-import type { EventLog } from "../events/event-log.js";
-import type { ApiKeyProvider } from "../providers/provider-schema.js";
-import type { ProviderRegistry } from "../providers/provider-registry.js";
-import type { Subject } from "../sessions/subject.js";
-import { ApiError } from "./api-error.js";
+import type { ApiKeyValidator } from "../credentials/api-key-validation.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import type { CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
+import type { EventLog } from "../events/event-log.ts";
+import type { ApiKeyProvider } from "../providers/provider-schema.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { Subject } from "../sessions/subject.ts";
+import { ApiError } from "./api-error.ts";
 
 export interface ApiKeyEntryDeps {
   vault: CredentialVault;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Job, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import { CREDENTIAL_CHECK_QUEUE, type CheckJobData, type CheckResult, type CredentialCheckQueue } from "../queue/credential-check-queue.js";
+import { CREDENTIAL_CHECK_QUEUE, type CheckJobData, type CheckResult, type CredentialCheckQueue } from "../queue/credential-check-queue.ts";
 
 /** Where a check stands: done (its result), failed in the worker (crashed, lost), or still queued or running. */
 export type CheckState =

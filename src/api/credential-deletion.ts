@@ -1,7 +1,7 @@
-import type { CredentialAccess } from "../credentials/credential-audit.js";
-import type { CredentialVault } from "../credentials/credential-vault.js";
-import type { OAuth2AccessTokens, RevocationOutcome } from "../oauth2/oauth2-access-tokens.js";
-import type { Subject } from "../sessions/subject.js";
+import type { CredentialAccess } from "../credentials/credential-audit.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import type { OAuth2AccessTokens, RevocationOutcome } from "../oauth2/oauth2-access-tokens.ts";
+import type { Subject } from "../sessions/subject.ts";
 
 export interface CredentialDeletionDeps {
   vault: CredentialVault;

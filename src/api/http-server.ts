@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { serve } from "@hono/node-server";
-import { errorBody } from "./api-error.js";
+import { errorBody } from "./api-error.ts";
 
 export interface HttpServerOptions {
   fetch: (request: Request) => Response | Promise<Response>;

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { z } from "@hono/zod-openapi";
-import { metadataSchema, type SessionRecord } from "../sessions/session-record.js";
-import { waitForSession } from "../sessions/session-events.js";
-import type { Subject } from "../sessions/subject.js";
-import { loginUrlRuleViolation } from "../providers/login-url-rule.js";
-import { ApiError } from "./api-error.js";
-import type { AppDeps } from "./app.js";
+import { metadataSchema, type SessionRecord } from "../sessions/session-record.ts";
+import { waitForSession } from "../sessions/session-events.ts";
+import type { Subject } from "../sessions/subject.ts";
+import { loginUrlRuleViolation } from "../providers/login-url-rule.ts";
+import { ApiError } from "./api-error.ts";
+import type { AppDeps } from "./app.ts";
 
 export const startSchema = z
   .strictObject({

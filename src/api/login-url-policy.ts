@@ -1,6 +1,6 @@
-import { createAddressPolicy, type AddressPolicy } from "../network/address-policy.js";
-import { hostAllowed } from "../network/host-allowlist.js";
-import { ApiError } from "./api-error.js";
+import { createAddressPolicy, type AddressPolicy } from "../network/address-policy.ts";
+import { hostAllowed } from "../network/host-allowlist.ts";
+import { ApiError } from "./api-error.ts";
 
 /**
  * Whether a client may point a login session at a URL of its own. Off unless the operator turns

@@ -1,8 +1,8 @@
-import { createLogger } from "../logger.js";
-import { assertPortsFree, StartupError } from "../runtime/port-check.js";
-import { watchProviders } from "../runtime/providers.js";
-import { loadConfigOrExit, runService } from "../runtime/service-process.js";
-import { startApiService } from "../runtime/services.js";
+import { createLogger } from "../logger.ts";
+import { assertPortsFree, StartupError } from "../runtime/port-check.ts";
+import { watchProviders } from "../runtime/providers.ts";
+import { loadConfigOrExit, runService } from "../runtime/service-process.ts";
+import { startApiService } from "../runtime/services.ts";
 
 /** The API alone (docker-compose's `api` service): needs REDIS_URL. Providers reload on SIGHUP or when their file changes. */
 const config = loadConfigOrExit();

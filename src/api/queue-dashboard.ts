@@ -4,8 +4,8 @@ import { HonoAdapter } from "@bull-board/hono";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Queue } from "bullmq";
 import { Hono, type MiddlewareHandler } from "hono";
-import { errorBody } from "./api-error.js";
-import { createApiKeyMatcher } from "./api-key-auth.js";
+import { errorBody } from "./api-error.ts";
+import { createApiKeyMatcher } from "./api-key-auth.ts";
 
 export const QUEUE_DASHBOARD_PATH = "/admin/queues";
 

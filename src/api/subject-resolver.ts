@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import { subjectSchema, type Subject } from "../sessions/subject.js";
-import { ApiError } from "./api-error.js";
+import { subjectSchema, type Subject } from "../sessions/subject.ts";
+import { ApiError } from "./api-error.ts";
 
 /**
  * Tells whom a request acts for. The default trusts headers set by the calling app (which holds an

@@ -1,18 +1,19 @@
-import { loadConfig } from "../config.js";
-import { createCredentialVault } from "../credentials/credential-vault.js";
-import { keyUsageReport, rotateAll, type KeyUsageReport, type RotationResult } from "../credentials/key-rotation.js";
-import { buildCredentialStore } from "../credentials/build-credential-store.js";
-import { createLogger } from "../logger.js";
-import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.js";
-import { buildCipher } from "../crypto/build-cipher.js";
-import { createWebhookEndpoints } from "../webhooks/webhook-endpoints.js";
+import { loadConfig } from "../config.ts";
+import { createCredentialVault } from "../credentials/credential-vault.ts";
+import { keyUsageReport, rotateAll, type KeyUsageReport, type RotationResult } from "../credentials/key-rotation.ts";
+import { buildCredentialStore } from "../credentials/build-credential-store.ts";
+import { createLogger } from "../logger.ts";
+import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.ts";
+import { buildCipher } from "../crypto/build-cipher.ts";
+import { createWebhookEndpoints } from "../webhooks/webhook-endpoints.ts";
+import { createOAuth2ClientConfigs } from "../oauth2/oauth2-client-configs.ts";
 
 /**
  * `npm run rotate-keys`: rewraps every credential's data key under the current key (the first of
  * ENCRYPTION_KEYS) and upgrades format-1 records, then says which old keys can be dropped.
  * `npm run rotate-keys -- --verify`: only counts what each key protects. Both exit 1 while any
- * credential still depends on an old or unconfigured key. Webhook signing secrets, sealed by the
- * same key ring, are rotated and counted with them.
+ * credential still depends on an old or unconfigured key. Webhook signing secrets and organisations'
+ * OAuth client secrets, sealed by the same key ring, are rotated and counted with them.
  */
 export function describeRotation(result: RotationResult): string {
   const lines = [
@@ -47,19 +48,24 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const store = credentials.store;
   const cipher = buildCipher(config, logger);
   const endpoints = redis ? createWebhookEndpoints(redis, cipher, config.REDIS_PREFIX) : undefined;
+  const oauthClients = redis ? createOAuth2ClientConfigs(redis, cipher, config.REDIS_PREFIX) : undefined;
   let ok = true;
   if (!verifyOnly) {
     const result = await rotateAll(store, createCredentialVault(store, cipher));
     process.stdout.write(`${describeRotation(result)}\n`);
     const hooks = (await endpoints?.rotateSecrets()) ?? { rewrapped: 0, current: 0, failed: [] };
     process.stdout.write(`Rotated webhook secrets: ${hooks.rewrapped} rewrapped, ${hooks.current} already current${hooks.failed.length ? `; could not rotate: ${hooks.failed.join(", ")}` : ""}.\n`);
-    ok = result.failed.length === 0 && result.changed.length === 0 && hooks.failed.length === 0;
+    const clients = (await oauthClients?.rotateSecrets()) ?? { rewrapped: 0, current: 0, failed: [] };
+    process.stdout.write(`Rotated OAuth client secrets: ${clients.rewrapped} rewrapped, ${clients.current} already current${clients.failed.length ? `; could not rotate: ${clients.failed.join(", ")}` : ""}.\n`);
+    ok = result.failed.length === 0 && result.changed.length === 0 && hooks.failed.length === 0 && clients.failed.length === 0;
   }
   const report = await keyUsageReport(store, cipher.keyIds, cipher.currentKeyId);
   process.stdout.write(`${describeKeyUsage(report)}\n`);
   const oldHooks = endpoints ? [...(await endpoints.secretKeyIds())].filter(([, kid]) => kid !== cipher.currentKeyId) : [];
   for (const [id, kid] of oldHooks) process.stdout.write(`  webhook ${id}: its secret is still under ${kid}: run rotate-keys before dropping that key\n`);
+  const oldClients = oauthClients ? [...(await oauthClients.secretKeyIds())].filter(([, kid]) => kid !== cipher.currentKeyId) : [];
+  for (const [id, kid] of oldClients) process.stdout.write(`  OAuth client ${id}: its secret is still under ${kid}: run rotate-keys before dropping that key\n`);
   await credentials.close();
   redis?.disconnect();
-  process.exit(ok && report.settled && oldHooks.length === 0 ? 0 : 1);
+  process.exit(ok && report.settled && oldHooks.length === 0 && oldClients.length === 0 ? 0 : 1);
 }

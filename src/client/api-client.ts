@@ -1,5 +1,5 @@
 import createClient from "openapi-fetch";
-import type { components, paths } from "./api-types.js";
+import type { components, paths } from "./api-types.ts";
 
 export type { components, paths };
 /** The API's named bodies: `ApiSchemas["LoginSession"]`, `ApiSchemas["Credential"]`, `ApiSchemas["Error"]`... */

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { authRequired, isAuthRequired, requireCredential, type AuthRequired, type UsableCredential } from "./require-credential.js";
-import { ServiceError, type ServiceClient } from "./service-client.js";
+import { authRequired, isAuthRequired, requireCredential, type AuthRequired, type UsableCredential } from "./require-credential.ts";
+import { ServiceError, type ServiceClient } from "./service-client.ts";
 
 /**
  * Thrown by a tool's `execute` when the service it called refused the credential (a 401 from the

@@ -1,6 +1,6 @@
-import type { CapturedState } from "../credentials/captured-state.js";
-import type { ApiKeyFields } from "../credentials/credential-secret.js";
-import { ServiceError, type AccessToken, type CredentialView, type ProviderView, type ServiceClient } from "./service-client.js";
+import type { CapturedState } from "../credentials/captured-state.ts";
+import type { ApiKeyFields } from "../credentials/credential-secret.ts";
+import { ServiceError, type AccessToken, type CredentialView, type ProviderView, type ServiceClient } from "./service-client.ts";
 
 export type AuthMethod = ProviderView["kind"];
 

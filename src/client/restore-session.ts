@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, BrowserContextOptions } from "playwright-core";
-import type { CapturedState } from "../credentials/captured-state.js";
+import type { CapturedState } from "../credentials/captured-state.ts";
 
 /**
  * Opens a browser context logged in as the captured user: cookies and localStorage through

@@ -1,4 +1,4 @@
-import { createApiClient, type ApiClientOptions, type ApiSchemas } from "./api-client.js";
+import { createApiClient, type ApiClientOptions, type ApiSchemas } from "./api-client.ts";
 
 /**
  * The calls the agent contract makes, over the client generated from /openapi.json (api-client.ts):
@@ -14,12 +14,12 @@ export type AccessToken = ApiSchemas["OAuth2AccessToken"];
 
 /** An error answer of the service: `{ error: { code, message } }` with its HTTP status. */
 export class ServiceError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
     super(message);
+    this.status = status;
+    this.code = code;
     this.name = "ServiceError";
   }
 }

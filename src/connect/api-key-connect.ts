@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { enterApiKey, type ApiKeyEntryDeps } from "../api/api-key-entry.js";
-import { errorResponses } from "../api/openapi/error-responses.js";
-import { apiKeyFieldViews } from "../providers/provider-view.js";
-import { linkErrors, type ConnectKind } from "./connect-kind.js";
+import { enterApiKey, type ApiKeyEntryDeps } from "../api/api-key-entry.ts";
+import { errorResponses } from "../api/openapi/error-responses.ts";
+import { apiKeyFieldViews } from "../providers/provider-view.ts";
+import { linkErrors, type ConnectKind } from "./connect-kind.ts";
 
 const enter = createRoute({
   method: "post",

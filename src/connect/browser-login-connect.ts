@@ -1,16 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../api/api-error.js";
-import { cancelLoginSession, sessionWaiter, type createLoginStarter, type LoginStarterDeps } from "../api/login-session-actions.js";
-import { sessionIdSchema } from "../api/routes/route-params.js";
-import type { LiveViewLinks } from "../live-view/live-view-links.js";
-import { mintViewerCheck } from "../live-view/viewer-check.js";
-import type { ProviderRegistry } from "../providers/provider-registry.js";
-import { isFinal, sessionStatusSchema, type SessionRecord } from "../sessions/session-record.js";
-import { acceptsComplete } from "../sessions/session-states.js";
-import { sameOwner } from "../sessions/subject.js";
-import { linkErrors, type ConnectKind } from "./connect-kind.js";
-import { errorResponses } from "../api/openapi/error-responses.js";
-import type { ConnectLink } from "./connect-links.js";
+import { ApiError } from "../api/api-error.ts";
+import { cancelLoginSession, sessionWaiter, type createLoginStarter, type LoginStarterDeps } from "../api/login-session-actions.ts";
+import { sessionIdSchema } from "../api/routes/route-params.ts";
+import type { LiveViewLinks } from "../live-view/live-view-links.ts";
+import { mintViewerCheck } from "../live-view/viewer-check.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import { isFinal, sessionStatusSchema, type SessionRecord } from "../sessions/session-record.ts";
+import { acceptsComplete } from "../sessions/session-states.ts";
+import { sameOwner } from "../sessions/subject.ts";
+import { linkErrors, type ConnectKind } from "./connect-kind.ts";
+import { errorResponses } from "../api/openapi/error-responses.ts";
+import type { ConnectLink } from "./connect-links.ts";
 
 /** What the page needs of a login session: no owner, no login URL, no metadata. */
 const connectSessionSchema = z

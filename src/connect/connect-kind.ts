@@ -1,9 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { ApiEnv } from "../api/app.js";
-import { errorResponses } from "../api/openapi/error-responses.js";
-import type { ConnectLink } from "./connect-links.js";
-import type { ApiKeyFieldView } from "../providers/provider-view.js";
+import type { ApiEnv } from "../api/app.ts";
+import { errorResponses } from "../api/openapi/error-responses.ts";
+import type { ConnectLink } from "./connect-links.ts";
+import type { ApiKeyFieldView } from "../providers/provider-view.ts";
 
 /**
  * One way of connecting a provider on the connect page: browser login today, OAuth2 and API keys

@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../api/api-error.js";
-import type { ConnectKind } from "./connect-kind.js";
-import type { ConnectLinks } from "./connect-links.js";
-import { createApiRouter } from "../api/openapi/api-router.js";
-import { errorResponses } from "../api/openapi/error-responses.js";
-import { subjectSecurity } from "../api/openapi/security.js";
+import { ApiError } from "../api/api-error.ts";
+import type { ConnectKind } from "./connect-kind.ts";
+import type { ConnectLinks } from "./connect-links.ts";
+import { createApiRouter } from "../api/openapi/api-router.ts";
+import { errorResponses } from "../api/openapi/error-responses.ts";
+import { subjectSecurity } from "../api/openapi/security.ts";
 
 const httpUrl = z
   .string()

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { subjectSchema } from "../sessions/subject.js";
-import { mintConnectToken, newConnectLinkId, parseConnectToken, verifyConnectToken } from "./connect-link-token.js";
+import { subjectSchema } from "../sessions/subject.ts";
+import { mintConnectToken, newConnectLinkId, parseConnectToken, verifyConnectToken } from "./connect-link-token.ts";
 
 /** What a connect link lets its holder do, and for whom: kept in Redis a while past its expiry. */
 export const connectLinkRecordSchema = z.object({

@@ -1,16 +1,16 @@
 import { readFileSync } from "node:fs";
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../api/api-error.js";
-import { credentialIdSchema } from "../api/routes/route-params.js";
-import type { CredentialVault } from "../credentials/credential-vault.js";
-import { credentialKindSchema, credentialStatusSchema, type CredentialMetadata } from "../credentials/credential-metadata-schema.js";
-import { credentialView } from "../credentials/credential-view.js";
-import { deleteCredential, type CredentialDeletionDeps } from "../api/credential-deletion.js";
-import { apiKeyFieldViewSchema } from "../providers/provider-view.js";
-import { linkErrors, type ConnectAccess, type ConnectKind } from "./connect-kind.js";
-import type { ConnectLink, ConnectLinks } from "./connect-links.js";
-import { createApiRouter } from "../api/openapi/api-router.js";
-import { errorResponses } from "../api/openapi/error-responses.js";
+import { ApiError } from "../api/api-error.ts";
+import { credentialIdSchema } from "../api/routes/route-params.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import { credentialKindSchema, credentialStatusSchema, type CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
+import { credentialView } from "../credentials/credential-view.ts";
+import { deleteCredential, type CredentialDeletionDeps } from "../api/credential-deletion.ts";
+import { apiKeyFieldViewSchema } from "../providers/provider-view.ts";
+import { linkErrors, type ConnectAccess, type ConnectKind } from "./connect-kind.ts";
+import type { ConnectLink, ConnectLinks } from "./connect-links.ts";
+import { createApiRouter } from "../api/openapi/api-router.ts";
+import { errorResponses } from "../api/openapi/error-responses.ts";
 
 const asset = (name: string) => readFileSync(new URL(`./page/${name}`, import.meta.url), "utf8");
 const PAGE = asset("connect.html");

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses } from "../api/openapi/error-responses.js";
-import { providerFailure } from "../api/routes/oauth2-routes.js";
-import type { OAuth2Flow } from "../oauth2/oauth2-flow.js";
-import type { ProviderRegistry } from "../providers/provider-registry.js";
-import { linkErrors, type ConnectKind } from "./connect-kind.js";
+import { errorResponses } from "../api/openapi/error-responses.ts";
+import { providerFailure } from "../api/routes/oauth2-routes.ts";
+import type { OAuth2Flow } from "../oauth2/oauth2-flow.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import { linkErrors, type ConnectKind } from "./connect-kind.ts";
 
 const start = createRoute({
   method: "post",

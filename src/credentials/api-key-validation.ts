@@ -1,8 +1,8 @@
-import type { AddressPolicy } from "../network/address-policy.js";
-import { checkOutboundUrl } from "../network/outbound-url.js";
-import { pinnedRequest } from "../network/pinned-request.js";
-import { fillTemplate, type ApiKeyProvider } from "../providers/provider-schema.js";
-import type { ApiKeyFields } from "./credential-secret.js";
+import type { AddressPolicy } from "../network/address-policy.ts";
+import { checkOutboundUrl } from "../network/outbound-url.ts";
+import { pinnedRequest } from "../network/pinned-request.ts";
+import { fillTemplate, type ApiKeyProvider } from "../providers/provider-schema.ts";
+import type { ApiKeyFields } from "./credential-secret.ts";
 
 /**
  * What the provider said about submitted fields: `accepted` (an expected status), `rejected` (any

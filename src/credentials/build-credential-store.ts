@@ -1,11 +1,11 @@
 import type { Redis } from "ioredis";
 import pg from "pg";
 import type { Logger } from "pino";
-import type { Config } from "../config.js";
-import type { CredentialStore } from "./credential-store.js";
-import { migrate } from "./postgres-migrations.js";
-import { createPostgresCredentialStore } from "./postgres-credential-store.js";
-import { createRedisCredentialStore } from "./redis-credential-store.js";
+import type { Config } from "../config.ts";
+import type { CredentialStore } from "./credential-store.ts";
+import { migrate } from "./postgres-migrations.ts";
+import { createPostgresCredentialStore } from "./postgres-credential-store.ts";
+import { createRedisCredentialStore } from "./redis-credential-store.ts";
 
 export interface CredentialStoreHandle {
   store: CredentialStore;

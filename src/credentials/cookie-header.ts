@@ -1,4 +1,4 @@
-import type { Cookie } from "./captured-state.js";
+import type { Cookie } from "./captured-state.ts";
 
 /**
  * The `Cookie` header a browser would send to `url` from these cookies (RFC 6265 domain and path

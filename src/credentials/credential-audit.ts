@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { subjectSchema } from "../sessions/subject.js";
+import { subjectSchema } from "../sessions/subject.ts";
 
 /**
  * Who decrypted a credential, when and why: one entry per decrypt, appended before the plaintext is

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { capturedStateSchema, summarizeState } from "./captured-state.js";
-import type { CredentialKind } from "./credential-metadata-schema.js";
+import { capturedStateSchema, summarizeState } from "./captured-state.ts";
+import type { CredentialKind } from "./credential-metadata-schema.ts";
 
 /** An OAuth2 token set as the vault keeps it (encrypted). `expiresAt`: the access token's expiry (ISO), when the server gave one. */
 export const oauth2TokensSchema = z.looseObject({

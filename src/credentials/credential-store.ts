@@ -1,8 +1,8 @@
-import type { EnvelopeSealed, SealedCredential } from "../crypto/sealed-credential.js";
-import type { Subject } from "../sessions/subject.js";
+import type { EnvelopeSealed, SealedCredential } from "../crypto/sealed-credential.ts";
+import type { Subject } from "../sessions/subject.ts";
 
-export type { CredentialMetadata } from "./credential-metadata-schema.js";
-import type { CredentialMetadata } from "./credential-metadata-schema.js";
+export type { CredentialMetadata } from "./credential-metadata-schema.ts";
+import type { CredentialMetadata } from "./credential-metadata-schema.ts";
 
 /** A credential as stored: clear metadata and owner, the encrypted payload and (format 2) its wrapped data key. */
 export type StoredCredential = { metadata: CredentialMetadata; owner: Subject } & SealedCredential;

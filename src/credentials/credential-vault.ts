@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { CredentialCipher } from "../crypto/cipher.js";
-import type { EventLog } from "../events/event-log.js";
-import type { CredentialAccess, CredentialAudit } from "./credential-audit.js";
-import { ownerKey, sameOwner, type Subject } from "../sessions/subject.js";
-import { parseSecret, serializeSecret, summarizeSecret, type CredentialSecret } from "./credential-secret.js";
-import type { CredentialMetadata, CredentialStore } from "./credential-store.js";
+import type { CredentialCipher } from "../crypto/cipher.ts";
+import type { EventLog } from "../events/event-log.ts";
+import type { CredentialAccess, CredentialAudit } from "./credential-audit.ts";
+import { ownerKey, sameOwner, type Subject } from "../sessions/subject.ts";
+import { parseSecret, serializeSecret, summarizeSecret, type CredentialSecret } from "./credential-secret.ts";
+import type { CredentialMetadata, CredentialStore } from "./credential-store.ts";
 
 /** Binds a ciphertext to its credential, owner and provider (AES-GCM additional authenticated data). */
 function contextOf(id: string, owner: Subject, providerId: string): string {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { credentialMetadataSchema, credentialStatusSchema, type CredentialMetadata } from "./credential-metadata-schema.js";
+import { credentialMetadataSchema, credentialStatusSchema, type CredentialMetadata } from "./credential-metadata-schema.ts";
 
 const stored = credentialMetadataSchema.shape;
 const clientMetadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));

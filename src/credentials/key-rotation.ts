@@ -1,5 +1,5 @@
-import type { CredentialStore, KeyUsage } from "./credential-store.js";
-import type { CredentialVault, RotationOutcome } from "./credential-vault.js";
+import type { CredentialStore, KeyUsage } from "./credential-store.ts";
+import type { CredentialVault, RotationOutcome } from "./credential-vault.ts";
 
 export type RotationResult = Record<Exclude<RotationOutcome, "changed">, number> & { total: number; changed: string[]; failed: string[] };
 

@@ -1,9 +1,9 @@
 import type pg from "pg";
 import { z } from "zod";
-import { payloadRecordSchema, wrappedKeySchema } from "../crypto/sealed-credential.js";
-import { ownerKey, subjectSchema } from "../sessions/subject.js";
-import { credentialMetadataSchema } from "./credential-metadata-schema.js";
-import type { CredentialMetadata, CredentialStore, KeyUsage, StoredCredential } from "./credential-store.js";
+import { payloadRecordSchema, wrappedKeySchema } from "../crypto/sealed-credential.ts";
+import { ownerKey, subjectSchema } from "../sessions/subject.ts";
+import { credentialMetadataSchema } from "./credential-metadata-schema.ts";
+import type { CredentialMetadata, CredentialStore, KeyUsage, StoredCredential } from "./credential-store.ts";
 
 /** Ids handed out per query by allIds: rotation walks the table in pages, not in one result. */
 const ID_PAGE = 500;

@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
-import { defineLuaCommands, loadLuaCommands } from "../redis/lua-commands.js";
-import { payloadRecordSchema, wrappedKeySchema, type SealedCredential } from "../crypto/sealed-credential.js";
-import { ownerKey, subjectSchema, type Subject } from "../sessions/subject.js";
-import { credentialMetadataSchema } from "./credential-metadata-schema.js";
-import type { CredentialMetadata, CredentialStore, KeyUsage, ReplaceOutcome, StoredCredential } from "./credential-store.js";
+import { defineLuaCommands, loadLuaCommands } from "../redis/lua-commands.ts";
+import { payloadRecordSchema, wrappedKeySchema, type SealedCredential } from "../crypto/sealed-credential.ts";
+import { ownerKey, subjectSchema, type Subject } from "../sessions/subject.ts";
+import { credentialMetadataSchema } from "./credential-metadata-schema.ts";
+import type { CredentialMetadata, CredentialStore, KeyUsage, ReplaceOutcome, StoredCredential } from "./credential-store.ts";
 
 const COMMANDS = loadLuaCommands(new URL("./commands/", import.meta.url));
 

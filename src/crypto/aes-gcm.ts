@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { DecryptionError } from "./cipher.js";
+import { DecryptionError } from "./cipher.ts";
 
 /** What AES-256-GCM leaves: a fresh 96-bit nonce, the 128-bit tag, the ciphertext (base64 each). */
 export const gcmBoxSchema = z.object({ iv: z.string(), tag: z.string(), ct: z.string() });

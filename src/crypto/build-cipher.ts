@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
-import type { Config } from "../config.js";
-import type { CredentialCipher } from "./cipher.js";
-import { createEnvelopeCipher } from "./envelope-cipher.js";
-import { createKeyRing } from "./key-ring.js";
-import { loadOrCreateDevKey, parseKeyRing } from "./key-source.js";
+import type { Config } from "../config.ts";
+import type { CredentialCipher } from "./cipher.ts";
+import { createEnvelopeCipher } from "./envelope-cipher.ts";
+import { createKeyRing } from "./key-ring.ts";
+import { loadOrCreateDevKey, parseKeyRing } from "./key-source.ts";
 
 /** Data folders already warned about: `npm start` builds the cipher for the API and the worker. */
 const warnedAbout = new Set<string>();

@@ -1,4 +1,4 @@
-import type { EnvelopeSealed, SealedCredential } from "./sealed-credential.js";
+import type { EnvelopeSealed, SealedCredential } from "./sealed-credential.ts";
 
 /**
  * Encrypts credential payloads. `context` is bound to the ciphertext as additional authenticated
@@ -24,11 +24,10 @@ export interface CredentialCipher {
 
 /** A credential that does not decrypt. The message names the reason, never a key or any plaintext. */
 export class DecryptionError extends Error {
-  constructor(
-    readonly code: "unknown_key" | "integrity_check_failed" | "malformed_record",
-    message: string,
-  ) {
+  readonly code: "unknown_key" | "integrity_check_failed" | "malformed_record";
+  constructor(code: DecryptionError["code"], message: string) {
     super(message);
+    this.code = code;
     this.name = "DecryptionError";
   }
 }

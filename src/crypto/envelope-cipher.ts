@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { gcmDecrypt, gcmEncrypt } from "./aes-gcm.js";
-import type { CredentialCipher } from "./cipher.js";
-import type { KeyRing } from "./key-ring.js";
-import type { EnvelopeSealed, WrappedKey } from "./sealed-credential.js";
+import { gcmDecrypt, gcmEncrypt } from "./aes-gcm.ts";
+import type { CredentialCipher } from "./cipher.ts";
+import type { KeyRing } from "./key-ring.ts";
+import type { EnvelopeSealed, WrappedKey } from "./sealed-credential.ts";
 
 /** The wrapped data key is bound to the credential too, and cannot pass for its payload. */
 const wrapContext = (context: string) => `dek|${context}`;

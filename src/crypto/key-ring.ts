@@ -1,5 +1,5 @@
-import { gcmDecrypt, gcmEncrypt, type GcmBox } from "./aes-gcm.js";
-import { DecryptionError } from "./cipher.js";
+import { gcmDecrypt, gcmEncrypt, type GcmBox } from "./aes-gcm.ts";
+import { DecryptionError } from "./cipher.ts";
 
 export interface KeyRingEntry {
   id: string;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { KeyRingEntry } from "./key-ring.js";
+import type { KeyRingEntry } from "./key-ring.ts";
 
 /**
  * Parses `ENCRYPTION_KEYS` ("kid:base64,kid:base64", the first one current) or a single

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { gcmBoxSchema } from "./aes-gcm.js";
+import { gcmBoxSchema } from "./aes-gcm.ts";
 
 /**
  * The stored forms of an encrypted credential. Format 2 (envelope): the payload is encrypted under

@@ -1,13 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { findChromium } from "../adapters/browser/local-playwright/chromium-path.js";
-import { createApiClient } from "../client/api-client.js";
-import { restoreSession } from "../client/restore-session.js";
-import { createLogger } from "../logger.js";
-import { startLocalStack } from "../runtime/local-stack.js";
-import { loadConfigOrExit, runService } from "../runtime/service-process.js";
-import { connectScriptedUser } from "./scripted-user.js";
+import { findChromium } from "../adapters/browser/local-playwright/chromium-path.ts";
+import { createApiClient } from "../client/api-client.ts";
+import { restoreSession } from "../client/restore-session.ts";
+import { createLogger } from "../logger.ts";
+import { startLocalStack } from "../runtime/local-stack.ts";
+import { loadConfigOrExit, runService } from "../runtime/service-process.ts";
+import { connectScriptedUser } from "./scripted-user.ts";
 
 /**
  * `npm run demo`: the main job in one command. Starts the service, starts a login on the bundled

@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Page } from "playwright-core";
-import { DEMO_USER } from "./demo-site.js";
+import { DEMO_USER } from "./demo-site.ts";
 
 /**
  * Acts as the person at the keyboard: attaches to a running Chromium over DevTools (the local

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
-import { defineLuaCommands, loadLuaCommands, type LuaCommand } from "../redis/lua-commands.js";
+import { defineLuaCommands, loadLuaCommands, type LuaCommand } from "../redis/lua-commands.ts";
 
 /**
  * The event log's Lua (./commands). `includes/append-event.lua` appends one event to the log's

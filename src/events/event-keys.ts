@@ -1,4 +1,4 @@
-import { ownerKey, type Subject } from "../sessions/subject.js";
+import { ownerKey, type Subject } from "../sessions/subject.ts";
 
 /**
  * Where the event log lives: one stream of every event (webhooks read it), and the same entries,

@@ -1,12 +1,12 @@
 import type { Redis } from "ioredis";
-import type { CredentialMetadata } from "../credentials/credential-metadata-schema.js";
-import { credentialView } from "../credentials/credential-view.js";
-import { sessionRecordSchema } from "../sessions/session-record.js";
-import { sessionView } from "../sessions/session-view.js";
-import { ownerKey, type Subject } from "../sessions/subject.js";
-import { defineEventCommands } from "./event-commands.js";
-import { eventKeys, type EventKeys } from "./event-keys.js";
-import { compareEventIds, eventTypeSchema, type CredentialEventType, type LoggedEvent } from "./event-types.js";
+import type { CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
+import { credentialView } from "../credentials/credential-view.ts";
+import { sessionRecordSchema } from "../sessions/session-record.ts";
+import { sessionView } from "../sessions/session-view.ts";
+import { ownerKey, type Subject } from "../sessions/subject.ts";
+import { defineEventCommands } from "./event-commands.ts";
+import { eventKeys, type EventKeys } from "./event-keys.ts";
+import { compareEventIds, eventTypeSchema, type CredentialEventType, type LoggedEvent } from "./event-types.ts";
 
 /**
  * The event log in Redis streams, readable by every API and worker process. Session events are

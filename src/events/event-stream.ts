@@ -1,7 +1,7 @@
 import type { SSEMessage, SSEStreamingApi } from "hono/streaming";
-import type { EventLog } from "./event-log.js";
-import type { EventTail } from "./event-tail.js";
-import { compareEventIds, type LoggedEvent } from "./event-types.js";
+import type { EventLog } from "./event-log.ts";
+import type { EventTail } from "./event-tail.ts";
+import { compareEventIds, type LoggedEvent } from "./event-types.ts";
 
 export interface EventPumpOptions {
   log: EventLog;

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import { parseEntry } from "./event-log.js";
-import type { LoggedEvent } from "./event-types.js";
+import { parseEntry } from "./event-log.ts";
+import type { LoggedEvent } from "./event-types.ts";
 
 /**
  * Follows the stream of all events for one process and hands each new event to the listeners

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SESSION_STATUSES } from "../sessions/session-states.js";
+import { SESSION_STATUSES } from "../sessions/session-states.ts";
 
 /**
  * Every event name, written once. A session event per status it enters (the state table's statuses),

@@ -2,12 +2,12 @@ import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
-import type { SessionEventBus } from "../sessions/session-events.js";
-import { isFinal, type SessionRecord } from "../sessions/session-record.js";
-import type { SessionStore } from "../sessions/session-store.js";
-import { parseViewToken, signRelay, verifyViewToken } from "./live-view-token.js";
-import { viewerMessageFor } from "./session-end-message.js";
-import { verifyViewerCheck } from "./viewer-check.js";
+import type { SessionEventBus } from "../sessions/session-events.ts";
+import { isFinal, type SessionRecord } from "../sessions/session-record.ts";
+import type { SessionStore } from "../sessions/session-store.ts";
+import { parseViewToken, signRelay, verifyViewToken } from "./live-view-token.ts";
+import { viewerMessageFor } from "./session-end-message.ts";
+import { verifyViewerCheck } from "./viewer-check.ts";
 
 export interface LiveViewRelayDeps {
   sessions: SessionStore;

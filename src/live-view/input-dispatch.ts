@@ -1,5 +1,5 @@
-import type { DevToolsChannel } from "../adapters/browser/live-view-source.js";
-import type { ViewerMessage } from "./viewer-messages.js";
+import type { DevToolsChannel } from "../adapters/browser/live-view-source.ts";
+import type { ViewerMessage } from "./viewer-messages.ts";
 
 /**
  * The selected text of the page, as copy would take it: a field's selection, else the document's.

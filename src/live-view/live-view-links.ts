@@ -1,5 +1,5 @@
-import { isFinal, type SessionRecord } from "../sessions/session-record.js";
-import { mintViewToken } from "./live-view-token.js";
+import { isFinal, type SessionRecord } from "../sessions/session-record.ts";
+import { mintViewToken } from "./live-view-token.ts";
 
 export interface LiveViewLinks {
   /** The address links start with. */

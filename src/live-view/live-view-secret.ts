@@ -1,6 +1,6 @@
 import { hkdfSync } from "node:crypto";
-import type { Config } from "../config.js";
-import { loadOrCreateDevKey, parseKeyRing } from "../crypto/key-source.js";
+import type { Config } from "../config.ts";
+import { loadOrCreateDevKey, parseKeyRing } from "../crypto/key-source.ts";
 
 /**
  * The key that signs viewer links and the API-to-worker hop. API and workers already share

@@ -1,4 +1,4 @@
-import { hmacTag as mac, sameTag as sameMac } from "../crypto/hmac-tag.js";
+import { hmacTag as mac, sameTag as sameMac } from "../crypto/hmac-tag.ts";
 
 /**
  * Viewer links are capabilities: `<sessionId>.<mode><mac>`, the MAC (144 bits) binding the session,

@@ -1,4 +1,4 @@
-import type { SessionRecord } from "../sessions/session-record.js";
+import type { SessionRecord } from "../sessions/session-record.ts";
 
 /** What the viewer page says about a session's status; undefined while the user still has work to do. */
 export function viewerMessageFor(record: Pick<SessionRecord, "status" | "error">): string | undefined {

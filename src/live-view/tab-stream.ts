@@ -1,9 +1,9 @@
-import type { BrowserSessionEvent } from "../adapters/browser/browser-adapter.js";
-import type { DevToolsChannel, LiveViewSource } from "../adapters/browser/live-view-source.js";
-import { createFramePacer } from "./frame-pacer.js";
-import { dispatchInput } from "./input-dispatch.js";
-import type { ViewerMessage, WorkerMessage } from "./viewer-messages.js";
-import { clampViewport, DEFAULT_VIEWPORT, type Viewport } from "./viewport.js";
+import type { BrowserSessionEvent } from "../adapters/browser/browser-adapter.ts";
+import type { DevToolsChannel, LiveViewSource } from "../adapters/browser/live-view-source.ts";
+import { createFramePacer } from "./frame-pacer.ts";
+import { dispatchInput } from "./input-dispatch.ts";
+import type { ViewerMessage, WorkerMessage } from "./viewer-messages.ts";
+import { clampViewport, DEFAULT_VIEWPORT, type Viewport } from "./viewport.ts";
 
 export interface TabStreamOptions {
   source: LiveViewSource;

@@ -1,4 +1,4 @@
-import { hmacTag, sameTag } from "../crypto/hmac-tag.js";
+import { hmacTag, sameTag } from "../crypto/hmac-tag.ts";
 
 /**
  * The optional viewer check, against login phishing (someone starts a session and sends its link

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Env } from "hono";
-import { createApiRouter } from "../api/openapi/api-router.js";
-import { errorResponses } from "../api/openapi/error-responses.js";
-import type { SessionStore } from "../sessions/session-store.js";
-import { verifyViewToken, parseViewToken } from "./live-view-token.js";
-import { verifyViewerCheck } from "./viewer-check.js";
+import { createApiRouter } from "../api/openapi/api-router.ts";
+import { errorResponses } from "../api/openapi/error-responses.ts";
+import type { SessionStore } from "../sessions/session-store.ts";
+import { verifyViewToken, parseViewToken } from "./live-view-token.ts";
+import { verifyViewerCheck } from "./viewer-check.ts";
 
 const asset = (name: string) => readFileSync(new URL(`./viewer/${name}`, import.meta.url), "utf8");
 const PAGE = asset("viewer.html");

@@ -2,11 +2,11 @@ import { createServer, STATUS_CODES, type IncomingMessage } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
-import type { BrowserSessionEvent } from "../adapters/browser/browser-adapter.js";
-import type { LiveViewSource } from "../adapters/browser/live-view-source.js";
-import { verifyRelay } from "./live-view-token.js";
-import { startTabStream } from "./tab-stream.js";
-import { INPUT_MESSAGES, parseViewerMessage } from "./viewer-messages.js";
+import type { BrowserSessionEvent } from "../adapters/browser/browser-adapter.ts";
+import type { LiveViewSource } from "../adapters/browser/live-view-source.ts";
+import { verifyRelay } from "./live-view-token.ts";
+import { startTabStream } from "./tab-stream.ts";
+import { INPUT_MESSAGES, parseViewerMessage } from "./viewer-messages.ts";
 
 export interface WorkerLiveViewOptions {
   host: string;

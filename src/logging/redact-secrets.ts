@@ -1,4 +1,4 @@
-import { scrubUrls } from "./scrub-urls.js";
+import { scrubUrls } from "./scrub-urls.ts";
 
 /**
  * Field names whose values carry secrets wherever they appear: captured cookies and storage,

@@ -1,7 +1,7 @@
 import type { Worker } from "bullmq";
-import type { CredentialAudit } from "../credentials/credential-audit.js";
-import type { DeliveryLog } from "../webhooks/delivery-log.js";
-import type { Metrics } from "./metrics.js";
+import type { CredentialAudit } from "../credentials/credential-audit.ts";
+import type { DeliveryLog } from "../webhooks/delivery-log.ts";
+import type { Metrics } from "./metrics.ts";
 
 /**
  * Counters fed by the records the service already keeps: every decrypt goes through the audit trail,

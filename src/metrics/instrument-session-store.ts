@@ -1,6 +1,6 @@
-import type { SessionRecord } from "../sessions/session-record.js";
-import type { SessionStore } from "../sessions/session-store.js";
-import type { Metrics } from "./metrics.js";
+import type { SessionRecord } from "../sessions/session-record.ts";
+import type { SessionStore } from "../sessions/session-store.ts";
+import type { Metrics } from "./metrics.ts";
 
 /**
  * Counts every status a session enters through this process's store, whoever moves it (the API on

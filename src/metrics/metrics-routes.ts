@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { apiKeyAuth } from "../api/api-key-auth.js";
-import type { Metrics } from "./metrics.js";
+import { apiKeyAuth } from "../api/api-key-auth.ts";
+import type { Metrics } from "./metrics.ts";
 
 /**
  * `GET /metrics` in Prometheus's text format, for the API's app and a worker's metrics listener alike.

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { errorBody } from "../api/api-error.js";
-import { startHttpServer, type HttpServer } from "../api/http-server.js";
-import type { Metrics } from "./metrics.js";
-import { metricsRoutes } from "./metrics-routes.js";
+import { errorBody } from "../api/api-error.ts";
+import { startHttpServer, type HttpServer } from "../api/http-server.ts";
+import type { Metrics } from "./metrics.ts";
+import { metricsRoutes } from "./metrics-routes.ts";
 
 /**
  * A worker's own small HTTP listener for Prometheus (METRICS_HOST:METRICS_PORT), since a worker has no

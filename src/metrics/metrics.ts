@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { SESSION_STATUSES, type SessionStatus } from "../sessions/session-states.js";
+import { SESSION_STATUSES, type SessionStatus } from "../sessions/session-states.ts";
 
 /**
  * Every Prometheus series of the service, in one registry per process (the API and a worker each

@@ -1,7 +1,7 @@
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { connect, isIP, type AddressInfo, type LookupFunction, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { AddressPolicy } from "./address-policy.js";
+import type { AddressPolicy } from "./address-policy.ts";
 
 /**
  * A forward proxy on loopback that a browser context sends every request through (plain HTTP

@@ -1,4 +1,4 @@
-import type { AddressPolicy } from "./address-policy.js";
+import type { AddressPolicy } from "./address-policy.ts";
 
 /**
  * Where the service itself may send a request (webhooks, API-key validation): the rule client login

@@ -1,17 +1,17 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import type { OAuth2Deps } from "../api/routes/oauth2-routes.js";
-import type { Config } from "../config.js";
-import type { CredentialVault } from "../credentials/credential-vault.js";
-import type { CredentialCipher } from "../crypto/cipher.js";
-import type { EventLog } from "../events/event-log.js";
-import type { ProviderRegistry } from "../providers/provider-registry.js";
-import { createOAuth2AccessTokens } from "./oauth2-access-tokens.js";
-import { createOAuth2ClientConfigs } from "./oauth2-client-configs.js";
-import { createOAuth2Flow } from "./oauth2-flow.js";
-import { createOAuth2ServerConfigs } from "./oauth2-server-config.js";
-import { createOAuth2States } from "./oauth2-states.js";
-import { createRefreshLock } from "./refresh-lock.js";
+import type { OAuth2Deps } from "../api/routes/oauth2-routes.ts";
+import type { Config } from "../config.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import type { CredentialCipher } from "../crypto/cipher.ts";
+import type { EventLog } from "../events/event-log.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import { createOAuth2AccessTokens } from "./oauth2-access-tokens.ts";
+import { createOAuth2ClientConfigs } from "./oauth2-client-configs.ts";
+import { createOAuth2Flow } from "./oauth2-flow.ts";
+import { createOAuth2ServerConfigs } from "./oauth2-server-config.ts";
+import { createOAuth2States } from "./oauth2-states.ts";
+import { createRefreshLock } from "./refresh-lock.ts";
 
 /** Transient provider failures: tried this many times, 250 ms then twice as long each time. */
 const RETRY = { attempts: 3, baseMs: 250 };

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { CallbackOutcome } from "./oauth2-flow.js";
+import type { CallbackOutcome } from "./oauth2-flow.ts";
 
 /** The message the opener receives: `{ type: "oauth2_result", credentialId, providerId }` or `{ type, error: { code, message } }`. */
 export function resultMessage(outcome: CallbackOutcome) {

@@ -1,18 +1,18 @@
 import * as oidc from "openid-client";
 import type { Logger } from "pino";
-import { ApiError } from "../api/api-error.js";
-import type { CredentialAccess } from "../credentials/credential-audit.js";
-import type { CredentialMetadata } from "../credentials/credential-metadata-schema.js";
-import type { OAuth2Tokens } from "../credentials/credential-secret.js";
-import type { CredentialVault } from "../credentials/credential-vault.js";
-import type { EventLog } from "../events/event-log.js";
-import type { ProviderRegistry } from "../providers/provider-registry.js";
-import type { Subject } from "../sessions/subject.js";
-import { oauth2ProviderOf } from "./oauth2-flow.js";
-import type { ClientSource, OAuth2ServerConfigs } from "./oauth2-server-config.js";
-import { tokenSetFrom } from "./oauth2-token-set.js";
-import { classifyProviderError, withProviderRetries } from "./provider-error.js";
-import type { RefreshLock } from "./refresh-lock.js";
+import { ApiError } from "../api/api-error.ts";
+import type { CredentialAccess } from "../credentials/credential-audit.ts";
+import type { CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
+import type { OAuth2Tokens } from "../credentials/credential-secret.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import type { EventLog } from "../events/event-log.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { Subject } from "../sessions/subject.ts";
+import { oauth2ProviderOf } from "./oauth2-flow.ts";
+import type { ClientSource, OAuth2ServerConfigs } from "./oauth2-server-config.ts";
+import { tokenSetFrom } from "./oauth2-token-set.ts";
+import { classifyProviderError, withProviderRetries } from "./provider-error.ts";
+import type { RefreshLock } from "./refresh-lock.ts";
 
 export interface AccessTokenAnswer {
   credentialId: string;

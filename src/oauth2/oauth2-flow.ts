@@ -1,13 +1,13 @@
 import * as oidc from "openid-client";
 import type { Logger } from "pino";
-import { ApiError } from "../api/api-error.js";
-import type { CredentialVault } from "../credentials/credential-vault.js";
-import type { OAuth2Provider } from "../providers/provider-schema.js";
-import type { ProviderRegistry } from "../providers/provider-registry.js";
-import type { Subject } from "../sessions/subject.js";
-import type { OAuth2ServerConfigs } from "./oauth2-server-config.js";
-import type { OAuth2States } from "./oauth2-states.js";
-import { tokenSetFrom } from "./oauth2-token-set.js";
+import { ApiError } from "../api/api-error.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import type { OAuth2Provider } from "../providers/provider-schema.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { Subject } from "../sessions/subject.ts";
+import type { OAuth2ServerConfigs } from "./oauth2-server-config.ts";
+import type { OAuth2States } from "./oauth2-states.ts";
+import { tokenSetFrom } from "./oauth2-token-set.ts";
 
 /** How a callback ended, for the page that tells the opener. `returnOrigin` only when the state was ours. */
 export type CallbackOutcome =

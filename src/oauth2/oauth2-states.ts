@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { subjectSchema } from "../sessions/subject.js";
+import { subjectSchema } from "../sessions/subject.ts";
 
 /**
  * What an authorization request is bound to, kept under its `state` until the browser comes back.

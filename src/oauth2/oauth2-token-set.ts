@@ -1,5 +1,5 @@
 import type { TokenEndpointResponse } from "openid-client";
-import type { OAuth2Tokens } from "../credentials/credential-secret.js";
+import type { OAuth2Tokens } from "../credentials/credential-secret.ts";
 
 /**
  * A token endpoint response as the vault keeps it. A refresh response without a refresh token keeps

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import { defineLuaCommands, loadLuaCommands } from "../redis/lua-commands.js";
+import { defineLuaCommands, loadLuaCommands } from "../redis/lua-commands.ts";
 
 const COMMANDS = loadLuaCommands(new URL("./commands/", import.meta.url));
 type LockCommands = { releaseRefreshLock(key: string, token: string): Promise<number> };

@@ -1,4 +1,4 @@
-import type { SuccessCondition } from "./provider-schema.js";
+import type { SuccessCondition } from "./provider-schema.ts";
 
 /**
  * Whether a success condition already holds on the login page itself, before the user did anything:

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiKeyProviderSchema, browserLoginProviderSchema, oauth2ProviderSchema, type ApiKeyProvider, type Provider } from "./provider-schema.js";
+import { apiKeyProviderSchema, browserLoginProviderSchema, oauth2ProviderSchema, type ApiKeyProvider, type Provider } from "./provider-schema.ts";
 
 const browserLogin = browserLoginProviderSchema.shape;
 const field = apiKeyProviderSchema.shape.fields.element.shape;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { RE2JS } from "re2js";
-import { compileComponent, DEFAULT, HOSTNAME, PATHNAME } from "./component-pattern.js";
+import { compileComponent, DEFAULT, HOSTNAME, PATHNAME } from "./component-pattern.ts";
 
 /**
  * URL patterns use the URLPattern standard: a string (`https://app.example.com/home*`) or an object
@@ -43,10 +43,10 @@ export class CompiledUrlPattern {
   /** Components that accept anything (`*`) are left out: nothing to match. */
   private readonly matchers: [Component, RE2JS][];
 
-  constructor(
-    input: string | Partial<Record<Component, string>>,
-    private readonly maxLength = MAX_MATCHED_URL_LENGTH,
-  ) {
+  private readonly maxLength: number;
+
+  constructor(input: string | Partial<Record<Component, string>>, maxLength = MAX_MATCHED_URL_LENGTH) {
+    this.maxLength = maxLength;
     this.source = typeof input === "string" ? input : JSON.stringify(input);
     const pattern = new URLPattern(input);
     if ((pattern as { hasRegExpGroups?: boolean }).hasRegExpGroups) throw new Error("regular-expression groups are not allowed in URL patterns");

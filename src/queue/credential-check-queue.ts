@@ -1,6 +1,6 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
-import type { CredentialStatus } from "../credentials/credential-metadata-schema.js";
-import type { Subject } from "../sessions/subject.js";
+import type { CredentialStatus } from "../credentials/credential-metadata-schema.ts";
+import type { Subject } from "../sessions/subject.ts";
 
 export const CREDENTIAL_CHECK_QUEUE = "credential-checks";
 

@@ -2,14 +2,14 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import type { BrowserAdapter } from "../adapters/browser/browser-adapter.js";
-import { createLocalPlaywrightAdapter } from "../adapters/browser/local-playwright/local-playwright-adapter.js";
-import type { Config } from "../config.js";
+import type { BrowserAdapter } from "../adapters/browser/browser-adapter.ts";
+import { createLocalPlaywrightAdapter } from "../adapters/browser/local-playwright/local-playwright-adapter.ts";
+import type { Config } from "../config.ts";
 
 /** Turns validated configuration into the parts the API and the worker are built from. */
 
 // The cipher needs no browser: the rotate-keys CLI imports it from crypto/ without loading Playwright.
-export { buildCipher } from "../crypto/build-cipher.js";
+export { buildCipher } from "../crypto/build-cipher.ts";
 
 /** API keys from API_KEYS, or in development one generated into the data folder and printed once. */
 export function resolveApiKeys(config: Config, logger: Logger): { keys: string[]; generated?: string } {
@@ -35,7 +35,7 @@ export function shouldRunHeadless(config: Config): boolean {
 export async function buildBrowserAdapter(config: Config, logger: Logger): Promise<BrowserAdapter> {
   if (config.BROWSER_ADAPTER === "browserbase") {
     // Loaded only when chosen: local mode does not pay for Stagehand at start-up.
-    const { createBrowserbaseAdapter } = await import("../adapters/browser/browserbase/browserbase-adapter.js");
+    const { createBrowserbaseAdapter } = await import("../adapters/browser/browserbase/browserbase-adapter.ts");
     return createBrowserbaseAdapter({
       apiKey: config.BROWSERBASE_API_KEY!,
       projectId: config.BROWSERBASE_PROJECT_ID!,

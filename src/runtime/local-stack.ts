@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
-import type { Config } from "../config.js";
-import { startDemoSite, type DemoSite } from "../demo/demo-site.js";
-import { startEmbeddedRedis, stopLeftoverEmbeddedRedis } from "../redis/embedded-redis.js";
-import { assertPortsFree, explainListenError, type PortSetting } from "./port-check.js";
-import { watchProviders } from "./providers.js";
-import { createMetrics } from "../metrics/metrics.js";
-import { startApiService, startWorkerService } from "./services.js";
+import type { Config } from "../config.ts";
+import { startDemoSite, type DemoSite } from "../demo/demo-site.ts";
+import { startEmbeddedRedis, stopLeftoverEmbeddedRedis } from "../redis/embedded-redis.ts";
+import { assertPortsFree, explainListenError, type PortSetting } from "./port-check.ts";
+import { watchProviders } from "./providers.ts";
+import { createMetrics } from "../metrics/metrics.ts";
+import { startApiService, startWorkerService } from "./services.ts";
 
 /**
  * Everything on one machine, for `npm start` and `npm run demo`: Redis as a child process unless

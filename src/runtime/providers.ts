@@ -2,8 +2,8 @@ import { watch, type FSWatcher } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import type { Logger } from "pino";
-import type { Config } from "../config.js";
-import { createReloadableRegistry, loadProvidersFile, type ProviderRegistry } from "../providers/provider-registry.js";
+import type { Config } from "../config.ts";
+import { createReloadableRegistry, loadProvidersFile, type ProviderRegistry } from "../providers/provider-registry.ts";
 
 /** Quiet time after the last change to the file before it is read: editors write in several steps. */
 const RELOAD_DEBOUNCE_MS = 200;

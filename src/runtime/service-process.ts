@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { loadConfig, type Config } from "../config.js";
+import { loadConfig, type Config } from "../config.ts";
 
 /**
  * How every entry point lives and dies: a failed start prints one line (no stack) and exits 1; the

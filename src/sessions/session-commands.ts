@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
-import { defineLuaCommands, loadLuaCommands, type LuaCommand } from "../redis/lua-commands.js";
-import { APPEND_EVENT_LUA } from "../events/event-commands.js";
-import { stateTableForLua } from "./session-states.js";
+import { defineLuaCommands, loadLuaCommands, type LuaCommand } from "../redis/lua-commands.ts";
+import { APPEND_EVENT_LUA } from "../events/event-commands.ts";
+import { stateTableForLua } from "./session-states.ts";
 
 /**
  * The session store's Lua commands (./commands). Every script starts with the state table from

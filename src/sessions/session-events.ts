@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { SessionStatus } from "./session-record.js";
+import type { SessionStatus } from "./session-record.ts";
 
 export interface SessionEvent {
   id: string;

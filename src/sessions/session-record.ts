@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { SESSION_STATUSES } from "./session-states.js";
-import { subjectSchema } from "./subject.js";
+import { SESSION_STATUSES } from "./session-states.ts";
+import { subjectSchema } from "./subject.ts";
 
 /** Statuses and their allowed moves live in session-states.ts; re-exported for the record's readers. */
-export { isFinal, type SessionStatus } from "./session-states.js";
+export { isFinal, type SessionStatus } from "./session-states.ts";
 
 export const sessionStatusSchema = z.enum(SESSION_STATUSES);
 

@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
-import { eventKeys } from "../events/event-keys.js";
-import { ownerKey } from "./subject.js";
-import { defineSessionCommands } from "./session-commands.js";
-import { sessionRecordSchema, type SessionRecord } from "./session-record.js";
-import { holdsLease, type SessionStatus } from "./session-states.js";
+import { eventKeys } from "../events/event-keys.ts";
+import { ownerKey } from "./subject.ts";
+import { defineSessionCommands } from "./session-commands.ts";
+import { sessionRecordSchema, type SessionRecord } from "./session-record.ts";
+import { holdsLease, type SessionStatus } from "./session-states.ts";
 
 /**
  * Login sessions in Redis, the one source of truth shared by the API and every worker.

@@ -1,14 +1,14 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "pino";
 import { Webhook } from "standardwebhooks";
-import type { EventLog } from "../events/event-log.js";
-import { publicEvent } from "../events/event-types.js";
-import type { AddressPolicy } from "../network/address-policy.js";
-import type { DeliveryLog } from "./delivery-log.js";
-import type { WebhookEndpoints } from "./webhook-endpoints.js";
-import { postWebhook } from "./webhook-post.js";
-import { WEBHOOK_QUEUE, type WebhookJobData } from "./webhook-queue.js";
-import { checkWebhookUrl } from "./webhook-url-policy.js";
+import type { EventLog } from "../events/event-log.ts";
+import { publicEvent } from "../events/event-types.ts";
+import type { AddressPolicy } from "../network/address-policy.ts";
+import type { DeliveryLog } from "./delivery-log.ts";
+import type { WebhookEndpoints } from "./webhook-endpoints.ts";
+import { postWebhook } from "./webhook-post.ts";
+import { WEBHOOK_QUEUE, type WebhookJobData } from "./webhook-queue.ts";
+import { checkWebhookUrl } from "./webhook-url-policy.ts";
 
 export interface DeliveryWorkerDeps {
   connection: ConnectionOptions;

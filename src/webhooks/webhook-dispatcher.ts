@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { parseEntry } from "../events/event-log.js";
-import { wantsEvent } from "./webhook-endpoint-schema.js";
-import type { WebhookEndpoints } from "./webhook-endpoints.js";
-import { deliveryJobId, type WebhookQueue } from "./webhook-queue.js";
+import { parseEntry } from "../events/event-log.ts";
+import { wantsEvent } from "./webhook-endpoint-schema.ts";
+import type { WebhookEndpoints } from "./webhook-endpoints.ts";
+import { deliveryJobId, type WebhookQueue } from "./webhook-queue.ts";
 
 const GROUP = "webhooks";
 /** A consumer that took entries and vanished (crash) leaves them pending; another takes them after this. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { eventTypeSchema } from "../events/event-types.js";
+import { eventTypeSchema } from "../events/event-types.ts";
 
 /** A Standard Webhooks secret: `whsec_` and the base64 of 24 to 64 random bytes. */
 export const webhookSecretSchema = z

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { CredentialCipher } from "../crypto/cipher.js";
-import type { EnvelopeSealed } from "../crypto/sealed-credential.js";
-import { webhookEndpointSchema, type EndpointInput, type WebhookEndpoint } from "./webhook-endpoint-schema.js";
+import type { CredentialCipher } from "../crypto/cipher.ts";
+import { createSealedFieldRotator } from "../crypto/sealed-field-rotation.ts";
+import type { EnvelopeSealed } from "../crypto/sealed-credential.ts";
+import { webhookEndpointSchema, type EndpointInput, type WebhookEndpoint } from "./webhook-endpoint-schema.ts";
 
 /**
  * Webhook endpoints in Redis: a hash each (`endpoint`: the clear JSON; `secret`: the signing secret
@@ -33,6 +34,8 @@ export function createWebhookEndpoints(redis: Redis, cipher: CredentialCipher, p
   const key = (id: string) => `${prefix}:webhook-endpoint:${id}`;
   const index = `${prefix}:webhook-endpoints`;
   const parse = (json: string | null) => (json ? webhookEndpointSchema.parse(JSON.parse(json)) : undefined);
+  const rotator = createSealedFieldRotator(redis, cipher);
+  const sealedFields = (ids: string[]) => ids.map((id) => ({ id, key: key(id), field: "secret", context: contextOf(id) }));
 
   return {
     async save({ id, url, events, description, secret }, source) {
@@ -66,32 +69,8 @@ export function createWebhookEndpoints(redis: Redis, cipher: CredentialCipher, p
       const sealed = await redis.hget(key(id), "secret");
       return sealed ? cipher.open(JSON.parse(sealed) as EnvelopeSealed, contextOf(id)).toString("utf8") : undefined;
     },
-    async rotateSecrets() {
-      const result = { rewrapped: 0, current: 0, failed: [] as string[] };
-      for (const id of await redis.smembers(index)) {
-        try {
-          const sealed = await redis.hget(key(id), "secret");
-          if (!sealed) continue;
-          const next = cipher.rewrap(JSON.parse(sealed) as EnvelopeSealed, contextOf(id));
-          if (!next) result.current += 1;
-          else {
-            await redis.hset(key(id), "secret", JSON.stringify(next));
-            result.rewrapped += 1;
-          }
-        } catch {
-          result.failed.push(id);
-        }
-      }
-      return result;
-    },
-    async secretKeyIds() {
-      const kids = new Map<string, string>();
-      for (const id of await redis.smembers(index)) {
-        const sealed = await redis.hget(key(id), "secret");
-        if (sealed) kids.set(id, (JSON.parse(sealed) as EnvelopeSealed).wrappedKey.kid);
-      }
-      return kids;
-    },
+    rotateSecrets: async () => rotator.rotate(sealedFields(await redis.smembers(index))),
+    secretKeyIds: async () => rotator.keyIds(sealedFields(await redis.smembers(index))),
     async delete(id) {
       const [[, removed] = []] = (await redis.multi().del(key(id)).srem(index, id).exec()) ?? [];
       return removed === 1;

@@ -1,4 +1,4 @@
-import { pinnedRequest } from "../network/pinned-request.js";
+import { pinnedRequest } from "../network/pinned-request.ts";
 
 /**
  * POSTs a body to a URL, connecting only to `addresses` (those the address policy checked), with no

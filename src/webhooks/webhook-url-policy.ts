@@ -1,4 +1,4 @@
-import { checkOutboundUrl } from "../network/outbound-url.js";
+import { checkOutboundUrl } from "../network/outbound-url.ts";
 
 /**
  * Where a webhook may be sent: the outbound rule (http(s) only, no credentials in the URL, never a
@@ -6,4 +6,4 @@ import { checkOutboundUrl } from "../network/outbound-url.js";
  * is saved, and again at every delivery, whose connection goes only to the addresses checked then.
  */
 export const checkWebhookUrl = checkOutboundUrl;
-export type { OutboundUrlCheck as WebhookUrlCheck } from "../network/outbound-url.js";
+export type { OutboundUrlCheck as WebhookUrlCheck } from "../network/outbound-url.ts";

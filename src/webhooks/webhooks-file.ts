@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import type { AddressPolicy } from "../network/address-policy.js";
-import { webhooksFileSchema } from "./webhook-endpoint-schema.js";
-import type { WebhookEndpoints } from "./webhook-endpoints.js";
-import { checkWebhookUrl } from "./webhook-url-policy.js";
+import type { AddressPolicy } from "../network/address-policy.ts";
+import { webhooksFileSchema } from "./webhook-endpoint-schema.ts";
+import type { WebhookEndpoints } from "./webhook-endpoints.ts";
+import { checkWebhookUrl } from "./webhook-url-policy.ts";
 
 /**
  * Saves the endpoints of WEBHOOKS_FILE (their ids and secrets as the operator wrote them; `${NAME}`

@@ -1,5 +1,5 @@
 import { Worker, type ConnectionOptions, type Job } from "bullmq";
-import type { ProviderRegistry } from "../providers/provider-registry.js";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import {
   CREDENTIAL_CHECK_QUEUE,
   spreadDelayMs,
@@ -7,8 +7,8 @@ import {
   type CheckResult,
   type CredentialCheckQueue,
   type SweepJobData,
-} from "../queue/credential-check-queue.js";
-import { checkCredential, type CheckDeps } from "./credential-check.js";
+} from "../queue/credential-check-queue.ts";
+import { checkCredential, type CheckDeps } from "./credential-check.ts";
 
 export interface CheckWorkerDeps extends CheckDeps {
   connection: ConnectionOptions;

@@ -1,17 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { BrowserAdapterError, type BrowserAdapter, type BrowserSession } from "../adapters/browser/browser-adapter.js";
-import type { CapturedState } from "../credentials/captured-state.js";
-import { cookieHeaderFor } from "../credentials/cookie-header.js";
-import type { CredentialStatus } from "../credentials/credential-metadata-schema.js";
-import type { CredentialMetadata } from "../credentials/credential-store.js";
-import type { CredentialVault } from "../credentials/credential-vault.js";
-import type { EventLog } from "../events/event-log.js";
-import type { Subject } from "../sessions/subject.js";
-import type { ProviderRegistry } from "../providers/provider-registry.js";
-import type { BrowserLoginProvider, SuccessCondition, VerifyDeclaration } from "../providers/provider-schema.js";
-import type { CheckJobData, CheckResult } from "../queue/credential-check-queue.js";
-import { watchForSuccess } from "./success-watcher.js";
+import { BrowserAdapterError, type BrowserAdapter, type BrowserSession } from "../adapters/browser/browser-adapter.ts";
+import type { CapturedState } from "../credentials/captured-state.ts";
+import { cookieHeaderFor } from "../credentials/cookie-header.ts";
+import type { CredentialStatus } from "../credentials/credential-metadata-schema.ts";
+import type { CredentialMetadata } from "../credentials/credential-store.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import type { EventLog } from "../events/event-log.ts";
+import type { Subject } from "../sessions/subject.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { BrowserLoginProvider, SuccessCondition, VerifyDeclaration } from "../providers/provider-schema.ts";
+import type { CheckJobData, CheckResult } from "../queue/credential-check-queue.ts";
+import { watchForSuccess } from "./success-watcher.ts";
 
 export interface CheckDeps {
   vault: CredentialVault;

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { BrowserSession, CaptureOptions } from "../adapters/browser/browser-adapter.js";
-import type { CapturedState } from "../credentials/captured-state.js";
-import { waitAtMost } from "../adapters/browser/deadline.js";
+import type { BrowserSession, CaptureOptions } from "../adapters/browser/browser-adapter.ts";
+import type { CapturedState } from "../credentials/captured-state.ts";
+import { waitAtMost } from "../adapters/browser/deadline.ts";
 
 export const NOTHING_GAINED =
   "No cookie or storage value is new or changed since the login page loaded: the login may not have happened";

@@ -1,19 +1,19 @@
 import type { Logger } from "pino";
-import { BrowserAdapterError, type BrowserAdapter, type BrowserSession } from "../adapters/browser/browser-adapter.js";
-import { filterByHosts } from "../adapters/browser/capture-filter.js";
-import type { CredentialVault } from "../credentials/credential-vault.js";
-import type { AddressPolicy } from "../network/address-policy.js";
-import type { BlockedRequest } from "../network/egress-proxy.js";
-import type { ProviderRegistry } from "../providers/provider-registry.js";
-import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.js";
-import type { SessionEventBus } from "../sessions/session-events.js";
-import type { SessionStore } from "../sessions/session-store.js";
-import { viewerMessageFor } from "../live-view/session-end-message.js";
-import type { EventLog } from "../events/event-log.js";
-import type { CapturedState } from "../credentials/captured-state.js";
-import type { WorkerLiveView } from "../live-view/worker-live-view-server.js";
-import { snapshotLoginPage } from "./login-page-snapshot.js";
-import { watchForSuccess, type SuccessWatcher } from "./success-watcher.js";
+import { BrowserAdapterError, type BrowserAdapter, type BrowserSession } from "../adapters/browser/browser-adapter.ts";
+import { filterByHosts } from "../adapters/browser/capture-filter.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import type { AddressPolicy } from "../network/address-policy.ts";
+import type { BlockedRequest } from "../network/egress-proxy.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.ts";
+import type { SessionEventBus } from "../sessions/session-events.ts";
+import type { SessionStore } from "../sessions/session-store.ts";
+import { viewerMessageFor } from "../live-view/session-end-message.ts";
+import type { EventLog } from "../events/event-log.ts";
+import type { CapturedState } from "../credentials/captured-state.ts";
+import type { WorkerLiveView } from "../live-view/worker-live-view-server.ts";
+import { snapshotLoginPage } from "./login-page-snapshot.ts";
+import { watchForSuccess, type SuccessWatcher } from "./success-watcher.ts";
 
 export interface RunnerDeps {
   sessions: SessionStore;
@@ -40,8 +40,10 @@ export interface RunnerDeps {
 type StopReason = { status: "failed" | "expired"; error: SessionError } | { status: null };
 
 class Stopped extends Error {
-  constructor(readonly reason: StopReason) {
+  readonly reason: StopReason;
+  constructor(reason: StopReason) {
     super("stopped");
+    this.reason = reason;
   }
 }
 

@@ -1,8 +1,8 @@
-import { createLogger } from "../logger.js";
-import { assertPortsFree, StartupError } from "../runtime/port-check.js";
-import { watchProviders } from "../runtime/providers.js";
-import { loadConfigOrExit, runService } from "../runtime/service-process.js";
-import { startWorkerService } from "../runtime/services.js";
+import { createLogger } from "../logger.ts";
+import { assertPortsFree, StartupError } from "../runtime/port-check.ts";
+import { watchProviders } from "../runtime/providers.ts";
+import { loadConfigOrExit, runService } from "../runtime/service-process.ts";
+import { startWorkerService } from "../runtime/services.ts";
 
 /**
  * A worker alone (docker-compose's `worker` service, or more of them on other machines): needs

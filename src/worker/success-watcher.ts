@@ -1,5 +1,5 @@
-import type { BrowserSession, BrowserSessionEvent } from "../adapters/browser/browser-adapter.js";
-import type { BrowserLoginProvider, FailureResponse, SuccessCondition } from "../providers/provider-schema.js";
+import type { BrowserSession, BrowserSessionEvent } from "../adapters/browser/browser-adapter.ts";
+import type { BrowserLoginProvider, FailureResponse, SuccessCondition } from "../providers/provider-schema.ts";
 
 export interface SuccessWatcher {
   /** Resolves when the provider's success condition has held for its settle time. */

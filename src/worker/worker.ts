@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Logger } from "pino";
-import type { BrowserAdapter } from "../adapters/browser/browser-adapter.js";
-import { waitAtMost } from "../adapters/browser/deadline.js";
-import type { CredentialVault } from "../credentials/credential-vault.js";
-import type { ProviderRegistry } from "../providers/provider-registry.js";
-import { LOGIN_QUEUE, type LoginJobData } from "../queue/login-queue.js";
-import type { SessionEventBus } from "../sessions/session-events.js";
-import type { SessionStore } from "../sessions/session-store.js";
-import { runLoginSession, shutdownStop, type LoginSessionRun, type RunnerDeps } from "./login-session-runner.js";
+import type { BrowserAdapter } from "../adapters/browser/browser-adapter.ts";
+import { waitAtMost } from "../adapters/browser/deadline.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import { LOGIN_QUEUE, type LoginJobData } from "../queue/login-queue.ts";
+import type { SessionEventBus } from "../sessions/session-events.ts";
+import type { SessionStore } from "../sessions/session-store.ts";
+import { runLoginSession, shutdownStop, type LoginSessionRun, type RunnerDeps } from "./login-session-runner.ts";
 
 export interface WorkerDeps {
   connection: ConnectionOptions;

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BrowserAdapterError, type BrowserAdapter, type BrowserSession, type BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.js";
-import type { CapturedState } from "../../src/credentials/captured-state.js";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.js";
-import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.js";
-import { freePort } from "../helpers/free-port.js";
-import { waitFor } from "../helpers/wait-for.js";
+import { BrowserAdapterError, type BrowserAdapter, type BrowserSession, type BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.ts";
+import type { CapturedState } from "../../src/credentials/captured-state.ts";
+import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 export interface AdapterUnderTest {
   adapter: BrowserAdapter;

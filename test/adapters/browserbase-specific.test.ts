@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BrowserAdapterError, type BrowserAdapter, type BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.js";
-import { createBrowserbaseAdapter, type BrowserbaseOptions } from "../../src/adapters/browser/browserbase/browserbase-adapter.js";
-import type { BrowserbaseSession } from "../../src/adapters/browser/browserbase/browserbase-session.js";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.js";
-import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.js";
-import { startBrowserbaseEmulator, type BrowserbaseEmulator, type FailureMode } from "../browserbase-emulator/browserbase-emulator.js";
-import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.js";
-import { freePort } from "../helpers/free-port.js";
-import { waitFor } from "../helpers/wait-for.js";
-import { captureOutput } from "../helpers/capture-output.js";
+import { BrowserAdapterError, type BrowserAdapter, type BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.ts";
+import { createBrowserbaseAdapter, type BrowserbaseOptions } from "../../src/adapters/browser/browserbase/browserbase-adapter.ts";
+import type { BrowserbaseSession } from "../../src/adapters/browser/browserbase/browserbase-session.ts";
+import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
+import { startBrowserbaseEmulator, type BrowserbaseEmulator, type FailureMode } from "../browserbase-emulator/browserbase-emulator.ts";
+import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+import { captureOutput } from "../helpers/capture-output.ts";
 
 /** Distinctive, so that a leak is found wherever it ends up. */
 const API_KEY = `bb_live_${randomUUID().replaceAll("-", "")}`;

@@ -1,9 +1,9 @@
 import { afterAll, expect } from "vitest";
-import { createBrowserbaseAdapter } from "../../src/adapters/browser/browserbase/browserbase-adapter.js";
-import type { BrowserbaseSession } from "../../src/adapters/browser/browserbase/browserbase-session.js";
-import { startBrowserbaseEmulator, type BrowserbaseEmulator } from "../browserbase-emulator/browserbase-emulator.js";
-import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.js";
-import { describeBrowserAdapter } from "./adapter-conformance.js";
+import { createBrowserbaseAdapter } from "../../src/adapters/browser/browserbase/browserbase-adapter.ts";
+import type { BrowserbaseSession } from "../../src/adapters/browser/browserbase/browserbase-session.ts";
+import { startBrowserbaseEmulator, type BrowserbaseEmulator } from "../browserbase-emulator/browserbase-emulator.ts";
+import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.ts";
+import { describeBrowserAdapter } from "./adapter-conformance.ts";
 
 let emulator: BrowserbaseEmulator | undefined;
 let stillRunningAtTeardown: string[] = [];

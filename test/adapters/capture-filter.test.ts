@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { filterByHosts } from "../../src/adapters/browser/capture-filter.js";
-import type { CapturedState, Cookie } from "../../src/credentials/captured-state.js";
+import { filterByHosts } from "../../src/adapters/browser/capture-filter.ts";
+import type { CapturedState, Cookie } from "../../src/credentials/captured-state.ts";
 
 const cookie = (name: string, domain: string): Cookie => ({ name, value: "v", domain, path: "/", expires: -1, httpOnly: false, secure: true, sameSite: "Lax" });
 const origin = (o: string) => ({ origin: o, localStorage: [{ name: "k", value: "v" }], sessionStorage: [] });

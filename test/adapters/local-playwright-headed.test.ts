@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BrowserAdapter } from "../../src/adapters/browser/browser-adapter.js";
-import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-playwright/local-playwright-adapter.js";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.js";
-import { freePort } from "../helpers/free-port.js";
-import { waitFor } from "../helpers/wait-for.js";
+import type { BrowserAdapter } from "../../src/adapters/browser/browser-adapter.ts";
+import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-playwright/local-playwright-adapter.ts";
+import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 /** The windows a headed Chromium shows: its page targets, as its DevTools endpoint lists them. */
 async function windows(port: number): Promise<{ url: string; title: string }[]> {

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BrowserAdapter, BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.js";
-import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-playwright/local-playwright-adapter.js";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.js";
-import { freePort } from "../helpers/free-port.js";
-import { waitFor } from "../helpers/wait-for.js";
-import { describeBrowserAdapter } from "./adapter-conformance.js";
+import type { BrowserAdapter, BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.ts";
+import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-playwright/local-playwright-adapter.ts";
+import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+import { describeBrowserAdapter } from "./adapter-conformance.ts";
 
 // Headed, as in development, when a display is there (`npm test` runs under xvfb-run); the flow tests run headless.
 const headless = !process.env.DISPLAY;

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_TYPES_FILE, generateApiTypes } from "../../scripts/generate-client.js";
-import { createApiClient } from "../../src/client/api-client.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { API_TYPES_FILE, generateApiTypes } from "../../scripts/generate-client.ts";
+import { createApiClient } from "../../src/client/api-client.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 /** The typed client: its types are the running API's document, and its calls reach the API as typed. */
 describe("the typed API client", () => {

@@ -1,7 +1,7 @@
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 /**
  * /docs in a real Chromium: the reference renders every operation from /openapi.json, using only

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono, type Context } from "hono";
-import { launchChromium, type ChromiumProcess } from "./chromium-process.js";
+import { launchChromium, type ChromiumProcess } from "./chromium-process.ts";
 
 /**
  * A stand-in for the Browserbase control plane (api.browserbase.com) that runs offline: each

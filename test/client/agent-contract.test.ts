@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.js";
-import { createAuthenticatedTool, CredentialRejected } from "../../src/client/authenticated-tool.js";
-import { isAuthRequired, requireCredential } from "../../src/client/require-credential.js";
-import { restoreSession } from "../../src/client/restore-session.js";
-import { createServiceClient, type ServiceClient } from "../../src/client/service-client.js";
-import { startApiKeyService, type ApiKeyService } from "../helpers/api-key-service.js";
-import { waitFor } from "../helpers/wait-for.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { createAuthenticatedTool, CredentialRejected } from "../../src/client/authenticated-tool.ts";
+import { isAuthRequired, requireCredential } from "../../src/client/require-credential.ts";
+import { restoreSession } from "../../src/client/restore-session.ts";
+import { createServiceClient, type ServiceClient } from "../../src/client/service-client.ts";
+import { startApiKeyService, type ApiKeyService } from "../helpers/api-key-service.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 /** The agent contract against the real service: a tool answers auth_required, the user connects, the tool runs. */
 describe("agent contract: requireCredential and createAuthenticatedTool", () => {

@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.js";
-import type { ProviderInput } from "../../src/providers/provider-schema.js";
-import { startApiKeyService, type ApiKeyService } from "../helpers/api-key-service.js";
-import { freePort } from "../helpers/free-port.js";
-import { startOidcServer, type OidcServer } from "../helpers/oidc-server.js";
-import { dumpRedis } from "../helpers/redis-dump.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { waitFor } from "../helpers/wait-for.js";
+import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import type { ProviderInput } from "../../src/providers/provider-schema.ts";
+import { startApiKeyService, type ApiKeyService } from "../helpers/api-key-service.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { startOidcServer, type OidcServer } from "../helpers/oidc-server.ts";
+import { dumpRedis } from "../helpers/redis-dump.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 const CLIENT = { clientId: "blc-connect", clientSecret: "connect-client-secret-5d1e9a7c3b" };
 

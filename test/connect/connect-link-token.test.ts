@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { mintConnectToken, newConnectLinkId, parseConnectToken, verifyConnectToken } from "../../src/connect/connect-link-token.js";
-import { mintViewToken } from "../../src/live-view/live-view-token.js";
-import type { Subject } from "../../src/sessions/subject.js";
+import { mintConnectToken, newConnectLinkId, parseConnectToken, verifyConnectToken } from "../../src/connect/connect-link-token.ts";
+import { mintViewToken } from "../../src/live-view/live-view-token.ts";
+import type { Subject } from "../../src/sessions/subject.ts";
 
 describe("connect link tokens", () => {
   const secret = randomBytes(32);

@@ -1,12 +1,12 @@
 import { Redis } from "ioredis";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USER } from "../../src/demo/demo-site.js";
-import { dumpRedis } from "../helpers/redis-dump.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { waitFor } from "../helpers/wait-for.js";
-import { spawnWorker, type WorkerProcess } from "../helpers/worker-process.js";
-import { openViewerBrowser } from "../live-view/viewer-driver.js";
+import { DEMO_USER } from "../../src/demo/demo-site.ts";
+import { dumpRedis } from "../helpers/redis-dump.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+import { spawnWorker, type WorkerProcess } from "../helpers/worker-process.ts";
+import { openViewerBrowser } from "../live-view/viewer-driver.ts";
 
 describe("connect page: API and worker in separate processes, a person in a second Chromium", () => {
   let stack: TestStack;

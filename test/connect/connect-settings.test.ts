@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 describe("connect page with the live view's embedding and anti-phishing settings", () => {
   let stack: TestStack;

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKeyValidator } from "../../src/credentials/api-key-validation.js";
-import { createAddressPolicy } from "../../src/network/address-policy.js";
-import { createProviderRegistry } from "../../src/providers/provider-registry.js";
-import { startApiKeyService, type ApiKeyService } from "../helpers/api-key-service.js";
-import { dumpPostgres } from "../helpers/postgres-dump.js";
-import { dumpRedis } from "../helpers/redis-dump.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { createApiKeyValidator } from "../../src/credentials/api-key-validation.ts";
+import { createAddressPolicy } from "../../src/network/address-policy.ts";
+import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
+import { startApiKeyService, type ApiKeyService } from "../helpers/api-key-service.ts";
+import { dumpPostgres } from "../helpers/postgres-dump.ts";
+import { dumpRedis } from "../helpers/redis-dump.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 /** The API-key providers the tests use, all on the fixture service. */
 function apiKeyProviders(service: ApiKeyService) {

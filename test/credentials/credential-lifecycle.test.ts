@@ -4,15 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCredentialVault } from "../../src/credentials/credential-vault.js";
-import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.js";
-import { buildCipher } from "../../src/crypto/build-cipher.js";
-import { createLogger } from "../../src/logger.js";
-import { dumpRedis } from "../helpers/redis-dump.js";
-import { startTagged, waitForStatus } from "../helpers/sessions.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { waitFor } from "../helpers/wait-for.js";
-import { startWebhookReceiver, verifyStandardWebhook } from "../helpers/webhook-receiver.js";
+import { createCredentialVault } from "../../src/credentials/credential-vault.ts";
+import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.ts";
+import { buildCipher } from "../../src/crypto/build-cipher.ts";
+import { createLogger } from "../../src/logger.ts";
+import { dumpRedis } from "../helpers/redis-dump.ts";
+import { startTagged, waitForStatus } from "../helpers/sessions.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+import { startWebhookReceiver, verifyStandardWebhook } from "../helpers/webhook-receiver.ts";
 
 /**
  * Health checks and re-login (issue 9): real Redis, real Chromium, the fixture site revoking sessions

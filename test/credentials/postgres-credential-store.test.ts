@@ -1,13 +1,13 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { buildCredentialStore } from "../../src/credentials/build-credential-store.js";
-import { createPostgresCredentialStore } from "../../src/credentials/postgres-credential-store.js";
-import { createLogger } from "../../src/logger.js";
-import { loadMigrations, migrate } from "../../src/credentials/postgres-migrations.js";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "../helpers/embedded-postgres.js";
-import { freePort } from "../helpers/free-port.js";
-import { describeCredentialStore } from "./credential-store-conformance.js";
+import { loadConfig } from "../../src/config.ts";
+import { buildCredentialStore } from "../../src/credentials/build-credential-store.ts";
+import { createPostgresCredentialStore } from "../../src/credentials/postgres-credential-store.ts";
+import { createLogger } from "../../src/logger.ts";
+import { loadMigrations, migrate } from "../../src/credentials/postgres-migrations.ts";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "../helpers/embedded-postgres.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { describeCredentialStore } from "./credential-store-conformance.ts";
 
 /** A pool whose idle connections may be cut by the server stopping at the end of the file. */
 function quietPool(connectionString: string): pg.Pool {

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.js";
-import { startEmbeddedRedis } from "../../src/redis/embedded-redis.js";
-import { freePort } from "../helpers/free-port.js";
-import { describeCredentialStore } from "./credential-store-conformance.js";
+import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.ts";
+import { startEmbeddedRedis } from "../../src/redis/embedded-redis.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { describeCredentialStore } from "./credential-store-conformance.ts";
 
 describeCredentialStore("Redis", async () => {
   const dir = mkdtempSync(join(tmpdir(), "blc-redis-"));

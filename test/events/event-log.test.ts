@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEventLog, type EventLog } from "../../src/events/event-log.js";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
-import type { SessionRecord } from "../../src/sessions/session-record.js";
-import { createSessionStore, type SessionStore } from "../../src/sessions/session-store.js";
-import { freePort } from "../helpers/free-port.js";
-import { waitFor } from "../helpers/wait-for.js";
+import { createEventLog, type EventLog } from "../../src/events/event-log.ts";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.ts";
+import type { SessionRecord } from "../../src/sessions/session-record.ts";
+import { createSessionStore, type SessionStore } from "../../src/sessions/session-store.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 /** What a fresh credential's metadata says besides its own facts. */
 const FRESH = { kind: "browser_login", status: "active", version: 1, revision: 0 } as const;

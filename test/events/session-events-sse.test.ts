@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dumpRedis } from "../helpers/redis-dump.js";
-import { startSecondApi } from "../helpers/second-api.js";
-import type { ServiceProcess } from "../helpers/service-process.js";
-import { startTagged, waitForStatus } from "../helpers/sessions.js";
-import { openSse, type SseEvent } from "../helpers/sse-client.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { waitFor } from "../helpers/wait-for.js";
+import { dumpRedis } from "../helpers/redis-dump.ts";
+import { startSecondApi } from "../helpers/second-api.ts";
+import type { ServiceProcess } from "../helpers/service-process.ts";
+import { startTagged, waitForStatus } from "../helpers/sessions.ts";
+import { openSse, type SseEvent } from "../helpers/sse-client.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 describe("Server-Sent Events, fed by the event log in Redis, through two API processes", () => {
   let stack: TestStack;

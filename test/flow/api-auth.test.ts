@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 /** Every configured API key opens the API, and nothing else does, whatever its length or likeness. */
 describe("API key check", () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 /** Bad input gets a 4xx with { error: { code, message } }, never a stack trace, and creates nothing. */
 describe("API input errors (no worker needed)", () => {

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.js";
-import { startBrowserbaseEmulator, type BrowserbaseEmulator, type EmulatedSession, type FailureMode } from "../browserbase-emulator/browserbase-emulator.js";
-import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.js";
-import { dumpRedis } from "../helpers/redis-dump.js";
-import { startTagged, waitForStatus } from "../helpers/sessions.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { waitFor } from "../helpers/wait-for.js";
-import { captureOutput } from "../helpers/capture-output.js";
+import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
+import { startBrowserbaseEmulator, type BrowserbaseEmulator, type EmulatedSession, type FailureMode } from "../browserbase-emulator/browserbase-emulator.ts";
+import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.ts";
+import { dumpRedis } from "../helpers/redis-dump.ts";
+import { startTagged, waitForStatus } from "../helpers/sessions.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+import { captureOutput } from "../helpers/capture-output.ts";
 
 /** Distinctive, so that a leak is found wherever it ends up (the emulator echoes it in its 401). */
 const API_KEY = `bb_live_flowkey_${randomUUID().replaceAll("-", "")}`;

@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
-import { freePort } from "../helpers/free-port.js";
-import { spawnService } from "../helpers/service-process.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { waitFor } from "../helpers/wait-for.js";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { spawnService } from "../helpers/service-process.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 /** What a raw socket gets back: the status line, the headers, the body, and how long until the server closed. */
 function rawExchange(port: number, send: string): Promise<{ status: number; headers: string; body: string; ms: number }> {

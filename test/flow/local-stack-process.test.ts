@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectScriptedUser } from "../../src/demo/scripted-user.js";
-import { freePort } from "../helpers/free-port.js";
-import { parsePrometheusText, sampleValue } from "../helpers/prometheus-text.js";
-import { portIsFree, processesMatching, spawnService, type ServiceProcess } from "../helpers/service-process.js";
-import { waitFor } from "../helpers/wait-for.js";
+import { connectScriptedUser } from "../../src/demo/scripted-user.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { parsePrometheusText, sampleValue } from "../helpers/prometheus-text.ts";
+import { portIsFree, processesMatching, spawnService, type ServiceProcess } from "../helpers/service-process.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 /**
  * `npm start` as an operator runs it: its own process group, providers edited while it runs,

@@ -1,11 +1,11 @@
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.js";
-import { restoreSession } from "../../src/client/restore-session.js";
-import { startTagged, waitForStatus } from "../helpers/sessions.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { waitFor } from "../helpers/wait-for.js";
-import { dumpRedis } from "../helpers/redis-dump.js";
+import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { restoreSession } from "../../src/client/restore-session.ts";
+import { startTagged, waitForStatus } from "../helpers/sessions.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+import { dumpRedis } from "../helpers/redis-dump.ts";
 
 /** `params` naming one path id, for the typed client's calls. */
 const id = (value: string) => ({ params: { path: { id: value } } });

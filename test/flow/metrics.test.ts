@@ -4,14 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parsePrometheusText, sampleValue, type PromSample } from "../helpers/prometheus-text.js";
-import { startTagged, waitForStatus } from "../helpers/sessions.js";
-import { freePort } from "../helpers/free-port.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { spawnWorker } from "../helpers/worker-process.js";
-import { waitFor } from "../helpers/wait-for.js";
-import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
-import { openViewer, openViewerBrowser } from "../live-view/viewer-driver.js";
+import { parsePrometheusText, sampleValue, type PromSample } from "../helpers/prometheus-text.ts";
+import { startTagged, waitForStatus } from "../helpers/sessions.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { spawnWorker } from "../helpers/worker-process.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+import { startWebhookReceiver } from "../helpers/webhook-receiver.ts";
+import { openViewer, openViewerBrowser } from "../live-view/viewer-driver.ts";
 
 /**
  * The operator's view: each process's /metrics (the API at its own port, the worker on METRICS_PORT,

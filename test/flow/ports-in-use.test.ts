@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../helpers/free-port.js";
-import { portIsFree, processesMatching, spawnService } from "../helpers/service-process.js";
+import { freePort } from "../helpers/free-port.ts";
+import { portIsFree, processesMatching, spawnService } from "../helpers/service-process.ts";
 
 /** A port that is taken (another copy of the service, another program) stops the start with one line naming it and its setting. */
 describe("a port already in use", () => {

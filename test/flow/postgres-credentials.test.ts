@@ -2,11 +2,11 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dumpPostgres } from "../helpers/postgres-dump.js";
-import { dumpRedis } from "../helpers/redis-dump.js";
-import { startTagged, waitForStatus } from "../helpers/sessions.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { waitFor } from "../helpers/wait-for.js";
+import { dumpPostgres } from "../helpers/postgres-dump.ts";
+import { dumpRedis } from "../helpers/redis-dump.ts";
+import { startTagged, waitForStatus } from "../helpers/sessions.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Redis", () => {
   let stack: TestStack;
@@ -48,7 +48,7 @@ describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Red
     }
 
     // rotate-keys reads the configured store: no REDIS_URL needed.
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "src/cli/rotate-keys.ts", "--verify"], {
+    const { stdout } = await promisify(execFile)(process.execPath, ["src/cli/rotate-keys.ts", "--verify"], {
       env: { PATH: process.env.PATH, NODE_ENV: "test", LOG_LEVEL: "silent", CREDENTIAL_STORE: "postgres", DATABASE_URL: stack.config.DATABASE_URL, ENCRYPTION_KEYS: stack.config.ENCRYPTION_KEYS },
     });
     expect(stdout).toMatch(/t1 \(current\): 1 credential\n/);

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { openViewerBrowser } from "../live-view/viewer-driver.js";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { openViewerBrowser } from "../live-view/viewer-driver.ts";
 
 /** bull-board at /admin/queues: for operators holding an API key, in a real browser. */
 describe("queue dashboard", () => {
@@ -36,7 +36,7 @@ describe("queue dashboard", () => {
       const queues = await get("/admin/queues/api/queues", { authorization });
       expect(queues.status).toBe(200);
       const names = (await queues.json()).queues.map((q: { name: string }) => q.name);
-      expect(names.sort()).toEqual(["login-sessions", "webhook-deliveries"]);
+      expect(names.sort()).toEqual(["credential-checks", "login-sessions", "webhook-deliveries"]);
     }
     // bull-board's own assets are served from the package, behind the same key.
     const html = await (await get("/admin/queues", { authorization: `Bearer ${stack.apiKey}` })).text();
@@ -66,6 +66,7 @@ describe("queue dashboard", () => {
       expect((await page.goto(`${stack.baseUrl}/admin/queues`))?.status()).toBe(200);
       await page.getByText("login-sessions").first().waitFor({ timeout: 15_000 });
       await page.getByText("webhook-deliveries").first().waitFor({ timeout: 15_000 });
+      await page.getByText("credential-checks").first().waitFor({ timeout: 15_000 });
       expect(failedAssets).toEqual([]);
     } finally {
       await context.close();

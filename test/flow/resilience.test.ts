@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { connectScriptedUser } from "../../src/demo/scripted-user.js";
-import { startEmbeddedRedis } from "../../src/redis/embedded-redis.js";
-import { startTagged, waitForStatus } from "../helpers/sessions.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { waitFor } from "../helpers/wait-for.js";
-import { chromiumProcesses, spawnWorker } from "../helpers/worker-process.js";
+import { connectScriptedUser } from "../../src/demo/scripted-user.ts";
+import { startEmbeddedRedis } from "../../src/redis/embedded-redis.ts";
+import { startTagged, waitForStatus } from "../helpers/sessions.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+import { chromiumProcesses, spawnWorker } from "../helpers/worker-process.ts";
 
 /** Every session ends: crash, shutdown and a Redis restart each leave clear states and no browser behind. */
 describe("resilience", () => {

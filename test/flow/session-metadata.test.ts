@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 /** Client metadata is the client's: the service hands it back exactly, whatever the session went through. */
 describe("session metadata through the API", () => {

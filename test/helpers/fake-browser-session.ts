@@ -5,9 +5,9 @@ import type {
   PageSnapshot,
   StorageArea,
   StorageValue,
-} from "../../src/adapters/browser/browser-adapter.js";
-import { filterByOrigins } from "../../src/adapters/browser/capture-filter.js";
-import type { CapturedState, Cookie, OriginState } from "../../src/credentials/captured-state.js";
+} from "../../src/adapters/browser/browser-adapter.ts";
+import { filterByOrigins } from "../../src/adapters/browser/capture-filter.ts";
+import type { CapturedState, Cookie, OriginState } from "../../src/credentials/captured-state.ts";
 
 /**
  * A BrowserSession with no browser behind it, for fast tests of what the worker does with one:

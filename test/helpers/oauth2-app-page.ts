@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { freePort } from "./free-port.js";
+import { freePort } from "./free-port.ts";
 
 /**
  * An app's page on its own loopback origin: a "Connect" button opens the authorization URL in a

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import Provider from "oidc-provider";
 import * as oidc from "openid-client";
-import { freePort } from "./free-port.js";
+import { freePort } from "./free-port.ts";
 
 export interface OidcClientSpec {
   clientId: string;

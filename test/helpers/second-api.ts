@@ -1,9 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "./free-port.js";
-import { spawnService, type ServiceProcess } from "./service-process.js";
-import type { TestStack } from "./test-stack.js";
+import { freePort } from "./free-port.ts";
+import { spawnService, type ServiceProcess } from "./service-process.ts";
+import type { TestStack } from "./test-stack.ts";
 
 /** Another API process (src/api/main.ts) on the stack's Redis: it shares nothing with the first but Redis. */
 export async function startSecondApi(stack: TestStack, env: Record<string, string> = {}): Promise<{ baseUrl: string; process: ServiceProcess }> {

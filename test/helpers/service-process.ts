@@ -1,6 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { waitFor } from "./wait-for.js";
+import { waitFor } from "./wait-for.ts";
 
 /**
  * An entry point (src/main.ts, src/api/main.ts, ...) in its own process group, as a terminal or a
@@ -20,7 +20,7 @@ export interface ServiceProcess {
 }
 
 export function spawnService(entry: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  const child = spawn(process.execPath, [entry], {
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

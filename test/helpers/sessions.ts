@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { TestStack } from "./test-stack.js";
-import { waitFor } from "./wait-for.js";
+import type { TestStack } from "./test-stack.ts";
+import { waitFor } from "./wait-for.ts";
 
 /** Starts a session whose login page carries a unique tag, so the scripted user finds its tab. */
 export async function startTagged(stack: TestStack, providerId: string, options: { path?: string; subject?: string; org?: string; wait?: number } = {}) {

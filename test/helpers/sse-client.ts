@@ -1,4 +1,4 @@
-import { waitFor } from "./wait-for.js";
+import { waitFor } from "./wait-for.ts";
 
 export interface SseEvent {
   id?: string;

@@ -4,17 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { Logger } from "pino";
-import { createLogger } from "../../src/logger.js";
-import { loadConfig, type Config } from "../../src/config.js";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.js";
-import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.js";
-import { createProviderRegistry } from "../../src/providers/provider-registry.js";
-import type { ProviderInput } from "../../src/providers/provider-schema.js";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
-import { startApiService, startWorkerService } from "../../src/runtime/services.js";
-import { createApiClient, type ApiClient } from "../../src/client/api-client.js";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.js";
-import { freePort } from "./free-port.js";
+import { createLogger } from "../../src/logger.ts";
+import { loadConfig, type Config } from "../../src/config.ts";
+import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
+import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
+import type { ProviderInput } from "../../src/providers/provider-schema.ts";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.ts";
+import { startApiService, startWorkerService } from "../../src/runtime/services.ts";
+import { createApiClient, type ApiClient } from "../../src/client/api-client.ts";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.ts";
+import { freePort } from "./free-port.ts";
 
 /** Captures every log line of a process, so tests can look for secrets in it. */
 export function memoryLog(): { logger: Logger; text(): string } {

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { TestStack } from "./test-stack.js";
-import { fixtureProviders } from "./test-stack.js";
-import { waitFor } from "./wait-for.js";
+import type { TestStack } from "./test-stack.ts";
+import { fixtureProviders } from "./test-stack.ts";
+import { waitFor } from "./wait-for.ts";
 
 /** A worker in its own process (src/worker/main.ts), as deployments run it, to crash or stop it for real. */
 export interface WorkerProcess {
@@ -16,7 +16,7 @@ export interface WorkerProcess {
 export async function spawnWorker(stack: TestStack, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const providersFile = join(stack.config.DATA_DIR, "providers.json");
   writeFileSync(providersFile, JSON.stringify({ providers: fixtureProviders(stack.site) }));
-  const child = spawn(process.execPath, ["--import", "tsx", "src/worker/main.ts"], {
+  const child = spawn(process.execPath, ["src/worker/main.ts"], {
     env: {
       ...process.env,
       NODE_ENV: "test",

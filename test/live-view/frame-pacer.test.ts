@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createFramePacer, type Frame } from "../../src/live-view/frame-pacer.js";
+import { createFramePacer, type Frame } from "../../src/live-view/frame-pacer.ts";
 
 const frame = (n: number): Frame => ({ jpeg: Buffer.from([n]), width: 100, height: 100 });
 

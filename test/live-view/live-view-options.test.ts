@@ -1,11 +1,11 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USER } from "../../src/demo/demo-site.js";
-import { mintViewerCheck } from "../../src/live-view/viewer-check.js";
-import { startTagged, waitForStatus } from "../helpers/sessions.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { waitFor } from "../helpers/wait-for.js";
-import { openViewer, openViewerBrowser, waitForPicture, type Viewer } from "./viewer-driver.js";
+import { DEMO_USER } from "../../src/demo/demo-site.ts";
+import { mintViewerCheck } from "../../src/live-view/viewer-check.ts";
+import { startTagged, waitForStatus } from "../helpers/sessions.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+import { openViewer, openViewerBrowser, waitForPicture, type Viewer } from "./viewer-driver.ts";
 
 const VERIFIER_KEY = "verifier-key-for-tests-0123456789abcdef";
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { mintViewToken, signRelay, verifyRelay, verifyViewToken } from "../../src/live-view/live-view-token.js";
+import { mintViewToken, signRelay, verifyRelay, verifyViewToken } from "../../src/live-view/live-view-token.ts";
 
 describe("live-view tokens and the API-to-worker signature", () => {
   const secret = randomBytes(32);

@@ -1,11 +1,11 @@
 import type { Browser, BrowserContextOptions } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USER } from "../../src/demo/demo-site.js";
-import { startTagged, waitForStatus } from "../helpers/sessions.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { waitFor } from "../helpers/wait-for.js";
-import { spawnWorker, type WorkerProcess } from "../helpers/worker-process.js";
-import { openViewer, openViewerBrowser, waitForPicture, type Viewer } from "./viewer-driver.js";
+import { DEMO_USER } from "../../src/demo/demo-site.ts";
+import { startTagged, waitForStatus } from "../helpers/sessions.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+import { spawnWorker, type WorkerProcess } from "../helpers/worker-process.ts";
+import { openViewer, openViewerBrowser, waitForPicture, type Viewer } from "./viewer-driver.ts";
 
 describe("self-hosted live view: API and worker in separate processes, a person in a second Chromium", () => {
   let stack: TestStack;

@@ -1,6 +1,6 @@
 import { chromium, type Browser, type BrowserContextOptions, type Page, type WebSocket as PageSocket } from "playwright-core";
-import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.js";
-import { waitFor } from "../helpers/wait-for.js";
+import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 /**
  * The person's side of a live view: a second, independent headless Chromium that opens the link

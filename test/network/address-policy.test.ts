@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createLoginUrlPolicy } from "../../src/api/login-url-policy.js";
-import { createAddressPolicy, privateRange } from "../../src/network/address-policy.js";
+import { createLoginUrlPolicy } from "../../src/api/login-url-policy.ts";
+import { createAddressPolicy, privateRange } from "../../src/network/address-policy.ts";
 
 /** Forms of 127.0.0.1 and of other private IPv4 addresses that IPv6 carries. */
 const PRIVATE_IN_DISGUISE = [

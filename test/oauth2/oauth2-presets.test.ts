@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createProviderRegistry } from "../../src/providers/provider-registry.js";
+import { loadConfig } from "../../src/config.ts";
+import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
 
 describe("OAuth2 provider configuration", () => {
   it("a preset is enabled by an entry giving the client; the entry's own fields win", () => {

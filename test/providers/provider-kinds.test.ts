@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createProviderRegistry } from "../../src/providers/provider-registry.js";
-import { providerView } from "../../src/providers/provider-view.js";
+import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
+import { providerView } from "../../src/providers/provider-view.ts";
 
 const browser = { id: "acme", name: "Acme", loginUrl: "https://acme.test/login", success: { cookie: { name: "sid" } } };
 

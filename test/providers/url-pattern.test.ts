@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
-import { CompiledUrlPattern, MAX_MATCHED_URL_LENGTH, urlPatternSchema } from "../../src/providers/url-pattern.js";
+import { CompiledUrlPattern, MAX_MATCHED_URL_LENGTH, urlPatternSchema } from "../../src/providers/url-pattern.ts";
 
 const PATTERNS: (string | Record<string, string>)[] = [
   "https://app.example.com/home*",

@@ -1,12 +1,12 @@
 import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-playwright/local-playwright-adapter.js";
-import { startDemoSite } from "../../src/demo/demo-site.js";
-import { createAddressPolicy } from "../../src/network/address-policy.js";
-import { waitForStatus } from "../helpers/sessions.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { waitFor } from "../helpers/wait-for.js";
+import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-playwright/local-playwright-adapter.ts";
+import { startDemoSite } from "../../src/demo/demo-site.ts";
+import { createAddressPolicy } from "../../src/network/address-policy.ts";
+import { waitForStatus } from "../helpers/sessions.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 /**
  * A client-URL session whose login page reaches for a private address every way a page can. Tests

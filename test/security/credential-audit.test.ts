@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiClient } from "../../src/client/api-client.js";
-import { createCredentialVault } from "../../src/credentials/credential-vault.js";
-import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.js";
-import { buildCipher } from "../../src/crypto/build-cipher.js";
-import { createLogger } from "../../src/logger.js";
-import { dumpRedis } from "../helpers/redis-dump.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
+import { createApiClient } from "../../src/client/api-client.ts";
+import { createCredentialVault } from "../../src/credentials/credential-vault.ts";
+import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.ts";
+import { buildCipher } from "../../src/crypto/build-cipher.ts";
+import { createLogger } from "../../src/logger.ts";
+import { dumpRedis } from "../helpers/redis-dump.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 /** Every decrypt leaves a trail: when, which API key (by id), which subject, why; never the key or the state. */
 describe("credential audit trail", () => {

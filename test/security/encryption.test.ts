@@ -6,18 +6,18 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DecryptionError } from "../../src/crypto/cipher.js";
-import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.js";
-import { createKeyRing } from "../../src/crypto/key-ring.js";
-import { loadOrCreateDevKey, parseKeyRing } from "../../src/crypto/key-source.js";
-import { createCredentialVault } from "../../src/credentials/credential-vault.js";
-import { keyUsageReport, rotateAll } from "../../src/credentials/key-rotation.js";
-import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.js";
-import type { CapturedState } from "../../src/credentials/captured-state.js";
-import { ownerKey } from "../../src/sessions/subject.js";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
-import { loadConfig } from "../../src/config.js";
-import { freePort } from "../helpers/free-port.js";
+import { DecryptionError } from "../../src/crypto/cipher.ts";
+import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.ts";
+import { createKeyRing } from "../../src/crypto/key-ring.ts";
+import { loadOrCreateDevKey, parseKeyRing } from "../../src/crypto/key-source.ts";
+import { createCredentialVault } from "../../src/credentials/credential-vault.ts";
+import { keyUsageReport, rotateAll } from "../../src/credentials/key-rotation.ts";
+import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.ts";
+import type { CapturedState } from "../../src/credentials/captured-state.ts";
+import { ownerKey } from "../../src/sessions/subject.ts";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.ts";
+import { loadConfig } from "../../src/config.ts";
+import { freePort } from "../helpers/free-port.ts";
 
 const key = () => randomBytes(32).toString("base64");
 const cipherOf = (spec: string) => createEnvelopeCipher(createKeyRing(parseKeyRing(spec)));
@@ -247,7 +247,7 @@ describe("credential vault on Redis", () => {
     await createCredentialVault(createRedisCredentialStore(redis, "t6"), cipherOf(oldKey)).seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s" });
     const run = async (...args: string[]) => {
       try {
-        const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "src/cli/rotate-keys.ts", ...args], {
+        const { stdout } = await promisify(execFile)(process.execPath, ["src/cli/rotate-keys.ts", ...args], {
           env: { ...process.env, NODE_ENV: "test", REDIS_URL: server.url, REDIS_PREFIX: "t6", ENCRYPTION_KEYS: ring, LOG_LEVEL: "silent" },
         });
         return { code: 0, stdout };

@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
-import { createSessionEventBus, type SessionEvent } from "../../src/sessions/session-events.js";
-import type { SessionRecord } from "../../src/sessions/session-record.js";
-import { SESSION_STATES, SESSION_STATUSES, canMove, holdsLease, isFinal, type SessionStatus } from "../../src/sessions/session-states.js";
-import { createSessionStore, type SessionStore } from "../../src/sessions/session-store.js";
-import { freePort } from "../helpers/free-port.js";
-import { waitFor } from "../helpers/wait-for.js";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.ts";
+import { createSessionEventBus, type SessionEvent } from "../../src/sessions/session-events.ts";
+import type { SessionRecord } from "../../src/sessions/session-record.ts";
+import { SESSION_STATES, SESSION_STATUSES, canMove, holdsLease, isFinal, type SessionStatus } from "../../src/sessions/session-states.ts";
+import { createSessionStore, type SessionStore } from "../../src/sessions/session-store.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 describe("session store (Redis, Lua commands, the state table)", () => {
   let server: EmbeddedRedis;

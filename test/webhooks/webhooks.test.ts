@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dumpRedis } from "../helpers/redis-dump.js";
-import { startTagged, waitForStatus } from "../helpers/sessions.js";
-import { startTestStack, type TestStack } from "../helpers/test-stack.js";
-import { waitFor } from "../helpers/wait-for.js";
-import { startWebhookReceiver, verifyStandardWebhook } from "../helpers/webhook-receiver.js";
+import { dumpRedis } from "../helpers/redis-dump.ts";
+import { startTagged, waitForStatus } from "../helpers/sessions.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
+import { startWebhookReceiver, verifyStandardWebhook } from "../helpers/webhook-receiver.ts";
 
 describe("webhooks: signed (Standard Webhooks), queued, retried, logged, replayable", () => {
   let stack: TestStack;

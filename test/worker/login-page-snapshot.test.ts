@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { NOTHING_GAINED, snapshotLoginPage } from "../../src/worker/login-page-snapshot.js";
-import { createFakeBrowserSession } from "../helpers/fake-browser-session.js";
+import { NOTHING_GAINED, snapshotLoginPage } from "../../src/worker/login-page-snapshot.ts";
+import { createFakeBrowserSession } from "../helpers/fake-browser-session.ts";
 
 const APP = "https://app.test";
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { browserLoginProviderSchema } from "../../src/providers/provider-schema.js";
-import { watchForSuccess, type SuccessWatcher, type WatchOptions } from "../../src/worker/success-watcher.js";
-import { createFakeBrowserSession, type FakeBrowserSession } from "../helpers/fake-browser-session.js";
+import { browserLoginProviderSchema } from "../../src/providers/provider-schema.ts";
+import { watchForSuccess, type SuccessWatcher, type WatchOptions } from "../../src/worker/success-watcher.ts";
+import { createFakeBrowserSession, type FakeBrowserSession } from "../helpers/fake-browser-session.ts";
 
 const APP = "https://app.test";
 const LOGIN = `${APP}/login`;

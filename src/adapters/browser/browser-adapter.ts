@@ -1,7 +1,7 @@
-import type { CapturedState, Cookie } from "../../credentials/captured-state.js";
-import type { AddressPolicy } from "../../network/address-policy.js";
-import type { BlockedRequest } from "../../network/egress-proxy.js";
-import type { LiveViewSource } from "./live-view-source.js";
+import type { CapturedState, Cookie } from "../../credentials/captured-state.ts";
+import type { AddressPolicy } from "../../network/address-policy.ts";
+import type { BlockedRequest } from "../../network/egress-proxy.ts";
+import type { LiveViewSource } from "./live-view-source.ts";
 
 /**
  * The contract between the worker and a place that runs browsers (a local Chromium, Browserbase).
@@ -118,11 +118,10 @@ export interface BrowserSession {
 
 /** Thrown by adapters with a code the worker can put in the session's final state. */
 export class BrowserAdapterError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
+  readonly code: string;
+  constructor(code: string, message: string) {
     super(message);
+    this.code = code;
     this.name = "BrowserAdapterError";
   }
 }

@@ -1,5 +1,5 @@
-import type { CapturedState, Cookie } from "../../credentials/captured-state.js";
-import { hostAllowed } from "../../network/host-allowlist.js";
+import type { CapturedState, Cookie } from "../../credentials/captured-state.ts";
+import { hostAllowed } from "../../network/host-allowlist.ts";
 
 /**
  * Keeps what belongs to the provider's origins: their storage, and the cookies a request to one of

@@ -1,5 +1,5 @@
-import type { CapturedState, StorageItem } from "../../credentials/captured-state.js";
-import { BrowserAdapterError } from "./browser-adapter.js";
+import type { CapturedState, StorageItem } from "../../credentials/captured-state.ts";
+import { BrowserAdapterError } from "./browser-adapter.ts";
 
 /** A captured state's web storage by origin, as the seeding script receives it. */
 export type StorageSeed = Record<string, { localStorage: StorageItem[]; sessionStorage: StorageItem[] }>;

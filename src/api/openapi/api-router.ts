@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
-import type { ApiEnv } from "../app.js";
-import { validationHook } from "./validation-hook.js";
+import type { ApiEnv } from "../app.ts";
+import { validationHook } from "./validation-hook.ts";
 
 /**
  * A router whose routes are declared with `createRoute` (their zod schemas validate the request

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
-import { registerSecuritySchemes } from "./security.js";
+import { registerSecuritySchemes } from "./security.ts";
 
 const own = (name: string) => readFileSync(new URL(`./docs-page/${name}`, import.meta.url), "utf8");
 const require = createRequire(import.meta.url);

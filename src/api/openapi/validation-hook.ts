@@ -1,5 +1,5 @@
 import type { Hook } from "@hono/zod-openapi";
-import { ApiError, RequestValidationError } from "../api-error.js";
+import { ApiError, RequestValidationError } from "../api-error.ts";
 
 /**
  * What OpenAPIHono does when a request's params, query or body fail their zod schema: throw the

@@ -1,16 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { apiKeyFieldsSchema } from "../../credentials/credential-secret.js";
-import { credentialView, credentialViewSchema } from "../../credentials/credential-view.js";
-import { DecryptionError } from "../../crypto/cipher.js";
-import { metadataSchema } from "../../sessions/session-record.js";
-import { ApiError } from "../api-error.js";
-import { enterApiKey } from "../api-key-entry.js";
-import type { AppDeps } from "../app.js";
-import { createApiRouter } from "../openapi/api-router.js";
-import { errorResponses } from "../openapi/error-responses.js";
-import { jsonResponse as json } from "../openapi/json-response.js";
-import { subjectSecurity } from "../openapi/security.js";
-import { credentialIdParams } from "./route-params.js";
+import { apiKeyFieldsSchema } from "../../credentials/credential-secret.ts";
+import { credentialView, credentialViewSchema } from "../../credentials/credential-view.ts";
+import { DecryptionError } from "../../crypto/cipher.ts";
+import { metadataSchema } from "../../sessions/session-record.ts";
+import { ApiError } from "../api-error.ts";
+import { enterApiKey } from "../api-key-entry.ts";
+import type { AppDeps } from "../app.ts";
+import { createApiRouter } from "../openapi/api-router.ts";
+import { errorResponses } from "../openapi/error-responses.ts";
+import { jsonResponse as json } from "../openapi/json-response.ts";
+import { subjectSecurity } from "../openapi/security.ts";
+import { credentialIdParams } from "./route-params.ts";
 
 const tags = ["Credentials"];
 const security = subjectSecurity;

@@ -1,16 +1,16 @@
 import { createRoute } from "@hono/zod-openapi";
-import { isFinal, type SessionRecord } from "../../sessions/session-record.js";
-import { acceptsComplete } from "../../sessions/session-states.js";
-import { sameOwner, type Subject } from "../../sessions/subject.js";
-import { sessionView, sessionViewSchema } from "../../sessions/session-view.js";
-import { ApiError } from "../api-error.js";
-import type { AppDeps } from "../app.js";
-import { cancelLoginSession, createLoginStarter, sessionWaiter, startSchema } from "../login-session-actions.js";
-import { createApiRouter } from "../openapi/api-router.js";
-import { errorResponses } from "../openapi/error-responses.js";
-import { jsonResponse } from "../openapi/json-response.js";
-import { subjectSecurity } from "../openapi/security.js";
-import { sessionIdParams, waitQuery } from "./route-params.js";
+import { isFinal, type SessionRecord } from "../../sessions/session-record.ts";
+import { acceptsComplete } from "../../sessions/session-states.ts";
+import { sameOwner, type Subject } from "../../sessions/subject.ts";
+import { sessionView, sessionViewSchema } from "../../sessions/session-view.ts";
+import { ApiError } from "../api-error.ts";
+import type { AppDeps } from "../app.ts";
+import { cancelLoginSession, createLoginStarter, sessionWaiter, startSchema } from "../login-session-actions.ts";
+import { createApiRouter } from "../openapi/api-router.ts";
+import { errorResponses } from "../openapi/error-responses.ts";
+import { jsonResponse } from "../openapi/json-response.ts";
+import { subjectSecurity } from "../openapi/security.ts";
+import { sessionIdParams, waitQuery } from "./route-params.ts";
 
 const session = (description: string) => jsonResponse(description, sessionViewSchema);
 const tags = ["Browser login"];

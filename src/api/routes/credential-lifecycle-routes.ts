@@ -1,15 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createApiRouter } from "../openapi/api-router.js";
-import { errorResponses } from "../openapi/error-responses.js";
-import { pathId } from "../openapi/path-id.js";
-import { credentialIdParams, waitQuery } from "./route-params.js";
-import { credentialView } from "../../credentials/credential-view.js";
-import { CREDENTIAL_STATUSES } from "../../credentials/credential-metadata-schema.js";
-import { sessionView } from "../../sessions/session-view.js";
-import { ApiError } from "../api-error.js";
-import type { ApiEnv, AppDeps } from "../app.js";
-import type { CheckState } from "../check-waiter.js";
-import { createLoginStarter } from "../login-session-actions.js";
+import { createApiRouter } from "../openapi/api-router.ts";
+import { errorResponses } from "../openapi/error-responses.ts";
+import { pathId } from "../openapi/path-id.ts";
+import { credentialIdParams, waitQuery } from "./route-params.ts";
+import { credentialView } from "../../credentials/credential-view.ts";
+import { CREDENTIAL_STATUSES } from "../../credentials/credential-metadata-schema.ts";
+import { sessionView } from "../../sessions/session-view.ts";
+import { ApiError } from "../api-error.ts";
+import type { ApiEnv, AppDeps } from "../app.ts";
+import type { CheckState } from "../check-waiter.ts";
+import { createLoginStarter } from "../login-session-actions.ts";
 
 const checkId = pathId(/^verify-[0-9a-f-]{36}$/, "check", "verify-5b0c7a4e-1c9d-4a51-8c0e-0f3f6f2d9b11");
 const CHECK_WAIT_MAX_MS = 60_000;

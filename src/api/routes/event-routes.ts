@@ -1,17 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE, type SSEStreamingApi } from "hono/streaming";
-import { pumpEvents } from "../../events/event-stream.js";
-import { eventIdSchema, EVENT_TYPES, publicEvent, type LoggedEvent } from "../../events/event-types.js";
-import { FINAL_STATUSES } from "../../sessions/session-states.js";
-import { sessionView } from "../../sessions/session-view.js";
-import { ownerKey, sameOwner } from "../../sessions/subject.js";
-import { ApiError, errorBody } from "../api-error.js";
-import type { ApiEnv, AppDeps } from "../app.js";
-import { createApiRouter } from "../openapi/api-router.js";
-import { errorResponses } from "../openapi/error-responses.js";
-import { subjectSecurity } from "../openapi/security.js";
-import { sessionIdParams } from "./route-params.js";
+import { pumpEvents } from "../../events/event-stream.ts";
+import { eventIdSchema, EVENT_TYPES, publicEvent, type LoggedEvent } from "../../events/event-types.ts";
+import { FINAL_STATUSES } from "../../sessions/session-states.ts";
+import { sessionView } from "../../sessions/session-view.ts";
+import { ownerKey, sameOwner } from "../../sessions/subject.ts";
+import { ApiError, errorBody } from "../api-error.ts";
+import type { ApiEnv, AppDeps } from "../app.ts";
+import { createApiRouter } from "../openapi/api-router.ts";
+import { errorResponses } from "../openapi/error-responses.ts";
+import { subjectSecurity } from "../openapi/security.ts";
+import { sessionIdParams } from "./route-params.ts";
 
 const FINAL_EVENTS = new Set<string>(FINAL_STATUSES.map((status) => `session.${status}`));
 

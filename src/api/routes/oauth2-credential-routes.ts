@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createApiRouter } from "../openapi/api-router.js";
-import { errorResponses } from "../openapi/error-responses.js";
-import { credentialIdParams } from "./route-params.js";
-import { subjectSecurity } from "../openapi/security.js";
-import type { OAuth2AccessTokens } from "../../oauth2/oauth2-access-tokens.js";
-import { providerFailure } from "./oauth2-routes.js";
+import { createApiRouter } from "../openapi/api-router.ts";
+import { errorResponses } from "../openapi/error-responses.ts";
+import { credentialIdParams } from "./route-params.ts";
+import { subjectSecurity } from "../openapi/security.ts";
+import type { OAuth2AccessTokens } from "../../oauth2/oauth2-access-tokens.ts";
+import { providerFailure } from "./oauth2-routes.ts";
 
 const security = subjectSecurity;
 const params = credentialIdParams;

@@ -1,15 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createApiRouter } from "../openapi/api-router.js";
-import { errorResponses, errorSchema } from "../openapi/error-responses.js";
-import { subjectSecurity } from "../openapi/security.js";
-import { metadataSchema } from "../../sessions/session-record.js";
-import { oauth2ProviderOf, type OAuth2Flow } from "../../oauth2/oauth2-flow.js";
-import { oauth2ClientViewSchema, type OAuth2ClientConfigs } from "../../oauth2/oauth2-client-configs.js";
-import { callbackPage } from "../../oauth2/callback-page.js";
-import type { ProviderRegistry } from "../../providers/provider-registry.js";
-import { ApiError } from "../api-error.js";
-import type { ApiEnv } from "../app.js";
-import type { OAuth2AccessTokens } from "../../oauth2/oauth2-access-tokens.js";
+import { createApiRouter } from "../openapi/api-router.ts";
+import { errorResponses, errorSchema } from "../openapi/error-responses.ts";
+import { subjectSecurity } from "../openapi/security.ts";
+import { metadataSchema } from "../../sessions/session-record.ts";
+import { oauth2ProviderOf, type OAuth2Flow } from "../../oauth2/oauth2-flow.ts";
+import { oauth2ClientViewSchema, type OAuth2ClientConfigs } from "../../oauth2/oauth2-client-configs.ts";
+import { callbackPage } from "../../oauth2/callback-page.ts";
+import type { ProviderRegistry } from "../../providers/provider-registry.ts";
+import { ApiError } from "../api-error.ts";
+import type { ApiEnv } from "../app.ts";
+import type { OAuth2AccessTokens } from "../../oauth2/oauth2-access-tokens.ts";
 
 /** What the API needs for OAuth2 connections (built in runtime/services.ts). */
 export interface OAuth2Deps {

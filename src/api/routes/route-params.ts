@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { pathId } from "../openapi/path-id.js";
+import { pathId } from "../openapi/path-id.ts";
 
 /** The ids in the API's paths: each refused as `invalid_id` when it is not of its kind. */
 export const sessionIdSchema = pathId(/^ls_[0-9a-f]{32}$/, "login session", "ls_0123456789abcdef0123456789abcdef");

@@ -1,18 +1,18 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { EventLog } from "../../events/event-log.js";
-import { eventIdSchema } from "../../events/event-types.js";
-import type { AddressPolicy } from "../../network/address-policy.js";
-import { deliveryEntrySchema, type DeliveryLog } from "../../webhooks/delivery-log.js";
-import { endpointInputSchema, webhookEndpointSchema } from "../../webhooks/webhook-endpoint-schema.js";
-import type { WebhookEndpoints } from "../../webhooks/webhook-endpoints.js";
-import type { WebhookQueue } from "../../webhooks/webhook-queue.js";
-import { checkWebhookUrl } from "../../webhooks/webhook-url-policy.js";
-import { ApiError } from "../api-error.js";
-import { createApiRouter } from "../openapi/api-router.js";
-import { errorResponses } from "../openapi/error-responses.js";
-import { jsonResponse } from "../openapi/json-response.js";
-import { apiKeySecurity } from "../openapi/security.js";
-import { endpointIdParams } from "./route-params.js";
+import type { EventLog } from "../../events/event-log.ts";
+import { eventIdSchema } from "../../events/event-types.ts";
+import type { AddressPolicy } from "../../network/address-policy.ts";
+import { deliveryEntrySchema, type DeliveryLog } from "../../webhooks/delivery-log.ts";
+import { endpointInputSchema, webhookEndpointSchema } from "../../webhooks/webhook-endpoint-schema.ts";
+import type { WebhookEndpoints } from "../../webhooks/webhook-endpoints.ts";
+import type { WebhookQueue } from "../../webhooks/webhook-queue.ts";
+import { checkWebhookUrl } from "../../webhooks/webhook-url-policy.ts";
+import { ApiError } from "../api-error.ts";
+import { createApiRouter } from "../openapi/api-router.ts";
+import { errorResponses } from "../openapi/error-responses.ts";
+import { jsonResponse } from "../openapi/json-response.ts";
+import { apiKeySecurity } from "../openapi/security.ts";
+import { endpointIdParams } from "./route-params.ts";
 
 export interface WebhookDeps {
   endpoints: WebhookEndpoints;

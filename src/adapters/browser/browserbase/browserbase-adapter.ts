@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { BrowserAdapterError, type BrowserAdapter, type OpenSessionRequest } from "../browser-adapter.js";
-import { createBrowserbaseApi, type BrowserbaseApi, type SessionCreateParams } from "./browserbase-api.js";
-import { adapterClosed, BROWSERBASE_ERROR_CODES, cancelled, toBrowserbaseError, type OpenPhase } from "./browserbase-errors.js";
-import { BrowserbaseSession } from "./browserbase-session.js";
-import { withDeadline } from "../deadline.js";
-import { embeddableView } from "./live-view.js";
-import { createScrubber } from "../secret-scrubber.js";
-import { connectStagehand, type AdapterLog } from "./stagehand-connection.js";
+import { BrowserAdapterError, type BrowserAdapter, type OpenSessionRequest } from "../browser-adapter.ts";
+import { createBrowserbaseApi, type BrowserbaseApi, type SessionCreateParams } from "./browserbase-api.ts";
+import { adapterClosed, BROWSERBASE_ERROR_CODES, cancelled, toBrowserbaseError, type OpenPhase } from "./browserbase-errors.ts";
+import { BrowserbaseSession } from "./browserbase-session.ts";
+import { withDeadline } from "../deadline.ts";
+import { embeddableView } from "./live-view.ts";
+import { createScrubber } from "../secret-scrubber.ts";
+import { connectStagehand, type AdapterLog } from "./stagehand-connection.ts";
 
 export interface BrowserbaseOptions {
   apiKey: string;

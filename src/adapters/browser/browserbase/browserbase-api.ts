@@ -18,13 +18,15 @@ export interface BrowserbaseApi {
 export type ApiFailureKind = "http" | "timeout" | "network" | "aborted" | "invalid-response";
 
 export class BrowserbaseApiFailure extends Error {
-  constructor(
-    readonly kind: ApiFailureKind,
-    /** What the server or the transport said; may still hold secrets, so scrub before showing it. */
-    readonly detail: string,
-    readonly status?: number,
-  ) {
+  readonly kind: ApiFailureKind;
+  /** What the server or the transport said; may still hold secrets, so scrub before showing it. */
+  readonly detail: string;
+  readonly status?: number;
+  constructor(kind: ApiFailureKind, detail: string, status?: number) {
     super(status ? `HTTP ${status}: ${detail}` : detail);
+    this.kind = kind;
+    this.detail = detail;
+    if (status !== undefined) this.status = status;
     this.name = "BrowserbaseApiFailure";
   }
 }

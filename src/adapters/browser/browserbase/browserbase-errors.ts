@@ -1,7 +1,7 @@
-import { BrowserAdapterError } from "../browser-adapter.js";
-import { BrowserbaseApiFailure } from "./browserbase-api.js";
-import { AbortedByCaller, DeadlineExceeded } from "../deadline.js";
-import type { Scrub } from "../secret-scrubber.js";
+import { BrowserAdapterError } from "../browser-adapter.ts";
+import { BrowserbaseApiFailure } from "./browserbase-api.ts";
+import { AbortedByCaller, DeadlineExceeded } from "../deadline.ts";
+import type { Scrub } from "../secret-scrubber.ts";
 
 /** Codes the worker may find in a session's final state when Browserbase is behind it. */
 export const BROWSERBASE_ERROR_CODES = {

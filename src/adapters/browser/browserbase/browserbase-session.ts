@@ -6,18 +6,18 @@ import type {
   PageSnapshot,
   StorageArea,
   StorageValue,
-} from "../browser-adapter.js";
-import type { CapturedState, Cookie, OriginState } from "../../../credentials/captured-state.js";
-import { filterByOrigins } from "../capture-filter.js";
-import { waitAtMost } from "../deadline.js";
-import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.js";
-import type { BrowserbaseApi } from "./browserbase-api.js";
-import { BROWSERBASE_ERROR_CODES } from "./browserbase-errors.js";
-import { createLiveViewTracker, tabView, type LiveViewTracker } from "./live-view.js";
-import { readLocalStorageInHiddenTab } from "./hidden-tab-storage-reader.js";
-import { createLocalStorageMirror } from "./local-storage-mirror.js";
-import { readFrameStorage, readStorageValue } from "./page-storage.js";
-import { createPageWatcher, type PageWatcher, type StagehandContext } from "./page-watcher.js";
+} from "../browser-adapter.ts";
+import type { CapturedState, Cookie, OriginState } from "../../../credentials/captured-state.ts";
+import { filterByOrigins } from "../capture-filter.ts";
+import { waitAtMost } from "../deadline.ts";
+import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.ts";
+import type { BrowserbaseApi } from "./browserbase-api.ts";
+import { BROWSERBASE_ERROR_CODES } from "./browserbase-errors.ts";
+import { createLiveViewTracker, tabView, type LiveViewTracker } from "./live-view.ts";
+import { readLocalStorageInHiddenTab } from "./hidden-tab-storage-reader.ts";
+import { createLocalStorageMirror } from "./local-storage-mirror.ts";
+import { readFrameStorage, readStorageValue } from "./page-storage.ts";
+import { createPageWatcher, type PageWatcher, type StagehandContext } from "./page-watcher.ts";
 
 export interface BrowserbaseSessionParts {
   sessionId: string;
@@ -50,7 +50,10 @@ export class BrowserbaseSession implements BrowserSession {
   private closing: Promise<void> | undefined;
   private dropped = false;
 
-  constructor(private readonly parts: BrowserbaseSessionParts) {
+  private readonly parts: BrowserbaseSessionParts;
+
+  constructor(parts: BrowserbaseSessionParts) {
+    this.parts = parts;
     this.sessionId = parts.sessionId;
     this.browserbaseSessionId = parts.browserbaseSessionId;
     this.context = parts.stagehand.context;

@@ -1,5 +1,5 @@
-import type { StorageItem } from "../../../credentials/captured-state.js";
-import type { StagehandContext } from "./page-watcher.js";
+import type { StorageItem } from "../../../credentials/captured-state.ts";
+import type { StagehandContext } from "./page-watcher.ts";
 
 const EMPTY_PAGE = Buffer.from("<!doctype html><title></title>").toString("base64");
 const READ_LOCAL_STORAGE = `(() => {

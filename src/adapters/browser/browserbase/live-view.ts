@@ -1,4 +1,4 @@
-import type { SessionLiveUrls } from "./browserbase-api.js";
+import type { SessionLiveUrls } from "./browserbase-api.ts";
 
 /**
  * Browserbase's live view shows one tab. The person logging in must follow the login into a popup,

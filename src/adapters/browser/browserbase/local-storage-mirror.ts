@@ -1,4 +1,4 @@
-import type { StorageItem } from "../../../credentials/captured-state.js";
+import type { StorageItem } from "../../../credentials/captured-state.ts";
 
 /** What DevTools says about a storage area in its DOMStorage events. */
 export interface DomStorageId {

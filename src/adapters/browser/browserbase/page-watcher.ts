@@ -1,7 +1,7 @@
 import type { Page, Stagehand } from "@browserbasehq/stagehand";
-import type { BrowserSessionEvent } from "../browser-adapter.js";
-import type { LiveViewTracker } from "./live-view.js";
-import type { DomStorageId, LocalStorageMirror } from "./local-storage-mirror.js";
+import type { BrowserSessionEvent } from "../browser-adapter.ts";
+import type { LiveViewTracker } from "./live-view.ts";
+import type { DomStorageId, LocalStorageMirror } from "./local-storage-mirror.ts";
 
 export type StagehandContext = Stagehand["context"];
 type CdpSession = ReturnType<Page["getSessionForFrame"]>;

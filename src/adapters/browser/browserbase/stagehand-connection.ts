@@ -1,6 +1,6 @@
 import type { LogLine, Stagehand } from "@browserbasehq/stagehand";
-import { withDeadline } from "../deadline.js";
-import type { Scrub } from "../secret-scrubber.js";
+import { withDeadline } from "../deadline.ts";
+import type { Scrub } from "../secret-scrubber.ts";
 
 export type AdapterLog = (entry: { level: "error" | "info" | "debug"; message: string }) => void;
 

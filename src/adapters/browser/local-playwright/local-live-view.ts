@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from "playwright-core";
-import type { DevToolsChannel, LiveViewSource, LiveViewTab } from "../live-view-source.js";
+import type { DevToolsChannel, LiveViewSource, LiveViewTab } from "../live-view-source.ts";
 
 /** The live view's window into a local session's context: its tabs by the ids the session gave them. */
 export function localLiveViewSource(context: BrowserContext, pageIdOf: (page: Page) => string | undefined): LiveViewSource {

@@ -1,12 +1,12 @@
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { BrowserAdapterError, type BrowserAdapter, type OpenSessionRequest } from "../browser-adapter.js";
-import { startEgressProxy } from "../../../network/egress-proxy.js";
-import { AbortedByCaller, withDeadline } from "../deadline.js";
-import { createScrubber } from "../secret-scrubber.js";
-import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.js";
-import type { CapturedState } from "../../../credentials/captured-state.js";
-import { CHROMIUM_ARGS, findChromium } from "./chromium-path.js";
-import { LocalSession } from "./local-session.js";
+import { BrowserAdapterError, type BrowserAdapter, type OpenSessionRequest } from "../browser-adapter.ts";
+import { startEgressProxy } from "../../../network/egress-proxy.ts";
+import { AbortedByCaller, withDeadline } from "../deadline.ts";
+import { createScrubber } from "../secret-scrubber.ts";
+import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.ts";
+import type { CapturedState } from "../../../credentials/captured-state.ts";
+import { CHROMIUM_ARGS, findChromium } from "./chromium-path.ts";
+import { LocalSession } from "./local-session.ts";
 
 export interface LocalPlaywrightOptions {
   /** A Chromium binary; found on the usual Debian paths when absent. */

@@ -6,11 +6,11 @@ import type {
   PageSnapshot,
   StorageArea,
   StorageValue,
-} from "../browser-adapter.js";
-import type { CapturedState, Cookie, OriginState, StorageItem } from "../../../credentials/captured-state.js";
-import { filterByOrigins } from "../capture-filter.js";
-import { farewellPageUrl } from "./farewell-page.js";
-import { localLiveViewSource } from "./local-live-view.js";
+} from "../browser-adapter.ts";
+import type { CapturedState, Cookie, OriginState, StorageItem } from "../../../credentials/captured-state.ts";
+import { filterByOrigins } from "../capture-filter.ts";
+import { farewellPageUrl } from "./farewell-page.ts";
+import { localLiveViewSource } from "./local-live-view.ts";
 
 /** setTimeout fires at once for longer delays. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -30,16 +30,19 @@ export class LocalSession implements BrowserSession {
   private cutFarewellShort = () => {};
   private readonly backstop: NodeJS.Timeout;
 
-  constructor(
-    readonly sessionId: string,
-    private readonly context: BrowserContext,
-    private readonly options: {
-      lifetimeMs: number;
-      /** How long close(farewell) shows its message first: 0 when no window is on screen (headless). */
-      farewellMs: number;
-      onClosed: () => void;
-    },
-  ) {
+  readonly sessionId: string;
+  private readonly context: BrowserContext;
+  private readonly options: {
+    lifetimeMs: number;
+    /** How long close(farewell) shows its message first: 0 when no window is on screen (headless). */
+    farewellMs: number;
+    onClosed: () => void;
+  };
+
+  constructor(sessionId: string, context: BrowserContext, options: LocalSession["options"]) {
+    this.sessionId = sessionId;
+    this.context = context;
+    this.options = options;
     // A caller that never closes must not keep a tab forever; the timer alone must not keep the process up.
     this.backstop = setTimeout(() => {
       this.emit({ type: "disconnected", code: "session_timeout", message: "The browser session reached its time limit and was closed" });

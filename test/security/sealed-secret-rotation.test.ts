@@ -4,14 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.js";
-import { createKeyRing } from "../../src/crypto/key-ring.js";
-import { parseKeyRing } from "../../src/crypto/key-source.js";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.js";
-import { createWebhookEndpoints } from "../../src/webhooks/webhook-endpoints.js";
-import { freePort } from "../helpers/free-port.js";
+import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.ts";
+import { createKeyRing } from "../../src/crypto/key-ring.ts";
+import { parseKeyRing } from "../../src/crypto/key-source.ts";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.ts";
+import { createOAuth2ClientConfigs } from "../../src/oauth2/oauth2-client-configs.ts";
+import { createWebhookEndpoints } from "../../src/webhooks/webhook-endpoints.ts";
+import { freePort } from "../helpers/free-port.ts";
 
-describe("webhook secrets under the key ring", () => {
+describe("secrets kept beside their records (webhook signing secrets, OAuth client secrets) under the key ring", () => {
   let server: EmbeddedRedis;
   let redis: Redis;
   const k1 = `k1:${randomBytes(32).toString("base64")}`;
@@ -45,5 +46,24 @@ describe("webhook secrets under the key ring", () => {
     const other = await after.save({ url: "https://hooks.example.com/y" }, "api");
     await redis.hset(`blc:webhook-endpoint:${other.endpoint.id}`, "secret", await redis.hget(`blc:webhook-endpoint:${endpoint.id}`, "secret") as string);
     await expect(after.secret(other.endpoint.id)).rejects.toThrow();
+  });
+
+  it("rotates organisations' OAuth client secrets too, and forgets a deleted client", async () => {
+    const clientSecret = `client-secret-${randomBytes(12).toString("hex")}`;
+    const before = createOAuth2ClientConfigs(redis, cipherOf(k1), "oc");
+    await before.put("acme corp", "github", { clientId: "acme-client", clientSecret });
+    await before.put("other", "github", { clientId: "public-client" });
+    expect(JSON.stringify(await redis.hgetall("oc:oauth2-client:acme%20corp:github"))).not.toContain(clientSecret);
+    expect(await before.secretKeyIds()).toEqual(new Map([["acme%20corp/github", "k1"]]));
+
+    const during = createOAuth2ClientConfigs(redis, cipherOf(`${k2},${k1}`), "oc");
+    expect(await during.rotateSecrets()).toEqual({ rewrapped: 1, current: 0, failed: [] });
+    expect(await during.rotateSecrets()).toEqual({ rewrapped: 0, current: 1, failed: [] });
+    expect(await createOAuth2ClientConfigs(redis, cipherOf(k2), "oc").open("acme corp", "github")).toEqual({ clientId: "acme-client", clientSecret });
+
+    // Deleted clients leave the rotation's list; nothing is written back for them.
+    expect(await during.delete("acme corp", "github")).toBe(true);
+    expect(await during.rotateSecrets()).toEqual({ rewrapped: 0, current: 0, failed: [] });
+    expect(await redis.exists("oc:oauth2-client:acme%20corp:github")).toBe(0);
   });
 });
