@@ -8,6 +8,8 @@ import { pathToFileURL } from "node:url";
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import pino from "pino";
 import { createApp, type AppDeps } from "../src/api/app.ts";
+import { apiKeyConnectKind } from "../src/connect/api-key-connect.ts";
+import { oauth2ConnectKind } from "../src/connect/oauth2-connect.ts";
 
 export const API_TYPES_FILE = new URL("../src/client/api-types.ts", import.meta.url);
 
@@ -28,7 +30,8 @@ export async function apiDocument(): Promise<unknown> {
     logger: pino({ level: "silent" }),
     webhooks: unused,
     liveView: { links: unused, secret: Buffer.alloc(32), frameAncestors: [] },
-    connect: { links: unused, linkTtlMs: 0, publicUrl: unused, frameAncestors: [] },
+    // Every kind services.ts registers: their routes are in the document.
+    connect: { links: unused, linkTtlMs: 0, publicUrl: unused, frameAncestors: [], kinds: [oauth2ConnectKind(unused), apiKeyConnectKind(unused)] },
     checks: unused,
     oauth2: { flow: unused, clients: unused, tokens: unused },
     sessions: unused,

@@ -153,7 +153,7 @@ export function createApp(deps: AppDeps) {
     ...(deps.connect.kinds ?? []),
   ];
   // The page and its endpoints answer to the link's token, not an API key: before the keyed routes.
-  if (deps.connect) app.route("/", connectPageRoutes({ ...deps.connect, vault: deps.vault, kinds: connectKinds! }));
+  if (deps.connect) app.route("/", connectPageRoutes({ ...deps.connect, vault: deps.vault, oauth2: deps.oauth2, kinds: connectKinds! }));
   // Operator pages, not a subject's: their own authentication, outside the subject middleware below.
   if (deps.metrics) app.route("/", metricsRoutes(deps.metrics.metrics, deps.metrics.tokens));
   if (deps.queueDashboard) app.route(QUEUE_DASHBOARD_PATH, queueDashboard({ ...deps.queueDashboard, apiKeys: deps.apiKeys }));

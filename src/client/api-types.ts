@@ -469,7 +469,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Disconnect: delete one of the link subject's credentials */
+        /** Disconnect: delete one of the link subject's credentials (an OAuth2 one revoked at its provider first, as DELETE /credentials/{id} does) */
         delete: {
             parameters: {
                 query?: never;
@@ -828,6 +828,217 @@ export interface paths {
                 };
                 /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connect/{token}/oauth2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an OAuth2 connection for the connect link's subject: the authorization URL for the page's popup
+         * @description The same flow as POST /oauth2/start, returning to the service's own origin (the connect page's): the callback page posts `oauth2_result` to it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        providerId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Open authorizationUrl in a popup before expiresAt */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectOAuth2Start"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown or forged link, or a provider the link does not offer */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No OAuth client configured for the provider (`oauth2_client_not_configured`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The link has expired */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The OAuth2 provider failed or refused (`oauth2_discovery_failed`, `refresh_refused`) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connect/{token}/api-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Store an API key for the connect link's subject (as POST /credentials: validated first, replaced in place on re-entry) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        providerId: string;
+                        fields: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Stored; `replaced` when it took the place of the subject's previous key */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectApiKey"];
+                    };
+                };
+                /** @description A field is missing or unknown (`invalid_fields`, naming them) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown or forged link, or a provider the link does not offer */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key was changed meanwhile (`credential_changed`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The link has expired */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider refused the key (`api_key_rejected`, its answer summarised; never the key) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider's validation request got no answer (`api_key_validation_unavailable`) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1925,7 +2136,7 @@ export interface paths {
                         /** @example github */
                         providerId: string;
                         /**
-                         * @description The app page's origin: the callback page posts its result there (must be in OAUTH2_RETURN_ORIGINS)
+                         * @description The app page's origin: the callback page posts its result there (must be in OAUTH2_RETURN_ORIGINS, or be the service's own origin)
                          * @example https://app.example.com
                          */
                         returnOrigin?: string;
@@ -3736,6 +3947,15 @@ export interface components {
             id: string;
             name: string;
             kind: string;
+            /** @description API-key providers: the form's fields */
+            fields?: {
+                name: string;
+                label: string;
+                helpText?: string;
+                /** Format: uri */
+                helpUrl?: string;
+                secret: boolean;
+            }[];
         };
         Connection: {
             id: string;
@@ -3767,6 +3987,14 @@ export interface components {
                 code: string;
                 message: string;
             };
+        };
+        ConnectOAuth2Start: {
+            authorizationUrl: string;
+            expiresAt: string;
+        };
+        ConnectApiKey: {
+            credentialId: string;
+            replaced: boolean;
         };
         Provider: components["schemas"]["BrowserLoginProvider"] | components["schemas"]["OAuth2Provider"] | components["schemas"]["ApiKeyProvider"];
         BrowserLoginProvider: {

@@ -126,13 +126,11 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
   return {
     kind: "browser_login",
     providers: () => deps.providers.list().flatMap(({ id, name, kind }) => (kind === "browser_login" ? [{ id, name }] : [])),
-    register(app, { linkOf, offers }) {
+    register(app, { linkOf, requireOffered }) {
       app.openapi(start, async (c) => {
         const link = await linkOf(c);
         const { providerId } = c.req.valid("json");
-        if (!offers(link, providerId) || deps.providers.get(providerId)?.kind !== "browser_login") {
-          throw new ApiError(404, "provider_not_found", `This link does not offer provider ${providerId}`);
-        }
+        requireOffered(link, providerId, "browser_login");
         const record = await deps.startLogin(link.subject, { providerId, metadata: { via: "connect_page" } }, HOLD_MS);
         return c.json(view(record), 202);
       });

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { ApiEnv } from "../api/app.ts";
 import { errorResponses } from "../api/openapi/error-responses.ts";
 import type { ConnectLink } from "./connect-links.ts";
+import type { ApiKeyFieldView } from "../providers/provider-view.ts";
 
 /**
  * One way of connecting a provider on the connect page: browser login today, OAuth2 and API keys
@@ -13,7 +14,8 @@ import type { ConnectLink } from "./connect-links.ts";
 export interface ConnectKind {
   /** The page's name for it: "browser_login", "oauth2", "api_key". */
   kind: string;
-  providers(): { id: string; name: string }[];
+  /** Its providers; `fields` for those the page shows a form for (API keys). */
+  providers(): { id: string; name: string; fields?: ApiKeyFieldView[] }[];
   register(app: OpenAPIHono<ApiEnv>, access: ConnectAccess): void;
 }
 
@@ -23,6 +25,8 @@ export interface ConnectAccess {
   linkOf(c: Context): Promise<ConnectLink>;
   /** Whether the link offers this provider (links may name a subset). */
   offers(link: ConnectLink, providerId: string): boolean;
+  /** Throws the 404 unless the link offers this provider and it is of this kind. */
+  requireOffered(link: ConnectLink, providerId: string, kind: string): void;
 }
 
 /** The error answers of a connect-link endpoint: 404 for a forged link (and what else it means there), 410 for an expired one. */

@@ -5,6 +5,8 @@ import { credentialIdSchema } from "../api/routes/route-params.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
 import { credentialKindSchema, credentialStatusSchema, type CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
 import { credentialView } from "../credentials/credential-view.ts";
+import { deleteCredential, type CredentialDeletionDeps } from "../api/credential-deletion.ts";
+import { apiKeyFieldViewSchema } from "../providers/provider-view.ts";
 import { linkErrors, type ConnectAccess, type ConnectKind } from "./connect-kind.ts";
 import type { ConnectLink, ConnectLinks } from "./connect-links.ts";
 import { createApiRouter } from "../api/openapi/api-router.ts";
@@ -18,7 +20,9 @@ const ERROR_PAGE = asset("link-error.html");
 
 const tokenParam = z.object({ token: z.string().max(200) });
 
-const providerSchema = z.object({ id: z.string(), name: z.string(), kind: z.string() }).openapi("ConnectProvider");
+const providerSchema = z
+  .object({ id: z.string(), name: z.string(), kind: z.string(), fields: z.array(apiKeyFieldViewSchema).optional().describe("API-key providers: the form's fields") })
+  .openapi("ConnectProvider");
 const linkSchema = z
   .object({ expiresAt: z.string(), returnUrl: z.string().optional(), message: z.string().optional(), providers: z.array(providerSchema) })
   .openapi("ConnectLinkView");
@@ -65,7 +69,7 @@ const connectionsRoute = createRoute({
 const disconnectRoute = createRoute({
   method: "delete",
   path: "/connect/{token}/connections/{credentialId}",
-  summary: "Disconnect: delete one of the link subject's credentials",
+  summary: "Disconnect: delete one of the link subject's credentials (an OAuth2 one revoked at its provider first, as DELETE /credentials/{id} does)",
   request: { params: tokenParam.extend({ credentialId: credentialIdSchema }) },
   responses: {
     204: { description: "Deleted" },
@@ -74,7 +78,7 @@ const disconnectRoute = createRoute({
   },
 });
 
-export interface ConnectPageDeps {
+export interface ConnectPageDeps extends CredentialDeletionDeps {
   links: ConnectLinks;
   vault: CredentialVault;
   kinds: ConnectKind[];
@@ -119,6 +123,11 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
       throw new ApiError(404, "connect_link_invalid", "This connect link is not valid");
     },
     offers: (link, providerId) => !link.providers || link.providers.includes(providerId),
+    requireOffered(link, providerId, kind) {
+      if (!providersOf(link).some((p) => p.id === providerId && p.kind === kind)) {
+        throw new ApiError(404, "provider_not_found", `This link does not offer provider ${providerId}`);
+      }
+    },
   };
 
   const connectionView = (m: CredentialMetadata, link: ConnectLink) => {
@@ -157,7 +166,7 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
     const link = await access.linkOf(c);
     const { credentialId } = c.req.valid("param");
     const own = (await connectionsOf(link)).some((m) => m.id === credentialId);
-    if (!own || !(await deps.vault.delete(credentialId, link.subject))) {
+    if (!own || !(await deleteCredential(deps, credentialId, link.subject, { requestId: c.get("requestId") }))) {
       throw new ApiError(404, "credential_not_found", `No credential ${credentialId}`);
     }
     return c.body(null, 204);

@@ -27,7 +27,7 @@ export interface FlowDeps {
   vault: CredentialVault;
   /** The service's public base URL (PUBLIC_URL): the redirect URI is it + /oauth2/callback. */
   publicUrl: () => string;
-  /** Origins the callback page may post its result to (OAUTH2_RETURN_ORIGINS). */
+  /** Origins the callback page may post its result to (OAUTH2_RETURN_ORIGINS); the service's own (publicUrl's) always may. */
   returnOrigins: readonly string[];
   logger: Logger;
 }
@@ -54,8 +54,9 @@ export function createOAuth2Flow({ providers, states, servers, vault, publicUrl,
   return {
     async start(subject, { providerId, returnOrigin, metadata }) {
       const provider = oauth2ProviderOf(providers, providerId);
-      if (returnOrigin !== undefined && !returnOrigins.includes(returnOrigin)) {
-        throw new ApiError(422, "return_origin_not_allowed", `${returnOrigin} is not an allowed return origin (OAUTH2_RETURN_ORIGINS)`);
+      // The service's own origin holds only its own pages (the connect page): the operator need not list it.
+      if (returnOrigin !== undefined && !returnOrigins.includes(returnOrigin) && returnOrigin !== new URL(publicUrl()).origin) {
+        throw new ApiError(422, "return_origin_not_allowed", `${returnOrigin} is not an allowed return origin (OAUTH2_RETURN_ORIGINS, or the service's own)`);
       }
       const { config, source } = await servers.forSubject(provider, subject);
       const codeVerifier = provider.pkce ? oidc.randomPKCECodeVerifier() : undefined;

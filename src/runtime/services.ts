@@ -37,6 +37,8 @@ import { liveViewSecret } from "../live-view/live-view-secret.ts";
 import { createConnectLinks } from "../connect/connect-links.ts";
 import { startWorkerLiveView } from "../live-view/worker-live-view-server.ts";
 import { buildOAuth2 } from "../oauth2/build-oauth2.ts";
+import { oauth2ConnectKind } from "../connect/oauth2-connect.ts";
+import { apiKeyConnectKind } from "../connect/api-key-connect.ts";
 import { countDecrypts, countDeliveries, observeQueueWait } from "../metrics/instrument-records.ts";
 import { instrumentSessionStore } from "../metrics/instrument-session-store.ts";
 import { createMetrics, type Metrics } from "../metrics/metrics.ts";
@@ -127,6 +129,9 @@ export async function startApiService(config: Config, redisUrl: string, provider
     const counted = await Promise.all([queue, webhooks.queue].map(async (q) => [q.name, await q.getJobCounts()] as const)).catch(() => []);
     return counted.flatMap(([name, counts]) => Object.entries(counts).map(([state, value]) => ({ labels: { queue: name, state }, value })));
   });
+  const oauth2 = buildOAuth2({ config, redis, database: credentials.database, cipher, vault, eventLog, providers, publicUrl, logger });
+  // Requests to a provider's validation URL go where client login URLs may: one outbound policy.
+  const validateApiKey = createApiKeyValidator(createAddressPolicy({ allowPrivateAddresses: config.ALLOW_PRIVATE_LOGIN_URLS, privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS }));
   const app = createApp({
     sessions,
     events,
@@ -148,20 +153,20 @@ export async function startApiService(config: Config, redisUrl: string, provider
       allowPrivateAddresses: config.ALLOW_PRIVATE_LOGIN_URLS,
       privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS,
     }),
-    // Requests to a provider's validation URL go where client login URLs may: one outbound policy.
-    validateApiKey: createApiKeyValidator(createAddressPolicy({ allowPrivateAddresses: config.ALLOW_PRIVATE_LOGIN_URLS, privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS })),
+    validateApiKey,
     sessionTimeoutMs: config.SESSION_TIMEOUT_MS,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     logger,
     draining: draining.signal,
     liveView: { links, secret, frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS, verifierKey },
-    oauth2: buildOAuth2({ config, redis, database: credentials.database, cipher, vault, eventLog, providers, publicUrl, logger }),
+    oauth2,
     connect: {
       // Signed with the live view's secret: "connect|" tokens cannot pass for "view|" or "relay|" ones.
       links: createConnectLinks(redis, { prefix: config.REDIS_PREFIX, secret }),
       linkTtlMs: config.CONNECT_LINK_TTL_SECONDS * 1000,
       publicUrl: links.base,
       frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS,
+      kinds: [oauth2ConnectKind({ providers, flow: oauth2.flow, publicUrl: links.base }), apiKeyConnectKind({ vault, eventLog, providers, validateApiKey })],
     },
     metrics: { metrics, tokens: metricsTokens(apiKeys.keys, config.METRICS_TOKEN) },
     queueDashboard: config.QUEUE_DASHBOARD ? { loginQueue: queue, webhookQueue: webhooks.queue, checkQueue } : undefined,

@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { ApiKeyValidator } from "../../credentials/api-key-validation.ts";
 import { apiKeyFieldsSchema } from "../../credentials/credential-secret.ts";
 import { credentialView, credentialViewSchema } from "../../credentials/credential-view.ts";
 import { DecryptionError } from "../../crypto/cipher.ts";
-import type { ApiKeyProvider } from "../../providers/provider-schema.ts";
 import { metadataSchema } from "../../sessions/session-record.ts";
 import { ApiError } from "../api-error.ts";
+import { enterApiKey } from "../api-key-entry.ts";
 import type { AppDeps } from "../app.ts";
 import { createApiRouter } from "../openapi/api-router.ts";
 import { errorResponses } from "../openapi/error-responses.ts";
@@ -66,53 +65,13 @@ const secret = createRoute({
   },
 });
 
-/** Which submitted fields the provider does not declare, and which it declares that are missing or empty. */
-function fieldProblems(provider: ApiKeyProvider, fields: Record<string, string>): string | undefined {
-  const declared = provider.fields.map((f) => f.name);
-  const unknown = Object.keys(fields).filter((name) => !declared.includes(name));
-  const missing = declared.filter((name) => !fields[name]);
-  const problems = [
-    ...(missing.length ? [`missing: ${missing.join(", ")}`] : []),
-    ...(unknown.length ? [`unknown: ${unknown.join(", ")}`] : []),
-  ];
-  return problems.length ? `Fields for ${provider.id} ${problems.join("; ")} (it takes ${declared.join(", ")})` : undefined;
-}
-
-export function apiKeyRoutes({ vault, eventLog, providers, validateApiKey }: Pick<AppDeps, "vault" | "eventLog" | "providers" | "validateApiKey">) {
+export function apiKeyRoutes(deps: Pick<AppDeps, "vault" | "eventLog" | "providers" | "validateApiKey">) {
+  const { vault } = deps;
   const routes = createApiRouter();
 
   routes.openapi(create, async (c) => {
-    const { providerId, fields, metadata } = c.req.valid("json");
-    const owner = c.get("subject");
-    const provider = providers.get(providerId);
-    if (!provider) throw new ApiError(404, "provider_not_found", `No provider ${providerId}; GET /providers lists them`);
-    if (provider.kind !== "api_key") throw new ApiError(409, "wrong_provider_kind", `Provider ${provider.id} is an ${provider.kind} provider, not an API-key one`);
-    const problems = fieldProblems(provider, fields);
-    // Names only: a value in a message could be a key pasted into the wrong field.
-    if (problems) throw new ApiError(400, "invalid_fields", problems);
-    if (Object.values(fields).some((value) => /[\p{Cc}]/u.test(value))) throw new ApiError(400, "invalid_fields", "Field values must not contain control characters (line breaks, tabs...)");
-
-    const verdict = await validateApiKey(provider, fields);
-    if (verdict.outcome === "rejected") {
-      throw new ApiError(422, "api_key_rejected", `${provider.name} refused the key (HTTP ${verdict.status})${verdict.excerpt ? `: ${verdict.excerpt}` : ""}`, { status: verdict.status, excerpt: verdict.excerpt });
-    }
-    if (verdict.outcome === "unavailable") throw new ApiError(503, "api_key_validation_unavailable", `Could not check the key with ${provider.name}: ${verdict.reason}; retry shortly`);
-
-    const now = new Date().toISOString();
-    const details = { ...(metadata ? { metadata } : {}), ...(provider.validation ? { lastVerifiedAt: now } : {}) };
-    // One key per provider and subject: a re-entered key (rotated, revoked, a typo fixed) takes the old one's place.
-    const previous = (await vault.list(owner)).filter((m) => m.kind === "api_key" && m.providerId === provider.id).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-    if (previous) {
-      const replaced = await vault.replace(previous.id, { secret: { kind: "api_key", fields }, details }, owner);
-      if (replaced.outcome === "replaced") {
-        await eventLog.appendCredentialEvent("credential.renewed", owner, replaced.metadata);
-        return c.json(credentialView(replaced.metadata), 200);
-      }
-      if (replaced.outcome === "changed") throw new ApiError(409, "credential_changed", `Credential ${previous.id} was changed meanwhile; send the key again`);
-      // Deleted meanwhile: store a new one.
-    }
-    const sealed = await vault.seal({ secret: { kind: "api_key", fields }, owner, providerId: provider.id, details });
-    return c.json(credentialView(sealed), 201);
+    const { metadata, replaced } = await enterApiKey(deps, c.get("subject"), c.req.valid("json"));
+    return replaced ? c.json(credentialView(metadata), 200) : c.json(credentialView(metadata), 201);
   });
 
   routes.openapi(secret, async (c) => {

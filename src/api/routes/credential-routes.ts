@@ -5,6 +5,7 @@ import { credentialView, credentialViewSchema } from "../../credentials/credenti
 import { DecryptionError } from "../../crypto/cipher.ts";
 import { sameOwner } from "../../sessions/subject.ts";
 import { ApiError } from "../api-error.ts";
+import { deleteCredential } from "../credential-deletion.ts";
 import type { AppDeps } from "../app.ts";
 import { createApiRouter } from "../openapi/api-router.ts";
 import { errorResponses } from "../openapi/error-responses.ts";
@@ -134,12 +135,9 @@ export function credentialRoutes({ vault, audit, oauth2 }: AppDeps) {
 
   routes.openapi(remove, async (c) => {
     const { id } = c.req.valid("param");
-    const found = await vault.describe(id, c.get("subject"));
-    if (!found) throw notFoundError(id);
-    // OAuth2: revoked at the provider first; a failed revocation is reported, and the delete goes on.
-    const revocation = found.kind === "oauth2" && oauth2 ? await oauth2.tokens.revoke(id, c.get("subject"), { apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") }) : undefined;
-    if (!(await vault.delete(id, c.get("subject")))) throw notFoundError(id);
-    return revocation ? c.json({ credentialId: id, deleted: true as const, revocation }, 200) : c.body(null, 204);
+    const deleted = await deleteCredential({ vault, oauth2 }, id, c.get("subject"), { apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") });
+    if (!deleted) throw notFoundError(id);
+    return deleted.revocation ? c.json({ credentialId: id, deleted: true as const, revocation: deleted.revocation }, 200) : c.body(null, 204);
   });
 
   return routes;

@@ -40,7 +40,7 @@ const startRoute = createRoute({
           schema: z
             .object({
               providerId: z.string().min(1).max(64).openapi({ example: "github" }),
-              returnOrigin: z.string().max(256).optional().openapi({ description: "The app page's origin: the callback page posts its result there (must be in OAUTH2_RETURN_ORIGINS)", example: "https://app.example.com" }),
+              returnOrigin: z.string().max(256).optional().openapi({ description: "The app page's origin: the callback page posts its result there (must be in OAUTH2_RETURN_ORIGINS, or be the service's own origin)", example: "https://app.example.com" }),
               metadata: metadataSchema.optional().openapi({ description: "Kept on the credential as clientMetadata" }),
             })
             .strict(),

@@ -145,7 +145,129 @@
         ui.hideLoginPage();
       }
     },
+
+    /** API key: a form of the provider's fields; a refused key is said under the form, which stays for another try. */
+    api_key(provider) {
+      const section = $("api-key");
+      const form = $("api-key-form");
+      const error = $("api-key-error");
+      $("api-key-heading").textContent = `Enter your ${provider.name} key`;
+      error.hidden = true;
+      const inputs = provider.fields.map((field) => fieldRow(provider, field));
+      $("api-key-fields").replaceChildren(...inputs.map((f) => f.row));
+      section.hidden = false;
+      $("api-key-heading").focus();
+      say(`Enter your ${provider.name} details below.`);
+      return new Promise((resolve, reject) => {
+        const close = () => {
+          form.onsubmit = null;
+          $("api-key-cancel").onclick = null;
+          $("api-key-fields").replaceChildren();
+          section.hidden = true;
+        };
+        $("api-key-cancel").onclick = () => {
+          close();
+          reject(new Error(`${provider.name} was not connected.`));
+        };
+        form.onsubmit = async (event) => {
+          event.preventDefault();
+          const fields = Object.fromEntries(inputs.map(({ field, input }) => [field.name, input.value]));
+          $("api-key-save").disabled = true;
+          say(`Checking the key with ${provider.name}…`);
+          try {
+            await api("POST", "/api-key", { providerId: provider.id, fields });
+            close();
+            resolve(`Connected: ${provider.name}.`);
+          } catch (failure) {
+            if (!(failure instanceof ApiFailure) || failure.status === 410 || failure.code === "connect_link_invalid") {
+              close();
+              reject(failure);
+              return;
+            }
+            // Said where the person is typing (role="alert"), the fields marked, the first one focused for the next try.
+            error.textContent = failure.message;
+            error.hidden = false;
+            say(""); // The alert under the form says it: once is enough for a screen reader.
+            for (const { input } of inputs) input.setAttribute("aria-invalid", "true");
+            inputs[0].input.focus();
+          } finally {
+            $("api-key-save").disabled = false;
+          }
+        };
+      });
+    },
+
+    /** OAuth2: the provider's own pages in a popup; its callback page tells this page (same origin) how it ended. */
+    async oauth2(provider) {
+      // Opened now, in the click (before any await): browsers block a popup opened later.
+      const popup = window.open("", "connect-oauth2", "popup,width=520,height=720");
+      if (!popup) throw new Error(`Your browser blocked the ${provider.name} window. Allow pop-ups for this page and press Connect again.`);
+      try {
+        const { authorizationUrl } = await api("POST", "/oauth2", { providerId: provider.id });
+        popup.location.href = authorizationUrl;
+      } catch (error) {
+        popup.close();
+        throw error;
+      }
+      say(`Sign in to ${provider.name} in the window that opened, and allow access there.`);
+      const result = await oauth2Result(popup);
+      if (!result) throw new Error(`The ${provider.name} window was closed before the connection was made.`);
+      if (result.error) throw new Error(`${provider.name} was not connected: ${result.error.message}`);
+      return `Connected: ${provider.name}.`;
+    },
   };
+
+  /** One labelled input of an API-key form: secret fields masked; help text and link tied to it. */
+  function fieldRow(provider, field) {
+    const id = `field-${field.name}`;
+    const row = document.createElement("div");
+    row.className = "field";
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = field.label;
+    const input = document.createElement("input");
+    Object.assign(input, { id, name: field.name, type: field.secret ? "password" : "text", autocomplete: "off", spellcheck: false, required: true });
+    input.setAttribute("aria-describedby", "api-key-error");
+    row.append(label);
+    if (field.helpText || field.helpUrl) {
+      const help = document.createElement("span");
+      help.className = "help";
+      help.id = `${id}-help`;
+      if (field.helpText) help.append(field.helpText, " ");
+      if (field.helpUrl) {
+        const a = document.createElement("a");
+        Object.assign(a, { href: field.helpUrl, target: "_blank", rel: "noopener noreferrer", textContent: `Where to find your ${field.label} at ${provider.name}` });
+        help.append(a);
+      }
+      row.append(help);
+      input.setAttribute("aria-describedby", `${help.id} api-key-error`);
+    }
+    input.addEventListener("input", () => input.removeAttribute("aria-invalid"));
+    row.append(input);
+    return { row, field, input };
+  }
+
+  /** The popup's `oauth2_result` message, from this page's own origin and that window only; undefined when it was closed without one. */
+  function oauth2Result(popup) {
+    return new Promise((resolve) => {
+      let closedChecks = 0;
+      const finish = (result) => {
+        clearInterval(timer);
+        removeEventListener("message", onMessage);
+        resolve(result);
+      };
+      const onMessage = (event) => {
+        if (event.origin !== location.origin || event.source !== popup || !event.data || event.data.type !== "oauth2_result") return;
+        finish(event.data);
+      };
+      // A closed window is noticed by polling (there is no event for it); a message posted just before
+      // closing gets a few more turns to arrive.
+      const timer = setInterval(() => {
+        if (popup.closed && ++closedChecks > 3) finish(undefined);
+      }, 300);
+      addEventListener("message", onMessage);
+    });
+  }
 
   async function connect(provider) {
     const render = RENDERERS[provider.kind];
