@@ -294,6 +294,13 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     await metricsServer?.close(0);
     throw error;
   });
+  // Watched as soon as the worker exists: it says "worker ready" before the checks below start.
+  observeQueueWait(worker.jobs, metrics);
+  metrics.watch("blc_browser_contexts", () => [{ value: adapter.openSessions() }]);
+  metrics.watch("blc_worker_sessions", () => {
+    const phases = worker.running().map((run) => run.phase);
+    return SESSION_STATUSES.map((status) => ({ labels: { status }, value: phases.filter((p) => p === status).length }));
+  });
   const checkQueue = createCredentialCheckQueue(redis, config.REDIS_PREFIX);
   checkQueue.on("error", () => {});
   const checker = await startCredentialCheckWorker({
@@ -307,12 +314,6 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
     logger,
     navigationTimeoutMs: config.NAVIGATION_TIMEOUT_MS,
     concurrency: config.CREDENTIAL_CHECK_CONCURRENCY,
-  });
-  observeQueueWait(worker.jobs, metrics);
-  metrics.watch("blc_browser_contexts", () => [{ value: adapter.openSessions() }]);
-  metrics.watch("blc_worker_sessions", () => {
-    const phases = worker.running().map((run) => run.phase);
-    return SESSION_STATUSES.map((status) => ({ labels: { status }, value: phases.filter((p) => p === status).length }));
   });
   return {
     worker,

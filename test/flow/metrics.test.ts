@@ -173,9 +173,16 @@ describe("metrics: a worker in its own process (src/worker/main.ts) serves /metr
     try {
       const url = `http://127.0.0.1:${port}/metrics`;
       expect((await fetch(url)).status).toBe(401);
-      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-      expect(res.status).toBe(200);
-      const samples = parsePrometheusText(await res.text());
+      const scrape = async () => {
+        const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+        expect(res.status).toBe(200);
+        return parsePrometheusText(await res.text());
+      };
+      // "worker ready" is said just before the worker's gauges are registered: the first scrape may come in between.
+      let samples = await scrape();
+      await waitFor(async () => sampleValue((samples = await scrape()), "blc_worker_sessions", { status: "awaiting_login" }) !== undefined, {
+        what: "the worker's session gauge in its metrics",
+      });
       expect(sampleValue(samples, "blc_browser_contexts")).toBe(0);
       expect(sampleValue(samples, "blc_worker_sessions", { status: "awaiting_login" })).toBe(0);
       expect(sampleValue(samples, "process_resident_memory_bytes")).toBeGreaterThan(0);
