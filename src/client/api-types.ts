@@ -879,7 +879,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ConnectOAuth2Start"];
+                        "application/json": components["schemas"]["OAuth2Start"];
                     };
                 };
                 /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
@@ -3988,7 +3988,7 @@ export interface components {
                 message: string;
             };
         };
-        ConnectOAuth2Start: {
+        OAuth2Start: {
             authorizationUrl: string;
             expiresAt: string;
         };
@@ -4128,10 +4128,6 @@ export interface components {
             credentialId?: string;
         } & {
             [key: string]: unknown;
-        };
-        OAuth2Start: {
-            authorizationUrl: string;
-            expiresAt: string;
         };
         OAuth2Client: {
             providerId: string;

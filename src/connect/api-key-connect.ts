@@ -3,6 +3,8 @@ import { enterApiKey, type ApiKeyEntryDeps } from "../api/api-key-entry.ts";
 import { errorResponses } from "../api/openapi/error-responses.ts";
 import { apiKeyFieldViews } from "../providers/provider-view.ts";
 import { linkErrors, type ConnectKind } from "./connect-kind.ts";
+import { jsonResponse } from "../api/openapi/json-response.ts";
+import { jsonBody } from "../api/openapi/json-body.ts";
 
 const enter = createRoute({
   method: "post",
@@ -10,13 +12,10 @@ const enter = createRoute({
   summary: "Store an API key for the connect link's subject (as POST /credentials: validated first, replaced in place on re-entry)",
   request: {
     params: z.object({ token: z.string().max(200) }),
-    body: {
-      content: { "application/json": { schema: z.object({ providerId: z.string().min(1).max(64), fields: z.record(z.string(), z.string().max(4096)) }).strict() } },
-      required: true,
-    },
+    body: jsonBody(z.object({ providerId: z.string().min(1).max(64), fields: z.record(z.string(), z.string().max(4096)) }).strict()),
   },
   responses: {
-    200: { content: { "application/json": { schema: z.object({ credentialId: z.string(), replaced: z.boolean() }).openapi("ConnectApiKey") } }, description: "Stored; `replaced` when it took the place of the subject's previous key" },
+    200: jsonResponse("Stored; `replaced` when it took the place of the subject's previous key", z.object({ credentialId: z.string(), replaced: z.boolean() }).openapi("ConnectApiKey")),
     ...errorResponses([400, 409, 422, 503], {
       400: "A field is missing or unknown (`invalid_fields`, naming them)",
       409: "The key was changed meanwhile (`credential_changed`)",

@@ -11,6 +11,8 @@ import { sameOwner } from "../sessions/subject.ts";
 import { linkErrors, type ConnectKind } from "./connect-kind.ts";
 import { errorResponses } from "../api/openapi/error-responses.ts";
 import type { ConnectLink } from "./connect-links.ts";
+import { jsonResponse } from "../api/openapi/json-response.ts";
+import { jsonBody } from "../api/openapi/json-body.ts";
 
 /** What the page needs of a login session: no owner, no login URL, no metadata. */
 const connectSessionSchema = z
@@ -39,10 +41,10 @@ const start = createRoute({
   summary: "Start a browser login for the connect link's subject",
   request: {
     params: tokenParam,
-    body: { content: { "application/json": { schema: z.object({ providerId: z.string().min(1).max(64) }).strict() } }, required: true },
+    body: jsonBody(z.object({ providerId: z.string().min(1).max(64) }).strict()),
   },
   responses: {
-    202: { content: { "application/json": { schema: connectSessionSchema } }, description: "Started; the login page is up once liveViewUrl is set" },
+    202: jsonResponse("Started; the login page is up once liveViewUrl is set", connectSessionSchema),
     ...errorResponses([400]),
     ...linkErrors("Unknown or forged link, or a provider the link does not offer"),
   },
@@ -54,7 +56,7 @@ const status = createRoute({
   summary: "A connect-page login's status; with changedFrom, held up to 10 s until the status differs",
   request: { params: sessionParams, query: z.object({ changedFrom: sessionStatusSchema.optional() }) },
   responses: {
-    200: { content: { "application/json": { schema: connectSessionSchema } }, description: "The session" },
+    200: jsonResponse("The session", connectSessionSchema),
     ...errorResponses([400]),
     ...sessionErrors,
   },
@@ -66,7 +68,7 @@ const done = createRoute({
   summary: "The person is done in the login page: capture now (providers with captureOn \"complete\")",
   request: { params: sessionParams },
   responses: {
-    200: { content: { "application/json": { schema: connectSessionSchema } }, description: "The session; the capture follows" },
+    200: jsonResponse("The session; the capture follows", connectSessionSchema),
     ...sessionErrors,
     ...errorResponses([409], { 409: "Not logged in yet, or the session has ended" }),
   },
@@ -78,7 +80,7 @@ const cancel = createRoute({
   summary: "Stop a connect-page login and close its browser",
   request: { params: sessionParams },
   responses: {
-    200: { content: { "application/json": { schema: connectSessionSchema } }, description: "The cancelled session" },
+    200: jsonResponse("The cancelled session", connectSessionSchema),
     ...sessionErrors,
     ...errorResponses([409], { 409: "The session has already ended" }),
   },

@@ -5,6 +5,7 @@ import type { ConnectLinks } from "./connect-links.ts";
 import { createApiRouter } from "../api/openapi/api-router.ts";
 import { errorResponses } from "../api/openapi/error-responses.ts";
 import { subjectSecurity } from "../api/openapi/security.ts";
+import { jsonResponse } from "../api/openapi/json-response.ts";
 
 const httpUrl = z
   .string()
@@ -35,10 +36,7 @@ const mintRoute = createRoute({
     },
   },
   responses: {
-    201: {
-      content: { "application/json": { schema: z.object({ url: z.string(), expiresAt: z.string() }).openapi("ConnectLinkMinted") } },
-      description: "The link: send the user there (it is a capability, like a password reset link)",
-    },
+    201: jsonResponse("The link: send the user there (it is a capability, like a password reset link)", z.object({ url: z.string(), expiresAt: z.string() }).openapi("ConnectLinkMinted")),
     ...errorResponses([400, 401, 404, 415], { 404: "A provider that is not configured (`provider_not_found`)" }),
   },
 });

@@ -11,6 +11,7 @@ import { linkErrors, type ConnectAccess, type ConnectKind } from "./connect-kind
 import type { ConnectLink, ConnectLinks } from "./connect-links.ts";
 import { createApiRouter } from "../api/openapi/api-router.ts";
 import { errorResponses } from "../api/openapi/error-responses.ts";
+import { jsonResponse } from "../api/openapi/json-response.ts";
 
 const asset = (name: string) => readFileSync(new URL(`./page/${name}`, import.meta.url), "utf8");
 const PAGE = asset("connect.html");
@@ -54,7 +55,7 @@ const linkRoute = createRoute({
   path: "/connect/{token}/link",
   summary: "What the link offers: its providers, return URL, message and expiry",
   request: { params: tokenParam },
-  responses: { 200: { content: { "application/json": { schema: linkSchema } }, description: "The link" }, ...linkErrors() },
+  responses: { 200: jsonResponse("The link", linkSchema), ...linkErrors() },
 });
 const connectionsRoute = createRoute({
   method: "get",
@@ -62,7 +63,7 @@ const connectionsRoute = createRoute({
   summary: "The link subject's connections (credentials of the providers the link offers)",
   request: { params: tokenParam },
   responses: {
-    200: { content: { "application/json": { schema: z.object({ connections: z.array(connectionSchema) }) } }, description: "Connections, newest first" },
+    200: jsonResponse("Connections, newest first", z.object({ connections: z.array(connectionSchema) })),
     ...linkErrors(),
   },
 });

@@ -1,9 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../api/openapi/error-responses.ts";
-import { providerFailure } from "../api/routes/oauth2-routes.ts";
+import { oauth2StartSchema, providerFailure } from "../api/routes/oauth2-routes.ts";
 import type { OAuth2Flow } from "../oauth2/oauth2-flow.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import { linkErrors, type ConnectKind } from "./connect-kind.ts";
+import { jsonResponse } from "../api/openapi/json-response.ts";
+import { jsonBody } from "../api/openapi/json-body.ts";
 
 const start = createRoute({
   method: "post",
@@ -12,10 +14,10 @@ const start = createRoute({
   description: "The same flow as POST /oauth2/start, returning to the service's own origin (the connect page's): the callback page posts `oauth2_result` to it.",
   request: {
     params: z.object({ token: z.string().max(200) }),
-    body: { content: { "application/json": { schema: z.object({ providerId: z.string().min(1).max(64) }).strict() } }, required: true },
+    body: jsonBody(z.object({ providerId: z.string().min(1).max(64) }).strict()),
   },
   responses: {
-    200: { content: { "application/json": { schema: z.object({ authorizationUrl: z.string(), expiresAt: z.string() }).openapi("ConnectOAuth2Start") } }, description: "Open authorizationUrl in a popup before expiresAt" },
+    200: jsonResponse("Open authorizationUrl in a popup before expiresAt", oauth2StartSchema),
     ...errorResponses([400, 409], { 409: "No OAuth client configured for the provider (`oauth2_client_not_configured`)" }),
     ...linkErrors("Unknown or forged link, or a provider the link does not offer"),
     ...providerFailure,

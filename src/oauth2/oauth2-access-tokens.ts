@@ -1,5 +1,6 @@
 import * as oidc from "openid-client";
 import type { Logger } from "pino";
+import { z } from "zod";
 import { ApiError } from "../api/api-error.ts";
 import type { CredentialAccess } from "../credentials/credential-audit.ts";
 import type { CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
@@ -23,7 +24,12 @@ export interface AccessTokenAnswer {
 }
 
 /** What revoking at the provider did before a delete: no endpoint to call, done, or failed (why). */
-export type RevocationOutcome = { status: "revoked" | "not_supported" } | { status: "failed"; error: { code: string; message: string } };
+/** What asking the provider to revoke a credential's tokens came to (DELETE /credentials/:id reports it). */
+export const revocationOutcomeSchema = z.union([
+  z.object({ status: z.enum(["revoked", "not_supported"]) }),
+  z.object({ status: z.literal("failed"), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+export type RevocationOutcome = z.infer<typeof revocationOutcomeSchema>;
 
 export interface OAuth2AccessTokens {
   /** A usable access token, refreshed first when it expires within the skew (or always, with `force`). */

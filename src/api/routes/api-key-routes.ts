@@ -11,6 +11,7 @@ import { errorResponses } from "../openapi/error-responses.ts";
 import { jsonResponse as json } from "../openapi/json-response.ts";
 import { subjectSecurity } from "../openapi/security.ts";
 import { credentialIdParams } from "./route-params.ts";
+import { jsonBody } from "../openapi/json-body.ts";
 
 const tags = ["Credentials"];
 const security = subjectSecurity;
@@ -33,7 +34,7 @@ const create = createRoute({
     "Checks the fields against the provider's declaration, runs its validation request when it has one (a wrong key is refused with `422 api_key_rejected` and the provider's answer summarised), encrypts and stores them. " +
     "A subject holds one API-key credential per provider: entering a key again replaces the stored one in place (same id, `version` + 1, `200`); the first one answers `201`.",
   security,
-  request: { body: { content: { "application/json": { schema: createBody } }, required: true } },
+  request: { body: jsonBody(createBody) },
   responses: {
     201: json("Stored: a new credential", credentialViewSchema),
     200: json("Stored in place of the subject's previous key for this provider (version + 1)", credentialViewSchema),

@@ -11,6 +11,7 @@ import { errorResponses } from "../openapi/error-responses.ts";
 import { jsonResponse } from "../openapi/json-response.ts";
 import { subjectSecurity } from "../openapi/security.ts";
 import { sessionIdParams, waitQuery } from "./route-params.ts";
+import { jsonBody } from "../openapi/json-body.ts";
 
 const session = (description: string) => jsonResponse(description, sessionViewSchema);
 const tags = ["Browser login"];
@@ -22,7 +23,7 @@ const start = createRoute({
   summary: "Start a browser login",
   description: "Queues a login session: a worker opens the provider's login page in a browser the user reaches through `liveViewUrl`.",
   security: subjectSecurity,
-  request: { query: waitQuery(0), body: { required: true, content: { "application/json": { schema: startSchema } } } },
+  request: { query: waitQuery(0), body: jsonBody(startSchema) },
   responses: {
     202: session("The session, queued (or further along when `wait` was given)"),
     ...errorResponses([400, 401, 404, 409, 413, 415, 422, 503], {

@@ -10,6 +10,7 @@ import { ApiError } from "../api-error.ts";
 import type { ApiEnv, AppDeps } from "../app.ts";
 import type { CheckState } from "../check-waiter.ts";
 import { createLoginStarter } from "../login-session-actions.ts";
+import { jsonResponse } from "../openapi/json-response.ts";
 
 const checkId = pathId(/^verify-[0-9a-f-]{36}$/, "check", "verify-5b0c7a4e-1c9d-4a51-8c0e-0f3f6f2d9b11");
 const CHECK_WAIT_MAX_MS = 60_000;
@@ -43,8 +44,8 @@ const verifyRoute = createRoute({
     query: waitQuery(30_000, CHECK_WAIT_MAX_MS).extend({ refresh: z.enum(["true", "false"]).optional() }),
   },
   responses: {
-    200: { description: "The check finished", content: { "application/json": { schema: checkResultSchema } } },
-    202: { description: "Still running after `wait`: ask `checkUrl`", content: { "application/json": { schema: checkResultSchema } } },
+    200: jsonResponse("The check finished", checkResultSchema),
+    202: jsonResponse("Still running after `wait`: ask `checkUrl`", checkResultSchema),
     ...errorResponses([400, 401, 404, 409], { 409: "Not a browser login (`wrong_credential_kind`), or its provider declares no check (`verify_not_declared`)" }),
   },
 });
@@ -55,8 +56,8 @@ const checkRoute = createRoute({
   summary: "The outcome of a credential check",
   request: { params: credentialIdParams.extend({ checkId }), query: waitQuery(0, CHECK_WAIT_MAX_MS) },
   responses: {
-    200: { description: "The check finished", content: { "application/json": { schema: checkResultSchema } } },
-    202: { description: "Still queued or running", content: { "application/json": { schema: checkResultSchema } } },
+    200: jsonResponse("The check finished", checkResultSchema),
+    202: jsonResponse("Still queued or running", checkResultSchema),
     ...errorResponses([400, 401, 404], { 404: "No such check of this credential (results are kept an hour)" }),
   },
 });
@@ -69,7 +70,7 @@ const reloginRoute = createRoute({
     "Starts a login session for the credential's provider and subject whose browser starts with the stored state (sites that remember the device ask less). On success the credential is replaced in place (same id, version + 1) and `credential.renewed` fires; until then the previous version stays readable. Follow the session like any other (`GET /browser-login/:id`, its events); its `credentialId` is this credential.",
   request: { params: credentialIdParams, query: waitQuery(0) },
   responses: {
-    202: { description: "The login session, as `POST /browser-login/start` answers it", content: { "application/json": { schema: sessionSchema } } },
+    202: jsonResponse("The login session, as `POST /browser-login/start` answers it", sessionSchema),
     ...errorResponses([400, 401, 404, 409], { 409: "Not a browser login, or its provider is not configured as one (`wrong_credential_kind`, `provider_not_found`)" }),
   },
 });

@@ -12,6 +12,7 @@ import { errorResponses } from "../openapi/error-responses.ts";
 import { jsonResponse } from "../openapi/json-response.ts";
 import { subjectSecurity } from "../openapi/security.ts";
 import { credentialIdParams } from "./route-params.ts";
+import { revocationOutcomeSchema } from "../../oauth2/oauth2-access-tokens.ts";
 
 const tags = ["Credentials"];
 const notFound = { 404: "No such credential for this subject (`credential_not_found`)" };
@@ -27,10 +28,7 @@ const deletedOAuth2Schema = z
   .object({
     credentialId: z.string(),
     deleted: z.literal(true),
-    revocation: z.union([
-      z.object({ status: z.enum(["revoked", "not_supported"]) }),
-      z.object({ status: z.literal("failed"), error: z.object({ code: z.string(), message: z.string() }) }),
-    ]),
+    revocation: revocationOutcomeSchema,
   })
   .meta({ id: "DeletedOAuth2Credential" });
 

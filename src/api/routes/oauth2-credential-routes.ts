@@ -5,9 +5,8 @@ import { credentialIdParams } from "./route-params.ts";
 import { subjectSecurity } from "../openapi/security.ts";
 import type { OAuth2AccessTokens } from "../../oauth2/oauth2-access-tokens.ts";
 import { providerFailure } from "./oauth2-routes.ts";
+import { jsonResponse } from "../openapi/json-response.ts";
 
-const security = subjectSecurity;
-const params = credentialIdParams;
 
 const accessTokenSchema = z
   .object({
@@ -20,7 +19,7 @@ const accessTokenSchema = z
   .openapi("OAuth2AccessToken");
 
 const responses = {
-  200: { description: "A usable access token (sent with Cache-Control: no-store)", content: { "application/json": { schema: accessTokenSchema } } },
+  200: jsonResponse("A usable access token (sent with Cache-Control: no-store)", accessTokenSchema),
   ...errorResponses([400, 401, 404, 409, 503], {
     404: "No such credential of this subject (`credential_not_found`)",
     409: "The user must connect again (`needs_reauth`), or not an OAuth2 credential (`wrong_credential_kind`)",
@@ -33,8 +32,8 @@ const accessTokenRoute = createRoute({
   method: "get",
   path: "/{id}/access-token",
   summary: "A valid access token of an OAuth2 credential, refreshed first when it expires within OAUTH2_REFRESH_SKEW_SECONDS",
-  security,
-  request: { params },
+  security: subjectSecurity,
+  request: { params: credentialIdParams },
   responses,
 });
 
@@ -42,8 +41,8 @@ const refreshRoute = createRoute({
   method: "post",
   path: "/{id}/refresh",
   summary: "Refresh an OAuth2 credential now (concurrent calls share one refresh) and return the new access token",
-  security,
-  request: { params },
+  security: subjectSecurity,
+  request: { params: credentialIdParams },
   responses,
 });
 

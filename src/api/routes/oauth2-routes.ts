@@ -10,6 +10,8 @@ import type { ProviderRegistry } from "../../providers/provider-registry.ts";
 import { ApiError } from "../api-error.ts";
 import type { ApiEnv } from "../app.ts";
 import type { OAuth2AccessTokens } from "../../oauth2/oauth2-access-tokens.ts";
+import { jsonResponse } from "../openapi/json-response.ts";
+import { jsonBody } from "../openapi/json-body.ts";
 
 /** What the API needs for OAuth2 connections (built in runtime/services.ts). */
 export interface OAuth2Deps {
@@ -18,12 +20,14 @@ export interface OAuth2Deps {
   tokens: OAuth2AccessTokens;
 }
 
-const security = subjectSecurity;
 
 /** 502: the provider's side failed (discovery, a refused exchange); not among the shared statuses. */
 export const providerFailure = {
-  502: { description: "The OAuth2 provider failed or refused (`oauth2_discovery_failed`, `refresh_refused`)", content: { "application/json": { schema: errorSchema } } },
+  502: jsonResponse("The OAuth2 provider failed or refused (`oauth2_discovery_failed`, `refresh_refused`)", errorSchema),
 };
+
+/** What starting an OAuth2 connection answers (here and on the connect page). */
+export const oauth2StartSchema = z.object({ authorizationUrl: z.string(), expiresAt: z.string() }).openapi("OAuth2Start");
 
 const providerIdParam = z.object({ providerId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "not a provider id").openapi({ example: "github" }) });
 
@@ -31,7 +35,7 @@ const startRoute = createRoute({
   method: "post",
   path: "/start",
   summary: "Start an OAuth2 connection: the authorization URL to open in a popup",
-  security,
+  security: subjectSecurity,
   request: {
     body: {
       required: true,
@@ -49,10 +53,7 @@ const startRoute = createRoute({
     },
   },
   responses: {
-    200: {
-      description: "Open authorizationUrl in a popup before expiresAt",
-      content: { "application/json": { schema: z.object({ authorizationUrl: z.string(), expiresAt: z.string() }).openapi("OAuth2Start") } },
-    },
+    200: jsonResponse("Open authorizationUrl in a popup before expiresAt", oauth2StartSchema),
     ...errorResponses([400, 401, 404, 409, 415, 422], {
       404: "No such provider (`provider_not_found`)",
       409: "Not an oauth2 provider (`wrong_provider_kind`), or no client configured (`oauth2_client_not_configured`)",
@@ -62,25 +63,25 @@ const startRoute = createRoute({
   },
 });
 
-const clientView = { description: "The client, without its secret", content: { "application/json": { schema: oauth2ClientViewSchema.meta({ id: "OAuth2Client" }) } } };
+const clientView = jsonResponse("The client, without its secret", oauth2ClientViewSchema.meta({ id: "OAuth2Client" }));
 const clientErrors = errorResponses([400, 401, 404, 409], { 400: "No x-subject-org-id (`org_required`), or the request did not validate", 404: "No such provider, or no client set", 409: "Not an oauth2 provider" });
 const putClientRoute = createRoute({
   method: "put",
   path: "/clients/{providerId}",
   summary: "Set the organisation's OAuth client for a provider (the secret is write-only, stored encrypted)",
-  security,
+  security: subjectSecurity,
   request: {
     params: providerIdParam,
-    body: { required: true, content: { "application/json": { schema: z.object({ clientId: z.string().min(1).max(512), clientSecret: z.string().min(1).max(2048).optional() }).strict() } } },
+    body: jsonBody(z.object({ clientId: z.string().min(1).max(512), clientSecret: z.string().min(1).max(2048).optional() }).strict()),
   },
   responses: { 200: clientView, ...clientErrors },
 });
-const getClientRoute = createRoute({ method: "get", path: "/clients/{providerId}", summary: "The organisation's OAuth client for a provider (no secret)", security, request: { params: providerIdParam }, responses: { 200: clientView, ...clientErrors } });
+const getClientRoute = createRoute({ method: "get", path: "/clients/{providerId}", summary: "The organisation's OAuth client for a provider (no secret)", security: subjectSecurity, request: { params: providerIdParam }, responses: { 200: clientView, ...clientErrors } });
 const deleteClientRoute = createRoute({
   method: "delete",
   path: "/clients/{providerId}",
   summary: "Remove the organisation's OAuth client (its connections then need the provider's client, or fail to refresh)",
-  security,
+  security: subjectSecurity,
   request: { params: providerIdParam },
   responses: { 204: { description: "Removed" }, ...clientErrors },
 });

@@ -13,6 +13,7 @@ import { errorResponses } from "../openapi/error-responses.ts";
 import { jsonResponse } from "../openapi/json-response.ts";
 import { apiKeySecurity } from "../openapi/security.ts";
 import { endpointIdParams } from "./route-params.ts";
+import { jsonBody } from "../openapi/json-body.ts";
 
 export interface WebhookDeps {
   endpoints: WebhookEndpoints;
@@ -24,7 +25,6 @@ export interface WebhookDeps {
 
 const tags = ["Webhooks"];
 const notFound = { 404: "No such webhook endpoint (`endpoint_not_found`)" };
-const jsonBody = <S extends z.ZodType>(schema: S) => ({ required: true, content: { "application/json": { schema } } });
 
 const create = createRoute({
   method: "post",
