@@ -14,6 +14,7 @@ import type { ClientSource, OAuth2ServerConfigs } from "./oauth2-server-config.t
 import { tokenSetFrom } from "./oauth2-token-set.ts";
 import { classifyProviderError, withProviderRetries } from "./provider-error.ts";
 import type { RefreshLock } from "./refresh-lock.ts";
+import { credentialOfKind } from "../api/credential-of-kind.ts";
 
 export interface AccessTokenAnswer {
   credentialId: string;
@@ -60,10 +61,7 @@ const needsReauth = (id: string) =>
 
 export function createOAuth2AccessTokens({ vault, events, providers, servers, lock, skewMs, waitMs, retry, logger }: AccessTokenDeps): OAuth2AccessTokens {
   async function describeOwn(id: string, subject: Subject) {
-    const found = await vault.describe(id, subject);
-    if (!found) throw new ApiError(404, "credential_not_found", `No credential ${id}`);
-    if (found.kind !== "oauth2") throw new ApiError(409, "wrong_credential_kind", `Credential ${id} is a ${found.kind} credential: it holds no OAuth2 token`);
-    return found;
+    return credentialOfKind(vault, id, subject, "oauth2", "it holds no OAuth2 token");
   }
 
   async function openTokens(id: string, subject: Subject, access: CredentialAccess): Promise<{ metadata: CredentialMetadata; tokens: OAuth2Tokens }> {

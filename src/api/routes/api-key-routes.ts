@@ -12,6 +12,7 @@ import { jsonResponse as json } from "../openapi/json-response.ts";
 import { subjectSecurity } from "../openapi/security.ts";
 import { credentialIdParams } from "./route-params.ts";
 import { jsonBody } from "../openapi/json-body.ts";
+import { credentialOfKind } from "../credential-of-kind.ts";
 
 const tags = ["Credentials"];
 const security = subjectSecurity;
@@ -79,12 +80,7 @@ export function apiKeyRoutes(deps: Pick<AppDeps, "vault" | "eventLog" | "provide
     const { id } = c.req.valid("param");
     const owner = c.get("subject");
     const notFound = new ApiError(404, "credential_not_found", `No credential ${id}`);
-    const found = await vault.describe(id, owner);
-    if (!found) throw notFound;
-    if (found.kind !== "api_key") {
-      const instead = found.kind === "browser_login" ? "GET /credentials/:id/storage-state" : "GET /credentials/:id/access-token";
-      throw new ApiError(409, "wrong_credential_kind", `Credential ${id} is a ${found.kind} credential: use ${instead}`);
-    }
+    await credentialOfKind(vault, id, owner, "api_key", "its value is at GET /credentials/:id/storage-state (browser login) or /access-token (OAuth2)");
     try {
       const opened = await vault.open(id, owner, { purpose: "secret", apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") });
       if (opened?.secret.kind !== "api_key") throw notFound;

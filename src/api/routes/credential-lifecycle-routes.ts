@@ -11,6 +11,7 @@ import type { ApiEnv, AppDeps } from "../app.ts";
 import type { CheckState } from "../check-waiter.ts";
 import { createLoginStarter } from "../login-session-actions.ts";
 import { jsonResponse } from "../openapi/json-response.ts";
+import { credentialOfKind } from "../credential-of-kind.ts";
 
 const checkId = pathId(/^verify-[0-9a-f-]{36}$/, "check", "verify-5b0c7a4e-1c9d-4a51-8c0e-0f3f6f2d9b11");
 const CHECK_WAIT_MAX_MS = 60_000;
@@ -81,12 +82,8 @@ export function credentialLifecycleRoutes(deps: AppDeps) {
   const routes = createApiRouter();
   const startLogin = createLoginStarter(deps);
 
-  async function ownBrowserLogin(id: string, subject: ApiEnv["Variables"]["subject"]) {
-    const found = await vault.describe(id, subject);
-    if (!found) throw new ApiError(404, "credential_not_found", `No credential ${id}`);
-    if (found.kind !== "browser_login") throw new ApiError(409, "wrong_credential_kind", `Credential ${id} is an ${found.kind} credential, not a browser login`);
-    return found;
-  }
+  const ownBrowserLogin = (id: string, subject: ApiEnv["Variables"]["subject"]) =>
+    credentialOfKind(vault, id, subject, "browser_login", "only a browser login is checked or logged into again");
 
   const checkBody = (id: string, check: string, found: CheckState) => ({
     checkId: check,

@@ -13,6 +13,7 @@ import { jsonResponse } from "../openapi/json-response.ts";
 import { subjectSecurity } from "../openapi/security.ts";
 import { credentialIdParams } from "./route-params.ts";
 import { revocationOutcomeSchema } from "../../oauth2/oauth2-access-tokens.ts";
+import { credentialOfKind } from "../credential-of-kind.ts";
 
 const tags = ["Credentials"];
 const notFound = { 404: "No such credential for this subject (`credential_not_found`)" };
@@ -106,9 +107,7 @@ export function credentialRoutes({ vault, audit, oauth2 }: AppDeps) {
 
   routes.openapi(storageState, async (c) => {
     const { id } = c.req.valid("param");
-    const found = await vault.describe(id, c.get("subject"));
-    if (!found) throw notFoundError(id);
-    if (found.kind !== "browser_login") throw new ApiError(409, "wrong_credential_kind", `Credential ${id} is an ${found.kind} credential: it holds no browser state`);
+    await credentialOfKind(vault, id, c.get("subject"), "browser_login", "it holds no browser state");
     try {
       const opened = await vault.open(id, c.get("subject"), { purpose: "storage_state", apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") });
       if (opened?.secret.kind !== "browser_login") throw notFoundError(id);
