@@ -5,6 +5,7 @@ import { browserTreePss, chromiumChildren, processTree } from "../lib/procs.ts";
 import { cancel, pollUntil, startSession } from "../lib/sessions.ts";
 import type { BenchStack } from "../lib/stack.ts";
 import { sleep, summarize } from "../lib/stats.ts";
+import { settle } from "../lib/machine-load.ts";
 
 /**
  * In the viewer page, before its own script: every frame it draws is checked at the centre pixel,
@@ -23,10 +24,14 @@ const PROBE = `(() => {
       this.addEventListener("message", (e) => { if (typeof e.data !== "string" && lv.pending) lv.pending.frames.push(performance.now() - lv.pending.at); });
     }
   };
+  // The frame's centre pixel is read from the frame itself into a 1×1 canvas kept in memory: reading
+  // it back from the page's (GPU-backed) canvas would stall the page on every frame.
+  const probe = new OffscreenCanvas(1, 1).getContext("2d", { willReadFrequently: true });
   CanvasRenderingContext2D.prototype.drawImage = function (...args) {
     draw.apply(this, args);
-    const c = this.canvas;
-    const bright = this.getImageData(c.width >> 1, c.height >> 1, 1, 1).data[0] > 128;
+    const frame = args[0];
+    probe.drawImage(frame, frame.width >> 1, frame.height >> 1, 1, 1, 0, 0, 1, 1);
+    const bright = probe.getImageData(0, 0, 1, 1).data[0] > 128;
     lv.frames++;
     if (lv.pending && bright === lv.pending.want) {
       lv.samples.push(performance.now() - lv.pending.at);
@@ -41,16 +46,24 @@ const PROBE = `(() => {
 
 /** CPU seconds (user + system) used so far by these processes. */
 function cpuSeconds(pids: number[]): number {
-  let ticks = 0;
+  return Object.values(cpuByKind(pids)).reduce((a, b) => a + b, 0);
+}
+
+/** CPU seconds by kind of process: Chromium's --type (browser when none) or the program's name. */
+function cpuByKind(pids: number[]): Record<string, number> {
+  const byKind: Record<string, number> = {};
   for (const pid of pids) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      // Chromium rewrites its children's command lines into one space-separated string.
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+      const kind = /--type=(\S+)/.exec(cmdline)?.[1] ?? (cmdline.includes("chrom") ? "browser" : "node");
+      byKind[kind] = (byKind[kind] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
     } catch {
       // Exited meanwhile.
     }
   }
-  return ticks / 100;
+  return byKind;
 }
 
 async function typeAndTime(page: Page, samples: number): Promise<number> {
@@ -118,11 +131,23 @@ export async function measureLiveView(stack: BenchStack, sessions: number, sampl
     );
     const framesBefore = await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.frames as number)));
     const bytesBefore = [...bytes];
+    const viewerTree = () => chromiumChildren(process.pid, stack.chromiumPath).flatMap((r) => processTree(r));
+    const breakdown = () => ({ worker: cpuByKind(workerTree()), api: cpuSeconds([stack.apiPid]), viewers: cpuByKind(viewerTree()) });
+    const settledMs = await settle();
+    const breakdownBefore = breakdown();
     const cpuBefore = cpuSeconds(workerTree());
     const t0 = performance.now();
     const missed = await Promise.all(pages.map((p) => typeAndTime(p, samples)));
     const seconds = (performance.now() - t0) / 1000;
     const cpu = cpuSeconds(workerTree()) - cpuBefore;
+    const breakdownAfter = breakdown();
+    const share = (after: number, before = 0) => Math.round(((after - before) / seconds) * 1000) / 10;
+    // Percent of one core, over the typing, by process: where the machine's two cores went.
+    const cpuPercentByProcess = {
+      ...Object.fromEntries(Object.entries(breakdownAfter.worker).map(([k, v]) => [`worker ${k}`, share(v, breakdownBefore.worker[k])])),
+      api: share(breakdownAfter.api, breakdownBefore.api),
+      ...Object.fromEntries(Object.entries(breakdownAfter.viewers).map(([k, v]) => [`viewers' ${k}`, share(v, breakdownBefore.viewers[k])])),
+    };
     const viewed = browserTreePss(stack.workerPid, stack.chromiumPath).mb;
     const latencies = (await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.samples as number[])))).flat();
     const arrivals = (await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.arrivals as number[][])))).flat();
@@ -138,6 +163,8 @@ export async function measureLiveView(stack: BenchStack, sessions: number, sampl
       frameArrivalMs: summarize(arrivals.map((a) => a.at(-1)!)),
       framesPerSecond: summarize(fps),
       kbPerSecond: summarize(bps.map((b) => b / 1024)),
+      settledMs,
+      cpuPercentByProcess,
       cpuPercentPerSession: Math.round(((cpu / seconds) * 100 * 10) / sessions) / 10,
       pssPerSessionMb: { unviewed: perSession(unviewed), viewed: perSession(viewed) },
       memoryRatio: Math.round(((viewed - idle) / (unviewed - idle)) * 100) / 100,

@@ -6,7 +6,8 @@
   const canvas = $("screen");
   const keys = $("keys");
   const status = $("status");
-  const ctx = canvas.getContext("2d");
+  // Opaque and desynchronized: a frame is drawn straight to the screen, not blended nor queued behind the page's own frames.
+  const ctx = canvas.getContext("2d", { alpha: false, desynchronized: true });
   const token = location.pathname.split("/")[2] || "";
   const socketUrl = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/live/${encodeURIComponent(token)}/socket${location.search}`;
   let frameSize = { width: 0, height: 0 };
@@ -71,10 +72,12 @@
       const width = Math.round(rect.width * dpr);
       const height = Math.round(rect.height * dpr);
       if (canvas.width !== width || canvas.height !== height) Object.assign(canvas, { width, height });
-      ctx.fillStyle = "#fff";
-      ctx.fillRect(0, 0, width, height);
       const w = (frameSize.width || bitmap.width / dpr) * scale * dpr;
       const h = (frameSize.height || bitmap.height / dpr) * scale * dpr;
+      // White only where the frame does not reach (a remote page smaller than the window, for a moment after a resize).
+      ctx.fillStyle = "#fff";
+      if (w < width) ctx.fillRect(w, 0, width - w, height);
+      if (h < height) ctx.fillRect(0, h, Math.min(w, width), height - h);
       ctx.drawImage(bitmap, 0, 0, w, h);
       bitmap.close();
       if (!lastFrame) showStatus("");
