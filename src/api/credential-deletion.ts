@@ -1,7 +1,17 @@
 import type { CredentialAccess } from "../credentials/credential-audit.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
-import type { OAuth2AccessTokens, RevocationOutcome } from "../oauth2/oauth2-access-tokens.ts";
+import { z } from "zod";
+import { revocationOutcomeSchema, type OAuth2AccessTokens, type RevocationOutcome } from "../oauth2/oauth2-access-tokens.ts";
 import type { Subject } from "../sessions/subject.ts";
+
+/** The answer to deleting an OAuth2 credential: whether its provider revoked its tokens (other kinds answer 204). */
+export const deletedOAuth2Schema = z
+  .object({
+    credentialId: z.string(),
+    deleted: z.literal(true),
+    revocation: revocationOutcomeSchema,
+  })
+  .meta({ id: "DeletedOAuth2Credential" });
 
 export interface CredentialDeletionDeps {
   vault: CredentialVault;

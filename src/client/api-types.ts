@@ -483,6 +483,15 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description An OAuth2 connection, deleted after asking its provider to revoke its tokens: whether that worked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeletedOAuth2Credential"];
+                    };
+                };
                 /** @description Deleted */
                 204: {
                     headers: {
@@ -3970,6 +3979,22 @@ export interface components {
             expiresAt: string | null;
             suspect?: boolean;
         };
+        DeletedOAuth2Credential: {
+            credentialId: string;
+            /** @enum {boolean} */
+            deleted: true;
+            revocation: {
+                /** @enum {string} */
+                status: "revoked" | "not_supported";
+            } | {
+                /** @enum {string} */
+                status: "failed";
+                error: {
+                    code: string;
+                    message: string;
+                };
+            };
+        };
         ConnectBrowserLogin: {
             sessionId: string;
             providerId: string;
@@ -4263,22 +4288,6 @@ export interface components {
                 requestId?: string;
                 at: string;
             }[];
-        };
-        DeletedOAuth2Credential: {
-            credentialId: string;
-            /** @enum {boolean} */
-            deleted: true;
-            revocation: {
-                /** @enum {string} */
-                status: "revoked" | "not_supported";
-            } | {
-                /** @enum {string} */
-                status: "failed";
-                error: {
-                    code: string;
-                    message: string;
-                };
-            };
         };
         CreatedWebhookEndpoint: {
             id: string;

@@ -5,7 +5,7 @@ import { credentialIdSchema } from "../api/routes/route-params.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
 import { credentialKindSchema, credentialStatusSchema, type CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
 import { credentialView } from "../credentials/credential-view.ts";
-import { deleteCredential, type CredentialDeletionDeps } from "../api/credential-deletion.ts";
+import { deleteCredential, deletedOAuth2Schema, type CredentialDeletionDeps } from "../api/credential-deletion.ts";
 import { apiKeyFieldViewSchema } from "../providers/provider-view.ts";
 import { linkErrors, type ConnectAccess, type ConnectKind } from "./connect-kind.ts";
 import type { ConnectLink, ConnectLinks } from "./connect-links.ts";
@@ -73,6 +73,7 @@ const disconnectRoute = createRoute({
   summary: "Disconnect: delete one of the link subject's credentials (an OAuth2 one revoked at its provider first, as DELETE /credentials/{id} does)",
   request: { params: tokenParam.extend({ credentialId: credentialIdSchema }) },
   responses: {
+    200: jsonResponse("An OAuth2 connection, deleted after asking its provider to revoke its tokens: whether that worked", deletedOAuth2Schema),
     204: { description: "Deleted" },
     ...errorResponses([400]),
     ...linkErrors("Unknown or forged link, or no such credential of the link's subject and providers"),
@@ -167,10 +168,9 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
     const link = await access.linkOf(c);
     const { credentialId } = c.req.valid("param");
     const own = (await connectionsOf(link)).some((m) => m.id === credentialId);
-    if (!own || !(await deleteCredential(deps, credentialId, link.subject, { requestId: c.get("requestId") }))) {
-      throw new ApiError(404, "credential_not_found", `No credential ${credentialId}`);
-    }
-    return c.body(null, 204);
+    const deleted = own ? await deleteCredential(deps, credentialId, link.subject, { requestId: c.get("requestId") }) : undefined;
+    if (!deleted) throw new ApiError(404, "credential_not_found", `No credential ${credentialId}`);
+    return deleted.revocation ? c.json({ credentialId, deleted: true as const, revocation: deleted.revocation }, 200) : c.body(null, 204);
   });
 
   for (const kind of deps.kinds) kind.register(app, access);

@@ -24,7 +24,6 @@ export interface AccessTokenAnswer {
   scopes: string[];
 }
 
-/** What revoking at the provider did before a delete: no endpoint to call, done, or failed (why). */
 /** What asking the provider to revoke a credential's tokens came to (DELETE /credentials/:id reports it). */
 export const revocationOutcomeSchema = z.union([
   z.object({ status: z.enum(["revoked", "not_supported"]) }),

@@ -86,13 +86,14 @@ export const verifySchema = z
   .strict()
   .refine((v) => v.loggedIn || v.loggedOut, { message: "give loggedIn, loggedOut or both", path: ["loggedIn"] });
 
-const providerId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lowercase letters, digits, - and _");
+/** A provider's id: in URLs (`/oauth2/clients/:providerId`) and records, so a short slug. */
+export const providerIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lowercase letters, digits, - and _");
 
 /** A site the user logs in to in a browser we run; its session is captured. */
 export const browserLoginProviderSchema = z
   .object({
     kind: z.literal("browser_login"),
-    id: providerId,
+    id: providerIdSchema,
     name: z.string().min(1),
     loginUrl: z.url({ protocol: /^https?$/ }),
     success: successConditionSchema,
@@ -130,7 +131,7 @@ const oauth2Url = z.url({ protocol: /^https?$/ }).refine((u) => {
 export const oauth2ProviderSchema = z
   .object({
     kind: z.literal("oauth2"),
-    id: providerId,
+    id: providerIdSchema,
     name: z.string().min(1),
     /** A shipped definition (src/oauth2/oauth2-presets.ts) whose fields fill in what the entry leaves out. */
     preset: z.enum(OAUTH2_PRESET_IDS).optional(),
@@ -206,7 +207,7 @@ export function fillTemplate(text: string, fields: Record<string, string>): stri
 export const apiKeyProviderSchema = z
   .object({
     kind: z.literal("api_key"),
-    id: providerId,
+    id: providerIdSchema,
     name: z.string().min(1),
     fields: z.array(apiKeyFieldSchema).min(1),
     validation: apiKeyValidationSchema.optional(),

@@ -161,7 +161,9 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
 
     const before = oidc.revocationRequests();
     await page.getByRole("button", { name: /^Disconnect Test IdP/ }).click();
-    await waitFor(async () => (await statusText()) === "Disconnected: Test IdP.", { what: "the disconnected status" });
+    // The person hears that the provider revoked the app's access, not only that the connection is gone.
+    await waitFor(async () => (await statusText()).startsWith("Disconnected: Test IdP"), { what: "the disconnected status" });
+    expect(await statusText()).toBe("Disconnected: Test IdP. Test IdP has revoked this app's access.");
     expect(oidc.revocationRequests() - before).toBe(1);
     expect((await credentials()).map((c) => c.kind)).toEqual(["api_key"]);
     expect(await page.locator("#connections li").allTextContents()).toEqual([expect.stringContaining("Fixture API")]);

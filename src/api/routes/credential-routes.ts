@@ -5,14 +5,13 @@ import { credentialView, credentialViewSchema } from "../../credentials/credenti
 import { DecryptionError } from "../../crypto/cipher.ts";
 import { sameOwner } from "../../sessions/subject.ts";
 import { ApiError } from "../api-error.ts";
-import { deleteCredential } from "../credential-deletion.ts";
+import { deleteCredential, deletedOAuth2Schema } from "../credential-deletion.ts";
 import type { AppDeps } from "../app.ts";
 import { createApiRouter } from "../openapi/api-router.ts";
 import { errorResponses } from "../openapi/error-responses.ts";
 import { jsonResponse } from "../openapi/json-response.ts";
 import { subjectSecurity } from "../openapi/security.ts";
 import { credentialIdParams } from "./route-params.ts";
-import { revocationOutcomeSchema } from "../../oauth2/oauth2-access-tokens.ts";
 import { credentialOfKind } from "../credential-of-kind.ts";
 
 const tags = ["Credentials"];
@@ -24,14 +23,6 @@ const storageStateSchema = z
 const auditSchema = z
   .object({ credentialId: z.string(), entries: z.array(credentialAccessSchema.extend({ at: z.string() })) })
   .meta({ id: "CredentialAudit" });
-
-const deletedOAuth2Schema = z
-  .object({
-    credentialId: z.string(),
-    deleted: z.literal(true),
-    revocation: revocationOutcomeSchema,
-  })
-  .meta({ id: "DeletedOAuth2Credential" });
 
 const list = createRoute({
   method: "get",

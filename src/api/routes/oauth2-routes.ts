@@ -7,6 +7,7 @@ import { oauth2ProviderOf, type OAuth2Flow } from "../../oauth2/oauth2-flow.ts";
 import { oauth2ClientViewSchema, type OAuth2ClientConfigs } from "../../oauth2/oauth2-client-configs.ts";
 import { callbackPage } from "../../oauth2/callback-page.ts";
 import type { ProviderRegistry } from "../../providers/provider-registry.ts";
+import { providerIdSchema } from "../../providers/provider-schema.ts";
 import { ApiError } from "../api-error.ts";
 import type { ApiEnv } from "../app.ts";
 import type { OAuth2AccessTokens } from "../../oauth2/oauth2-access-tokens.ts";
@@ -29,7 +30,7 @@ export const providerFailure = {
 /** What starting an OAuth2 connection answers (here and on the connect page). */
 export const oauth2StartSchema = z.object({ authorizationUrl: z.string(), expiresAt: z.string() }).openapi("OAuth2Start");
 
-const providerIdParam = z.object({ providerId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "not a provider id").openapi({ example: "github" }) });
+const providerIdParam = z.object({ providerId: providerIdSchema.meta({ example: "github" }) });
 
 const startRoute = createRoute({
   method: "post",

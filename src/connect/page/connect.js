@@ -286,12 +286,22 @@
     }
   }
 
+  /** What to tell the person after a disconnect; for OAuth2, whether the provider revoked the app's access too. */
+  function disconnected(name, revocation) {
+    if (!revocation || revocation.status === "revoked") {
+      return [`Disconnected: ${name}.${revocation ? ` ${name} has revoked this app's access.` : ""}`, "success"];
+    }
+    const check = `To be sure the app has no access left, remove it in your ${name} account's settings.`;
+    if (revocation.status === "not_supported") return [`Disconnected: ${name}. ${name} offers no way to revoke access from here. ${check}`, "success"];
+    return [`Disconnected: ${name}, but ${name} did not confirm revoking the app's access (${revocation.error.message}). ${check}`, "error"];
+  }
+
   async function disconnect(connection) {
     setBusy(true);
     try {
-      await api("DELETE", `/connections/${encodeURIComponent(connection.id)}`);
+      const answer = await api("DELETE", `/connections/${encodeURIComponent(connection.id)}`);
       await showConnections();
-      say(`Disconnected: ${connection.providerName}.`, "success");
+      say(...disconnected(connection.providerName, answer && answer.revocation));
       $("connections-heading").focus();
     } catch (error) {
       fail(error);
