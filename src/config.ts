@@ -118,6 +118,9 @@ export const configSchema = z
     OAUTH2_REFRESH_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     /** How long a connect page link minted by POST /connect/links works, unless the request says otherwise. */
     CONNECT_LINK_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(900),
+    /** API keys one subject may have checked with one provider per window (each check is a request from our address to the provider). */
+    API_KEY_VALIDATION_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(10),
+    API_KEY_VALIDATION_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
 
     DEMO_SITE: bool.optional(),
     DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(4500),

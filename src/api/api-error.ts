@@ -8,11 +8,14 @@ export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
   readonly code: string;
   readonly details?: unknown;
-  constructor(status: ContentfulStatusCode, code: string, message: string, details?: unknown) {
+  /** Response headers that go with it (Retry-After on a 429). */
+  readonly headers?: Record<string, string>;
+  constructor(status: ContentfulStatusCode, code: string, message: string, details?: unknown, headers?: Record<string, string>) {
     super(message);
     this.status = status;
     this.code = code;
     if (details !== undefined) this.details = details;
+    if (headers) this.headers = headers;
   }
 }
 
@@ -37,7 +40,7 @@ const HONO_REFUSALS: Partial<Record<number, [code: string, message: string]>> = 
 };
 
 export function toErrorResponse(error: unknown, c: Context, onUnexpected: (error: unknown) => void) {
-  if (error instanceof ApiError) return c.json(errorBody(error.code, error.message, error.details), error.status);
+  if (error instanceof ApiError) return c.json(errorBody(error.code, error.message, error.details), error.status, error.headers);
   if (error instanceof HTTPException) {
     // Middleware (bearer auth) builds its own JSON response.
     if (error.res) return error.getResponse();

@@ -1,3 +1,4 @@
+import type { ApiKeyAttempts } from "../credentials/api-key-attempts.ts";
 import type { ApiKeyValidator } from "../credentials/api-key-validation.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
 import type { CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
@@ -12,6 +13,8 @@ export interface ApiKeyEntryDeps {
   eventLog: Pick<EventLog, "appendCredentialEvent">;
   providers: ProviderRegistry;
   validateApiKey: ApiKeyValidator;
+  /** Limits how many keys a subject may have checked with a provider; none without it. */
+  apiKeyAttempts?: ApiKeyAttempts;
 }
 
 export interface ApiKeyEntry {
@@ -47,6 +50,12 @@ export async function enterApiKey(deps: ApiKeyEntryDeps, owner: Subject, { provi
   if (problems) throw new ApiError(400, "invalid_fields", problems);
   if (Object.values(fields).some((value) => /[\p{Cc}]/u.test(value))) throw new ApiError(400, "invalid_fields", "Field values must not contain control characters (line breaks, tabs...)");
 
+  if (provider.validation && deps.apiKeyAttempts) {
+    const attempt = await deps.apiKeyAttempts.take(owner, provider.id);
+    if (!attempt.allowed) {
+      throw new ApiError(429, "too_many_attempts", `Too many keys were checked with ${provider.name} for this user; try again in ${attempt.retryAfterS} s`, { retryAfterSeconds: attempt.retryAfterS }, { "Retry-After": String(attempt.retryAfterS) });
+    }
+  }
   const verdict = await validateApiKey(provider, fields);
   if (verdict.outcome === "rejected") {
     throw new ApiError(422, "api_key_rejected", `${provider.name} refused the key (HTTP ${verdict.status})${verdict.excerpt ? `: ${verdict.excerpt}` : ""}`, { status: verdict.status, excerpt: verdict.excerpt });

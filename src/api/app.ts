@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
+import type { ApiKeyAttempts } from "../credentials/api-key-attempts.ts";
 import type { ApiKeyValidator } from "../credentials/api-key-validation.ts";
 import type { CredentialAudit } from "../credentials/credential-audit.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
@@ -66,6 +67,8 @@ export interface AppDeps {
   loginUrlPolicy: LoginUrlPolicy;
   /** Runs an API-key provider's validation request before a key is stored. */
   validateApiKey: ApiKeyValidator;
+  /** Limits how many keys a subject may have checked with one provider. */
+  apiKeyAttempts?: ApiKeyAttempts;
   sessionTimeoutMs: number;
   bodyLimitBytes?: number;
   logger: Logger;

@@ -1037,6 +1037,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Too many attempts (`too_many_attempts`): wait the seconds its Retry-After header gives */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
                 500: {
                     headers: {
@@ -2844,6 +2853,15 @@ export interface paths {
                 };
                 /** @description The provider refused the key (`api_key_rejected`, with its status and a short excerpt of its answer; never the key) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many attempts (`too_many_attempts`): wait the seconds its Retry-After header gives */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };

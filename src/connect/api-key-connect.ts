@@ -16,7 +16,7 @@ const enter = createRoute({
   },
   responses: {
     200: jsonResponse("Stored; `replaced` when it took the place of the subject's previous key", z.object({ credentialId: z.string(), replaced: z.boolean() }).openapi("ConnectApiKey")),
-    ...errorResponses([400, 409, 422, 503], {
+    ...errorResponses([400, 409, 422, 429, 503], {
       400: "A field is missing or unknown (`invalid_fields`, naming them)",
       409: "The key was changed meanwhile (`credential_changed`)",
       422: "The provider refused the key (`api_key_rejected`, its answer summarised; never the key)",

@@ -19,6 +19,7 @@ import { createCheckWaiter } from "../api/check-waiter.ts";
 import { createRedisConnection, waitUntilReady } from "../redis/redis-connection.ts";
 import { createSessionEventBus } from "../sessions/session-events.ts";
 import { createSessionStore } from "../sessions/session-store.ts";
+import { createApiKeyAttempts } from "../credentials/api-key-attempts.ts";
 import { createApiKeyValidator } from "../credentials/api-key-validation.ts";
 import { createAddressPolicy } from "../network/address-policy.ts";
 import { createEventLog } from "../events/event-log.ts";
@@ -131,6 +132,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
   });
   const oauth2 = buildOAuth2({ config, redis, database: credentials.database, cipher, vault, eventLog, providers, publicUrl, logger });
   // Requests to a provider's validation URL go where client login URLs may: one outbound policy.
+  const apiKeyAttempts = createApiKeyAttempts(redis, { prefix: config.REDIS_PREFIX, attempts: config.API_KEY_VALIDATION_ATTEMPTS, windowSeconds: config.API_KEY_VALIDATION_WINDOW_SECONDS });
   const validateApiKey = createApiKeyValidator(createAddressPolicy({ allowPrivateAddresses: config.ALLOW_PRIVATE_LOGIN_URLS, privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS }));
   const app = createApp({
     sessions,
@@ -154,6 +156,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
       privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS,
     }),
     validateApiKey,
+    apiKeyAttempts,
     sessionTimeoutMs: config.SESSION_TIMEOUT_MS,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     logger,
@@ -166,7 +169,7 @@ export async function startApiService(config: Config, redisUrl: string, provider
       linkTtlMs: config.CONNECT_LINK_TTL_SECONDS * 1000,
       publicUrl: links.base,
       frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS,
-      kinds: [oauth2ConnectKind({ providers, flow: oauth2.flow, publicUrl: links.base }), apiKeyConnectKind({ vault, eventLog, providers, validateApiKey })],
+      kinds: [oauth2ConnectKind({ providers, flow: oauth2.flow, publicUrl: links.base }), apiKeyConnectKind({ vault, eventLog, providers, validateApiKey, apiKeyAttempts })],
     },
     metrics: { metrics, tokens: metricsTokens(apiKeys.keys, config.METRICS_TOKEN) },
     queueDashboard: config.QUEUE_DASHBOARD ? { loginQueue: queue, webhookQueue: webhooks.queue, checkQueue } : undefined,

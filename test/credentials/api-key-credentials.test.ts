@@ -146,6 +146,25 @@ for (const credentialStore of ["redis", "postgres"] as const) {
       expect(request.headers["content-type"]).toBe("application/json");
     });
 
+    it("limits how many keys one subject may have checked with a provider, without asking the provider again", async () => {
+      // API_KEY_VALIDATION_ATTEMPTS: 10 per 10 minutes by default, per subject and provider.
+      const tries = Array.from({ length: 10 }, () => `sk_live_${randomBytes(16).toString("hex")}`);
+      for (const key of tries) expect((await post({ providerId: "fixture-key", fields: { apiKey: key } }, "user-limit")).status).toBe(422);
+      const asked = service.requests.length;
+      const refused = await post({ providerId: "fixture-key", fields: { apiKey: goodKey } }, "user-limit");
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.code).toBe("too_many_attempts");
+      expect(refused.body.error.message).toMatch(/^Too many keys were checked with Fixture API for this user; try again in \d+ s$/);
+      const retryAfter = Number(refused.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThan(500);
+      expect(retryAfter).toBeLessThanOrEqual(600);
+      expect(service.requests.length).toBe(asked);
+      expect(JSON.stringify(refused.body)).not.toContain(goodKey);
+      // Another user, or another provider for the same user, is not held back.
+      expect((await post({ providerId: "fixture-key", fields: { apiKey: wrongKey } }, "user-limit-2")).status).toBe(422);
+      expect((await post({ providerId: "fixture-body", fields: { key: wrongKey, workspace: "ws-1" } }, "user-limit")).status).toBe(422);
+    });
+
     it("keeps no key in storage, events, logs or any answer but the secret route's", async () => {
       let stored = await dumpRedis(stack.redis.url);
       if (stack.postgres) stored += await dumpPostgres(stack.config.DATABASE_URL!);

@@ -105,7 +105,7 @@ export interface TestStack {
   /** The typed client (src/client) with the stack's key, acting for `subject` (default user-1; "" for operator calls). */
   client(subject?: string | { userId: string; orgId?: string }): ApiClient;
   /** Raw HTTP, for requests the typed client would not send: malformed bodies, wrong headers, unknown paths. */
-  api(method: string, path: string, options?: { body?: unknown; subject?: string; org?: string; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  api(method: string, path: string, options?: { body?: unknown; subject?: string; org?: string; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -201,7 +201,7 @@ export async function startTestStack(
       } catch {
         // Left as text: tests assert that error bodies are JSON.
       }
-      return { status: response.status, body: parsed };
+      return { status: response.status, body: parsed, headers: response.headers };
     },
     async close() {
       await user?.disconnect();

@@ -11,7 +11,7 @@ export const errorSchema = z
   })
   .openapi("Error");
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503;
 
 const DEFAULT_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: "The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...)",
@@ -23,6 +23,7 @@ const DEFAULT_DESCRIPTIONS: Record<ErrorStatus, string> = {
   413: "The body is larger than the limit (`payload_too_large`)",
   415: "The body is not application/json (`unsupported_media_type`)",
   422: "Well formed but refused",
+  429: "Too many attempts (`too_many_attempts`): wait the seconds its Retry-After header gives",
   500: "Failed on the server side (`internal_error`, `stored_record_invalid`)",
   503: "Storage is not reachable right now; retry shortly (`storage_unavailable`)",
 };

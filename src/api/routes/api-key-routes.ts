@@ -39,7 +39,7 @@ const create = createRoute({
   responses: {
     201: json("Stored: a new credential", credentialViewSchema),
     200: json("Stored in place of the subject's previous key for this provider (version + 1)", credentialViewSchema),
-    ...errorResponses([400, 401, 404, 409, 413, 415, 422, 503], {
+    ...errorResponses([400, 401, 404, 409, 413, 415, 422, 429, 503], {
       400: "The body did not validate, or a field is missing or unknown (`invalid_fields`, naming them)",
       404: "No such provider (`provider_not_found`)",
       409: "The provider does not take API keys (`wrong_provider_kind`)",
@@ -67,7 +67,7 @@ const secret = createRoute({
   },
 });
 
-export function apiKeyRoutes(deps: Pick<AppDeps, "vault" | "eventLog" | "providers" | "validateApiKey">) {
+export function apiKeyRoutes(deps: Pick<AppDeps, "vault" | "eventLog" | "providers" | "validateApiKey" | "apiKeyAttempts">) {
   const { vault } = deps;
   const routes = createApiRouter();
 
