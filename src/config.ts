@@ -8,8 +8,9 @@ import { z } from "zod";
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
-/** A PEM file, read once at start-up: a path that cannot be read, or holds no PEM, stops the process. */
+/** A PEM file, read once at start-up: a path that cannot be read, or holds no PEM, stops the process. Empty: unset (Compose's `${X:-}`). */
 const pemFile = z.string().transform((path, ctx) => {
+  if (path === "") return undefined;
   let pem: string;
   try {
     pem = readFileSync(path, "utf8");

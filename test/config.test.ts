@@ -80,6 +80,8 @@ describe("configuration: the live view's TLS between API and worker", () => {
     expect(defaults.LIVE_VIEW_TLS_CERT).toBeUndefined();
     expect(defaults.LIVE_VIEW_REQUIRE_TLS).toBe(false);
     expect(defaults.LIVE_VIEW_ADVERTISE_HOST).toBe("127.0.0.1");
+    // Compose passes an unset variable as empty: not set.
+    expect(loadConfig({ LIVE_VIEW_TLS_CERT: "", LIVE_VIEW_TLS_KEY: "", LIVE_VIEW_TLS_CA: "" }).LIVE_VIEW_TLS_CA).toBeUndefined();
     expect(loadConfig({ LIVE_VIEW_HOST: "0.0.0.0" }).LIVE_VIEW_ADVERTISE_HOST).toBe(hostname());
     const tls = loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: certs.key, LIVE_VIEW_TLS_CA: certs.ca, LIVE_VIEW_REQUIRE_TLS: "true" });
     expect(tls.LIVE_VIEW_TLS_KEY?.pem).toBe(readFileSync(certs.key, "utf8"));
