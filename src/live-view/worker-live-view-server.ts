@@ -94,7 +94,7 @@ export async function startWorkerLiveView(options: WorkerLiveViewOptions): Promi
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const host = options.advertiseHost ?? options.host;
+  const host = (options.advertiseHost ?? options.host).replace(/^\[|\]$/g, "");
   const address = `${options.tls ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
   options.logger.info({ address }, "live view listening for the API");
 

@@ -3,6 +3,7 @@ import { networkInterfaces } from "node:os";
 import { Redis } from "ioredis";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { createSessionStore } from "../../src/sessions/session-store.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { startSecondApi } from "../helpers/second-api.ts";
@@ -81,6 +82,8 @@ describe("live view between API and worker over TLS", () => {
     const done = await waitForStatus(stack, sessionId, "completed");
     expect(done.lastLoginRejection).toBeUndefined();
     await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success message" });
+    // What the person typed crossed the hop encrypted, and no log holds it.
+    for (const log of [stack.log.text(), worker!.output()]) expect(log).not.toContain(DEMO_USER.password);
   }, 60_000);
 
   it("an API that does not trust the worker's certificate refuses it: the viewer is told, sees no frame, and the session carries on", async () => {
