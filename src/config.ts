@@ -1,8 +1,29 @@
+import { X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { hostname } from "node:os";
+import { createSecureContext } from "node:tls";
 import { z } from "zod";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
+/** A PEM file, read once at start-up: a path that cannot be read, or holds no PEM, stops the process. Empty: unset (Compose's `${X:-}`). */
+const pemFile = z.string().transform((path, ctx) => {
+  if (path === "") return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(path, "utf8");
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})` });
+    return z.NEVER;
+  }
+  if (!pem.includes("-----BEGIN ")) {
+    ctx.addIssue({ code: "custom", message: `${path} is not a PEM file` });
+    return z.NEVER;
+  }
+  return { path, pem };
+});
 const list = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
 
 /**
@@ -99,6 +120,13 @@ export const configSchema = z
     LIVE_VIEW_PORT: z.coerce.number().int().min(0).max(65535).default(0),
     /** The host the API dials to reach this worker; default LIVE_VIEW_HOST, or this machine's host name when that is 0.0.0.0. */
     LIVE_VIEW_ADVERTISE_HOST: z.string().optional(),
+    /** Worker: both set, its live-view port speaks TLS (wss://) with this certificate, which must name the advertised host. */
+    LIVE_VIEW_TLS_CERT: pemFile.optional(),
+    LIVE_VIEW_TLS_KEY: pemFile.optional(),
+    /** API: the CA (or self-signed certificate) that workers' live-view certificates are checked against; default the system's. */
+    LIVE_VIEW_TLS_CA: pemFile.optional(),
+    /** API: relay only to wss:// workers, or ws:// on loopback (a plain hop elsewhere would carry keystrokes in clear). */
+    LIVE_VIEW_REQUIRE_TLS: bool.default(false),
     /** Signs viewer links and the API-to-worker hop; default derived from the first ENCRYPTION_KEYS key. */
     LIVE_VIEW_SECRET: z.string().min(32, "at least 32 characters (openssl rand -base64 32)").optional(),
     /** Set: links open only with a short-lived check the app mints for its own user (src/live-view/viewer-check.ts). */
@@ -158,6 +186,7 @@ export const configSchema = z
     if (c.CREDENTIAL_STORE === "postgres" && !c.DATABASE_URL) {
       ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required when CREDENTIAL_STORE=postgres" });
     }
+    liveViewTlsIssues(c).forEach((issue) => ctx.addIssue({ code: "custom", ...issue }));
     for (const origin of c.LIVE_VIEW_FRAME_ANCESTORS) {
       if (!/^(https?:\/\/[A-Za-z0-9.*-]+(:\d+)?|'self')$/.test(origin)) {
         ctx.addIssue({ code: "custom", path: ["LIVE_VIEW_FRAME_ANCESTORS"], message: `"${origin}" is not an origin (https://app.example.com) or 'self'` });
@@ -189,7 +218,49 @@ export const configSchema = z
     ...c,
     LOG_FORMAT: c.LOG_FORMAT ?? (c.NODE_ENV === "development" ? "pretty" : "json"),
     QUEUE_DASHBOARD: c.QUEUE_DASHBOARD ?? c.NODE_ENV !== "production",
+    LIVE_VIEW_ADVERTISE_HOST: advertisedHost(c),
   }));
+
+/** In compose each worker container is reachable by its host name (Docker's DNS knows it). */
+function advertisedHost(c: { LIVE_VIEW_HOST: string; LIVE_VIEW_ADVERTISE_HOST?: string }): string {
+  return c.LIVE_VIEW_ADVERTISE_HOST ?? (c.LIVE_VIEW_HOST === "0.0.0.0" ? hostname() : c.LIVE_VIEW_HOST);
+}
+
+type Pem = { path: string; pem: string };
+
+/** The worker's certificate and key go together, match, and name the host the API will dial. */
+function liveViewTlsIssues(c: { LIVE_VIEW_TLS_CERT?: Pem; LIVE_VIEW_TLS_KEY?: Pem; LIVE_VIEW_TLS_CA?: Pem; LIVE_VIEW_HOST: string; LIVE_VIEW_ADVERTISE_HOST?: string }) {
+  const issues: { path: string[]; message: string }[] = [];
+  const { LIVE_VIEW_TLS_CERT: cert, LIVE_VIEW_TLS_KEY: key, LIVE_VIEW_TLS_CA: ca } = c;
+  if (cert && !key) issues.push({ path: ["LIVE_VIEW_TLS_KEY"], message: "required with LIVE_VIEW_TLS_CERT (the certificate's private key, PEM)" });
+  if (key && !cert) issues.push({ path: ["LIVE_VIEW_TLS_CERT"], message: "required with LIVE_VIEW_TLS_KEY (the worker's certificate, PEM)" });
+  if (ca) {
+    try {
+      new X509Certificate(ca.pem);
+    } catch {
+      issues.push({ path: ["LIVE_VIEW_TLS_CA"], message: `${ca.path} holds no certificate` });
+    }
+  }
+  if (!cert || !key) return issues;
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(cert.pem);
+    createSecureContext({ cert: cert.pem, key: key.pem });
+  } catch (error) {
+    // OpenSSL's reason ("key values mismatch", "bad end line"...), which quotes nothing of the key.
+    issues.push({ path: ["LIVE_VIEW_TLS_CERT"], message: `${cert.path} and ${key.path} are not a certificate and its key (${(error as Error).message})` });
+    return issues;
+  }
+  const host = advertisedHost(c).replace(/^\[|\]$/g, "");
+  const named = isIP(host) ? certificate.checkIP(host) : certificate.checkHost(host);
+  if (!named) {
+    issues.push({
+      path: ["LIVE_VIEW_TLS_CERT"],
+      message: `${cert.path} does not name ${host}, the host the API dials (LIVE_VIEW_ADVERTISE_HOST); it names ${certificate.subjectAltName ?? certificate.subject}`,
+    });
+  }
+  return issues;
+}
 
 export type Config = z.infer<typeof configSchema>;
 

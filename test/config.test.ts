@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { readFileSync, rmSync } from "node:fs";
+import { hostname } from "node:os";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.ts";
+import { makeTestCertificates } from "./helpers/test-certificates.ts";
 
 describe("configuration: the session timers", () => {
   it("reaps every 5 s with a 15 s lease unless told otherwise", () => {
@@ -63,5 +66,49 @@ describe("configuration: metrics and the queue dashboard", () => {
     expect(() => loadConfig({ METRICS_PORT: "70000" })).toThrow(/METRICS_PORT/);
     // Compose passes an unset variable as empty: no token.
     expect(loadConfig({ METRICS_TOKEN: "" }).METRICS_TOKEN).toBeUndefined();
+  });
+});
+
+describe("configuration: the live view's TLS between API and worker", () => {
+  const certs = makeTestCertificates(["IP:127.0.0.1", "DNS:localhost"]);
+  const other = makeTestCertificates(["DNS:localhost"]);
+  afterAll(() => [certs, other].forEach((c) => rmSync(c.dir, { recursive: true, force: true })));
+  const noKeyMaterial = /^(?![\s\S]*PRIVATE KEY)/;
+
+  it("is off by default; a certificate and its key are read once, a CA too", () => {
+    const defaults = loadConfig({});
+    expect(defaults.LIVE_VIEW_TLS_CERT).toBeUndefined();
+    expect(defaults.LIVE_VIEW_REQUIRE_TLS).toBe(false);
+    expect(defaults.LIVE_VIEW_ADVERTISE_HOST).toBe("127.0.0.1");
+    // Compose passes an unset variable as empty: not set.
+    expect(loadConfig({ LIVE_VIEW_TLS_CERT: "", LIVE_VIEW_TLS_KEY: "", LIVE_VIEW_TLS_CA: "" }).LIVE_VIEW_TLS_CA).toBeUndefined();
+    expect(loadConfig({ LIVE_VIEW_HOST: "0.0.0.0" }).LIVE_VIEW_ADVERTISE_HOST).toBe(hostname());
+    const tls = loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: certs.key, LIVE_VIEW_TLS_CA: certs.ca, LIVE_VIEW_REQUIRE_TLS: "true" });
+    expect(tls.LIVE_VIEW_TLS_KEY?.pem).toBe(readFileSync(certs.key, "utf8"));
+    expect(tls.LIVE_VIEW_TLS_CA?.pem).toBe(readFileSync(certs.ca, "utf8"));
+    expect(tls.LIVE_VIEW_REQUIRE_TLS).toBe(true);
+    expect(loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: certs.key, LIVE_VIEW_ADVERTISE_HOST: "localhost" }).LIVE_VIEW_ADVERTISE_HOST).toBe("localhost");
+  });
+
+  it("stops at start-up on a certificate without its key, or the other way round", () => {
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert })).toThrow(/required with LIVE_VIEW_TLS_CERT[^\n]*\n.*at LIVE_VIEW_TLS_KEY/);
+    expect(() => loadConfig({ LIVE_VIEW_TLS_KEY: certs.key })).toThrow(/required with LIVE_VIEW_TLS_KEY[^\n]*\n.*at LIVE_VIEW_TLS_CERT/);
+  });
+
+  it("stops on files it cannot read, that hold no PEM, or that do not go together, naming the file and never quoting a key", () => {
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: `${certs.dir}/nope.key` })).toThrow(/cannot read .*nope\.key \(ENOENT\)\n.*at LIVE_VIEW_TLS_KEY/);
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CA: certs.dir })).toThrow(/cannot read .* \(EISDIR\)\n.*at LIVE_VIEW_TLS_CA/);
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CA: `${certs.dir}/worker.ext` })).toThrow(/worker\.ext is not a PEM file/);
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CA: certs.key })).toThrow(noKeyMaterial);
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CA: certs.key })).toThrow(/holds no certificate\n.*at LIVE_VIEW_TLS_CA/);
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: other.key })).toThrow(/are not a certificate and its key \(.*key values mismatch\)/);
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: certs.key, LIVE_VIEW_TLS_KEY: certs.key })).toThrow(noKeyMaterial);
+  });
+
+  it("stops when the certificate does not name the host the API dials", () => {
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: certs.key, LIVE_VIEW_ADVERTISE_HOST: "worker-2.internal" })).toThrow(
+      /does not name worker-2\.internal, the host the API dials \(LIVE_VIEW_ADVERTISE_HOST\); it names IP Address:127\.0\.0\.1, DNS:localhost/,
+    );
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: other.cert, LIVE_VIEW_TLS_KEY: other.key })).toThrow(/does not name 127\.0\.0\.1/);
   });
 });

@@ -8,6 +8,7 @@ import type { SessionStore } from "../sessions/session-store.ts";
 import { parseViewToken, signRelay, verifyViewToken } from "./live-view-token.ts";
 import { viewerMessageFor } from "./session-end-message.ts";
 import { verifyViewerCheck } from "./viewer-check.ts";
+import { workerAddressRefusal } from "./worker-address.ts";
 
 export interface LiveViewRelayDeps {
   sessions: SessionStore;
@@ -15,6 +16,10 @@ export interface LiveViewRelayDeps {
   secret: Buffer;
   /** LIVE_VIEW_VERIFIER_KEY: links then need the app's `?check=` (viewer-check.ts). */
   verifierKey?: string;
+  /** LIVE_VIEW_TLS_CA: the CA that wss:// workers' certificates are checked against (default the system's). */
+  workerCa?: string;
+  /** LIVE_VIEW_REQUIRE_TLS: no plain ws:// hop beyond loopback (worker-address.ts). */
+  requireTls?: boolean;
   logger: Logger;
 }
 
@@ -30,6 +35,7 @@ const PATH = /^\/live\/([^/?#]{1,200})\/socket$/;
 /** The record is re-read this often too, in case a pub/sub wake-up was lost while Redis reconnected. */
 const RECHECK_MS = 2_000;
 const WAITING = new Set(["queued", "starting"]);
+const WORKER_UNREACHABLE_MESSAGE = "The browser of this session stopped responding (its worker may have stopped). Start a new login if this session does not finish.";
 export const VIEWER_CHECK_MESSAGE = "This login link must be opened from the app that started it. Go back to the app and open it from there.";
 
 /**
@@ -100,13 +106,21 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
         // A link handed out before a worker took the session, and the one that did shows it another way (Browserbase).
         return end("no_live_view", "This login is not shown on this page. Ask the app for its current link.");
       }
-      if (!upstream) connect(record.liveViewAddress, claimed.sessionId, claimed.mode);
+      if (upstream) return;
+      const refusal = workerAddressRefusal(record.liveViewAddress, deps.requireTls ?? false);
+      if (refusal) {
+        deps.logger.warn({ sessionId: claimed.sessionId, worker: record.liveViewAddress, reason: refusal }, "live view: not relaying to the worker");
+        return end("worker_unreachable", WORKER_UNREACHABLE_MESSAGE);
+      }
+      connect(record.liveViewAddress, claimed.sessionId, claimed.mode);
     }
 
     function connect(address: string, sessionId: string, mode: "control" | "view") {
       const ws = new WebSocket(`${address}/sessions/${sessionId}`, {
         headers: { "x-live-view-auth": signRelay(deps.secret, sessionId, mode) },
         maxPayload: 16 * 1024 * 1024,
+        // wss:// is verified, certificate and host name, against this CA when given: never skipped.
+        ...(deps.workerCa ? { ca: deps.workerCa } : {}),
       });
       upstream = ws;
       let refusal: number | undefined;
@@ -119,7 +133,11 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
       ws.on("message", (data: RawData, isBinary) => {
         if (upstream === ws && viewer.readyState === viewer.OPEN) viewer.send(data, { binary: isBinary });
       });
-      ws.on("error", () => {});
+      ws.on("error", (error) => {
+        // Not our own aborts (a refusal above, the session logged in or ended): why a worker was not reached.
+        if (upstream !== ws || ended || refusal !== undefined) return;
+        deps.logger.warn({ sessionId, worker: address, reason: error.message }, "live view: cannot reach the worker");
+      });
       ws.on("close", () => {
         if (upstream !== ws || ended) return;
         upstream = undefined;
@@ -128,7 +146,7 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
         void deps.sessions.get(sessionId).then(
           (record) => {
             if (record && !isFinal(record.status) && record.status === "awaiting_login") {
-              end("worker_unreachable", "The browser of this session stopped responding (its worker may have stopped). Start a new login if this session does not finish.");
+              end("worker_unreachable", WORKER_UNREACHABLE_MESSAGE);
             } else void check();
           },
           () => end("worker_unreachable", "The connection to the browser was lost."),

@@ -1,4 +1,5 @@
-import { createServer, STATUS_CODES, type IncomingMessage } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -13,6 +14,8 @@ export interface WorkerLiveViewOptions {
   port: number;
   /** The host the API dials (this machine's name on the network); default `host`. */
   advertiseHost?: string;
+  /** PEM certificate and key: the API then dials wss:// (the hop crosses a network: it carries keystrokes). */
+  tls?: { cert: string; key: string };
   secret: Buffer;
   maxViewers: number;
   quality: number;
@@ -26,7 +29,7 @@ export interface ViewableSession {
 
 /** The worker's side of the live view: sessions it holds, served to the API only (signed requests). */
 export interface WorkerLiveView {
-  /** `ws://host:port`, recorded on each viewable session for the API to dial. */
+  /** `ws://host:port` (`wss://` with TLS), recorded on each viewable session for the API to dial. */
   readonly address: string;
   /** Makes a session viewable; the returned function ends that (and closes its viewers). */
   register(sessionId: string, session: ViewableSession): () => void;
@@ -45,7 +48,10 @@ function refuse(socket: Socket, status: number, code: string) {
 export async function startWorkerLiveView(options: WorkerLiveViewOptions): Promise<WorkerLiveView> {
   const registered = new Map<string, { session: ViewableSession; viewers: Set<WebSocket> }>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const server = createServer((_req, res) => res.writeHead(404).end());
+  const notFound: RequestListener = (_req, res) => res.writeHead(404).end();
+  const server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, notFound) : createServer(notFound);
+  // A caller that does not trust the certificate (or speaks plain ws://) fails its handshake: its side logs why.
+  server.on("tlsClientError", (error) => options.logger.debug({ reason: error.message }, "live view: TLS handshake failed"));
 
   server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const sessionId = PATH.exec(req.url ?? "")?.[1];
@@ -88,7 +94,8 @@ export async function startWorkerLiveView(options: WorkerLiveViewOptions): Promi
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const address = `ws://${options.advertiseHost ?? options.host}:${port}`;
+  const host = (options.advertiseHost ?? options.host).replace(/^\[|\]$/g, "");
+  const address = `${options.tls ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
   options.logger.info({ address }, "live view listening for the API");
 
   return {

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { CredentialCipher } from "../crypto/cipher.ts";
 import { createApp } from "../api/app.ts";
@@ -124,7 +123,15 @@ export async function startApiService(config: Config, redisUrl: string, provider
   // BROWSER_ADAPTER and LIVE_VIEW describe the deployment's workers: when they serve live views, a link is handed out at once.
   const links = createLiveViewLinks(secret, publicUrl, { fromTheStart: config.LIVE_VIEW && config.BROWSER_ADAPTER === "local" });
   const verifierKey = config.LIVE_VIEW_VERIFIER_KEY;
-  const relay = createLiveViewRelay({ sessions, events, secret, verifierKey, logger });
+  const relay = createLiveViewRelay({
+    sessions,
+    events,
+    secret,
+    verifierKey,
+    workerCa: config.LIVE_VIEW_TLS_CA?.pem,
+    requireTls: config.LIVE_VIEW_REQUIRE_TLS,
+    logger,
+  });
   metrics.watch("blc_live_viewers", () => [{ value: relay.viewers() }]);
   metrics.watch("blc_queue_jobs", async () => {
     const counted = await Promise.all([queue, webhooks.queue].map(async (q) => [q.name, await q.getJobCounts()] as const)).catch(() => []);
@@ -269,8 +276,8 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
       ? await startWorkerLiveView({
           host: config.LIVE_VIEW_HOST,
           port: config.LIVE_VIEW_PORT,
-          // In compose each worker container is reachable by its host name (Docker's DNS knows it).
-          advertiseHost: config.LIVE_VIEW_ADVERTISE_HOST ?? (config.LIVE_VIEW_HOST === "0.0.0.0" ? hostname() : undefined),
+          advertiseHost: config.LIVE_VIEW_ADVERTISE_HOST,
+          tls: config.LIVE_VIEW_TLS_CERT && config.LIVE_VIEW_TLS_KEY && { cert: config.LIVE_VIEW_TLS_CERT.pem, key: config.LIVE_VIEW_TLS_KEY.pem },
           secret: liveViewSecret(config),
           maxViewers: config.LIVE_VIEW_MAX_VIEWERS,
           quality: config.LIVE_VIEW_JPEG_QUALITY,

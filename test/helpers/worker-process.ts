@@ -52,3 +52,14 @@ export function chromiumProcesses(debugPort: number): number[] {
     return [];
   }
 }
+
+/** Stops a worker process (SIGTERM) and ends what a killed one left behind: its Chromium, by pid. */
+export async function stopWorkerProcess(worker: WorkerProcess, debugPort: number) {
+  worker.child.kill("SIGTERM");
+  await worker.exited;
+  for (const pid of chromiumProcesses(debugPort)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {}
+  }
+}

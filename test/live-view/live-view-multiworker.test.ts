@@ -1,7 +1,6 @@
 import { Redis } from "ioredis";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { createSessionStore } from "../../src/sessions/session-store.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { startSecondApi } from "../helpers/second-api.ts";
@@ -9,8 +8,8 @@ import type { ServiceProcess } from "../helpers/service-process.ts";
 import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
-import { chromiumProcesses, spawnWorker, type WorkerProcess } from "../helpers/worker-process.ts";
-import { openViewer, openViewerBrowser, waitForPicture, type Viewer } from "./viewer-driver.ts";
+import { chromiumProcesses, spawnWorker, stopWorkerProcess, type WorkerProcess } from "../helpers/worker-process.ts";
+import { logInThroughViewer, openViewer, openViewerBrowser, waitForPicture, type Viewer } from "./viewer-driver.ts";
 
 /**
  * Issue 7 as deployed: two API processes and two worker processes share one Redis. A person only
@@ -43,26 +42,9 @@ describe("live view with two workers and two APIs on one Redis", () => {
     await browser?.close();
     redis?.disconnect();
     api2?.process.kill();
-    for (const { process: worker, debugPort } of workers) {
-      worker.child.kill("SIGTERM");
-      await worker.exited;
-      // A SIGKILLed worker leaves its Chromium behind: end it by its pids.
-      for (const pid of chromiumProcesses(debugPort)) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {}
-      }
-    }
+    for (const { process: worker, debugPort } of workers) await stopWorkerProcess(worker, debugPort);
     await stack?.close();
   });
-
-  async function logInThroughViewer(viewer: Viewer) {
-    await viewer.clickLike(stack.site.loginUrl, "#username");
-    await viewer.page.keyboard.type(DEMO_USER.username);
-    await viewer.page.keyboard.press("Tab");
-    await viewer.page.keyboard.type(DEMO_USER.password);
-    await viewer.page.keyboard.press("Enter");
-  }
 
   it("relays each session from the worker holding it, through either API; a killed worker ends only its own viewers", async () => {
     const sessions = createSessionStore(redis, { retentionSeconds: 600 });
@@ -102,8 +84,8 @@ describe("live view with two workers and two APIs on one Redis", () => {
     for (const viewer of Object.values(view)) await waitForPicture(viewer);
 
     // One session on each worker logs in through its viewer, one via each API.
-    await logInThroughViewer(view.loginOnFirst);
-    await logInThroughViewer(view.loginOnSecond);
+    await logInThroughViewer(view.loginOnFirst, stack.site.loginUrl);
+    await logInThroughViewer(view.loginOnSecond, stack.site.loginUrl);
     for (const [sessionId, viewer] of [
       [loginOnFirst!.sessionId, view.loginOnFirst],
       [loginOnSecond!.sessionId, view.loginOnSecond],
@@ -131,7 +113,7 @@ describe("live view with two workers and two APIs on one Redis", () => {
 
     // The other worker's viewers did not notice: still showing the page, still taking input.
     for (const viewer of [view.liveOnSecond, view.liveOnSecondWatcher]) expect(await viewer.statusText()).toBe("");
-    await logInThroughViewer(view.liveOnSecond);
+    await logInThroughViewer(view.liveOnSecond, stack.site.loginUrl);
     const done = await waitForStatus(stack, liveOnSecond!.sessionId, "completed");
     expect(done.lastLoginRejection).toBeUndefined();
     for (const viewer of [view.liveOnSecond, view.liveOnSecondWatcher]) {

@@ -5,7 +5,7 @@ import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { spawnWorker, type WorkerProcess } from "../helpers/worker-process.ts";
-import { openViewer, openViewerBrowser, waitForPicture, type Viewer } from "./viewer-driver.ts";
+import { logInThroughViewer, openViewer, openViewerBrowser, waitForPicture, type Viewer } from "./viewer-driver.ts";
 
 describe("self-hosted live view: API and worker in separate processes, a person in a second Chromium", () => {
   let stack: TestStack;
@@ -30,14 +30,6 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     await worker?.exited;
     await stack?.close();
   });
-
-  async function logInThroughViewer(viewer: Viewer, loginPageUrl: string) {
-    await viewer.clickLike(loginPageUrl, "#username");
-    await viewer.page.keyboard.type(DEMO_USER.username);
-    await viewer.page.keyboard.press("Tab");
-    await viewer.page.keyboard.type(DEMO_USER.password);
-    await viewer.page.keyboard.press("Enter");
-  }
 
   it("logs in through the link to completed; then the socket closes and the page says so", async () => {
     const { sessionId, started } = await startTagged(stack, "demo");

@@ -1,5 +1,6 @@
 import { chromium, type Browser, type BrowserContextOptions, type Page, type WebSocket as PageSocket } from "playwright-core";
 import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 /**
@@ -76,4 +77,13 @@ export async function openViewer(browser: Browser, url: string, size = { width: 
 /** Waits until the viewer shows the remote page (the status overlay is gone and a frame arrived). */
 export async function waitForPicture(viewer: Viewer, what = "the remote page on the viewer") {
   await waitFor(async () => viewer.frames() > 0 && (await viewer.statusText()) === "", { timeoutMs: 15_000, what });
+}
+
+/** Logs in to the fixture site through the view, as a person would: a click in the username field, then keys. */
+export async function logInThroughViewer(viewer: Viewer, loginPageUrl: string) {
+  await viewer.clickLike(loginPageUrl, "#username");
+  await viewer.page.keyboard.type(DEMO_USER.username);
+  await viewer.page.keyboard.press("Tab");
+  await viewer.page.keyboard.type(DEMO_USER.password);
+  await viewer.page.keyboard.press("Enter");
 }
