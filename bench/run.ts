@@ -29,7 +29,7 @@ const wanted = (figure: number) => !only || only.includes(figure);
 
 const PLAN = quick
   ? { reps: 6, detectionReps: 6, warmup: 1, captureReps: 5, levels: [10], bareLevels: [10], pollMs: 2_000, autocannonS: 4, logins: 10, users: 5, viewed: 10, keys: 10, oauth2Reps: 30, legibilityFrames: 4 }
-  : { reps: 20, detectionReps: 16, warmup: 2, captureReps: 10, levels: [10, 25, 50], bareLevels: [10, 50], pollMs: 2_000, autocannonS: 10, logins: 30, users: 5, viewed: 10, keys: 25, oauth2Reps: 100, legibilityFrames: 8 };
+  : { reps: 20, detectionReps: 16, warmup: 2, captureReps: 10, levels: [10, 25, 50], bareLevels: [10, 50], pollMs: 2_000, autocannonS: 10, logins: 30, users: 5, viewed: 10, keys: 25, oauth2Reps: 100, legibilityFrames: 6 };
 if (levelsArg) PLAN.levels = PLAN.bareLevels = levelsArg;
 const viewedArg = process.argv.find((a) => a.startsWith("--viewed="))?.slice("--viewed=".length);
 if (viewedArg) PLAN.viewed = Number(viewedArg);
