@@ -38,8 +38,8 @@ export interface LegibilityPage {
 }
 
 export async function openLegibilityPage(browser: Browser, url: string, dpr: number): Promise<LegibilityPage> {
-  // The viewer's size and pixel ratio as a context's: the live view sets the same through DevTools
-  // (a second DevTools session's metrics override does not win over Playwright's own).
+  // The viewer's size and pixel ratio as a context's, which Playwright sets with the same
+  // Emulation.setDeviceMetricsOverride the live view sends.
   const context = await browser.newContext({ viewport: VIEWER_SIZE, deviceScaleFactor: dpr });
   try {
     const page = await context.newPage();
