@@ -11,6 +11,7 @@ import { measureCapture } from "./figures/capture.ts";
 import { measureConcurrency } from "./figures/concurrency.ts";
 import { measureDetection } from "./figures/detection.ts";
 import { measureEvents } from "./figures/events.ts";
+import { measureLegibilityFigure } from "./figures/legibility.ts";
 import { measureLiveView } from "./figures/live-view.ts";
 import { measureLoginPage } from "./figures/login-page.ts";
 import { measureOAuth2 } from "./figures/oauth2.ts";
@@ -27,8 +28,8 @@ const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".
 const wanted = (figure: number) => !only || only.includes(figure);
 
 const PLAN = quick
-  ? { reps: 6, detectionReps: 6, warmup: 1, captureReps: 5, levels: [10], bareLevels: [10], pollMs: 2_000, autocannonS: 4, logins: 10, users: 5, viewed: 10, keys: 10, oauth2Reps: 30 }
-  : { reps: 20, detectionReps: 16, warmup: 2, captureReps: 10, levels: [10, 25, 50], bareLevels: [10, 50], pollMs: 2_000, autocannonS: 10, logins: 30, users: 5, viewed: 10, keys: 25, oauth2Reps: 100 };
+  ? { reps: 6, detectionReps: 6, warmup: 1, captureReps: 5, levels: [10], bareLevels: [10], pollMs: 2_000, autocannonS: 4, logins: 10, users: 5, viewed: 10, keys: 10, oauth2Reps: 30, legibilityFrames: 4 }
+  : { reps: 20, detectionReps: 16, warmup: 2, captureReps: 10, levels: [10, 25, 50], bareLevels: [10, 50], pollMs: 2_000, autocannonS: 10, logins: 30, users: 5, viewed: 10, keys: 25, oauth2Reps: 100, legibilityFrames: 6 };
 if (levelsArg) PLAN.levels = PLAN.bareLevels = levelsArg;
 const viewedArg = process.argv.find((a) => a.startsWith("--viewed="))?.slice("--viewed=".length);
 if (viewedArg) PLAN.viewed = Number(viewedArg);
@@ -57,6 +58,7 @@ const FIGURES: Figure[] = [
   { figure: 9, key: "verify", name: "9 credential verify", run: (s) => measureVerify(s, PLAN.reps, PLAN.warmup) },
   { figure: 8, key: "liveView", name: "8 live view", run: (s) => measureLiveView(s, PLAN.viewed, PLAN.keys) },
   { figure: 10, key: "oauth2", name: "10 OAuth2 access tokens", run: (s, r) => measureOAuth2(s, r, PLAN.oauth2Reps) },
+  { figure: 11, key: "legibility", name: "11 live view image quality", run: (s) => measureLegibilityFigure(s, PLAN.legibilityFrames) },
 ];
 
 /**
@@ -191,6 +193,22 @@ function rows(r: Record<string, any>): Row[] {
     const vsDirect = (figure: string, s: { median: number; p95: number }, detail: string): Row => ({ figure, median: s.median, p95: s.p95, bareMedian: o.direct.median, ratio: ratio(s.median, o.direct.median), goal: "report", met: null, detail });
     out.push(vsDirect("10. access-token, fresh (ms)", o.fresh, `GET /credentials/:id/access-token with a valid token (decrypt + audit entry); bare: a direct refresh-token request to the same oidc-provider (p95 ${o.direct.p95}); ${o.reps} calls`));
     out.push(vsDirect("10. access-token, refresh needed (ms)", o.refreshing, `every call refreshes (lock, refresh request, re-seal, event): ${o.refreshesSeen} refresh requests for ${o.reps + 3} calls; adds ${Math.round((o.refreshing.median - o.direct.median) * 10) / 10} ms to the direct request at the median`));
+  }
+  if (r.legibility) {
+    const l = r.legibility;
+    const at = (format: string, quality: number | null, dpr: number) => l.table.find((t: any) => t.format === format && t.quality === quality && t.dpr === dpr);
+    const d = l.configuredDefault.quality;
+    const [one, two] = [at("jpeg", d, 1), at("jpeg", d, 2)];
+    const webp = at("webp", l.chosen.webp, 1);
+    const byQuality = l.table.filter((t: any) => t.dpr === 1).map((t: any) => `${t.format} q${t.quality} ${t.kbPerFrame} KB ${t.minSsim}`).join(", ");
+    if (one && two) {
+      out.push({ figure: `11. live view text SSIM, JPEG q${d} (worst text box)`, median: one.minSsim, p95: "—", bareMedian: "—", ratio: "—", goal: `≥ ${l.threshold} at dpr 1 and 2`, met: l.configuredDefault.legible,
+        detail: `vs a lossless PNG frame, 1000x664 CSS px; dpr 2: ${two.minSsim}; smallest (11 px) text ${one.smallestTextSsim}; text PSNR ${one.psnrDb} dB; worst glyph box ${one.worstGlyphBox} MAE ${one.worstGlyphMae} grey levels` });
+      out.push({ figure: `11. live view frame, JPEG q${d} (KB)`, median: one.kbPerFrame, p95: "—", bareMedian: l.referencePngBytes.dpr1 ? Math.round(l.referencePngBytes.dpr1 / 102.4) / 10 : "—", ratio: "—", goal: "report", met: null,
+        detail: `bare column: the PNG frame; browser CPU ${one.cpuMsPerFrame} ms per frame; worst text box SSIM by setting (dpr 1): ${byQuality}` });
+    }
+    out.push({ figure: "11. lowest legible quality, JPEG / WebP", median: `${l.chosen.jpeg} / ${l.chosen.webp}`, p95: "—", bareMedian: "—", ratio: "—", goal: "report", met: null,
+      detail: webp ? `WebP q${webp.quality}: ${webp.kbPerFrame} KB, worst text box ${webp.minSsim}, browser CPU ${webp.cpuMsPerFrame} ms per frame (JPEG q${d}: ${one?.cpuMsPerFrame} ms)` : "no WebP setting met the bar" });
   }
   return out;
 }

@@ -134,7 +134,8 @@ export const configSchema = z
     LIVE_VIEW_MAX_VIEWERS: z.coerce.number().int().min(1).max(20).default(3),
     /** Origins allowed to embed the viewer in an iframe (CSP frame-ancestors); none by default. */
     LIVE_VIEW_FRAME_ANCESTORS: list.default([]),
-    LIVE_VIEW_JPEG_QUALITY: z.coerce.number().int().min(20).max(100).default(80),
+    /** 75: the lowest quality keeping every text box of a login form legible (SSIM ≥ 0.95; docs/live-view.md, bench figure 11). */
+    LIVE_VIEW_JPEG_QUALITY: z.coerce.number().int().min(20).max(100).default(75),
 
     /** Origins of app pages that open the OAuth2 popup: the callback page posts its result only to these. */
     OAUTH2_RETURN_ORIGINS: list.default([]),

@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
 import { CHROMIUM_ARGS } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
-import { browserTreePss, chromiumChildren, processTree } from "../lib/procs.ts";
+import { browserTreePss, chromiumChildren, cpuByKind, cpuSeconds, processTree } from "../lib/procs.ts";
 import { cancel, pollUntil, startSession } from "../lib/sessions.ts";
 import type { BenchStack } from "../lib/stack.ts";
 import { sleep, summarize } from "../lib/stats.ts";
@@ -43,28 +42,6 @@ const PROBE = `(() => {
   };
   addEventListener("keydown", () => { lv.pending = { at: performance.now(), want: !lv.bright, frames: [] }; }, true);
 })();`;
-
-/** CPU seconds (user + system) used so far by these processes. */
-function cpuSeconds(pids: number[]): number {
-  return Object.values(cpuByKind(pids)).reduce((a, b) => a + b, 0);
-}
-
-/** CPU seconds by kind of process: Chromium's --type (browser when none) or the program's name. */
-function cpuByKind(pids: number[]): Record<string, number> {
-  const byKind: Record<string, number> = {};
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      // Chromium rewrites its children's command lines into one space-separated string.
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-      const kind = /--type=(\S+)/.exec(cmdline)?.[1] ?? (cmdline.includes("chrom") ? "browser" : "node");
-      byKind[kind] = (byKind[kind] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      // Exited meanwhile.
-    }
-  }
-  return byKind;
-}
 
 async function typeAndTime(page: Page, samples: number): Promise<number> {
   let missed = 0;

@@ -65,3 +65,25 @@ export function browserTreePss(parentPid: number, binary: string): { processes: 
   const pids = chromiumChildren(parentPid, binary).flatMap((root) => processTree(root));
   return { processes: pids.length, mb: pssMb(pids) };
 }
+
+/** CPU seconds (user + system) used so far by these processes. */
+export function cpuSeconds(pids: number[]): number {
+  return Object.values(cpuByKind(pids)).reduce((a, b) => a + b, 0);
+}
+
+/** CPU seconds by kind of process: Chromium's --type (browser when none) or the program's name. */
+export function cpuByKind(pids: number[]): Record<string, number> {
+  const byKind: Record<string, number> = {};
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      // Chromium rewrites its children's command lines into one space-separated string.
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+      const kind = /--type=(\S+)/.exec(cmdline)?.[1] ?? (cmdline.includes("chrom") ? "browser" : "node");
+      byKind[kind] = (byKind[kind] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return byKind;
+}

@@ -4,6 +4,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { html, raw } from "hono/html";
+import { legibilityPage } from "./legibility-page.ts";
 
 /**
  * A small login site for the demo, the tests and the benchmarks. It serves two origins:
@@ -13,6 +14,7 @@ import { html, raw } from "hono/html";
  * - `/popup`: a button that opens `/login` in a popup, and one that opens `/closing` (a window that closes itself).
  * - `/echo`: a form sent by GET, so what was typed shows in the address.
  * - `/latency`: a black page that turns white and back on each key (the live view's input-to-pixel benchmark).
+ * - `/legibility`: a login form's small text on white and on a tint (the live view's image quality benchmark).
  * - `/spa`: a single-page login whose URL never changes; success sets `localStorage["spa.token"]`.
  * - `/login?probe=<url>`: the login page also reaches for `<url>` every way a page can (image, fetch,
  *   WebSocket, and an iframe sent there by a redirect), for the egress tests.
@@ -190,6 +192,7 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
         </script></body></html>`,
     ),
   );
+  app.get("/legibility", (c) => c.html(legibilityPage()));
   app.get("/spa", (c) =>
     c.html(
       page(

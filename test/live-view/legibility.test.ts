@@ -1,0 +1,37 @@
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_ARGS, findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { loadConfig } from "../../src/config.ts";
+import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { LEGIBLE_SSIM, measureLegibility } from "../helpers/screencast-legibility.ts";
+
+/**
+ * The live view's frames at the configured default JPEG quality keep a login form's small text
+ * legible: the fixture's text boxes, screencast as the live view does it, against a lossless frame
+ * (bench figure 11 measures the whole range; docs/live-view.md explains the bar).
+ */
+describe("live view image quality", () => {
+  let site: DemoSite;
+  let browser: Browser;
+  const quality = loadConfig({}).LIVE_VIEW_JPEG_QUALITY;
+
+  beforeAll(async () => {
+    site = await startDemoSite();
+    browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  for (const dpr of [1, 2]) {
+    it(`keeps every text box, 11 px text included, legible at the default quality (dpr ${dpr})`, async () => {
+      const { results } = await measureLegibility(browser, `${site.appOrigin}/legibility`, dpr, [{ format: "jpeg", quality }, { format: "jpeg", quality: 20 }], 1);
+      const [atDefault, atTwenty] = results;
+      expect(atDefault!.smallestTextSsim).toBeGreaterThanOrEqual(LEGIBLE_SSIM);
+      expect(atDefault!.minSsim.ssim, `the least legible box, ${atDefault!.minSsim.name}`).toBeGreaterThanOrEqual(LEGIBLE_SSIM);
+      // The measure sees what a low quality does to the same text: the bar is not met by anything.
+      expect(atTwenty!.smallestTextSsim).toBeLessThan(LEGIBLE_SSIM);
+    });
+  }
+});
