@@ -67,7 +67,9 @@ export function startTabStream(options: TabStreamOptions): TabStream {
   async function applySize(target: Shown) {
     if (!options.control) return;
     const { width, height, dpr } = viewport;
-    await target.channel.send("Emulation.setDeviceMetricsOverride", { width, height, deviceScaleFactor: dpr, mobile: false });
+    // Frames come at the ratio the tab's window allows; the screencast's bound scales them to the viewer's.
+    const deviceScaleFactor = source.placeForRatio ? await source.placeForRatio(target.channel, dpr) : dpr;
+    await target.channel.send("Emulation.setDeviceMetricsOverride", { width, height, deviceScaleFactor, mobile: false });
   }
 
   async function startScreencast(target: Shown) {
