@@ -1,6 +1,5 @@
 import type { Browser, CDPSession, Page } from "playwright-core";
 import { meanAbsError, psnr, ssim, type Gray } from "./text-similarity.ts";
-import { screenFor } from "../../src/adapters/browser/local-playwright/device-scale-screens.ts";
 
 /**
  * How legible the live view's frames keep the small text of a login form: the fixture page
@@ -46,9 +45,6 @@ export async function openLegibilityPage(browser: Browser, url: string, dpr: num
     const page = await context.newPage();
     await page.goto(url, { waitUntil: "load" });
     const cdp = await context.newCDPSession(page);
-    // On the screen of that ratio, as the live view places a viewed tab (the browser has the worker's screens).
-    const { windowId } = await cdp.send("Browser.getWindowForTarget");
-    await cdp.send("Browser.setWindowBounds", { windowId, bounds: { left: screenFor(dpr).left, top: 0 } });
     await cdp.send("Page.enable");
     await cdp.send("Page.bringToFront");
     await page.evaluate(() => document.fonts.ready);
@@ -200,7 +196,7 @@ export interface Setting {
 
 export interface SettingResult extends Setting {
   dpr: number;
-  /** Pixels across a frame. */
+  /** Pixels across a frame: 1000 at dpr 2 too, as headless Chromium's screencast has it. */
   frameWidth: number;
   bytes: number[];
   ms: number[];
