@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
-import { hostname } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import { createSecureContext } from "node:tls";
 import { z } from "zod";
 
@@ -136,6 +136,12 @@ export const configSchema = z
     LIVE_VIEW_FRAME_ANCESTORS: list.default([]),
     /** 75: the lowest quality keeping every text box of a login form legible (SSIM ≥ 0.95; docs/live-view.md, bench figure 11). */
     LIVE_VIEW_JPEG_QUALITY: z.coerce.number().int().min(20).max(100).default(75),
+    /**
+     * Device pixels per frame, in millions, that a worker's viewers share: one on a phone or a Retina
+     * screen gets frames at its full ratio, many at once get ratio 1 (src/live-view/pixel-budget.ts).
+     * Default 2 per CPU core: one 1000×664 view at ratio 2 is 2.7.
+     */
+    LIVE_VIEW_MEGAPIXELS: z.coerce.number().min(0.1).max(1_000).default(() => 2 * availableParallelism()),
 
     /** Origins of app pages that open the OAuth2 popup: the callback page posts its result only to these. */
     OAUTH2_RETURN_ORIGINS: list.default([]),

@@ -76,7 +76,7 @@ async function typeAndTime(page: Page, samples: number): Promise<number> {
  * typing (a key every 150-300 ms after the previous one showed): input-to-pixel latency, frames and
  * bytes per second per viewer while typing, worker CPU and memory per viewed session.
  */
-export async function measureLiveView(stack: BenchStack, sessions: number, samples: number) {
+export async function measureLiveView(stack: BenchStack, sessions: number, samples: number, viewerDpr = 1) {
   const workerTree = () => [stack.workerPid, ...chromiumChildren(stack.workerPid, stack.chromiumPath).flatMap((r) => processTree(r))];
   const idle = browserTreePss(stack.workerPid, stack.chromiumPath).mb;
   const started = await Promise.all(
@@ -94,7 +94,7 @@ export async function measureLiveView(stack: BenchStack, sessions: number, sampl
       started.map(async ({ view }, i) => {
         const url = (view as { liveViewUrl?: string }).liveViewUrl;
         if (!url?.includes("/live/")) throw new Error(`session ${view.sessionId} has no self-hosted live view (${url})`);
-        const context = await viewers.newContext({ viewport: { width: 1000, height: 700 } });
+        const context = await viewers.newContext({ viewport: { width: 1000, height: 700 }, deviceScaleFactor: viewerDpr });
         await context.addInitScript(PROBE);
         const page = await context.newPage();
         page.on("websocket", (ws) => ws.on("framereceived", (f) => (bytes[i]! += typeof f.payload === "string" ? f.payload.length : f.payload.byteLength)));
@@ -134,6 +134,7 @@ export async function measureLiveView(stack: BenchStack, sessions: number, sampl
     const perSession = (mb: number) => Math.round(((mb - idle) / sessions) * 10) / 10;
     return {
       sessions,
+      viewerDpr,
       latencyMs: summarize(latencies),
       missed: missed.reduce((a, b) => a + b, 0),
       // Key → the answer's frame at the viewer's socket: the rest of latencyMs is decoding and drawing it.

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
+import { screenInfoSwitch } from "../../src/adapters/browser/local-playwright/device-scale-screens.ts";
 import { CHROMIUM_ARGS, findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
 import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
@@ -139,7 +140,8 @@ export async function startBenchStack(resources: Resources, options: StackOption
   const bare = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: [...CHROMIUM_ARGS],
+    // The worker's screens by pixel ratio, so that figure 11 sees frames as a high-density viewer gets them.
+    args: [...CHROMIUM_ARGS, screenInfoSwitch()],
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,

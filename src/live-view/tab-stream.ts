@@ -3,6 +3,7 @@ import type { DevToolsChannel, LiveViewSource } from "../adapters/browser/live-v
 import { createFramePacer } from "./frame-pacer.ts";
 import { dispatchInput } from "./input-dispatch.ts";
 import type { ViewerMessage, WorkerMessage } from "./viewer-messages.ts";
+import type { PixelBudget } from "./pixel-budget.ts";
 import { clampViewport, DEFAULT_VIEWPORT, type Viewport } from "./viewport.ts";
 
 export interface TabStreamOptions {
@@ -14,6 +15,8 @@ export interface TabStreamOptions {
   quality: number;
   /** False for a view-only link: it watches at the size the controlling viewer set, and sets none itself. */
   control: boolean;
+  /** The worker's pixels per frame, shared among its controlling viewers (pixel-budget.ts); none: each gets its own ratio. */
+  pixelBudget?: PixelBudget;
 }
 
 export interface TabStream {
@@ -50,6 +53,7 @@ export function startTabStream(options: TabStreamOptions): TabStream {
   // Switching tabs and resizing talk to Chromium in several steps: one at a time, in order.
   let chain: Promise<unknown> = Promise.resolve();
   const serially = (step: () => Promise<unknown>) => (chain = chain.then(step).catch(() => {}));
+  const budget = options.control ? options.pixelBudget?.join(() => serially(async () => shown && (await startScreencast(shown)))) : undefined;
 
   async function sendTabs() {
     const tabs = await source.tabs().catch(() => []);
@@ -64,14 +68,21 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     await old.channel.detach();
   }
 
+  /** The ratio frames are made at: the viewer's, or lower while the worker's pixel budget is shared by many. */
+  const ratio = () => budget?.ratio() ?? viewport.dpr;
+
   async function applySize(target: Shown) {
     if (!options.control) return;
-    const { width, height, dpr } = viewport;
-    await target.channel.send("Emulation.setDeviceMetricsOverride", { width, height, deviceScaleFactor: dpr, mobile: false });
+    const { width, height } = viewport;
+    const dpr = ratio();
+    // Frames come at the ratio the tab's window allows; the screencast's bound scales them to the viewer's.
+    const deviceScaleFactor = source.placeForRatio ? await source.placeForRatio(target.channel, dpr) : dpr;
+    await target.channel.send("Emulation.setDeviceMetricsOverride", { width, height, deviceScaleFactor, mobile: false });
   }
 
   async function startScreencast(target: Shown) {
-    const { width, height, dpr } = viewport;
+    const { width, height } = viewport;
+    const dpr = ratio();
     await applySize(target);
     await target.channel.send("Page.stopScreencast").catch(() => {});
     const bound = options.control ? { maxWidth: Math.round(width * dpr), maxHeight: Math.round(height * dpr) } : {};
@@ -146,6 +157,7 @@ export function startTabStream(options: TabStreamOptions): TabStream {
         const next = clampViewport(message);
         if (next.width === viewport.width && next.height === viewport.height && next.dpr === viewport.dpr) return;
         viewport = next;
+        budget?.want(next);
         serially(async () => shown && (await startScreencast(shown)));
       } else if (message.t === "tab") {
         serially(() => show(message.pageId));
@@ -161,6 +173,7 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     },
     async close() {
       closed = true;
+      budget?.leave();
       unsubscribe();
       await chain;
       await hide();

@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { BrowserSessionEvent } from "../adapters/browser/browser-adapter.ts";
 import type { LiveViewSource } from "../adapters/browser/live-view-source.ts";
 import { verifyRelay } from "./live-view-token.ts";
+import { createPixelBudget } from "./pixel-budget.ts";
 import { startTabStream } from "./tab-stream.ts";
 import { INPUT_MESSAGES, parseViewerMessage } from "./viewer-messages.ts";
 
@@ -19,6 +20,8 @@ export interface WorkerLiveViewOptions {
   secret: Buffer;
   maxViewers: number;
   quality: number;
+  /** Device pixels per frame shared by this worker's controlling viewers (pixel-budget.ts). */
+  pixelBudget: number;
   logger: Logger;
 }
 
@@ -47,6 +50,7 @@ function refuse(socket: Socket, status: number, code: string) {
 
 export async function startWorkerLiveView(options: WorkerLiveViewOptions): Promise<WorkerLiveView> {
   const registered = new Map<string, { session: ViewableSession; viewers: Set<WebSocket> }>();
+  const pixelBudget = createPixelBudget(options.pixelBudget);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const notFound: RequestListener = (_req, res) => res.writeHead(404).end();
   const server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, notFound) : createServer(notFound);
@@ -69,6 +73,7 @@ export async function startWorkerLiveView(options: WorkerLiveViewOptions): Promi
         onSessionEvent: entry.session.onEvent,
         quality: options.quality,
         control: mode === "control",
+        pixelBudget,
         send: (message) => {
           if (ws.readyState === ws.OPEN) ws.send(Buffer.isBuffer(message) ? message : JSON.stringify(message));
         },

@@ -281,6 +281,7 @@ export async function startWorkerService(config: Config, redisUrl: string, provi
           secret: liveViewSecret(config),
           maxViewers: config.LIVE_VIEW_MAX_VIEWERS,
           quality: config.LIVE_VIEW_JPEG_QUALITY,
+          pixelBudget: config.LIVE_VIEW_MEGAPIXELS * 1_000_000,
           logger,
         })
       : undefined;

@@ -1,5 +1,6 @@
 import type { Browser, CDPSession, Page } from "playwright-core";
 import { meanAbsError, psnr, ssim, type Gray } from "./text-similarity.ts";
+import { screenFor } from "../../src/adapters/browser/local-playwright/device-scale-screens.ts";
 
 /**
  * How legible the live view's frames keep the small text of a login form: the fixture page
@@ -45,6 +46,12 @@ export async function openLegibilityPage(browser: Browser, url: string, dpr: num
     const page = await context.newPage();
     await page.goto(url, { waitUntil: "load" });
     const cdp = await context.newCDPSession(page);
+    // On the screen of that ratio, as the live view places a viewed tab (the browser has the worker's screens).
+    const { windowId } = await cdp.send("Browser.getWindowForTarget");
+    await cdp.send("Browser.setWindowBounds", { windowId, bounds: { left: screenFor(dpr).left, top: 0 } });
+    // And the size override after the move, as the live view sends it: one from before the move leaves the page
+    // below the moved window's content area making no frames.
+    await cdp.send("Emulation.setDeviceMetricsOverride", { ...VIEWER_SIZE, deviceScaleFactor: dpr, mobile: false });
     await cdp.send("Page.enable");
     await cdp.send("Page.bringToFront");
     await page.evaluate(() => document.fonts.ready);
@@ -196,7 +203,7 @@ export interface Setting {
 
 export interface SettingResult extends Setting {
   dpr: number;
-  /** Pixels across a frame: 1000 at dpr 2 too, as headless Chromium's screencast has it. */
+  /** Pixels across a frame. */
   frameWidth: number;
   bytes: number[];
   ms: number[];

@@ -120,6 +120,7 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     await viewer.page.setViewportSize({ width: 640, height: 900 });
     // The remote page now lays out at the new size: where the form lies there is only known at that size.
     await waitFor(() => viewer.frameSizes().some((s) => s.width === 640 && s.height === 900 - 36), { what: "frames at the new size" });
+    await waitFor(() => viewer.framePixels()?.width === 640 && viewer.framePixels()?.height === 864, { what: "frames of 640×864 pixels" });
     await viewer.clickLike(stack.site.loginUrl, "#username");
     await viewer.page.keyboard.type(DEMO_USER.username);
     await viewer.page.keyboard.press("Tab");
@@ -206,11 +207,17 @@ describe("self-hosted live view: API and worker in separate processes, a person 
 
   it("logs in from a phone: taps on the fields and the button, text from the phone's keyboard", async () => {
     const { sessionId, started } = await startTagged(stack, "demo");
+    // Alone on the worker: viewers left open by earlier tests would share its pixel budget (pixel-budget.ts).
+    await Promise.all(viewers.splice(0).map((v) => v.close()));
     const phone = { isMobile: true, hasTouch: true, deviceScaleFactor: 3 };
     const viewer = await open(started.liveViewUrl!, { width: 390, height: 700 }, phone);
     await waitForPicture(viewer);
     // The remote page lays out at the phone's width, three device pixels to the CSS pixel.
     await waitFor(() => viewer.frameSizes().at(-1)?.width === 390, { what: "frames at the phone's width" });
+    // Crisp on the phone: frames of its device pixels, not CSS pixels scaled up.
+    await waitFor(() => viewer.framePixels()?.width === 390 * 3 && viewer.framePixels()?.height === (700 - 36) * 3, {
+      what: () => `frames of the phone's 1170×1992 device pixels (last: ${JSON.stringify(viewer.framePixels())})`,
+    });
     await viewer.tapLike(stack.site.loginUrl, "#username");
     // A phone keyboard types without key events: the text arrives as input in the page's hidden field.
     await viewer.page.keyboard.insertText(DEMO_USER.username);

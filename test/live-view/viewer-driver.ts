@@ -17,11 +17,22 @@ export interface Viewer {
   frames(): number;
   /** The CSS sizes the worker announced for its frames, in order. */
   frameSizes(): { width: number; height: number }[];
+  /** The latest frame's size in pixels, read from the JPEG itself. */
+  framePixels(): { width: number; height: number } | undefined;
   /** Clicks the centre of `selector` as it lies on `referenceUrl` at the viewer's size. */
   clickLike(referenceUrl: string, selector: string): Promise<void>;
   /** The same with a finger (a viewer opened with `hasTouch`). */
   tapLike(referenceUrl: string, selector: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A JPEG's size from its start-of-frame segment. */
+function jpegSize(jpeg: Buffer): { width: number; height: number } | undefined {
+  for (let at = 2; at + 9 < jpeg.length; at += 2 + jpeg.readUInt16BE(at + 2)) {
+    const marker = jpeg[at + 1]!;
+    if (marker >= 0xc0 && marker <= 0xc3) return { height: jpeg.readUInt16BE(at + 5), width: jpeg.readUInt16BE(at + 7) };
+  }
+  return undefined;
 }
 
 export async function openViewerBrowser(): Promise<Browser> {
@@ -34,10 +45,14 @@ export async function openViewer(browser: Browser, url: string, size = { width: 
   const page = await context.newPage();
   let frames = 0;
   const sizes: { width: number; height: number }[] = [];
+  let pixels: { width: number; height: number } | undefined;
   const socket = page.waitForEvent("websocket");
   void socket.then((ws) =>
     ws.on("framereceived", (f) => {
-      if (typeof f.payload !== "string") return void (frames += 1);
+      if (typeof f.payload !== "string") {
+        pixels = jpegSize(f.payload) ?? pixels;
+        return void (frames += 1);
+      }
       const message = JSON.parse(f.payload);
       if (message.t === "frame-size") sizes.push(message);
     }),
@@ -62,6 +77,7 @@ export async function openViewer(browser: Browser, url: string, size = { width: 
     statusText: async () => ((await page.locator("#status").isVisible()) ? ((await page.locator("#status").textContent()) ?? "") : ""),
     frames: () => frames,
     frameSizes: () => sizes,
+    framePixels: () => pixels,
     async clickLike(referenceUrl, selector) {
       const { x, y } = await pointAt(referenceUrl, selector);
       await page.mouse.click(x, y);

@@ -9,6 +9,12 @@ export interface LiveViewSource {
   tabs(): Promise<LiveViewTab[]>;
   /** A new DevTools connection to the tab, or undefined when it is gone. The caller detaches it. */
   connect(pageId: string): Promise<DevToolsChannel | undefined>;
+  /**
+   * Readies the tab's window for frames at a viewer's pixel ratio and answers the ratio to emulate
+   * (frames are then scaled down to the viewer's with the screencast's size bound). Absent where
+   * the page's emulated ratio is what frames come at.
+   */
+  placeForRatio?(channel: DevToolsChannel, devicePixelRatio: number): Promise<number>;
 }
 
 export interface LiveViewTab {

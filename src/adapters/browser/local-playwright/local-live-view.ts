@@ -1,8 +1,12 @@
 import type { BrowserContext, Page } from "playwright-core";
 import type { DevToolsChannel, LiveViewSource, LiveViewTab } from "../live-view-source.ts";
+import { screenFor, type DeviceScaleScreen } from "./device-scale-screens.ts";
 
-/** The live view's window into a local session's context: its tabs by the ids the session gave them. */
-export function localLiveViewSource(context: BrowserContext, pageIdOf: (page: Page) => string | undefined): LiveViewSource {
+/**
+ * The live view's window into a local session's context: its tabs by the ids the session gave them.
+ * `screens`: the headless browser's screens by pixel ratio (device-scale-screens.ts); none when headed.
+ */
+export function localLiveViewSource(context: BrowserContext, pageIdOf: (page: Page) => string | undefined, screens?: DeviceScaleScreen[]): LiveViewSource {
   const findPage = (pageId: string) => context.pages().find((p) => pageIdOf(p) === pageId && !p.isClosed());
   return {
     async tabs() {
@@ -28,5 +32,13 @@ export function localLiveViewSource(context: BrowserContext, pageIdOf: (page: Pa
       };
       return channel;
     },
+    ...(screens && {
+      async placeForRatio(channel: DevToolsChannel, devicePixelRatio: number) {
+        const screen = screenFor(devicePixelRatio, screens);
+        const { windowId } = (await channel.send("Browser.getWindowForTarget")) as { windowId: number };
+        await channel.send("Browser.setWindowBounds", { windowId, bounds: { left: screen.left, top: 0 } });
+        return screen.devicePixelRatio;
+      },
+    }),
   };
 }

@@ -5,6 +5,7 @@ import { AbortedByCaller, withDeadline } from "../deadline.ts";
 import { createScrubber } from "../secret-scrubber.ts";
 import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.ts";
 import type { CapturedState } from "../../../credentials/captured-state.ts";
+import { DEVICE_SCALE_SCREENS, screenInfoSwitch } from "./device-scale-screens.ts";
 import { CHROMIUM_ARGS, findChromium } from "./chromium-path.ts";
 import { LocalSession } from "./local-session.ts";
 
@@ -53,7 +54,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
   function launch(): Promise<Browser> {
     if (closed) return Promise.reject(adapterClosed());
     if (!browser) {
-      const args = [...CHROMIUM_ARGS];
+      const args = [...CHROMIUM_ARGS, ...(options.headless ? [screenInfoSwitch()] : [])];
       if (options.remoteDebuggingPort !== undefined) {
         args.push(`--remote-debugging-port=${options.remoteDebuggingPort}`, "--remote-debugging-address=127.0.0.1");
       }
@@ -145,6 +146,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       const session = new LocalSession(request.sessionId, context, {
         lifetimeMs: request.timeoutMs + TIMEOUT_GRACE_MS,
         farewellMs: options.headless ? 0 : FAREWELL_MS,
+        ...(options.headless ? { screens: DEVICE_SCALE_SCREENS } : {}),
         onClosed: () => sessions.delete(session),
       });
       sessions.add(session);

@@ -10,6 +10,7 @@ import type {
 import type { CapturedState, Cookie, OriginState, StorageItem } from "../../../credentials/captured-state.ts";
 import { filterByOrigins } from "../capture-filter.ts";
 import { farewellPageUrl } from "./farewell-page.ts";
+import type { DeviceScaleScreen } from "./device-scale-screens.ts";
 import { localLiveViewSource } from "./local-live-view.ts";
 
 /** setTimeout fires at once for longer delays. */
@@ -36,6 +37,8 @@ export class LocalSession implements BrowserSession {
     lifetimeMs: number;
     /** How long close(farewell) shows its message first: 0 when no window is on screen (headless). */
     farewellMs: number;
+    /** The headless browser's screens by pixel ratio, for the live view; none when headed. */
+    screens?: DeviceScaleScreen[];
     onClosed: () => void;
   };
 
@@ -55,7 +58,7 @@ export class LocalSession implements BrowserSession {
   }
 
   liveViewSource() {
-    return localLiveViewSource(this.context, (page) => this.pageIds.get(page));
+    return localLiveViewSource(this.context, (page) => this.pageIds.get(page), this.options.screens);
   }
 
   async attach(page: Page): Promise<void> {
