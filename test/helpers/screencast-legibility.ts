@@ -139,7 +139,7 @@ export async function createDecoder(browser: Browser) {
   return {
     /**
      * `boxes` are in CSS px of a page `VIEWER_SIZE.width` wide; the frame may have more pixels
-     * (a high-dpr frame), and each box is scaled to them.
+     * (a high-dpr frame): each box is read at them and brought back to CSS pixels.
      */
     async crops(image: string, boxes: TextBox[]): Promise<{ frameWidth: number; crops: Gray[] }> {
       const { frameWidth, raw } = await page.evaluate(decodeCrops, { image, boxes, cssWidth: VIEWER_SIZE.width });
@@ -159,11 +159,22 @@ async function decodeCrops({ image, boxes, cssWidth }: { image: string; boxes: T
   const ctx = canvas.getContext("2d")!;
   ctx.drawImage(bitmap, 0, 0);
   const scale = bitmap.width / cssWidth;
+  // Compared as the person sees it: on a screen of that ratio, each CSS pixel's scale×scale device
+  // pixels are one spot at reading distance, so they are averaged into one (a ratio-1 frame is as is).
+  const n = Math.max(1, Math.round(scale));
   const raw = boxes.map((b) => {
-    const [x, y, width, height] = [b.x, b.y, b.width, b.height].map((v) => Math.round(v * scale)) as [number, number, number, number];
-    const rgba = ctx.getImageData(x, y, width, height).data;
+    const [x, y] = [b.x, b.y].map((v) => Math.round(v * scale)) as [number, number];
+    const [width, height] = [b.width, b.height].map((v) => Math.round(v)) as [number, number];
+    const rgba = ctx.getImageData(x, y, width * n, height * n).data;
+    const grey = (i: number) => 0.299 * rgba[i]! + 0.587 * rgba[i + 1]! + 0.114 * rgba[i + 2]!;
     let s = "";
-    for (let i = 0; i < rgba.length; i += 4) s += String.fromCharCode(Math.round(0.299 * rgba[i]! + 0.587 * rgba[i + 1]! + 0.114 * rgba[i + 2]!));
+    for (let row = 0; row < height; row++) {
+      for (let col = 0; col < width; col++) {
+        let sum = 0;
+        for (let dy = 0; dy < n; dy++) for (let dx = 0; dx < n; dx++) sum += grey(((row * n + dy) * width * n + col * n + dx) * 4);
+        s += String.fromCharCode(Math.round(sum / (n * n)));
+      }
+    }
     return { width, height, gray: btoa(s) };
   });
   return { frameWidth: bitmap.width, raw };
