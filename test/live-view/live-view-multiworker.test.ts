@@ -90,7 +90,8 @@ describe("live view with two workers and two APIs on one Redis", () => {
       [loginOnFirst!.sessionId, view.loginOnFirst],
       [loginOnSecond!.sessionId, view.loginOnSecond],
     ] as const) {
-      const done = await waitForStatus(stack, sessionId, "completed");
+      // Two workers, two APIs and three browsers share two cores here: the deadline allows for a busy machine.
+      const done = await waitForStatus(stack, sessionId, "completed", { timeoutMs: 30_000 });
       expect(done.lastLoginRejection).toBeUndefined();
       await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: `success message for ${sessionId}` });
     }

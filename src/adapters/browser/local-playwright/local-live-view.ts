@@ -7,6 +7,8 @@ import { screenFor, type DeviceScaleScreen } from "./device-scale-screens.ts";
  * `screens`: the headless browser's screens by pixel ratio (device-scale-screens.ts); none when headed.
  */
 export function localLiveViewSource(context: BrowserContext, pageIdOf: (page: Page) => string | undefined, screens?: DeviceScaleScreen[]): LiveViewSource {
+  /** The screen each viewer's connection last put its tab's window on. */
+  const placed = new WeakMap<DevToolsChannel, DeviceScaleScreen>();
   const findPage = (pageId: string) => context.pages().find((p) => pageIdOf(p) === pageId && !p.isClosed());
   return {
     async tabs() {
@@ -35,8 +37,12 @@ export function localLiveViewSource(context: BrowserContext, pageIdOf: (page: Pa
     ...(screens && {
       async placeForRatio(channel: DevToolsChannel, devicePixelRatio: number) {
         const screen = screenFor(devicePixelRatio, screens);
-        const { windowId } = (await channel.send("Browser.getWindowForTarget")) as { windowId: number };
-        await channel.send("Browser.setWindowBounds", { windowId, bounds: { left: screen.left, top: 0 } });
+        // Asked again on every navigation: the window moves only when the screen changes.
+        if (placed.get(channel) !== screen) {
+          const { windowId } = (await channel.send("Browser.getWindowForTarget")) as { windowId: number };
+          await channel.send("Browser.setWindowBounds", { windowId, bounds: { left: screen.left, top: 0 } });
+          placed.set(channel, screen);
+        }
         return screen.devicePixelRatio;
       },
     }),
