@@ -37,8 +37,9 @@ export function localLiveViewSource(context: BrowserContext, pageIdOf: (page: Pa
     ...(screens && {
       async placeForRatio(channel: DevToolsChannel, devicePixelRatio: number) {
         const screen = screenFor(devicePixelRatio, screens);
-        // Asked again on every navigation: the window moves only when the screen changes.
-        if (placed.get(channel) !== screen) {
+        // Asked again on every navigation: the window moves only when the screen changes. Windows open on the
+        // first screen, so a ratio-1 viewer's tab is never moved at all.
+        if ((placed.get(channel) ?? screens[0]) !== screen) {
           const { windowId } = (await channel.send("Browser.getWindowForTarget")) as { windowId: number };
           await channel.send("Browser.setWindowBounds", { windowId, bounds: { left: screen.left, top: 0 } });
           placed.set(channel, screen);
