@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import os from "node:os";
+import { sleep } from "./stats.ts";
 
 /**
  * How much CPU processes other than the bench (and everything it started) use during the run.
@@ -40,6 +41,18 @@ function descendantsOf(root: number, processes: Map<string, { pid: number; paren
   return tree;
 }
 
+/**
+ * CPU ticks spent between two looks at /proc, by the bench's own processes (everything it started)
+ * and by all others. A process born since the first look is charged all its CPU time: it was all
+ * spent since then.
+ */
+function ticksBetween(previous: Map<string, Sample>, current: Map<string, Sample & { pid: number }>): { ours: number; others: number } {
+  const ours = descendantsOf(process.pid, current);
+  const spent = { ours: 0, others: 0 };
+  for (const [key, now] of current) spent[ours.has(now.pid) ? "ours" : "others"] += now.ticks - (previous.get(key)?.ticks ?? 0);
+  return spent;
+}
+
 export interface LoadMonitor {
   /** Stops sampling; CPU-seconds used by others since the start, and their share of the machine. */
   stop(): { othersCpuS: number; shareOfMachine: number; loadAverage: number[] };
@@ -51,12 +64,7 @@ export function monitorOtherLoad(intervalMs = 1000): LoadMonitor {
   let othersTicks = 0;
   const sample = () => {
     const current = readProcesses();
-    const ours = descendantsOf(process.pid, current);
-    for (const [key, now] of current) {
-      if (ours.has(now.pid)) continue;
-      // A process born since the last look is charged all its CPU time: it was all spent since then.
-      othersTicks += now.ticks - (previous.get(key)?.ticks ?? 0);
-    }
+    othersTicks += ticksBetween(previous, current).others;
     previous = current;
   };
   const timer = setInterval(sample, intervalMs);
@@ -104,11 +112,9 @@ export async function settle(percentOfCore = 25, maxMs = 30_000): Promise<number
   const started = Date.now();
   let previous = readProcesses();
   while (Date.now() - started < maxMs) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(1000);
     const current = readProcesses();
-    const ours = descendantsOf(process.pid, current);
-    let busy = 0;
-    for (const [key, now] of current) if (ours.has(now.pid)) busy += now.ticks - (previous.get(key)?.ticks ?? 0);
+    const busy = ticksBetween(previous, current).ours;
     previous = current;
     // Ticks are hundredths of a second: over one second, ticks are percent of a core.
     if (busy < percentOfCore) return Date.now() - started;
