@@ -1,5 +1,4 @@
 import { Redis } from "ioredis";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSessionStore } from "../../src/sessions/session-store.ts";
 import { freePort } from "../helpers/free-port.ts";
@@ -9,7 +8,7 @@ import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { chromiumProcesses, spawnWorker, stopWorkerProcess, type WorkerProcess } from "../helpers/worker-process.ts";
-import { logInThroughViewer, openViewer, openViewerBrowser, waitForPicture, type Viewer } from "./viewer-driver.ts";
+import { logInThroughViewer, startViewers, waitForPicture, type Viewers } from "./viewer-driver.ts";
 
 /**
  * Issue 7 as deployed: two API processes and two worker processes share one Redis. A person only
@@ -21,8 +20,7 @@ describe("live view with two workers and two APIs on one Redis", () => {
   let api2: { baseUrl: string; process: ServiceProcess };
   const workers: { process: WorkerProcess; debugPort: number }[] = [];
   let redis: Redis;
-  let browser: Browser;
-  const viewers: Viewer[] = [];
+  let viewers: Viewers;
 
   beforeAll(async () => {
     // The in-process API reaps often, so a killed worker's session ends soon after its lease lapses.
@@ -35,11 +33,10 @@ describe("live view with two workers and two APIs on one Redis", () => {
     [api2] = await Promise.all([startSecondApi(stack), ...spawned.map((p) => p.then((w) => void workers.push(w)))]);
     workers.sort((a, b) => debugPorts.indexOf(a.debugPort) - debugPorts.indexOf(b.debugPort));
     redis = new Redis(stack.redis.url);
-    browser = await openViewerBrowser();
+    viewers = await startViewers();
   }, 90_000);
   afterAll(async () => {
-    await Promise.all(viewers.map((v) => v.close().catch(() => {})));
-    await browser?.close();
+    await viewers?.close();
     redis?.disconnect();
     api2?.process.kill();
     for (const { process: worker, debugPort } of workers) await stopWorkerProcess(worker, debugPort);
@@ -67,11 +64,7 @@ describe("live view with two workers and two APIs on one Redis", () => {
 
     // The links name the first API; the second serves the same path (it shares only Redis).
     const viaSecondApi = (url: string) => url.replace(stack.baseUrl, api2.baseUrl);
-    const open = async (url: string) => {
-      const viewer = await openViewer(browser, url);
-      viewers.push(viewer);
-      return viewer;
-    };
+    const open = (url: string) => viewers.open(url);
     const [loginOnFirst, liveOnFirst] = onFirst!;
     const [loginOnSecond, liveOnSecond] = onSecond!;
     const view = {

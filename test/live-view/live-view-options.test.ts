@@ -1,34 +1,27 @@
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { mintViewerCheck } from "../../src/live-view/viewer-check.ts";
 import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
-import { openViewer, openViewerBrowser, waitForPicture, type Viewer } from "./viewer-driver.ts";
+import { startViewers, waitForPicture, type Viewers } from "./viewer-driver.ts";
 
 const VERIFIER_KEY = "verifier-key-for-tests-0123456789abcdef";
 
 describe("live view in one process (as npm start runs it), with the viewer check and framing settings", () => {
   let stack: TestStack;
-  let browser: Browser;
-  const viewers: Viewer[] = [];
-  const open = async (url: string) => {
-    const viewer = await openViewer(browser, url);
-    viewers.push(viewer);
-    return viewer;
-  };
+  let viewers: Viewers;
+  const open = (url: string) => viewers.open(url);
 
   beforeAll(async () => {
     stack = await startTestStack({
       scriptedUser: false,
       env: { LIVE_VIEW_VERIFIER_KEY: VERIFIER_KEY, LIVE_VIEW_FRAME_ANCESTORS: "https://app.example.com", WORKER_CONCURRENCY: "10" },
     });
-    browser = await openViewerBrowser();
+    viewers = await startViewers();
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(viewers.map((v) => v.close().catch(() => {})));
-    await browser?.close();
+    await viewers?.close();
     await stack?.close();
   });
 

@@ -1,7 +1,6 @@
 import { rmSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { Redis } from "ioredis";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { createSessionStore } from "../../src/sessions/session-store.ts";
@@ -13,7 +12,7 @@ import { makeTestCertificates, type TestCertificates } from "../helpers/test-cer
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { spawnWorker, stopWorkerProcess, type WorkerProcess } from "../helpers/worker-process.ts";
-import { logInThroughViewer, openViewer, openViewerBrowser, waitForPicture, type Viewer } from "./viewer-driver.ts";
+import { logInThroughViewer, startViewers, waitForPicture, type Viewers } from "./viewer-driver.ts";
 
 /** This machine's own address on a network (not loopback), when it has one: a "worker on another host". */
 const networkAddress = Object.values(networkInterfaces())
@@ -35,13 +34,8 @@ describe("live view between API and worker over TLS", () => {
   let untrusting: { baseUrl: string; process: ServiceProcess };
   let worker: WorkerProcess | undefined;
   let workerDebugPort: number;
-  let browser: Browser;
-  const viewers: Viewer[] = [];
-  const open = async (url: string) => {
-    const viewer = await openViewer(browser, url);
-    viewers.push(viewer);
-    return viewer;
-  };
+  let viewers: Viewers;
+  const open = (url: string) => viewers.open(url);
 
   beforeAll(async () => {
     certs = makeTestCertificates(["IP:127.0.0.1", "DNS:localhost"]);
@@ -53,11 +47,10 @@ describe("live view between API and worker over TLS", () => {
       startSecondApi(stack),
     ]);
     redis = new Redis(stack.redis.url);
-    browser = await openViewerBrowser();
+    viewers = await startViewers();
   }, 90_000);
   afterAll(async () => {
-    await Promise.all(viewers.map((v) => v.close().catch(() => {})));
-    await browser?.close();
+    await viewers?.close();
     redis?.disconnect();
     untrusting?.process.kill();
     if (worker) await stopWorkerProcess(worker, workerDebugPort);

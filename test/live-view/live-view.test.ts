@@ -1,31 +1,24 @@
-import type { Browser, BrowserContextOptions } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { spawnWorker, type WorkerProcess } from "../helpers/worker-process.ts";
-import { logInThroughViewer, openViewer, openViewerBrowser, waitForPicture, type Viewer } from "./viewer-driver.ts";
+import { logInThroughViewer, startViewers, waitForPicture, type Viewers } from "./viewer-driver.ts";
 
 describe("self-hosted live view: API and worker in separate processes, a person in a second Chromium", () => {
   let stack: TestStack;
   let worker: WorkerProcess;
-  let browser: Browser;
-  const viewers: Viewer[] = [];
-  const open = async (url: string, size?: { width: number; height: number }, device?: BrowserContextOptions) => {
-    const viewer = await openViewer(browser, url, size, device);
-    viewers.push(viewer);
-    return viewer;
-  };
+  let viewers: Viewers;
+  const open: Viewers["open"] = (...args) => viewers.open(...args);
 
   beforeAll(async () => {
     stack = await startTestStack({ withWorker: false, scriptedUser: false });
     worker = await spawnWorker(stack, { LIVE_VIEW_MAX_VIEWERS: "2" });
-    browser = await openViewerBrowser();
+    viewers = await startViewers();
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(viewers.map((v) => v.close().catch(() => {})));
-    await browser?.close();
+    await viewers?.close();
     worker?.child.kill("SIGTERM");
     await worker?.exited;
     await stack?.close();
@@ -208,7 +201,7 @@ describe("self-hosted live view: API and worker in separate processes, a person 
   it("logs in from a phone: taps on the fields and the button, text from the phone's keyboard", async () => {
     const { sessionId, started } = await startTagged(stack, "demo");
     // Alone on the worker: viewers left open by earlier tests would share its pixel budget (pixel-budget.ts).
-    await Promise.all(viewers.splice(0).map((v) => v.close()));
+    await viewers.closeOpened();
     const phone = { isMobile: true, hasTouch: true, deviceScaleFactor: 3 };
     const viewer = await open(started.liveViewUrl!, { width: 390, height: 700 }, phone);
     await waitForPicture(viewer);

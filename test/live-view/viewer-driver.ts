@@ -90,6 +90,32 @@ export async function openViewer(browser: Browser, url: string, size = { width: 
   };
 }
 
+/** A test's people: one viewer browser, and every viewer opened in it, closed together. */
+export interface Viewers {
+  open(url: string, size?: { width: number; height: number }, device?: BrowserContextOptions): Promise<Viewer>;
+  /** Closes the viewers opened so far (a test that must be alone on its worker). */
+  closeOpened(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startViewers(): Promise<Viewers> {
+  const browser = await openViewerBrowser();
+  const opened: Viewer[] = [];
+  const closeOpened = async () => void (await Promise.all(opened.splice(0).map((v) => v.close().catch(() => {}))));
+  return {
+    async open(url, size, device) {
+      const viewer = await openViewer(browser, url, size, device);
+      opened.push(viewer);
+      return viewer;
+    },
+    closeOpened,
+    async close() {
+      await closeOpened();
+      await browser.close();
+    },
+  };
+}
+
 /** Waits until the viewer shows the remote page (the status overlay is gone and a frame arrived). */
 export async function waitForPicture(viewer: Viewer, what = "the remote page on the viewer") {
   await waitFor(async () => viewer.frames() > 0 && (await viewer.statusText()) === "", { timeoutMs: 15_000, what });
