@@ -45,6 +45,8 @@ interface Spare {
  */
 export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): BrowserAdapter {
   const executablePath = findChromium(options.executablePath);
+  /** Screens by pixel ratio for the live view's frames; `--screen-info` is headless-only, a headed window has its display's. */
+  const screens = options.headless ? DEVICE_SCALE_SCREENS : undefined;
   const spareTarget = options.spareContexts ?? 1;
   let browser: Promise<Browser> | undefined;
   let closed = false;
@@ -54,7 +56,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
   function launch(): Promise<Browser> {
     if (closed) return Promise.reject(adapterClosed());
     if (!browser) {
-      const args = [...CHROMIUM_ARGS, ...(options.headless ? [screenInfoSwitch()] : [])];
+      const args = [...CHROMIUM_ARGS, ...(screens ? [screenInfoSwitch(screens)] : [])];
       if (options.remoteDebuggingPort !== undefined) {
         args.push(`--remote-debugging-port=${options.remoteDebuggingPort}`, "--remote-debugging-address=127.0.0.1");
       }
@@ -146,7 +148,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       const session = new LocalSession(request.sessionId, context, {
         lifetimeMs: request.timeoutMs + TIMEOUT_GRACE_MS,
         farewellMs: options.headless ? 0 : FAREWELL_MS,
-        ...(options.headless ? { screens: DEVICE_SCALE_SCREENS } : {}),
+        screens,
         onClosed: () => sessions.delete(session),
       });
       sessions.add(session);
