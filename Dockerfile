@@ -23,4 +23,4 @@ USER node
 EXPOSE 3000
 # tini forwards SIGTERM so that workers drain and close their browsers.
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "src/api/main.ts"]
+CMD ["node", "src/bin/api.ts"]

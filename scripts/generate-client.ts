@@ -7,9 +7,7 @@ import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import pino from "pino";
-import { createApp, type AppDeps } from "../src/api/app.ts";
-import { apiKeyConnectKind } from "../src/connect/api-key-connect.ts";
-import { oauth2ConnectKind } from "../src/connect/oauth2-connect.ts";
+import { createApiApp, type ApiParts } from "../src/service/api-app.ts";
 
 export const API_TYPES_FILE = new URL("../src/client/api-types.ts", import.meta.url);
 
@@ -25,30 +23,25 @@ export async function generateApiTypes(document: unknown): Promise<string> {
  */
 export async function apiDocument(): Promise<unknown> {
   const unused = {} as never;
-  const deps: AppDeps = {
-    apiKeys: ["document-only"],
+  // Every optional feature the API process turns on by default: their routes are in the document.
+  const parts: ApiParts = {
     logger: pino({ level: "silent" }),
-    webhooks: unused,
-    liveView: { links: unused, secret: Buffer.alloc(32), frameAncestors: [] },
-    // Every kind services.ts registers: their routes are in the document.
-    connect: { links: unused, linkTtlMs: 0, publicUrl: unused, frameAncestors: [], kinds: [oauth2ConnectKind(unused), apiKeyConnectKind(unused)] },
-    checks: unused,
-    oauth2: { flow: unused, clients: unused, tokens: unused },
-    sessions: unused,
-    events: unused,
-    eventLog: unused,
-    eventTail: unused,
-    sseHeartbeatMs: 0,
-    queue: unused,
+    serviceKeys: ["document-only"],
+    resolveSubject: unused,
+    ready: unused,
+    providers: unused,
     vault: unused,
     audit: unused,
-    providers: unused,
-    resolveSubject: unused,
-    loginUrlPolicy: unused,
-    validateApiKey: unused,
-    sessionTimeoutMs: 0,
+    browserLogin: unused,
+    events: unused,
+    checks: unused,
+    apiKeys: unused,
+    webhooks: unused,
+    oauth2: { flow: unused, clients: unused, tokens: unused },
+    liveView: { links: unused, secret: Buffer.alloc(32), frameAncestors: [] },
+    connect: { links: unused, linkTtlMs: 0, publicUrl: unused, frameAncestors: [] },
   };
-  return (await createApp(deps).request("/openapi.json")).json();
+  return (await createApiApp(parts).request("/openapi.json")).json();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig } from "../src/core/config.ts";
 import { makeTestCertificates } from "./helpers/test-certificates.ts";
 
 describe("configuration: the session timers", () => {

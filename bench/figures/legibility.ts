@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/core/config.ts";
 import { LEGIBLE_SSIM, measureLegibility, type Setting, type SettingResult, type TextBox } from "../../test/helpers/screencast-legibility.ts";
 import { chromiumChildren, cpuByKind, processTree } from "../lib/procs.ts";
 import type { BenchStack } from "../lib/stack.ts";

@@ -1,5 +1,5 @@
 import { chromium, type Page } from "playwright-core";
-import { CHROMIUM_ARGS } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { CHROMIUM_ARGS } from "../../src/browser/local-playwright/chromium-path.ts";
 import { browserTreePss, chromiumChildren, cpuByKind, cpuSeconds, processTree } from "../lib/procs.ts";
 import { cancel, pollUntil, startSession } from "../lib/sessions.ts";
 import type { BenchStack } from "../lib/stack.ts";

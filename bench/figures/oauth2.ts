@@ -25,7 +25,7 @@ export async function measureOAuth2(stack: BenchStack, resources: Resources, rep
   const providersFile = join(mkdtempSync(join(tmpdir(), "blc-bench-oauth2-")), "providers.json");
   const provider = { kind: "oauth2", id: "bench-idp", name: "Bench IdP", issuer: server.issuer, scopes: ["openid", "api"], ...CLIENT };
   writeFileSync(providersFile, JSON.stringify({ providers: [provider] }));
-  const api = spawnService("src/api/main.ts", {
+  const api = spawnService("src/bin/api.ts", {
     NODE_ENV: "test",
     REDIS_URL: stack.redis.url,
     API_KEYS: stack.apiKey,

@@ -1,5 +1,5 @@
 import type { BrowserContext } from "playwright-core";
-import { fillStorageFromSeed, storageSeedOf } from "../../src/adapters/browser/storage-seed.ts";
+import { fillStorageFromSeed, storageSeedOf } from "../../src/browser/storage-seed.ts";
 import { restoreSession } from "../../src/client/restore-session.ts";
 import { timed } from "../lib/api-client.ts";
 import type { BenchStack } from "../lib/stack.ts";

@@ -1,13 +1,14 @@
 /**
  * One service of the bench in its own process, as deployments run them (docker-compose's `api` and
- * `worker`): `api` or `worker`, configured from the environment exactly like src/api/main.ts and
- * src/worker/main.ts, plus an IPC "ready" message carrying the port, so the bench need not parse logs
+ * `worker`): `api` or `worker`, configured from the environment exactly like src/bin/api.ts and
+ * src/bin/worker.ts, plus an IPC "ready" message carrying the port, so the bench need not parse logs
  * (it runs them at LOG_LEVEL=warn). It stops itself when the bench goes away.
  */
-import { loadConfig } from "../../src/config.ts";
-import { createLogger } from "../../src/logger.ts";
-import { loadProviders } from "../../src/runtime/providers.ts";
-import { startApiService, startWorkerService } from "../../src/runtime/services.ts";
+import { loadConfig } from "../../src/core/config.ts";
+import { createLogger } from "../../src/core/logging/logger.ts";
+import { loadProviders } from "../../src/providers/providers-file.ts";
+import { startApiService } from "../../src/service/api-process.ts";
+import { startWorkerService } from "../../src/service/worker-process.ts";
 
 const role = process.argv[2];
 if (role !== "api" && role !== "worker") throw new Error("usage: service-child.ts api|worker");

@@ -6,15 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
-import { screenInfoSwitch } from "../../src/adapters/browser/local-playwright/device-scale-screens.ts";
-import { CHROMIUM_ARGS, findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { screenInfoSwitch } from "../../src/browser/local-playwright/device-scale-screens.ts";
+import { CHROMIUM_ARGS, findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
 import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import type { ProviderInput, verifySchema } from "../../src/providers/provider-schema.ts";
 import type { z } from "zod";
 
 type VerifyInput = z.input<typeof verifySchema>;
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.ts";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
 import { createApiClient, type ApiClient } from "./api-client.ts";
 import { chromiumChildren, exeOf, processTree } from "./procs.ts";
 import type { Resources } from "./resources.ts";

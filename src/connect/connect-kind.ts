@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { ApiEnv } from "../api/app.ts";
-import { errorResponses } from "../api/openapi/error-responses.ts";
+import type { ApiEnv } from "../http/router.ts";
+import { errorResponses } from "../http/openapi/error-responses.ts";
 import type { ConnectLink } from "./connect-links.ts";
 import type { ApiKeyFieldView } from "../providers/provider-view.ts";
 

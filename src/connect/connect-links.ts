@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { subjectSchema } from "../sessions/subject.ts";
+import { redisKeys } from "../core/redis-keys.ts";
+import { subjectSchema } from "../core/subject.ts";
 import { mintConnectToken, newConnectLinkId, parseConnectToken, verifyConnectToken } from "./connect-link-token.ts";
 
 /** What a connect link lets its holder do, and for whom: kept in Redis a while past its expiry. */
@@ -29,7 +30,7 @@ const KEPT_AFTER_EXPIRY_MS = 60 * 60_000;
 
 export function createConnectLinks(redis: Redis, options: { prefix: string; secret: Buffer; now?: () => number }): ConnectLinks {
   const now = options.now ?? Date.now;
-  const key = (id: string) => `${options.prefix}:connect-link:${id}`;
+  const key = redisKeys(options.prefix).connectLink;
   return {
     async mint(input, ttlMs) {
       const id = newConnectLinkId();

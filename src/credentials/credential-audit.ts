@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { subjectSchema } from "../sessions/subject.ts";
+import { redisKeys } from "../core/redis-keys.ts";
+import { subjectSchema } from "../core/subject.ts";
 
 /**
  * Who decrypted a credential, when and why: one entry per decrypt, appended before the plaintext is
@@ -26,7 +27,7 @@ export interface CredentialAudit {
 }
 
 export function createRedisCredentialAudit(redis: Redis, options: { prefix: string; maxEntries: number; retentionSeconds: number }): CredentialAudit {
-  const key = (id: string) => `${options.prefix}:credential-audit:${id}`;
+  const key = redisKeys(options.prefix).credentialAudit;
   return {
     async record(credentialId, entry) {
       await redis

@@ -1,5 +1,5 @@
 import type { EnvelopeSealed, SealedCredential } from "../crypto/sealed-credential.ts";
-import type { Subject } from "../sessions/subject.ts";
+import type { Subject } from "../core/subject.ts";
 
 export type { CredentialMetadata } from "./credential-metadata-schema.ts";
 import type { CredentialMetadata } from "./credential-metadata-schema.ts";

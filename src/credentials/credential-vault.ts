@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { CredentialCipher } from "../crypto/cipher.ts";
-import type { EventLog } from "../events/event-log.ts";
+import type { CredentialEvents } from "./credential-events.ts";
 import type { CredentialAccess, CredentialAudit } from "./credential-audit.ts";
-import { ownerKey, sameOwner, type Subject } from "../sessions/subject.ts";
+import { ownerKey, sameOwner, type Subject } from "../core/subject.ts";
 import { parseSecret, serializeSecret, summarizeSecret, type CredentialSecret } from "./credential-secret.ts";
 import type { CredentialMetadata, CredentialStore } from "./credential-store.ts";
 
@@ -66,7 +66,7 @@ const SWAP_ATTEMPTS = 3;
 
 export interface VaultOptions {
   /** Where credential.created and credential.deleted are logged (metadata only). */
-  events?: Pick<EventLog, "appendCredentialEvent">;
+  events?: CredentialEvents;
   /** Where every decrypt is recorded; without it (tools, tests) decrypts are not audited. */
   audit?: CredentialAudit;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Config } from "../config.ts";
+import type { Config } from "../core/config.ts";
 import type { CredentialCipher } from "./cipher.ts";
 import { createEnvelopeCipher } from "./envelope-cipher.ts";
 import { createKeyRing } from "./key-ring.ts";

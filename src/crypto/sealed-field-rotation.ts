@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { defineLuaCommands, loadLuaCommands } from "../redis/lua-commands.ts";
+import { defineLuaCommands, loadLuaCommands } from "../core/redis/lua-commands.ts";
 import type { CredentialCipher } from "./cipher.ts";
 import type { EnvelopeSealed } from "./sealed-credential.ts";
 

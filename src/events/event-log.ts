@@ -1,23 +1,19 @@
 import type { Redis } from "ioredis";
-import type { CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
-import { credentialView } from "../credentials/credential-view.ts";
-import { sessionRecordSchema } from "../sessions/session-record.ts";
-import { sessionView } from "../sessions/session-view.ts";
-import { ownerKey, type Subject } from "../sessions/subject.ts";
-import { defineEventCommands } from "./event-commands.ts";
-import { eventKeys, type EventKeys } from "./event-keys.ts";
-import { compareEventIds, eventTypeSchema, type CredentialEventType, type LoggedEvent } from "./event-types.ts";
+import { sessionRecordSchema } from "../browser-login/sessions/session-record.ts";
+import { sessionView } from "../browser-login/sessions/session-view.ts";
+import { eventKeys, type EventKeys } from "../core/redis-keys.ts";
+import { createCredentialEvents, type CredentialEvents } from "../credentials/credential-events.ts";
+import { compareEventIds, eventTypeSchema, type LoggedEvent } from "./event-types.ts";
 
 /**
  * The event log in Redis streams, readable by every API and worker process. Session events are
  * written by the session store's Lua commands, in the script that makes the change; credential
- * events through `appendCredentialEvent`. Streams keep `retentionMs` of events: a reader resuming
+ * events through `appendCredentialEvent` (credentials/credential-events.ts). Streams keep `retentionMs` of events: a reader resuming
  * from an id older than that may have missed some, and is told so (`beyondRetention`).
  */
-export interface EventLog {
+export interface EventLog extends CredentialEvents {
   readonly keys: EventKeys;
   readonly retentionMs: number;
-  appendCredentialEvent(type: CredentialEventType, owner: Subject, metadata: CredentialMetadata): Promise<string>;
   /** Events of `stream` after `afterId` ("0": from the start), oldest first, at most `count`. */
   after(stream: string, afterId: string, count?: number): Promise<LoggedEvent[]>;
   /** One event of the stream of all, by id. */
@@ -31,7 +27,6 @@ export interface EventLog {
 }
 
 type StreamEntry = [id: string, fields: string[]];
-
 
 /** The snapshot's record fields (`r.<field>`: that field's JSON text) as the session view. */
 const snapshotSchema = sessionRecordSchema.omit({ owner: true, loginUrl: true, workerId: true, completeRequested: true });
@@ -60,27 +55,13 @@ export function parseEntry([id, flat]: StreamEntry): LoggedEvent | undefined {
 
 export function createEventLog(redis: Redis, options: { prefix: string; retentionMs: number; maxLen?: number }): EventLog {
   const keys = eventKeys(options.prefix);
-  const commands = defineEventCommands(redis);
+  const credentialEvents = createCredentialEvents(redis, options);
   const parseAll = (entries: StreamEntry[]) => entries.map(parseEntry).filter((e): e is LoggedEvent => e !== undefined);
 
   return {
     keys,
     retentionMs: options.retentionMs,
-    appendCredentialEvent(type, owner, metadata) {
-      return commands.appendCredentialEvent(
-        keys.all,
-        keys.ofOwner(owner),
-        JSON.stringify({ retentionMs: options.retentionMs, maxLen: options.maxLen ?? 0 }),
-        "type",
-        type,
-        "credential",
-        metadata.id,
-        "owner",
-        ownerKey(owner),
-        "data",
-        JSON.stringify(credentialView(metadata)),
-      );
-    },
+    appendCredentialEvent: credentialEvents.appendCredentialEvent,
     async after(stream, afterId, count = 500) {
       return parseAll((await redis.xrange(stream, `(${afterId}`, "+", "COUNT", count)) as StreamEntry[]);
     },

@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { SESSION_STATUSES } from "../sessions/session-states.ts";
+import { SESSION_STATUSES } from "../browser-login/sessions/session-states.ts";
+import { CREDENTIAL_EVENT_TYPES } from "../credentials/credential-events.ts";
 
 /**
- * Every event name, written once. A session event per status it enters (the state table's statuses),
- * two for changes within a status, and the credential events: created and deleted by the vault;
- * verified, expired and renewed by health checks and re-login; needs_reauth when a provider refuses
- * to renew a token.
+ * Every event name. A session event per status it enters (the state table's statuses), two for
+ * changes within a status, and the credential events (credentials/credential-events.ts).
  */
 export const SESSION_EVENT_TYPES = [
   ...SESSION_STATUSES.map((status) => `session.${status}` as const),
@@ -13,20 +12,10 @@ export const SESSION_EVENT_TYPES = [
   "session.login_rejected",
 ] as const;
 
-export const CREDENTIAL_EVENT_TYPES = [
-  "credential.created",
-  "credential.verified",
-  "credential.expired",
-  "credential.renewed",
-  "credential.needs_reauth",
-  "credential.deleted",
-] as const;
-
 export const EVENT_TYPES = [...SESSION_EVENT_TYPES, ...CREDENTIAL_EVENT_TYPES] as const;
 
 export const eventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof eventTypeSchema>;
-export type CredentialEventType = (typeof CREDENTIAL_EVENT_TYPES)[number];
 
 /**
  * One logged event as readers get it. `id` is its stream id (`<ms>-<seq>`): the SSE event id, the

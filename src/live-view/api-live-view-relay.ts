@@ -2,17 +2,17 @@ import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
-import type { SessionEventBus } from "../sessions/session-events.ts";
-import { isFinal, type SessionRecord } from "../sessions/session-record.ts";
-import type { SessionStore } from "../sessions/session-store.ts";
+import type { SessionWakeups } from "../browser-login/sessions/wakeups.ts";
+import { isFinal, type SessionRecord } from "../browser-login/sessions/session-record.ts";
+import type { SessionStore } from "../browser-login/sessions/session-store.ts";
 import { parseViewToken, signRelay, verifyViewToken } from "./live-view-token.ts";
-import { viewerMessageFor } from "./session-end-message.ts";
+import { viewerMessageFor } from "../browser-login/session-messages.ts";
 import { verifyViewerCheck } from "./viewer-check.ts";
 import { workerAddressRefusal } from "./worker-address.ts";
 
 export interface LiveViewRelayDeps {
   sessions: SessionStore;
-  events: SessionEventBus;
+  wakeups: SessionWakeups;
   secret: Buffer;
   /** LIVE_VIEW_VERIFIER_KEY: links then need the app's `?check=` (viewer-check.ts). */
   verifierKey?: string;
@@ -170,7 +170,7 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
     if (deps.verifierKey && !verifyViewerCheck(deps.verifierKey, claimed.sessionId, viewerCheck)) {
       return end("viewer_check_failed", VIEWER_CHECK_MESSAGE);
     }
-    unsubscribe = deps.events.subscribe(claimed.sessionId, () => void check());
+    unsubscribe = deps.wakeups.subscribe(claimed.sessionId, () => void check());
     sendJson({ t: "status", status: "connecting" });
     void check().then(() => {
       if (!ended && WAITING.has(lastStatus)) sendJson({ t: "status", status: lastStatus, message: "Waiting for the page…" });

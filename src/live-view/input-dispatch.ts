@@ -1,4 +1,4 @@
-import type { DevToolsChannel } from "../adapters/browser/live-view-source.ts";
+import type { DevToolsChannel } from "../browser/live-view-source.ts";
 import type { ViewerMessage } from "./viewer-messages.ts";
 
 /**

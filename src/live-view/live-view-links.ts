@@ -1,15 +1,8 @@
-import { isFinal, type SessionRecord } from "../sessions/session-record.ts";
+import { isFinal, type SessionRecord } from "../browser-login/sessions/session-record.ts";
+import type { LiveViewLinks } from "../browser-login/live-view-ports.ts";
 import { mintViewToken } from "./live-view-token.ts";
 
-export interface LiveViewLinks {
-  /** The address links start with. */
-  base(): string;
-  /**
-   * The viewer links of a session while it is not final: once its worker serves a live view, and
-   * before a worker holds it when `fromTheStart` (the page waits for the worker meanwhile).
-   */
-  urlsFor(record: SessionRecord): { liveViewUrl: string; liveViewViewOnlyUrl: string } | undefined;
-}
+export type { LiveViewLinks };
 
 const BEFORE_A_WORKER = new Set(["queued", "starting"]);
 

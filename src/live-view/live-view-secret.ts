@@ -1,5 +1,5 @@
 import { hkdfSync } from "node:crypto";
-import type { Config } from "../config.ts";
+import type { Config } from "../core/config.ts";
 import { loadOrCreateDevKey, parseKeyRing } from "../crypto/key-source.ts";
 
 /**

@@ -1,5 +1,5 @@
-import type { BrowserSessionEvent } from "../adapters/browser/browser-adapter.ts";
-import type { DevToolsChannel, LiveViewSource } from "../adapters/browser/live-view-source.ts";
+import type { BrowserSessionEvent } from "../browser/browser-adapter.ts";
+import type { DevToolsChannel, LiveViewSource } from "../browser/live-view-source.ts";
 import { createFramePacer } from "./frame-pacer.ts";
 import { dispatchInput } from "./input-dispatch.ts";
 import type { ViewerMessage, WorkerMessage } from "./viewer-messages.ts";

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Env } from "hono";
-import { createApiRouter } from "../api/openapi/api-router.ts";
-import { errorResponses } from "../api/openapi/error-responses.ts";
-import type { SessionStore } from "../sessions/session-store.ts";
+import { createApiRouter } from "../http/router.ts";
+import { errorResponses } from "../http/openapi/error-responses.ts";
+import type { SessionStore } from "../browser-login/sessions/session-store.ts";
 import { verifyViewToken, parseViewToken } from "./live-view-token.ts";
 import { verifyViewerCheck } from "./viewer-check.ts";
 

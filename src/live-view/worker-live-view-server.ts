@@ -3,8 +3,7 @@ import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
-import type { BrowserSessionEvent } from "../adapters/browser/browser-adapter.ts";
-import type { LiveViewSource } from "../adapters/browser/live-view-source.ts";
+import type { LiveViewHost, ViewableSession } from "../browser-login/live-view-ports.ts";
 import { verifyRelay } from "./live-view-token.ts";
 import { createPixelBudget } from "./pixel-budget.ts";
 import { startTabStream } from "./tab-stream.ts";
@@ -25,17 +24,8 @@ export interface WorkerLiveViewOptions {
   logger: Logger;
 }
 
-export interface ViewableSession {
-  source: LiveViewSource;
-  onEvent(listener: (event: BrowserSessionEvent) => void): () => void;
-}
-
 /** The worker's side of the live view: sessions it holds, served to the API only (signed requests). */
-export interface WorkerLiveView {
-  /** `ws://host:port` (`wss://` with TLS), recorded on each viewable session for the API to dial. */
-  readonly address: string;
-  /** Makes a session viewable; the returned function ends that (and closes its viewers). */
-  register(sessionId: string, session: ViewableSession): () => void;
+export interface WorkerLiveView extends LiveViewHost {
   close(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { apiKeyAuth } from "../api/api-key-auth.ts";
+import { serviceKeyAuth } from "../http/service-key-auth.ts";
 import type { Metrics } from "./metrics.ts";
 
 /**
@@ -8,7 +8,7 @@ import type { Metrics } from "./metrics.ts";
  */
 export function metricsRoutes(metrics: Metrics, tokens: readonly string[]) {
   const routes = new Hono();
-  routes.get("/metrics", apiKeyAuth(tokens), async (c) => {
+  routes.get("/metrics", serviceKeyAuth(tokens), async (c) => {
     c.header("Cache-Control", "no-store");
     return c.body(await metrics.metricsText(), 200, { "Content-Type": metrics.contentType });
   });

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { errorBody } from "../api/api-error.ts";
-import { startHttpServer, type HttpServer } from "../api/http-server.ts";
+import { errorBody } from "../http/errors.ts";
+import { startHttpServer, type HttpServer } from "../http/server.ts";
 import type { Metrics } from "./metrics.ts";
 import { metricsRoutes } from "./metrics-routes.ts";
 

@@ -1,5 +1,4 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { SESSION_STATUSES, type SessionStatus } from "../sessions/session-states.ts";
 
 /**
  * Every Prometheus series of the service, in one registry per process (the API and a worker each
@@ -7,13 +6,16 @@ import { SESSION_STATUSES, type SessionStatus } from "../sessions/session-states
  * (the operator's providers file), statuses, reason codes, queue names, outcomes. Never a session,
  * subject or credential id, a URL or anything a user typed.
  *
- * Counters and histograms are fed by the parts that see the event (instrument-*.ts); gauges that
+ * Counters and histograms are fed by the parts that see the event (the metrics.ts decorator of each feature); gauges that
  * describe a process's state right now are read at scrape time (`watch*`).
  */
 export interface Metrics {
   readonly registry: Registry;
-  /** A session entered `status` (queued on create; `code` set for failed/expired/cancelled). */
-  sessionEntered(providerId: string, status: SessionStatus, code?: string): void;
+  /**
+   * A login session entered `status` (queued on create); `ended` when the status is final, with its
+   * reason code (completed: "ok").
+   */
+  sessionEntered(providerId: string, status: string, ended?: { code: string }): void;
   /** Seconds from the session's creation to the login page on screen. */
   readonly loginPageSeconds: Histogram<"provider">;
   /** Seconds from the login page on screen to the login detected: the person's time. */
@@ -40,8 +42,6 @@ const GAUGES = {
   blc_live_viewers: { help: "Live-view viewer sockets connected to this API now", labelNames: [] },
 } as const;
 export type GaugeName = keyof typeof GAUGES;
-
-const FINAL_WITH_CODE = new Set<SessionStatus>(["failed", "expired", "cancelled"]);
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
@@ -82,10 +82,9 @@ export function createMetrics(): Metrics {
 
   return {
     registry,
-    sessionEntered(providerId, status, code) {
+    sessionEntered(providerId, status, end) {
       transitions.inc({ provider: providerId, status });
-      if (status === "completed") ended.inc({ provider: providerId, status, code: "ok" });
-      else if (FINAL_WITH_CODE.has(status)) ended.inc({ provider: providerId, status, code: code ?? "unknown" });
+      if (end) ended.inc({ provider: providerId, status, code: end.code });
     },
     loginPageSeconds: histogram("blc_session_login_page_seconds", "From the session's creation to the login page on screen (queue wait, browser, page load)", ["provider"], [0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60]),
     authenticatedSeconds: histogram("blc_session_authenticated_seconds", "From the login page on screen to the login detected (the person's time)", ["provider"], [5, 10, 20, 30, 60, 120, 300, 600, 1800]),
@@ -100,6 +99,3 @@ export function createMetrics(): Metrics {
     contentType: registry.contentType,
   };
 }
-
-/** Every status, for gauges that should show a 0 rather than no series. */
-export const ALL_STATUSES = SESSION_STATUSES;

@@ -1,14 +1,12 @@
-import type { Redis } from "ioredis";
 import type pg from "pg";
-import type { Logger } from "pino";
-import type { OAuth2Deps } from "../api/routes/oauth2-routes.ts";
-import type { Config } from "../config.ts";
+import type { Infra } from "../core/infra.ts";
+import type { OAuth2Deps } from "./routes.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
 import type { CredentialCipher } from "../crypto/cipher.ts";
-import type { EventLog } from "../events/event-log.ts";
+import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import { createOAuth2AccessTokens } from "./oauth2-access-tokens.ts";
-import { buildOAuth2ClientConfigs } from "./build-oauth2-client-configs.ts";
+import { buildOAuth2ClientConfigs } from "./client-configs/build-oauth2-client-configs.ts";
 import { createOAuth2Flow } from "./oauth2-flow.ts";
 import { createOAuth2ServerConfigs } from "./oauth2-server-config.ts";
 import { createOAuth2States } from "./oauth2-states.ts";
@@ -24,8 +22,11 @@ const REFRESH_LOCK_MS = 45_000;
  * (`database`, the credential store's pool when CREDENTIAL_STORE=postgres); state nonces and the
  * refresh lock stay in Redis: short-lived, single-use.
  */
-export function buildOAuth2(deps: { config: Config; redis: Redis; database?: pg.Pool; cipher: CredentialCipher; vault: CredentialVault; eventLog: EventLog; providers: ProviderRegistry; publicUrl: () => string; logger: Logger }): OAuth2Deps {
-  const { config, redis, database, cipher, vault, eventLog, providers, publicUrl, logger } = deps;
+export function buildOAuth2(
+  { config, redis, logger }: Infra,
+  deps: { database?: pg.Pool; cipher: CredentialCipher; vault: CredentialVault; credentialEvents: CredentialEvents; providers: ProviderRegistry; publicUrl: () => string },
+): OAuth2Deps {
+  const { database, cipher, vault, credentialEvents, providers, publicUrl } = deps;
   const prefix = config.REDIS_PREFIX;
   const clients = buildOAuth2ClientConfigs({ database, redis, cipher, prefix });
   const servers = createOAuth2ServerConfigs(clients);
@@ -42,7 +43,7 @@ export function buildOAuth2(deps: { config: Config; redis: Redis; database?: pg.
     }),
     tokens: createOAuth2AccessTokens({
       vault,
-      events: eventLog,
+      events: credentialEvents,
       providers,
       servers,
       lock: createRefreshLock(redis, { prefix, ttlMs: REFRESH_LOCK_MS }),

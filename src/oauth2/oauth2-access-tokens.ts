@@ -1,20 +1,20 @@
 import * as oidc from "openid-client";
 import type { Logger } from "pino";
-import { z } from "zod";
-import { ApiError } from "../api/api-error.ts";
+import { ApiError } from "../http/errors.ts";
 import type { CredentialAccess } from "../credentials/credential-audit.ts";
 import type { CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
 import type { OAuth2Tokens } from "../credentials/credential-secret.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
-import type { EventLog } from "../events/event-log.ts";
+import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
-import type { Subject } from "../sessions/subject.ts";
+import type { Subject } from "../core/subject.ts";
 import { oauth2ProviderOf } from "./oauth2-flow.ts";
 import type { ClientSource, OAuth2ServerConfigs } from "./oauth2-server-config.ts";
 import { tokenSetFrom } from "./oauth2-token-set.ts";
 import { classifyProviderError, withProviderRetries } from "./provider-error.ts";
 import type { RefreshLock } from "./refresh-lock.ts";
-import { credentialOfKind } from "../api/credential-of-kind.ts";
+import { credentialOfKind } from "../credentials/credential-of-kind.ts";
+import type { RevocationOutcome } from "../credentials/credential-deletion.ts";
 
 export interface AccessTokenAnswer {
   credentialId: string;
@@ -24,12 +24,6 @@ export interface AccessTokenAnswer {
   scopes: string[];
 }
 
-/** What asking the provider to revoke a credential's tokens came to (DELETE /credentials/:id reports it). */
-export const revocationOutcomeSchema = z.union([
-  z.object({ status: z.enum(["revoked", "not_supported"]) }),
-  z.object({ status: z.literal("failed"), error: z.object({ code: z.string(), message: z.string() }) }),
-]);
-export type RevocationOutcome = z.infer<typeof revocationOutcomeSchema>;
 
 export interface OAuth2AccessTokens {
   /** A usable access token, refreshed first when it expires within the skew (or always, with `force`). */
@@ -40,7 +34,7 @@ export interface OAuth2AccessTokens {
 
 export interface AccessTokenDeps {
   vault: CredentialVault;
-  events: Pick<EventLog, "appendCredentialEvent">;
+  events: CredentialEvents;
   providers: ProviderRegistry;
   servers: OAuth2ServerConfigs;
   lock: RefreshLock;

@@ -1,8 +1,8 @@
 import * as oidc from "openid-client";
 import type { OAuth2Provider } from "../providers/provider-schema.ts";
-import type { Subject } from "../sessions/subject.ts";
-import { ApiError } from "../api/api-error.ts";
-import type { OAuth2Client, OAuth2ClientConfigs } from "./oauth2-client-configs.ts";
+import type { Subject } from "../core/subject.ts";
+import { ApiError } from "../http/errors.ts";
+import type { OAuth2Client, OAuth2ClientConfigs } from "./client-configs/oauth2-client-configs.ts";
 
 /** Which client a flow or a credential uses: the organisation's own (PUT /oauth2/clients/:providerId) or the provider's. */
 export type ClientSource = "org" | "provider";

@@ -1,7 +1,8 @@
+import { redisKeys } from "../core/redis-keys.ts";
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { subjectSchema } from "../sessions/subject.ts";
+import { subjectSchema } from "../core/subject.ts";
 
 /**
  * What an authorization request is bound to, kept under its `state` until the browser comes back.
@@ -30,7 +31,7 @@ export interface OAuth2States {
 }
 
 export function createOAuth2States(redis: Redis, { prefix, ttlSeconds }: { prefix: string; ttlSeconds: number }): OAuth2States {
-  const key = (state: string) => `${prefix}:oauth2-state:${state}`;
+  const key = redisKeys(prefix).oauth2State;
   return {
     async create(flow) {
       const state = randomBytes(32).toString("base64url");

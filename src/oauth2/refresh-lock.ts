@@ -1,6 +1,7 @@
+import { redisKeys } from "../core/redis-keys.ts";
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import { defineLuaCommands, loadLuaCommands } from "../redis/lua-commands.ts";
+import { defineLuaCommands, loadLuaCommands } from "../core/redis/lua-commands.ts";
 
 const COMMANDS = loadLuaCommands(new URL("./commands/", import.meta.url));
 type LockCommands = { releaseRefreshLock(key: string, token: string): Promise<number> };
@@ -20,7 +21,7 @@ export function createRefreshLock(redis: Redis, { prefix, ttlMs }: { prefix: str
   const commands = defineLuaCommands<LockCommands>(redis, COMMANDS);
   return {
     async acquire(credentialId) {
-      const key = `${prefix}:oauth2-refresh-lock:${credentialId}`;
+      const key = redisKeys(prefix).oauth2RefreshLock(credentialId);
       const token = randomBytes(16).toString("hex");
       const taken = await redis.set(key, token, "PX", ttlMs, "NX");
       if (taken !== "OK") return undefined;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LOGIN_URL_RULE_FIX, loginUrlRuleViolation } from "./login-url-rule.ts";
 import { urlPatternSchema } from "./url-pattern.ts";
-import { applyPreset, OAUTH2_PRESET_IDS } from "../oauth2/oauth2-presets.ts";
+import { applyPreset, OAUTH2_PRESET_IDS } from "./oauth2-presets.ts";
 
 const httpStatus = z.number().int().min(100).max(599);
 
@@ -133,7 +133,7 @@ export const oauth2ProviderSchema = z
     kind: z.literal("oauth2"),
     id: providerIdSchema,
     name: z.string().min(1),
-    /** A shipped definition (src/oauth2/oauth2-presets.ts) whose fields fill in what the entry leaves out. */
+    /** A shipped definition (src/providers/oauth2-presets.ts) whose fields fill in what the entry leaves out. */
     preset: z.enum(OAUTH2_PRESET_IDS).optional(),
     /** An OpenID issuer to discover the endpoints from, or the endpoints themselves. */
     issuer: oauth2Url.optional(),

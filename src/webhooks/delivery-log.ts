@@ -1,3 +1,4 @@
+import { redisKeys } from "../core/redis-keys.ts";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 
@@ -29,8 +30,7 @@ export interface DeliveryLog {
 }
 
 export function createDeliveryLog(redis: Redis, options: { prefix: string; size: number }): DeliveryLog {
-  const entries = (id: string) => `${options.prefix}:webhook-log:${id}`;
-  const order = (id: string) => `${options.prefix}:webhook-log-order:${id}`;
+  const { webhookLog: entries, webhookLogOrder: order } = redisKeys(options.prefix);
   const read = async (endpointId: string, eventId: string) => {
     const json = await redis.hget(entries(endpointId), eventId);
     return json ? (JSON.parse(json) as DeliveryEntry) : undefined;

@@ -1,3 +1,4 @@
+import { redisKeys } from "../core/redis-keys.ts";
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { CredentialCipher } from "../crypto/cipher.ts";
@@ -31,8 +32,7 @@ export function newWebhookSecret(): string {
 }
 
 export function createWebhookEndpoints(redis: Redis, cipher: CredentialCipher, prefix = "blc"): WebhookEndpoints {
-  const key = (id: string) => `${prefix}:webhook-endpoint:${id}`;
-  const index = `${prefix}:webhook-endpoints`;
+  const { webhookEndpoint: key, webhookEndpoints: index } = redisKeys(prefix);
   const parse = (json: string | null) => (json ? webhookEndpointSchema.parse(JSON.parse(json)) : undefined);
   const rotator = createSealedFieldRotator(redis, cipher);
   const sealedFields = (ids: string[]) => ids.map((id) => ({ id, key: key(id), field: "secret", context: contextOf(id) }));

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BrowserAdapterError, type BrowserAdapter, type BrowserSession, type BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.ts";
+import { BrowserAdapterError, type BrowserAdapter, type BrowserSession, type BrowserSessionEvent } from "../../src/browser/browser-adapter.ts";
 import type { CapturedState } from "../../src/credentials/captured-state.ts";
 import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";

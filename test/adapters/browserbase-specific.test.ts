@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BrowserAdapterError, type BrowserAdapter, type BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.ts";
-import { createBrowserbaseAdapter, type BrowserbaseOptions } from "../../src/adapters/browser/browserbase/browserbase-adapter.ts";
-import type { BrowserbaseSession } from "../../src/adapters/browser/browserbase/browserbase-session.ts";
+import { BrowserAdapterError, type BrowserAdapter, type BrowserSessionEvent } from "../../src/browser/browser-adapter.ts";
+import { createBrowserbaseAdapter, type BrowserbaseOptions } from "../../src/browser/browserbase/browserbase-adapter.ts";
+import type { BrowserbaseSession } from "../../src/browser/browserbase/browserbase-session.ts";
 import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import { startBrowserbaseEmulator, type BrowserbaseEmulator, type FailureMode } from "../browserbase-emulator/browserbase-emulator.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterByHosts } from "../../src/adapters/browser/capture-filter.ts";
+import { filterByHosts } from "../../src/browser/capture-filter.ts";
 import type { CapturedState, Cookie } from "../../src/credentials/captured-state.ts";
 
 const cookie = (name: string, domain: string): Cookie => ({ name, value: "v", domain, path: "/", expires: -1, httpOnly: false, secure: true, sameSite: "Lax" });

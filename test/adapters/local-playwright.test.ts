@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BrowserAdapter, BrowserSessionEvent } from "../../src/adapters/browser/browser-adapter.ts";
-import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-playwright/local-playwright-adapter.ts";
+import type { BrowserAdapter, BrowserSessionEvent } from "../../src/browser/browser-adapter.ts";
+import { createLocalPlaywrightAdapter } from "../../src/browser/local-playwright/local-playwright-adapter.ts";
 import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { waitFor } from "../helpers/wait-for.ts";

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import { toErrorResponse } from "../../src/api/api-error.ts";
-import { createApiRouter } from "../../src/api/openapi/api-router.ts";
-import { errorResponses } from "../../src/api/openapi/error-responses.ts";
-import { pathId } from "../../src/api/openapi/path-id.ts";
+import { toErrorResponse } from "../../src/http/errors.ts";
+import { createApiRouter } from "../../src/http/router.ts";
+import { errorResponses } from "../../src/http/openapi/error-responses.ts";
+import { pathId } from "../../src/http/openapi/path-id.ts";
 
 /** The shared pieces alone: a router's validation failures answer in the API's error shape. */
 function exampleApp() {

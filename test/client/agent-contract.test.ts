@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
 import { createAuthenticatedTool, CredentialRejected } from "../../src/client/authenticated-tool.ts";
 import { isAuthRequired, requireCredential } from "../../src/client/require-credential.ts";
 import { restoreSession } from "../../src/client/restore-session.ts";

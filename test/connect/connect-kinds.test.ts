@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
 import type { ProviderInput } from "../../src/providers/provider-schema.ts";
 import { startApiKeyService, type ApiKeyService } from "../helpers/api-key-service.ts";
 import { freePort } from "../helpers/free-port.ts";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { mintConnectToken, newConnectLinkId, parseConnectToken, verifyConnectToken } from "../../src/connect/connect-link-token.ts";
 import { mintViewToken } from "../../src/live-view/live-view-token.ts";
-import type { Subject } from "../../src/sessions/subject.ts";
+import type { Subject } from "../../src/core/subject.ts";
 
 describe("connect link tokens", () => {
   const secret = randomBytes(32);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKeyValidator } from "../../src/credentials/api-key-validation.ts";
+import { createApiKeyValidator } from "../../src/api-keys/api-key-validation.ts";
 import { createAddressPolicy } from "../../src/network/address-policy.ts";
 import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
 import { startApiKeyService, type ApiKeyService } from "../helpers/api-key-service.ts";

@@ -7,7 +7,7 @@ import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.ts";
 import { createKeyRing } from "../../src/crypto/key-ring.ts";
 import { parseKeyRing } from "../../src/crypto/key-source.ts";
 import type { EnvelopeSealed } from "../../src/crypto/sealed-credential.ts";
-import type { Subject } from "../../src/sessions/subject.ts";
+import type { Subject } from "../../src/core/subject.ts";
 
 /** A server the suite's stores live on, and a way to get a fresh, empty store on it for each test. */
 export interface StoreFixture {

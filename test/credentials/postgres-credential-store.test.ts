@@ -1,10 +1,10 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
-import { buildCredentialStore } from "../../src/credentials/build-credential-store.ts";
-import { createPostgresCredentialStore } from "../../src/credentials/postgres-credential-store.ts";
-import { createLogger } from "../../src/logger.ts";
-import { loadMigrations, migrate } from "../../src/credentials/postgres-migrations.ts";
+import { loadConfig } from "../../src/core/config.ts";
+import { buildCredentialStore, serviceMigrations } from "../../src/service/credential-storage.ts";
+import { createPostgresCredentialStore } from "../../src/credentials/store/postgres/postgres-credential-store.ts";
+import { createLogger } from "../../src/core/logging/logger.ts";
+import { migrate } from "../../src/core/postgres-migrations.ts";
 import { quietPool, startEmbeddedPostgres, type EmbeddedPostgres } from "../helpers/embedded-postgres.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { describeCredentialStore } from "./credential-store-conformance.ts";
@@ -17,7 +17,7 @@ describeCredentialStore("PostgreSQL", async () => {
     async create() {
       const pool = quietPool(await server.createDatabase(`conformance${pools.length + 1}`));
       pools.push(pool);
-      await migrate(pool);
+      await migrate(pool, serviceMigrations());
       return createPostgresCredentialStore(pool);
     },
     async close() {
@@ -45,19 +45,19 @@ describe("PostgreSQL credential store: migrations and stored rows", () => {
 
   it("applies each migration once, in order, when several processes start at the same moment", async () => {
     const pool = await database("migrations");
-    const starts = await Promise.all(Array.from({ length: 4 }, () => migrate(pool)));
-    const names = loadMigrations().map((m) => m.name);
+    const starts = await Promise.all(Array.from({ length: 4 }, () => migrate(pool, serviceMigrations())));
+    const names = serviceMigrations().map((m) => m.name);
     expect(names[0]).toBe("0001_credentials.sql");
     // One start did the work; the others waited on the lock and found nothing left.
     expect(starts.filter((applied) => applied.length > 0)).toEqual([names]);
     const { rows } = await pool.query("SELECT version, name FROM schema_migrations ORDER BY version");
     expect(rows.map((r) => r.name)).toEqual(names);
-    expect(await migrate(pool)).toEqual([]);
+    expect(await migrate(pool, serviceMigrations())).toEqual([]);
   });
 
   it("rolls a failing migration back whole, recording nothing", async () => {
     const pool = await database("failing");
-    const broken = [...loadMigrations(), { version: 9999, name: "9999_broken.sql", sql: "CREATE TABLE half (x int); SELECT no_such_function();" }];
+    const broken = [...serviceMigrations(), { version: 9999, name: "9999_broken.sql", sql: "CREATE TABLE half (x int); SELECT no_such_function();" }];
     await expect(migrate(pool, broken)).rejects.toThrow(/no_such_function/);
     const { rows } = await pool.query("SELECT to_regclass('credentials') AS credentials, to_regclass('half') AS half, to_regclass('schema_migrations') AS migrations");
     expect(rows[0]).toEqual({ credentials: null, half: null, migrations: null });
@@ -65,7 +65,7 @@ describe("PostgreSQL credential store: migrations and stored rows", () => {
 
   it("a row whose metadata is no longer metadata is refused on read, not served half-formed", async () => {
     const pool = await database("corrupt");
-    await migrate(pool);
+    await migrate(pool, serviceMigrations());
     await pool.query(
       `INSERT INTO credentials (id, owner_key, owner, metadata, record, wrapped_key)
        VALUES ('cred_bad', '/alice', '{"userId":"alice"}', '{"id":"cred_bad","providerId":42}', '{"v":1,"alg":"A256GCM","kid":"k","iv":"","tag":"","ct":""}', NULL)`,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.ts";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { spawnService } from "../helpers/service-process.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
@@ -97,7 +97,7 @@ describe("the API process on SIGTERM", () => {
     const apiKey = `test_${randomBytes(16).toString("hex")}`;
     const port = await freePort();
     // The API alone: no worker takes the job, so the start waits its full 10 s unless told to stop.
-    const api = spawnService("src/api/main.ts", {
+    const api = spawnService("src/bin/api.ts", {
       REDIS_URL: redis.url,
       PORT: String(port),
       API_KEYS: apiKey,

@@ -13,7 +13,7 @@ import { waitFor } from "../helpers/wait-for.ts";
  * `npm start` as an operator runs it: its own process group, providers edited while it runs,
  * SIGHUP, then SIGTERM to the whole group (what `timeout` and supervisors send).
  */
-describe("npm start (src/main.ts) as a process", () => {
+describe("npm start (src/bin/start.ts) as a process", () => {
   const grace = 2_000;
   let dir: string;
   let service: ServiceProcess;
@@ -50,7 +50,7 @@ describe("npm start (src/main.ts) as a process", () => {
       DEMO_SSO_PORT: await freePort(),
       BROWSER_DEBUG_PORT: await freePort(),
     };
-    service = spawnService("src/main.ts", {
+    service = spawnService("src/bin/start.ts", {
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
       DATA_DIR: join(dir, "data"),
       PROVIDERS_FILE: providersFile,
@@ -129,14 +129,14 @@ describe("npm start (src/main.ts) as a process", () => {
 
   it("after a kill -9 of its group, the next start stops the Redis it left behind and runs", { timeout: 180_000 }, async () => {
     const env = { ...service.env, EMBEDDED_REDIS_PORT: String(ports.EMBEDDED_REDIS_PORT) };
-    const killed = spawnService("src/main.ts", env);
+    const killed = spawnService("src/bin/start.ts", env);
     await killed.waitForOutput("browser-login-capture is running at");
     killed.signalGroup("SIGKILL");
     await killed.exited;
     // Redis runs in its own process group, so SIGKILL to the service's group does not reach it.
     expect(processesMatching(`127.0.0.1:${ports.EMBEDDED_REDIS_PORT}`)).not.toEqual([]);
 
-    service = spawnService("src/main.ts", env);
+    service = spawnService("src/bin/start.ts", env);
     await service.waitForOutput("browser-login-capture is running at");
     expect(service.output()).toContain("stopped the embedded Redis an earlier run left behind");
     service.signalGroup("SIGTERM");

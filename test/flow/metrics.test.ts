@@ -157,7 +157,7 @@ describe("metrics: the API's and the worker's /metrics after a real login", () =
   });
 });
 
-describe("metrics: a worker in its own process (src/worker/main.ts) serves /metrics on METRICS_PORT", () => {
+describe("metrics: a worker in its own process (src/bin/worker.ts) serves /metrics on METRICS_PORT", () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack({ withWorker: false });

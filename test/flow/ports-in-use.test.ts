@@ -31,14 +31,14 @@ describe("a port already in use", () => {
     });
 
   const cases: [entry: string, setting: string][] = [
-    // PORT, DEMO_SSO_PORT and BROWSER_DEBUG_PORT go through the same check in src/main.ts.
-    ["src/main.ts", "EMBEDDED_REDIS_PORT"],
-    ["src/main.ts", "DEMO_PORT"],
+    // PORT, DEMO_SSO_PORT and BROWSER_DEBUG_PORT go through the same check in src/bin/start.ts.
+    ["src/bin/start.ts", "EMBEDDED_REDIS_PORT"],
+    ["src/bin/start.ts", "DEMO_PORT"],
     // `npm run demo` while `npm start` runs finds the service's port taken.
-    ["src/demo/run-demo.ts", "PORT"],
-    ["src/api/main.ts", "PORT"],
-    ["src/worker/main.ts", "BROWSER_DEBUG_PORT"],
-    ["src/worker/main.ts", "METRICS_PORT"],
+    ["src/bin/demo.ts", "PORT"],
+    ["src/bin/api.ts", "PORT"],
+    ["src/bin/worker.ts", "BROWSER_DEBUG_PORT"],
+    ["src/bin/worker.ts", "METRICS_PORT"],
   ];
 
   it.each(cases)("%s with %s taken: one line, exit code 1, nothing left running", async (entry, setting) => {
@@ -51,7 +51,7 @@ describe("a port already in use", () => {
         DATA_DIR: join(dir, "data"),
         HEADLESS: "true",
         // The API and the worker alone need one; the port check comes before any connection.
-        ...(entry.includes("/api/") || entry.includes("/worker/") ? { REDIS_URL: `redis://127.0.0.1:${ports.EMBEDDED_REDIS_PORT}` } : {}),
+        ...(entry.endsWith("/api.ts") || entry.endsWith("/worker.ts") ? { REDIS_URL: `redis://127.0.0.1:${ports.EMBEDDED_REDIS_PORT}` } : {}),
       });
       const exit = await Promise.race([service.exited, new Promise<undefined>((r) => setTimeout(r, 40_000))]);
       service.kill();

@@ -51,7 +51,7 @@ describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Red
     }
 
     // rotate-keys reads the configured store: no REDIS_URL needed.
-    const { stdout } = await promisify(execFile)(process.execPath, ["src/cli/rotate-keys.ts", "--verify"], {
+    const { stdout } = await promisify(execFile)(process.execPath, ["src/bin/rotate-keys.ts", "--verify"], {
       env: { PATH: process.env.PATH, NODE_ENV: "test", LOG_LEVEL: "silent", CREDENTIAL_STORE: "postgres", DATABASE_URL: stack.config.DATABASE_URL, ENCRYPTION_KEYS: stack.config.ENCRYPTION_KEYS },
     });
     expect(stdout).toMatch(/t1 \(current\): 1 credential\n/);

@@ -5,8 +5,8 @@ import type {
   PageSnapshot,
   StorageArea,
   StorageValue,
-} from "../../src/adapters/browser/browser-adapter.ts";
-import { filterByOrigins } from "../../src/adapters/browser/capture-filter.ts";
+} from "../../src/browser/browser-adapter.ts";
+import { filterByOrigins } from "../../src/browser/capture-filter.ts";
 import type { CapturedState, Cookie, OriginState } from "../../src/credentials/captured-state.ts";
 
 /**

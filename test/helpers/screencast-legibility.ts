@@ -1,6 +1,6 @@
 import type { Browser, CDPSession, Page } from "playwright-core";
 import { meanAbsError, psnr, ssim, type Gray } from "./text-similarity.ts";
-import { screenFor } from "../../src/adapters/browser/local-playwright/device-scale-screens.ts";
+import { screenFor } from "../../src/browser/local-playwright/device-scale-screens.ts";
 
 /**
  * How legible the live view's frames keep the small text of a login form: the fixture page

@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { waitFor } from "./wait-for.ts";
 
 /**
- * An entry point (src/main.ts, src/api/main.ts, ...) in its own process group, as a terminal or a
+ * An entry point (src/bin/start.ts, src/bin/api.ts, ...) in its own process group, as a terminal or a
  * supervisor runs it, so a test can signal the whole group the way `timeout` or `kill -- -PGID` do.
  */
 export interface ServiceProcess {

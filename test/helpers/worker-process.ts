@@ -6,7 +6,7 @@ import type { TestStack } from "./test-stack.ts";
 import { fixtureProviders } from "./test-stack.ts";
 import { waitFor } from "./wait-for.ts";
 
-/** A worker in its own process (src/worker/main.ts), as deployments run it, to crash or stop it for real. */
+/** A worker in its own process (src/bin/worker.ts), as deployments run it, to crash or stop it for real. */
 export interface WorkerProcess {
   child: ChildProcess;
   output(): string;
@@ -16,7 +16,7 @@ export interface WorkerProcess {
 export async function spawnWorker(stack: TestStack, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const providersFile = join(stack.config.DATA_DIR, "providers.json");
   writeFileSync(providersFile, JSON.stringify({ providers: fixtureProviders(stack.site) }));
-  const child = spawn(process.execPath, ["src/worker/main.ts"], {
+  const child = spawn(process.execPath, ["src/bin/worker.ts"], {
     env: {
       ...process.env,
       NODE_ENV: "test",

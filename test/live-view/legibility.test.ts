@@ -1,8 +1,8 @@
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { screenInfoSwitch } from "../../src/adapters/browser/local-playwright/device-scale-screens.ts";
-import { CHROMIUM_ARGS, findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
-import { loadConfig } from "../../src/config.ts";
+import { screenInfoSwitch } from "../../src/browser/local-playwright/device-scale-screens.ts";
+import { CHROMIUM_ARGS, findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { loadConfig } from "../../src/core/config.ts";
 import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
 import { LEGIBLE_SSIM, measureLegibility } from "../helpers/screencast-legibility.ts";
 

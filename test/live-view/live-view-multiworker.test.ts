@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSessionStore } from "../../src/sessions/session-store.ts";
+import { createSessionStore } from "../../src/browser-login/sessions/session-store.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { startSecondApi } from "../helpers/second-api.ts";
 import type { ServiceProcess } from "../helpers/service-process.ts";

@@ -3,7 +3,7 @@ import { networkInterfaces } from "node:os";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USER } from "../../src/demo/demo-site.ts";
-import { createSessionStore } from "../../src/sessions/session-store.ts";
+import { createSessionStore } from "../../src/browser-login/sessions/session-store.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { startSecondApi } from "../helpers/second-api.ts";
 import type { ServiceProcess } from "../helpers/service-process.ts";

@@ -1,5 +1,5 @@
 import { chromium, type Browser, type BrowserContextOptions, type Page, type WebSocket as PageSocket } from "playwright-core";
-import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
 import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLoginUrlPolicy } from "../../src/api/login-url-policy.ts";
+import { createLoginUrlPolicy } from "../../src/browser-login/login-url-policy.ts";
 import { createAddressPolicy, privateRange } from "../../src/network/address-policy.ts";
 
 /** Forms of 127.0.0.1 and of other private IPv4 addresses that IPv6 carries. */

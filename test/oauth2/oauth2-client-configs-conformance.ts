@@ -4,7 +4,7 @@ import type { CredentialCipher } from "../../src/crypto/cipher.ts";
 import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.ts";
 import { createKeyRing } from "../../src/crypto/key-ring.ts";
 import { parseKeyRing } from "../../src/crypto/key-source.ts";
-import type { OAuth2ClientConfigs } from "../../src/oauth2/oauth2-client-configs.ts";
+import type { OAuth2ClientConfigs } from "../../src/oauth2/client-configs/oauth2-client-configs.ts";
 
 /** One fresh, empty place for clients, and what a test needs to look at it from outside the contract. */
 export interface ClientStorage {
@@ -25,7 +25,7 @@ const spec = (kid: string) => `${kid}:${randomBytes(32).toString("base64")}`;
 const cipherOf = (ring: string) => createEnvelopeCipher(createKeyRing(parseKeyRing(ring)));
 const secretOf = (name: string) => `${name}-secret-${randomBytes(12).toString("hex")}`;
 
-/** The contract of src/oauth2/oauth2-client-configs.ts, run against every implementation. */
+/** The contract of src/oauth2/client-configs/oauth2-client-configs.ts, run against every implementation. */
 export function describeOAuth2ClientConfigs(name: string, startFixture: () => Promise<ClientStorageFixture>) {
   describe(`OAuth2 client configs conformance: ${name}`, () => {
     let fixture: ClientStorageFixture;

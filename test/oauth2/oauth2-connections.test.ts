@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/adapters/browser/local-playwright/chromium-path.ts";
+import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
 import { createEventLog } from "../../src/events/event-log.ts";
 import type { ProviderInput } from "../../src/providers/provider-schema.ts";
 import { freePort } from "../helpers/free-port.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/core/config.ts";
 import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
 
 describe("OAuth2 provider configuration", () => {

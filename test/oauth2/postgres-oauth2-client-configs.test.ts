@@ -3,15 +3,15 @@ import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
-import { buildCredentialStore } from "../../src/credentials/build-credential-store.ts";
-import { migrate } from "../../src/credentials/postgres-migrations.ts";
+import { loadConfig } from "../../src/core/config.ts";
+import { buildCredentialStore, serviceMigrations } from "../../src/service/credential-storage.ts";
+import { migrate } from "../../src/core/postgres-migrations.ts";
 import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.ts";
 import { createKeyRing } from "../../src/crypto/key-ring.ts";
 import { parseKeyRing } from "../../src/crypto/key-source.ts";
-import { createLogger } from "../../src/logger.ts";
-import { buildOAuth2ClientConfigs } from "../../src/oauth2/build-oauth2-client-configs.ts";
-import { createPostgresOAuth2ClientConfigs } from "../../src/oauth2/postgres-oauth2-client-configs.ts";
+import { createLogger } from "../../src/core/logging/logger.ts";
+import { buildOAuth2ClientConfigs } from "../../src/oauth2/client-configs/build-oauth2-client-configs.ts";
+import { createPostgresOAuth2ClientConfigs } from "../../src/oauth2/client-configs/postgres/postgres-oauth2-client-configs.ts";
 import { quietPool, startEmbeddedPostgres, type EmbeddedPostgres } from "../helpers/embedded-postgres.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { dumpPostgres } from "../helpers/postgres-dump.ts";
@@ -26,7 +26,7 @@ describeOAuth2ClientConfigs("PostgreSQL", async () => {
       const url = await server.createDatabase(`clients${pools.length + 1}`);
       const pool = quietPool(url);
       pools.push(pool);
-      await migrate(pool);
+      await migrate(pool, serviceMigrations());
       return {
         configs: (cipher) => createPostgresOAuth2ClientConfigs(pool, cipher),
         dump: () => dumpPostgres(url),
@@ -76,7 +76,7 @@ describe("OAuth clients beside the credentials when CREDENTIAL_STORE=postgres", 
       expect(await dumpPostgres(url)).not.toContain(clientSecret);
 
       const rotateKeys = (...args: string[]) =>
-        promisify(execFile)(process.execPath, ["src/cli/rotate-keys.ts", ...args], {
+        promisify(execFile)(process.execPath, ["src/bin/rotate-keys.ts", ...args], {
           env: { PATH: process.env.PATH, NODE_ENV: "test", LOG_LEVEL: "silent", CREDENTIAL_STORE: "postgres", DATABASE_URL: url, ENCRYPTION_KEYS: `${k2},${k1}` },
         });
       // Before: --verify names the client whose secret is still under the old key, and fails.

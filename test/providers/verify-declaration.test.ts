@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
-import { cookieHeaderFor } from "../../src/credentials/cookie-header.ts";
+import { cookieHeaderFor } from "../../src/credential-checks/cookie-header.ts";
 
 const base = { id: "acme", name: "Acme", loginUrl: "https://acme.example/login", success: { url: { pathname: "/home" } } };
 const verify = { url: "https://acme.example/home", loggedOut: { url: { pathname: "/login" } } };

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-playwright/local-playwright-adapter.ts";
+import { createLocalPlaywrightAdapter } from "../../src/browser/local-playwright/local-playwright-adapter.ts";
 import { startDemoSite } from "../../src/demo/demo-site.ts";
 import { createAddressPolicy } from "../../src/network/address-policy.ts";
 import { waitForStatus } from "../helpers/sessions.ts";

@@ -12,11 +12,11 @@ import { createKeyRing } from "../../src/crypto/key-ring.ts";
 import { loadOrCreateDevKey, parseKeyRing } from "../../src/crypto/key-source.ts";
 import { createCredentialVault } from "../../src/credentials/credential-vault.ts";
 import { keyUsageReport, rotateAll } from "../../src/credentials/key-rotation.ts";
-import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.ts";
+import { createRedisCredentialStore } from "../../src/credentials/store/redis/redis-credential-store.ts";
 import type { CapturedState } from "../../src/credentials/captured-state.ts";
-import { ownerKey } from "../../src/sessions/subject.ts";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.ts";
-import { loadConfig } from "../../src/config.ts";
+import { ownerKey } from "../../src/core/subject.ts";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
+import { loadConfig } from "../../src/core/config.ts";
 import { freePort } from "../helpers/free-port.ts";
 
 const key = () => randomBytes(32).toString("base64");
@@ -247,7 +247,7 @@ describe("credential vault on Redis", () => {
     await createCredentialVault(createRedisCredentialStore(redis, "t6"), cipherOf(oldKey)).seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s" });
     const run = async (...args: string[]) => {
       try {
-        const { stdout } = await promisify(execFile)(process.execPath, ["src/cli/rotate-keys.ts", ...args], {
+        const { stdout } = await promisify(execFile)(process.execPath, ["src/bin/rotate-keys.ts", ...args], {
           env: { ...process.env, NODE_ENV: "test", REDIS_URL: server.url, REDIS_PREFIX: "t6", ENCRYPTION_KEYS: ring, LOG_LEVEL: "silent" },
         });
         return { code: 0, stdout };

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../src/logger.ts";
+import { createLogger } from "../../src/core/logging/logger.ts";
 
 /** A logger writing to memory; `lines()` parses what it printed. */
 function memoryLogger() {

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.ts";
-import { createSessionEventBus, type SessionEvent } from "../../src/sessions/session-events.ts";
-import type { SessionRecord } from "../../src/sessions/session-record.ts";
-import { SESSION_STATES, SESSION_STATUSES, canMove, holdsLease, isFinal, type SessionStatus } from "../../src/sessions/session-states.ts";
-import { createSessionStore, type SessionStore } from "../../src/sessions/session-store.ts";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
+import { createSessionWakeups, type SessionWakeup } from "../../src/browser-login/sessions/wakeups.ts";
+import type { SessionRecord } from "../../src/browser-login/sessions/session-record.ts";
+import { SESSION_STATES, SESSION_STATUSES, canMove, holdsLease, isFinal, type SessionStatus } from "../../src/browser-login/sessions/session-states.ts";
+import { createSessionStore, type SessionStore } from "../../src/browser-login/sessions/session-store.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
@@ -90,18 +90,18 @@ describe("session store (Redis, Lua commands, the state table)", () => {
   });
 
   it("requestComplete is accepted only where the table says so, and wakes the session's waiters", async () => {
-    const bus = await createSessionEventBus(redis.duplicate(), store.eventsChannel);
+    const bus = await createSessionWakeups(redis.duplicate(), store.wakeupChannel);
     // Events arrive in publish order: once our own marker is back, every earlier event for the id has been seen.
-    const drain = async (id: string, seen: SessionEvent[]) => {
+    const drain = async (id: string, seen: SessionWakeup[]) => {
       const marker = `marker-${++n}`;
-      await redis.publish(store.eventsChannel, JSON.stringify({ id, status: marker }));
+      await redis.publish(store.wakeupChannel, JSON.stringify({ id, status: marker }));
       await waitFor(() => seen.some((e) => (e.status as string) === marker), { what: "marker event" });
       return seen.splice(0).filter((e) => !(e.status as string).startsWith("marker-"));
     };
     try {
       for (const status of SESSION_STATUSES) {
         const id = await sessionIn(status);
-        const seen: SessionEvent[] = [];
+        const seen: SessionWakeup[] = [];
         const off = bus.subscribe(id, (e) => seen.push(e));
         await drain(id, seen);
         const result = await store.requestComplete(id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NOTHING_GAINED, snapshotLoginPage } from "../../src/worker/login-page-snapshot.ts";
+import { NOTHING_GAINED, snapshotLoginPage } from "../../src/browser-login/worker/login-page-snapshot.ts";
 import { createFakeBrowserSession } from "../helpers/fake-browser-session.ts";
 
 const APP = "https://app.test";

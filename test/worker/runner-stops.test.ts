@@ -4,21 +4,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLocalPlaywrightAdapter } from "../../src/adapters/browser/local-playwright/local-playwright-adapter.ts";
-import type { BrowserAdapter } from "../../src/adapters/browser/browser-adapter.ts";
+import { createLocalPlaywrightAdapter } from "../../src/browser/local-playwright/local-playwright-adapter.ts";
+import type { BrowserAdapter } from "../../src/browser/browser-adapter.ts";
 import { createCredentialVault, type CredentialVault } from "../../src/credentials/credential-vault.ts";
-import { createRedisCredentialStore } from "../../src/credentials/redis-credential-store.ts";
+import { createRedisCredentialStore } from "../../src/credentials/store/redis/redis-credential-store.ts";
 import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.ts";
 import { createKeyRing } from "../../src/crypto/key-ring.ts";
 import { parseKeyRing } from "../../src/crypto/key-source.ts";
 import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/redis/embedded-redis.ts";
-import { createSessionEventBus, type SessionEventBus } from "../../src/sessions/session-events.ts";
-import type { SessionRecord } from "../../src/sessions/session-record.ts";
-import { createSessionStore, type SessionStore } from "../../src/sessions/session-store.ts";
-import { runLoginSession } from "../../src/worker/login-session-runner.ts";
+import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
+import { createSessionWakeups, type SessionWakeups } from "../../src/browser-login/sessions/wakeups.ts";
+import type { SessionRecord } from "../../src/browser-login/sessions/session-record.ts";
+import { createSessionStore, type SessionStore } from "../../src/browser-login/sessions/session-store.ts";
+import { runLoginSession } from "../../src/browser-login/worker/login-session-runner.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { trackServiceTimers } from "../helpers/live-timers.ts";
 import { memoryLog } from "../helpers/test-stack.ts";
@@ -38,7 +38,7 @@ let site: DemoSite;
 let redis: EmbeddedRedis;
 let connections: Redis[] = [];
 let sessions: SessionStore;
-let bus: SessionEventBus & { subscriptions(): number };
+let bus: SessionWakeups & { subscriptions(): number };
 let adapter: BrowserAdapter;
 let vault: CredentialVault;
 let user: ScriptedUser;
@@ -59,7 +59,7 @@ beforeAll(async () => {
   const subscriber = new Redis(redis.url, { maxRetriesPerRequest: null });
   connections = [commands, subscriber];
   sessions = createSessionStore(commands, { retentionSeconds: 600 });
-  bus = countSubscriptions(await createSessionEventBus(subscriber, sessions.eventsChannel));
+  bus = countSubscriptions(await createSessionWakeups(subscriber, sessions.wakeupChannel));
   vault = createCredentialVault(createRedisCredentialStore(commands), createEnvelopeCipher(createKeyRing(parseKeyRing(`t1:${randomBytes(32).toString("base64")}`))));
   const debugPort = await freePort();
   adapter = createLocalPlaywrightAdapter({ headless: true, remoteDebuggingPort: debugPort });
@@ -80,7 +80,7 @@ afterAll(async () => {
 });
 
 /** Counts live subscriptions of the real bus, so that a test sees one left behind. */
-function countSubscriptions(real: SessionEventBus): SessionEventBus & { subscriptions(): number } {
+function countSubscriptions(real: SessionWakeups): SessionWakeups & { subscriptions(): number } {
   let live = 0;
   return {
     subscribe(id, listener) {
@@ -118,7 +118,7 @@ async function start(providerId: string, path: string, { ttlMs = 60_000, loginUr
   };
   await sessions.create(record, now + ttlMs);
   const timersLeft = timers.mark();
-  const run = runLoginSession(id, { sessions, events: bus, adapter, providers: providers(), vault, logger: log.logger, workerId: "worker-test", leaseMs: LEASE_MS });
+  const run = runLoginSession(id, { sessions, wakeups: bus, adapter, providers: providers(), vault, logger: log.logger, workerId: "worker-test", leaseMs: LEASE_MS });
   return { id, tag, run, timersLeft, expiresAtMs: now + ttlMs };
 }
 

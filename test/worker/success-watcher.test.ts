@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { browserLoginProviderSchema } from "../../src/providers/provider-schema.ts";
-import { watchForSuccess, type SuccessWatcher, type WatchOptions } from "../../src/worker/success-watcher.ts";
+import { watchForSuccess, type SuccessWatcher, type WatchOptions } from "../../src/browser-login/worker/success-watcher.ts";
 import { createFakeBrowserSession, type FakeBrowserSession } from "../helpers/fake-browser-session.ts";
 
 const APP = "https://app.test";

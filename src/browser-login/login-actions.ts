@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import { z } from "@hono/zod-openapi";
+import { metadataSchema, type SessionRecord } from "./sessions/session-record.ts";
+import { waitForSession } from "./sessions/wakeups.ts";
+import type { Subject } from "../core/subject.ts";
+import { loginUrlRuleViolation } from "../providers/login-url-rule.ts";
+import { ApiError } from "../http/errors.ts";
+import type { Queue } from "bullmq";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { LoginJobData } from "./login-queue.ts";
+import type { LoginUrlPolicy } from "./login-url-policy.ts";
+import type { SessionStore } from "./sessions/session-store.ts";
+import type { SessionWakeups } from "./sessions/wakeups.ts";
+
+export const startSchema = z
+  .strictObject({
+    providerId: z.string().min(1).max(64).openapi({ description: "A provider from GET /providers", example: "demo" }),
+    metadata: metadataSchema.optional().openapi({ description: "Your own values, returned on the session, its events and its credential" }),
+    loginUrl: z.string().max(2048).optional().openapi({ description: "Where the browser starts instead of the provider's login URL (when the deployment allows it)" }),
+  })
+  .openapi("StartLogin");
+export type StartRequest = z.infer<typeof startSchema>;
+
+const WAITING_TO_START = new Set(["queued", "starting"]);
+
+export interface LoginStarterDeps {
+  sessions: SessionStore;
+  wakeups: SessionWakeups;
+  queue: Pick<Queue<LoginJobData>, "add" | "remove">;
+  providers: ProviderRegistry;
+  loginUrlPolicy: LoginUrlPolicy;
+  sessionTimeoutMs: number;
+  /** Aborted when the API shuts down: requests waiting on a session answer with its current state at once. */
+  draining?: AbortSignal;
+}
+
+/** Waits (at most `ms`) until the session satisfies `wanted`; undefined when it did not. */
+export function sessionWaiter({ sessions, wakeups, draining }: Pick<LoginStarterDeps, "sessions" | "wakeups" | "draining">) {
+  return (id: string, wanted: (r: SessionRecord) => boolean, ms: number) =>
+    waitForSession(wakeups, id, async () => {
+      const record = await sessions.get(id);
+      return record && wanted(record) ? record : undefined;
+    }, ms, undefined, draining);
+}
+
+/**
+ * What an app (with its API key) or the connect page (with its link) may do to a login session.
+ *
+ * Starts a browser login for a subject: the session record, then its job. Shared by
+ * `POST /browser-login/start` (an app with an API key) and the connect page (a connect link).
+ * Holds the answer up to `waitMs` for the login page to be on screen.
+ */
+export function createLoginStarter(deps: LoginStarterDeps) {
+  const { sessions, queue, providers } = deps;
+  const waitUntil = sessionWaiter(deps);
+  /** `renewal`: a re-login of this credential (POST /credentials/:id/relogin), seeded with it and replacing it in place. */
+  return async (owner: Subject, body: StartRequest, waitMs: number, renewal?: Pick<SessionRecord, "credentialId" | "renews">): Promise<SessionRecord> => {
+    const provider = providers.get(body.providerId);
+    if (!provider) throw new ApiError(404, "provider_not_found", `No provider ${body.providerId}; GET /providers lists them`);
+    if (provider.kind !== "browser_login") throw new ApiError(409, "wrong_provider_kind", `Provider ${provider.id} is an ${provider.kind} provider, not a browser login`);
+    const loginUrl = body.loginUrl ? await deps.loginUrlPolicy(body.loginUrl) : provider.loginUrl;
+    const violation = body.loginUrl ? loginUrlRuleViolation(provider.success, loginUrl) : undefined;
+    if (violation) {
+      const advice = "Start at a page that shows the login form without matching the condition, or at the provider's own login URL";
+      throw new ApiError(422, "login_url_matches_success", `This loginUrl cannot be used with provider ${provider.id}: ${violation}. ${advice}`);
+    }
+
+    const now = Date.now();
+    const expiresAtMs = now + (provider.timeoutMs ?? deps.sessionTimeoutMs);
+    const record: SessionRecord = {
+      id: `ls_${randomUUID().replaceAll("-", "")}`,
+      owner,
+      providerId: provider.id,
+      loginUrl,
+      status: "queued",
+      liveViewUrl: null,
+      createdAt: new Date(now).toISOString(),
+      updatedAt: new Date(now).toISOString(),
+      expiresAt: new Date(expiresAtMs).toISOString(),
+      timeline: { queued: new Date(now).toISOString() },
+      metadata: body.metadata ?? {},
+      ...renewal,
+    };
+    await sessions.create(record, expiresAtMs);
+    try {
+      await queue.add("login", { sessionId: record.id }, { jobId: record.id });
+    } catch (error) {
+      await sessions
+        .transition(record.id, { status: "failed", error: { code: "enqueue_failed", message: "The session could not be queued" } })
+        .catch(() => {});
+      throw error;
+    }
+    return (await waitUntil(record.id, (r) => !WAITING_TO_START.has(r.status), waitMs)) ?? (await sessions.get(record.id)) ?? record;
+  };
+}
+
+/**
+ * Cancels a session (idempotent for one already cancelled): the record first, then its queued job;
+ * a running one is stopped by its worker, woken by the status change. `current` when it had already
+ * ended otherwise.
+ */
+export async function cancelLoginSession(
+  { sessions, queue }: Pick<LoginStarterDeps, "sessions" | "queue">,
+  record: SessionRecord,
+  message: string,
+): Promise<{ ok: true; record: SessionRecord } | { ok: false; current: SessionRecord }> {
+  if (record.status === "cancelled") return { ok: true, record };
+  const result = await sessions.transition(record.id, { status: "cancelled", error: { code: "cancelled", message } });
+  if (!result.ok) return { ok: false, current: (await sessions.get(record.id)) ?? record };
+  await queue.remove(record.id).catch(() => {});
+  return { ok: true, record: result.record };
+}

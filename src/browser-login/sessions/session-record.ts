@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { SESSION_STATUSES } from "./session-states.ts";
+import { clientMetadataSchema } from "../../core/client-metadata.ts";
+import { subjectSchema } from "../../core/subject.ts";
+
+/** Statuses and their allowed moves live in session-states.ts; re-exported for the record's readers. */
+export { isFinal, type SessionStatus } from "./session-states.ts";
+
+export const sessionStatusSchema = z.enum(SESSION_STATUSES);
+
+/** The app's own values, given at start. */
+export const metadataSchema = clientMetadataSchema;
+
+export const sessionErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+/** A login session as kept in Redis. Nothing secret: no cookie, no storage, no key. */
+export const sessionRecordSchema = z.object({
+  id: z.string(),
+  owner: subjectSchema,
+  providerId: z.string(),
+  loginUrl: z.string(),
+  status: sessionStatusSchema,
+  liveViewUrl: z.string().nullable(),
+  /** The worker's internal live-view address (src/live-view/): the API relays viewers there. Not for users. */
+  liveViewAddress: z.string().optional(),
+  /** Raised by each revoke: viewer links are signed over it, so older links stop working. */
+  liveViewGeneration: z.number().int().min(0).optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  expiresAt: z.string(),
+  /** When each status was entered (ISO time), for clients and benchmarks. */
+  timeline: z.record(z.string(), z.string()).default({}),
+  metadata: metadataSchema.default({}),
+  credentialId: z.string().optional(),
+  /**
+   * A re-login (POST /credentials/:id/relogin): the browser starts with `credentialId`'s state, and the
+   * capture replaces it in place, only while it is still at `version`. Who asked, for the audit of the seed's decrypt.
+   */
+  renews: z.object({ version: z.number().int().min(1), apiKeyId: z.string().optional(), requestId: z.string().optional() }).optional(),
+  completeRequested: z.boolean().optional(),
+  /** The last login attempt the site turned down (a failure URL): the session keeps waiting. */
+  lastLoginRejection: z.object({ at: z.string(), count: z.number().int() }).optional(),
+  /** The capture gained no cookie or storage value since the login page loaded: the credential may not hold a login. */
+  suspect: z.boolean().optional(),
+  suspectReason: z.string().optional(),
+  /** The last request the session's browser was refused (egress policy), and how many so far. */
+  lastBlockedRequest: z.object({ at: z.string(), host: z.string(), reason: z.string(), count: z.number().int() }).optional(),
+  error: sessionErrorSchema.optional(),
+  workerId: z.string().optional(),
+});
+
+export type SessionRecord = z.infer<typeof sessionRecordSchema>;
+export type SessionError = z.infer<typeof sessionErrorSchema>;

@@ -1,0 +1,296 @@
+import type { Logger } from "pino";
+import { BrowserAdapterError, type BrowserAdapter, type BrowserSession } from "../../browser/browser-adapter.ts";
+import { filterByHosts } from "../../browser/capture-filter.ts";
+import type { CredentialVault } from "../../credentials/credential-vault.ts";
+import type { AddressPolicy } from "../../network/address-policy.ts";
+import type { BlockedRequest } from "../../network/egress-proxy.ts";
+import type { ProviderRegistry } from "../../providers/provider-registry.ts";
+import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.ts";
+import type { SessionWakeups } from "../sessions/wakeups.ts";
+import type { SessionStore } from "../sessions/session-store.ts";
+import { viewerMessageFor } from "../session-messages.ts";
+import type { CredentialEvents } from "../../credentials/credential-events.ts";
+import type { CapturedState } from "../../credentials/captured-state.ts";
+import type { LiveViewHost } from "../live-view-ports.ts";
+import { snapshotLoginPage } from "./login-page-snapshot.ts";
+import { watchForSuccess, type SuccessWatcher } from "./success-watcher.ts";
+
+export interface RunnerDeps {
+  sessions: SessionStore;
+  wakeups: SessionWakeups;
+  adapter: BrowserAdapter;
+  providers: ProviderRegistry;
+  vault: CredentialVault;
+  logger: Logger;
+  workerId: string;
+  leaseMs: number;
+  /**
+   * Sessions on a client's own login URL: only the allowlisted hosts' state is captured (unless the
+   * provider names its origins), and, when an address policy is given, every request of the
+   * browser obeys it.
+   */
+  clientLoginUrls?: { allowedHosts: string[]; addressPolicy?: AddressPolicy };
+  /** Serves the self-hosted live view of sessions whose browser offers one (local adapter). */
+  liveView?: LiveViewHost;
+  /** Where a re-login's credential.renewed is logged. */
+  credentialEvents?: CredentialEvents;
+}
+
+/** Why a run stopped early: the final state to record, or none when someone else already ended the session. */
+type StopReason = { status: "failed" | "expired"; error: SessionError } | { status: null };
+
+class Stopped extends Error {
+  readonly reason: StopReason;
+  constructor(reason: StopReason) {
+    super("stopped");
+    this.reason = reason;
+  }
+}
+
+export interface LoginSessionRun {
+  readonly sessionId: string;
+  /** The status this run last wrote. */
+  readonly phase: SessionStatus | "idle";
+  /** Ends the run early; `error` becomes the session's final state. */
+  stop(reason: StopReason): void;
+  /** Settles with the final status once the browser is closed. */
+  readonly done: Promise<SessionStatus | "missing">;
+}
+
+export const shutdownStop: StopReason = {
+  status: "failed",
+  error: { code: "worker_shutdown", message: "The worker shut down before the login finished; start a new login session" },
+};
+
+/**
+ * Runs one login session from claim to final state: open the browser, wait for the user to log in,
+ * capture, encrypt, store. Whatever happens, the browser is closed and the session ends in a final state.
+ */
+export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessionRun {
+  const { sessions, adapter, vault, logger: baseLogger, workerId, leaseMs } = deps;
+  const logger = baseLogger.child({ sessionId });
+  let phase: SessionStatus | "idle" = "idle";
+  let rejectStopped!: (error: Stopped) => void;
+  const stopped = new Promise<never>((_, reject) => (rejectStopped = reject));
+  stopped.catch(() => {});
+  let completeRequested!: () => void;
+  const completeWanted = new Promise<void>((resolve) => (completeRequested = resolve));
+
+  const aborter = new AbortController();
+  const stop = (reason: StopReason) => {
+    aborter.abort();
+    rejectStopped(new Stopped(reason));
+  };
+  const until = <T>(work: Promise<T>) => Promise.race([work, stopped]);
+
+  /** Moves the session on, or stops the run when the session was ended elsewhere (cancel, reaper). */
+  async function move(patch: Partial<SessionRecord>) {
+    const result = await sessions.transition(sessionId, patch, { lease: { workerId, ms: leaseMs } });
+    if (!result.ok) throw new Stopped({ status: null });
+    if (patch.status) {
+      phase = patch.status;
+      logger.info({ status: patch.status }, "session status");
+    }
+    return result.record;
+  }
+
+  /** The record changed in Redis: ended elsewhere, or the app asked to complete. */
+  function react(record: SessionRecord | undefined) {
+    if (!record || isFinal(record.status)) stop({ status: null });
+    else if (record.completeRequested) completeRequested();
+  }
+
+  async function run(): Promise<SessionStatus | "missing"> {
+    const record = await sessions.get(sessionId);
+    if (!record) return "missing";
+    if (isFinal(record.status)) return record.status;
+    const provider = deps.providers.get(record.providerId);
+    if (provider?.kind !== "browser_login") {
+      await sessions.transition(sessionId, { status: "failed", error: { code: "provider_unknown", message: `Provider ${record.providerId} is not configured on this worker as a browser login` } });
+      return "failed";
+    }
+    const remainingMs = Date.parse(record.expiresAt) - Date.now();
+    if (remainingMs <= 0) {
+      await sessions.transition(sessionId, { status: "expired", error: { code: "timeout", message: "The session expired before a worker could start it" } });
+      return "expired";
+    }
+
+    let opening: Promise<BrowserSession> | undefined;
+    let browser: BrowserSession | undefined;
+    let watcher: SuccessWatcher | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    let unsubscribe = () => {};
+    let stopViewing = () => {};
+    try {
+      await move({ status: "starting", workerId });
+      unsubscribe = deps.wakeups.subscribe(sessionId, () => void sessions.get(sessionId).then(react, () => {}));
+      timers.push(setInterval(() => void sessions.renewLease(sessionId, workerId, leaseMs).then(react, () => {}), leaseMs / 3));
+      const allowed = formatDuration(Date.parse(record.expiresAt) - Date.parse(record.createdAt));
+      timers.push(
+        setTimeout(() => {
+          const message =
+            phase === "starting"
+              ? `The browser was not ready before the session expired (${allowed})`
+              : `The login was not finished within ${allowed}`;
+          stop({ status: "expired", error: { code: "timeout", message } });
+        }, remainingMs),
+      );
+
+      const clientUrl = record.loginUrl !== provider.loginUrl ? deps.clientLoginUrls : undefined;
+      const egress = clientUrl?.addressPolicy ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() } : undefined;
+      const seed = record.renews ? await until(reloginSeed(record)) : undefined;
+      opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs, signal: aborter.signal, egress, seed });
+      browser = await until(opening);
+      const session = browser;
+      // Not awaited, so awaiting_login does not wait for it: it is read long before anyone has typed a password.
+      const loginPage = snapshotLoginPage(browser, { origins: provider.origins });
+      let shownView = session.liveViewUrl();
+      browser.onEvent((event) => {
+        if (event.type === "disconnected") stop({ status: "failed", error: { code: event.code, message: event.message } });
+        // Remote live views are per tab: show the user the tab they need (a popup, then back when it closes).
+        if ((event.type === "page-opened" || event.type === "page-closed") && session.liveViewUrl() !== shownView) {
+          shownView = session.liveViewUrl();
+          void sessions.transition(sessionId, { liveViewUrl: shownView }).catch(() => {});
+        }
+      });
+
+      const viewSource = deps.liveView && session.liveViewSource?.();
+      if (viewSource) stopViewing = deps.liveView!.register(sessionId, { source: viewSource, onEvent: (l) => session.onEvent(l) });
+      const liveViewAddress = viewSource ? { liveViewAddress: deps.liveView!.address } : {};
+
+      let rejections = 0;
+      watcher = await until(
+        watchForSuccess(browser, provider, {
+          signal: aborter.signal,
+          onLoginRejected: () => {
+            rejections += 1;
+            void sessions.transition(sessionId, { lastLoginRejection: { at: new Date().toISOString(), count: rejections } }).catch(() => {});
+          },
+        }),
+      );
+      await move({ status: "awaiting_login", liveViewUrl: browser.liveViewUrl(), ...liveViewAddress });
+      await until(watcher.succeeded);
+      await move({ status: "authenticated" });
+
+      if (provider.captureOn === "complete") {
+        react(await sessions.get(sessionId));
+        await until(completeWanted);
+      }
+      await move({ status: "capturing" });
+      const captured = await until(browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }));
+      // A client's URL can lead anywhere (SSO, ads, trackers): keep only what the operator allowed.
+      const state = clientUrl && !provider.origins?.length ? filterByHosts(captured, clientUrl.allowedHosts) : captured;
+      const suspectReason = await until(loginPage.suspectReason(state));
+      const credential = record.renews
+        ? await renew(record, state, suspectReason)
+        : await vault.seal({ secret: { kind: "browser_login", state }, owner: record.owner, providerId: provider.id, sessionId, suspectReason });
+      if (suspectReason) logger.warn({ credentialId: credential.id }, "captured nothing new since the login page loaded: credential marked suspect");
+      const suspect = suspectReason ? { suspect: true, suspectReason } : {};
+      const finished = await sessions.transition(sessionId, { status: "completed", credentialId: credential.id, ...suspect });
+      if (!finished.ok) {
+        // Cancelled while capturing: the user asked for nothing to be kept (a renewed credential is already in place).
+        if (!record.renews) await vault.delete(credential.id);
+        return finished.status ?? "cancelled";
+      }
+      phase = "completed";
+      logger.info({ status: "completed", credentialId: credential.id, cookies: credential.cookieCount, origins: credential.origins?.length ?? 0 }, "session status");
+      return "completed";
+    } catch (error) {
+      return await endAfter(error);
+    } finally {
+      aborter.abort();
+      watcher?.stop();
+      unsubscribe();
+      stopViewing();
+      timers.forEach((t) => clearTimeout(t));
+      // A headed window says so before it closes, as the live view's page does.
+      await browser?.close(phase === "completed" ? viewerMessageFor({ status: "completed" }) : undefined).catch(() => {});
+      // The run may have walked away from an open still under way: the adapter gives up on the abort,
+      // and whatever it still yields is closed here, before the run reports itself done.
+      if (opening && !browser) await opening.then((late) => late.close()).catch(() => {});
+    }
+  }
+
+  /** The state a re-login starts from: the credential it renews, decrypted (and audited) for this browser only. */
+  async function reloginSeed(record: SessionRecord): Promise<CapturedState> {
+    const access = { purpose: "relogin_seed", apiKeyId: record.renews?.apiKeyId, requestId: record.renews?.requestId };
+    const opened = record.credentialId ? await vault.open(record.credentialId, record.owner, access) : undefined;
+    if (opened?.secret.kind !== "browser_login") throw new Stopped({ status: "failed", error: { code: "credential_not_found", message: "The credential to renew no longer exists" } });
+    return opened.secret.state;
+  }
+
+  /** Replaces the renewed credential in place (same id, next version), unless someone else replaced it since the re-login began. */
+  async function renew(record: SessionRecord, state: CapturedState, suspectReason: string | undefined) {
+    const id = record.credentialId!;
+    const result = await vault.replace(id, { secret: { kind: "browser_login", state }, expectedVersion: record.renews!.version, suspectReason, details: { sessionId, lastVerifiedAt: new Date().toISOString() } }, record.owner);
+    if (result.outcome !== "replaced") {
+      const error =
+        result.outcome === "missing"
+          ? { code: "credential_not_found", message: "The credential was deleted during the re-login; nothing was kept" }
+          : { code: "credential_changed", message: "The credential was replaced by another re-login or refresh meanwhile; this capture was not kept" };
+      throw new Stopped({ status: "failed", error });
+    }
+    await deps.credentialEvents?.appendCredentialEvent("credential.renewed", record.owner, result.metadata);
+    return result.metadata;
+  }
+
+  /** Records refused requests on the session; one write at a time, the latest count wins, however fast a page retries. */
+  function recordBlocked() {
+    let count = 0;
+    let latest: BlockedRequest | undefined;
+    let writing = false;
+    const write = (): void => {
+      if (writing || !latest) return;
+      const { host, reason } = latest;
+      latest = undefined;
+      writing = true;
+      logger.info({ host, reason, count }, "request blocked");
+      void sessions
+        .transition(sessionId, { lastBlockedRequest: { at: new Date().toISOString(), host, reason, count } })
+        .catch(() => {})
+        .finally(() => {
+          writing = false;
+          write();
+        });
+    };
+    return (blocked: BlockedRequest) => {
+      count += 1;
+      latest = blocked;
+      write();
+    };
+  }
+
+  async function endAfter(error: unknown): Promise<SessionStatus | "missing"> {
+    let final: { status: "failed" | "expired"; error: SessionError } | null;
+    if (error instanceof Stopped) {
+      final = error.reason.status ? error.reason : null;
+    } else if (error instanceof BrowserAdapterError) {
+      final = { status: "failed", error: { code: error.code, message: error.message } };
+    } else {
+      logger.error({ err: { name: (error as Error)?.name, message: (error as Error)?.message?.split("\n")[0] } }, "session run crashed");
+      final = { status: "failed", error: { code: "internal_error", message: "The worker hit an unexpected error while running this session" } };
+    }
+    if (final) {
+      const result = await sessions.transition(sessionId, final).catch(() => undefined);
+      if (result?.ok) logger.info({ status: final.status, code: final.error.code }, "session status");
+    }
+    const record = await sessions.get(sessionId).catch(() => undefined);
+    phase = record?.status ?? phase;
+    return record?.status ?? "missing";
+  }
+
+  const done = run();
+  return {
+    sessionId,
+    get phase() {
+      return phase;
+    },
+    stop,
+    done,
+  };
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 90_000) return `${Math.round(ms / 1000)} seconds`;
+  return `${Math.round(ms / 60_000)} minutes`;
+}

@@ -1,0 +1,183 @@
+import type { BrowserSession, BrowserSessionEvent } from "../../browser/browser-adapter.ts";
+import type { BrowserLoginProvider, FailureResponse, SuccessCondition } from "../../providers/provider-schema.ts";
+
+export interface SuccessWatcher {
+  /** Resolves when the provider's success condition has held for its settle time. */
+  readonly succeeded: Promise<void>;
+  stop(): void;
+}
+
+export interface WatchOptions {
+  /** A page matched one of the provider's failure URLs, or a response one of its failure responses (wrong password): the login goes on. */
+  onLoginRejected?: (url: string) => void;
+  /** How often to re-check without an event. Cookies set by scripts raise no event, so they are polled. */
+  fallbackPollMs?: number;
+  cookiePollMs?: number;
+  /** The caller gave up: the watcher stops, and one aborted during its baseline never starts. */
+  signal?: AbortSignal;
+  /**
+   * Compare with nothing: a cookie or storage leaf holds when present. For credential checks, where
+   * the state was seeded before the page loaded and "appeared since the login page" means nothing.
+   */
+  presence?: boolean;
+}
+
+/** What the condition needs to compare against: cookies and storage as they were on the login page. */
+interface Baseline {
+  cookies: Map<string, string>;
+  storage: Map<string, string>;
+}
+
+/**
+ * Checks the provider's success condition whenever the browser reports something that could make
+ * it true (a navigation on any page, a response, a storage write), coalescing bursts of events
+ * into one check at a time.
+ */
+export async function watchForSuccess(session: BrowserSession, provider: BrowserLoginProvider, options: WatchOptions = {}): Promise<SuccessWatcher> {
+  const condition = provider.success;
+  const leaves = collectLeaves(condition);
+  const seenResponses = new Set<number>();
+  const baseline = options.presence ? { cookies: new Map(), storage: new Map() } : await takeBaseline(session, leaves);
+
+  let stopped = false;
+  let resolveSucceeded!: () => void;
+  const succeeded = new Promise<void>((resolve) => (resolveSucceeded = resolve));
+  let heldSince: number | undefined;
+  let settleTimer: NodeJS.Timeout | undefined;
+  let checking = false;
+  let dirty = false;
+
+  const check = async () => {
+    if (stopped) return;
+    if (checking) return void (dirty = true);
+    checking = true;
+    try {
+      do {
+        dirty = false;
+        const holds = await evaluate(condition, leaves, session, baseline, seenResponses).catch(() => false);
+        if (stopped) return;
+        if (!holds) {
+          heldSince = undefined;
+          clearTimeout(settleTimer);
+          continue;
+        }
+        heldSince ??= Date.now();
+        const remaining = heldSince + provider.settleMs - Date.now();
+        if (remaining <= 0) {
+          stop();
+          resolveSucceeded();
+          return;
+        }
+        clearTimeout(settleTimer);
+        settleTimer = setTimeout(() => void check(), remaining);
+      } while (dirty && !stopped);
+    } finally {
+      checking = false;
+    }
+  };
+
+  const onEvent = (event: BrowserSessionEvent) => {
+    if (event.type === "navigated") {
+      if (provider.failureUrls.some((p) => p.test(event.url))) options.onLoginRejected?.(event.url);
+    } else if (event.type === "response") {
+      if (provider.failureResponses.some((f) => rejects(f, event))) options.onLoginRejected?.(event.url);
+      leaves.forEach((leaf, index) => {
+        if ("response" in leaf && leaf.response.url.test(event.url) && (leaf.response.status ?? event.status) === event.status) {
+          seenResponses.add(index);
+        }
+      });
+    } else if (event.type === "disconnected") {
+      return;
+    }
+    void check();
+  };
+
+  const unsubscribe = session.onEvent(onEvent);
+  const pollMs = leaves.some((l) => "cookie" in l) ? (options.cookiePollMs ?? 250) : (options.fallbackPollMs ?? 1000);
+  const poll = setInterval(() => void check(), pollMs);
+
+  function stop() {
+    stopped = true;
+    unsubscribe();
+    clearInterval(poll);
+    clearTimeout(settleTimer);
+    options.signal?.removeEventListener("abort", stop);
+  }
+  if (options.signal?.aborted) stop();
+  else options.signal?.addEventListener("abort", stop, { once: true });
+
+  void check();
+  return { succeeded, stop };
+}
+
+/** A failure response with no status listed means any 4xx: a login endpoint turning the attempt down. */
+function rejects(failure: FailureResponse, response: { url: string; status: number }): boolean {
+  if (!failure.url.test(response.url)) return false;
+  if (failure.status === undefined) return response.status >= 400 && response.status < 500;
+  return [failure.status].flat().includes(response.status);
+}
+
+type Leaf = Exclude<SuccessCondition, { all: unknown } | { any: unknown }>;
+
+function collectLeaves(condition: SuccessCondition, into: Leaf[] = []): Leaf[] {
+  if ("all" in condition) condition.all.forEach((c) => collectLeaves(c, into));
+  else if ("any" in condition) condition.any.forEach((c) => collectLeaves(c, into));
+  else into.push(condition);
+  return into;
+}
+
+const cookieId = (name: string, domain: string) => `${name}\u0000${domain.replace(/^\./, "")}`;
+const storageId = (area: string, key: string, origin: string) => `${area}\u0000${key}\u0000${origin}`;
+
+async function takeBaseline(session: BrowserSession, leaves: Leaf[]): Promise<Baseline> {
+  const baseline: Baseline = { cookies: new Map(), storage: new Map() };
+  if (leaves.some((l) => "cookie" in l)) {
+    for (const c of await session.cookies()) baseline.cookies.set(cookieId(c.name, c.domain), c.value);
+  }
+  for (const leaf of leaves) {
+    if (!("storage" in leaf)) continue;
+    for (const v of await session.readStorage(leaf.storage.area, leaf.storage.key)) {
+      baseline.storage.set(storageId(leaf.storage.area, leaf.storage.key, v.origin), v.value);
+    }
+  }
+  return baseline;
+}
+
+/** Evaluates the tree, reading cookies once per check however many cookie leaves there are. */
+async function evaluate(
+  condition: SuccessCondition,
+  leaves: Leaf[],
+  session: BrowserSession,
+  baseline: Baseline,
+  seenResponses: Set<number>,
+): Promise<boolean> {
+  let cookies: Promise<Awaited<ReturnType<BrowserSession["cookies"]>>> | undefined;
+  const test = async (node: SuccessCondition): Promise<boolean> => {
+    if ("all" in node) {
+      for (const child of node.all) if (!(await test(child))) return false;
+      return true;
+    }
+    if ("any" in node) {
+      for (const child of node.any) if (await test(child)) return true;
+      return false;
+    }
+    if ("url" in node) return session.pages().some((p) => node.url.test(p.url));
+    if ("response" in node) return seenResponses.has(leaves.indexOf(node));
+    if ("cookie" in node) {
+      const { name, domain } = node.cookie;
+      const all = await (cookies ??= session.cookies());
+      return all.some(
+        (c) =>
+          c.name === name &&
+          (!domain || c.domain.replace(/^\./, "") === domain.replace(/^\./, "")) &&
+          baseline.cookies.get(cookieId(c.name, c.domain)) !== c.value,
+      );
+    }
+    const { area, key, origin } = node.storage;
+    const values = await session.readStorage(area, key);
+    return values.some(
+      (v) => (!origin || new URL(origin).origin === v.origin) && baseline.storage.get(storageId(area, key, v.origin)) !== v.value,
+    );
+  };
+  return test(condition);
+}

@@ -1,0 +1,210 @@
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { BrowserAdapterError, type BrowserAdapter, type OpenSessionRequest } from "../browser-adapter.ts";
+import { startEgressProxy } from "../../network/egress-proxy.ts";
+import { AbortedByCaller, withDeadline } from "../../core/deadline.ts";
+import { createScrubber } from "../secret-scrubber.ts";
+import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.ts";
+import type { CapturedState } from "../../credentials/captured-state.ts";
+import { DEVICE_SCALE_SCREENS, screenInfoSwitch } from "./device-scale-screens.ts";
+import { CHROMIUM_ARGS, findChromium } from "./chromium-path.ts";
+import { LocalSession } from "./local-session.ts";
+
+export interface LocalPlaywrightOptions {
+  /** A Chromium binary; found on the usual Debian paths when absent. */
+  executablePath?: string;
+  headless: boolean;
+  /** Open Chromium's DevTools port on loopback, so that a script (tests, the demo) can act as the user. */
+  remoteDebuggingPort?: number;
+  /** Contexts prepared ahead of jobs, so that a session starts without waiting for one. */
+  spareContexts?: number;
+  navigationTimeoutMs?: number;
+}
+
+/** Past the session's own time, how long before the adapter closes it: the caller's timeout should act first. */
+const TIMEOUT_GRACE_MS = 5_000;
+
+
+/** Browser messages quote the URL that failed, and tokens travel in its query and fragment. */
+const scrub = createScrubber();
+
+/** How long a headed window shows its closing message (BrowserSession.close) before it closes. */
+const FAREWELL_MS = 3_000;
+
+/**
+ * A context made ahead of a session. Headless, with its page too (most of the time saved); headed,
+ * without: a page there is a window, and one made ahead would open over the user's login window.
+ */
+interface Spare {
+  context: BrowserContext;
+  page?: Page;
+}
+
+/**
+ * One Chromium process per worker, one fresh browser context per login session: sessions share
+ * the process but no cookie, storage or cache.
+ */
+export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): BrowserAdapter {
+  const executablePath = findChromium(options.executablePath);
+  /** Screens by pixel ratio for the live view's frames; `--screen-info` is headless-only, a headed window has its display's. */
+  const screens = options.headless ? DEVICE_SCALE_SCREENS : undefined;
+  const spareTarget = options.spareContexts ?? 1;
+  let browser: Promise<Browser> | undefined;
+  let closed = false;
+  const spares: Promise<Spare | undefined>[] = [];
+  const sessions = new Set<LocalSession>();
+
+  function launch(): Promise<Browser> {
+    if (closed) return Promise.reject(adapterClosed());
+    if (!browser) {
+      const args = [...CHROMIUM_ARGS, ...(screens ? [screenInfoSwitch(screens)] : [])];
+      if (options.remoteDebuggingPort !== undefined) {
+        args.push(`--remote-debugging-port=${options.remoteDebuggingPort}`, "--remote-debugging-address=127.0.0.1");
+      }
+      const launching = chromium.launch({
+        executablePath,
+        headless: options.headless,
+        args,
+        // The service stops the browser itself, after its sessions, and SIGHUP reloads providers:
+        // Playwright's own handlers would close the browser under running sessions.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      }).catch((error: Error) => {
+        browser = undefined;
+        throw new BrowserAdapterError("browser_launch_failed", `Chromium did not start: ${firstLine(error.message)}`);
+      });
+      browser = launching;
+      void launching
+        .then((b) =>
+          b.on("disconnected", () => {
+            if (browser === launching) browser = undefined;
+            spares.length = 0;
+            for (const session of sessions) session.lostBrowser();
+          }),
+        )
+        .catch(() => {});
+    }
+    return browser;
+  }
+
+  /** A context; with `egress`, one whose every request goes through its own egress proxy, closed with it. */
+  async function newContext(egress?: OpenSessionRequest["egress"]): Promise<Spare> {
+    const proxy = egress ? await startEgressProxy(egress.policy, egress.onBlocked) : undefined;
+    try {
+      const context = await (await launch()).newContext({
+        viewport: options.headless ? { width: 1280, height: 800 } : null,
+        // Chromium sends loopback hosts around a proxy unless told `<-loopback>`: they must go through it too.
+        ...(proxy ? { proxy: { server: proxy.server, bypass: "<-loopback>" } } : {}),
+      });
+      if (proxy) context.on("close", () => void proxy.close());
+      return options.headless ? { context, page: await context.newPage() } : { context };
+    } catch (error) {
+      await proxy?.close();
+      throw error;
+    }
+  }
+
+  function refillSpares() {
+    while (!closed && spares.length < spareTarget) {
+      spares.push(newContext().catch(() => undefined));
+    }
+  }
+
+  async function takeContext(egress?: OpenSessionRequest["egress"]): Promise<Required<Spare>> {
+    let spare: Spare | undefined;
+    while (!egress && !spare && spares.length > 0) {
+      const next = await spares.shift()!;
+      if (next?.context.browser()?.isConnected()) spare = next;
+    }
+    spare ??= await newContext(egress);
+    if (spare.page) return { context: spare.context, page: spare.page };
+    try {
+      return { context: spare.context, page: await spare.context.newPage() };
+    } catch (error) {
+      await spare.context.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  return {
+    kind: "local",
+    async warmUp() {
+      await launch();
+      refillSpares();
+      await Promise.all(spares);
+    },
+    async openSession(request: OpenSessionRequest) {
+      const { signal } = request;
+      if (closed) throw adapterClosed();
+      if (signal?.aborted) throw openAborted();
+      // A context is usually ready (a spare); when one must be made, the caller need not wait for it.
+      const { context, page } = await withDeadline(takeContext(request.egress), {
+        what: "Preparing a browser context",
+        signal,
+        abandon: (late) => void late.then((spare) => spare.context.close()).catch(() => {}),
+      }).catch((error) => {
+        throw error instanceof AbortedByCaller ? openAborted() : error;
+      });
+      const session = new LocalSession(request.sessionId, context, {
+        lifetimeMs: request.timeoutMs + TIMEOUT_GRACE_MS,
+        farewellMs: options.headless ? 0 : FAREWELL_MS,
+        screens,
+        onClosed: () => sessions.delete(session),
+      });
+      sessions.add(session);
+      // Closing the context ends the navigation below at once, whatever stage it is at.
+      const onAbort = () => void session.close();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      try {
+        if (signal?.aborted || closed) throw new Error("given up");
+        if (request.seed) await seed(context, request.seed);
+        await session.attach(page);
+        context.on("page", (p) => void session.attach(p));
+        await page.goto(request.loginUrl, { waitUntil: "load", timeout: options.navigationTimeoutMs ?? 30_000 });
+        if (signal?.aborted || closed) throw new Error("given up");
+      } catch (error) {
+        await session.close();
+        if (signal?.aborted) throw openAborted();
+        if (closed) throw adapterClosed();
+        if (error instanceof BrowserAdapterError) throw error;
+        throw new BrowserAdapterError("login_page_unreachable", `The login page did not load: ${scrub(firstLine((error as Error).message))}`);
+      } finally {
+        signal?.removeEventListener("abort", onAbort);
+        // Only now: a spare made while the login page loads competes with it for the CPU, and on two
+        // cores that tripled the time to a usable login page (npm run bench, figure 1).
+        refillSpares();
+      }
+      return session;
+    },
+    openSessions: () => sessions.size,
+    async close() {
+      closed = true;
+      await Promise.all([...sessions].map((s) => s.close()));
+      const pending = browser;
+      browser = undefined;
+      if (pending) await pending.then((b) => b.close()).catch(() => {});
+    },
+  };
+}
+
+/** Cookies straight into the context; storage through an init script, before any page of that origin runs. */
+async function seed(context: BrowserContext, state: CapturedState): Promise<void> {
+  // The browser's message may quote a cookie: only its count is said.
+  await context.addCookies(state.cookies).catch(() => {
+    throw seedRejected(state.cookies.length);
+  });
+  const storage = storageSeedOf(state);
+  if (Object.keys(storage).length > 0) await context.addInitScript(fillStorageFromSeed, storage);
+}
+
+function openAborted(): BrowserAdapterError {
+  return new BrowserAdapterError("open_aborted", "Opening the browser session was given up by the worker; nothing was kept open.");
+}
+
+function adapterClosed(): BrowserAdapterError {
+  return new BrowserAdapterError("adapter_closed", "The browser adapter is shut down");
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}

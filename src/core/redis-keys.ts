@@ -1,0 +1,59 @@
+import { ownerKey, type Subject } from "./subject.ts";
+
+/**
+ * Every Redis key the service writes, by family, under REDIS_PREFIX (several deployments may share one
+ * Redis): the one place a key name is spelled, as BullMQ keeps its own in queue-keys.ts. BullMQ's queues
+ * add theirs under `<prefix>:<queue name>:` (browser-login/login-queue.ts, credential-checks/check-queue.ts,
+ * webhooks/webhook-queue.ts).
+ */
+export function redisKeys(prefix: string) {
+  return {
+    // Login sessions (browser-login/sessions): a hash each, two indexes of live ones, and the wake-up channel.
+    session: (id: string) => `${prefix}:session:${id}`,
+    sessionsByExpiry: `${prefix}:sessions:active`,
+    sessionsByLease: `${prefix}:sessions:leases`,
+    /** Pub/sub: `{ id, status }` on every change, to wake whoever waits on a session. */
+    sessionWakeups: `${prefix}:session-events`,
+
+    // The event log (events/): every event, and the same entries per owner and per session.
+    events: eventKeys(prefix),
+
+    // Credentials (credentials/store/redis) and their decrypt audit trail.
+    credential: (id: string) => `${prefix}:credential:${id}`,
+    credentialsOfOwner: (owner: Subject) => `${prefix}:credentials-of:${ownerKey(owner)}`,
+    credentialAudit: (id: string) => `${prefix}:credential-audit:${id}`,
+    /** rate-limiter-flexible's key prefix: `<this>:<provider>:<owner>`. */
+    apiKeyAttempts: `${prefix}:api-key-attempts`,
+
+    // Connect links (connect/).
+    connectLink: (id: string) => `${prefix}:connect-link:${id}`,
+
+    // Webhooks (webhooks/): endpoints, their index, and each endpoint's delivery log.
+    webhookEndpoint: (id: string) => `${prefix}:webhook-endpoint:${id}`,
+    webhookEndpoints: `${prefix}:webhook-endpoints`,
+    webhookLog: (endpointId: string) => `${prefix}:webhook-log:${endpointId}`,
+    webhookLogOrder: (endpointId: string) => `${prefix}:webhook-log-order:${endpointId}`,
+
+    // OAuth2 (oauth2/): pending authorizations, refresh locks, organisations' clients and their index.
+    oauth2State: (state: string) => `${prefix}:oauth2-state:${state}`,
+    oauth2RefreshLock: (credentialId: string) => `${prefix}:oauth2-refresh-lock:${credentialId}`,
+    oauth2Client: (orgId: string, providerId: string) => `${prefix}:oauth2-client:${encodeURIComponent(orgId)}:${providerId}`,
+    oauth2Clients: `${prefix}:oauth2-clients`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;
+
+/**
+ * Where the event log lives: one stream of every event (webhooks read it), and the same entries,
+ * under the same ids, in a stream per owner (`GET /events`) and per session (`GET /browser-login/:id/events`).
+ */
+export function eventKeys(prefix: string) {
+  return {
+    all: `${prefix}:events`,
+    ofOwner: (owner: Subject) => `${prefix}:events-of:${ownerKey(owner)}`,
+    ofSession: (sessionId: string) => `${prefix}:session-events:${sessionId}`,
+  };
+}
+
+export type EventKeys = ReturnType<typeof eventKeys>;

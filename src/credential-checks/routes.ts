@@ -1,0 +1,121 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createApiRouter } from "../http/router.ts";
+import { errorResponses } from "../http/openapi/error-responses.ts";
+import { pathId } from "../http/openapi/path-id.ts";
+import { credentialIdParams, waitQuery } from "../http/route-params.ts";
+import { CREDENTIAL_STATUSES } from "../credentials/credential-metadata-schema.ts";
+import { ApiError } from "../http/errors.ts";
+import type { ApiEnv } from "../http/router.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { CheckState, CheckWaiter } from "./check-waiter.ts";
+import { jsonResponse } from "../http/openapi/json-response.ts";
+import { credentialOfKind } from "../credentials/credential-of-kind.ts";
+
+const checkId = pathId(/^verify-[0-9a-f-]{36}$/, "check", "verify-5b0c7a4e-1c9d-4a51-8c0e-0f3f6f2d9b11");
+const CHECK_WAIT_MAX_MS = 60_000;
+
+const checkResultSchema = z
+  .object({
+    checkId: z.string(),
+    credentialId: z.string(),
+    state: z.enum(["completed", "failed", "pending"]).openapi({ description: "`pending`: still queued or running; ask `checkUrl` again" }),
+    checkUrl: z.string(),
+    status: z.enum(CREDENTIAL_STATUSES).optional().openapi({ description: "What the check found (completed checks)" }),
+    method: z.enum(["browser", "http", "predicted_expiry"]).optional(),
+    reason: z.string().optional(),
+    lastVerifiedAt: z.string().optional(),
+    version: z.number().int().optional(),
+    refreshed: z.boolean().optional().openapi({ description: "The state as the site left it was saved in place (version + 1)" }),
+    ms: z.number().optional(),
+  })
+  .openapi("CredentialCheck");
+
+const verifyRoute = createRoute({
+  method: "post",
+  path: "/{id}/verify",
+  summary: "Check that a stored browser login still works",
+  description:
+    "Opens the provider's verify URL in a fresh isolated browser context holding the credential, in a worker, and records `status` (active | expired | unknown) and `lastVerifiedAt`. The stored state changes only with `refresh=true`, which saves the cookies as the site left them (same id, version + 1).",
+  request: {
+    params: credentialIdParams,
+    query: waitQuery(30_000, CHECK_WAIT_MAX_MS).extend({ refresh: z.enum(["true", "false"]).optional() }),
+  },
+  responses: {
+    200: jsonResponse("The check finished", checkResultSchema),
+    202: jsonResponse("Still running after `wait`: ask `checkUrl`", checkResultSchema),
+    ...errorResponses([400, 401, 404, 409], { 409: "Not a browser login (`wrong_credential_kind`), or its provider declares no check (`verify_not_declared`)" }),
+  },
+});
+
+const checkRoute = createRoute({
+  method: "get",
+  path: "/{id}/checks/{checkId}",
+  summary: "The outcome of a credential check",
+  request: { params: credentialIdParams.extend({ checkId }), query: waitQuery(0, CHECK_WAIT_MAX_MS) },
+  responses: {
+    200: jsonResponse("The check finished", checkResultSchema),
+    202: jsonResponse("Still queued or running", checkResultSchema),
+    ...errorResponses([400, 401, 404], { 404: "No such check of this credential (results are kept an hour)" }),
+  },
+});
+
+export interface CheckRouteDeps {
+  vault: CredentialVault;
+  /** Credential checks: queued for the workers, awaited through queue events. */
+  checks: CheckWaiter;
+  providers: ProviderRegistry;
+  /** Aborted when the API shuts down: waiting requests answer at once. */
+  draining?: AbortSignal;
+}
+
+/** Health checks of stored browser logins: `POST /credentials/:id/verify` and its outcome. */
+export function credentialCheckRoutes(deps: CheckRouteDeps) {
+  const { vault, checks, providers } = deps;
+  const routes = createApiRouter();
+
+  const ownBrowserLogin = (id: string, subject: ApiEnv["Variables"]["subject"]) =>
+    credentialOfKind(vault, id, subject, "browser_login", "only a browser login is checked or logged into again");
+
+  const checkBody = (id: string, check: string, found: CheckState) => ({
+    checkId: check,
+    credentialId: id,
+    state: found.state,
+    checkUrl: `/credentials/${id}/checks/${check}`,
+    ...(found.state === "completed" ? found.result : {}),
+    ...(found.state === "failed" ? { status: "unknown" as const, reason: "The worker running the check stopped before it finished" } : {}),
+  });
+
+  routes.openapi(verifyRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const { refresh, wait = 30_000 } = c.req.valid("query");
+    const found = await ownBrowserLogin(id, c.get("subject"));
+    const provider = providers.get(found.providerId);
+    if (provider?.kind !== "browser_login" || !provider.verify) {
+      throw new ApiError(409, "verify_not_declared", `Provider ${found.providerId} declares no verify check: add "verify" to it in the providers file`);
+    }
+    const check = await checks.enqueue({
+      credentialId: id,
+      owner: c.get("subject"),
+      trigger: "request",
+      refresh: refresh === "true",
+      apiKeyId: c.get("apiKeyId"),
+      requestId: c.get("requestId"),
+    });
+    const result = (await checks.wait(check, wait, deps.draining)) ?? { state: "pending" as const, data: undefined as never };
+    return c.json(checkBody(id, check, result), result.state === "pending" ? 202 : 200);
+  });
+
+  routes.openapi(checkRoute, async (c) => {
+    const { id, checkId: check } = c.req.valid("param");
+    const { wait = 0 } = c.req.valid("query");
+    const found = await checks.wait(check, wait, deps.draining);
+    const owner = c.get("subject");
+    if (!found || found.data.credentialId !== id || found.data.owner.userId !== owner.userId || found.data.owner.orgId !== owner.orgId) {
+      throw new ApiError(404, "check_not_found", `No check ${check} of credential ${id}`);
+    }
+    return c.json(checkBody(id, check, found), found.state === "pending" ? 202 : 200);
+  });
+
+  return routes;
+}
