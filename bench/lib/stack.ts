@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { screenInfoSwitch } from "../../src/browser/local-playwright/device-scale-screens.ts";
 import { CHROMIUM_ARGS, findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { startFixtureSite, type FixtureSite } from "../../test/fixtures/fixture-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import type { ProviderInput, verifySchema } from "../../src/providers/provider-schema.ts";
 import type { z } from "zod";
@@ -26,8 +26,8 @@ export interface BenchStack {
   chromiumPath: string;
   redis: EmbeddedRedis;
   /** The fixture site as is, and a copy whose dashboard adds 50 cookies and 200 storage keys. */
-  site: DemoSite;
-  bulkSite: DemoSite;
+  site: FixtureSite;
+  bulkSite: FixtureSite;
   api: ApiClient;
   apiKey: string;
   encryptionKeys: string;
@@ -52,7 +52,7 @@ export interface StackOptions {
 }
 
 /** The bundled demo's success condition (URL and the dashboard's last storage key), settleMs 0. */
-function demoLike(id: string, s: DemoSite, verify?: VerifyInput): ProviderInput {
+function demoLike(id: string, s: FixtureSite, verify?: VerifyInput): ProviderInput {
   return {
     ...(verify ? { verify } : {}),
     id,
@@ -71,7 +71,7 @@ export const bulkProvider = (stack: Pick<BenchStack, "bulkSite">) => demoLike("b
  * Providers with settleMs 0: `bench-url` succeeds on the URL alone (detection figure), `bench-demo`
  * is the bundled demo's condition, `bench-bulk` the same on the bulk site.
  */
-function providers(site: DemoSite, bulkSite: DemoSite): ProviderInput[] {
+function providers(site: FixtureSite, bulkSite: FixtureSite): ProviderInput[] {
   return [
     { id: "bench-url", name: "URL only", loginUrl: site.loginUrl, success: { url: { pathname: "/dashboard" } }, settleMs: 0 },
     demoLike("bench-demo", site),
@@ -95,9 +95,9 @@ export async function startBenchStack(resources: Resources, options: StackOption
 
   const redis = await startEmbeddedRedis({ port: await freePort(), dir: join(dataDir, "redis") });
   resources.add("redis", () => redis.stop());
-  const site = await startDemoSite();
+  const site = await startFixtureSite();
   resources.add("fixture site", () => site.close());
-  const bulkSite = await startDemoSite({ bulk: options.bulk });
+  const bulkSite = await startFixtureSite({ bulk: options.bulk });
   resources.add("bulk fixture site", () => bulkSite.close());
 
   const providersFile = join(dataDir, "providers.json");

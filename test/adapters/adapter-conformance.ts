@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserAdapterError, type BrowserAdapter, type BrowserSession, type BrowserSessionEvent } from "../../src/browser/browser-adapter.ts";
 import type { CapturedState } from "../../src/credentials/captured-state.ts";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -22,13 +22,13 @@ export interface AdapterUnderTest {
  */
 export function describeBrowserAdapter(name: string, setup: () => Promise<AdapterUnderTest>) {
   describe(`BrowserAdapter conformance: ${name}`, () => {
-    let site: DemoSite;
+    let site: FixtureSite;
     let under: AdapterUnderTest;
     let sharedUser: ScriptedUser | undefined;
     const sessionUsers: ScriptedUser[] = [];
 
     beforeAll(async () => {
-      site = await startDemoSite();
+      site = await startFixtureSite();
       under = await setup();
       await under.adapter.warmUp();
       if (under.cdpEndpoint) sharedUser = await connectScriptedUser(under.cdpEndpoint);

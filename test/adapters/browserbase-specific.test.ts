@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BrowserAdapterError, type BrowserAdapter, type BrowserSessionEvent } from "../../src/browser/browser-adapter.ts";
 import { createBrowserbaseAdapter, type BrowserbaseOptions } from "../../src/browser/browserbase/browserbase-adapter.ts";
 import type { BrowserbaseSession } from "../../src/browser/browserbase/browserbase-session.ts";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import { startBrowserbaseEmulator, type BrowserbaseEmulator, type FailureMode } from "../browserbase-emulator/browserbase-emulator.ts";
 import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.ts";
@@ -16,7 +16,7 @@ const API_KEY = `bb_live_${randomUUID().replaceAll("-", "")}`;
 
 describe("Browserbase adapter", () => {
   let emulator: BrowserbaseEmulator;
-  let site: DemoSite;
+  let site: FixtureSite;
   const output = captureOutput();
   const logged: string[] = [];
   const users: ScriptedUser[] = [];
@@ -26,7 +26,7 @@ describe("Browserbase adapter", () => {
     output.start();
     emulator = await startBrowserbaseEmulator({ apiKey: API_KEY, slowCreateMs: 2_500 });
     process.env.BROWSERBASE_BASE_URL = emulator.baseUrl;
-    site = await startDemoSite();
+    site = await startFixtureSite();
   });
 
   afterEach(async () => {

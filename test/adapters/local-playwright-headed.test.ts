@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserAdapter } from "../../src/browser/browser-adapter.ts";
 import { createLocalPlaywrightAdapter } from "../../src/browser/local-playwright/local-playwright-adapter.ts";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
@@ -14,12 +14,12 @@ async function windows(port: number): Promise<{ url: string; title: string }[]> 
 
 // Development mode: a display is there (run under xvfb-run), and the person logs in in the window.
 describe.skipIf(!process.env.DISPLAY)("local Playwright, headed: the person's window", () => {
-  let site: DemoSite;
+  let site: FixtureSite;
   let adapter: BrowserAdapter;
   let port: number;
 
   beforeAll(async () => {
-    site = await startDemoSite();
+    site = await startFixtureSite();
     port = await freePort();
     adapter = createLocalPlaywrightAdapter({ headless: false, remoteDebuggingPort: port, spareContexts: 1 });
     await adapter.warmUp();

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserAdapter, BrowserSessionEvent } from "../../src/browser/browser-adapter.ts";
 import { createLocalPlaywrightAdapter } from "../../src/browser/local-playwright/local-playwright-adapter.ts";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { describeBrowserAdapter } from "./adapter-conformance.ts";
@@ -20,11 +20,11 @@ describeBrowserAdapter(`local Playwright (${headless ? "headless" : "headed"})`,
 });
 
 describe("local Playwright: its own time limit and its live-view capability", () => {
-  let site: DemoSite;
+  let site: FixtureSite;
   let adapter: BrowserAdapter;
 
   beforeAll(async () => {
-    site = await startDemoSite();
+    site = await startFixtureSite();
     adapter = createLocalPlaywrightAdapter({ headless: true });
   });
 

@@ -4,7 +4,7 @@ import { screenFor } from "../../src/browser/local-playwright/device-scale-scree
 
 /**
  * How legible the live view's frames keep the small text of a login form: the fixture page
- * (`/legibility`, src/demo/legibility-page.ts) screencast as the live view does it
+ * (`/legibility`, test/fixtures/legibility-page.ts) screencast as the live view does it
  * (src/live-view/tab-stream.ts: device metrics override, then `Page.startScreencast` bounded to the
  * viewport's device pixels), once as lossless PNG, the reference, then in the format and quality
  * measured; each text box of the page (from the DOM) is compared on grayscale pixels.

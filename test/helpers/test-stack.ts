@@ -6,7 +6,7 @@ import { Writable } from "node:stream";
 import type { Logger } from "pino";
 import { createLogger } from "../../src/core/logging/logger.ts";
 import { loadConfig, type Config } from "../../src/core/config.ts";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
 import type { ProviderInput } from "../../src/providers/provider-schema.ts";
@@ -30,7 +30,7 @@ export function memoryLog(): { logger: Logger; text(): string } {
 }
 
 /** Providers on the fixture site, one per kind of success condition. */
-export function fixtureProviders(site: DemoSite, overrides: Partial<Record<string, Partial<ProviderInput>>> = {}): ProviderInput[] {
+export function fixtureProviders(site: FixtureSite, overrides: Partial<Record<string, Partial<ProviderInput>>> = {}): ProviderInput[] {
   const base: ProviderInput[] = [
     {
       id: "demo",
@@ -90,7 +90,7 @@ export function fixtureProviders(site: DemoSite, overrides: Partial<Record<strin
 }
 
 export interface TestStack {
-  site: DemoSite;
+  site: FixtureSite;
   redis: EmbeddedRedis;
   /** The PostgreSQL server holding the credentials (credentialStore: "postgres"); config.DATABASE_URL names its database. */
   postgres?: EmbeddedPostgres;
@@ -113,7 +113,7 @@ export interface TestStack {
 export async function startTestStack(
   options: {
     /** Settings over the defaults; a function when they name the fixture site's ports. */
-    env?: Record<string, string> | ((site: DemoSite) => Record<string, string>);
+    env?: Record<string, string> | ((site: FixtureSite) => Record<string, string>);
     /** API keys accepted besides `stack.apiKey`. */
     extraApiKeys?: string[];
     withWorker?: boolean;
@@ -126,13 +126,13 @@ export async function startTestStack(
     /** Where credentials live (default Redis): "postgres" starts a PostgreSQL server for them. */
     credentialStore?: "redis" | "postgres";
     /** Changes to the fixture providers (by id), e.g. a verify declaration. */
-    providerOverrides?: (site: DemoSite) => Partial<Record<string, Partial<ProviderInput>>>;
+    providerOverrides?: (site: FixtureSite) => Partial<Record<string, Partial<ProviderInput>>>;
     /** Providers besides the fixture site's (OAuth2 and API-key providers). */
     extraProviders?: ProviderInput[];
   } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "blc-test-"));
-  const site = await startDemoSite();
+  const site = await startFixtureSite();
   const redis = await startEmbeddedRedis({ port: await freePort(), dir: join(dataDir, "redis") });
   const postgres = options.credentialStore === "postgres" ? await startEmbeddedPostgres({ port: await freePort() }) : undefined;
   const credentialEnv = postgres ? { CREDENTIAL_STORE: "postgres", DATABASE_URL: await postgres.createDatabase("blc") } : {};

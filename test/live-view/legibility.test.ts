@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { screenInfoSwitch } from "../../src/browser/local-playwright/device-scale-screens.ts";
 import { CHROMIUM_ARGS, findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
 import { loadConfig } from "../../src/core/config.ts";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
 import { LEGIBLE_SSIM, measureLegibility } from "../helpers/screencast-legibility.ts";
 
 /**
@@ -12,12 +12,12 @@ import { LEGIBLE_SSIM, measureLegibility } from "../helpers/screencast-legibilit
  * (bench figure 11 measures the whole range; docs/live-view.md explains the bar).
  */
 describe("live view image quality", () => {
-  let site: DemoSite;
+  let site: FixtureSite;
   let browser: Browser;
   const quality = loadConfig({}).LIVE_VIEW_JPEG_QUALITY;
 
   beforeAll(async () => {
-    site = await startDemoSite();
+    site = await startFixtureSite();
     browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS, screenInfoSwitch()], headless: true });
   });
   afterAll(async () => {

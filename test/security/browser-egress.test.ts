@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalPlaywrightAdapter } from "../../src/browser/local-playwright/local-playwright-adapter.ts";
-import { startDemoSite } from "../../src/demo/demo-site.ts";
+import { startFixtureSite } from "../fixtures/fixture-site.ts";
 import { createAddressPolicy } from "../../src/network/address-policy.ts";
 import { waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
@@ -92,7 +92,7 @@ describe("the egress proxy of a local session", () => {
   const listening = () => process.getActiveResourcesInfo().filter((r) => r === "TCPServerWrap").length;
 
   it("listens while its session is open and closes with it, also when the login page is refused", async () => {
-    const site = await startDemoSite();
+    const site = await startFixtureSite();
     const adapter = createLocalPlaywrightAdapter({ headless: true, spareContexts: 0 });
     try {
       await adapter.warmUp();

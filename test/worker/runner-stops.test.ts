@@ -11,7 +11,7 @@ import { createRedisCredentialStore } from "../../src/credentials/store/redis/re
 import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.ts";
 import { createKeyRing } from "../../src/crypto/key-ring.ts";
 import { parseKeyRing } from "../../src/crypto/key-source.ts";
-import { startDemoSite, type DemoSite } from "../../src/demo/demo-site.ts";
+import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
 import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
@@ -34,7 +34,7 @@ const owner = { userId: "user-1" };
 const LEASE_MS = 3_000;
 
 let dataDir: string;
-let site: DemoSite;
+let site: FixtureSite;
 let redis: EmbeddedRedis;
 let connections: Redis[] = [];
 let sessions: SessionStore;
@@ -53,7 +53,7 @@ const providers = () =>
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "blc-runner-"));
-  site = await startDemoSite();
+  site = await startFixtureSite();
   redis = await startEmbeddedRedis({ port: await freePort(), dir: join(dataDir, "redis") });
   const commands = new Redis(redis.url, { maxRetriesPerRequest: null });
   const subscriber = new Redis(redis.url, { maxRetriesPerRequest: null });
