@@ -18,7 +18,10 @@ function readPlan() {
   const plan = new Map();
   for (const line of lines.slice(header + 2)) {
     if (!line.startsWith("|")) break;
-    const cells = line.split("|").slice(1, -1).map((cell) => cell.trim());
+    const cells = line
+      .split("|")
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     const folder = /`([^`]+?)\/?`/.exec(cells[0] ?? "")?.[1];
     if (!folder) continue;
     const allowed = [...(cells[2] ?? "").matchAll(/`([^`]+?)\/?`/g)].map((m) => m[1]);
@@ -52,30 +55,54 @@ for (const file of sourceFiles(src)) {
     if (to === from) continue;
     if (!edges.has(from)) edges.set(from, new Map());
     if (!edges.get(from).has(to)) edges.get(from).set(to, `${relative(root, file)} imports ${relative(root, target)}`);
-    if (plan.has(from) && !plan.get(from).has(to)) problems.push(`${relative(root, file)} imports ${relative(root, target)}: \`${from}/\` may not import \`${to}/\` (README.md, Architecture)`);
+    if (plan.has(from) && !plan.get(from).has(to))
+      problems.push(
+        `${relative(root, file)} imports ${relative(root, target)}: \`${from}/\` may not import \`${to}/\` (README.md, Architecture)`,
+      );
   }
 }
 const folders = new Set(readdirSync(src).filter((name) => statSync(join(src, name)).isDirectory()));
-for (const folder of folders) if (!plan.has(folder)) problems.push(`src/${folder}/ is not in README.md's architecture table: add a row (what it holds, what it may import)`);
-for (const folder of plan.keys()) if (!folders.has(folder)) problems.push(`README.md's architecture table lists ${folder}/, which is not a folder of src/`);
-for (const file of readdirSync(src)) if (!folders.has(file)) problems.push(`src/${file}: every file lives in a folder of the plan`);
+for (const folder of folders)
+  if (!plan.has(folder))
+    problems.push(
+      `src/${folder}/ is not in README.md's architecture table: add a row (what it holds, what it may import)`,
+    );
+for (const folder of plan.keys())
+  if (!folders.has(folder))
+    problems.push(`README.md's architecture table lists ${folder}/, which is not a folder of src/`);
+for (const file of readdirSync(src))
+  if (!folders.has(file)) problems.push(`src/${file}: every file lives in a folder of the plan`);
 
 // Cycles between folders (Tarjan's strongly connected components), with the imports that close them.
 let index = 0;
-const order = new Map(), low = new Map(), onStack = new Set(), stack = [];
+const order = new Map(),
+  low = new Map(),
+  onStack = new Set(),
+  stack = [];
 function visit(v) {
-  order.set(v, index); low.set(v, index++); stack.push(v); onStack.add(v);
+  order.set(v, index);
+  low.set(v, index++);
+  stack.push(v);
+  onStack.add(v);
   for (const w of edges.get(v)?.keys() ?? []) {
-    if (!order.has(w)) { visit(w); low.set(v, Math.min(low.get(v), low.get(w))); }
-    else if (onStack.has(w)) low.set(v, Math.min(low.get(v), order.get(w)));
+    if (!order.has(w)) {
+      visit(w);
+      low.set(v, Math.min(low.get(v), low.get(w)));
+    } else if (onStack.has(w)) low.set(v, Math.min(low.get(v), order.get(w)));
   }
   if (low.get(v) !== order.get(v)) return;
   const component = [];
   let w;
-  do { w = stack.pop(); onStack.delete(w); component.push(w); } while (w !== v);
+  do {
+    w = stack.pop();
+    onStack.delete(w);
+    component.push(w);
+  } while (w !== v);
   if (component.length < 2) return;
   const inCycle = new Set(component);
-  const closing = component.flatMap((a) => [...(edges.get(a) ?? [])].filter(([b]) => inCycle.has(b)).map(([, how]) => `  ${how}`));
+  const closing = component.flatMap((a) =>
+    [...(edges.get(a) ?? [])].filter(([b]) => inCycle.has(b)).map(([, how]) => `  ${how}`),
+  );
   problems.push(`import cycle between ${component.sort().join(", ")}:\n${closing.join("\n")}`);
 }
 for (const v of edges.keys()) if (!order.has(v)) visit(v);

@@ -24,16 +24,26 @@ if (!existsSync(installed) || statSync(lock).mtimeMs > statSync(installed).mtime
 
 const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 const chromium = () =>
-  process.env.CHROMIUM_PATH ? existsSync(process.env.CHROMIUM_PATH) : ["/usr/lib/chromium/chromium", "/usr/bin/chromium"].some(existsSync);
+  process.env.CHROMIUM_PATH
+    ? existsSync(process.env.CHROMIUM_PATH)
+    : ["/usr/lib/chromium/chromium", "/usr/bin/chromium"].some(existsSync);
 // Debian puts each major version's server in /usr/lib/postgresql/<major>/bin, off the PATH.
 const postgresServer = () =>
   (process.env.PG_BIN && existsSync(`${process.env.PG_BIN}/postgres`)) ||
-  (existsSync("/usr/lib/postgresql") && readdirSync("/usr/lib/postgresql").some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`)));
+  (existsSync("/usr/lib/postgresql") &&
+    readdirSync("/usr/lib/postgresql").some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`)));
 
 const needs = [];
-if (purpose === "test" || !process.env.REDIS_URL) needs.push({ pkg: "redis-server", present: () => has("redis-server") });
-if (purpose === "test" || (process.env.BROWSER_ADAPTER ?? "local") === "local") needs.push({ pkg: "chromium", present: chromium });
-if (purpose === "test") needs.push({ pkg: "xvfb", present: () => has("xvfb-run") }, { pkg: "procps", present: () => has("pgrep") }, { pkg: "postgresql", present: postgresServer });
+if (purpose === "test" || !process.env.REDIS_URL)
+  needs.push({ pkg: "redis-server", present: () => has("redis-server") });
+if (purpose === "test" || (process.env.BROWSER_ADAPTER ?? "local") === "local")
+  needs.push({ pkg: "chromium", present: chromium });
+if (purpose === "test")
+  needs.push(
+    { pkg: "xvfb", present: () => has("xvfb-run") },
+    { pkg: "procps", present: () => has("pgrep") },
+    { pkg: "postgresql", present: postgresServer },
+  );
 
 const missing = needs.filter((n) => !n.present()).map((n) => n.pkg);
 if (missing.length > 0) {
@@ -45,7 +55,10 @@ if (missing.length > 0) {
   }
   say(`installing ${missing.join(", ")} with apt-get`);
   try {
-    execFileSync("sh", ["-c", command], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    execFileSync("sh", ["-c", command], {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
   } catch {
     say(`apt-get failed; run it yourself:\n  ${command}`);
     process.exit(1);

@@ -11,7 +11,8 @@ import { createApiApp, type ApiParts } from "../src/service/api-app.ts";
 
 export const API_TYPES_FILE = new URL("../src/client/api-types.ts", import.meta.url);
 
-const HEADER = "// Generated from GET /openapi.json by `npm run generate:client` (scripts/generate-client.ts). Do not edit.\n\n";
+const HEADER =
+  "// Generated from GET /openapi.json by `npm run generate:client` (scripts/generate-client.ts). Do not edit.\n\n";
 
 export async function generateApiTypes(document: unknown): Promise<string> {
   return HEADER + astToString(await openapiTS(document as OpenAPI3));

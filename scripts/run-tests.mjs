@@ -7,13 +7,24 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 const results = ".data/test-results.json";
 mkdirSync(".data", { recursive: true });
 rmSync(results, { force: true });
-const args = ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${results}`, ...process.argv.slice(2)];
-const [cmd, cmdArgs] = process.env.DISPLAY ? ["npx", args] : ["xvfb-run", ["-a", "-s", "-screen 0 1280x1024x24", "npx", ...args]];
+const args = [
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${results}`,
+  ...process.argv.slice(2),
+];
+const [cmd, cmdArgs] = process.env.DISPLAY
+  ? ["npx", args]
+  : ["xvfb-run", ["-a", "-s", "-screen 0 1280x1024x24", "npx", ...args]];
 const run = spawnSync(cmd, cmdArgs, { stdio: "inherit" });
 
 if (existsSync(results)) {
   const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(results, "utf8"));
-  process.stdout.write(`\ntests: ${numPassedTests} passed, ${numFailedTests} failed${numPendingTests ? `, ${numPendingTests} skipped` : ""}\n`);
+  process.stdout.write(
+    `\ntests: ${numPassedTests} passed, ${numFailedTests} failed${numPendingTests ? `, ${numPendingTests} skipped` : ""}\n`,
+  );
   if (numPassedTests === 0) process.exit(1);
 }
 process.exit(run.status ?? 1);

@@ -36,21 +36,33 @@ describe("configuration: log format", () => {
 describe("configuration: credential store", () => {
   it("keeps credentials in Redis unless told, and needs DATABASE_URL for Postgres", () => {
     expect(loadConfig({}).CREDENTIAL_STORE).toBe("redis");
-    expect(() => loadConfig({ CREDENTIAL_STORE: "postgres" })).toThrow(/required when CREDENTIAL_STORE=postgres\n.*at DATABASE_URL/);
+    expect(() => loadConfig({ CREDENTIAL_STORE: "postgres" })).toThrow(
+      /required when CREDENTIAL_STORE=postgres\n.*at DATABASE_URL/,
+    );
     expect(() => loadConfig({ CREDENTIAL_STORE: "postgres", DATABASE_URL: "mysql://db/x" })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ CREDENTIAL_STORE: "mongo" })).toThrow(/CREDENTIAL_STORE/);
-    expect(loadConfig({ CREDENTIAL_STORE: "postgres", DATABASE_URL: "postgres://blc:pw@db:5432/blc" })).toMatchObject({ CREDENTIAL_STORE: "postgres", DATABASE_POOL_SIZE: 5 });
+    expect(loadConfig({ CREDENTIAL_STORE: "postgres", DATABASE_URL: "postgres://blc:pw@db:5432/blc" })).toMatchObject({
+      CREDENTIAL_STORE: "postgres",
+      DATABASE_POOL_SIZE: 5,
+    });
   });
 
   it("does not echo a DATABASE_URL it refuses (it may hold a password)", () => {
-    expect(() => loadConfig({ CREDENTIAL_STORE: "postgres", DATABASE_URL: "mysql://u:hunter2@db/x" })).toThrow(/^(?![\s\S]*hunter2)/);
+    expect(() => loadConfig({ CREDENTIAL_STORE: "postgres", DATABASE_URL: "mysql://u:hunter2@db/x" })).toThrow(
+      /^(?![\s\S]*hunter2)/,
+    );
   });
 });
 
 describe("configuration: metrics and the queue dashboard", () => {
   it("has no metrics token or worker listener unless told, and the dashboard off in production only", () => {
     const defaults = loadConfig({});
-    expect([defaults.METRICS_TOKEN, defaults.METRICS_PORT, defaults.METRICS_HOST, defaults.QUEUE_DASHBOARD]).toEqual([undefined, undefined, "127.0.0.1", true]);
+    expect([defaults.METRICS_TOKEN, defaults.METRICS_PORT, defaults.METRICS_HOST, defaults.QUEUE_DASHBOARD]).toEqual([
+      undefined,
+      undefined,
+      "127.0.0.1",
+      true,
+    ]);
     const production = { NODE_ENV: "production", API_KEYS: "k".repeat(40), ENCRYPTION_KEYS: "a:b" };
     expect(loadConfig(production).QUEUE_DASHBOARD).toBe(false);
     expect(loadConfig({ ...production, QUEUE_DASHBOARD: "true" }).QUEUE_DASHBOARD).toBe(true);
@@ -61,8 +73,13 @@ describe("configuration: metrics and the queue dashboard", () => {
   it("refuses a short metrics token, or one that is also an API key, without echoing it", () => {
     expect(() => loadConfig({ METRICS_TOKEN: "short-secret" })).toThrow(/METRICS_TOKEN/);
     const token = "m".repeat(40);
-    expect(() => loadConfig({ METRICS_TOKEN: token, API_KEYS: `other,${token}` })).toThrow(/^(?![\s\S]*mmmmmmmm)[\s\S]*METRICS_TOKEN/);
-    expect(loadConfig({ METRICS_TOKEN: token, METRICS_PORT: "9464" })).toMatchObject({ METRICS_TOKEN: token, METRICS_PORT: 9464 });
+    expect(() => loadConfig({ METRICS_TOKEN: token, API_KEYS: `other,${token}` })).toThrow(
+      /^(?![\s\S]*mmmmmmmm)[\s\S]*METRICS_TOKEN/,
+    );
+    expect(loadConfig({ METRICS_TOKEN: token, METRICS_PORT: "9464" })).toMatchObject({
+      METRICS_TOKEN: token,
+      METRICS_PORT: 9464,
+    });
     expect(() => loadConfig({ METRICS_PORT: "70000" })).toThrow(/METRICS_PORT/);
     // Compose passes an unset variable as empty: no token.
     expect(loadConfig({ METRICS_TOKEN: "" }).METRICS_TOKEN).toBeUndefined();
@@ -81,34 +98,65 @@ describe("configuration: the live view's TLS between API and worker", () => {
     expect(defaults.LIVE_VIEW_REQUIRE_TLS).toBe(false);
     expect(defaults.LIVE_VIEW_ADVERTISE_HOST).toBe("127.0.0.1");
     // Compose passes an unset variable as empty: not set.
-    expect(loadConfig({ LIVE_VIEW_TLS_CERT: "", LIVE_VIEW_TLS_KEY: "", LIVE_VIEW_TLS_CA: "" }).LIVE_VIEW_TLS_CA).toBeUndefined();
+    expect(
+      loadConfig({ LIVE_VIEW_TLS_CERT: "", LIVE_VIEW_TLS_KEY: "", LIVE_VIEW_TLS_CA: "" }).LIVE_VIEW_TLS_CA,
+    ).toBeUndefined();
     expect(loadConfig({ LIVE_VIEW_HOST: "0.0.0.0" }).LIVE_VIEW_ADVERTISE_HOST).toBe(hostname());
-    const tls = loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: certs.key, LIVE_VIEW_TLS_CA: certs.ca, LIVE_VIEW_REQUIRE_TLS: "true" });
+    const tls = loadConfig({
+      LIVE_VIEW_TLS_CERT: certs.cert,
+      LIVE_VIEW_TLS_KEY: certs.key,
+      LIVE_VIEW_TLS_CA: certs.ca,
+      LIVE_VIEW_REQUIRE_TLS: "true",
+    });
     expect(tls.LIVE_VIEW_TLS_KEY?.pem).toBe(readFileSync(certs.key, "utf8"));
     expect(tls.LIVE_VIEW_TLS_CA?.pem).toBe(readFileSync(certs.ca, "utf8"));
     expect(tls.LIVE_VIEW_REQUIRE_TLS).toBe(true);
-    expect(loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: certs.key, LIVE_VIEW_ADVERTISE_HOST: "localhost" }).LIVE_VIEW_ADVERTISE_HOST).toBe("localhost");
+    expect(
+      loadConfig({
+        LIVE_VIEW_TLS_CERT: certs.cert,
+        LIVE_VIEW_TLS_KEY: certs.key,
+        LIVE_VIEW_ADVERTISE_HOST: "localhost",
+      }).LIVE_VIEW_ADVERTISE_HOST,
+    ).toBe("localhost");
   });
 
   it("stops at start-up on a certificate without its key, or the other way round", () => {
-    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert })).toThrow(/required with LIVE_VIEW_TLS_CERT[^\n]*\n.*at LIVE_VIEW_TLS_KEY/);
-    expect(() => loadConfig({ LIVE_VIEW_TLS_KEY: certs.key })).toThrow(/required with LIVE_VIEW_TLS_KEY[^\n]*\n.*at LIVE_VIEW_TLS_CERT/);
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert })).toThrow(
+      /required with LIVE_VIEW_TLS_CERT[^\n]*\n.*at LIVE_VIEW_TLS_KEY/,
+    );
+    expect(() => loadConfig({ LIVE_VIEW_TLS_KEY: certs.key })).toThrow(
+      /required with LIVE_VIEW_TLS_KEY[^\n]*\n.*at LIVE_VIEW_TLS_CERT/,
+    );
   });
 
   it("stops on files it cannot read, that hold no PEM, or that do not go together, naming the file and never quoting a key", () => {
-    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: `${certs.dir}/nope.key` })).toThrow(/cannot read .*nope\.key \(ENOENT\)\n.*at LIVE_VIEW_TLS_KEY/);
-    expect(() => loadConfig({ LIVE_VIEW_TLS_CA: certs.dir })).toThrow(/cannot read .* \(EISDIR\)\n.*at LIVE_VIEW_TLS_CA/);
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: `${certs.dir}/nope.key` })).toThrow(
+      /cannot read .*nope\.key \(ENOENT\)\n.*at LIVE_VIEW_TLS_KEY/,
+    );
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CA: certs.dir })).toThrow(
+      /cannot read .* \(EISDIR\)\n.*at LIVE_VIEW_TLS_CA/,
+    );
     expect(() => loadConfig({ LIVE_VIEW_TLS_CA: `${certs.dir}/worker.ext` })).toThrow(/worker\.ext is not a PEM file/);
     expect(() => loadConfig({ LIVE_VIEW_TLS_CA: certs.key })).toThrow(noKeyMaterial);
     expect(() => loadConfig({ LIVE_VIEW_TLS_CA: certs.key })).toThrow(/holds no certificate\n.*at LIVE_VIEW_TLS_CA/);
-    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: other.key })).toThrow(/are not a certificate and its key \(.*key values mismatch\)/);
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: other.key })).toThrow(
+      /are not a certificate and its key \(.*key values mismatch\)/,
+    );
     expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: certs.key, LIVE_VIEW_TLS_KEY: certs.key })).toThrow(noKeyMaterial);
   });
 
   it("stops when the certificate does not name the host the API dials", () => {
-    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: certs.key, LIVE_VIEW_ADVERTISE_HOST: "worker-2.internal" })).toThrow(
+    expect(() =>
+      loadConfig({
+        LIVE_VIEW_TLS_CERT: certs.cert,
+        LIVE_VIEW_TLS_KEY: certs.key,
+        LIVE_VIEW_ADVERTISE_HOST: "worker-2.internal",
+      }),
+    ).toThrow(
       /does not name worker-2\.internal, the host the API dials \(LIVE_VIEW_ADVERTISE_HOST\); it names IP Address:127\.0\.0\.1, DNS:localhost/,
     );
-    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: other.cert, LIVE_VIEW_TLS_KEY: other.key })).toThrow(/does not name 127\.0\.0\.1/);
+    expect(() => loadConfig({ LIVE_VIEW_TLS_CERT: other.cert, LIVE_VIEW_TLS_KEY: other.key })).toThrow(
+      /does not name 127\.0\.0\.1/,
+    );
   });
 });

@@ -15,13 +15,20 @@ export async function measureApiPolls(stack: BenchStack, durationS: number) {
     // A short run first, so the API's code is compiled hot before the measured run.
     await autocannon({ url, connections: 100, duration: 2, headers: stack.api.headers });
     const result = await autocannon({ url, connections: 100, duration: durationS, headers: stack.api.headers });
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`status polls failed: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    if (result.non2xx > 0 || result.errors > 0)
+      throw new Error(`status polls failed: ${result.non2xx} non-2xx, ${result.errors} errors`);
     return {
       connections: 100,
       durationS,
       requestsPerSecond: Math.round(result.requests.average),
       totalRequests: result.requests.total,
-      latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
+      latencyMs: {
+        p50: result.latency.p50,
+        p90: result.latency.p90,
+        p97_5: result.latency.p97_5,
+        p99: result.latency.p99,
+        max: result.latency.max,
+      },
       errors: result.errors,
       timeouts: result.timeouts,
     };

@@ -99,19 +99,31 @@ async function serviceCapture(stack: BenchStack) {
 /** The same adapter and vault code the worker runs, in this process, to time each piece on its own. */
 async function startInProcess(stack: BenchStack, resources: Resources) {
   const port = await freePort();
-  const adapter: BrowserAdapter = createLocalPlaywrightAdapter({ executablePath: stack.chromiumPath, headless: true, remoteDebuggingPort: port, spareContexts: 1 });
+  const adapter: BrowserAdapter = createLocalPlaywrightAdapter({
+    executablePath: stack.chromiumPath,
+    headless: true,
+    remoteDebuggingPort: port,
+    spareContexts: 1,
+  });
   resources.add("in-process adapter", () => adapter.close());
   const redis = createRedisConnection(stack.redis.url, "worker", "bench-capture");
   resources.add("in-process Redis connection", async () => void redis.disconnect());
   await Promise.all([adapter.warmUp(), waitUntilReady(redis)]);
-  const vault: CredentialVault = createCredentialVault(createRedisCredentialStore(redis, "bench"), createEnvelopeCipher(createKeyRing(parseKeyRing(stack.encryptionKeys))));
+  const vault: CredentialVault = createCredentialVault(
+    createRedisCredentialStore(redis, "bench"),
+    createEnvelopeCipher(createKeyRing(parseKeyRing(stack.encryptionKeys))),
+  );
   const origins = [stack.bulkSite.appOrigin, stack.bulkSite.ssoOrigin];
   const provider = createProviderRegistry([bulkProvider(stack)]).get("bench-bulk") as BrowserLoginProvider;
 
   async function capture() {
     const tag = randomUUID();
     const sessionId = `bench_${tag}`;
-    const session = await adapter.openSession({ sessionId, loginUrl: `${stack.bulkSite.loginUrl}?tag=${tag}`, timeoutMs: 60_000 });
+    const session = await adapter.openSession({
+      sessionId,
+      loginUrl: `${stack.bulkSite.loginUrl}?tag=${tag}`,
+      timeoutMs: 60_000,
+    });
     // The worker's own detection, so that the capture starts at the same moment as in the service.
     const watcher = await watchForSuccess(session, provider);
     try {
@@ -125,7 +137,12 @@ async function startInProcess(stack: BenchStack, resources: Resources) {
       const t0 = performance.now();
       const state = await session.capture({ origins });
       const t1 = performance.now();
-      const sealed = await vault.seal({ secret: { kind: "browser_login", state }, owner: { userId: "bench-user" }, providerId: "bench-bulk", sessionId });
+      const sealed = await vault.seal({
+        secret: { kind: "browser_login", state },
+        owner: { userId: "bench-user" },
+        providerId: "bench-bulk",
+        sessionId,
+      });
       const t2 = performance.now();
       await vault.delete(sealed.id);
       return { capture: t1 - t0, seal: t2 - t1, counts: counts(state) };
@@ -144,7 +161,6 @@ async function startInProcess(stack: BenchStack, resources: Resources) {
   };
 }
 
-
 async function bareCapture(stack: BenchStack) {
   const context = await stack.bare.newContext({ viewport: { width: 1280, height: 800 } });
   try {
@@ -161,11 +177,17 @@ async function bareCapture(stack: BenchStack) {
     await page.locator("#username").fill(DEMO_USER.username);
     await page.locator("#password").fill(DEMO_USER.password);
     await page.locator("#submit").click();
-    await withDeadline(written, { ms: 15_000, what: "Waiting for the bulk dashboard to write demo.profile", abandon: () => {} });
+    await withDeadline(written, {
+      ms: 15_000,
+      what: "Waiting for the bulk dashboard to write demo.profile",
+      abandon: () => {},
+    });
     const t0 = performance.now();
     const [state, tabStorage] = await Promise.all([
       context.storageState(),
-      page.evaluate(() => Object.keys(sessionStorage).map((name) => ({ name, value: sessionStorage.getItem(name) ?? "" }))),
+      page.evaluate(() =>
+        Object.keys(sessionStorage).map((name) => ({ name, value: sessionStorage.getItem(name) ?? "" })),
+      ),
     ]);
     const ms = performance.now() - t0;
     return {

@@ -69,7 +69,9 @@ export async function measureConcurrency(stack: BenchStack, levels: number[], ba
     const idle = await steadyPss(stack.workerPid, stack.chromiumPath);
 
     const startedAt = Date.now();
-    const started = await mapLimit(Array.from({ length: n }), n, () => startSession(stack, "bench-demo", stack.site.loginUrl, 0));
+    const started = await mapLimit(Array.from({ length: n }), n, () =>
+      startSession(stack, "bench-demo", stack.site.loginUrl, 0),
+    );
     const ids = started.map((s) => s.view.sessionId);
     const ready = await waitForAll(stack, ids, (v) => v.status !== "queued" && v.status !== "starting", 120_000);
     const allReadyMs = Date.now() - startedAt;
@@ -116,7 +118,12 @@ export async function measureConcurrency(stack: BenchStack, levels: number[], ba
       notAwaitingLogin: notWaiting,
       statusLatency: summarize(latencies),
       statusRequests: latencies.length,
-      logins: { completed: byStatus.completed ?? 0, outcomes: byStatus, lost: n - (byStatus.completed ?? 0), errors: loginErrors.slice(0, 5) },
+      logins: {
+        completed: byStatus.completed ?? 0,
+        outcomes: byStatus,
+        lost: n - (byStatus.completed ?? 0),
+        errors: loginErrors.slice(0, 5),
+      },
       allCompletedMs,
     });
   }

@@ -23,7 +23,11 @@ export async function scheduleLoginThenNavigate(page: Page): Promise<void> {
   await page.evaluate(
     ({ user, after }) => {
       setTimeout(async () => {
-        const res = await fetch("/api/spa-login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(user) });
+        const res = await fetch("/api/spa-login", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(user),
+        });
         if (!res.ok) throw new Error(`login refused: ${res.status}`);
         const at = Date.now();
         sessionStorage.setItem("bench.navAt", String(at));
@@ -82,7 +86,10 @@ export async function measureDetection(stack: BenchStack, reps: number, warmup: 
     const user = await stack.user();
     await scheduleLoginThenNavigate(await user.findPage((u) => u.includes(tag)));
     await stack.dropUser();
-    const seen = await pollUntil(stack, view.sessionId, (v) => v.status !== "awaiting_login", { intervalMs: tight ? 5 : 250, timeoutMs: 10_000 });
+    const seen = await pollUntil(stack, view.sessionId, (v) => v.status !== "awaiting_login", {
+      intervalMs: tight ? 5 : 250,
+      timeoutMs: 10_000,
+    });
     const done = await pollUntil(stack, view.sessionId, (v) => v.status === "completed");
     const navAt = await stampInCredential(stack, done.view);
     await sleep(SETTLE_MS);
@@ -103,7 +110,10 @@ export async function measureDetection(stack: BenchStack, reps: number, warmup: 
     firstPoll: summarize(byPoll),
     timeline: summarize(byTimeline),
     bare: summarize(bare),
-    breakdown: { "timeline, in the 5 ms polling runs": summarize(timelineWhilePolling), "authenticated→completed": summarize(completed) },
+    breakdown: {
+      "timeline, in the 5 ms polling runs": summarize(timelineWhilePolling),
+      "authenticated→completed": summarize(completed),
+    },
     samples: { firstPoll: byPoll, timeline: byTimeline, timelineWhilePolling, bare },
   };
 }

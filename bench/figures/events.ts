@@ -21,7 +21,10 @@ export async function measureEvents(stack: BenchStack, reps: number, warmup: num
   const endpoint = await stack.api.POST("/webhooks/endpoints", {
     body: { url: receiver.url("/bench"), events: LIVE.map((s) => `session.${s}` as const) },
   });
-  if (!endpoint.data) throw new Error(`creating the webhook endpoint answered ${endpoint.response.status}: ${JSON.stringify(endpoint.error)}`);
+  if (!endpoint.data)
+    throw new Error(
+      `creating the webhook endpoint answered ${endpoint.response.status}: ${JSON.stringify(endpoint.error)}`,
+    );
   const toSse: number[] = [];
   const toWebhook: number[] = [];
   const detection: number[] = [];

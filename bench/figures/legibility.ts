@@ -1,7 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../src/core/config.ts";
-import { LEGIBLE_SSIM, measureLegibility, type Setting, type SettingResult, type TextBox } from "../../test/helpers/screencast-legibility.ts";
+import {
+  LEGIBLE_SSIM,
+  measureLegibility,
+  type Setting,
+  type SettingResult,
+  type TextBox,
+} from "../../test/helpers/screencast-legibility.ts";
 import { chromiumChildren, cpuByKind, processTree } from "../lib/procs.ts";
 import type { BenchStack } from "../lib/stack.ts";
 import { summarize } from "../lib/stats.ts";
@@ -20,9 +26,15 @@ const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 *
  * every text box at SSIM ≥ LEGIBLE_SSIM at both ratios, and checks the configured default against
  * the same bar. Writes bench-results/live-view-quality.png: the smallest text at a few settings.
  */
-export async function measureLegibilityFigure(stack: Pick<BenchStack, "bare" | "site" | "chromiumPath">, frames: number) {
+export async function measureLegibilityFigure(
+  stack: Pick<BenchStack, "bare" | "site" | "chromiumPath">,
+  frames: number,
+) {
   const url = `${stack.site.appOrigin}/legibility`;
-  const settings: Setting[] = [...JPEG.map((quality) => ({ format: "jpeg" as const, quality })), ...WEBP.map((quality) => ({ format: "webp" as const, quality }))];
+  const settings: Setting[] = [
+    ...JPEG.map((quality) => ({ format: "jpeg" as const, quality })),
+    ...WEBP.map((quality) => ({ format: "webp" as const, quality })),
+  ];
   // The bench's own Chromium (the bare browser) is the only one this process starts directly. Its
   // browser process encodes the frames and its GPU process composites them; renderers are left out:
   // a 2 px repaint costs them next to nothing, and pages opening and closing (the decoder's, the
@@ -35,7 +47,8 @@ export async function measureLegibilityFigure(stack: Pick<BenchStack, "bare" | "
   for (const dpr of DPRS) runs.push(await measureLegibility(stack.bare, url, dpr, settings, frames, browserCpu));
 
   const all = runs.flatMap((r) => r.results);
-  const legible = (format: string, quality: number) => all.filter((r) => r.format === format && r.quality === quality).every((r) => r.minSsim.ssim >= LEGIBLE_SSIM);
+  const legible = (format: string, quality: number) =>
+    all.filter((r) => r.format === format && r.quality === quality).every((r) => r.minSsim.ssim >= LEGIBLE_SSIM);
   const lowest = (format: string, qualities: number[]) => qualities.find((q) => legible(format, q)) ?? null;
   const defaultQuality = loadConfig({}).LIVE_VIEW_JPEG_QUALITY;
   const chosen = { jpeg: lowest("jpeg", JPEG), webp: lowest("webp", WEBP) };
@@ -50,7 +63,11 @@ export async function measureLegibilityFigure(stack: Pick<BenchStack, "bare" | "
     referencePngBytes: Object.fromEntries(runs.map((r, i) => [`dpr${DPRS[i]}`, r.reference.bytes])),
     chosen,
     /** The configured default quality, if it is one of the measured ones (dpr 1). */
-    configuredDefault: { quality: defaultQuality, legible: legible("jpeg", defaultQuality), measured: table.find((t) => t.format === "jpeg" && t.quality === defaultQuality && t.dpr === 1) ?? null },
+    configuredDefault: {
+      quality: defaultQuality,
+      legible: legible("jpeg", defaultQuality),
+      measured: table.find((t) => t.format === "jpeg" && t.quality === defaultQuality && t.dpr === 1) ?? null,
+    },
     picture,
     table,
   };
@@ -79,19 +96,29 @@ function summary(r: SettingResult) {
  * reference, the chosen settings and two lower JPEG qualities, enlarged 2× without smoothing so
  * that compression artefacts show as the viewer's screen would show them up close.
  */
-async function drawCrops(stack: Pick<BenchStack, "bare">, boxes: TextBox[], reference: string, results: SettingResult[], chosen: { jpeg: number | null; webp: number | null }) {
+async function drawCrops(
+  stack: Pick<BenchStack, "bare">,
+  boxes: TextBox[],
+  reference: string,
+  results: SettingResult[],
+  chosen: { jpeg: number | null; webp: number | null },
+) {
   const region = (side: string) => {
     const parts = boxes.filter((b) => b.name.startsWith(`${side}-`) && /error|code|link|fine/.test(b.name));
     const x = Math.min(...parts.map((b) => b.x));
     const y = Math.min(...parts.map((b) => b.y));
     return { x, y, width: 250, height: Math.max(...parts.map((b) => b.y + b.height)) - y };
   };
-  const pick = (format: string, quality: number | null) => results.find((r) => r.format === format && r.quality === quality);
+  const pick = (format: string, quality: number | null) =>
+    results.find((r) => r.format === format && r.quality === quality);
   const rows = [
     { label: "PNG (lossless)", image: reference },
     ...[pick("jpeg", chosen.jpeg), pick("jpeg", 50), pick("jpeg", 30), pick("webp", chosen.webp)]
       .filter((r): r is SettingResult => r !== undefined)
-      .map((r) => ({ label: `${r.format.toUpperCase()} q${r.quality}, ${round(summarize(r.bytes).median / 1024, 1)} KB`, image: r.image })),
+      .map((r) => ({
+        label: `${r.format.toUpperCase()} q${r.quality}, ${round(summarize(r.bytes).median / 1024, 1)} KB`,
+        image: r.image,
+      })),
   ];
   const context = await stack.bare.newContext();
   try {
@@ -109,7 +136,15 @@ async function drawCrops(stack: Pick<BenchStack, "bare">, boxes: TextBox[], refe
 type Region = { x: number; y: number; width: number; height: number };
 
 /** Runs in a blank page: each row's regions side by side under its label; a PNG, base64. */
-async function compose({ rows, regions, scale }: { rows: { label: string; image: string }[]; regions: Region[]; scale: number }): Promise<string> {
+async function compose({
+  rows,
+  regions,
+  scale,
+}: {
+  rows: { label: string; image: string }[];
+  regions: Region[];
+  scale: number;
+}): Promise<string> {
   const labelHeight = 22;
   const gap = 8;
   const rowHeight = labelHeight + Math.max(...regions.map((r) => r.height)) * scale + gap;
@@ -129,7 +164,17 @@ async function compose({ rows, regions, scale }: { rows: { label: string; image:
     for (const r of regions) {
       // The frame may have more pixels than CSS px; regions are in CSS px.
       const k = bitmap.width / 1000;
-      ctx.drawImage(bitmap, r.x * k, r.y * k, r.width * k, r.height * k, left, top + labelHeight, r.width * scale, r.height * scale);
+      ctx.drawImage(
+        bitmap,
+        r.x * k,
+        r.y * k,
+        r.width * k,
+        r.height * k,
+        left,
+        top + labelHeight,
+        r.width * scale,
+        r.height * scale,
+      );
       left += r.width * scale + gap;
     }
   }

@@ -77,15 +77,29 @@ async function typeAndTime(page: Page, samples: number): Promise<number> {
  * bytes per second per viewer while typing, worker CPU and memory per viewed session.
  */
 export async function measureLiveView(stack: BenchStack, sessions: number, samples: number, viewerDpr = 1) {
-  const workerTree = () => [stack.workerPid, ...chromiumChildren(stack.workerPid, stack.chromiumPath).flatMap((r) => processTree(r))];
+  const workerTree = () => [
+    stack.workerPid,
+    ...chromiumChildren(stack.workerPid, stack.chromiumPath).flatMap((r) => processTree(r)),
+  ];
   const idle = browserTreePss(stack.workerPid, stack.chromiumPath).mb;
   const started = await Promise.all(
-    Array.from({ length: sessions }, () => startSession(stack, "bench-latency", `${stack.site.appOrigin}/latency`, 10_000)),
+    Array.from({ length: sessions }, () =>
+      startSession(stack, "bench-latency", `${stack.site.appOrigin}/latency`, 10_000),
+    ),
   );
   const ids = started.map((s) => s.view.sessionId);
   // The link comes at once; the unviewed memory is that of sessions showing their page.
-  await Promise.all(ids.map((id) => pollUntil(stack, id, (v) => v.status === "awaiting_login", { intervalMs: 200, timeoutMs: 60_000 })));
-  const viewers = await chromium.launch({ executablePath: stack.chromiumPath, headless: true, args: [...CHROMIUM_ARGS], handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  await Promise.all(
+    ids.map((id) => pollUntil(stack, id, (v) => v.status === "awaiting_login", { intervalMs: 200, timeoutMs: 60_000 })),
+  );
+  const viewers = await chromium.launch({
+    executablePath: stack.chromiumPath,
+    headless: true,
+    args: [...CHROMIUM_ARGS],
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
   try {
     await sleep(1_000);
     const unviewed = browserTreePss(stack.workerPid, stack.chromiumPath).mb;
@@ -93,15 +107,28 @@ export async function measureLiveView(stack: BenchStack, sessions: number, sampl
     const pages = await Promise.all(
       started.map(async ({ view }, i) => {
         const url = (view as { liveViewUrl?: string }).liveViewUrl;
-        if (!url?.includes("/live/")) throw new Error(`session ${view.sessionId} has no self-hosted live view (${url})`);
-        const context = await viewers.newContext({ viewport: { width: 1000, height: 700 }, deviceScaleFactor: viewerDpr });
+        if (!url?.includes("/live/"))
+          throw new Error(`session ${view.sessionId} has no self-hosted live view (${url})`);
+        const context = await viewers.newContext({
+          viewport: { width: 1000, height: 700 },
+          deviceScaleFactor: viewerDpr,
+        });
         await context.addInitScript(PROBE);
         const page = await context.newPage();
-        page.on("websocket", (ws) => ws.on("framereceived", (f) => (bytes[i]! += typeof f.payload === "string" ? f.payload.length : f.payload.byteLength)));
+        page.on("websocket", (ws) =>
+          ws.on(
+            "framereceived",
+            (f) => (bytes[i]! += typeof f.payload === "string" ? f.payload.length : f.payload.byteLength),
+          ),
+        );
         await page.goto(url);
-        await page.waitForFunction(() => (window as any).__lv.frames > 0, undefined, { timeout: 60_000 }).catch(async () => {
-          throw new Error(`viewer ${i} showed no frame within 60 s; its page says "${await page.locator("#status").textContent()}"`);
-        });
+        await page
+          .waitForFunction(() => (window as any).__lv.frames > 0, undefined, { timeout: 60_000 })
+          .catch(async () => {
+            throw new Error(
+              `viewer ${i} showed no frame within 60 s; its page says "${await page.locator("#status").textContent()}"`,
+            );
+          });
         await page.locator("#screen").click({ position: { x: 5, y: 5 } });
         return page;
       }),
@@ -109,7 +136,11 @@ export async function measureLiveView(stack: BenchStack, sessions: number, sampl
     const framesBefore = await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.frames as number)));
     const bytesBefore = [...bytes];
     const viewerTree = () => chromiumChildren(process.pid, stack.chromiumPath).flatMap((r) => processTree(r));
-    const breakdown = () => ({ worker: cpuByKind(workerTree()), api: cpuSeconds([stack.apiPid]), viewers: cpuByKind(viewerTree()) });
+    const breakdown = () => ({
+      worker: cpuByKind(workerTree()),
+      api: cpuSeconds([stack.apiPid]),
+      viewers: cpuByKind(viewerTree()),
+    });
     const settledMs = await settle();
     const breakdownBefore = breakdown();
     const cpuBefore = cpuSeconds(workerTree());
@@ -121,13 +152,21 @@ export async function measureLiveView(stack: BenchStack, sessions: number, sampl
     const share = (after: number, before = 0) => Math.round(((after - before) / seconds) * 1000) / 10;
     // Percent of one core, over the typing, by process: where the machine's two cores went.
     const cpuPercentByProcess = {
-      ...Object.fromEntries(Object.entries(breakdownAfter.worker).map(([k, v]) => [`worker ${k}`, share(v, breakdownBefore.worker[k])])),
+      ...Object.fromEntries(
+        Object.entries(breakdownAfter.worker).map(([k, v]) => [`worker ${k}`, share(v, breakdownBefore.worker[k])]),
+      ),
       api: share(breakdownAfter.api, breakdownBefore.api),
-      ...Object.fromEntries(Object.entries(breakdownAfter.viewers).map(([k, v]) => [`viewers' ${k}`, share(v, breakdownBefore.viewers[k])])),
+      ...Object.fromEntries(
+        Object.entries(breakdownAfter.viewers).map(([k, v]) => [`viewers' ${k}`, share(v, breakdownBefore.viewers[k])]),
+      ),
     };
     const viewed = browserTreePss(stack.workerPid, stack.chromiumPath).mb;
-    const latencies = (await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.samples as number[])))).flat();
-    const arrivals = (await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.arrivals as number[][])))).flat();
+    const latencies = (
+      await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.samples as number[])))
+    ).flat();
+    const arrivals = (
+      await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.arrivals as number[][])))
+    ).flat();
     const framesAfter = await Promise.all(pages.map((p) => p.evaluate(() => (window as any).__lv.frames as number)));
     const fps = framesAfter.map((f, i) => (f - framesBefore[i]!) / seconds);
     const bps = bytes.map((b, i) => (b - bytesBefore[i]!) / seconds);

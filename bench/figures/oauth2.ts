@@ -23,7 +23,14 @@ export async function measureOAuth2(stack: BenchStack, resources: Resources, rep
   const server = await startOidcServer({ clients: [{ ...CLIENT, redirectUris: [`${base}/oauth2/callback`] }] });
   resources.add("oidc-provider", server.close);
   const providersFile = join(mkdtempSync(join(tmpdir(), "blc-bench-oauth2-")), "providers.json");
-  const provider = { kind: "oauth2", id: "bench-idp", name: "Bench IdP", issuer: server.issuer, scopes: ["openid", "api"], ...CLIENT };
+  const provider = {
+    kind: "oauth2",
+    id: "bench-idp",
+    name: "Bench IdP",
+    issuer: server.issuer,
+    scopes: ["openid", "api"],
+    ...CLIENT,
+  };
   writeFileSync(providersFile, JSON.stringify({ providers: [provider] }));
   const api = spawnService("src/bin/api.ts", {
     NODE_ENV: "test",
@@ -42,7 +49,11 @@ export async function measureOAuth2(stack: BenchStack, resources: Resources, rep
 
   /** One connection through the server's own login and consent pages; its credential id. */
   async function connect(): Promise<string> {
-    const start = await fetch(`${base}/oauth2/start`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ providerId: "bench-idp" }) }).then((r) => r.json());
+    const start = await fetch(`${base}/oauth2/start`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ providerId: "bench-idp" }),
+    }).then((r) => r.json());
     const context = await stack.bare.newContext();
     try {
       await context.route(/^https:\/\//, (route) => route.abort());
@@ -86,7 +97,13 @@ export async function measureOAuth2(stack: BenchStack, resources: Resources, rep
   server.setAccessTokenTtl(3600);
   await connect();
   let refreshToken = server.issued.refreshTokens.at(-1)!;
-  const config = await oidc.discovery(new URL(server.issuer), CLIENT.clientId, undefined, oidc.ClientSecretPost(CLIENT.clientSecret), { execute: [oidc.allowInsecureRequests] });
+  const config = await oidc.discovery(
+    new URL(server.issuer),
+    CLIENT.clientId,
+    undefined,
+    oidc.ClientSecretPost(CLIENT.clientSecret),
+    { execute: [oidc.allowInsecureRequests] },
+  );
   const direct: number[] = [];
   for (let i = 0; i < reps + 3; i++) {
     const t0 = performance.now();
@@ -95,5 +112,11 @@ export async function measureOAuth2(stack: BenchStack, resources: Resources, rep
     refreshToken = response.refresh_token ?? refreshToken;
   }
   // The first three of each are warm-up (connections, JIT, discovery).
-  return { fresh: summarize(fresh.slice(3)), refreshing: summarize(refreshing.slice(3)), direct: summarize(direct.slice(3)), refreshesSeen, reps };
+  return {
+    fresh: summarize(fresh.slice(3)),
+    refreshing: summarize(refreshing.slice(3)),
+    direct: summarize(direct.slice(3)),
+    refreshesSeen,
+    reps,
+  };
 }

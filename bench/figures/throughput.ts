@@ -30,7 +30,9 @@ export async function measureThroughput(stack: BenchStack, total: number, users:
       } finally {
         await user.disconnect();
       }
-      status = (await pollUntil(stack, view.sessionId, (v) => FINAL.has(v.status), { intervalMs: 50, timeoutMs: 30_000 })).view.status;
+      status = (
+        await pollUntil(stack, view.sessionId, (v) => FINAL.has(v.status), { intervalMs: 50, timeoutMs: 30_000 })
+      ).view.status;
     } catch (error) {
       status = `error: ${(error as Error).message.split("\n")[0]}`;
     }
@@ -51,7 +53,11 @@ export async function measureThroughput(stack: BenchStack, total: number, users:
     elapsedMs,
     perMinute: Math.round((completed / elapsedMs) * 60_000),
     perLogin: summarize(perLogin),
-    bare: { elapsedMs: bareElapsedMs, perMinute: Math.round((total / bareElapsedMs) * 60_000), perLogin: summarize(barePerLogin) },
+    bare: {
+      elapsedMs: bareElapsedMs,
+      perMinute: Math.round((total / bareElapsedMs) * 60_000),
+      perLogin: summarize(barePerLogin),
+    },
   };
 }
 

@@ -24,7 +24,8 @@ export async function measureVerify(stack: BenchStack, reps: number, warmup: num
   await stack.dropUser();
   const { view: done } = await pollUntil(stack, view.sessionId, (v) => v.status === "completed");
   const id = done.credentialId!;
-  const state = (await stack.api.GET("/credentials/{id}/storage-state", { params: { path: { id } } })).data!.storageState;
+  const state = (await stack.api.GET("/credentials/{id}/storage-state", { params: { path: { id } } })).data!
+    .storageState;
   const url = `${stack.site.appOrigin}/dashboard`;
 
   const service: number[] = [];
@@ -39,8 +40,11 @@ export async function measureVerify(stack: BenchStack, reps: number, warmup: num
   };
   for (let i = -warmup; i < reps; i++) {
     await sleep(SETTLE_MS);
-    const res = await timed(() => stack.api.POST("/credentials/{id}/verify", { params: { path: { id }, query: { wait: 60_000 } } }));
-    if (res.response.status !== 200 || res.data?.status !== "active") throw new Error(`verify answered ${res.response.status}: ${JSON.stringify(res.data ?? res.error)}`);
+    const res = await timed(() =>
+      stack.api.POST("/credentials/{id}/verify", { params: { path: { id }, query: { wait: 60_000 } } }),
+    );
+    if (res.response.status !== 200 || res.data?.status !== "active")
+      throw new Error(`verify answered ${res.response.status}: ${JSON.stringify(res.data ?? res.error)}`);
     await sleep(SETTLE_MS);
     const started = performance.now();
     await load(await restoreSession(stack.bare, state, { viewport: { width: 1280, height: 800 } }));

@@ -13,17 +13,26 @@ function leanFetch(agent: Agent) {
     req.headers.forEach((value, name) => (headers[name] = value));
     if (body) headers["content-length"] = body.length;
     return new Promise((resolve, reject) => {
-      const outgoing = request({ agent, host: url.hostname, port: url.port, method: req.method, path: url.pathname + url.search, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const status = res.statusCode ?? 0;
-          const answer = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) answer.set(name, String(value));
-          resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers: answer }));
-        });
-        res.on("error", reject);
-      });
+      const outgoing = request(
+        { agent, host: url.hostname, port: url.port, method: req.method, path: url.pathname + url.search, headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            const status = res.statusCode ?? 0;
+            const answer = new Headers();
+            for (const [name, value] of Object.entries(res.headers))
+              if (value !== undefined) answer.set(name, String(value));
+            resolve(
+              new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), {
+                status,
+                headers: answer,
+              }),
+            );
+          });
+          res.on("error", reject);
+        },
+      );
       outgoing.on("error", reject);
       outgoing.end(body);
     });

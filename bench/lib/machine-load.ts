@@ -37,7 +37,8 @@ function descendantsOf(root: number, processes: Map<string, { pid: number; paren
   for (const p of processes.values()) children.set(p.parent, [...(children.get(p.parent) ?? []), p.pid]);
   const tree = new Set([root]);
   const queue = [root];
-  while (queue.length > 0) for (const child of children.get(queue.pop()!) ?? []) if (!tree.has(child)) tree.add(child), queue.push(child);
+  while (queue.length > 0)
+    for (const child of children.get(queue.pop()!) ?? []) if (!tree.has(child)) tree.add(child), queue.push(child);
   return tree;
 }
 
@@ -46,10 +47,14 @@ function descendantsOf(root: number, processes: Map<string, { pid: number; paren
  * and by all others. A process born since the first look is charged all its CPU time: it was all
  * spent since then.
  */
-function ticksBetween(previous: Map<string, Sample>, current: Map<string, Sample & { pid: number }>): { ours: number; others: number } {
+function ticksBetween(
+  previous: Map<string, Sample>,
+  current: Map<string, Sample & { pid: number }>,
+): { ours: number; others: number } {
   const ours = descendantsOf(process.pid, current);
   const spent = { ours: 0, others: 0 };
-  for (const [key, now] of current) spent[ours.has(now.pid) ? "ours" : "others"] += now.ticks - (previous.get(key)?.ticks ?? 0);
+  for (const [key, now] of current)
+    spent[ours.has(now.pid) ? "ours" : "others"] += now.ticks - (previous.get(key)?.ticks ?? 0);
   return spent;
 }
 

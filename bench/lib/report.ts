@@ -26,7 +26,9 @@ export function machineInfo(chromiumVersion: string) {
       return "unknown";
     }
   };
-  const playwright = JSON.parse(readFileSync(new URL("../../node_modules/playwright-core/package.json", import.meta.url), "utf8")).version;
+  const playwright = JSON.parse(
+    readFileSync(new URL("../../node_modules/playwright-core/package.json", import.meta.url), "utf8"),
+  ).version;
   return {
     cpus: cpus.length,
     cpuModel: cpus[0]?.model ?? "unknown",
@@ -39,20 +41,26 @@ export function machineInfo(chromiumVersion: string) {
   };
 }
 
-const cell = (v: number | string | boolean | null) => (v === null ? "—" : v === true ? "yes" : v === false ? "NO" : String(v));
+const cell = (v: number | string | boolean | null) =>
+  v === null ? "—" : v === true ? "yes" : v === false ? "NO" : String(v);
 
 /** The table as aligned plain text for the terminal. */
 export function textTable(rows: Row[]): string {
   const header = ["figure", "median", "p95", "bare median", "ratio", "goal", "met?"];
   const lines = rows.map((r) => [r.figure, r.median, r.p95, r.bareMedian, r.ratio, r.goal, r.met].map(cell));
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n");
 }
 
 /** The same table in Markdown, with the details, for docs/performance.md. */
 export function markdownTable(rows: Row[]): string {
-  const header = "| figure | median | p95 | bare median | ratio | goal | met? | detail |\n|---|---:|---:|---:|---:|---|---|---|";
-  const lines = rows.map((r) => `| ${[r.figure, r.median, r.p95, r.bareMedian, r.ratio, r.goal, r.met].map(cell).join(" | ")} | ${r.detail ?? ""} |`);
+  const header =
+    "| figure | median | p95 | bare median | ratio | goal | met? | detail |\n|---|---:|---:|---:|---:|---|---|---|";
+  const lines = rows.map(
+    (r) =>
+      `| ${[r.figure, r.median, r.p95, r.bareMedian, r.ratio, r.goal, r.met].map(cell).join(" | ")} | ${r.detail ?? ""} |`,
+  );
   return [header, ...lines].join("\n");
 }

@@ -18,7 +18,13 @@ export class Resources {
         const { name, stop } = this.stops.pop()!;
         let timer: NodeJS.Timeout | undefined;
         const limit = new Promise<string>((resolve) => (timer = setTimeout(() => resolve("timed out"), 15_000)));
-        const outcome = await Promise.race([stop().then(() => "ok", (e: Error) => `failed: ${e.message}`), limit]);
+        const outcome = await Promise.race([
+          stop().then(
+            () => "ok",
+            (e: Error) => `failed: ${e.message}`,
+          ),
+          limit,
+        ]);
         clearTimeout(timer);
         if (outcome !== "ok") process.stderr.write(`[bench] stopping ${name} ${outcome}\n`);
       }

@@ -21,7 +21,12 @@ export type SessionView = ApiSchemas["LoginSession"];
  */
 export async function startSession(stack: BenchStack, providerId: string, loginUrl: string, waitMs: number) {
   const tag = randomUUID();
-  const res = await timed(() => stack.api.POST("/browser-login/start", { params: { query: { wait: waitMs } }, body: { providerId, loginUrl: `${loginUrl}?tag=${tag}` } }));
+  const res = await timed(() =>
+    stack.api.POST("/browser-login/start", {
+      params: { query: { wait: waitMs } },
+      body: { providerId, loginUrl: `${loginUrl}?tag=${tag}` },
+    }),
+  );
   if (!res.data) throw new Error(`start answered ${res.response.status}: ${JSON.stringify(res.error)}`);
   return { tag, view: res.data, ms: res.ms };
 }
@@ -43,7 +48,8 @@ export async function pollUntil(
     if (!res.data) throw new Error(`GET ${id} answered ${res.response.status}: ${JSON.stringify(res.error)}`);
     const view = res.data;
     if (wanted(view)) return { view, seenAt: Date.now() };
-    if (FINAL.has(view.status)) throw new Error(`session ${id} ended as ${view.status} (${view.error?.code ?? "no error"}) while waiting`);
+    if (FINAL.has(view.status))
+      throw new Error(`session ${id} ended as ${view.status} (${view.error?.code ?? "no error"}) while waiting`);
     if (Date.now() > deadline) throw new Error(`session ${id} still ${view.status} after ${timeoutMs} ms`);
     await sleep(Math.max(0, intervalMs - (performance.now() - started)));
   }

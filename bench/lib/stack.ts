@@ -58,7 +58,12 @@ function demoLike(id: string, s: FixtureSite, verify?: VerifyInput): ProviderInp
     id,
     name: id,
     loginUrl: s.loginUrl,
-    success: { all: [{ url: { hostname: "localhost", pathname: "/dashboard" } }, { storage: { area: "localStorage", key: "demo.profile" } }] },
+    success: {
+      all: [
+        { url: { hostname: "localhost", pathname: "/dashboard" } },
+        { storage: { area: "localStorage", key: "demo.profile" } },
+      ],
+    },
     settleMs: 0,
     failureUrls: [{ pathname: "/login", search: "error=*" }],
     origins: [s.appOrigin, s.ssoOrigin],
@@ -73,17 +78,38 @@ export const bulkProvider = (stack: Pick<BenchStack, "bulkSite">) => demoLike("b
  */
 function providers(site: FixtureSite, bulkSite: FixtureSite): ProviderInput[] {
   return [
-    { id: "bench-url", name: "URL only", loginUrl: site.loginUrl, success: { url: { pathname: "/dashboard" } }, settleMs: 0 },
+    {
+      id: "bench-url",
+      name: "URL only",
+      loginUrl: site.loginUrl,
+      success: { url: { pathname: "/dashboard" } },
+      settleMs: 0,
+    },
     demoLike("bench-demo", site),
     bulkProvider({ bulkSite }),
     // Figure 9: the demo's condition, and a check that decides as soon as the dashboard has loaded.
-    demoLike("bench-verify", site, { url: `${site.appOrigin}/dashboard`, loggedIn: { url: { pathname: "/dashboard" } }, loggedOut: { url: { pathname: "/login" } }, settleMs: 0 }),
+    demoLike("bench-verify", site, {
+      url: `${site.appOrigin}/dashboard`,
+      loggedIn: { url: { pathname: "/dashboard" } },
+      loggedOut: { url: { pathname: "/login" } },
+      settleMs: 0,
+    }),
     // Never succeeds: the live-view figure types into it while the session waits.
-    { id: "bench-latency", name: "Live view latency page", loginUrl: `${site.appOrigin}/latency`, success: { url: { pathname: "/never" } }, settleMs: 0 },
+    {
+      id: "bench-latency",
+      name: "Live view latency page",
+      loginUrl: `${site.appOrigin}/latency`,
+      success: { url: { pathname: "/never" } },
+      settleMs: 0,
+    },
   ];
 }
 
-export async function startBenchStack(resources: Resources, options: StackOptions, log: (line: string) => void): Promise<BenchStack> {
+export async function startBenchStack(
+  resources: Resources,
+  options: StackOptions,
+  log: (line: string) => void,
+): Promise<BenchStack> {
   const chromiumPath = findChromium(process.env.CHROMIUM_PATH);
   const dataDir = mkdtempSync(join(tmpdir(), "blc-bench-"));
   const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
@@ -182,7 +208,12 @@ interface Child {
 }
 
 /** Starts bench/lib/service-child.ts and waits for its ready message; registers its stop. */
-async function startChild(role: "api" | "worker", env: Record<string, string>, resources: Resources, chromiumPath: string): Promise<Child> {
+async function startChild(
+  role: "api" | "worker",
+  env: Record<string, string>,
+  resources: Resources,
+  chromiumPath: string,
+): Promise<Child> {
   const child: ChildProcess = spawn(process.execPath, [CHILD, role], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -227,7 +258,10 @@ async function stopChild(child: ChildProcess, exited: Promise<void>, chromiumPat
   const browsers = chromiumChildren(child.pid!, chromiumPath).flatMap((root) => processTree(root));
   child.kill("SIGTERM");
   let timer: NodeJS.Timeout | undefined;
-  const gaveUp = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), 15_000)))]);
+  const gaveUp = await Promise.race([
+    exited.then(() => false),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(true), 15_000))),
+  ]);
   clearTimeout(timer);
   if (gaveUp) {
     child.kill("SIGKILL");

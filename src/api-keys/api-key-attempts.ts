@@ -21,8 +21,16 @@ export interface ApiKeyAttemptsOptions {
   windowSeconds: number;
 }
 
-export function createApiKeyAttempts(redis: Redis, { prefix, attempts, windowSeconds }: ApiKeyAttemptsOptions): ApiKeyAttempts {
-  const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: redisKeys(prefix).apiKeyAttempts, points: attempts, duration: windowSeconds });
+export function createApiKeyAttempts(
+  redis: Redis,
+  { prefix, attempts, windowSeconds }: ApiKeyAttemptsOptions,
+): ApiKeyAttempts {
+  const limiter = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: redisKeys(prefix).apiKeyAttempts,
+    points: attempts,
+    duration: windowSeconds,
+  });
   return {
     async take(owner, providerId) {
       try {
@@ -30,7 +38,8 @@ export function createApiKeyAttempts(redis: Redis, { prefix, attempts, windowSec
         return { allowed: true };
       } catch (refusal) {
         // The library rejects with its result when no point is left, and with an Error when Redis failed.
-        if (refusal instanceof RateLimiterRes) return { allowed: false, retryAfterS: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
+        if (refusal instanceof RateLimiterRes)
+          return { allowed: false, retryAfterS: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
         throw refusal;
       }
     },

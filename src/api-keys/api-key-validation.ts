@@ -28,12 +28,16 @@ export function createApiKeyValidator(addressPolicy: AddressPolicy): ApiKeyValid
     const target = await checkOutboundUrl(validation.url, addressPolicy);
     if (!target.ok) return { outcome: "unavailable", reason: `refused by the address policy: ${target.reason}` };
     const url = target.url;
-    for (const [name, value] of Object.entries(validation.query)) url.searchParams.set(name, fillTemplate(value, fields));
+    for (const [name, value] of Object.entries(validation.query))
+      url.searchParams.set(name, fillTemplate(value, fields));
     const headers: Record<string, string> = { accept: "application/json", "user-agent": "browser-login-capture" };
-    for (const [name, value] of Object.entries(validation.headers)) headers[name.toLowerCase()] = fillTemplate(value, fields);
+    for (const [name, value] of Object.entries(validation.headers))
+      headers[name.toLowerCase()] = fillTemplate(value, fields);
     let body: string | undefined;
     if (validation.body) {
-      const filled = Object.fromEntries(Object.entries(validation.body).map(([name, value]) => [name, fillTemplate(value, fields)]));
+      const filled = Object.fromEntries(
+        Object.entries(validation.body).map(([name, value]) => [name, fillTemplate(value, fields)]),
+      );
       const json = validation.bodyEncoding === "json";
       body = json ? JSON.stringify(filled) : new URLSearchParams(filled).toString();
       headers["content-type"] ??= json ? "application/json" : "application/x-www-form-urlencoded";
@@ -41,10 +45,19 @@ export function createApiKeyValidator(addressPolicy: AddressPolicy): ApiKeyValid
     const secrets = provider.fields.filter((f) => f.secret).map((f) => fields[f.name] ?? "");
     let answer: { status: number; body: string };
     try {
-      answer = await pinnedRequest(url, target.addresses, { method: validation.method, headers, body, timeoutMs: validation.timeoutMs, maxBodyBytes: BODY_BYTES });
+      answer = await pinnedRequest(url, target.addresses, {
+        method: validation.method,
+        headers,
+        body,
+        timeoutMs: validation.timeoutMs,
+        maxBodyBytes: BODY_BYTES,
+      });
     } catch (error) {
       // Node's network errors name addresses and ports, never what was sent; cut anyway, to be sure.
-      return { outcome: "unavailable", reason: withoutSecrets((error as Error).message.split("\n")[0]!, secrets).slice(0, EXCERPT_CHARS) };
+      return {
+        outcome: "unavailable",
+        reason: withoutSecrets((error as Error).message.split("\n")[0]!, secrets).slice(0, EXCERPT_CHARS),
+      };
     }
     const expected = [validation.expectedStatus].flat();
     if (expected.includes(answer.status)) return { outcome: "accepted", status: answer.status };
@@ -55,7 +68,9 @@ export function createApiKeyValidator(addressPolicy: AddressPolicy): ApiKeyValid
 /** The start of a body, one line of printable text, with no submitted secret in it. */
 function excerptOf(body: string, secrets: string[]): string {
   // Cut the secrets out of the whole body before shortening it, so no fragment survives at the cut.
-  const text = withoutSecrets(body, secrets).replace(/[\p{Cc}\p{Cf}\s]+/gu, " ").trim();
+  const text = withoutSecrets(body, secrets)
+    .replace(/[\p{Cc}\p{Cf}\s]+/gu, " ")
+    .trim();
   return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
 }
 
@@ -64,7 +79,16 @@ function excerptOf(body: string, secrets: string[]): string {
  * URL-encoded), with `[redacted]`; longest first, so a secret containing another is cut whole.
  */
 function withoutSecrets(text: string, secrets: string[]): string {
-  const forms = new Set(secrets.filter(Boolean).flatMap((s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s), new URLSearchParams({ s }).toString().slice(2)]));
+  const forms = new Set(
+    secrets
+      .filter(Boolean)
+      .flatMap((s) => [
+        s,
+        JSON.stringify(s).slice(1, -1),
+        encodeURIComponent(s),
+        new URLSearchParams({ s }).toString().slice(2),
+      ]),
+  );
   let result = text;
   for (const form of [...forms].sort((a, b) => b.length - a.length)) result = result.split(form).join("[redacted]");
   return result;

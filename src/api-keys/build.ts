@@ -9,7 +9,16 @@ export function buildApiKeys({ config, redis }: Infra, { credentialEvents }: { c
   return {
     eventLog: credentialEvents,
     // Requests to a provider's validation URL go where client login URLs may: one outbound policy.
-    validateApiKey: createApiKeyValidator(createAddressPolicy({ allowPrivateAddresses: config.ALLOW_PRIVATE_LOGIN_URLS, privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS })),
-    apiKeyAttempts: createApiKeyAttempts(redis, { prefix: config.REDIS_PREFIX, attempts: config.API_KEY_VALIDATION_ATTEMPTS, windowSeconds: config.API_KEY_VALIDATION_WINDOW_SECONDS }),
+    validateApiKey: createApiKeyValidator(
+      createAddressPolicy({
+        allowPrivateAddresses: config.ALLOW_PRIVATE_LOGIN_URLS,
+        privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS,
+      }),
+    ),
+    apiKeyAttempts: createApiKeyAttempts(redis, {
+      prefix: config.REDIS_PREFIX,
+      attempts: config.API_KEY_VALIDATION_ATTEMPTS,
+      windowSeconds: config.API_KEY_VALIDATION_WINDOW_SECONDS,
+    }),
   };
 }

@@ -53,11 +53,22 @@ const secret = createRoute({
   path: "/{id}/secret",
   tags,
   summary: "Decrypt an API-key credential: its fields",
-  description: "Sent with `Cache-Control: no-store`; each call is written to the credential's audit trail (purpose `secret`).",
+  description:
+    "Sent with `Cache-Control: no-store`; each call is written to the credential's audit trail (purpose `secret`).",
   security,
   request: { params: credentialIdParams },
   responses: {
-    200: json("The fields, by name", z.object({ credentialId: z.string(), providerId: z.string(), version: z.number().int(), fields: apiKeyFieldsSchema }).meta({ id: "ApiKeySecret" })),
+    200: json(
+      "The fields, by name",
+      z
+        .object({
+          credentialId: z.string(),
+          providerId: z.string(),
+          version: z.number().int(),
+          fields: apiKeyFieldsSchema,
+        })
+        .meta({ id: "ApiKeySecret" }),
+    ),
     ...errorResponses([400, 401, 404, 409, 500, 503], {
       404: "No such credential for this subject (`credential_not_found`)",
       409: "Not an API-key credential (`wrong_credential_kind`): use storage-state or access-token",
@@ -79,14 +90,33 @@ export function apiKeyRoutes(deps: ApiKeyEntryDeps) {
     const { id } = c.req.valid("param");
     const owner = c.get("subject");
     const notFound = new ApiError(404, "credential_not_found", `No credential ${id}`);
-    await credentialOfKind(vault, id, owner, "api_key", "its value is at GET /credentials/:id/storage-state (browser login) or /access-token (OAuth2)");
+    await credentialOfKind(
+      vault,
+      id,
+      owner,
+      "api_key",
+      "its value is at GET /credentials/:id/storage-state (browser login) or /access-token (OAuth2)",
+    );
     try {
-      const opened = await vault.open(id, owner, { purpose: "secret", apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") });
+      const opened = await vault.open(id, owner, {
+        purpose: "secret",
+        apiKeyId: c.get("apiKeyId"),
+        requestId: c.get("requestId"),
+      });
       if (opened?.secret.kind !== "api_key") throw notFound;
       c.header("Cache-Control", "no-store");
-      return c.json({ credentialId: id, providerId: opened.metadata.providerId, version: opened.metadata.version, fields: opened.secret.fields }, 200);
+      return c.json(
+        {
+          credentialId: id,
+          providerId: opened.metadata.providerId,
+          version: opened.metadata.version,
+          fields: opened.secret.fields,
+        },
+        200,
+      );
     } catch (error) {
-      if (error instanceof DecryptionError) throw new ApiError(500, "credential_unreadable", `The credential could not be decrypted: ${error.message}`);
+      if (error instanceof DecryptionError)
+        throw new ApiError(500, "credential_unreadable", `The credential could not be decrypted: ${error.message}`);
       throw error;
     }
   });

@@ -11,7 +11,8 @@ await runService({
   config,
   logger,
   async start() {
-    if (!config.REDIS_URL) throw new StartupError("REDIS_URL is required to run the API on its own (npm start embeds Redis)");
+    if (!config.REDIS_URL)
+      throw new StartupError("REDIS_URL is required to run the API on its own (npm start embeds Redis)");
     await assertPortsFree([{ setting: "PORT", port: config.PORT, host: config.HOST }]);
     const providers = watchProviders(config, logger);
     const api = await startApiService(config, config.REDIS_URL, providers, logger).catch((error) => {

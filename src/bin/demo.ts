@@ -21,7 +21,11 @@ const stack = await runService({ config, logger, start: () => startLocalStack(co
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 try {
-  const api = createApiClient({ baseUrl: stack.baseUrl, apiKey: stack.apiKey ?? config.API_KEYS![0]!, subject: { userId: "demo-user" } });
+  const api = createApiClient({
+    baseUrl: stack.baseUrl,
+    apiKey: stack.apiKey ?? config.API_KEYS![0]!,
+    subject: { userId: "demo-user" },
+  });
   /** The body of a 2xx; an error answer stops the demo with its code and message. */
   const ok = <T>({ data, error }: { data?: T; error?: { error: { code: string; message: string } } }): T => {
     if (data === undefined) throw new Error(`the API answered ${error?.error.code}: ${error?.error.message}`);
@@ -29,7 +33,9 @@ try {
   };
 
   say("1. The app asks for a login session on the demo site");
-  const started = ok(await api.POST("/browser-login/start", { params: { query: { wait: 10_000 } }, body: { providerId: "demo" } }));
+  const started = ok(
+    await api.POST("/browser-login/start", { params: { query: { wait: 10_000 } }, body: { providerId: "demo" } }),
+  );
   say(`   session ${started.sessionId}: ${started.status}`);
 
   say("2. The user logs in, in the browser the worker opened (here a script types alice / correct-horse)");
@@ -40,17 +46,24 @@ try {
   let status = started;
   const deadline = Date.now() + 30_000;
   while (status.status !== "completed" && Date.now() < deadline) {
-    if (["failed", "expired", "cancelled"].includes(status.status)) throw new Error(`session ended: ${JSON.stringify(status.error)}`);
+    if (["failed", "expired", "cancelled"].includes(status.status))
+      throw new Error(`session ended: ${JSON.stringify(status.error)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     status = ok(await api.GET("/browser-login/{id}", { params: { path: { id: started.sessionId } } }));
   }
   say(`3. The worker saw the login and captured it: ${status.status}, credential ${status.credentialId}`);
 
-  const { storageState } = ok(await api.GET("/credentials/{id}/storage-state", { params: { path: { id: status.credentialId! } } }));
+  const { storageState } = ok(
+    await api.GET("/credentials/{id}/storage-state", { params: { path: { id: status.credentialId! } } }),
+  );
   say("4. What was captured (values stay encrypted in Redis; shown here by name only):");
-  say(`   cookies: ${storageState.cookies.map((c) => `${c.name}@${c.domain}${c.httpOnly ? " (HttpOnly)" : ""}`).join(", ")}`);
+  say(
+    `   cookies: ${storageState.cookies.map((c) => `${c.name}@${c.domain}${c.httpOnly ? " (HttpOnly)" : ""}`).join(", ")}`,
+  );
   for (const origin of storageState.origins) {
-    say(`   ${origin.origin}: localStorage [${origin.localStorage.map((i) => i.name).join(", ")}], sessionStorage [${origin.sessionStorage.map((i) => i.name).join(", ")}]`);
+    say(
+      `   ${origin.origin}: localStorage [${origin.localStorage.map((i) => i.name).join(", ")}], sessionStorage [${origin.sessionStorage.map((i) => i.name).join(", ")}]`,
+    );
   }
 
   say("5. Restoring it into a fresh browser:");

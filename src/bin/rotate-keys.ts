@@ -7,5 +7,8 @@ import { runKeyRotation } from "../service/key-rotation.ts";
  * `npm run rotate-keys -- --verify`: only counts what each key protects. Both exit 1 while anything
  * still depends on an old or unconfigured key (service/key-rotation.ts).
  */
-const settled = await runKeyRotation(loadConfigOrExit(), { verifyOnly: process.argv.includes("--verify"), write: (text) => process.stdout.write(text) });
+const settled = await runKeyRotation(loadConfigOrExit(), {
+  verifyOnly: process.argv.includes("--verify"),
+  write: (text) => process.stdout.write(text),
+});
 process.exit(settled ? 0 : 1);

@@ -21,15 +21,22 @@ const browserLine =
 process.stdout.write(`
 browser-login-capture is running at ${stack.baseUrl}
   ${browserLine}
-  providers: ${stack.providers.list().map((p) => p.id).join(", ")}
+  providers: ${stack.providers
+    .list()
+    .map((p) => p.id)
+    .join(", ")}
   API key: ${key}${stack.apiKey ? " (development key from the data folder; set API_KEYS for your own)" : ""}
 
 Start a login:
   curl -s -X POST '${stack.baseUrl}/browser-login/start?wait=5000' \\
     -H 'authorization: Bearer ${key}' -H 'x-subject-user-id: me' \\
     -H 'content-type: application/json' -d '{"providerId":"${firstProvider}"}'
-${stack.demo ? `Then open its liveViewUrl${headless ? "" : " (or use the window that opens)"}, log in as alice / correct-horse, and poll the statusUrl it returns:
+${
+  stack.demo
+    ? `Then open its liveViewUrl${headless ? "" : " (or use the window that opens)"}, log in as alice / correct-horse, and poll the statusUrl it returns:
   curl -s ${stack.baseUrl}/browser-login/<sessionId> -H 'authorization: Bearer ${key}' -H 'x-subject-user-id: me'
 Or run \`npm run demo\` to watch a scripted user do all of it.
-` : ""}Stop with Ctrl-C.
+`
+    : ""
+}Stop with Ctrl-C.
 `);

@@ -14,9 +14,12 @@ await runService({
   config,
   logger,
   async start() {
-    if (!config.REDIS_URL) throw new StartupError("REDIS_URL is required to run a worker on its own (npm start embeds Redis)");
+    if (!config.REDIS_URL)
+      throw new StartupError("REDIS_URL is required to run a worker on its own (npm start embeds Redis)");
     await assertPortsFree([
-      ...(config.BROWSER_ADAPTER === "local" ? [{ setting: "BROWSER_DEBUG_PORT", port: config.BROWSER_DEBUG_PORT }] : []),
+      ...(config.BROWSER_ADAPTER === "local"
+        ? [{ setting: "BROWSER_DEBUG_PORT", port: config.BROWSER_DEBUG_PORT }]
+        : []),
       { setting: "METRICS_PORT", port: config.METRICS_PORT, host: config.METRICS_HOST },
     ]);
     const providers = watchProviders(config, logger);

@@ -28,7 +28,10 @@ export async function openLoginSessions(infra: Infra, metrics: Metrics) {
     }),
     metrics,
   );
-  const wakeups = await createSessionWakeups(infra.connection("subscriber", `blc-${infra.role}`), sessions.wakeupChannel);
+  const wakeups = await createSessionWakeups(
+    infra.connection("subscriber", `blc-${infra.role}`),
+    sessions.wakeupChannel,
+  );
   stack.defer(() => wakeups.close());
   return { sessions, wakeups };
 }
@@ -106,6 +109,8 @@ function clientLoginUrls(config: Infra["config"]): RunnerDeps["clientLoginUrls"]
   const enforce = !config.ALLOW_PRIVATE_LOGIN_URLS && config.BROWSER_ADAPTER === "local";
   return {
     allowedHosts: config.CLIENT_LOGIN_URL_HOSTS,
-    addressPolicy: enforce ? createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS }) : undefined,
+    addressPolicy: enforce
+      ? createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS })
+      : undefined,
   };
 }

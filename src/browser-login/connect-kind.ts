@@ -64,7 +64,7 @@ const status = createRoute({
 const done = createRoute({
   method: "post",
   path: "/connect/{token}/browser-login/{sessionId}/done",
-  summary: "The person is done in the login page: capture now (providers with captureOn \"complete\")",
+  summary: 'The person is done in the login page: capture now (providers with captureOn "complete")',
   request: { params: sessionParams },
   responses: {
     200: jsonResponse("The session; the capture follows", connectSessionSchema),
@@ -121,13 +121,15 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
   };
   const ownSession = async (link: ConnectLink, sessionId: string) => {
     const record = await deps.sessions.get(sessionId);
-    if (!record || !sameOwner(record.owner, link.subject)) throw new ApiError(404, "session_not_found", `No login session ${sessionId}`);
+    if (!record || !sameOwner(record.owner, link.subject))
+      throw new ApiError(404, "session_not_found", `No login session ${sessionId}`);
     return record;
   };
 
   return {
     kind: "browser_login",
-    providers: () => deps.providers.list().flatMap(({ id, name, kind }) => (kind === "browser_login" ? [{ id, name }] : [])),
+    providers: () =>
+      deps.providers.list().flatMap(({ id, name, kind }) => (kind === "browser_login" ? [{ id, name }] : [])),
     register(app, { linkOf, requireOffered }) {
       app.openapi(start, async (c) => {
         const link = await linkOf(c);
@@ -151,7 +153,11 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
       app.openapi(done, async (c) => {
         const record = await ownSession(await linkOf(c), c.req.valid("param").sessionId);
         if (!acceptsComplete(record.status)) {
-          throw new ApiError(409, isFinal(record.status) ? "session_ended" : "login_not_finished", `The session is ${record.status}`);
+          throw new ApiError(
+            409,
+            isFinal(record.status) ? "session_ended" : "login_not_finished",
+            `The session is ${record.status}`,
+          );
         }
         const requested = await deps.sessions.requestComplete(record.id);
         return c.json(view(requested.ok ? requested.record : ((await deps.sessions.get(record.id)) ?? record)), 200);
@@ -160,7 +166,8 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
       app.openapi(cancel, async (c) => {
         const record = await ownSession(await linkOf(c), c.req.valid("param").sessionId);
         const result = await cancelLoginSession(deps, record, "Cancelled on the connect page");
-        if (!result.ok) throw new ApiError(409, "session_ended", `The session already ended as ${result.current.status}`);
+        if (!result.ok)
+          throw new ApiError(409, "session_ended", `The session already ended as ${result.current.status}`);
         return c.json(view(result.record), 200);
       });
     },

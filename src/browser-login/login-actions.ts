@@ -15,8 +15,12 @@ import type { SessionWakeups } from "./sessions/wakeups.ts";
 export const startSchema = z
   .strictObject({
     providerId: z.string().min(1).max(64).openapi({ description: "A provider from GET /providers", example: "demo" }),
-    metadata: metadataSchema.optional().openapi({ description: "Your own values, returned on the session, its events and its credential" }),
-    loginUrl: z.string().max(2048).optional().openapi({ description: "Where the browser starts instead of the provider's login URL (when the deployment allows it)" }),
+    metadata: metadataSchema
+      .optional()
+      .openapi({ description: "Your own values, returned on the session, its events and its credential" }),
+    loginUrl: z.string().max(2048).optional().openapi({
+      description: "Where the browser starts instead of the provider's login URL (when the deployment allows it)",
+    }),
   })
   .openapi("StartLogin");
 export type StartRequest = z.infer<typeof startSchema>;
@@ -35,12 +39,23 @@ export interface LoginStarterDeps {
 }
 
 /** Waits (at most `ms`) until the session satisfies `wanted`; undefined when it did not. */
-export function sessionWaiter({ sessions, wakeups, draining }: Pick<LoginStarterDeps, "sessions" | "wakeups" | "draining">) {
+export function sessionWaiter({
+  sessions,
+  wakeups,
+  draining,
+}: Pick<LoginStarterDeps, "sessions" | "wakeups" | "draining">) {
   return (id: string, wanted: (r: SessionRecord) => boolean, ms: number) =>
-    waitForSession(wakeups, id, async () => {
-      const record = await sessions.get(id);
-      return record && wanted(record) ? record : undefined;
-    }, ms, undefined, draining);
+    waitForSession(
+      wakeups,
+      id,
+      async () => {
+        const record = await sessions.get(id);
+        return record && wanted(record) ? record : undefined;
+      },
+      ms,
+      undefined,
+      draining,
+    );
 }
 
 /**
@@ -54,15 +69,31 @@ export function createLoginStarter(deps: LoginStarterDeps) {
   const { sessions, queue, providers } = deps;
   const waitUntil = sessionWaiter(deps);
   /** `renewal`: a re-login of this credential (POST /credentials/:id/relogin), seeded with it and replacing it in place. */
-  return async (owner: Subject, body: StartRequest, waitMs: number, renewal?: Pick<SessionRecord, "credentialId" | "renews">): Promise<SessionRecord> => {
+  return async (
+    owner: Subject,
+    body: StartRequest,
+    waitMs: number,
+    renewal?: Pick<SessionRecord, "credentialId" | "renews">,
+  ): Promise<SessionRecord> => {
     const provider = providers.get(body.providerId);
-    if (!provider) throw new ApiError(404, "provider_not_found", `No provider ${body.providerId}; GET /providers lists them`);
-    if (provider.kind !== "browser_login") throw new ApiError(409, "wrong_provider_kind", `Provider ${provider.id} is an ${provider.kind} provider, not a browser login`);
+    if (!provider)
+      throw new ApiError(404, "provider_not_found", `No provider ${body.providerId}; GET /providers lists them`);
+    if (provider.kind !== "browser_login")
+      throw new ApiError(
+        409,
+        "wrong_provider_kind",
+        `Provider ${provider.id} is an ${provider.kind} provider, not a browser login`,
+      );
     const loginUrl = body.loginUrl ? await deps.loginUrlPolicy(body.loginUrl) : provider.loginUrl;
     const violation = body.loginUrl ? loginUrlRuleViolation(provider.success, loginUrl) : undefined;
     if (violation) {
-      const advice = "Start at a page that shows the login form without matching the condition, or at the provider's own login URL";
-      throw new ApiError(422, "login_url_matches_success", `This loginUrl cannot be used with provider ${provider.id}: ${violation}. ${advice}`);
+      const advice =
+        "Start at a page that shows the login form without matching the condition, or at the provider's own login URL";
+      throw new ApiError(
+        422,
+        "login_url_matches_success",
+        `This loginUrl cannot be used with provider ${provider.id}: ${violation}. ${advice}`,
+      );
     }
 
     const now = Date.now();
@@ -86,11 +117,18 @@ export function createLoginStarter(deps: LoginStarterDeps) {
       await queue.add("login", { sessionId: record.id }, { jobId: record.id });
     } catch (error) {
       await sessions
-        .transition(record.id, { status: "failed", error: { code: "enqueue_failed", message: "The session could not be queued" } })
+        .transition(record.id, {
+          status: "failed",
+          error: { code: "enqueue_failed", message: "The session could not be queued" },
+        })
         .catch(() => {});
       throw error;
     }
-    return (await waitUntil(record.id, (r) => !WAITING_TO_START.has(r.status), waitMs)) ?? (await sessions.get(record.id)) ?? record;
+    return (
+      (await waitUntil(record.id, (r) => !WAITING_TO_START.has(r.status), waitMs)) ??
+      (await sessions.get(record.id)) ??
+      record
+    );
   };
 }
 

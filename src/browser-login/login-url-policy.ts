@@ -18,21 +18,27 @@ export interface LoginUrlPolicyOptions {
 
 export type LoginUrlPolicy = (url: string) => Promise<string>;
 
-export function createLoginUrlPolicy(options: LoginUrlPolicyOptions, addresses: AddressPolicy = createAddressPolicy(options)): LoginUrlPolicy {
+export function createLoginUrlPolicy(
+  options: LoginUrlPolicyOptions,
+  addresses: AddressPolicy = createAddressPolicy(options),
+): LoginUrlPolicy {
   const refuse = (message: string) => new ApiError(422, "login_url_not_allowed", message);
 
   return async (raw) => {
-    if (!options.enabled) throw refuse("This server does not accept client-supplied login URLs; use the provider's own");
+    if (!options.enabled)
+      throw refuse("This server does not accept client-supplied login URLs; use the provider's own");
     let url: URL;
     try {
       url = new URL(raw);
     } catch {
       throw refuse("loginUrl is not a valid URL");
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw refuse(`loginUrl must be http or https, not ${url.protocol}`);
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw refuse(`loginUrl must be http or https, not ${url.protocol}`);
     if (url.username || url.password) throw refuse("loginUrl must not carry credentials");
     const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-    if (!hostAllowed(options.allowedHosts, host)) throw refuse(`The host ${host} is not on this server's login URL allowlist`);
+    if (!hostAllowed(options.allowedHosts, host))
+      throw refuse(`The host ${host} is not on this server's login URL allowlist`);
     const decision = await addresses.resolve(host, Number(url.port || (url.protocol === "https:" ? 443 : 80)));
     if (!decision.ok) throw refuse(`The host ${decision.reason}`);
     return url.toString();

@@ -9,7 +9,8 @@ import type { Metrics } from "../metrics/metrics.ts";
  */
 export function instrumentSessionStore(store: SessionStore, metrics: Metrics): SessionStore {
   /** A final status's reason code: "ok" for completed, the error's code otherwise. */
-  const ending = (status: SessionStatus, code: string | undefined) => (isFinal(status) ? { code: status === "completed" ? "ok" : (code ?? "unknown") } : undefined);
+  const ending = (status: SessionStatus, code: string | undefined) =>
+    isFinal(status) ? { code: status === "completed" ? "ok" : (code ?? "unknown") } : undefined;
 
   function observe(record: SessionRecord) {
     metrics.sessionEntered(record.providerId, record.status, ending(record.status, record.error?.code));
@@ -17,9 +18,12 @@ export function instrumentSessionStore(store: SessionStore, metrics: Metrics): S
     const at = (status: string) => (record.timeline[status] ? Date.parse(record.timeline[status]) : undefined);
     // Times are stamped by different processes (API creates, worker moves on): a skewed clock gives 0, not a negative.
     const seconds = (from: number | undefined, to: number | undefined) => Math.max(0, (to! - from!) / 1000);
-    if (record.status === "awaiting_login") metrics.loginPageSeconds.observe(provider, seconds(Date.parse(record.createdAt), at("awaiting_login")));
-    if (record.status === "authenticated" && at("awaiting_login")) metrics.authenticatedSeconds.observe(provider, seconds(at("awaiting_login"), at("authenticated")));
-    if (record.status === "completed" && at("capturing")) metrics.captureSeconds.observe(provider, seconds(at("capturing"), at("completed")));
+    if (record.status === "awaiting_login")
+      metrics.loginPageSeconds.observe(provider, seconds(Date.parse(record.createdAt), at("awaiting_login")));
+    if (record.status === "authenticated" && at("awaiting_login"))
+      metrics.authenticatedSeconds.observe(provider, seconds(at("awaiting_login"), at("authenticated")));
+    if (record.status === "completed" && at("capturing"))
+      metrics.captureSeconds.observe(provider, seconds(at("capturing"), at("completed")));
   }
 
   return {
@@ -35,7 +39,8 @@ export function instrumentSessionStore(store: SessionStore, metrics: Metrics): S
     },
     async reap(nowMs) {
       const result = await store.reap(nowMs);
-      for (const { providerId, status, code } of result.endings) metrics.sessionEntered(providerId, status, ending(status, code));
+      for (const { providerId, status, code } of result.endings)
+        metrics.sessionEntered(providerId, status, ending(status, code));
       return result;
     },
   };

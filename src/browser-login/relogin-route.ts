@@ -12,7 +12,9 @@ import type { LiveViewLinks } from "./live-view-ports.ts";
 import { createLoginStarter, type LoginStarterDeps } from "./login-actions.ts";
 import { sessionView } from "./sessions/session-view.ts";
 
-const sessionSchema = z.looseObject({ sessionId: z.string(), status: z.string(), credentialId: z.string().optional() }).openapi("ReloginSession");
+const sessionSchema = z
+  .looseObject({ sessionId: z.string(), status: z.string(), credentialId: z.string().optional() })
+  .openapi("ReloginSession");
 
 const relogin = createRoute({
   method: "post",
@@ -23,7 +25,9 @@ const relogin = createRoute({
   request: { params: credentialIdParams, query: waitQuery(0) },
   responses: {
     202: jsonResponse("The login session, as `POST /browser-login/start` answers it", sessionSchema),
-    ...errorResponses([400, 401, 404, 409], { 409: "Not a browser login, or its provider is not configured as one (`wrong_credential_kind`, `provider_not_found`)" }),
+    ...errorResponses([400, 401, 404, 409], {
+      409: "Not a browser login, or its provider is not configured as one (`wrong_credential_kind`, `provider_not_found`)",
+    }),
   },
 });
 
@@ -44,10 +48,21 @@ export function reloginRoute(deps: ReloginRouteDeps) {
     const { wait = 0 } = c.req.valid("query");
     const found = await ownBrowserLogin(id, c.get("subject"));
     const provider = deps.providers.get(found.providerId);
-    if (provider?.kind !== "browser_login") throw new ApiError(409, "provider_not_found", `Provider ${found.providerId} is not configured as a browser login`);
+    if (provider?.kind !== "browser_login")
+      throw new ApiError(
+        409,
+        "provider_not_found",
+        `Provider ${found.providerId} is not configured as a browser login`,
+      );
     const renews = { version: found.version, apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") };
-    const latest = await startLogin(c.get("subject"), { providerId: provider.id, metadata: { reloginOf: id } }, wait, { credentialId: id, renews });
-    return c.json({ ...sessionView(latest), ...deps.liveView?.links.urlsFor(latest), credential: credentialView(found) }, 202);
+    const latest = await startLogin(c.get("subject"), { providerId: provider.id, metadata: { reloginOf: id } }, wait, {
+      credentialId: id,
+      renews,
+    });
+    return c.json(
+      { ...sessionView(latest), ...deps.liveView?.links.urlsFor(latest), credential: credentialView(found) },
+      202,
+    );
   });
   return routes;
 }

@@ -5,7 +5,13 @@ import { sameOwner, type Subject } from "../core/subject.ts";
 import { sessionView, sessionViewSchema } from "./sessions/session-view.ts";
 import { ApiError } from "../http/errors.ts";
 import type { LiveViewLinks } from "./live-view-ports.ts";
-import { cancelLoginSession, createLoginStarter, sessionWaiter, startSchema, type LoginStarterDeps } from "./login-actions.ts";
+import {
+  cancelLoginSession,
+  createLoginStarter,
+  sessionWaiter,
+  startSchema,
+  type LoginStarterDeps,
+} from "./login-actions.ts";
 import { createApiRouter } from "../http/router.ts";
 import { errorResponses } from "../http/openapi/error-responses.ts";
 import { jsonResponse } from "../http/openapi/json-response.ts";
@@ -21,7 +27,8 @@ const start = createRoute({
   path: "/start",
   tags,
   summary: "Start a browser login",
-  description: "Queues a login session: a worker opens the provider's login page in a browser the user reaches through `liveViewUrl`.",
+  description:
+    "Queues a login session: a worker opens the provider's login page in a browser the user reaches through `liveViewUrl`.",
   security: subjectSecurity,
   request: { query: waitQuery(0), body: jsonBody(startSchema) },
   responses: {
@@ -41,7 +48,10 @@ const status = createRoute({
   summary: "A login session's status",
   security: subjectSecurity,
   request: { params: sessionIdParams },
-  responses: { 200: session("The session"), ...errorResponses([400, 401, 404, 503], { 404: "No such session for this subject (`session_not_found`)" }) },
+  responses: {
+    200: session("The session"),
+    ...errorResponses([400, 401, 404, 503], { 404: "No such session for this subject (`session_not_found`)" }),
+  },
 });
 
 const complete = createRoute({
@@ -49,7 +59,8 @@ const complete = createRoute({
   path: "/{id}/complete",
   tags,
   summary: "Capture the login now",
-  description: "For providers that capture on complete (or to hurry one that waits to settle): capture once the user is authenticated.",
+  description:
+    "For providers that capture on complete (or to hurry one that waits to settle): capture once the user is authenticated.",
   security: subjectSecurity,
   request: { params: sessionIdParams, query: waitQuery(10_000) },
   responses: {
@@ -71,7 +82,10 @@ const cancel = createRoute({
   request: { params: sessionIdParams },
   responses: {
     200: session("The session, cancelled (cancelling twice answers the same)"),
-    ...errorResponses([400, 401, 404, 409, 503], { 404: "No such session for this subject (`session_not_found`)", 409: "The session already ended (`session_ended`, its state in `details`)" }),
+    ...errorResponses([400, 401, 404, 409, 503], {
+      404: "No such session for this subject (`session_not_found`)",
+      409: "The session already ended (`session_ended`, its state in `details`)",
+    }),
   },
 });
 
@@ -80,7 +94,8 @@ const revokeLiveView = createRoute({
   path: "/{id}/live-view/revoke",
   tags: ["Live view"],
   summary: "Revoke a session's live view links",
-  description: "Links handed out so far stop working and their viewers are cut off; the session answers with new links.",
+  description:
+    "Links handed out so far stop working and their viewers are cut off; the session answers with new links.",
   security: subjectSecurity,
   request: { params: sessionIdParams },
   responses: {
@@ -107,7 +122,8 @@ export function browserLoginRoutes(deps: BrowserLoginRouteDeps) {
   /** The caller's session, or 404: another subject's session does not exist for them. */
   async function ownSession(sessionId: string, subject: Subject) {
     const record = await sessions.get(sessionId);
-    if (!record || !sameOwner(record.owner, subject)) throw new ApiError(404, "session_not_found", `No login session ${sessionId}`);
+    if (!record || !sameOwner(record.owner, subject))
+      throw new ApiError(404, "session_not_found", `No login session ${sessionId}`);
     return record;
   }
 
@@ -132,15 +148,30 @@ export function browserLoginRoutes(deps: BrowserLoginRouteDeps) {
     if (record.status === "completed") return c.json(view(record), 200);
     if (acceptsComplete(record.status)) return c.json(view(record), 202);
     if (isFinal(record.status)) {
-      throw new ApiError(409, "session_ended", `The session ended as ${record.status}${record.error ? `: ${record.error.message}` : ""}`, view(record));
+      throw new ApiError(
+        409,
+        "session_ended",
+        `The session ended as ${record.status}${record.error ? `: ${record.error.message}` : ""}`,
+        view(record),
+      );
     }
-    throw new ApiError(409, "login_not_finished", `The user has not logged in yet (status ${record.status}); poll the status and call complete after authenticated`);
+    throw new ApiError(
+      409,
+      "login_not_finished",
+      `The user has not logged in yet (status ${record.status}); poll the status and call complete after authenticated`,
+    );
   });
 
   routes.openapi(cancel, async (c) => {
     const record = await ownSession(c.req.valid("param").id, c.get("subject"));
     const result = await cancelLoginSession(deps, record, "Cancelled by the client");
-    if (!result.ok) throw new ApiError(409, "session_ended", `The session already ended as ${result.current.status}`, view(result.current));
+    if (!result.ok)
+      throw new ApiError(
+        409,
+        "session_ended",
+        `The session already ended as ${result.current.status}`,
+        view(result.current),
+      );
     return c.json(view(result.record), 200);
   });
 
@@ -151,7 +182,12 @@ export function browserLoginRoutes(deps: BrowserLoginRouteDeps) {
     }
     // Old links stop verifying; the relays watching the session hear of it through the status change and cut their viewers off.
     const result = await sessions.transition(record.id, { liveViewGeneration: (record.liveViewGeneration ?? 0) + 1 });
-    if (!result.ok) throw new ApiError(409, "session_ended", `The session already ended as ${result.status ?? "gone"}; its links no longer work`);
+    if (!result.ok)
+      throw new ApiError(
+        409,
+        "session_ended",
+        `The session already ended as ${result.status ?? "gone"}; its links no longer work`,
+      );
     return c.json(view(result.record), 200);
   });
 

@@ -24,9 +24,12 @@ export function createScrubber(secrets: Array<string | undefined> = []): Scrub {
 const URL_PATTERN = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]*@)?([^\s?#"'<>]*)([?#][^\s"'<>]*)?/gi;
 
 export function scrubUrls(text: string): string {
-  return text.replace(URL_PATTERN, (_match, scheme: string, userinfo: string | undefined, rest: string, tail: string | undefined) => {
-    const who = userinfo ? "[redacted]@" : "";
-    const after = tail ? `${tail[0]}[redacted]` : "";
-    return `${scheme}${who}${rest}${after}`;
-  });
+  return text.replace(
+    URL_PATTERN,
+    (_match, scheme: string, userinfo: string | undefined, rest: string, tail: string | undefined) => {
+      const who = userinfo ? "[redacted]@" : "";
+      const after = tail ? `${tail[0]}[redacted]` : "";
+      return `${scheme}${who}${rest}${after}`;
+    },
+  );
 }

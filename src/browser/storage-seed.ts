@@ -34,5 +34,8 @@ export function fillStorageFromSeed(seed: StorageSeed): void {
 
 /** The browser would not take the seed's cookies. Its own message may quote one: only the count is said. */
 export function seedRejected(cookies: number): BrowserAdapterError {
-  return new BrowserAdapterError("seed_rejected", `The browser refused the stored state's cookies (${cookies}); the credential may be damaged`);
+  return new BrowserAdapterError(
+    "seed_rejected",
+    `The browser refused the stored state's cookies (${cookies}); the credential may be damaged`,
+  );
 }

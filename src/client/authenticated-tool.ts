@@ -1,5 +1,11 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { authRequired, isAuthRequired, requireCredential, type AuthRequired, type UsableCredential } from "./require-credential.ts";
+import {
+  authRequired,
+  isAuthRequired,
+  requireCredential,
+  type AuthRequired,
+  type UsableCredential,
+} from "./require-credential.ts";
 import { ServiceError, type ServiceClient } from "./service-client.ts";
 
 /**
@@ -42,7 +48,11 @@ export interface AuthenticatedTool<I, O> {
   readonly providerId: string;
 }
 
-export function createAuthenticatedTool<I, O>({ client, providerId, execute }: AuthenticatedToolOptions<I, O>): AuthenticatedTool<I, O> {
+export function createAuthenticatedTool<I, O>({
+  client,
+  providerId,
+  execute,
+}: AuthenticatedToolOptions<I, O>): AuthenticatedTool<I, O> {
   async function rejected(): Promise<AuthRequired> {
     const provider = (await client.providers()).find((p) => p.id === providerId);
     if (!provider) throw new ServiceError(404, "provider_not_found", `No provider ${providerId}`);
@@ -63,7 +73,10 @@ export function createAuthenticatedTool<I, O>({ client, providerId, execute }: A
     }
   }
 
-  async function whenConnected(input: I, { timeoutMs = 600_000, intervalMs = 1_000, signal }: WhenConnectedOptions = {}): Promise<O | AuthRequired> {
+  async function whenConnected(
+    input: I,
+    { timeoutMs = 600_000, intervalMs = 1_000, signal }: WhenConnectedOptions = {},
+  ): Promise<O | AuthRequired> {
     const deadline = Date.now() + timeoutMs;
     let refused: string | undefined;
     for (;;) {

@@ -1,6 +1,12 @@
 import type { CapturedState } from "../credentials/captured-state.ts";
 import type { ApiKeyFields } from "../credentials/credential-secret.ts";
-import { ServiceError, type AccessToken, type CredentialView, type ProviderView, type ServiceClient } from "./service-client.ts";
+import {
+  ServiceError,
+  type AccessToken,
+  type CredentialView,
+  type ProviderView,
+  type ServiceClient,
+} from "./service-client.ts";
 
 export type AuthMethod = ProviderView["kind"];
 
@@ -47,17 +53,35 @@ export function authRequired(provider: ProviderView, reason: AuthRequiredReason)
   const base = { type: "auth_required" as const, providerId: provider.id, providerName: provider.name, reason };
   switch (provider.kind) {
     case "browser_login":
-      return { ...base, authMethod: "browser_login", captureOn: provider.captureOn, start: { method: "POST", path: "/browser-login/start", body: { providerId: provider.id } } };
+      return {
+        ...base,
+        authMethod: "browser_login",
+        captureOn: provider.captureOn,
+        start: { method: "POST", path: "/browser-login/start", body: { providerId: provider.id } },
+      };
     case "oauth2":
-      return { ...base, authMethod: "oauth2", scopes: provider.scopes, start: { method: "POST", path: "/oauth2/start", body: { providerId: provider.id } } };
+      return {
+        ...base,
+        authMethod: "oauth2",
+        scopes: provider.scopes,
+        start: { method: "POST", path: "/oauth2/start", body: { providerId: provider.id } },
+      };
     case "api_key":
-      return { ...base, authMethod: "api_key", fields: provider.fields, validated: provider.validated, start: { method: "POST", path: "/credentials", body: { providerId: provider.id } } };
+      return {
+        ...base,
+        authMethod: "api_key",
+        fields: provider.fields,
+        validated: provider.validated,
+        start: { method: "POST", path: "/credentials", body: { providerId: provider.id } },
+      };
   }
 }
 
 /** The subject's working credential for the provider: the most recently updated one that is not known to be broken. */
 function pick(credentials: CredentialView[], providerId: string): { usable?: CredentialView; broken?: CredentialView } {
-  const mine = credentials.filter((c) => c.providerId === providerId).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  const mine = credentials
+    .filter((c) => c.providerId === providerId)
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   return { usable: mine.find((c) => c.status === "active" || c.status === "unknown"), broken: mine[0] };
 }
 
@@ -66,17 +90,28 @@ function pick(credentials: CredentialView[], providerId: string): { usable?: Cre
  * the user must do first (`auth_required`). Throws a ServiceError for anything else (unknown
  * provider: 404 provider_not_found; service unreachable...).
  */
-export async function requireCredential(client: ServiceClient, providerId: string): Promise<UsableCredential | AuthRequired> {
+export async function requireCredential(
+  client: ServiceClient,
+  providerId: string,
+): Promise<UsableCredential | AuthRequired> {
   const [providers, credentials] = await Promise.all([client.providers(), client.credentials()]);
   const provider = providers.find((p) => p.id === providerId);
   if (!provider) throw new ServiceError(404, "provider_not_found", `No provider ${providerId}`);
   const { usable, broken } = pick(credentials, providerId);
-  if (!usable) return authRequired(provider, broken?.status === "needs_reauth" ? "needs_reauth" : broken ? "expired" : "no_credential");
+  if (!usable)
+    return authRequired(
+      provider,
+      broken?.status === "needs_reauth" ? "needs_reauth" : broken ? "expired" : "no_credential",
+    );
   const found = { type: "credential" as const, providerId, credentialId: usable.id, version: usable.version };
   try {
     switch (usable.kind) {
       case "browser_login":
-        return { ...found, authMethod: "browser_login", storageState: (await client.storageState(usable.id)).storageState };
+        return {
+          ...found,
+          authMethod: "browser_login",
+          storageState: (await client.storageState(usable.id)).storageState,
+        };
       case "oauth2":
         return { ...found, authMethod: "oauth2", ...(await client.accessToken(usable.id)) };
       case "api_key":
@@ -84,7 +119,8 @@ export async function requireCredential(client: ServiceClient, providerId: strin
     }
   } catch (error) {
     // Deleted between the listing and the read, or the provider refused to renew the token.
-    if (error instanceof ServiceError && error.status === 404 && error.code === "credential_not_found") return authRequired(provider, "no_credential");
+    if (error instanceof ServiceError && error.status === 404 && error.code === "credential_not_found")
+      return authRequired(provider, "no_credential");
     if (error instanceof ServiceError && error.code === "needs_reauth") return authRequired(provider, "needs_reauth");
     throw error;
   }

@@ -6,7 +6,11 @@ import type { CapturedState } from "../credentials/captured-state.ts";
  * Playwright's own `storageState`, sessionStorage through an init script that fills it on each
  * captured origin before the page's own scripts run (and only where the tab has none yet).
  */
-export async function restoreSession(browser: Browser, state: CapturedState, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+export async function restoreSession(
+  browser: Browser,
+  state: CapturedState,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
   const context = await browser.newContext({
     ...options,
     storageState: {

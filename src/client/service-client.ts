@@ -36,9 +36,17 @@ export interface ServiceClient {
   startBrowserLogin(body: ApiSchemas["StartLogin"], waitMs?: number): Promise<SessionView>;
   browserLogin(sessionId: string): Promise<SessionView>;
   /** Starts an OAuth2 connection: open `authorizationUrl` in a popup. */
-  startOAuth2(body: { providerId: string; returnOrigin?: string; metadata?: ClientMetadata }): Promise<ApiSchemas["OAuth2Start"]>;
+  startOAuth2(body: {
+    providerId: string;
+    returnOrigin?: string;
+    metadata?: ClientMetadata;
+  }): Promise<ApiSchemas["OAuth2Start"]>;
   /** Stores API-key fields (validated by the provider first when it declares a validation request). */
-  submitApiKey(body: { providerId: string; fields: Record<string, string>; metadata?: ClientMetadata }): Promise<CredentialView>;
+  submitApiKey(body: {
+    providerId: string;
+    fields: Record<string, string>;
+    metadata?: ClientMetadata;
+  }): Promise<CredentialView>;
 }
 
 /** The data of a 2xx answer, or the API's error thrown as a ServiceError. */
@@ -46,7 +54,11 @@ async function answer<T>(call: Promise<{ data?: T; error?: unknown; response: Re
   const { data, error, response } = await call;
   if (response.ok) return data as T;
   const body = (error as { error?: { code?: string; message?: string } } | undefined)?.error;
-  throw new ServiceError(response.status, body?.code ?? "http_error", body?.message ?? `${response.url} answered ${response.status}`);
+  throw new ServiceError(
+    response.status,
+    body?.code ?? "http_error",
+    body?.message ?? `${response.url} answered ${response.status}`,
+  );
 }
 
 export function createServiceClient(options: ServiceClientOptions): ServiceClient {
@@ -59,7 +71,13 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     storageState: (id) => answer(api.GET("/credentials/{id}/storage-state", path(id))),
     apiKeyFields: (id) => answer(api.GET("/credentials/{id}/secret", path(id))),
     accessToken: (id) => answer(api.GET("/credentials/{id}/access-token", path(id))),
-    startBrowserLogin: (body, waitMs) => answer(api.POST("/browser-login/start", { body, params: { query: waitMs === undefined ? {} : { wait: Math.round(waitMs) } } })),
+    startBrowserLogin: (body, waitMs) =>
+      answer(
+        api.POST("/browser-login/start", {
+          body,
+          params: { query: waitMs === undefined ? {} : { wait: Math.round(waitMs) } },
+        }),
+      ),
     browserLogin: (id) => answer(api.GET("/browser-login/{id}", path(id))),
     startOAuth2: (body) => answer(api.POST("/oauth2/start", { body })),
     submitApiKey: (body) => answer(api.POST("/credentials", { body })),

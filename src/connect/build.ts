@@ -2,7 +2,10 @@ import type { Infra } from "../core/infra.ts";
 import { createConnectLinks } from "./connect-links.ts";
 
 /** Connect links, signed with the live view's secret: "connect|" tokens cannot pass for "view|" or "relay|" ones. */
-export function buildConnect({ config, redis }: Infra, { secret, publicUrl }: { secret: Buffer; publicUrl: () => string }) {
+export function buildConnect(
+  { config, redis }: Infra,
+  { secret, publicUrl }: { secret: Buffer; publicUrl: () => string },
+) {
   return {
     links: createConnectLinks(redis, { prefix: config.REDIS_PREFIX, secret }),
     linkTtlMs: config.CONNECT_LINK_TTL_SECONDS * 1000,

@@ -30,4 +30,5 @@ export interface ConnectAccess {
 }
 
 /** The error answers of a connect-link endpoint: 404 for a forged link (and what else it means there), 410 for an expired one. */
-export const linkErrors = (notFound = "Unknown or forged link") => errorResponses([404, 410], { 404: notFound, 410: "The link has expired" });
+export const linkErrors = (notFound = "Unknown or forged link") =>
+  errorResponses([404, 410], { 404: notFound, 410: "The link has expired" });

@@ -25,10 +25,21 @@ const mintRoute = createRoute({
         "application/json": {
           schema: z
             .object({
-              providers: z.array(z.string().min(1).max(64)).min(1).max(100).optional().describe("Provider ids to offer (default: all)"),
+              providers: z
+                .array(z.string().min(1).max(64))
+                .min(1)
+                .max(100)
+                .optional()
+                .describe("Provider ids to offer (default: all)"),
               returnUrl: httpUrl.optional().describe("Where the page's Back link leads"),
               message: z.string().max(500).optional().describe("A line the page shows above the providers"),
-              ttlSeconds: z.number().int().min(1).max(3600).optional().describe("Lifetime (default CONNECT_LINK_TTL_SECONDS)"),
+              ttlSeconds: z
+                .number()
+                .int()
+                .min(1)
+                .max(3600)
+                .optional()
+                .describe("Lifetime (default CONNECT_LINK_TTL_SECONDS)"),
             })
             .strict(),
         },
@@ -36,13 +47,21 @@ const mintRoute = createRoute({
     },
   },
   responses: {
-    201: jsonResponse("The link: send the user there (it is a capability, like a password reset link)", z.object({ url: z.string(), expiresAt: z.string() }).openapi("ConnectLinkMinted")),
+    201: jsonResponse(
+      "The link: send the user there (it is a capability, like a password reset link)",
+      z.object({ url: z.string(), expiresAt: z.string() }).openapi("ConnectLinkMinted"),
+    ),
     ...errorResponses([400, 401, 404, 415], { 404: "A provider that is not configured (`provider_not_found`)" }),
   },
 });
 
 /** `POST /connect/links`: an app with an API key mints a link for its user; no key ever reaches the browser. */
-export function connectLinkRoutes(deps: { links: ConnectLinks; kinds: ConnectKind[]; ttlMs: number; publicUrl: () => string }) {
+export function connectLinkRoutes(deps: {
+  links: ConnectLinks;
+  kinds: ConnectKind[];
+  ttlMs: number;
+  publicUrl: () => string;
+}) {
   const app = createApiRouter();
   app.openapi(mintRoute, async (c) => {
     // An empty body is all defaults; a body that is not JSON is refused by the content-type check.
@@ -52,11 +71,19 @@ export function connectLinkRoutes(deps: { links: ConnectLinks; kinds: ConnectKin
     if (unknown) throw new ApiError(404, "provider_not_found", `No provider ${unknown}; GET /providers lists them`);
     const { providers, returnUrl, message } = body;
     const minted = await deps.links.mint(
-      { subject: c.get("subject"), ...(providers ? { providers: [...new Set(providers)] } : {}), ...(returnUrl ? { returnUrl } : {}), ...(message ? { message } : {}) },
+      {
+        subject: c.get("subject"),
+        ...(providers ? { providers: [...new Set(providers)] } : {}),
+        ...(returnUrl ? { returnUrl } : {}),
+        ...(message ? { message } : {}),
+      },
       body.ttlSeconds ? body.ttlSeconds * 1000 : deps.ttlMs,
     );
     c.header("cache-control", "no-store");
-    return c.json({ url: `${deps.publicUrl().replace(/\/+$/, "")}/connect/${minted.token}`, expiresAt: minted.expiresAt }, 201);
+    return c.json(
+      { url: `${deps.publicUrl().replace(/\/+$/, "")}/connect/${minted.token}`, expiresAt: minted.expiresAt },
+      201,
+    );
   });
   return app;
 }

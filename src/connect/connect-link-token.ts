@@ -33,6 +33,10 @@ export function parseConnectToken(token: string): (ConnectTokenClaim & { mac: Bu
   return { id: match[1]!, expiresAtMs: parseInt(match[2]!, 36), mac: Buffer.from(match[3]!, "base64url") };
 }
 
-export function verifyConnectToken(secret: Buffer, claimed: ConnectTokenClaim & { mac: Buffer }, subject: Subject): boolean {
+export function verifyConnectToken(
+  secret: Buffer,
+  claimed: ConnectTokenClaim & { mac: Buffer },
+  subject: Subject,
+): boolean {
   return sameTag(claimed.mac, macOf(secret, claimed, subject));
 }

@@ -21,14 +21,20 @@ export type ResolvedLink = { ok: true; link: ConnectLink } | { ok: false; reason
 
 export interface ConnectLinks {
   /** Stores the link and returns its token (the capability: handed out once, never stored). */
-  mint(input: Omit<ConnectLinkRecord, "expiresAt">, ttlMs: number): Promise<{ id: string; token: string; expiresAt: string }>;
+  mint(
+    input: Omit<ConnectLinkRecord, "expiresAt">,
+    ttlMs: number,
+  ): Promise<{ id: string; token: string; expiresAt: string }>;
   resolve(token: string): Promise<ResolvedLink>;
 }
 
 /** Records outlive their links by this much, so that a recently expired link is told apart from a forged one. */
 const KEPT_AFTER_EXPIRY_MS = 60 * 60_000;
 
-export function createConnectLinks(redis: Redis, options: { prefix: string; secret: Buffer; now?: () => number }): ConnectLinks {
+export function createConnectLinks(
+  redis: Redis,
+  options: { prefix: string; secret: Buffer; now?: () => number },
+): ConnectLinks {
   const now = options.now ?? Date.now;
   const key = redisKeys(options.prefix).connectLink;
   return {
@@ -37,14 +43,21 @@ export function createConnectLinks(redis: Redis, options: { prefix: string; secr
       const expiresAtMs = now() + ttlMs;
       const record: ConnectLinkRecord = { ...input, expiresAt: new Date(expiresAtMs).toISOString() };
       await redis.set(key(id), JSON.stringify(record), "PX", ttlMs + KEPT_AFTER_EXPIRY_MS);
-      return { id, token: mintConnectToken(options.secret, { id, expiresAtMs }, input.subject), expiresAt: record.expiresAt };
+      return {
+        id,
+        token: mintConnectToken(options.secret, { id, expiresAtMs }, input.subject),
+        expiresAt: record.expiresAt,
+      };
     },
     async resolve(token) {
       const claimed = parseConnectToken(token);
       const stored = claimed && (await redis.get(key(claimed.id)));
       if (!claimed || !stored) return { ok: false, reason: "invalid" };
       const record = connectLinkRecordSchema.parse(JSON.parse(stored));
-      if (!verifyConnectToken(options.secret, claimed, record.subject) || Date.parse(record.expiresAt) !== claimed.expiresAtMs) {
+      if (
+        !verifyConnectToken(options.secret, claimed, record.subject) ||
+        Date.parse(record.expiresAt) !== claimed.expiresAtMs
+      ) {
         return { ok: false, reason: "invalid" };
       }
       if (claimed.expiresAtMs <= now()) return { ok: false, reason: "expired" };

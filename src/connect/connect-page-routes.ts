@@ -3,9 +3,17 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../http/errors.ts";
 import { credentialIdSchema } from "../http/route-params.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
-import { credentialKindSchema, credentialStatusSchema, type CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
+import {
+  credentialKindSchema,
+  credentialStatusSchema,
+  type CredentialMetadata,
+} from "../credentials/credential-metadata-schema.ts";
 import { credentialView } from "../credentials/credential-view.ts";
-import { deleteCredential, deletedOAuth2Schema, type CredentialDeletionDeps } from "../credentials/credential-deletion.ts";
+import {
+  deleteCredential,
+  deletedOAuth2Schema,
+  type CredentialDeletionDeps,
+} from "../credentials/credential-deletion.ts";
 import { apiKeyFieldViewSchema } from "../providers/provider-view.ts";
 import { linkErrors, type ConnectAccess, type ConnectKind } from "./connect-kind.ts";
 import type { ConnectLink, ConnectLinks } from "./connect-links.ts";
@@ -22,10 +30,20 @@ const ERROR_PAGE = asset("link-error.html");
 const tokenParam = z.object({ token: z.string().max(200) });
 
 const providerSchema = z
-  .object({ id: z.string(), name: z.string(), kind: z.string(), fields: z.array(apiKeyFieldViewSchema).optional().describe("API-key providers: the form's fields") })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.string(),
+    fields: z.array(apiKeyFieldViewSchema).optional().describe("API-key providers: the form's fields"),
+  })
   .openapi("ConnectProvider");
 const linkSchema = z
-  .object({ expiresAt: z.string(), returnUrl: z.string().optional(), message: z.string().optional(), providers: z.array(providerSchema) })
+  .object({
+    expiresAt: z.string(),
+    returnUrl: z.string().optional(),
+    message: z.string().optional(),
+    providers: z.array(providerSchema),
+  })
   .openapi("ConnectLinkView");
 const connectionSchema = z
   .object({
@@ -70,10 +88,14 @@ const connectionsRoute = createRoute({
 const disconnectRoute = createRoute({
   method: "delete",
   path: "/connect/{token}/connections/{credentialId}",
-  summary: "Disconnect: delete one of the link subject's credentials (an OAuth2 one revoked at its provider first, as DELETE /credentials/{id} does)",
+  summary:
+    "Disconnect: delete one of the link subject's credentials (an OAuth2 one revoked at its provider first, as DELETE /credentials/{id} does)",
   request: { params: tokenParam.extend({ credentialId: credentialIdSchema }) },
   responses: {
-    200: jsonResponse("An OAuth2 connection, deleted after asking its provider to revoke its tokens: whether that worked", deletedOAuth2Schema),
+    200: jsonResponse(
+      "An OAuth2 connection, deleted after asking its provider to revoke its tokens: whether that worked",
+      deletedOAuth2Schema,
+    ),
     204: { description: "Deleted" },
     ...errorResponses([400]),
     ...linkErrors("Unknown or forged link, or no such credential of the link's subject and providers"),
@@ -115,13 +137,16 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
   });
 
   const providersOf = (link: ConnectLink) =>
-    deps.kinds.flatMap(({ kind, providers }) => providers().map((p) => ({ ...p, kind }))).filter((p) => access.offers(link, p.id));
+    deps.kinds
+      .flatMap(({ kind, providers }) => providers().map((p) => ({ ...p, kind })))
+      .filter((p) => access.offers(link, p.id));
 
   const access: ConnectAccess = {
     async linkOf(c) {
       const resolved = await deps.links.resolve(c.req.param("token") ?? "");
       if (resolved.ok) return resolved.link;
-      if (resolved.reason === "expired") throw new ApiError(410, "connect_link_expired", "This connect link has expired; ask the app for a new one");
+      if (resolved.reason === "expired")
+        throw new ApiError(410, "connect_link_expired", "This connect link has expired; ask the app for a new one");
       throw new ApiError(404, "connect_link_invalid", "This connect link is not valid");
     },
     offers: (link, providerId) => !link.providers || link.providers.includes(providerId),
@@ -135,28 +160,57 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
   const connectionView = (m: CredentialMetadata, link: ConnectLink) => {
     const { id, providerId, kind, status, createdAt, lastVerifiedAt, expiresAt } = credentialView(m);
     const providerName = providersOf(link).find((p) => p.id === providerId)?.name ?? providerId;
-    return { id, providerId, providerName, kind, status, createdAt, lastVerifiedAt, expiresAt, ...(m.suspect ? { suspect: true } : {}) };
+    return {
+      id,
+      providerId,
+      providerName,
+      kind,
+      status,
+      createdAt,
+      lastVerifiedAt,
+      expiresAt,
+      ...(m.suspect ? { suspect: true } : {}),
+    };
   };
   const connectionsOf = async (link: ConnectLink) =>
-    (await deps.vault.list(link.subject)).filter((m) => access.offers(link, m.providerId)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    (await deps.vault.list(link.subject))
+      .filter((m) => access.offers(link, m.providerId))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 
-  app.get("/connect-assets/connect.js", (c) => c.body(SCRIPT, 200, { ...headers(), "content-type": "text/javascript; charset=utf-8" }));
-  app.get("/connect-assets/connect.css", (c) => c.body(STYLE, 200, { ...headers(), "content-type": "text/css; charset=utf-8" }));
+  app.get("/connect-assets/connect.js", (c) =>
+    c.body(SCRIPT, 200, { ...headers(), "content-type": "text/javascript; charset=utf-8" }),
+  );
+  app.get("/connect-assets/connect.css", (c) =>
+    c.body(STYLE, 200, { ...headers(), "content-type": "text/css; charset=utf-8" }),
+  );
 
   app.openapi(pageRoute, async (c) => {
     const resolved = await deps.links.resolve(c.req.valid("param").token);
     if (resolved.ok) return c.html(PAGE, 200, headers());
     const [title, text] =
       resolved.reason === "expired"
-        ? ["This link has expired", "Links to this page work for a short time only. Go back to the app and open the page from there again."]
-        : ["This link is not valid", "Check that the whole link was copied, or go back to the app and open the page from there again."];
-    return c.html(ERROR_PAGE.replaceAll("{{title}}", title).replace("{{text}}", text), resolved.reason === "expired" ? 410 : 404, headers());
+        ? [
+            "This link has expired",
+            "Links to this page work for a short time only. Go back to the app and open the page from there again.",
+          ]
+        : [
+            "This link is not valid",
+            "Check that the whole link was copied, or go back to the app and open the page from there again.",
+          ];
+    return c.html(
+      ERROR_PAGE.replaceAll("{{title}}", title).replace("{{text}}", text),
+      resolved.reason === "expired" ? 410 : 404,
+      headers(),
+    );
   });
 
   app.openapi(linkRoute, async (c) => {
     const link = await access.linkOf(c);
     const { expiresAt, returnUrl, message } = link;
-    return c.json({ expiresAt, ...(returnUrl ? { returnUrl } : {}), ...(message ? { message } : {}), providers: providersOf(link) }, 200);
+    return c.json(
+      { expiresAt, ...(returnUrl ? { returnUrl } : {}), ...(message ? { message } : {}), providers: providersOf(link) },
+      200,
+    );
   });
 
   app.openapi(connectionsRoute, async (c) => {
@@ -168,9 +222,13 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
     const link = await access.linkOf(c);
     const { credentialId } = c.req.valid("param");
     const own = (await connectionsOf(link)).some((m) => m.id === credentialId);
-    const deleted = own ? await deleteCredential(deps, credentialId, link.subject, { requestId: c.get("requestId") }) : undefined;
+    const deleted = own
+      ? await deleteCredential(deps, credentialId, link.subject, { requestId: c.get("requestId") })
+      : undefined;
     if (!deleted) throw new ApiError(404, "credential_not_found", `No credential ${credentialId}`);
-    return deleted.revocation ? c.json({ credentialId, deleted: true as const, revocation: deleted.revocation }, 200) : c.body(null, 204);
+    return deleted.revocation
+      ? c.json({ credentialId, deleted: true as const, revocation: deleted.revocation }, 200)
+      : c.body(null, 204);
   });
 
   for (const kind of deps.kinds) kind.register(app, access);

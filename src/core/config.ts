@@ -15,7 +15,10 @@ const pemFile = z.string().transform((path, ctx) => {
   try {
     pem = readFileSync(path, "utf8");
   } catch (error) {
-    ctx.addIssue({ code: "custom", message: `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})` });
+    ctx.addIssue({
+      code: "custom",
+      message: `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    });
     return z.NEVER;
   }
   if (!pem.includes("-----BEGIN ")) {
@@ -24,7 +27,12 @@ const pemFile = z.string().transform((path, ctx) => {
   }
   return { path, pem };
 });
-const list = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 /**
  * Every setting, read from the environment once, at start-up. Anything wrong stops the process
@@ -39,11 +47,17 @@ export const configSchema = z
     DATA_DIR: z.string().default(".data"),
 
     REDIS_URL: z.string().url().optional(),
-    REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/).default("blc"),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/)
+      .default("blc"),
     /** Where credentials live; sessions and the queue stay on Redis either way. */
     CREDENTIAL_STORE: z.enum(["redis", "postgres"]).default("redis"),
     /** postgres://user:password@host:5432/database, required when CREDENTIAL_STORE=postgres. */
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// URL").optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// URL")
+      .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
 
     HOST: z.string().default("127.0.0.1"),
@@ -112,7 +126,11 @@ export const configSchema = z
     NAVIGATION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(30_000),
 
     /** Where users reach the API (links handed out); default the API's own address. */
-    PUBLIC_URL: z.string().url().refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL").optional(),
+    PUBLIC_URL: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL")
+      .optional(),
     /** The self-hosted live view of local browsers (src/live-view/). */
     LIVE_VIEW: bool.default(true),
     /** Where a worker serves live-view sockets to the API (never to users); port 0: any free port. */
@@ -141,7 +159,11 @@ export const configSchema = z
      * screen gets frames at its full ratio, many at once get ratio 1 (src/live-view/pixel-budget.ts).
      * Default 2 per CPU core: one 1000×664 view at ratio 2 is 2.7.
      */
-    LIVE_VIEW_MEGAPIXELS: z.coerce.number().min(0.1).max(1_000).default(() => 2 * availableParallelism()),
+    LIVE_VIEW_MEGAPIXELS: z.coerce
+      .number()
+      .min(0.1)
+      .max(1_000)
+      .default(() => 2 * availableParallelism()),
 
     /** Origins of app pages that open the OAuth2 popup: the callback page posts its result only to these. */
     OAUTH2_RETURN_ORIGINS: list.default([]),
@@ -183,11 +205,16 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.HTTP_REQUEST_TIMEOUT_MS < c.HTTP_HEADERS_TIMEOUT_MS) {
-      ctx.addIssue({ code: "custom", path: ["HTTP_REQUEST_TIMEOUT_MS"], message: "must be at least HTTP_HEADERS_TIMEOUT_MS (the whole request includes its headers)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["HTTP_REQUEST_TIMEOUT_MS"],
+        message: "must be at least HTTP_HEADERS_TIMEOUT_MS (the whole request includes its headers)",
+      });
     }
     if (c.BROWSER_ADAPTER === "browserbase") {
       for (const name of ["BROWSERBASE_API_KEY", "BROWSERBASE_PROJECT_ID"] as const) {
-        if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when BROWSER_ADAPTER=browserbase" });
+        if (!c[name])
+          ctx.addIssue({ code: "custom", path: [name], message: "required when BROWSER_ADAPTER=browserbase" });
       }
     }
     if (c.CREDENTIAL_STORE === "postgres" && !c.DATABASE_URL) {
@@ -196,28 +223,52 @@ export const configSchema = z
     liveViewTlsIssues(c).forEach((issue) => ctx.addIssue({ code: "custom", ...issue }));
     for (const origin of c.LIVE_VIEW_FRAME_ANCESTORS) {
       if (!/^(https?:\/\/[A-Za-z0-9.*-]+(:\d+)?|'self')$/.test(origin)) {
-        ctx.addIssue({ code: "custom", path: ["LIVE_VIEW_FRAME_ANCESTORS"], message: `"${origin}" is not an origin (https://app.example.com) or 'self'` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["LIVE_VIEW_FRAME_ANCESTORS"],
+          message: `"${origin}" is not an origin (https://app.example.com) or 'self'`,
+        });
       }
     }
     for (const origin of c.OAUTH2_RETURN_ORIGINS) {
       const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
       if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
-        ctx.addIssue({ code: "custom", path: ["OAUTH2_RETURN_ORIGINS"], message: `"${origin}" is not an origin (scheme://host[:port], no path or trailing slash)` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["OAUTH2_RETURN_ORIGINS"],
+          message: `"${origin}" is not an origin (scheme://host[:port], no path or trailing slash)`,
+        });
       }
     }
     if (c.NODE_ENV !== "test" && c.OAUTH2_STATE_TTL_SECONDS < 30) {
-      ctx.addIssue({ code: "custom", path: ["OAUTH2_STATE_TTL_SECONDS"], message: "at least 30 outside tests (users need time to consent)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["OAUTH2_STATE_TTL_SECONDS"],
+        message: "at least 30 outside tests (users need time to consent)",
+      });
     }
     if (c.METRICS_TOKEN && c.API_KEYS?.includes(c.METRICS_TOKEN)) {
-      ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "must not be one of API_KEYS (it is handed to the metrics scraper)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["METRICS_TOKEN"],
+        message: "must not be one of API_KEYS (it is handed to the metrics scraper)",
+      });
     }
     if (c.NODE_ENV !== "test" && c.WORKER_LEASE_MS < 3_000) {
-      ctx.addIssue({ code: "custom", path: ["WORKER_LEASE_MS"], message: "at least 3000 outside tests (a busy worker would lose its sessions)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["WORKER_LEASE_MS"],
+        message: "at least 3000 outside tests (a busy worker would lose its sessions)",
+      });
     }
     if (c.NODE_ENV === "production") {
       if (!c.API_KEYS?.length) ctx.addIssue({ code: "custom", path: ["API_KEYS"], message: "required in production" });
       if (!c.ENCRYPTION_KEYS && !c.ENCRYPTION_KEY) {
-        ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEYS"], message: "required in production (a lost key loses every credential)" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["ENCRYPTION_KEYS"],
+          message: "required in production (a lost key loses every credential)",
+        });
       }
     }
   })
@@ -236,11 +287,25 @@ function advertisedHost(c: { LIVE_VIEW_HOST: string; LIVE_VIEW_ADVERTISE_HOST?: 
 type Pem = { path: string; pem: string };
 
 /** The worker's certificate and key go together, match, and name the host the API will dial. */
-function liveViewTlsIssues(c: { LIVE_VIEW_TLS_CERT?: Pem; LIVE_VIEW_TLS_KEY?: Pem; LIVE_VIEW_TLS_CA?: Pem; LIVE_VIEW_HOST: string; LIVE_VIEW_ADVERTISE_HOST?: string }) {
+function liveViewTlsIssues(c: {
+  LIVE_VIEW_TLS_CERT?: Pem;
+  LIVE_VIEW_TLS_KEY?: Pem;
+  LIVE_VIEW_TLS_CA?: Pem;
+  LIVE_VIEW_HOST: string;
+  LIVE_VIEW_ADVERTISE_HOST?: string;
+}) {
   const issues: { path: string[]; message: string }[] = [];
   const { LIVE_VIEW_TLS_CERT: cert, LIVE_VIEW_TLS_KEY: key, LIVE_VIEW_TLS_CA: ca } = c;
-  if (cert && !key) issues.push({ path: ["LIVE_VIEW_TLS_KEY"], message: "required with LIVE_VIEW_TLS_CERT (the certificate's private key, PEM)" });
-  if (key && !cert) issues.push({ path: ["LIVE_VIEW_TLS_CERT"], message: "required with LIVE_VIEW_TLS_KEY (the worker's certificate, PEM)" });
+  if (cert && !key)
+    issues.push({
+      path: ["LIVE_VIEW_TLS_KEY"],
+      message: "required with LIVE_VIEW_TLS_CERT (the certificate's private key, PEM)",
+    });
+  if (key && !cert)
+    issues.push({
+      path: ["LIVE_VIEW_TLS_CERT"],
+      message: "required with LIVE_VIEW_TLS_KEY (the worker's certificate, PEM)",
+    });
   if (ca) {
     try {
       new X509Certificate(ca.pem);
@@ -255,7 +320,10 @@ function liveViewTlsIssues(c: { LIVE_VIEW_TLS_CERT?: Pem; LIVE_VIEW_TLS_KEY?: Pe
     createSecureContext({ cert: cert.pem, key: key.pem });
   } catch (error) {
     // OpenSSL's reason ("key values mismatch", "bad end line"...), which quotes nothing of the key.
-    issues.push({ path: ["LIVE_VIEW_TLS_CERT"], message: `${cert.path} and ${key.path} are not a certificate and its key (${(error as Error).message})` });
+    issues.push({
+      path: ["LIVE_VIEW_TLS_CERT"],
+      message: `${cert.path} and ${key.path} are not a certificate and its key (${(error as Error).message})`,
+    });
     return issues;
   }
   const host = advertisedHost(c).replace(/^\[|\]$/g, "");

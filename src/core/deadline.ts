@@ -5,7 +5,12 @@
  */
 export async function withDeadline<T>(
   work: Promise<T>,
-  { ms, what, signal, abandon }: { ms?: number; what: string; signal?: AbortSignal; abandon: (late: Promise<T>) => void },
+  {
+    ms,
+    what,
+    signal,
+    abandon,
+  }: { ms?: number; what: string; signal?: AbortSignal; abandon: (late: Promise<T>) => void },
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;

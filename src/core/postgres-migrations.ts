@@ -19,7 +19,11 @@ export function loadMigrations(...directories: URL[]): Migration[] {
     .flatMap((directory) =>
       readdirSync(directory)
         .filter((file) => /^\d+_.+\.sql$/.test(file))
-        .map((file) => ({ version: Number.parseInt(file, 10), name: file, sql: readFileSync(new URL(file, directory), "utf8") })),
+        .map((file) => ({
+          version: Number.parseInt(file, 10),
+          name: file,
+          sql: readFileSync(new URL(file, directory), "utf8"),
+        })),
     )
     .sort((a, b) => a.version - b.version);
 }
@@ -34,13 +38,18 @@ export async function migrate(pool: pg.Pool, migrations: Migration[]): Promise<s
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock($1)", [LOCK_ID]);
-    await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+    await client.query(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+    );
     const { rows } = await client.query<{ version: number }>("SELECT version FROM schema_migrations");
     const applied = new Set(rows.map((r) => r.version));
     const pending = migrations.filter((m) => !applied.has(m.version));
     for (const migration of pending) {
       await client.query(migration.sql);
-      await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [migration.version, migration.name]);
+      await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [
+        migration.version,
+        migration.name,
+      ]);
     }
     await client.query("COMMIT");
     return pending.map((m) => m.name);

@@ -37,7 +37,8 @@ export function redisKeys(prefix: string) {
     // OAuth2 (oauth2/): pending authorizations, refresh locks, organisations' clients and their index.
     oauth2State: (state: string) => `${prefix}:oauth2-state:${state}`,
     oauth2RefreshLock: (credentialId: string) => `${prefix}:oauth2-refresh-lock:${credentialId}`,
-    oauth2Client: (orgId: string, providerId: string) => `${prefix}:oauth2-client:${encodeURIComponent(orgId)}:${providerId}`,
+    oauth2Client: (orgId: string, providerId: string) =>
+      `${prefix}:oauth2-client:${encodeURIComponent(orgId)}:${providerId}`,
     oauth2Clients: `${prefix}:oauth2-clients`,
   };
 }

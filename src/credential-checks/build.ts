@@ -21,7 +21,12 @@ export async function buildCredentialChecksApi(infra: Infra) {
 /** The worker's side: runs checks (asked, or swept on a provider's schedule) in the adapter's browser. */
 export async function startCredentialChecks(
   infra: Infra,
-  deps: { vault: CredentialVault; adapter: BrowserAdapter; providers: ProviderRegistry; credentialEvents: CredentialEvents },
+  deps: {
+    vault: CredentialVault;
+    adapter: BrowserAdapter;
+    providers: ProviderRegistry;
+    credentialEvents: CredentialEvents;
+  },
 ) {
   const { config, stack } = infra;
   const queue = createCredentialCheckQueue(infra.redis, config.REDIS_PREFIX);

@@ -50,7 +50,12 @@ export const CHECK_JOB_OPTIONS: JobsOptions = {
 };
 
 export function createCredentialCheckQueue(connection: ConnectionOptions, prefix = "blc"): CredentialCheckQueue {
-  return new Queue(CREDENTIAL_CHECK_QUEUE, { connection, prefix, defaultJobOptions: CHECK_JOB_OPTIONS, streams: { events: { maxLen: 1000 } } });
+  return new Queue(CREDENTIAL_CHECK_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: CHECK_JOB_OPTIONS,
+    streams: { events: { maxLen: 1000 } },
+  });
 }
 
 /** Where in its interval a credential is checked: the same place each time, credentials spread evenly. */

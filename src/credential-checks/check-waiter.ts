@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Job, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import { CREDENTIAL_CHECK_QUEUE, type CheckJobData, type CheckResult, type CredentialCheckQueue } from "./check-queue.ts";
+import {
+  CREDENTIAL_CHECK_QUEUE,
+  type CheckJobData,
+  type CheckResult,
+  type CredentialCheckQueue,
+} from "./check-queue.ts";
 
 /** Where a check stands: done (its result), failed in the worker (crashed, lost), or still queued or running. */
 export type CheckState =
@@ -21,7 +26,11 @@ export interface CheckWaiter {
   close(): Promise<void>;
 }
 
-export async function createCheckWaiter(queue: CredentialCheckQueue, connection: Redis, prefix: string): Promise<CheckWaiter> {
+export async function createCheckWaiter(
+  queue: CredentialCheckQueue,
+  connection: Redis,
+  prefix: string,
+): Promise<CheckWaiter> {
   const events = new QueueEvents(CREDENTIAL_CHECK_QUEUE, { connection, prefix });
   events.on("error", () => {});
   await events.waitUntilReady();

@@ -43,9 +43,16 @@ export async function startCredentialCheckWorker(deps: CheckWorkerDeps): Promise
       return checkCredential(job.data as CheckJobData, deps, shutdown.signal);
     },
     // A check whose worker died is not replayed: the next request or sweep asks again.
-    { connection: deps.connection, prefix: deps.prefix ?? "blc", concurrency: deps.concurrency ?? 2, maxStalledCount: 0 },
+    {
+      connection: deps.connection,
+      prefix: deps.prefix ?? "blc",
+      concurrency: deps.concurrency ?? 2,
+      maxStalledCount: 0,
+    },
   );
-  worker.on("error", (error) => deps.logger.warn({ err: { message: error.message } }, "credential check queue problem"));
+  worker.on("error", (error) =>
+    deps.logger.warn({ err: { message: error.message } }, "credential check queue problem"),
+  );
   await worker.waitUntilReady();
 
   async function sweep(job: Job<SweepJobData>) {
@@ -56,7 +63,8 @@ export async function startCredentialCheckWorker(deps: CheckWorkerDeps): Promise
     let scheduled = 0;
     for await (const { metadata, owner } of deps.vault.all()) {
       // An expired credential stays so until re-login: checking it again would only spend a browser.
-      if (metadata.providerId !== providerId || metadata.kind !== "browser_login" || metadata.status === "expired") continue;
+      if (metadata.providerId !== providerId || metadata.kind !== "browser_login" || metadata.status === "expired")
+        continue;
       await deps.queue.add(
         "check",
         { credentialId: metadata.id, owner, trigger: "schedule" },
@@ -79,9 +87,14 @@ export async function startCredentialCheckWorker(deps: CheckWorkerDeps): Promise
 /** One scheduler per provider that asks for scheduled checks; schedulers of providers that no longer do are removed. */
 export async function syncSweepSchedulers(queue: CredentialCheckQueue, providers: ProviderRegistry): Promise<void> {
   const wanted = new Map<string, number>();
-  for (const p of providers.list()) if (p.kind === "browser_login" && p.verify && p.verifyEvery) wanted.set(`${SWEEP_PREFIX}${p.id}`, p.verifyEvery);
+  for (const p of providers.list())
+    if (p.kind === "browser_login" && p.verify && p.verifyEvery) wanted.set(`${SWEEP_PREFIX}${p.id}`, p.verifyEvery);
   for (const [id, everyMs] of wanted) {
-    await queue.upsertJobScheduler(id, { every: everyMs }, { name: "sweep", data: { providerId: id.slice(SWEEP_PREFIX.length), everyMs } });
+    await queue.upsertJobScheduler(
+      id,
+      { every: everyMs },
+      { name: "sweep", data: { providerId: id.slice(SWEEP_PREFIX.length), everyMs } },
+    );
   }
   for (const scheduler of await queue.getJobSchedulers()) {
     const id = scheduler.id ?? scheduler.key;

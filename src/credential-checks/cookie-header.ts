@@ -6,16 +6,18 @@ import type { Cookie } from "../credentials/captured-state.ts";
  */
 export function cookieHeaderFor(cookies: Cookie[], url: URL, nowSeconds = Date.now() / 1000): string {
   const host = url.hostname;
-  return cookies
-    .filter((c) => c.expires <= 0 || c.expires > nowSeconds)
-    .filter((c) => !c.secure || url.protocol === "https:")
-    .filter((c) => {
-      const domain = c.domain.replace(/^\./, "");
-      return host === domain || (c.domain.startsWith(".") && host.endsWith(`.${domain}`));
-    })
-    .filter((c) => url.pathname === c.path || url.pathname.startsWith(c.path.endsWith("/") ? c.path : `${c.path}/`))
-    // Longer paths first, as browsers send them.
-    .sort((a, b) => b.path.length - a.path.length)
-    .map((c) => `${c.name}=${c.value}`)
-    .join("; ");
+  return (
+    cookies
+      .filter((c) => c.expires <= 0 || c.expires > nowSeconds)
+      .filter((c) => !c.secure || url.protocol === "https:")
+      .filter((c) => {
+        const domain = c.domain.replace(/^\./, "");
+        return host === domain || (c.domain.startsWith(".") && host.endsWith(`.${domain}`));
+      })
+      .filter((c) => url.pathname === c.path || url.pathname.startsWith(c.path.endsWith("/") ? c.path : `${c.path}/`))
+      // Longer paths first, as browsers send them.
+      .sort((a, b) => b.path.length - a.path.length)
+      .map((c) => `${c.name}=${c.value}`)
+      .join("; ")
+  );
 }

@@ -44,7 +44,10 @@ export async function checkCredential(job: CheckJobData, deps: CheckDeps, signal
   if (!metadata) return { outcome: "missing" };
   const provider = deps.providers.get(metadata.providerId);
   if (metadata.kind !== "browser_login" || provider?.kind !== "browser_login" || !provider.verify) {
-    return { outcome: "not_verifiable", reason: `Provider ${metadata.providerId} declares no verify check on this worker` };
+    return {
+      outcome: "not_verifiable",
+      reason: `Provider ${metadata.providerId} declares no verify check on this worker`,
+    };
   }
   const verify = provider.verify;
 
@@ -54,7 +57,11 @@ export async function checkCredential(job: CheckJobData, deps: CheckDeps, signal
     // The site's own cookies said when they would stop: no decrypt, no browser.
     finding = { status: "expired", method: "predicted_expiry", reason: "The captured cookies' own expiry has passed" };
   } else {
-    const opened = await deps.vault.open(id, owner, { purpose: "verify", apiKeyId: job.apiKeyId, requestId: job.requestId });
+    const opened = await deps.vault.open(id, owner, {
+      purpose: "verify",
+      apiKeyId: job.apiKeyId,
+      requestId: job.requestId,
+    });
     if (opened?.secret.kind !== "browser_login") return { outcome: "missing" };
     const state = opened.secret.state;
     finding =
@@ -65,7 +72,10 @@ export async function checkCredential(job: CheckJobData, deps: CheckDeps, signal
 
   const recorded = await record(metadata, finding, owner, deps);
   if (!recorded) return { outcome: "missing" };
-  deps.logger.info({ credentialId: id, status: finding.status, method: finding.method, refreshed: !!finding.refreshed }, "credential checked");
+  deps.logger.info(
+    { credentialId: id, status: finding.status, method: finding.method, refreshed: !!finding.refreshed },
+    "credential checked",
+  );
   return {
     outcome: "checked",
     status: finding.status,
@@ -79,15 +89,27 @@ export async function checkCredential(job: CheckJobData, deps: CheckDeps, signal
 }
 
 /** Writes the finding; a refreshed state replaces the old one in place, unless another writer moved the version on. */
-async function record(before: CredentialMetadata, finding: Finding, owner: Subject, deps: CheckDeps): Promise<CredentialMetadata | undefined> {
+async function record(
+  before: CredentialMetadata,
+  finding: Finding,
+  owner: Subject,
+  deps: CheckDeps,
+): Promise<CredentialMetadata | undefined> {
   const lastVerifiedAt = new Date().toISOString();
   let result = finding.refreshed
-    ? await deps.vault.replace(before.id, { secret: { kind: "browser_login", state: finding.refreshed }, expectedVersion: before.version, details: { status: "active", lastVerifiedAt } })
+    ? await deps.vault.replace(before.id, {
+        secret: { kind: "browser_login", state: finding.refreshed },
+        expectedVersion: before.version,
+        details: { status: "active", lastVerifiedAt },
+      })
     : undefined;
-  if (!result || result.outcome === "changed") result = await deps.vault.updateMetadata(before.id, () => ({ status: finding.status, lastVerifiedAt }));
+  if (!result || result.outcome === "changed")
+    result = await deps.vault.updateMetadata(before.id, () => ({ status: finding.status, lastVerifiedAt }));
   if (result.outcome !== "replaced") return undefined;
-  if (finding.status === "active") await deps.events.appendCredentialEvent("credential.verified", owner, result.metadata);
-  if (finding.status === "expired" && before.status !== "expired") await deps.events.appendCredentialEvent("credential.expired", owner, result.metadata);
+  if (finding.status === "active")
+    await deps.events.appendCredentialEvent("credential.verified", owner, result.metadata);
+  if (finding.status === "expired" && before.status !== "expired")
+    await deps.events.appendCredentialEvent("credential.expired", owner, result.metadata);
   return result.metadata;
 }
 
@@ -105,7 +127,13 @@ async function browserCheck(
   const deadline = setTimeout(giveUp, budgetMs);
   let browser: BrowserSession | undefined;
   try {
-    browser = await deps.adapter.openSession({ sessionId: `verify_${randomUUID()}`, loginUrl: verify.url, timeoutMs: budgetMs, signal: abort.signal, seed: state });
+    browser = await deps.adapter.openSession({
+      sessionId: `verify_${randomUUID()}`,
+      loginUrl: verify.url,
+      timeoutMs: budgetMs,
+      signal: abort.signal,
+      seed: state,
+    });
     const decided = await decide(browser, provider, verify, abort.signal);
     if (!refresh || decided.status !== "active") return { ...decided, method: "browser" };
     const refreshed = await browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB });
@@ -131,20 +159,28 @@ async function browserCheck(
  * that was not declared decides: only loggedIn declared means it never showed (expired); only
  * loggedOut means it never showed (active); both declared means nobody can tell (unknown).
  */
-async function decide(browser: BrowserSession, provider: BrowserLoginProvider, verify: VerifyDeclaration, signal: AbortSignal): Promise<Omit<Finding, "method">> {
+async function decide(
+  browser: BrowserSession,
+  provider: BrowserLoginProvider,
+  verify: VerifyDeclaration,
+  signal: AbortSignal,
+): Promise<Omit<Finding, "method">> {
   const stop = new AbortController();
   const stopAll = () => stop.abort();
   signal.addEventListener("abort", stopAll, { once: true });
   const watch = (condition: SuccessCondition | undefined, status: CredentialStatus, reason: string) =>
     condition
-      ? watchForSuccess(browser, { ...provider, success: condition, settleMs: verify.settleMs, failureUrls: [], failureResponses: [] }, { presence: true, signal: stop.signal }).then((w) =>
-          w.succeeded.then(() => ({ status, reason })),
-        )
+      ? watchForSuccess(
+          browser,
+          { ...provider, success: condition, settleMs: verify.settleMs, failureUrls: [], failureResponses: [] },
+          { presence: true, signal: stop.signal },
+        ).then((w) => w.succeeded.then(() => ({ status, reason })))
       : new Promise<never>(() => {});
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<Omit<Finding, "method">>((resolve) => {
     timer = setTimeout(() => {
-      if (verify.loggedIn && verify.loggedOut) resolve({ status: "unknown", reason: "Neither the logged-in nor the logged-out condition held in time" });
+      if (verify.loggedIn && verify.loggedOut)
+        resolve({ status: "unknown", reason: "Neither the logged-in nor the logged-out condition held in time" });
       else if (verify.loggedIn) resolve({ status: "expired", reason: "The logged-in condition did not hold" });
       else resolve({ status: "active", reason: "The logged-out condition did not hold" });
     }, verify.timeoutMs);
@@ -183,7 +219,11 @@ async function httpCheck(state: CapturedState, verify: VerifyDeclaration, signal
     const expected = [http.expectStatus].flat();
     return expected.includes(response.status)
       ? { status: "active", method: "http", reason: `The check answered ${response.status}` }
-      : { status: "expired", method: "http", reason: `The check answered ${response.status}, not ${expected.join(" or ")}` };
+      : {
+          status: "expired",
+          method: "http",
+          reason: `The check answered ${response.status}, not ${expected.join(" or ")}`,
+        };
   } catch {
     return { status: "unknown", method: "http", reason: "The check request did not get an answer" };
   }

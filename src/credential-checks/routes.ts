@@ -19,14 +19,19 @@ const checkResultSchema = z
   .object({
     checkId: z.string(),
     credentialId: z.string(),
-    state: z.enum(["completed", "failed", "pending"]).openapi({ description: "`pending`: still queued or running; ask `checkUrl` again" }),
+    state: z
+      .enum(["completed", "failed", "pending"])
+      .openapi({ description: "`pending`: still queued or running; ask `checkUrl` again" }),
     checkUrl: z.string(),
     status: z.enum(CREDENTIAL_STATUSES).optional().openapi({ description: "What the check found (completed checks)" }),
     method: z.enum(["browser", "http", "predicted_expiry"]).optional(),
     reason: z.string().optional(),
     lastVerifiedAt: z.string().optional(),
     version: z.number().int().optional(),
-    refreshed: z.boolean().optional().openapi({ description: "The state as the site left it was saved in place (version + 1)" }),
+    refreshed: z
+      .boolean()
+      .optional()
+      .openapi({ description: "The state as the site left it was saved in place (version + 1)" }),
     ms: z.number().optional(),
   })
   .openapi("CredentialCheck");
@@ -44,7 +49,9 @@ const verifyRoute = createRoute({
   responses: {
     200: jsonResponse("The check finished", checkResultSchema),
     202: jsonResponse("Still running after `wait`: ask `checkUrl`", checkResultSchema),
-    ...errorResponses([400, 401, 404, 409], { 409: "Not a browser login (`wrong_credential_kind`), or its provider declares no check (`verify_not_declared`)" }),
+    ...errorResponses([400, 401, 404, 409], {
+      409: "Not a browser login (`wrong_credential_kind`), or its provider declares no check (`verify_not_declared`)",
+    }),
   },
 });
 
@@ -83,7 +90,9 @@ export function credentialCheckRoutes(deps: CheckRouteDeps) {
     state: found.state,
     checkUrl: `/credentials/${id}/checks/${check}`,
     ...(found.state === "completed" ? found.result : {}),
-    ...(found.state === "failed" ? { status: "unknown" as const, reason: "The worker running the check stopped before it finished" } : {}),
+    ...(found.state === "failed"
+      ? { status: "unknown" as const, reason: "The worker running the check stopped before it finished" }
+      : {}),
   });
 
   routes.openapi(verifyRoute, async (c) => {
@@ -92,7 +101,11 @@ export function credentialCheckRoutes(deps: CheckRouteDeps) {
     const found = await ownBrowserLogin(id, c.get("subject"));
     const provider = providers.get(found.providerId);
     if (provider?.kind !== "browser_login" || !provider.verify) {
-      throw new ApiError(409, "verify_not_declared", `Provider ${found.providerId} declares no verify check: add "verify" to it in the providers file`);
+      throw new ApiError(
+        409,
+        "verify_not_declared",
+        `Provider ${found.providerId} declares no verify check: add "verify" to it in the providers file`,
+      );
     }
     const check = await checks.enqueue({
       credentialId: id,
@@ -102,7 +115,10 @@ export function credentialCheckRoutes(deps: CheckRouteDeps) {
       apiKeyId: c.get("apiKeyId"),
       requestId: c.get("requestId"),
     });
-    const result = (await checks.wait(check, wait, deps.draining)) ?? { state: "pending" as const, data: undefined as never };
+    const result = (await checks.wait(check, wait, deps.draining)) ?? {
+      state: "pending" as const,
+      data: undefined as never,
+    };
     return c.json(checkBody(id, check, result), result.state === "pending" ? 202 : 200);
   });
 
@@ -111,7 +127,12 @@ export function credentialCheckRoutes(deps: CheckRouteDeps) {
     const { wait = 0 } = c.req.valid("query");
     const found = await checks.wait(check, wait, deps.draining);
     const owner = c.get("subject");
-    if (!found || found.data.credentialId !== id || found.data.owner.userId !== owner.userId || found.data.owner.orgId !== owner.orgId) {
+    if (
+      !found ||
+      found.data.credentialId !== id ||
+      found.data.owner.userId !== owner.userId ||
+      found.data.owner.orgId !== owner.orgId
+    ) {
       throw new ApiError(404, "check_not_found", `No check ${check} of credential ${id}`);
     }
     return c.json(checkBody(id, check, found), found.state === "pending" ? 202 : 200);

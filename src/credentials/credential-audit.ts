@@ -26,7 +26,10 @@ export interface CredentialAudit {
   list(credentialId: string, limit?: number): Promise<AuditEntry[]>;
 }
 
-export function createRedisCredentialAudit(redis: Redis, options: { prefix: string; maxEntries: number; retentionSeconds: number }): CredentialAudit {
+export function createRedisCredentialAudit(
+  redis: Redis,
+  options: { prefix: string; maxEntries: number; retentionSeconds: number },
+): CredentialAudit {
   const key = redisKeys(options.prefix).credentialAudit;
   return {
     async record(credentialId, entry) {

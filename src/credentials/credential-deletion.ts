@@ -11,7 +11,11 @@ export const revocationOutcomeSchema = z.union([
 export type RevocationOutcome = z.infer<typeof revocationOutcomeSchema>;
 
 /** Asks a credential's provider to revoke it (OAuth2: RFC 7009), before it is deleted here. */
-export type Revoker = (id: string, subject: Subject, access: Omit<CredentialAccess, "purpose">) => Promise<RevocationOutcome>;
+export type Revoker = (
+  id: string,
+  subject: Subject,
+  access: Omit<CredentialAccess, "purpose">,
+) => Promise<RevocationOutcome>;
 
 /** The answer to deleting an OAuth2 credential: whether its provider revoked its tokens (other kinds answer 204). */
 export const deletedOAuth2Schema = z

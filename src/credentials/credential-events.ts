@@ -34,7 +34,10 @@ interface Commands {
 
 let scripts: LuaCommand[] | undefined;
 
-export function createCredentialEvents(redis: Redis, options: { prefix: string; retentionMs: number; maxLen?: number }): CredentialEvents {
+export function createCredentialEvents(
+  redis: Redis,
+  options: { prefix: string; retentionMs: number; maxLen?: number },
+): CredentialEvents {
   scripts ??= loadLuaCommands(new URL("./commands/", import.meta.url), APPEND_EVENT_LUA);
   const commands = defineLuaCommands<Commands>(redis, scripts);
   const keys = eventKeys(options.prefix);
@@ -42,7 +45,19 @@ export function createCredentialEvents(redis: Redis, options: { prefix: string; 
   return {
     appendCredentialEvent(type, owner, metadata) {
       const data = JSON.stringify(credentialView(metadata));
-      return commands.appendCredentialEvent(keys.all, keys.ofOwner(owner), limits, "type", type, "credential", metadata.id, "owner", ownerKey(owner), "data", data);
+      return commands.appendCredentialEvent(
+        keys.all,
+        keys.ofOwner(owner),
+        limits,
+        "type",
+        type,
+        "credential",
+        metadata.id,
+        "owner",
+        ownerKey(owner),
+        "data",
+        data,
+      );
     },
   };
 }

@@ -18,6 +18,11 @@ export async function credentialOfKind(
 ): Promise<CredentialMetadata> {
   const found = await vault.describe(id, owner);
   if (!found) throw new ApiError(404, "credential_not_found", `No credential ${id}`);
-  if (found.kind !== kind) throw new ApiError(409, "wrong_credential_kind", `Credential ${id} is ${article(found.kind)} ${found.kind} credential: ${instead}`);
+  if (found.kind !== kind)
+    throw new ApiError(
+      409,
+      "wrong_credential_kind",
+      `Credential ${id} is ${article(found.kind)} ${found.kind} credential: ${instead}`,
+    );
   return found;
 }

@@ -26,7 +26,8 @@ export type ApiKeyFields = z.infer<typeof apiKeyFieldsSchema>;
 
 /** The bytes sealed for a secret. A browser login seals the captured state itself (the format before kinds existed). */
 export function serializeSecret(secret: CredentialSecret): Buffer {
-  const body = secret.kind === "browser_login" ? secret.state : secret.kind === "oauth2" ? secret.tokens : secret.fields;
+  const body =
+    secret.kind === "browser_login" ? secret.state : secret.kind === "oauth2" ? secret.tokens : secret.fields;
   return Buffer.from(JSON.stringify(body), "utf8");
 }
 
@@ -50,7 +51,10 @@ export function summarizeSecret(secret: CredentialSecret) {
       return { ...summary, expiresAt: summary.earliestExpiry };
     }
     case "oauth2":
-      return { expiresAt: secret.tokens.expiresAt, ...(secret.tokens.scope !== undefined ? { scopes: secret.tokens.scope.split(" ").filter(Boolean) } : {}) };
+      return {
+        expiresAt: secret.tokens.expiresAt,
+        ...(secret.tokens.scope !== undefined ? { scopes: secret.tokens.scope.split(" ").filter(Boolean) } : {}),
+      };
     case "api_key":
       return { fieldNames: Object.keys(secret.fields).sort() };
   }

@@ -45,7 +45,11 @@ export interface CredentialStore {
    * `expectedRevision`. Atomic: concurrent writers cannot both win, a concurrent delete is not undone.
    * The caller bumps `revision` in `next.metadata`.
    */
-  update(id: string, expectedRevision: number, next: { metadata: CredentialMetadata; sealed?: EnvelopeSealed }): Promise<ReplaceOutcome>;
+  update(
+    id: string,
+    expectedRevision: number,
+    next: { metadata: CredentialMetadata; sealed?: EnvelopeSealed },
+  ): Promise<ReplaceOutcome>;
   /** Which key-encryption key protects how many credentials, read from wrapped keys and records without decrypting. */
   keyUsage(): Promise<KeyUsage[]>;
 }

@@ -37,19 +37,34 @@ export interface CredentialVault {
    * `details`: clear kind-specific metadata (scopes, field names...); never a secret.
    * `suspectReason`: why a capture may not hold a login (it is then marked suspect in the metadata).
    */
-  seal(input: { secret: CredentialSecret; owner: Subject; providerId: string; sessionId?: string; suspectReason?: string; details?: Partial<CredentialMetadata> }): Promise<CredentialMetadata>;
+  seal(input: {
+    secret: CredentialSecret;
+    owner: Subject;
+    providerId: string;
+    sessionId?: string;
+    suspectReason?: string;
+    details?: Partial<CredentialMetadata>;
+  }): Promise<CredentialMetadata>;
   /**
    * undefined when the credential does not exist or belongs to someone else. Every decrypt says why
    * (`access`), and is written to the audit trail before the plaintext is returned.
    */
-  open(id: string, owner: Subject, access: CredentialAccess): Promise<{ metadata: CredentialMetadata; secret: CredentialSecret } | undefined>;
+  open(
+    id: string,
+    owner: Subject,
+    access: CredentialAccess,
+  ): Promise<{ metadata: CredentialMetadata; secret: CredentialSecret } | undefined>;
   /** The metadata alone (no decrypt, no audit entry); undefined when missing or someone else's. */
   describe(id: string, owner?: Subject): Promise<CredentialMetadata | undefined>;
   /**
    * Changes clear metadata only (status, lastVerifiedAt, expiresAt...), atomically against every other
    * writer: `change` is applied to the latest metadata, again if another writer won the race.
    */
-  updateMetadata(id: string, change: (current: CredentialMetadata) => Partial<CredentialMetadata>, owner?: Subject): Promise<UpdateResult>;
+  updateMetadata(
+    id: string,
+    change: (current: CredentialMetadata) => Partial<CredentialMetadata>,
+    owner?: Subject,
+  ): Promise<UpdateResult>;
   /** Seals a new secret in place of the old one: same id, version + 1, a fresh data key; the old one stays readable until then. */
   replace(id: string, replacement: Replacement, owner?: Subject): Promise<UpdateResult>;
   /** Puts one credential under the current key-encryption key, atomically (compare-and-swap). */
@@ -71,7 +86,11 @@ export interface VaultOptions {
   audit?: CredentialAudit;
 }
 
-export function createCredentialVault(store: CredentialStore, cipher: CredentialCipher, { events, audit }: VaultOptions = {}): CredentialVault {
+export function createCredentialVault(
+  store: CredentialStore,
+  cipher: CredentialCipher,
+  { events, audit }: VaultOptions = {},
+): CredentialVault {
   /** The stored credential when it exists and, if an owner is given, is theirs. */
   async function own(id: string, owner?: Subject) {
     const stored = await store.get(id);
@@ -80,7 +99,15 @@ export function createCredentialVault(store: CredentialStore, cipher: Credential
 
   /** The metadata after a write: the change applied, the id and creation kept, the revision moved on. */
   function next(current: CredentialMetadata, change: Partial<CredentialMetadata>): CredentialMetadata {
-    return { ...current, ...change, id: current.id, kind: current.kind, createdAt: current.createdAt, updatedAt: new Date().toISOString(), revision: current.revision + 1 };
+    return {
+      ...current,
+      ...change,
+      id: current.id,
+      kind: current.kind,
+      createdAt: current.createdAt,
+      updatedAt: new Date().toISOString(),
+      revision: current.revision + 1,
+    };
   }
 
   return {
@@ -130,7 +157,8 @@ export function createCredentialVault(store: CredentialStore, cipher: Credential
       for (let attempt = 0; attempt < SWAP_ATTEMPTS; attempt++) {
         const stored = await own(id, owner);
         if (!stored) return { outcome: "missing" };
-        if (stored.metadata.kind !== secret.kind) throw new Error(`credential ${id} holds ${stored.metadata.kind}, not ${secret.kind}`);
+        if (stored.metadata.kind !== secret.kind)
+          throw new Error(`credential ${id} holds ${stored.metadata.kind}, not ${secret.kind}`);
         if (expectedVersion !== undefined && stored.metadata.version !== expectedVersion) return { outcome: "changed" };
         const sealed = cipher.seal(serializeSecret(secret), contextOf(id, stored.owner, stored.metadata.providerId));
         // A capture's own facts replace the old ones; a suspect mark belongs to the capture that earned it.

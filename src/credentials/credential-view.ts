@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { credentialMetadataSchema, credentialStatusSchema, type CredentialMetadata } from "./credential-metadata-schema.ts";
+import {
+  credentialMetadataSchema,
+  credentialStatusSchema,
+  type CredentialMetadata,
+} from "./credential-metadata-schema.ts";
 
 const stored = credentialMetadataSchema.shape;
 const clientMetadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
@@ -12,7 +16,9 @@ const common = {
   updatedAt: z.string(),
   lastVerifiedAt: z.string().nullable(),
   expiresAt: z.string().nullable().describe("When it is expected to stop working"),
-  metadata: clientMetadataSchema.optional().describe("What the client sent beside it (POST /credentials), stored as sent"),
+  metadata: clientMetadataSchema
+    .optional()
+    .describe("What the client sent beside it (POST /credentials), stored as sent"),
 };
 
 /**
@@ -34,7 +40,9 @@ export const credentialViewSchema = z
       })
       .meta({ id: "BrowserLoginCredential" }),
     z.object({ ...common, kind: z.literal("oauth2"), scopes: z.array(z.string()) }).meta({ id: "OAuth2Credential" }),
-    z.object({ ...common, kind: z.literal("api_key"), fieldNames: z.array(z.string()) }).meta({ id: "ApiKeyCredential" }),
+    z
+      .object({ ...common, kind: z.literal("api_key"), fieldNames: z.array(z.string()) })
+      .meta({ id: "ApiKeyCredential" }),
   ])
   .meta({ id: "Credential" });
 
@@ -57,7 +65,15 @@ export function credentialView(m: CredentialMetadata): CredentialView {
   switch (kind) {
     case "browser_login": {
       const { sessionId, origins = [], cookieCount = 0, earliestExpiry = null, suspect, suspectReason } = m;
-      return { ...common, kind, sessionId, origins, cookieCount, earliestExpiry, ...(suspect ? { suspect, suspectReason } : {}) };
+      return {
+        ...common,
+        kind,
+        sessionId,
+        origins,
+        cookieCount,
+        earliestExpiry,
+        ...(suspect ? { suspect, suspectReason } : {}),
+      };
     }
     case "oauth2":
       return { ...common, kind, scopes: Array.isArray(m.scopes) ? (m.scopes as string[]) : [] };

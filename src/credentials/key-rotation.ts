@@ -1,14 +1,26 @@
 import type { CredentialStore, KeyUsage } from "./credential-store.ts";
 import type { CredentialVault, RotationOutcome } from "./credential-vault.ts";
 
-export type RotationResult = Record<Exclude<RotationOutcome, "changed">, number> & { total: number; changed: string[]; failed: string[] };
+export type RotationResult = Record<Exclude<RotationOutcome, "changed">, number> & {
+  total: number;
+  changed: string[];
+  failed: string[];
+};
 
 /**
  * Puts every credential under the current key-encryption key: rewraps data keys, upgrades format-1
  * records. Each credential is swapped atomically, so it can run beside live traffic.
  */
 export async function rotateAll(store: CredentialStore, vault: CredentialVault): Promise<RotationResult> {
-  const result: RotationResult = { total: 0, rewrapped: 0, upgraded: 0, current: 0, missing: 0, changed: [], failed: [] };
+  const result: RotationResult = {
+    total: 0,
+    rewrapped: 0,
+    upgraded: 0,
+    current: 0,
+    missing: 0,
+    changed: [],
+    failed: [],
+  };
   for await (const id of store.allIds()) {
     result.total += 1;
     try {
@@ -40,7 +52,11 @@ export interface KeyUsageReport {
 }
 
 /** What each key protects, from the store's wrapped keys: no decryption, no key material needed beyond the ids. */
-export async function keyUsageReport(store: CredentialStore, keyIds: readonly string[], currentKeyId: string): Promise<KeyUsageReport> {
+export async function keyUsageReport(
+  store: CredentialStore,
+  keyIds: readonly string[],
+  currentKeyId: string,
+): Promise<KeyUsageReport> {
   const usage = await store.keyUsage();
   const used = new Set(usage.map((u) => u.keyId));
   const old = keyIds.filter((id) => id !== currentKeyId);

@@ -19,7 +19,11 @@ const tags = ["Credentials"];
 const notFound = { 404: "No such credential for this subject (`credential_not_found`)" };
 
 const storageStateSchema = z
-  .object({ credentialId: z.string(), providerId: z.string(), storageState: capturedStateSchema.meta({ id: "StorageState" }) })
+  .object({
+    credentialId: z.string(),
+    providerId: z.string(),
+    storageState: capturedStateSchema.meta({ id: "StorageState" }),
+  })
   .meta({ id: "CredentialStorageState" });
 const auditSchema = z
   .object({ credentialId: z.string(), entries: z.array(credentialAccessSchema.extend({ at: z.string() })) })
@@ -31,7 +35,10 @@ const list = createRoute({
   tags,
   summary: "The subject's credentials",
   security: subjectSecurity,
-  responses: { 200: jsonResponse("Their metadata (never a value)", z.object({ credentials: z.array(credentialViewSchema) })), ...errorResponses([400, 401, 503]) },
+  responses: {
+    200: jsonResponse("Their metadata (never a value)", z.object({ credentials: z.array(credentialViewSchema) })),
+    ...errorResponses([400, 401, 503]),
+  },
 });
 
 const get = createRoute({
@@ -41,7 +48,10 @@ const get = createRoute({
   summary: "One credential's metadata",
   security: subjectSecurity,
   request: { params: credentialIdParams },
-  responses: { 200: jsonResponse("The credential's metadata", credentialViewSchema), ...errorResponses([400, 401, 404, 503], notFound) },
+  responses: {
+    200: jsonResponse("The credential's metadata", credentialViewSchema),
+    ...errorResponses([400, 401, 404, 503], notFound),
+  },
 });
 
 const storageState = createRoute({
@@ -55,7 +65,11 @@ const storageState = createRoute({
   request: { params: credentialIdParams },
   responses: {
     200: jsonResponse("The decrypted state (sent with Cache-Control: no-store)", storageStateSchema),
-    ...errorResponses([400, 401, 404, 409, 503], { ...notFound, 409: "Not a browser login credential (`wrong_credential_kind`)", 500: "The credential could not be decrypted (`credential_unreadable`), or another failure on our side" }),
+    ...errorResponses([400, 401, 404, 409, 503], {
+      ...notFound,
+      409: "Not a browser login credential (`wrong_credential_kind`)",
+      500: "The credential could not be decrypted (`credential_unreadable`), or another failure on our side",
+    }),
   },
 });
 
@@ -78,7 +92,10 @@ const remove = createRoute({
   security: subjectSecurity,
   request: { params: credentialIdParams },
   responses: {
-    200: jsonResponse("An OAuth2 credential, deleted after asking its provider to revoke its tokens (RFC 7009): whether that worked", deletedOAuth2Schema),
+    200: jsonResponse(
+      "An OAuth2 credential, deleted after asking its provider to revoke its tokens (RFC 7009): whether that worked",
+      deletedOAuth2Schema,
+    ),
     204: { description: "Deleted" },
     ...errorResponses([400, 401, 404, 503], notFound),
   },
@@ -96,7 +113,9 @@ export function credentialRoutes({ vault, audit, revokeOAuth2 }: CredentialRoute
   const routes = createApiRouter();
   const notFoundError = (id: string) => new ApiError(404, "credential_not_found", `No credential ${id}`);
 
-  routes.openapi(list, async (c) => c.json({ credentials: (await vault.list(c.get("subject"))).map(credentialView) }, 200));
+  routes.openapi(list, async (c) =>
+    c.json({ credentials: (await vault.list(c.get("subject"))).map(credentialView) }, 200),
+  );
 
   routes.openapi(get, async (c) => {
     const { id } = c.req.valid("param");
@@ -109,10 +128,17 @@ export function credentialRoutes({ vault, audit, revokeOAuth2 }: CredentialRoute
     const { id } = c.req.valid("param");
     await credentialOfKind(vault, id, c.get("subject"), "browser_login", "it holds no browser state");
     try {
-      const opened = await vault.open(id, c.get("subject"), { purpose: "storage_state", apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") });
+      const opened = await vault.open(id, c.get("subject"), {
+        purpose: "storage_state",
+        apiKeyId: c.get("apiKeyId"),
+        requestId: c.get("requestId"),
+      });
       if (opened?.secret.kind !== "browser_login") throw notFoundError(id);
       c.header("Cache-Control", "no-store");
-      return c.json({ credentialId: id, providerId: opened.metadata.providerId, storageState: opened.secret.state }, 200);
+      return c.json(
+        { credentialId: id, providerId: opened.metadata.providerId, storageState: opened.secret.state },
+        200,
+      );
     } catch (error) {
       if (error instanceof DecryptionError) {
         throw new ApiError(500, "credential_unreadable", `The credential could not be decrypted: ${error.message}`);
@@ -125,16 +151,29 @@ export function credentialRoutes({ vault, audit, revokeOAuth2 }: CredentialRoute
     const { id } = c.req.valid("param");
     const entries = await audit.list(id);
     // The trail is the owner's: a deleted credential's trail is matched by the subject each entry names.
-    const own = (await vault.list(c.get("subject"))).some((m) => m.id === id) || entries.some((e) => sameOwner(e.subject, c.get("subject")));
+    const own =
+      (await vault.list(c.get("subject"))).some((m) => m.id === id) ||
+      entries.some((e) => sameOwner(e.subject, c.get("subject")));
     if (!own) throw notFoundError(id);
-    return c.json({ credentialId: id, entries: entries.map(({ at, purpose, apiKeyId, requestId }) => ({ at, purpose, apiKeyId, requestId })) }, 200);
+    return c.json(
+      {
+        credentialId: id,
+        entries: entries.map(({ at, purpose, apiKeyId, requestId }) => ({ at, purpose, apiKeyId, requestId })),
+      },
+      200,
+    );
   });
 
   routes.openapi(remove, async (c) => {
     const { id } = c.req.valid("param");
-    const deleted = await deleteCredential({ vault, revokeOAuth2 }, id, c.get("subject"), { apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") });
+    const deleted = await deleteCredential({ vault, revokeOAuth2 }, id, c.get("subject"), {
+      apiKeyId: c.get("apiKeyId"),
+      requestId: c.get("requestId"),
+    });
     if (!deleted) throw notFoundError(id);
-    return deleted.revocation ? c.json({ credentialId: id, deleted: true as const, revocation: deleted.revocation }, 200) : c.body(null, 204);
+    return deleted.revocation
+      ? c.json({ credentialId: id, deleted: true as const, revocation: deleted.revocation }, 200)
+      : c.body(null, 204);
   });
 
   return routes;

@@ -18,13 +18,17 @@ export function gcmEncrypt(key: Buffer, plaintext: Buffer, aad: string): GcmBox 
 export function gcmDecrypt(key: Buffer, box: GcmBox, aad: string): Buffer {
   const iv = Buffer.from(box.iv, "base64");
   const tag = Buffer.from(box.tag, "base64");
-  if (iv.length !== 12 || tag.length !== 16) throw new DecryptionError("malformed_record", "The encrypted record is malformed");
+  if (iv.length !== 12 || tag.length !== 16)
+    throw new DecryptionError("malformed_record", "The encrypted record is malformed");
   try {
     const decipher = createDecipheriv("aes-256-gcm", key, iv);
     decipher.setAAD(Buffer.from(aad, "utf8"));
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(Buffer.from(box.ct, "base64")), decipher.final()]);
   } catch {
-    throw new DecryptionError("integrity_check_failed", "The encrypted record failed its integrity check (tampered, or bound to another credential)");
+    throw new DecryptionError(
+      "integrity_check_failed",
+      "The encrypted record failed its integrity check (tampered, or bound to another credential)",
+    );
   }
 }

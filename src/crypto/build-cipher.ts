@@ -14,7 +14,11 @@ export function buildCipher(config: Config, logger: Logger): CredentialCipher {
   if (spec) return createEnvelopeCipher(createKeyRing(parseKeyRing(spec)));
   if (config.NODE_ENV === "production") throw new Error("ENCRYPTION_KEYS is required in production");
   const dev = loadOrCreateDevKey(config.DATA_DIR);
-  if (!warnedAbout.has(dev.path)) logger.warn({ path: dev.path, created: dev.created }, "No ENCRYPTION_KEYS set: using a development key from the data folder. Set ENCRYPTION_KEYS in production.");
+  if (!warnedAbout.has(dev.path))
+    logger.warn(
+      { path: dev.path, created: dev.created },
+      "No ENCRYPTION_KEYS set: using a development key from the data folder. Set ENCRYPTION_KEYS in production.",
+    );
   warnedAbout.add(dev.path);
   return createEnvelopeCipher(createKeyRing(dev.entries));
 }

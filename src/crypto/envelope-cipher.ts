@@ -17,7 +17,10 @@ export function createEnvelopeCipher(ring: KeyRing): CredentialCipher {
   function seal(plaintext: Buffer, context: string): EnvelopeSealed {
     const dataKey = randomBytes(32);
     try {
-      return { record: { v: 2, alg: "A256GCM", ...gcmEncrypt(dataKey, plaintext, context) }, wrappedKey: wrap(dataKey, context) };
+      return {
+        record: { v: 2, alg: "A256GCM", ...gcmEncrypt(dataKey, plaintext, context) },
+        wrappedKey: wrap(dataKey, context),
+      };
     } finally {
       dataKey.fill(0);
     }

@@ -16,10 +16,13 @@ export function parseKeyRing(spec: string): KeyRingEntry[] {
       const colon = part.indexOf(":");
       const id = colon > 0 ? part.slice(0, colon) : `k${index + 1}`;
       const encoded = colon > 0 ? part.slice(colon + 1) : part;
-      if (!/^[A-Za-z0-9_.-]{1,32}$/.test(id)) throw new Error(`Encryption key id "${id}" must be 1-32 letters, digits, _ . -`);
+      if (!/^[A-Za-z0-9_.-]{1,32}$/.test(id))
+        throw new Error(`Encryption key id "${id}" must be 1-32 letters, digits, _ . -`);
       const key = Buffer.from(encoded, "base64");
       if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) {
-        throw new Error(`Encryption key ${id} must be 32 bytes in base64 (openssl rand -base64 32); it decodes to ${key.length} bytes`);
+        throw new Error(
+          `Encryption key ${id} must be 32 bytes in base64 (openssl rand -base64 32); it decodes to ${key.length} bytes`,
+        );
       }
       return { id, key };
     });

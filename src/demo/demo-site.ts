@@ -36,7 +36,11 @@ export interface DemoSiteOptions {
 export interface DemoSiteInternals {
   revokeSessions(username?: string): number;
   /** The login page, with more markup above its form and more script (`failed`: says the last attempt was wrong). */
-  loginPage(options: { failed: boolean; above?: HtmlEscapedString | Promise<HtmlEscapedString> | string; script?: string }): HtmlEscapedString | Promise<HtmlEscapedString>;
+  loginPage(options: {
+    failed: boolean;
+    above?: HtmlEscapedString | Promise<HtmlEscapedString> | string;
+    script?: string;
+  }): HtmlEscapedString | Promise<HtmlEscapedString>;
   page: typeof page;
 }
 
@@ -93,7 +97,12 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
   const app = new Hono();
   options.routes?.(app, { revokeSessions, loginPage, page });
   app.get("/", (c) =>
-    c.html(page("Demo", html`<h1>Demo site</h1><p><a href="/login">Log in</a> · <a href="/popup">Popup login</a> · <a href="/spa">Single-page login</a></p>`)),
+    c.html(
+      page(
+        "Demo",
+        html`<h1>Demo site</h1><p><a href="/login">Log in</a> · <a href="/popup">Popup login</a> · <a href="/spa">Single-page login</a></p>`,
+      ),
+    ),
   );
   app.get("/login", (c) => c.html(loginPage({ failed: c.req.query("error") === "1" })));
   app.post("/login", async (c) => {
@@ -120,7 +129,13 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
     const user = sessions.get(getCookie(c, "session") ?? "");
     if (!user) {
       // Like many apps, the dashboard shell renders before the app learns the visitor is logged out.
-      return c.html(page("Dashboard", html`<h1>Dashboard</h1><p>Loading…</p>`, `setTimeout(() => location.replace("/login"), 300);`));
+      return c.html(
+        page(
+          "Dashboard",
+          html`<h1>Dashboard</h1><p>Loading…</p>`,
+          `setTimeout(() => location.replace("/login"), 300);`,
+        ),
+      );
     }
     const profile = issue("profile");
     const tab = issue("tab");
@@ -152,7 +167,13 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
     ),
   );
   app.get("/closing", (c) =>
-    c.html(page("Closing window", html`<h1>A window that closes</h1><button id="close">Close this window</button>`, `document.getElementById("close").onclick = () => window.close();`)),
+    c.html(
+      page(
+        "Closing window",
+        html`<h1>A window that closes</h1><button id="close">Close this window</button>`,
+        `document.getElementById("close").onclick = () => window.close();`,
+      ),
+    ),
   );
   app.get("/spa", (c) =>
     c.html(
@@ -204,7 +225,11 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
     const device = issue("device");
     const target = `${back}?code=${encodeURIComponent(code)}`;
     return c.html(
-      page("Signing in", html`<p>Signing you in…</p>`, `localStorage.setItem("sso.device", ${JSON.stringify(device)}); location.replace(${JSON.stringify(target)});`),
+      page(
+        "Signing in",
+        html`<p>Signing you in…</p>`,
+        `localStorage.setItem("sso.device", ${JSON.stringify(device)}); location.replace(${JSON.stringify(target)});`,
+      ),
     );
   });
 

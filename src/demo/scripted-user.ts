@@ -19,7 +19,10 @@ export async function connectScriptedUser(cdpEndpoint: string): Promise<Scripted
     async findPage(match, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const page = browser.contexts().flatMap((c) => c.pages()).find((p) => match(p.url()));
+        const page = browser
+          .contexts()
+          .flatMap((c) => c.pages())
+          .find((p) => match(p.url()));
         if (page) return page;
         if (Date.now() > deadline) throw new Error("No matching page appeared in the browser");
         await new Promise((resolve) => setTimeout(resolve, 25));

@@ -29,7 +29,12 @@ export interface EventLog extends CredentialEvents {
 type StreamEntry = [id: string, fields: string[]];
 
 /** The snapshot's record fields (`r.<field>`: that field's JSON text) as the session view. */
-const snapshotSchema = sessionRecordSchema.omit({ owner: true, loginUrl: true, workerId: true, completeRequested: true });
+const snapshotSchema = sessionRecordSchema.omit({
+  owner: true,
+  loginUrl: true,
+  workerId: true,
+  completeRequested: true,
+});
 
 /** A stream entry as an event; undefined for an entry in a shape this version does not know. */
 export function parseEntry([id, flat]: StreamEntry): LoggedEvent | undefined {
@@ -37,7 +42,12 @@ export function parseEntry([id, flat]: StreamEntry): LoggedEvent | undefined {
   for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i]!, flat[i + 1]!);
   const type = eventTypeSchema.safeParse(fields.get("type"));
   if (!type.success) return undefined;
-  const base = { id, type: type.data, timestamp: new Date(Number(id.split("-")[0])).toISOString(), owner: fields.get("owner") ?? "" };
+  const base = {
+    id,
+    type: type.data,
+    timestamp: new Date(Number(id.split("-")[0])).toISOString(),
+    owner: fields.get("owner") ?? "",
+  };
   try {
     const sessionId = fields.get("session");
     if (sessionId) {
@@ -53,7 +63,10 @@ export function parseEntry([id, flat]: StreamEntry): LoggedEvent | undefined {
   return undefined;
 }
 
-export function createEventLog(redis: Redis, options: { prefix: string; retentionMs: number; maxLen?: number }): EventLog {
+export function createEventLog(
+  redis: Redis,
+  options: { prefix: string; retentionMs: number; maxLen?: number },
+): EventLog {
   const keys = eventKeys(options.prefix);
   const credentialEvents = createCredentialEvents(redis, options);
   const parseAll = (entries: StreamEntry[]) => entries.map(parseEntry).filter((e): e is LoggedEvent => e !== undefined);

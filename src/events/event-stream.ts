@@ -45,7 +45,10 @@ export async function pumpEvents(sse: SSEStreamingApi, options: EventPumpOptions
     }
   };
   const unsubscribe = options.tail.subscribe(options.filter, (event) => (live ? send(event) : early.push(event)));
-  const heartbeat = setInterval(() => write(async () => void (await sse.write(": heartbeat\n\n"))), options.heartbeatMs);
+  const heartbeat = setInterval(
+    () => write(async () => void (await sse.write(": heartbeat\n\n"))),
+    options.heartbeatMs,
+  );
   sse.onAbort(finish);
   options.signal?.addEventListener("abort", finish, { once: true });
   try {

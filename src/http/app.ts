@@ -56,7 +56,10 @@ const readyz = createRoute({
   path: "/readyz",
   tags: ["Health"],
   summary: "Redis answers: ready for requests",
-  responses: { 200: jsonResponse("Ready", okSchema), ...errorResponses([503], { 503: "Redis is not reachable (`storage_unavailable`)" }) },
+  responses: {
+    200: jsonResponse("Ready", okSchema),
+    ...errorResponses([503], { 503: "Redis is not reachable (`storage_unavailable`)" }),
+  },
 });
 
 const DEFAULT_BODY_LIMIT = 16 * 1024;
@@ -80,7 +83,16 @@ export function createHttpApp(options: HttpAppOptions) {
     // log line at a level that is off.
     const level = c.req.method === "GET" && c.res.status < 400 ? "debug" : "info";
     if (!logger.isLevelEnabled(level)) return;
-    logger[level]({ requestId: c.get("requestId"), method: c.req.method, path: logPath(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
+    logger[level](
+      {
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        path: logPath(c.req.path),
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      "request",
+    );
   });
 
   app.openapi(healthz, (c) => c.json({ ok: true as const }, 200));
@@ -110,13 +122,18 @@ export function createHttpApp(options: HttpAppOptions) {
   // An operator mount owns its first path segment (`/webhooks/…`): no subject is asked for under it.
   const operatorPrefixes = options.keyed.filter((m) => m.operator).map((m) => `/${m.path.split("/")[1]}/`);
   keyed.use(async (c, next) => {
-    if (!operatorPrefixes.some((prefix) => c.req.path.startsWith(prefix))) c.set("subject", await options.resolveSubject(c));
+    if (!operatorPrefixes.some((prefix) => c.req.path.startsWith(prefix)))
+      c.set("subject", await options.resolveSubject(c));
     await next();
   });
   for (const { path, routes } of options.keyed) keyed.route(path, routes);
   app.route("/", keyed);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route ${c.req.method} ${c.req.path}`), 404));
-  app.onError((error, c) => toErrorResponse(error, c, (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "unhandled error")));
+  app.onError((error, c) =>
+    toErrorResponse(error, c, (e) =>
+      logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "unhandled error"),
+    ),
+  );
   return app;
 }

@@ -10,7 +10,13 @@ export class ApiError extends Error {
   readonly details?: unknown;
   /** Response headers that go with it (Retry-After on a 429). */
   readonly headers?: Record<string, string>;
-  constructor(status: ContentfulStatusCode, code: string, message: string, details?: unknown, headers?: Record<string, string>) {
+  constructor(
+    status: ContentfulStatusCode,
+    code: string,
+    message: string,
+    details?: unknown,
+    headers?: Record<string, string>,
+  ) {
     super(message);
     this.status = status;
     this.code = code;
@@ -25,7 +31,12 @@ export class ApiError extends Error {
  */
 export class RequestValidationError extends ApiError {
   constructor(error: z.ZodError) {
-    super(400, "invalid_request", z.prettifyError(error), error.issues.map(({ path, message }) => ({ path, message })));
+    super(
+      400,
+      "invalid_request",
+      z.prettifyError(error),
+      error.issues.map(({ path, message }) => ({ path, message })),
+    );
     this.name = "RequestValidationError";
   }
 }
@@ -40,7 +51,8 @@ const HONO_REFUSALS: Partial<Record<number, [code: string, message: string]>> = 
 };
 
 export function toErrorResponse(error: unknown, c: Context, onUnexpected: (error: unknown) => void) {
-  if (error instanceof ApiError) return c.json(errorBody(error.code, error.message, error.details), error.status, error.headers);
+  if (error instanceof ApiError)
+    return c.json(errorBody(error.code, error.message, error.details), error.status, error.headers);
   if (error instanceof HTTPException) {
     // Middleware (bearer auth) builds its own JSON response.
     if (error.res) return error.getResponse();
@@ -51,7 +63,13 @@ export function toErrorResponse(error: unknown, c: Context, onUnexpected: (error
   if (error instanceof z.ZodError || error instanceof SyntaxError) {
     // Something we stored (a session, a credential's metadata) no longer reads: not the client's doing.
     onUnexpected(describeStoredRecordFailure(error));
-    return c.json(errorBody("stored_record_invalid", "A record stored on the server side could not be read; this is not a problem with the request"), 500);
+    return c.json(
+      errorBody(
+        "stored_record_invalid",
+        "A record stored on the server side could not be read; this is not a problem with the request",
+      ),
+      500,
+    );
   }
   if (isRedisUnavailable(error)) {
     return c.json(errorBody("storage_unavailable", "The session store is not reachable right now; retry shortly"), 503);
@@ -76,5 +94,7 @@ function describeStoredRecordFailure(error: z.ZodError | SyntaxError): Error {
 
 function isRedisUnavailable(error: unknown): boolean {
   const message = (error as Error)?.message ?? "";
-  return /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|max retries per request|enableOfflineQueue/i.test(message);
+  return /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|max retries per request|enableOfflineQueue/i.test(
+    message,
+  );
 }

@@ -29,9 +29,19 @@ export function queueDashboard(deps: QueueDashboardDeps) {
   const serverAdapter = new HonoAdapter(serveStatic).setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
     queues: [
-      new BullMQAdapter(deps.loginQueue, { readOnlyMode: true, description: "login sessions (one job per session; its outcome is on the session)" }),
+      new BullMQAdapter(deps.loginQueue, {
+        readOnlyMode: true,
+        description: "login sessions (one job per session; its outcome is on the session)",
+      }),
       new BullMQAdapter(deps.webhookQueue, { allowRetries: true, description: "webhook deliveries" }),
-      ...(deps.checkQueue ? [new BullMQAdapter(deps.checkQueue, { readOnlyMode: true, description: "credential checks (job data: ids and owner)" })] : []),
+      ...(deps.checkQueue
+        ? [
+            new BullMQAdapter(deps.checkQueue, {
+              readOnlyMode: true,
+              description: "credential checks (job data: ids and owner)",
+            }),
+          ]
+        : []),
     ],
     serverAdapter,
     options: { uiConfig: { boardTitle: "browser-login-capture" } },
@@ -58,9 +68,16 @@ function operatorAuth(keys: readonly string[]): MiddlewareHandler {
       presented = decoded.slice(decoded.indexOf(":") + 1);
     }
     if (presented && matches(presented)) return next();
-    return c.json(errorBody("unauthorized", "The queue dashboard needs an API key: Authorization: Bearer <key>, or as the password the browser asks for"), 401, {
-      "WWW-Authenticate": 'Basic realm="queue dashboard", charset="UTF-8"',
-    });
+    return c.json(
+      errorBody(
+        "unauthorized",
+        "The queue dashboard needs an API key: Authorization: Bearer <key>, or as the password the browser asks for",
+      ),
+      401,
+      {
+        "WWW-Authenticate": 'Basic realm="queue dashboard", charset="UTF-8"',
+      },
+    );
   };
 }
 
@@ -73,7 +90,13 @@ const sameOriginWrites: MiddlewareHandler = async (c, next) => {
   const site = c.req.header("sec-fetch-site");
   const origin = c.req.header("origin");
   // `Origin: null` (sandboxed frames, some redirects) parses to nothing: not this origin either.
-  const crossSite = (site !== undefined && site !== "same-origin") || (origin !== undefined && URL.parse(origin)?.host !== c.req.header("host"));
-  if (crossSite) return c.json(errorBody("cross_site_request", "Dashboard changes are accepted from the dashboard's own pages only"), 403);
+  const crossSite =
+    (site !== undefined && site !== "same-origin") ||
+    (origin !== undefined && URL.parse(origin)?.host !== c.req.header("host"));
+  if (crossSite)
+    return c.json(
+      errorBody("cross_site_request", "Dashboard changes are accepted from the dashboard's own pages only"),
+      403,
+    );
   return next();
 };

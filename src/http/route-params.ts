@@ -3,7 +3,11 @@ import { pathId } from "./openapi/path-id.ts";
 
 /** The ids in the API's paths: each refused as `invalid_id` when it is not of its kind. */
 export const sessionIdSchema = pathId(/^ls_[0-9a-f]{32}$/, "login session", "ls_0123456789abcdef0123456789abcdef");
-export const credentialIdSchema = pathId(/^cred_[0-9a-f-]{36}$/, "credential", "cred_5a0e9a1c-3b57-4d64-a2c4-6f1f0b7b2d10");
+export const credentialIdSchema = pathId(
+  /^cred_[0-9a-f-]{36}$/,
+  "credential",
+  "cred_5a0e9a1c-3b57-4d64-a2c4-6f1f0b7b2d10",
+);
 export const sessionIdParams = z.object({ id: sessionIdSchema });
 export const credentialIdParams = z.object({ id: credentialIdSchema });
 export const endpointIdParams = z.object({ id: pathId(/^whe_[a-z0-9_-]{1,64}$/, "webhook endpoint", "whe_ops") });

@@ -8,11 +8,21 @@ import { ApiError } from "./errors.ts";
  */
 export type SubjectResolver = (c: Context) => Subject | Promise<Subject>;
 
-export function headerSubjectResolver(userHeader = "x-subject-user-id", orgHeader = "x-subject-org-id"): SubjectResolver {
+export function headerSubjectResolver(
+  userHeader = "x-subject-user-id",
+  orgHeader = "x-subject-org-id",
+): SubjectResolver {
   return (c) => {
-    const parsed = subjectSchema.safeParse({ userId: c.req.header(userHeader), orgId: c.req.header(orgHeader) || undefined });
+    const parsed = subjectSchema.safeParse({
+      userId: c.req.header(userHeader),
+      orgId: c.req.header(orgHeader) || undefined,
+    });
     if (!parsed.success) {
-      throw new ApiError(400, "subject_required", `Say whom the request is for with the ${userHeader} header (and optionally ${orgHeader})`);
+      throw new ApiError(
+        400,
+        "subject_required",
+        `Say whom the request is for with the ${userHeader} header (and optionally ${orgHeader})`,
+      );
     }
     return parsed.data;
   };

@@ -35,8 +35,10 @@ const PATH = /^\/live\/([^/?#]{1,200})\/socket$/;
 /** The record is re-read this often too, in case a pub/sub wake-up was lost while Redis reconnected. */
 const RECHECK_MS = 2_000;
 const WAITING = new Set(["queued", "starting"]);
-const WORKER_UNREACHABLE_MESSAGE = "The browser of this session stopped responding (its worker may have stopped). Start a new login if this session does not finish.";
-export const VIEWER_CHECK_MESSAGE = "This login link must be opened from the app that started it. Go back to the app and open it from there.";
+const WORKER_UNREACHABLE_MESSAGE =
+  "The browser of this session stopped responding (its worker may have stopped). Start a new login if this session does not finish.";
+export const VIEWER_CHECK_MESSAGE =
+  "This login link must be opened from the app that started it. Go back to the app and open it from there.";
 
 /**
  * The API's side of the live view: viewers connect to the API's own address, and each socket is
@@ -87,15 +89,27 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
       }
       if (ended) return;
       if (!record || !verifyViewToken(deps.secret, token, record.liveViewGeneration ?? 0)) {
-        if (verified) return end("link_revoked", "This link was revoked by the app and no longer works. Ask the app for a new link.");
-        return end("invalid_link", "This link is not valid (it may have been revoked, or its session is over). Ask the app for a new link.");
+        if (verified)
+          return end(
+            "link_revoked",
+            "This link was revoked by the app and no longer works. Ask the app for a new link.",
+          );
+        return end(
+          "invalid_link",
+          "This link is not valid (it may have been revoked, or its session is over). Ask the app for a new link.",
+        );
       }
       verified = true;
       if (record.status !== lastStatus) {
         lastStatus = record.status;
         sendJson({ t: "status", status: record.status, message: viewerMessageFor(record) });
       }
-      if (isFinal(record.status)) return end(record.error?.code ?? record.status, viewerMessageFor(record) ?? "This login session has ended.", record.status);
+      if (isFinal(record.status))
+        return end(
+          record.error?.code ?? record.status,
+          viewerMessageFor(record) ?? "This login session has ended.",
+          record.status,
+        );
       if (record.status !== "awaiting_login") {
         // Logged in: no frame is shown any more, and nothing of the page goes to the viewer.
         upstream?.terminate();
@@ -109,7 +123,10 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
       if (upstream) return;
       const refusal = workerAddressRefusal(record.liveViewAddress, deps.requireTls ?? false);
       if (refusal) {
-        deps.logger.warn({ sessionId: claimed.sessionId, worker: record.liveViewAddress, reason: refusal }, "live view: not relaying to the worker");
+        deps.logger.warn(
+          { sessionId: claimed.sessionId, worker: record.liveViewAddress, reason: refusal },
+          "live view: not relaying to the worker",
+        );
         return end("worker_unreachable", WORKER_UNREACHABLE_MESSAGE);
       }
       connect(record.liveViewAddress, claimed.sessionId, claimed.mode);
@@ -141,7 +158,11 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
       ws.on("close", () => {
         if (upstream !== ws || ended) return;
         upstream = undefined;
-        if (refusal === 429) return end("too_many_viewers", "This session already has as many viewers as allowed. Close another view and reload.");
+        if (refusal === 429)
+          return end(
+            "too_many_viewers",
+            "This session already has as many viewers as allowed. Close another view and reload.",
+          );
         // The session may have just ended (the worker closes its views then): the record says how.
         void deps.sessions.get(sessionId).then(
           (record) => {
@@ -173,7 +194,8 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
     unsubscribe = deps.wakeups.subscribe(claimed.sessionId, () => void check());
     sendJson({ t: "status", status: "connecting" });
     void check().then(() => {
-      if (!ended && WAITING.has(lastStatus)) sendJson({ t: "status", status: lastStatus, message: "Waiting for the page…" });
+      if (!ended && WAITING.has(lastStatus))
+        sendJson({ t: "status", status: lastStatus, message: "Waiting for the page…" });
     });
   }
 

@@ -11,11 +11,17 @@ import { startWorkerLiveView } from "./worker-live-view-server.ts";
  * The API's side: viewer links (handed out from the start when the deployment's workers serve live
  * views), the relay that takes viewer sockets at the HTTP server's upgrade, and the viewer page's settings.
  */
-export function buildLiveViewApi(infra: Infra, { sessions, wakeups }: LoginSessions, { publicUrl, metrics }: { publicUrl: () => string; metrics: Metrics }) {
+export function buildLiveViewApi(
+  infra: Infra,
+  { sessions, wakeups }: LoginSessions,
+  { publicUrl, metrics }: { publicUrl: () => string; metrics: Metrics },
+) {
   const { config, stack } = infra;
   const secret = liveViewSecret(config);
   // BROWSER_ADAPTER and LIVE_VIEW describe the deployment's workers: when they serve live views, a link is handed out at once.
-  const links = createLiveViewLinks(secret, publicUrl, { fromTheStart: config.LIVE_VIEW && config.BROWSER_ADAPTER === "local" });
+  const links = createLiveViewLinks(secret, publicUrl, {
+    fromTheStart: config.LIVE_VIEW && config.BROWSER_ADAPTER === "local",
+  });
   const verifierKey = config.LIVE_VIEW_VERIFIER_KEY;
   const relay = createLiveViewRelay({
     sessions,
@@ -49,7 +55,8 @@ export async function startLiveViewHost(infra: Infra) {
     host: config.LIVE_VIEW_HOST,
     port: config.LIVE_VIEW_PORT,
     advertiseHost: config.LIVE_VIEW_ADVERTISE_HOST,
-    tls: config.LIVE_VIEW_TLS_CERT && config.LIVE_VIEW_TLS_KEY && { cert: config.LIVE_VIEW_TLS_CERT.pem, key: config.LIVE_VIEW_TLS_KEY.pem },
+    tls: config.LIVE_VIEW_TLS_CERT &&
+      config.LIVE_VIEW_TLS_KEY && { cert: config.LIVE_VIEW_TLS_CERT.pem, key: config.LIVE_VIEW_TLS_KEY.pem },
     secret: liveViewSecret(config),
     maxViewers: config.LIVE_VIEW_MAX_VIEWERS,
     quality: config.LIVE_VIEW_JPEG_QUALITY,

@@ -15,7 +15,11 @@ const REMEMBERED = 10_000;
  * the session, not the worker: a link handed out before any worker took the session (`fromTheStart`,
  * when this deployment's workers serve live views) is the one that works once one does.
  */
-export function createLiveViewLinks(secret: Buffer, publicUrl: () => string, options: { fromTheStart: boolean }): LiveViewLinks {
+export function createLiveViewLinks(
+  secret: Buffer,
+  publicUrl: () => string,
+  options: { fromTheStart: boolean },
+): LiveViewLinks {
   const base = () => publicUrl().replace(/\/+$/, "");
   const remembered = new Map<string, { liveViewUrl: string; liveViewViewOnlyUrl: string }>();
   return {

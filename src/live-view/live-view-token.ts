@@ -18,10 +18,18 @@ export function mintViewToken(secret: Buffer, sessionId: string, generation: num
 export function parseViewToken(token: string): { sessionId: string; mode: ViewMode; mac: Buffer } | undefined {
   const match = /^(ls_[a-f0-9]{32})\.([cv])([A-Za-z0-9_-]{24})$/.exec(token);
   if (!match) return undefined;
-  return { sessionId: match[1]!, mode: match[2] === "c" ? "control" : "view", mac: Buffer.from(match[3]!, "base64url") };
+  return {
+    sessionId: match[1]!,
+    mode: match[2] === "c" ? "control" : "view",
+    mac: Buffer.from(match[3]!, "base64url"),
+  };
 }
 
-export function verifyViewToken(secret: Buffer, token: string, generation: number): { sessionId: string; mode: ViewMode } | undefined {
+export function verifyViewToken(
+  secret: Buffer,
+  token: string,
+  generation: number,
+): { sessionId: string; mode: ViewMode } | undefined {
   const parsed = parseViewToken(token);
   if (!parsed) return undefined;
   const expected = mac(secret, `view|${parsed.sessionId}|${generation}|${parsed.mode}`, MAC_BYTES);
@@ -36,7 +44,12 @@ export function signRelay(secret: Buffer, sessionId: string, mode: ViewMode, now
   return `${nowMs}.${mode}.${mac(secret, `relay|${sessionId}|${nowMs}|${mode}`, 32).toString("base64url")}`;
 }
 
-export function verifyRelay(secret: Buffer, sessionId: string, header: string | undefined, nowMs = Date.now()): ViewMode | undefined {
+export function verifyRelay(
+  secret: Buffer,
+  sessionId: string,
+  header: string | undefined,
+  nowMs = Date.now(),
+): ViewMode | undefined {
   const match = /^(\d{1,15})\.(control|view)\.([A-Za-z0-9_-]{43})$/.exec(header ?? "");
   if (!match) return undefined;
   const at = Number(match[1]);

@@ -25,7 +25,8 @@ export interface PixelBudgetMember {
 
 /** The highest ratio (of `ratios`, ascending) at which these viewports' frames fit `budgetPixels`. */
 export function ratioCeiling(viewports: Viewport[], budgetPixels: number, ratios: number[]): number {
-  const pixels = (ceiling: number) => viewports.reduce((sum, v) => sum + v.width * v.height * Math.min(v.dpr, ceiling) ** 2, 0);
+  const pixels = (ceiling: number) =>
+    viewports.reduce((sum, v) => sum + v.width * v.height * Math.min(v.dpr, ceiling) ** 2, 0);
   for (const ceiling of [...ratios].reverse()) if (pixels(ceiling) <= budgetPixels) return ceiling;
   return ratios[0]!;
 }

@@ -53,7 +53,9 @@ export function startTabStream(options: TabStreamOptions): TabStream {
   // Switching tabs and resizing talk to Chromium in several steps: one at a time, in order.
   let chain: Promise<unknown> = Promise.resolve();
   const serially = (step: () => Promise<unknown>) => (chain = chain.then(step).catch(() => {}));
-  const budget = options.control ? options.pixelBudget?.join(() => serially(async () => shown && (await startScreencast(shown)))) : undefined;
+  const budget = options.control
+    ? options.pixelBudget?.join(() => serially(async () => shown && (await startScreencast(shown))))
+    : undefined;
 
   async function sendTabs() {
     const tabs = await source.tabs().catch(() => []);
@@ -77,7 +79,12 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     const dpr = ratio();
     // Frames come at the ratio the tab's window allows; the screencast's bound scales them to the viewer's.
     const deviceScaleFactor = source.placeForRatio ? await source.placeForRatio(target.channel, dpr) : dpr;
-    await target.channel.send("Emulation.setDeviceMetricsOverride", { width, height, deviceScaleFactor, mobile: false });
+    await target.channel.send("Emulation.setDeviceMetricsOverride", {
+      width,
+      height,
+      deviceScaleFactor,
+      mobile: false,
+    });
   }
 
   async function startScreencast(target: Shown) {
@@ -95,16 +102,31 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     await hide();
     const channel = await source.connect(pageId);
     if (!channel) return false;
-    if (closed) return void (await channel.detach()), false;
+    if (closed) return (void (await channel.detach()), false);
     const target: Shown = { pageId, channel };
     shown = target;
     pacer.dropWaiting();
-    channel.on("Page.screencastFrame", ({ data, metadata, sessionId }: { data: string; metadata: { deviceWidth: number; deviceHeight: number }; sessionId: number }) => {
-      // Acknowledged at once, so that Chromium never drops a frame (see frame-pacer.ts).
-      void channel.send("Page.screencastFrameAck", { sessionId }).catch(() => {});
-      if (closed || shown !== target) return;
-      pacer.offer({ jpeg: Buffer.from(data, "base64"), width: Math.round(metadata.deviceWidth), height: Math.round(metadata.deviceHeight) });
-    });
+    channel.on(
+      "Page.screencastFrame",
+      ({
+        data,
+        metadata,
+        sessionId,
+      }: {
+        data: string;
+        metadata: { deviceWidth: number; deviceHeight: number };
+        sessionId: number;
+      }) => {
+        // Acknowledged at once, so that Chromium never drops a frame (see frame-pacer.ts).
+        void channel.send("Page.screencastFrameAck", { sessionId }).catch(() => {});
+        if (closed || shown !== target) return;
+        pacer.offer({
+          jpeg: Buffer.from(data, "base64"),
+          width: Math.round(metadata.deviceWidth),
+          height: Math.round(metadata.deviceHeight),
+        });
+      },
+    );
     channel.on("Page.loadEventFired", () => void sendTabs());
     // Some navigations (a new document after a POST) drop the size override: put it back.
     channel.on("Page.frameNavigated", ({ frame }: { frame: { parentId?: string } }) => {

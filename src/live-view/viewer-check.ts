@@ -10,14 +10,20 @@ import { hmacTag, sameTag } from "../crypto/hmac-tag.ts";
  */
 export const MAX_CHECK_TTL_MS = 10 * 60_000;
 
-const macOf = (key: string, sessionId: string, expiresAtMs: number) => hmacTag(Buffer.from(key, "utf8"), `viewer-check|${sessionId}|${expiresAtMs}`);
+const macOf = (key: string, sessionId: string, expiresAtMs: number) =>
+  hmacTag(Buffer.from(key, "utf8"), `viewer-check|${sessionId}|${expiresAtMs}`);
 
 export function mintViewerCheck(key: string, sessionId: string, ttlMs = 60_000, nowMs = Date.now()): string {
   const expiresAtMs = nowMs + Math.min(ttlMs, MAX_CHECK_TTL_MS);
   return `${expiresAtMs}.${macOf(key, sessionId, expiresAtMs).toString("base64url")}`;
 }
 
-export function verifyViewerCheck(key: string, sessionId: string, check: string | null | undefined, nowMs = Date.now()): boolean {
+export function verifyViewerCheck(
+  key: string,
+  sessionId: string,
+  check: string | null | undefined,
+  nowMs = Date.now(),
+): boolean {
   const match = /^(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(check ?? "");
   if (!match) return false;
   const expiresAtMs = Number(match[1]);

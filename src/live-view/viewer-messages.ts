@@ -52,7 +52,16 @@ export const viewerMessageSchema = z.discriminatedUnion("t", [
 export type ViewerMessage = z.infer<typeof viewerMessageSchema>;
 
 /** Messages that act on the page: dropped for view-only links. */
-export const INPUT_MESSAGES = new Set<ViewerMessage["t"]>(["mouse", "key", "text", "compose", "copy", "tab", "back", "reload"]);
+export const INPUT_MESSAGES = new Set<ViewerMessage["t"]>([
+  "mouse",
+  "key",
+  "text",
+  "compose",
+  "copy",
+  "tab",
+  "back",
+  "reload",
+]);
 
 export type WorkerMessage =
   | { t: "tabs"; current: string | undefined; tabs: { pageId: string; url: string; title: string }[] }

@@ -35,7 +35,9 @@ export const CLOSE_SESSION_GONE = 4410;
 const PATH = /^\/sessions\/(ls_[a-f0-9]{32})$/;
 
 function refuse(socket: Socket, status: number, code: string) {
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${code}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${code}`,
+  );
 }
 
 export async function startWorkerLiveView(options: WorkerLiveViewOptions): Promise<WorkerLiveView> {
@@ -43,9 +45,13 @@ export async function startWorkerLiveView(options: WorkerLiveViewOptions): Promi
   const pixelBudget = createPixelBudget(options.pixelBudget);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const notFound: RequestListener = (_req, res) => res.writeHead(404).end();
-  const server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, notFound) : createServer(notFound);
+  const server = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, notFound)
+    : createServer(notFound);
   // A caller that does not trust the certificate (or speaks plain ws://) fails its handshake: its side logs why.
-  server.on("tlsClientError", (error) => options.logger.debug({ reason: error.message }, "live view: TLS handshake failed"));
+  server.on("tlsClientError", (error) =>
+    options.logger.debug({ reason: error.message }, "live view: TLS handshake failed"),
+  );
 
   server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const sessionId = PATH.exec(req.url ?? "")?.[1];

@@ -8,9 +8,20 @@ import { metricsRoutes } from "./metrics-routes.ts";
  * A worker's own small HTTP listener for Prometheus (METRICS_HOST:METRICS_PORT), since a worker has no
  * API to hang `/metrics` on. Same protection and error shape as the API's.
  */
-export async function startMetricsServer(options: { host: string; port: number; metrics: Metrics; tokens: readonly string[] }): Promise<HttpServer> {
+export async function startMetricsServer(options: {
+  host: string;
+  port: number;
+  metrics: Metrics;
+  tokens: readonly string[];
+}): Promise<HttpServer> {
   const app = new Hono();
   app.route("/", metricsRoutes(options.metrics, options.tokens));
   app.notFound((c) => c.json(errorBody("not_found", `No route ${c.req.method} ${c.req.path}`), 404));
-  return startHttpServer({ fetch: app.fetch, host: options.host, port: options.port, headersTimeoutMs: 5_000, requestTimeoutMs: 10_000 });
+  return startHttpServer({
+    fetch: app.fetch,
+    host: options.host,
+    port: options.port,
+    headersTimeoutMs: 5_000,
+    requestTimeoutMs: 10_000,
+  });
 }

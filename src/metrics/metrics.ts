@@ -36,7 +36,10 @@ export type GaugeSample = { labels?: Record<string, string>; value: number };
 
 /** Gauges read at scrape time: what a process holds now. */
 const GAUGES = {
-  blc_queue_jobs: { help: "Jobs in a BullMQ queue by state (cluster-wide: every API reports the same, take max)", labelNames: ["queue", "state"] },
+  blc_queue_jobs: {
+    help: "Jobs in a BullMQ queue by state (cluster-wide: every API reports the same, take max)",
+    labelNames: ["queue", "state"],
+  },
   blc_worker_sessions: { help: "Sessions this worker runs now, by the status it last wrote", labelNames: ["status"] },
   blc_browser_contexts: { help: "Browser sessions (contexts) this worker holds open now", labelNames: [] },
   blc_live_viewers: { help: "Live-view viewer sockets connected to this API now", labelNames: [] },
@@ -75,7 +78,7 @@ export function createMetrics(): Metrics {
         const sample = watchers.get(name);
         if (!sample) return;
         this.reset();
-        for (const { labels, value } of await sample()) (labels ? this.set(labels, value) : this.set(value));
+        for (const { labels, value } of await sample()) labels ? this.set(labels, value) : this.set(value);
       },
     });
   }
@@ -86,12 +89,42 @@ export function createMetrics(): Metrics {
       transitions.inc({ provider: providerId, status });
       if (end) ended.inc({ provider: providerId, status, code: end.code });
     },
-    loginPageSeconds: histogram("blc_session_login_page_seconds", "From the session's creation to the login page on screen (queue wait, browser, page load)", ["provider"], [0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60]),
-    authenticatedSeconds: histogram("blc_session_authenticated_seconds", "From the login page on screen to the login detected (the person's time)", ["provider"], [5, 10, 20, 30, 60, 120, 300, 600, 1800]),
-    captureSeconds: histogram("blc_session_capture_seconds", "From capturing to completed: reading the browser's state, encrypting, storing", ["provider"], [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10]),
-    queueWaitSeconds: histogram("blc_queue_wait_seconds", "Time a job waited in its queue before a worker took it (first attempt)", ["queue"], [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300]),
-    credentialDecrypts: new Counter({ name: "blc_credential_decrypts_total", help: "Credentials decrypted for a caller, by purpose (each is in the audit trail)", labelNames: ["purpose"] as const, registers }),
-    webhookDeliveries: new Counter({ name: "blc_webhook_deliveries_total", help: "Webhook delivery attempts by outcome (delivered, retrying, failed)", labelNames: ["outcome"] as const, registers }),
+    loginPageSeconds: histogram(
+      "blc_session_login_page_seconds",
+      "From the session's creation to the login page on screen (queue wait, browser, page load)",
+      ["provider"],
+      [0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60],
+    ),
+    authenticatedSeconds: histogram(
+      "blc_session_authenticated_seconds",
+      "From the login page on screen to the login detected (the person's time)",
+      ["provider"],
+      [5, 10, 20, 30, 60, 120, 300, 600, 1800],
+    ),
+    captureSeconds: histogram(
+      "blc_session_capture_seconds",
+      "From capturing to completed: reading the browser's state, encrypting, storing",
+      ["provider"],
+      [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    ),
+    queueWaitSeconds: histogram(
+      "blc_queue_wait_seconds",
+      "Time a job waited in its queue before a worker took it (first attempt)",
+      ["queue"],
+      [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+    ),
+    credentialDecrypts: new Counter({
+      name: "blc_credential_decrypts_total",
+      help: "Credentials decrypted for a caller, by purpose (each is in the audit trail)",
+      labelNames: ["purpose"] as const,
+      registers,
+    }),
+    webhookDeliveries: new Counter({
+      name: "blc_webhook_deliveries_total",
+      help: "Webhook delivery attempts by outcome (delivered, retrying, failed)",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
     watch(name, sample) {
       watchers.set(name, sample);
     },

@@ -27,7 +27,8 @@ export interface AddressPolicy {
   resolve(host: string, port: number): Promise<AddressDecision>;
 }
 
-const systemResolver: Resolver = (host) => lookup(host, { all: true, verbatim: true }).then((all) => all.map((a) => a.address));
+const systemResolver: Resolver = (host) =>
+  lookup(host, { all: true, verbatim: true }).then((all) => all.map((a) => a.address));
 
 /** Why an address is not public, or null when it is. */
 export function privateRange(address: string): string | null {
@@ -60,7 +61,9 @@ function embeddedIPv4(v6: ipaddr.IPv6): ipaddr.IPv4[] | "refused" | null {
     case "rfc6145": // ::ffff:0:a.b.c.d
       return [v4(p[6]!, p[7]!)];
     case "rfc6052": // 64:ff9b::a.b.c.d; 64:ff9b:1::/48 embeds at a network-chosen prefix length
-      return p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0 && p[1] === 0xff9b && p[0] === 0x64 ? [v4(p[6]!, p[7]!)] : "refused";
+      return p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0 && p[1] === 0xff9b && p[0] === 0x64
+        ? [v4(p[6]!, p[7]!)]
+        : "refused";
     case "6to4": // 2002:AABB:CCDD::/48
       return [v4(p[1]!, p[2]!)];
     case "teredo": // 2001:0:server-v4:flags:port:client-v4 (client inverted)
@@ -76,7 +79,9 @@ export function createAddressPolicy(options: AddressPolicyOptions, resolver: Res
   return {
     async resolve(rawHost, port) {
       const host = rawHost.replace(/^\[|\]$/g, "").toLowerCase();
-      const addresses = ipaddr.isValid(host) ? [ipaddr.parse(host).toString()] : await resolver(host).catch(() => [] as string[]);
+      const addresses = ipaddr.isValid(host)
+        ? [ipaddr.parse(host).toString()]
+        : await resolver(host).catch(() => [] as string[]);
       if (addresses.length === 0) return { ok: false, reason: `${host} does not resolve` };
       const hostPort = `${host.includes(":") ? `[${host}]` : host}:${port}`;
       if (options.allowPrivateAddresses || exceptions.has(hostPort)) return { ok: true, addresses };
@@ -85,7 +90,8 @@ export function createAddressPolicy(options: AddressPolicyOptions, resolver: Res
         const range = privateRange(address);
         if (range) return { ok: false, reason: `${host} resolves to a private address (${range})` };
       }
-      if (host === "localhost" || host.endsWith(".localhost")) return { ok: false, reason: `${host} is a loopback name` };
+      if (host === "localhost" || host.endsWith(".localhost"))
+        return { ok: false, reason: `${host} is a loopback name` };
       return { ok: true, addresses };
     },
   };

@@ -24,9 +24,22 @@ export interface EgressProxy {
 }
 
 /** Connection-level headers of one hop, never forwarded (RFC 9110 §7.6.1, plus the proxy ones). */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authorization", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authorization",
+  "proxy-authenticate",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 
-export async function startEgressProxy(policy: AddressPolicy, onBlocked: (blocked: BlockedRequest) => void): Promise<EgressProxy> {
+export async function startEgressProxy(
+  policy: AddressPolicy,
+  onBlocked: (blocked: BlockedRequest) => void,
+): Promise<EgressProxy> {
   const open = new Set<Duplex>();
   const track = (socket: Duplex) => {
     open.add(socket);
@@ -51,7 +64,9 @@ export async function startEgressProxy(policy: AddressPolicy, onBlocked: (blocke
     if (!decision.ok) {
       block(`${url.origin}${url.pathname}`, url.host, decision.reason);
       res.writeHead(403, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-      res.end(`<!doctype html><title>Blocked</title><h1>Request blocked</h1><p>This login browser may not reach ${escapeHtml(url.host)}: ${escapeHtml(decision.reason)}.</p>`);
+      res.end(
+        `<!doctype html><title>Blocked</title><h1>Request blocked</h1><p>This login browser may not reach ${escapeHtml(url.host)}: ${escapeHtml(decision.reason)}.</p>`,
+      );
       return;
     }
     const upstream = httpRequest({
@@ -67,7 +82,8 @@ export async function startEgressProxy(policy: AddressPolicy, onBlocked: (blocke
     upstream.on("response", (response) => {
       const headers: string[] = [];
       for (let i = 0; i < response.rawHeaders.length; i += 2) {
-        if (!HOP_BY_HOP.has(response.rawHeaders[i]!.toLowerCase())) headers.push(response.rawHeaders[i]!, response.rawHeaders[i + 1]!);
+        if (!HOP_BY_HOP.has(response.rawHeaders[i]!.toLowerCase()))
+          headers.push(response.rawHeaders[i]!, response.rawHeaders[i + 1]!);
       }
       res.writeHead(response.statusCode ?? 502, response.statusMessage, headers);
       response.pipe(res);
@@ -100,7 +116,9 @@ export async function startEgressProxy(policy: AddressPolicy, onBlocked: (blocke
       client.end("HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
       return;
     }
-    const upstream = track(connect({ host: bare(target.hostname), port: Number(target.port), lookup: pinnedLookup(decision.addresses) }));
+    const upstream = track(
+      connect({ host: bare(target.hostname), port: Number(target.port), lookup: pinnedLookup(decision.addresses) }),
+    );
     upstream.on("error", () => {
       if (client.writable) client.end("HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
       client.destroy();

@@ -15,7 +15,8 @@ export async function checkOutboundUrl(raw: string, policy: AddressPolicy): Prom
   } catch {
     return { ok: false, reason: "the URL is not valid" };
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: false, reason: `the URL must be http or https, not ${url.protocol}` };
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return { ok: false, reason: `the URL must be http or https, not ${url.protocol}` };
   if (url.username || url.password) return { ok: false, reason: "the URL must not carry credentials" };
   const decision = await policy.resolve(url.hostname, Number(url.port || (url.protocol === "https:" ? 443 : 80)));
   if (!decision.ok) return { ok: false, reason: `the host ${decision.reason}` };

@@ -17,7 +17,11 @@ export interface PinnedRequest {
  * status and the start of the body; rejects on a network failure or when the whole answer
  * has not come within `timeoutMs`.
  */
-export function pinnedRequest(url: URL, addresses: string[], request: PinnedRequest): Promise<{ status: number; body: string }> {
+export function pinnedRequest(
+  url: URL,
+  addresses: string[],
+  request: PinnedRequest,
+): Promise<{ status: number; body: string }> {
   const checked: LookupFunction = (_host, options, callback) => {
     const all = addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
     if ((options as { all?: boolean }).all) (callback as (e: null, a: typeof all) => void)(null, all);
@@ -26,7 +30,10 @@ export function pinnedRequest(url: URL, addresses: string[], request: PinnedRequ
   const body = request.body;
   const options: RequestOptions = {
     method: request.method,
-    headers: { ...request.headers, ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}) },
+    headers: {
+      ...request.headers,
+      ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}),
+    },
     lookup: checked,
   };
   const limit = request.maxBodyBytes ?? 0;
@@ -43,7 +50,10 @@ export function pinnedRequest(url: URL, addresses: string[], request: PinnedRequ
       res.on("error", reject);
     });
     // A deadline on the whole exchange: a socket timeout alone lets a slow drip of bytes hold on forever.
-    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${request.timeoutMs} ms`)), request.timeoutMs);
+    const deadline = setTimeout(
+      () => req.destroy(new Error(`no answer within ${request.timeoutMs} ms`)),
+      request.timeoutMs,
+    );
     req.on("close", () => clearTimeout(deadline));
     req.on("error", reject);
     req.end(body);

@@ -24,7 +24,14 @@ const REFRESH_LOCK_MS = 45_000;
  */
 export function buildOAuth2(
   { config, redis, logger }: Infra,
-  deps: { database?: pg.Pool; cipher: CredentialCipher; vault: CredentialVault; credentialEvents: CredentialEvents; providers: ProviderRegistry; publicUrl: () => string },
+  deps: {
+    database?: pg.Pool;
+    cipher: CredentialCipher;
+    vault: CredentialVault;
+    credentialEvents: CredentialEvents;
+    providers: ProviderRegistry;
+    publicUrl: () => string;
+  },
 ): OAuth2Deps {
   const { database, cipher, vault, credentialEvents, providers, publicUrl } = deps;
   const prefix = config.REDIS_PREFIX;

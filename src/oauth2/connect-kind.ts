@@ -11,21 +11,28 @@ const start = createRoute({
   method: "post",
   path: "/connect/{token}/oauth2",
   summary: "Start an OAuth2 connection for the connect link's subject: the authorization URL for the page's popup",
-  description: "The same flow as POST /oauth2/start, returning to the service's own origin (the connect page's): the callback page posts `oauth2_result` to it.",
+  description:
+    "The same flow as POST /oauth2/start, returning to the service's own origin (the connect page's): the callback page posts `oauth2_result` to it.",
   request: {
     params: z.object({ token: z.string().max(200) }),
     body: jsonBody(z.object({ providerId: z.string().min(1).max(64) }).strict()),
   },
   responses: {
     200: jsonResponse("Open authorizationUrl in a popup before expiresAt", oauth2StartSchema),
-    ...errorResponses([400, 409], { 409: "No OAuth client configured for the provider (`oauth2_client_not_configured`)" }),
+    ...errorResponses([400, 409], {
+      409: "No OAuth client configured for the provider (`oauth2_client_not_configured`)",
+    }),
     ...linkErrors("Unknown or forged link, or a provider the link does not offer"),
     ...providerFailure,
   },
 });
 
 /** OAuth2 providers on the connect page: a popup to the provider, the callback page telling the page when it is done. */
-export function oauth2ConnectKind(deps: { providers: ProviderRegistry; flow: OAuth2Flow; publicUrl: () => string }): ConnectKind {
+export function oauth2ConnectKind(deps: {
+  providers: ProviderRegistry;
+  flow: OAuth2Flow;
+  publicUrl: () => string;
+}): ConnectKind {
   return {
     kind: "oauth2",
     providers: () => deps.providers.list().flatMap(({ id, name, kind }) => (kind === "oauth2" ? [{ id, name }] : [])),
@@ -35,7 +42,11 @@ export function oauth2ConnectKind(deps: { providers: ProviderRegistry; flow: OAu
         const { providerId } = c.req.valid("json");
         requireOffered(link, providerId, "oauth2");
         // The state binds the link's subject, never the link: the token stays out of the provider's hands and logs.
-        const started = await deps.flow.start(link.subject, { providerId, returnOrigin: new URL(deps.publicUrl()).origin, metadata: { via: "connect_page" } });
+        const started = await deps.flow.start(link.subject, {
+          providerId,
+          returnOrigin: new URL(deps.publicUrl()).origin,
+          metadata: { via: "connect_page" },
+        });
         c.header("Cache-Control", "no-store");
         return c.json(started, 200);
       });

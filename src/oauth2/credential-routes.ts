@@ -7,13 +7,15 @@ import type { OAuth2AccessTokens } from "./oauth2-access-tokens.ts";
 import { providerFailure } from "./routes.ts";
 import { jsonResponse } from "../http/openapi/json-response.ts";
 
-
 const accessTokenSchema = z
   .object({
     credentialId: z.string(),
     accessToken: z.string(),
     tokenType: z.string().openapi({ example: "Bearer" }),
-    expiresAt: z.string().nullable().openapi({ description: "When the access token expires (null: the provider did not say)" }),
+    expiresAt: z
+      .string()
+      .nullable()
+      .openapi({ description: "When the access token expires (null: the provider did not say)" }),
     scopes: z.array(z.string()),
   })
   .openapi("OAuth2AccessToken");
@@ -31,7 +33,8 @@ const responses = {
 const accessTokenRoute = createRoute({
   method: "get",
   path: "/{id}/access-token",
-  summary: "A valid access token of an OAuth2 credential, refreshed first when it expires within OAUTH2_REFRESH_SKEW_SECONDS",
+  summary:
+    "A valid access token of an OAuth2 credential, refreshed first when it expires within OAUTH2_REFRESH_SKEW_SECONDS",
   security: subjectSecurity,
   request: { params: credentialIdParams },
   responses,
@@ -49,8 +52,8 @@ const refreshRoute = createRoute({
 /** The OAuth2 credential routes, mounted under /credentials beside the kind-neutral ones. */
 export function oauth2CredentialRoutes(tokens: OAuth2AccessTokens) {
   const routes = createApiRouter();
-  const answer = (force: boolean) =>
-    async (c: Parameters<Parameters<typeof routes.openapi<typeof accessTokenRoute>>[1]>[0]) => {
+  const answer =
+    (force: boolean) => async (c: Parameters<Parameters<typeof routes.openapi<typeof accessTokenRoute>>[1]>[0]) => {
       const access = { apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") };
       const token = await tokens.accessToken(c.req.valid("param").id, c.get("subject"), { force, access });
       c.header("Cache-Control", "no-store");

@@ -24,10 +24,13 @@ export interface AccessTokenAnswer {
   scopes: string[];
 }
 
-
 export interface OAuth2AccessTokens {
   /** A usable access token, refreshed first when it expires within the skew (or always, with `force`). */
-  accessToken(id: string, subject: Subject, options: { force?: boolean; access: Omit<CredentialAccess, "purpose"> }): Promise<AccessTokenAnswer>;
+  accessToken(
+    id: string,
+    subject: Subject,
+    options: { force?: boolean; access: Omit<CredentialAccess, "purpose"> },
+  ): Promise<AccessTokenAnswer>;
   /** RFC 7009 revocation of the credential's refresh token (else its access token), when the provider has an endpoint. */
   revoke(id: string, subject: Subject, access: Omit<CredentialAccess, "purpose">): Promise<RevocationOutcome>;
 }
@@ -50,14 +53,32 @@ export interface AccessTokenDeps {
 const WAIT_POLL_MS = 20;
 
 const needsReauth = (id: string) =>
-  new ApiError(409, "needs_reauth", `The provider no longer accepts credential ${id}'s refresh token: the user must connect again (POST /oauth2/start)`);
+  new ApiError(
+    409,
+    "needs_reauth",
+    `The provider no longer accepts credential ${id}'s refresh token: the user must connect again (POST /oauth2/start)`,
+  );
 
-export function createOAuth2AccessTokens({ vault, events, providers, servers, lock, skewMs, waitMs, retry, logger }: AccessTokenDeps): OAuth2AccessTokens {
+export function createOAuth2AccessTokens({
+  vault,
+  events,
+  providers,
+  servers,
+  lock,
+  skewMs,
+  waitMs,
+  retry,
+  logger,
+}: AccessTokenDeps): OAuth2AccessTokens {
   async function describeOwn(id: string, subject: Subject) {
     return credentialOfKind(vault, id, subject, "oauth2", "it holds no OAuth2 token");
   }
 
-  async function openTokens(id: string, subject: Subject, access: CredentialAccess): Promise<{ metadata: CredentialMetadata; tokens: OAuth2Tokens }> {
+  async function openTokens(
+    id: string,
+    subject: Subject,
+    access: CredentialAccess,
+  ): Promise<{ metadata: CredentialMetadata; tokens: OAuth2Tokens }> {
     const opened = await vault.open(id, subject, access);
     if (opened?.secret.kind !== "oauth2") throw new ApiError(404, "credential_not_found", `No credential ${id}`);
     return { metadata: opened.metadata, tokens: opened.secret.tokens };
@@ -79,24 +100,51 @@ export function createOAuth2AccessTokens({ vault, events, providers, servers, lo
     } catch (error) {
       const meaning = classifyProviderError(error);
       if (meaning.kind === "invalid_grant") return markNeedsReauth(current.id, subject);
-      logger.warn({ credentialId: current.id, providerId: current.providerId, meaning }, "oauth2 refresh failed; the stored tokens are kept");
-      if (meaning.kind === "transient") throw new ApiError(503, "provider_unavailable", `${current.providerId} did not answer the refresh; the stored tokens are kept: retry shortly`);
-      throw new ApiError(502, "refresh_refused", `${current.providerId} refused the refresh (${meaning.code}); the stored tokens are kept`);
+      logger.warn(
+        { credentialId: current.id, providerId: current.providerId, meaning },
+        "oauth2 refresh failed; the stored tokens are kept",
+      );
+      if (meaning.kind === "transient")
+        throw new ApiError(
+          503,
+          "provider_unavailable",
+          `${current.providerId} did not answer the refresh; the stored tokens are kept: retry shortly`,
+        );
+      throw new ApiError(
+        502,
+        "refresh_refused",
+        `${current.providerId} refused the refresh (${meaning.code}); the stored tokens are kept`,
+      );
     }
     const next = tokenSetFrom(response, tokens);
-    const result = await vault.replace(current.id, { secret: { kind: "oauth2", tokens: next }, expectedVersion: current.version, details: { refreshable: next.refreshToken !== undefined } }, subject);
-    if (result.outcome === "replaced") await events.appendCredentialEvent("credential.renewed", subject, result.metadata);
+    const result = await vault.replace(
+      current.id,
+      {
+        secret: { kind: "oauth2", tokens: next },
+        expectedVersion: current.version,
+        details: { refreshable: next.refreshToken !== undefined },
+      },
+      subject,
+    );
+    if (result.outcome === "replaced")
+      await events.appendCredentialEvent("credential.renewed", subject, result.metadata);
     // "changed": a holder whose lock had lapsed lost to a newer refresh; the newer tokens stay.
-    else logger.warn({ credentialId: current.id, outcome: result.outcome }, "oauth2 refresh not stored: the credential changed meanwhile");
+    else
+      logger.warn(
+        { credentialId: current.id, outcome: result.outcome },
+        "oauth2 refresh not stored: the credential changed meanwhile",
+      );
   }
 
   async function markNeedsReauth(id: string, subject: Subject): Promise<never> {
     const result = await vault.updateMetadata(id, () => ({ status: "needs_reauth" }), subject);
-    if (result.outcome === "replaced") await events.appendCredentialEvent("credential.needs_reauth", subject, result.metadata);
+    if (result.outcome === "replaced")
+      await events.appendCredentialEvent("credential.needs_reauth", subject, result.metadata);
     throw needsReauth(id);
   }
 
-  const dueForRefresh = (m: CredentialMetadata) => m.refreshable !== false && typeof m.expiresAt === "string" && Date.parse(m.expiresAt) - Date.now() <= skewMs;
+  const dueForRefresh = (m: CredentialMetadata) =>
+    m.refreshable !== false && typeof m.expiresAt === "string" && Date.parse(m.expiresAt) - Date.now() <= skewMs;
 
   return {
     async accessToken(id, subject, { force = false, access }) {
@@ -111,19 +159,31 @@ export function createOAuth2AccessTokens({ vault, events, providers, servers, lo
         if (!due) {
           const { metadata, tokens } = await openTokens(id, subject, { ...access, purpose: "oauth2_access_token" });
           if (metadata.status === "needs_reauth") throw needsReauth(id);
-          return { credentialId: id, accessToken: tokens.accessToken, tokenType: tokens.tokenType, expiresAt: tokens.expiresAt, scopes: tokens.scope?.split(" ").filter(Boolean) ?? (metadata.scopes as string[] | undefined) ?? [] };
+          return {
+            credentialId: id,
+            accessToken: tokens.accessToken,
+            tokenType: tokens.tokenType,
+            expiresAt: tokens.expiresAt,
+            scopes: tokens.scope?.split(" ").filter(Boolean) ?? (metadata.scopes as string[] | undefined) ?? [],
+          };
         }
         const release = await lock.acquire(id);
         if (release) {
           try {
             // Read again under the lock: the previous holder may have finished just now.
             const current = await describeOwn(id, subject);
-            if (current.version === seen.version && current.status !== "needs_reauth") await refresh(current, subject, access);
+            if (current.version === seen.version && current.status !== "needs_reauth")
+              await refresh(current, subject, access);
           } finally {
             await release();
           }
         } else {
-          if (Date.now() > deadline) throw new ApiError(503, "refresh_in_progress", `Another refresh of ${id} is taking longer than ${waitMs} ms; retry shortly`);
+          if (Date.now() > deadline)
+            throw new ApiError(
+              503,
+              "refresh_in_progress",
+              `Another refresh of ${id} is taking longer than ${waitMs} ms; retry shortly`,
+            );
           await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
         }
         seen = await describeOwn(id, subject);
@@ -136,13 +196,29 @@ export function createOAuth2AccessTokens({ vault, events, providers, servers, lo
         const config = await serverFor(metadata, subject);
         if (!config.serverMetadata().revocation_endpoint) return { status: "not_supported" };
         // Revoking the refresh token ends the grant (RFC 7009 §2.1: its access tokens with it, where the server ties them).
-        const [token, hint] = tokens.refreshToken ? [tokens.refreshToken, "refresh_token"] : [tokens.accessToken, "access_token"];
+        const [token, hint] = tokens.refreshToken
+          ? [tokens.refreshToken, "refresh_token"]
+          : [tokens.accessToken, "access_token"];
         await withProviderRetries(() => oidc.tokenRevocation(config, token, { token_type_hint: hint }), retry);
         return { status: "revoked" };
       } catch (error) {
-        const code = error instanceof ApiError ? error.code : classifyProviderError(error).kind === "transient" ? "provider_unavailable" : "revocation_refused";
-        logger.warn({ credentialId: id, providerId: metadata.providerId, code }, "oauth2 revocation failed; deleting the credential anyway");
-        return { status: "failed", error: { code, message: `${metadata.providerId} did not confirm the revocation (${code}): the tokens may stay valid there until they expire` } };
+        const code =
+          error instanceof ApiError
+            ? error.code
+            : classifyProviderError(error).kind === "transient"
+              ? "provider_unavailable"
+              : "revocation_refused";
+        logger.warn(
+          { credentialId: id, providerId: metadata.providerId, code },
+          "oauth2 revocation failed; deleting the credential anyway",
+        );
+        return {
+          status: "failed",
+          error: {
+            code,
+            message: `${metadata.providerId} did not confirm the revocation (${code}): the tokens may stay valid there until they expire`,
+          },
+        };
       }
     },
   };

@@ -15,7 +15,10 @@ export type CallbackOutcome =
   | { ok: false; code: string; message: string; returnOrigin?: string };
 
 export interface OAuth2Flow {
-  start(subject: Subject, input: { providerId: string; returnOrigin?: string; metadata?: Record<string, unknown> }): Promise<{ authorizationUrl: string; expiresAt: string }>;
+  start(
+    subject: Subject,
+    input: { providerId: string; returnOrigin?: string; metadata?: Record<string, unknown> },
+  ): Promise<{ authorizationUrl: string; expiresAt: string }>;
   /** Handles the browser coming back; never throws (every failure is an outcome the page explains). */
   callback(url: URL): Promise<CallbackOutcome>;
 }
@@ -44,30 +47,57 @@ const PROVIDER_ERRORS: Record<string, string> = {
 export function oauth2ProviderOf(providers: ProviderRegistry, providerId: string): OAuth2Provider {
   const provider = providers.get(providerId);
   if (!provider) throw new ApiError(404, "provider_not_found", `No provider ${providerId}`);
-  if (provider.kind !== "oauth2") throw new ApiError(409, "wrong_provider_kind", `Provider ${providerId} is a ${provider.kind} provider, not oauth2`);
+  if (provider.kind !== "oauth2")
+    throw new ApiError(409, "wrong_provider_kind", `Provider ${providerId} is a ${provider.kind} provider, not oauth2`);
   return provider;
 }
 
-export function createOAuth2Flow({ providers, states, servers, vault, publicUrl, returnOrigins, logger }: FlowDeps): OAuth2Flow {
+export function createOAuth2Flow({
+  providers,
+  states,
+  servers,
+  vault,
+  publicUrl,
+  returnOrigins,
+  logger,
+}: FlowDeps): OAuth2Flow {
   const redirectUri = () => new URL("/oauth2/callback", publicUrl()).toString();
 
   return {
     async start(subject, { providerId, returnOrigin, metadata }) {
       const provider = oauth2ProviderOf(providers, providerId);
       // The service's own origin holds only its own pages (the connect page): the operator need not list it.
-      if (returnOrigin !== undefined && !returnOrigins.includes(returnOrigin) && returnOrigin !== new URL(publicUrl()).origin) {
-        throw new ApiError(422, "return_origin_not_allowed", `${returnOrigin} is not an allowed return origin (OAUTH2_RETURN_ORIGINS, or the service's own)`);
+      if (
+        returnOrigin !== undefined &&
+        !returnOrigins.includes(returnOrigin) &&
+        returnOrigin !== new URL(publicUrl()).origin
+      ) {
+        throw new ApiError(
+          422,
+          "return_origin_not_allowed",
+          `${returnOrigin} is not an allowed return origin (OAUTH2_RETURN_ORIGINS, or the service's own)`,
+        );
       }
       const { config, source } = await servers.forSubject(provider, subject);
       const codeVerifier = provider.pkce ? oidc.randomPKCECodeVerifier() : undefined;
-      const { state, expiresAt } = await states.create({ subject, providerId, clientSource: source, codeVerifier, redirectUri: redirectUri(), returnOrigin, metadata });
+      const { state, expiresAt } = await states.create({
+        subject,
+        providerId,
+        clientSource: source,
+        codeVerifier,
+        redirectUri: redirectUri(),
+        returnOrigin,
+        metadata,
+      });
       const params: Record<string, string> = {
         ...provider.authorizationParams,
         redirect_uri: redirectUri(),
         response_type: "code",
         state,
         ...(provider.scopes.length ? { scope: provider.scopes.join(" ") } : {}),
-        ...(codeVerifier ? { code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: "S256" } : {}),
+        ...(codeVerifier
+          ? { code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: "S256" }
+          : {}),
       };
       return { authorizationUrl: oidc.buildAuthorizationUrl(config, params).toString(), expiresAt };
     },
@@ -76,7 +106,12 @@ export function createOAuth2Flow({ providers, states, servers, vault, publicUrl,
       const state = url.searchParams.get("state") ?? "";
       const flow = await states.consume(state).catch(() => undefined);
       if (!flow) {
-        return { ok: false, code: "state_invalid", message: "This sign-in link is unknown, has expired or was already used. Start the connection again from the application." };
+        return {
+          ok: false,
+          code: "state_invalid",
+          message:
+            "This sign-in link is unknown, has expired or was already used. Start the connection again from the application.",
+        };
       }
       const { returnOrigin, providerId } = flow;
       const fail = (code: string, message: string): CallbackOutcome => {
@@ -87,7 +122,11 @@ export function createOAuth2Flow({ providers, states, servers, vault, publicUrl,
       if (providerError) {
         // The provider's description is shown as text on our page; it never carries a token.
         const description = url.searchParams.get("error_description")?.slice(0, 300);
-        return fail(providerError.slice(0, 64), PROVIDER_ERRORS[providerError] ?? `The provider refused the connection${description ? `: ${description}` : "."}`);
+        return fail(
+          providerError.slice(0, 64),
+          PROVIDER_ERRORS[providerError] ??
+            `The provider refused the connection${description ? `: ${description}` : "."}`,
+        );
       }
       try {
         const provider = oauth2ProviderOf(providers, providerId);
@@ -105,17 +144,33 @@ export function createOAuth2Flow({ providers, states, servers, vault, publicUrl,
           secret: { kind: "oauth2", tokens },
           owner: flow.subject,
           providerId,
-          details: { oauth2Client: source, refreshable: tokens.refreshToken !== undefined, ...(flow.metadata ? { clientMetadata: flow.metadata } : {}), ...(tokens.scope === undefined ? { scopes: provider.scopes } : {}) },
+          details: {
+            oauth2Client: source,
+            refreshable: tokens.refreshToken !== undefined,
+            ...(flow.metadata ? { clientMetadata: flow.metadata } : {}),
+            ...(tokens.scope === undefined ? { scopes: provider.scopes } : {}),
+          },
         });
         logger.info({ providerId, credentialId: metadata.id }, "oauth2 connection stored");
         return { ok: true, credentialId: metadata.id, providerId, returnOrigin };
       } catch (error) {
         if (error instanceof ApiError) return fail(error.code, error.message);
         if (error instanceof oidc.ResponseBodyError) {
-          return fail(error.error, error.error === "invalid_client" ? "The provider refused this application's OAuth client (wrong client id or secret)." : `The provider refused the code exchange (${error.error}).`);
+          return fail(
+            error.error,
+            error.error === "invalid_client"
+              ? "The provider refused this application's OAuth client (wrong client id or secret)."
+              : `The provider refused the code exchange (${error.error}).`,
+          );
         }
-        logger.warn({ providerId, err: { name: (error as Error).name, message: (error as Error).message } }, "oauth2 code exchange failed");
-        return fail("code_exchange_failed", "The provider could not be reached, or answered in a way we could not use. Try again.");
+        logger.warn(
+          { providerId, err: { name: (error as Error).name, message: (error as Error).message } },
+          "oauth2 code exchange failed",
+        );
+        return fail(
+          "code_exchange_failed",
+          "The provider could not be reached, or answered in a way we could not use. Try again.",
+        );
       }
     },
   };

@@ -16,7 +16,11 @@ const REQUEST_TIMEOUT_SECONDS = 10;
  */
 export interface OAuth2ServerConfigs {
   /** The organisation's client when it set one, else the provider's; 409 oauth2_client_not_configured when neither exists. */
-  forSubject(provider: OAuth2Provider, subject: Subject, source?: ClientSource): Promise<{ config: oidc.Configuration; source: ClientSource }>;
+  forSubject(
+    provider: OAuth2Provider,
+    subject: Subject,
+    source?: ClientSource,
+  ): Promise<{ config: oidc.Configuration; source: ClientSource }>;
   /** A configuration for an explicit client (tests, benchmarks). */
   forClient(provider: OAuth2Provider, client: OAuth2Client): Promise<oidc.Configuration>;
 }
@@ -40,7 +44,10 @@ export function createOAuth2ServerConfigs(clientConfigs: OAuth2ClientConfigs): O
     let found = discovered.get(issuer);
     if (!found) {
       found = oidc
-        .discovery(new URL(issuer), "discovery", undefined, undefined, { execute: isLoopbackHttp(issuer) ? [oidc.allowInsecureRequests] : [], timeout: REQUEST_TIMEOUT_SECONDS })
+        .discovery(new URL(issuer), "discovery", undefined, undefined, {
+          execute: isLoopbackHttp(issuer) ? [oidc.allowInsecureRequests] : [],
+          timeout: REQUEST_TIMEOUT_SECONDS,
+        })
         .then((config) => config.serverMetadata());
       // A failed discovery is tried again by the next request rather than remembered.
       found.catch(() => discovered.delete(issuer));
@@ -73,21 +80,35 @@ export function createOAuth2ServerConfigs(clientConfigs: OAuth2ClientConfigs): O
 
   async function buildConfiguration(provider: OAuth2Provider, { clientId, clientSecret }: OAuth2Client) {
     const metadata = await metadataOf(provider).catch((error: Error) => {
-      throw new ApiError(502, "oauth2_discovery_failed", `Could not read the OpenID configuration of ${provider.id}: ${error.message}`);
+      throw new ApiError(
+        502,
+        "oauth2_discovery_failed",
+        `Could not read the OpenID configuration of ${provider.id}: ${error.message}`,
+      );
     });
-    const auth = !clientSecret ? oidc.None() : provider.tokenEndpointAuthMethod === "client_secret_basic" ? oidc.ClientSecretBasic(clientSecret) : oidc.ClientSecretPost(clientSecret);
+    const auth = !clientSecret
+      ? oidc.None()
+      : provider.tokenEndpointAuthMethod === "client_secret_basic"
+        ? oidc.ClientSecretBasic(clientSecret)
+        : oidc.ClientSecretPost(clientSecret);
     const config = new oidc.Configuration(metadata, clientId, undefined, auth);
     config.timeout = REQUEST_TIMEOUT_SECONDS;
-    if ([metadata.token_endpoint, metadata.authorization_endpoint].some((u) => u && isLoopbackHttp(u))) oidc.allowInsecureRequests(config);
+    if ([metadata.token_endpoint, metadata.authorization_endpoint].some((u) => u && isLoopbackHttp(u)))
+      oidc.allowInsecureRequests(config);
     return config;
   }
 
   return {
     forClient,
     async forSubject(provider, subject, source) {
-      const own = subject.orgId && source !== "provider" ? await clientConfigs.open(subject.orgId, provider.id) : undefined;
+      const own =
+        subject.orgId && source !== "provider" ? await clientConfigs.open(subject.orgId, provider.id) : undefined;
       if (own) return { config: await forClient(provider, own), source: "org" };
-      if (source !== "org" && provider.clientId) return { config: await forClient(provider, { clientId: provider.clientId, clientSecret: provider.clientSecret }), source: "provider" };
+      if (source !== "org" && provider.clientId)
+        return {
+          config: await forClient(provider, { clientId: provider.clientId, clientSecret: provider.clientSecret }),
+          source: "provider",
+        };
       throw new ApiError(
         409,
         "oauth2_client_not_configured",

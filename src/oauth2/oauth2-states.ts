@@ -30,7 +30,10 @@ export interface OAuth2States {
   consume(state: string): Promise<PendingAuthorization | undefined>;
 }
 
-export function createOAuth2States(redis: Redis, { prefix, ttlSeconds }: { prefix: string; ttlSeconds: number }): OAuth2States {
+export function createOAuth2States(
+  redis: Redis,
+  { prefix, ttlSeconds }: { prefix: string; ttlSeconds: number },
+): OAuth2States {
   const key = redisKeys(prefix).oauth2State;
   return {
     async create(flow) {

@@ -13,7 +13,8 @@ export function tokenSetFrom(response: TokenEndpointResponse, previous?: OAuth2T
     accessToken: response.access_token,
     // Case-insensitive (RFC 6750); openid-client lowercases it, apps put it in an Authorization header as is.
     tokenType: !response.token_type || response.token_type.toLowerCase() === "bearer" ? "Bearer" : response.token_type,
-    expiresAt: typeof response.expires_in === "number" ? new Date(now + response.expires_in * 1000).toISOString() : null,
+    expiresAt:
+      typeof response.expires_in === "number" ? new Date(now + response.expires_in * 1000).toISOString() : null,
     ...(refreshToken !== undefined ? { refreshToken } : {}),
     ...(scope !== undefined ? { scope } : {}),
     ...(idToken !== undefined ? { idToken } : {}),

@@ -14,7 +14,10 @@ export function classifyProviderError(error: unknown): ProviderErrorClass {
   }
   if (error instanceof oidc.WWWAuthenticateChallengeError) return { kind: "refused", code: "invalid_client" };
   const cause = (error as { cause?: unknown })?.cause;
-  if (cause instanceof Response) return cause.status >= 500 || cause.status === 429 ? { kind: "transient" } : { kind: "refused", code: `http_${cause.status}` };
+  if (cause instanceof Response)
+    return cause.status >= 500 || cause.status === 429
+      ? { kind: "transient" }
+      : { kind: "refused", code: `http_${cause.status}` };
   const name = (error as Error)?.name;
   // fetch's network failures are TypeErrors; openid-client's timeouts abort the request.
   if (name === "TypeError" || name === "AbortError" || name === "TimeoutError") return { kind: "transient" };
@@ -22,7 +25,10 @@ export function classifyProviderError(error: unknown): ProviderErrorClass {
 }
 
 /** Runs a provider request again on transient failures, waiting `baseMs`, then twice as long each time. */
-export async function withProviderRetries<T>(request: () => Promise<T>, { attempts, baseMs }: { attempts: number; baseMs: number }): Promise<T> {
+export async function withProviderRetries<T>(
+  request: () => Promise<T>,
+  { attempts, baseMs }: { attempts: number; baseMs: number },
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await request();

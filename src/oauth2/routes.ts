@@ -21,14 +21,18 @@ export interface OAuth2Deps {
   tokens: OAuth2AccessTokens;
 }
 
-
 /** 502: the provider's side failed (discovery, a refused exchange); not among the shared statuses. */
 export const providerFailure = {
-  502: jsonResponse("The OAuth2 provider failed or refused (`oauth2_discovery_failed`, `refresh_refused`)", errorSchema),
+  502: jsonResponse(
+    "The OAuth2 provider failed or refused (`oauth2_discovery_failed`, `refresh_refused`)",
+    errorSchema,
+  ),
 };
 
 /** What starting an OAuth2 connection answers (here and on the connect page). */
-export const oauth2StartSchema = z.object({ authorizationUrl: z.string(), expiresAt: z.string() }).openapi("OAuth2Start");
+export const oauth2StartSchema = z
+  .object({ authorizationUrl: z.string(), expiresAt: z.string() })
+  .openapi("OAuth2Start");
 
 const providerIdParam = z.object({ providerId: providerIdSchema.meta({ example: "github" }) });
 
@@ -45,7 +49,11 @@ const startRoute = createRoute({
           schema: z
             .object({
               providerId: z.string().min(1).max(64).openapi({ example: "github" }),
-              returnOrigin: z.string().max(256).optional().openapi({ description: "The app page's origin: the callback page posts its result there (must be in OAUTH2_RETURN_ORIGINS, or be the service's own origin)", example: "https://app.example.com" }),
+              returnOrigin: z.string().max(256).optional().openapi({
+                description:
+                  "The app page's origin: the callback page posts its result there (must be in OAUTH2_RETURN_ORIGINS, or be the service's own origin)",
+                example: "https://app.example.com",
+              }),
               metadata: metadataSchema.optional().openapi({ description: "Kept on the credential as clientMetadata" }),
             })
             .strict(),
@@ -65,7 +73,11 @@ const startRoute = createRoute({
 });
 
 const clientView = jsonResponse("The client, without its secret", oauth2ClientViewSchema.meta({ id: "OAuth2Client" }));
-const clientErrors = errorResponses([400, 401, 404, 409], { 400: "No x-subject-org-id (`org_required`), or the request did not validate", 404: "No such provider, or no client set", 409: "Not an oauth2 provider" });
+const clientErrors = errorResponses([400, 401, 404, 409], {
+  400: "No x-subject-org-id (`org_required`), or the request did not validate",
+  404: "No such provider, or no client set",
+  409: "Not an oauth2 provider",
+});
 const putClientRoute = createRoute({
   method: "put",
   path: "/clients/{providerId}",
@@ -73,15 +85,25 @@ const putClientRoute = createRoute({
   security: subjectSecurity,
   request: {
     params: providerIdParam,
-    body: jsonBody(z.object({ clientId: z.string().min(1).max(512), clientSecret: z.string().min(1).max(2048).optional() }).strict()),
+    body: jsonBody(
+      z.object({ clientId: z.string().min(1).max(512), clientSecret: z.string().min(1).max(2048).optional() }).strict(),
+    ),
   },
   responses: { 200: clientView, ...clientErrors },
 });
-const getClientRoute = createRoute({ method: "get", path: "/clients/{providerId}", summary: "The organisation's OAuth client for a provider (no secret)", security: subjectSecurity, request: { params: providerIdParam }, responses: { 200: clientView, ...clientErrors } });
+const getClientRoute = createRoute({
+  method: "get",
+  path: "/clients/{providerId}",
+  summary: "The organisation's OAuth client for a provider (no secret)",
+  security: subjectSecurity,
+  request: { params: providerIdParam },
+  responses: { 200: clientView, ...clientErrors },
+});
 const deleteClientRoute = createRoute({
   method: "delete",
   path: "/clients/{providerId}",
-  summary: "Remove the organisation's OAuth client (its connections then need the provider's client, or fail to refresh)",
+  summary:
+    "Remove the organisation's OAuth client (its connections then need the provider's client, or fail to refresh)",
   security: subjectSecurity,
   request: { params: providerIdParam },
   responses: { 204: { description: "Removed" }, ...clientErrors },
@@ -94,7 +116,8 @@ export function oauth2Routes({ flow, clients }: OAuth2Deps, providers: ProviderR
 
   const orgOf = (c: { get(key: "subject"): ApiEnv["Variables"]["subject"] }) => {
     const orgId = c.get("subject").orgId;
-    if (!orgId) throw new ApiError(400, "org_required", "OAuth clients are set per organisation: send x-subject-org-id");
+    if (!orgId)
+      throw new ApiError(400, "org_required", "OAuth clients are set per organisation: send x-subject-org-id");
     return orgId;
   };
   routes.openapi(putClientRoute, async (c) => {
@@ -107,12 +130,14 @@ export function oauth2Routes({ flow, clients }: OAuth2Deps, providers: ProviderR
   routes.openapi(getClientRoute, async (c) => {
     const { providerId } = c.req.valid("param");
     const found = await clients.get(orgOf(c), providerId);
-    if (!found) throw new ApiError(404, "oauth2_client_not_found", `No OAuth client of this organisation for ${providerId}`);
+    if (!found)
+      throw new ApiError(404, "oauth2_client_not_found", `No OAuth client of this organisation for ${providerId}`);
     return c.json(found, 200);
   });
   routes.openapi(deleteClientRoute, async (c) => {
     const { providerId } = c.req.valid("param");
-    if (!(await clients.delete(orgOf(c), providerId))) throw new ApiError(404, "oauth2_client_not_found", `No OAuth client of this organisation for ${providerId}`);
+    if (!(await clients.delete(orgOf(c), providerId)))
+      throw new ApiError(404, "oauth2_client_not_found", `No OAuth client of this organisation for ${providerId}`);
     return c.body(null, 204);
   });
   return routes;
@@ -122,10 +147,27 @@ const callbackRoute = createRoute({
   method: "get",
   path: "/oauth2/callback",
   summary: "Where the provider sends the browser back (no API key): a page that posts the result to the opener",
-  request: { query: z.object({ state: z.string().optional(), code: z.string().optional(), error: z.string().optional(), error_description: z.string().optional() }).loose() },
+  request: {
+    query: z
+      .object({
+        state: z.string().optional(),
+        code: z.string().optional(),
+        error: z.string().optional(),
+        error_description: z.string().optional(),
+      })
+      .loose(),
+  },
   responses: {
-    200: { description: "Connected: the page posts `{ type: \"oauth2_result\", credentialId, providerId }` to the return origin", content: { "text/html": { schema: z.string() } } },
-    400: { description: "Unknown, expired or used state, or the provider refused: the page posts `{ type, error: { code, message } }` when the state was ours", content: { "text/html": { schema: z.string() } } },
+    200: {
+      description:
+        'Connected: the page posts `{ type: "oauth2_result", credentialId, providerId }` to the return origin',
+      content: { "text/html": { schema: z.string() } },
+    },
+    400: {
+      description:
+        "Unknown, expired or used state, or the provider refused: the page posts `{ type, error: { code, message } }` when the state was ours",
+      content: { "text/html": { schema: z.string() } },
+    },
   },
 });
 

@@ -46,7 +46,10 @@ export function componentRegExp(pattern: string, options: ComponentOptions): str
     const value = part.type === "segment" ? segment : ".*";
     const [prefix, suffix] = [escape(part.prefix), escape(part.suffix)];
     if (!prefix && !suffix) {
-      source += part.modifier === "" || part.modifier === "?" ? `(?:${value})${part.modifier}` : `(?:(?:${value})${part.modifier})`;
+      source +=
+        part.modifier === "" || part.modifier === "?"
+          ? `(?:${value})${part.modifier}`
+          : `(?:(?:${value})${part.modifier})`;
     } else if (part.modifier === "" || part.modifier === "?") {
       source += `(?:${prefix}(?:${value})${suffix})${part.modifier}`;
     } else {
@@ -109,7 +112,13 @@ function parse(pattern: string, options: ComponentOptions): Part[] {
     if (pending) parts.push({ type: "fixed", value: pending, modifier: "" });
     pending = "";
   };
-  const addPart = (prefix: string, name: Token | undefined, wildcard: Token | undefined, suffix: string, modifierToken: Token | undefined) => {
+  const addPart = (
+    prefix: string,
+    name: Token | undefined,
+    wildcard: Token | undefined,
+    suffix: string,
+    modifierToken: Token | undefined,
+  ) => {
     const modifier = (modifierToken?.value ?? "") as Modifier;
     if (!name && !wildcard && !modifier) {
       pending += prefix;

@@ -81,6 +81,12 @@ export function applyPreset(entry: Record<string, unknown>): Record<string, unkn
   const presetId = entry.preset;
   if (typeof presetId !== "string" || !(presetId in OAUTH2_PRESETS)) return entry;
   const preset: OAuth2Preset = OAUTH2_PRESETS[presetId as OAuth2PresetId];
-  const params = entry.authorizationParams && typeof entry.authorizationParams === "object" ? entry.authorizationParams : {};
-  return { ...preset, scopes: [...preset.scopes], ...entry, authorizationParams: { ...preset.authorizationParams, ...params } };
+  const params =
+    entry.authorizationParams && typeof entry.authorizationParams === "object" ? entry.authorizationParams : {};
+  return {
+    ...preset,
+    scopes: [...preset.scopes],
+    ...entry,
+    authorizationParams: { ...preset.authorizationParams, ...params },
+  };
 }

@@ -35,8 +35,20 @@ export const successConditionSchema = z.union([
   cookieLeaf,
   storageLeaf,
   responseLeaf,
-  z.object({ get all() { return z.array(successConditionSchema).min(1); } }).strict(),
-  z.object({ get any() { return z.array(successConditionSchema).min(1); } }).strict(),
+  z
+    .object({
+      get all() {
+        return z.array(successConditionSchema).min(1);
+      },
+    })
+    .strict(),
+  z
+    .object({
+      get any() {
+        return z.array(successConditionSchema).min(1);
+      },
+    })
+    .strict(),
 ]);
 
 /** A response that means "wrong password" for sites that answer in place (the URL stays, the login request gets a 401). */
@@ -56,7 +68,10 @@ const durationMs = z.union([
     .regex(/^\d+(ms|s|m|h|d)$/, "a duration like 500ms, 90s, 15m, 6h or 1d")
     .transform((text) => {
       const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(text)!;
-      return Number(amount) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as "ms" | "s" | "m" | "h" | "d"];
+      return (
+        Number(amount) *
+        { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as "ms" | "s" | "m" | "h" | "d"]
+      );
     }),
 ]);
 
@@ -116,9 +131,19 @@ export const browserLoginProviderSchema = z
   })
   .strict()
   .superRefine((provider, ctx) => {
-    if (provider.verifyEvery && !provider.verify) ctx.addIssue({ code: "custom", path: ["verifyEvery"], message: `provider ${provider.id}: verifyEvery needs a verify declaration` });
+    if (provider.verifyEvery && !provider.verify)
+      ctx.addIssue({
+        code: "custom",
+        path: ["verifyEvery"],
+        message: `provider ${provider.id}: verifyEvery needs a verify declaration`,
+      });
     const violation = loginUrlRuleViolation(provider.success, provider.loginUrl);
-    if (violation) ctx.addIssue({ code: "custom", path: ["success"], message: `provider ${provider.id}: ${violation}. To fix it, ${LOGIN_URL_RULE_FIX}` });
+    if (violation)
+      ctx.addIssue({
+        code: "custom",
+        path: ["success"],
+        message: `provider ${provider.id}: ${violation}. To fix it, ${LOGIN_URL_RULE_FIX}`,
+      });
   });
 
 /** An OAuth2 server address: https, or http on this machine's loopback (tests, local development). */
@@ -153,7 +178,11 @@ export const oauth2ProviderSchema = z
   .strict()
   .superRefine((provider, ctx) => {
     if (!provider.issuer && !(provider.authorizationEndpoint && provider.tokenEndpoint)) {
-      ctx.addIssue({ code: "custom", path: ["issuer"], message: `provider ${provider.id}: give an issuer, or both authorizationEndpoint and tokenEndpoint` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["issuer"],
+        message: `provider ${provider.id}: give an issuer, or both authorizationEndpoint and tokenEndpoint`,
+      });
     }
   });
 
@@ -194,7 +223,11 @@ export const apiKeyValidationSchema = z
 
 /** The field names a validation request's templates use. */
 export function templateReferences(validation: ApiKeyValidation): string[] {
-  const texts = [...Object.values(validation.headers), ...Object.values(validation.query), ...Object.values(validation.body ?? {})];
+  const texts = [
+    ...Object.values(validation.headers),
+    ...Object.values(validation.query),
+    ...Object.values(validation.body ?? {}),
+  ];
   return [...new Set(texts.flatMap((text) => [...text.matchAll(TEMPLATE_REFERENCE)].map((m) => m[1]!)))];
 }
 
@@ -216,10 +249,20 @@ export const apiKeyProviderSchema = z
   .superRefine((provider, ctx) => {
     const names = provider.fields.map((f) => f.name);
     const twice = names.filter((name, i) => names.indexOf(name) !== i);
-    if (twice.length) ctx.addIssue({ code: "custom", path: ["fields"], message: `provider ${provider.id}: field ${twice[0]} is declared twice` });
+    if (twice.length)
+      ctx.addIssue({
+        code: "custom",
+        path: ["fields"],
+        message: `provider ${provider.id}: field ${twice[0]} is declared twice`,
+      });
     if (!provider.validation) return;
     const unknown = templateReferences(provider.validation).filter((name) => !names.includes(name));
-    if (unknown.length) ctx.addIssue({ code: "custom", path: ["validation"], message: `provider ${provider.id}: the validation request uses ${unknown.map((n) => `{{${n}}}`).join(", ")}, which is not a declared field` });
+    if (unknown.length)
+      ctx.addIssue({
+        code: "custom",
+        path: ["validation"],
+        message: `provider ${provider.id}: the validation request uses ${unknown.map((n) => `{{${n}}}`).join(", ")}, which is not a declared field`,
+      });
   });
 
 /** Every kind of provider. A provider without `kind` is a browser login (the only kind before kinds existed). */
@@ -244,4 +287,7 @@ export type OAuth2Provider = z.infer<typeof oauth2ProviderSchema>;
 export type ApiKeyProvider = z.infer<typeof apiKeyProviderSchema>;
 export type ApiKeyValidation = z.infer<typeof apiKeyValidationSchema>;
 /** A provider as written in the providers file (`kind` may be left out for a browser login). */
-export type ProviderInput = Omit<z.input<typeof browserLoginProviderSchema>, "kind"> & { kind?: "browser_login" } | (Partial<z.input<typeof oauth2ProviderSchema>> & { kind: "oauth2"; id: string }) | z.input<typeof apiKeyProviderSchema>;
+export type ProviderInput =
+  | (Omit<z.input<typeof browserLoginProviderSchema>, "kind"> & { kind?: "browser_login" })
+  | (Partial<z.input<typeof oauth2ProviderSchema>> & { kind: "oauth2"; id: string })
+  | z.input<typeof apiKeyProviderSchema>;

@@ -1,26 +1,55 @@
 import { z } from "zod";
-import { apiKeyProviderSchema, browserLoginProviderSchema, oauth2ProviderSchema, type ApiKeyProvider, type Provider } from "./provider-schema.ts";
+import {
+  apiKeyProviderSchema,
+  browserLoginProviderSchema,
+  oauth2ProviderSchema,
+  type ApiKeyProvider,
+  type Provider,
+} from "./provider-schema.ts";
 
 const browserLogin = browserLoginProviderSchema.shape;
 const field = apiKeyProviderSchema.shape.fields.element.shape;
 
 /** An API-key provider's field as a form shows it: `secret` ones masked. */
-export const apiKeyFieldViewSchema = z.object({ name: field.name, label: field.label, helpText: field.helpText, helpUrl: field.helpUrl, secret: z.boolean() });
+export const apiKeyFieldViewSchema = z.object({
+  name: field.name,
+  label: field.label,
+  helpText: field.helpText,
+  helpUrl: field.helpUrl,
+  secret: z.boolean(),
+});
 export type ApiKeyFieldView = z.infer<typeof apiKeyFieldViewSchema>;
-export const apiKeyFieldViews = (provider: ApiKeyProvider): ApiKeyFieldView[] => provider.fields.map(({ name, label, helpText, helpUrl, secret }) => ({ name, label, helpText, helpUrl, secret }));
+export const apiKeyFieldViews = (provider: ApiKeyProvider): ApiKeyFieldView[] =>
+  provider.fields.map(({ name, label, helpText, helpUrl, secret }) => ({ name, label, helpText, helpUrl, secret }));
 
 /** A provider as apps see it (`GET /providers`): what to offer the user and how they connect; no endpoint secret. */
 export const providerViewSchema = z
   .discriminatedUnion("kind", [
-    z.object({ id: browserLogin.id, name: browserLogin.name, kind: browserLogin.kind, captureOn: z.enum(["authenticated", "complete"]) }).meta({ id: "BrowserLoginProvider" }),
-    z.object({ id: browserLogin.id, name: browserLogin.name, kind: oauth2ProviderSchema.shape.kind, scopes: z.array(z.string()) }).meta({ id: "OAuth2Provider" }),
+    z
+      .object({
+        id: browserLogin.id,
+        name: browserLogin.name,
+        kind: browserLogin.kind,
+        captureOn: z.enum(["authenticated", "complete"]),
+      })
+      .meta({ id: "BrowserLoginProvider" }),
+    z
+      .object({
+        id: browserLogin.id,
+        name: browserLogin.name,
+        kind: oauth2ProviderSchema.shape.kind,
+        scopes: z.array(z.string()),
+      })
+      .meta({ id: "OAuth2Provider" }),
     z
       .object({
         id: browserLogin.id,
         name: browserLogin.name,
         kind: apiKeyProviderSchema.shape.kind,
         fields: z.array(apiKeyFieldViewSchema),
-        validated: z.boolean().describe("A wrong key is refused when submitted (the provider's validation request runs first)"),
+        validated: z
+          .boolean()
+          .describe("A wrong key is refused when submitted (the provider's validation request runs first)"),
       })
       .meta({ id: "ApiKeyProvider" }),
   ])
@@ -37,6 +66,12 @@ export function providerView(provider: Provider): ProviderView {
       return { id, name, kind: provider.kind, scopes: provider.scopes };
     case "api_key":
       // The validation request itself stays server-side.
-      return { id, name, kind: provider.kind, fields: apiKeyFieldViews(provider), validated: provider.validation !== undefined };
+      return {
+        id,
+        name,
+        kind: provider.kind,
+        fields: apiKeyFieldViews(provider),
+        validated: provider.validation !== undefined,
+      };
   }
 }

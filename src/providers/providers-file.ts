@@ -32,7 +32,10 @@ export function watchProviders(config: Config, logger: Logger): WatchedProviders
   const file = resolve(config.PROVIDERS_FILE);
   const registry = createReloadableRegistry(() => loadProviders(config));
   let lastText: string | undefined;
-  void readFile(file, "utf8").then((text) => (lastText ??= text), () => {});
+  void readFile(file, "utf8").then(
+    (text) => (lastText ??= text),
+    () => {},
+  );
 
   const reload = async (why: "signal" | "change") => {
     const text = await readFile(file, "utf8").catch(() => undefined);
@@ -40,10 +43,16 @@ export function watchProviders(config: Config, logger: Logger): WatchedProviders
     if (why === "change" && (text === undefined || text === lastText)) return;
     lastText = text;
     try {
-      const ids = registry.reload().list().map((p) => p.id);
+      const ids = registry
+        .reload()
+        .list()
+        .map((p) => p.id);
       logger.info({ file, providers: ids, why }, "providers reloaded");
     } catch (error) {
-      logger.error({ file, why }, `providers not reloaded, keeping the current ones: ${(error as Error).message.replaceAll("\n", " ")}`);
+      logger.error(
+        { file, why },
+        `providers not reloaded, keeping the current ones: ${(error as Error).message.replaceAll("\n", " ")}`,
+      );
     }
   };
 
@@ -55,9 +64,17 @@ export function watchProviders(config: Config, logger: Logger): WatchedProviders
       clearTimeout(debounce);
       debounce = setTimeout(() => void reload("change"), RELOAD_DEBOUNCE_MS);
     });
-    watcher.on("error", (error) => logger.warn({ file, err: { message: error.message } }, "cannot watch the providers file; SIGHUP still reloads it"));
+    watcher.on("error", (error) =>
+      logger.warn(
+        { file, err: { message: error.message } },
+        "cannot watch the providers file; SIGHUP still reloads it",
+      ),
+    );
   } catch (error) {
-    logger.warn({ file, err: { message: (error as Error).message } }, "cannot watch the providers file; SIGHUP still reloads it");
+    logger.warn(
+      { file, err: { message: (error as Error).message } },
+      "cannot watch the providers file; SIGHUP still reloads it",
+    );
   }
   const onHangup = () => void reload("signal");
   process.on("SIGHUP", onHangup);

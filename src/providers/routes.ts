@@ -13,7 +13,10 @@ const providerList = createRoute({
   summary: "The providers a user can connect",
   security: subjectSecurity,
   responses: {
-    200: jsonResponse("Each provider's id (for POST /browser-login/start), name, kind, and what its kind offers", z.object({ providers: z.array(providerViewSchema) })),
+    200: jsonResponse(
+      "Each provider's id (for POST /browser-login/start), name, kind, and what its kind offers",
+      z.object({ providers: z.array(providerViewSchema) }),
+    ),
     ...errorResponses([400, 401]),
   },
 });

@@ -49,13 +49,16 @@ export class CompiledUrlPattern {
     this.maxLength = maxLength;
     this.source = typeof input === "string" ? input : JSON.stringify(input);
     const pattern = new URLPattern(input);
-    if ((pattern as { hasRegExpGroups?: boolean }).hasRegExpGroups) throw new Error("regular-expression groups are not allowed in URL patterns");
+    if ((pattern as { hasRegExpGroups?: boolean }).hasRegExpGroups)
+      throw new Error("regular-expression groups are not allowed in URL patterns");
     const protocol = compileComponent(pattern.protocol, DEFAULT);
     // As the standard does: paths split on "/" when the pattern may match a URL with a special scheme.
     const pathOptions = SPECIAL_SCHEMES.some((scheme) => protocol.matches(scheme)) ? PATHNAME : DEFAULT;
     this.matchers = COMPONENTS.filter((name) => pattern[name] !== "*").map((name) => [
       name,
-      name === "protocol" ? protocol : compileComponent(pattern[name], name === "hostname" ? HOSTNAME : name === "pathname" ? pathOptions : DEFAULT),
+      name === "protocol"
+        ? protocol
+        : compileComponent(pattern[name], name === "hostname" ? HOSTNAME : name === "pathname" ? pathOptions : DEFAULT),
     ]);
   }
 

@@ -59,7 +59,13 @@ export interface ApiParts {
   /** OAuth2 connections: start, callback, organisations' clients, access tokens, revocation on delete. */
   oauth2?: OAuth2Deps;
   /** The self-hosted live view: viewer links on session status, the viewer page, revoke. */
-  liveView?: { links: LiveViewLinks; secret: Buffer; frameAncestors: string[]; verifierKey?: string; viewerCheck?: (sessionId: string) => string };
+  liveView?: {
+    links: LiveViewLinks;
+    secret: Buffer;
+    frameAncestors: string[];
+    verifierKey?: string;
+    viewerCheck?: (sessionId: string) => string;
+  };
   /** The connect page: links minted through POST /connect/links, the page at /connect/<token>. */
   connect?: { links: ConnectLinks; linkTtlMs: number; publicUrl: () => string; frameAncestors: string[] };
   /** GET /metrics (Prometheus text), for bearers of one of `tokens` (the metrics token and the service keys). */
@@ -82,26 +88,43 @@ export function createApiApp(parts: ApiParts) {
   // Every way of connecting a provider on the connect page; browser login is always one.
   const connectKinds: ConnectKind[] = [
     browserLoginConnectKind({ ...loginDeps, startLogin: createLoginStarter(loginDeps) }),
-    ...(parts.oauth2 && parts.connect ? [oauth2ConnectKind({ providers, flow: parts.oauth2.flow, publicUrl: parts.connect.publicUrl })] : []),
+    ...(parts.oauth2 && parts.connect
+      ? [oauth2ConnectKind({ providers, flow: parts.oauth2.flow, publicUrl: parts.connect.publicUrl })]
+      : []),
     apiKeyConnectKind({ ...parts.apiKeys, vault, providers }),
   ];
   const oauth2 = parts.oauth2;
-  const revokeOAuth2: Revoker | undefined = oauth2 && ((id, subject, access) => oauth2.tokens.revoke(id, subject, access));
+  const revokeOAuth2: Revoker | undefined =
+    oauth2 && ((id, subject, access) => oauth2.tokens.revoke(id, subject, access));
 
   const open: Mount[] = [
-    ...(parts.liveView ? [{ path: "/", routes: viewerRoutes({ sessions: parts.browserLogin.sessions, ...parts.liveView }) }] : []),
+    ...(parts.liveView
+      ? [{ path: "/", routes: viewerRoutes({ sessions: parts.browserLogin.sessions, ...parts.liveView }) }]
+      : []),
     // The browser coming back from the provider carries no service key: the single-use state is its proof.
     ...(parts.oauth2 ? [{ path: "/", routes: oauth2CallbackRoute(parts.oauth2) }] : []),
     // The page and its endpoints answer to the link's token.
-    ...(parts.connect ? [{ path: "/", routes: connectPageRoutes({ ...parts.connect, vault, revokeOAuth2, kinds: connectKinds }) }] : []),
+    ...(parts.connect
+      ? [{ path: "/", routes: connectPageRoutes({ ...parts.connect, vault, revokeOAuth2, kinds: connectKinds }) }]
+      : []),
     // Operator pages, not a subject's: their own authentication.
     ...(parts.metrics ? [{ path: "/", routes: metricsRoutes(parts.metrics.metrics, parts.metrics.tokens) }] : []),
-    ...(parts.queueDashboard ? [{ path: QUEUE_DASHBOARD_PATH, routes: queueDashboard({ ...parts.queueDashboard, apiKeys: parts.serviceKeys }) }] : []),
+    ...(parts.queueDashboard
+      ? [
+          {
+            path: QUEUE_DASHBOARD_PATH,
+            routes: queueDashboard({ ...parts.queueDashboard, apiKeys: parts.serviceKeys }),
+          },
+        ]
+      : []),
   ];
 
   const keyed: KeyedMount[] = [
     { path: "/", routes: providerRoutes(providers) },
-    { path: "/", routes: eventRoutes({ ...parts.events, sessions: parts.browserLogin.sessions, logger: parts.logger, draining }) },
+    {
+      path: "/",
+      routes: eventRoutes({ ...parts.events, sessions: parts.browserLogin.sessions, logger: parts.logger, draining }),
+    },
     { path: "/browser-login", routes: browserLoginRoutes(loginDeps) },
     { path: "/credentials", routes: credentialCheckRoutes({ vault, checks: parts.checks, providers, draining }) },
     { path: "/credentials", routes: reloginRoute({ ...loginDeps, vault }) },
@@ -115,7 +138,17 @@ export function createApiApp(parts: ApiParts) {
     { path: "/credentials", routes: credentialRoutes({ vault, audit: parts.audit, revokeOAuth2 }) },
     { path: "/webhooks/endpoints", routes: webhookRoutes(parts.webhooks), operator: true },
     ...(parts.connect
-      ? [{ path: "/", routes: connectLinkRoutes({ links: parts.connect.links, kinds: connectKinds, ttlMs: parts.connect.linkTtlMs, publicUrl: parts.connect.publicUrl }) }]
+      ? [
+          {
+            path: "/",
+            routes: connectLinkRoutes({
+              links: parts.connect.links,
+              kinds: connectKinds,
+              ttlMs: parts.connect.linkTtlMs,
+              publicUrl: parts.connect.publicUrl,
+            }),
+          },
+        ]
       : []),
   ];
 

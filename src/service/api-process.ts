@@ -33,7 +33,13 @@ export interface ServiceOptions {
  * hanging. Every part it starts goes on one stack: a start that fails half way and `close` unwind it
  * the same way, the HTTP server first (requests in flight answer), Redis last.
  */
-export async function startApiService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger, options: ServiceOptions = {}) {
+export async function startApiService(
+  config: Config,
+  redisUrl: string,
+  providers: ProviderRegistry,
+  logger: Logger,
+  options: ServiceOptions = {},
+) {
   const metrics = options.metrics ?? createMetrics();
   const stack = new AsyncDisposableStack();
   try {
@@ -51,11 +57,20 @@ export async function startApiService(config: Config, redisUrl: string, provider
     const checks = await buildCredentialChecksApi(infra);
     const events = buildEventsApi(infra, shared.eventLog);
     const credentialDeps = { vault: shared.vault, credentialEvents: shared.eventLog, providers };
-    const oauth2 = buildOAuth2(infra, { ...credentialDeps, database: shared.credentials.database, cipher: shared.cipher, publicUrl });
+    const oauth2 = buildOAuth2(infra, {
+      ...credentialDeps,
+      database: shared.credentials.database,
+      cipher: shared.cipher,
+      publicUrl,
+    });
     metrics.watch("blc_queue_jobs", async () => {
       const queues = [browserLogin.queue, shared.webhooks.queue];
-      const counted = await Promise.all(queues.map(async (q) => [q.name, await q.getJobCounts()] as const)).catch(() => []);
-      return counted.flatMap(([name, counts]) => Object.entries(counts).map(([state, value]) => ({ labels: { queue: name, state }, value })));
+      const counted = await Promise.all(queues.map(async (q) => [q.name, await q.getJobCounts()] as const)).catch(
+        () => [],
+      );
+      return counted.flatMap(([name, counts]) =>
+        Object.entries(counts).map(([state, value]) => ({ labels: { queue: name, state }, value })),
+      );
     });
 
     const app = createApiApp({
@@ -78,7 +93,9 @@ export async function startApiService(config: Config, redisUrl: string, provider
       liveView: liveView.routes,
       connect: buildConnect(infra, { secret: liveView.routes.secret, publicUrl: liveView.routes.links.base }),
       metrics: { metrics, tokens: metricsTokens(serviceKeys.keys, config.METRICS_TOKEN) },
-      queueDashboard: config.QUEUE_DASHBOARD ? { loginQueue: browserLogin.queue, webhookQueue: shared.webhooks.queue, checkQueue: checks.queue } : undefined,
+      queueDashboard: config.QUEUE_DASHBOARD
+        ? { loginQueue: browserLogin.queue, webhookQueue: shared.webhooks.queue, checkQueue: checks.queue }
+        : undefined,
     });
 
     const server = await startHttpServer({
@@ -99,7 +116,10 @@ export async function startApiService(config: Config, redisUrl: string, provider
     });
     listening = { port: server.port };
     if (config.NODE_ENV === "production" && !config.PUBLIC_URL && config.LIVE_VIEW) {
-      logger.warn({ links: liveView.routes.links.base() }, "PUBLIC_URL is not set: live-view links name the API's own address, which users elsewhere may not reach");
+      logger.warn(
+        { links: liveView.routes.links.base() },
+        "PUBLIC_URL is not set: live-view links name the API's own address, which users elsewhere may not reach",
+      );
     }
     logger.info({ url: `http://${config.HOST}:${server.port}` }, "API listening");
     return {

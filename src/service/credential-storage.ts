@@ -4,7 +4,10 @@ import type { Logger } from "pino";
 import type { Config } from "../core/config.ts";
 import { loadMigrations, migrate } from "../core/postgres-migrations.ts";
 import type { CredentialStore } from "../credentials/credential-store.ts";
-import { CREDENTIAL_MIGRATIONS, createPostgresCredentialStore } from "../credentials/store/postgres/postgres-credential-store.ts";
+import {
+  CREDENTIAL_MIGRATIONS,
+  createPostgresCredentialStore,
+} from "../credentials/store/postgres/postgres-credential-store.ts";
 import { createRedisCredentialStore } from "../credentials/store/redis/redis-credential-store.ts";
 import { OAUTH2_CLIENT_MIGRATIONS } from "../oauth2/client-configs/postgres/postgres-oauth2-client-configs.ts";
 

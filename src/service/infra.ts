@@ -16,7 +16,13 @@ import { buildCredentialStore } from "./credential-storage.ts";
  * A process's Redis connections and the stack its parts go on: the role's command connection (an
  * API's fails fast, a worker's waits out outages) and, on request, connections of their own.
  */
-export async function openInfra(config: Config, redisUrl: string, role: Infra["role"], logger: Logger, stack: AsyncDisposableStack): Promise<Infra> {
+export async function openInfra(
+  config: Config,
+  redisUrl: string,
+  role: Infra["role"],
+  logger: Logger,
+  stack: AsyncDisposableStack,
+): Promise<Infra> {
   const connection: Infra["connection"] = (connectionRole, name) => {
     const redis = createRedisConnection(redisUrl, connectionRole, name);
     stack.defer(async () => redis.disconnect());

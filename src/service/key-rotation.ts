@@ -19,8 +19,10 @@ export function describeRotation(result: RotationResult): string {
   const lines = [
     `Rotated ${result.total} credentials: ${result.rewrapped} data keys rewrapped, ${result.upgraded} format-1 records upgraded, ${result.current} already current, ${result.missing} deleted meanwhile.`,
   ];
-  if (result.changed.length) lines.push(`Changed by someone else during rotation, run again: ${result.changed.join(", ")}`);
-  if (result.failed.length) lines.push(`Could not be rotated (see --verify for their keys): ${result.failed.join(", ")}`);
+  if (result.changed.length)
+    lines.push(`Changed by someone else during rotation, run again: ${result.changed.join(", ")}`);
+  if (result.failed.length)
+    lines.push(`Could not be rotated (see --verify for their keys): ${result.failed.join(", ")}`);
   return lines.join("\n");
 }
 
@@ -29,11 +31,20 @@ export function describeKeyUsage(report: KeyUsageReport): string {
   const total = (keyId: string) => report.usage.filter((u) => u.keyId === keyId).reduce((sum, u) => sum + u.count, 0);
   const lines = ["What each key protects (counted from wrapped keys, nothing decrypted):"];
   lines.push(`  ${report.currentKeyId} (current): ${plural(total(report.currentKeyId))}`);
-  for (const id of report.stillUsed) lines.push(`  ${id}: ${plural(total(id))}: still in use, keep it and run rotate-keys`);
+  for (const id of report.stillUsed)
+    lines.push(`  ${id}: ${plural(total(id))}: still in use, keep it and run rotate-keys`);
   for (const id of report.droppable) lines.push(`  ${id}: 0 credentials: can be dropped from ENCRYPTION_KEYS`);
-  for (const id of report.unknown) lines.push(`  ${id} (not configured): ${plural(total(id))} that cannot be read until this key is configured again`);
-  if (report.formatOne) lines.push(`  ${plural(report.formatOne)} still in format 1 (payload encrypted directly under a ring key): run rotate-keys to upgrade`);
-  lines.push(report.settled ? "Every credential is an envelope under the current key." : "Not settled: some credentials still depend on another key or format.");
+  for (const id of report.unknown)
+    lines.push(`  ${id} (not configured): ${plural(total(id))} that cannot be read until this key is configured again`);
+  if (report.formatOne)
+    lines.push(
+      `  ${plural(report.formatOne)} still in format 1 (payload encrypted directly under a ring key): run rotate-keys to upgrade`,
+    );
+  lines.push(
+    report.settled
+      ? "Every credential is an envelope under the current key."
+      : "Not settled: some credentials still depend on another key or format.",
+  );
   return lines.join("\n");
 }
 
@@ -42,7 +53,10 @@ export function describeKeyUsage(report: KeyUsageReport): string {
  * signing secrets, organisations' OAuth client secrets. Writes its report to `write`; answers whether
  * everything is now under the current key (the command's exit status).
  */
-export async function runKeyRotation(config: Config, { verifyOnly, write }: { verifyOnly: boolean; write: (text: string) => void }): Promise<boolean> {
+export async function runKeyRotation(
+  config: Config,
+  { verifyOnly, write }: { verifyOnly: boolean; write: (text: string) => void },
+): Promise<boolean> {
   const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, name: "rotate-keys" });
   // Redis holds webhook secrets, and the credentials and OAuth clients too unless CREDENTIAL_STORE=postgres.
   const redis = config.REDIS_URL ? createRedisConnection(config.REDIS_URL, "worker", "blc-rotate") : undefined;
@@ -52,23 +66,40 @@ export async function runKeyRotation(config: Config, { verifyOnly, write }: { ve
   const cipher = buildCipher(config, logger);
   const endpoints = redis ? createWebhookEndpoints(redis, cipher, config.REDIS_PREFIX) : undefined;
   // Organisations' OAuth clients live with the credentials (PostgreSQL or Redis).
-  const oauthClients = buildOAuth2ClientConfigs({ database: credentials.database, redis, cipher, prefix: config.REDIS_PREFIX });
+  const oauthClients = buildOAuth2ClientConfigs({
+    database: credentials.database,
+    redis,
+    cipher,
+    prefix: config.REDIS_PREFIX,
+  });
   let ok = true;
   if (!verifyOnly) {
     const result = await rotateAll(store, createCredentialVault(store, cipher));
     write(`${describeRotation(result)}\n`);
     const hooks = (await endpoints?.rotateSecrets()) ?? { rewrapped: 0, current: 0, failed: [] };
-    write(`Rotated webhook secrets: ${hooks.rewrapped} rewrapped, ${hooks.current} already current${hooks.failed.length ? `; could not rotate: ${hooks.failed.join(", ")}` : ""}.\n`);
+    write(
+      `Rotated webhook secrets: ${hooks.rewrapped} rewrapped, ${hooks.current} already current${hooks.failed.length ? `; could not rotate: ${hooks.failed.join(", ")}` : ""}.\n`,
+    );
     const clients = await oauthClients.rotateSecrets();
-    write(`Rotated OAuth client secrets: ${clients.rewrapped} rewrapped, ${clients.current} already current${clients.failed.length ? `; could not rotate: ${clients.failed.join(", ")}` : ""}.\n`);
-    ok = result.failed.length === 0 && result.changed.length === 0 && hooks.failed.length === 0 && clients.failed.length === 0;
+    write(
+      `Rotated OAuth client secrets: ${clients.rewrapped} rewrapped, ${clients.current} already current${clients.failed.length ? `; could not rotate: ${clients.failed.join(", ")}` : ""}.\n`,
+    );
+    ok =
+      result.failed.length === 0 &&
+      result.changed.length === 0 &&
+      hooks.failed.length === 0 &&
+      clients.failed.length === 0;
   }
   const report = await keyUsageReport(store, cipher.keyIds, cipher.currentKeyId);
   write(`${describeKeyUsage(report)}\n`);
-  const oldHooks = endpoints ? [...(await endpoints.secretKeyIds())].filter(([, kid]) => kid !== cipher.currentKeyId) : [];
-  for (const [id, kid] of oldHooks) write(`  webhook ${id}: its secret is still under ${kid}: run rotate-keys before dropping that key\n`);
+  const oldHooks = endpoints
+    ? [...(await endpoints.secretKeyIds())].filter(([, kid]) => kid !== cipher.currentKeyId)
+    : [];
+  for (const [id, kid] of oldHooks)
+    write(`  webhook ${id}: its secret is still under ${kid}: run rotate-keys before dropping that key\n`);
   const oldClients = [...(await oauthClients.secretKeyIds())].filter(([, kid]) => kid !== cipher.currentKeyId);
-  for (const [id, kid] of oldClients) write(`  OAuth client ${id}: its secret is still under ${kid}: run rotate-keys before dropping that key\n`);
+  for (const [id, kid] of oldClients)
+    write(`  OAuth client ${id}: its secret is still under ${kid}: run rotate-keys before dropping that key\n`);
   await credentials.close();
   redis?.disconnect();
   return ok && report.settled && oldHooks.length === 0 && oldClients.length === 0;

@@ -20,18 +20,29 @@ export async function startLocalStack(config: Config, logger: Logger) {
   const ports: PortSetting[] = [
     { setting: "PORT", port: config.PORT, host: config.HOST },
     ...(config.REDIS_URL ? [] : [{ setting: "EMBEDDED_REDIS_PORT", port: config.EMBEDDED_REDIS_PORT }]),
-    ...(withDemo ? [{ setting: "DEMO_PORT", port: config.DEMO_PORT }, { setting: "DEMO_SSO_PORT", port: config.DEMO_SSO_PORT }] : []),
+    ...(withDemo
+      ? [
+          { setting: "DEMO_PORT", port: config.DEMO_PORT },
+          { setting: "DEMO_SSO_PORT", port: config.DEMO_SSO_PORT },
+        ]
+      : []),
     ...(config.BROWSER_ADAPTER === "local" ? [{ setting: "BROWSER_DEBUG_PORT", port: config.BROWSER_DEBUG_PORT }] : []),
   ];
   const redisDir = join(config.DATA_DIR, "redis");
   if (!config.REDIS_URL && (await stopLeftoverEmbeddedRedis({ port: config.EMBEDDED_REDIS_PORT, dir: redisDir }))) {
-    logger.warn({ port: config.EMBEDDED_REDIS_PORT }, "stopped the embedded Redis an earlier run left behind (was it killed with SIGKILL?)");
+    logger.warn(
+      { port: config.EMBEDDED_REDIS_PORT },
+      "stopped the embedded Redis an earlier run left behind (was it killed with SIGKILL?)",
+    );
   }
   await assertPortsFree(ports);
 
   const stops: (() => Promise<void>)[] = [];
   const close = async () => {
-    for (const stop of stops) await stop().catch((error) => logger.warn({ err: { message: (error as Error).message } }, "stopping a part failed"));
+    for (const stop of stops)
+      await stop().catch((error) =>
+        logger.warn({ err: { message: (error as Error).message } }, "stopping a part failed"),
+      );
   };
   try {
     let redisUrl = config.REDIS_URL;

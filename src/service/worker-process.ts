@@ -20,7 +20,13 @@ import { resolveServiceKeys } from "./service-keys.ts";
  * restarts. Everything goes on one stack, so a failed start and `close` unwind the same way: checks
  * first, then login sessions (captures in flight get `graceMs`), the browser, deliveries, Redis last.
  */
-export async function startWorkerService(config: Config, redisUrl: string, providers: ProviderRegistry, logger: Logger, options: ServiceOptions = {}) {
+export async function startWorkerService(
+  config: Config,
+  redisUrl: string,
+  providers: ProviderRegistry,
+  logger: Logger,
+  options: ServiceOptions = {},
+) {
   const metrics = options.metrics ?? createMetrics();
   const stack = new AsyncDisposableStack();
   let graceMs = config.SHUTDOWN_GRACE_MS;

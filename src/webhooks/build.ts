@@ -17,19 +17,33 @@ import { loadWebhooksFile } from "./webhooks-file.ts";
 export async function openWebhooks(infra: Infra, { cipher, metrics }: { cipher: CredentialCipher; metrics: Metrics }) {
   const { config, redis, stack } = infra;
   const endpoints = createWebhookEndpoints(redis, cipher, config.REDIS_PREFIX);
-  const addressPolicy = createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: config.WEBHOOK_PRIVATE_ALLOWED_FOR });
+  const addressPolicy = createAddressPolicy({
+    allowPrivateAddresses: false,
+    privateAllowedFor: config.WEBHOOK_PRIVATE_ALLOWED_FOR,
+  });
   if (config.WEBHOOKS_FILE) await loadWebhooksFile(config.WEBHOOKS_FILE, endpoints, addressPolicy);
-  const queue = createWebhookQueue(redis, config.REDIS_PREFIX, deliveryJobOptions(config.WEBHOOK_RETRY_BASE_MS, config.WEBHOOK_RETRY_FOR_MS));
+  const queue = createWebhookQueue(
+    redis,
+    config.REDIS_PREFIX,
+    deliveryJobOptions(config.WEBHOOK_RETRY_BASE_MS, config.WEBHOOK_RETRY_FOR_MS),
+  );
   queue.on("error", () => {});
   stack.defer(() => queue.close());
-  const deliveries = countDeliveries(createDeliveryLog(redis, { prefix: config.REDIS_PREFIX, size: config.WEBHOOK_DELIVERY_LOG_SIZE }), metrics);
+  const deliveries = countDeliveries(
+    createDeliveryLog(redis, { prefix: config.REDIS_PREFIX, size: config.WEBHOOK_DELIVERY_LOG_SIZE }),
+    metrics,
+  );
   return { endpoints, addressPolicy, queue, deliveries };
 }
 
 export type Webhooks = Awaited<ReturnType<typeof openWebhooks>>;
 
 /** The worker's side: workers share the dispatch through a consumer group and the deliveries through BullMQ. */
-export function startWebhookDelivery(infra: Infra, webhooks: Webhooks, { eventLog, metrics }: { eventLog: EventLog; metrics: Metrics }) {
+export function startWebhookDelivery(
+  infra: Infra,
+  webhooks: Webhooks,
+  { eventLog, metrics }: { eventLog: EventLog; metrics: Metrics },
+) {
   const { config, stack } = infra;
   const dispatcher = startWebhookDispatcher({
     blocking: infra.connection("worker", "blc-webhook-dispatch"),

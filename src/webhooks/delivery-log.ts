@@ -47,7 +47,12 @@ export function createDeliveryLog(redis: Redis, options: { prefix: string; size:
         .zadd(order(endpointId), "NX", Date.parse(next.firstAttemptAt), entry.eventId)
         .exec();
       const dropped = await redis.zrange(order(endpointId), "0", String(-(options.size + 1)));
-      if (dropped.length > 0) await redis.multi().zrem(order(endpointId), ...dropped).hdel(entries(endpointId), ...dropped).exec();
+      if (dropped.length > 0)
+        await redis
+          .multi()
+          .zrem(order(endpointId), ...dropped)
+          .hdel(entries(endpointId), ...dropped)
+          .exec();
     },
     async list(endpointId, limit = options.size) {
       const ids = await redis.zrevrange(order(endpointId), 0, limit - 1);

@@ -31,11 +31,15 @@ const create = createRoute({
   path: "/",
   tags,
   summary: "Add a webhook endpoint",
-  description: "The endpoint receives every subject's events (Standard Webhooks). Its secret is shown in this answer only.",
+  description:
+    "The endpoint receives every subject's events (Standard Webhooks). Its secret is shown in this answer only.",
   security: apiKeySecurity,
   request: { body: jsonBody(endpointInputSchema.meta({ id: "WebhookEndpointInput" })) },
   responses: {
-    201: jsonResponse("The endpoint and its signing secret (sent with Cache-Control: no-store)", webhookEndpointSchema.extend({ secret: z.string() }).meta({ id: "CreatedWebhookEndpoint" })),
+    201: jsonResponse(
+      "The endpoint and its signing secret (sent with Cache-Control: no-store)",
+      webhookEndpointSchema.extend({ secret: z.string() }).meta({ id: "CreatedWebhookEndpoint" }),
+    ),
     ...errorResponses([400, 401, 413, 415, 422, 503], { 422: "This URL cannot be used (`webhook_url_not_allowed`)" }),
   },
 });
@@ -46,7 +50,10 @@ const list = createRoute({
   tags,
   summary: "The webhook endpoints",
   security: apiKeySecurity,
-  responses: { 200: jsonResponse("Every endpoint (without secrets)", z.object({ endpoints: z.array(webhookEndpointSchema) })), ...errorResponses([401, 503]) },
+  responses: {
+    200: jsonResponse("Every endpoint (without secrets)", z.object({ endpoints: z.array(webhookEndpointSchema) })),
+    ...errorResponses([401, 503]),
+  },
 });
 
 const get = createRoute({
@@ -56,7 +63,10 @@ const get = createRoute({
   summary: "One webhook endpoint",
   security: apiKeySecurity,
   request: { params: endpointIdParams },
-  responses: { 200: jsonResponse("The endpoint (without its secret)", webhookEndpointSchema), ...errorResponses([400, 401, 404, 503], notFound) },
+  responses: {
+    200: jsonResponse("The endpoint (without its secret)", webhookEndpointSchema),
+    ...errorResponses([400, 401, 404, 503], notFound),
+  },
 });
 
 const remove = createRoute({
@@ -76,7 +86,10 @@ const deliveries = createRoute({
   summary: "An endpoint's recent deliveries",
   security: apiKeySecurity,
   request: { params: endpointIdParams },
-  responses: { 200: jsonResponse("Newest first", z.object({ deliveries: z.array(deliveryEntrySchema) })), ...errorResponses([400, 401, 404, 503], notFound) },
+  responses: {
+    200: jsonResponse("Newest first", z.object({ deliveries: z.array(deliveryEntrySchema) })),
+    ...errorResponses([400, 401, 404, 503], notFound),
+  },
 });
 
 const replay = createRoute({
@@ -88,7 +101,9 @@ const replay = createRoute({
   request: { params: endpointIdParams, body: jsonBody(z.strictObject({ eventId: eventIdSchema })) },
   responses: {
     202: jsonResponse("Queued", z.object({ endpointId: z.string(), eventId: z.string(), status: z.literal("queued") })),
-    ...errorResponses([400, 401, 404, 413, 415, 503], { 404: "No such endpoint (`endpoint_not_found`), or the event is not in the log (`event_not_found`)" }),
+    ...errorResponses([400, 401, 404, 413, 415, 503], {
+      404: "No such endpoint (`endpoint_not_found`), or the event is not in the log (`event_not_found`)",
+    }),
   },
 });
 
@@ -108,7 +123,8 @@ export function webhookRoutes({ endpoints, deliveries: deliveryLog, queue, addre
   routes.openapi(create, async (c) => {
     const input = c.req.valid("json");
     const check = await checkWebhookUrl(input.url, addressPolicy);
-    if (!check.ok) throw new ApiError(422, "webhook_url_not_allowed", `This webhook URL cannot be used: ${check.reason}`);
+    if (!check.ok)
+      throw new ApiError(422, "webhook_url_not_allowed", `This webhook URL cannot be used: ${check.reason}`);
     const { endpoint, secret } = await endpoints.save({ ...input, url: check.url.toString() }, "api");
     c.header("Cache-Control", "no-store");
     // The secret is shown here once; it is stored encrypted and never shown again.
@@ -133,9 +149,14 @@ export function webhookRoutes({ endpoints, deliveries: deliveryLog, queue, addre
   routes.openapi(replay, async (c) => {
     const endpoint = await endpointOf(c.req.valid("param").id);
     const { eventId } = c.req.valid("json");
-    if (!(await eventLog.get(eventId))) throw new ApiError(404, "event_not_found", `No event ${eventId} in the event log (it may be past its retention)`);
+    if (!(await eventLog.get(eventId)))
+      throw new ApiError(404, "event_not_found", `No event ${eventId} in the event log (it may be past its retention)`);
     // A job id of its own: a replay is delivered even when the first delivery succeeded.
-    await queue.add("deliver", { eventId, endpointId: endpoint.id }, { jobId: `${endpoint.id}_${eventId}_replay_${Date.now()}` });
+    await queue.add(
+      "deliver",
+      { eventId, endpointId: endpoint.id },
+      { jobId: `${endpoint.id}_${eventId}_replay_${Date.now()}` },
+    );
     return c.json({ endpointId: endpoint.id, eventId, status: "queued" as const }, 202);
   });
 

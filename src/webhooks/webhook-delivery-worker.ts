@@ -40,7 +40,12 @@ export function startWebhookDeliveryWorker(deps: DeliveryWorkerDeps) {
     if (!endpoint) throw new UnrecoverableError("the endpoint was deleted");
     const base = { eventId, type: event?.type ?? "unknown", attempts };
     const fail = async (reason: string, statusCode?: number, giveUp = final) => {
-      await deliveries.record(endpointId, { ...base, status: giveUp ? "failed" : "retrying", lastError: reason, ...(statusCode ? { lastStatusCode: statusCode } : {}) });
+      await deliveries.record(endpointId, {
+        ...base,
+        status: giveUp ? "failed" : "retrying",
+        lastError: reason,
+        ...(statusCode ? { lastStatusCode: statusCode } : {}),
+      });
       throw giveUp ? new UnrecoverableError(reason) : new Error(reason);
     };
     if (!event) return fail("the event is no longer in the event log (past its retention)", undefined, true);

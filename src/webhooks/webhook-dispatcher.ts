@@ -33,7 +33,11 @@ export function startWebhookDispatcher(deps: {
     for (const entry of entries) {
       const event = parseEntry(entry);
       for (const endpoint of event ? all.filter((e) => wantsEvent(e, event.type)) : []) {
-        await queue.add("deliver", { eventId: entry[0], endpointId: endpoint.id }, { jobId: deliveryJobId(endpoint.id, entry[0]) });
+        await queue.add(
+          "deliver",
+          { eventId: entry[0], endpointId: endpoint.id },
+          { jobId: deliveryJobId(endpoint.id, entry[0]) },
+        );
       }
       await redis.xack(allStream, GROUP, entry[0]);
     }
@@ -47,12 +51,29 @@ export function startWebhookDispatcher(deps: {
       try {
         if (Date.now() - lastClaim > CLAIM_IDLE_MS / 2) {
           lastClaim = Date.now();
-          const [, claimed] = (await redis.xautoclaim(allStream, GROUP, consumer, CLAIM_IDLE_MS, "0-0", "COUNT", 100)) as [string, [string, string[]][]];
+          const [, claimed] = (await redis.xautoclaim(
+            allStream,
+            GROUP,
+            consumer,
+            CLAIM_IDLE_MS,
+            "0-0",
+            "COUNT",
+            100,
+          )) as [string, [string, string[]][]];
           await dispatch(claimed.filter((e) => e[1] !== null));
         }
-        const reply = (await redis.xreadgroup("GROUP", GROUP, consumer, "COUNT", 100, "BLOCK", 2_000, "STREAMS", allStream, ">")) as
-          | [string, [string, string[]][]][]
-          | null;
+        const reply = (await redis.xreadgroup(
+          "GROUP",
+          GROUP,
+          consumer,
+          "COUNT",
+          100,
+          "BLOCK",
+          2_000,
+          "STREAMS",
+          allStream,
+          ">",
+        )) as [string, [string, string[]][]][] | null;
         await dispatch(reply?.[0]?.[1] ?? []);
       } catch (error) {
         if (closed) return;

@@ -13,7 +13,10 @@ import { webhookEndpointSchema, type EndpointInput, type WebhookEndpoint } from 
  */
 export interface WebhookEndpoints {
   /** Saves an endpoint; `secret` is the one it signs with (the given one, or a new one): shown once. */
-  save(input: EndpointInput & { id?: string }, source: WebhookEndpoint["source"]): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
+  save(
+    input: EndpointInput & { id?: string },
+    source: WebhookEndpoint["source"],
+  ): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
   list(): Promise<WebhookEndpoint[]>;
   get(id: string): Promise<WebhookEndpoint | undefined>;
   /** The signing secret, decrypted: only the delivery worker asks, for the moment it signs. */
@@ -35,7 +38,8 @@ export function createWebhookEndpoints(redis: Redis, cipher: CredentialCipher, p
   const { webhookEndpoint: key, webhookEndpoints: index } = redisKeys(prefix);
   const parse = (json: string | null) => (json ? webhookEndpointSchema.parse(JSON.parse(json)) : undefined);
   const rotator = createSealedFieldRotator(redis, cipher);
-  const sealedFields = (ids: string[]) => ids.map((id) => ({ id, key: key(id), field: "secret", context: contextOf(id) }));
+  const sealedFields = (ids: string[]) =>
+    ids.map((id) => ({ id, key: key(id), field: "secret", context: contextOf(id) }));
 
   return {
     async save({ id, url, events, description, secret }, source) {
@@ -60,7 +64,10 @@ export function createWebhookEndpoints(redis: Redis, cipher: CredentialCipher, p
       const ids = await redis.smembers(index);
       if (ids.length === 0) return [];
       const jsons = await Promise.all(ids.map((id) => redis.hget(key(id), "endpoint")));
-      return jsons.map(parse).filter((e): e is WebhookEndpoint => e !== undefined).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      return jsons
+        .map(parse)
+        .filter((e): e is WebhookEndpoint => e !== undefined)
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
     async get(id) {
       return parse(await redis.hget(key(id), "endpoint"));

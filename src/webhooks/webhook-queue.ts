@@ -27,7 +27,12 @@ export function deliveryJobOptions(retryBaseMs: number, retryForMs: number): Job
 export const deliveryJobId = (endpointId: string, eventId: string) => `${endpointId}_${eventId}`;
 
 export function createWebhookQueue(connection: ConnectionOptions, prefix: string, jobOptions: JobsOptions) {
-  return new Queue<WebhookJobData>(WEBHOOK_QUEUE, { connection, prefix, defaultJobOptions: jobOptions, streams: { events: { maxLen: 1000 } } });
+  return new Queue<WebhookJobData>(WEBHOOK_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: jobOptions,
+    streams: { events: { maxLen: 1000 } },
+  });
 }
 
 export type WebhookQueue = Pick<Queue<WebhookJobData>, "add">;

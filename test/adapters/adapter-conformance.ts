@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BrowserAdapterError, type BrowserAdapter, type BrowserSession, type BrowserSessionEvent } from "../../src/browser/browser-adapter.ts";
+import {
+  BrowserAdapterError,
+  type BrowserAdapter,
+  type BrowserSession,
+  type BrowserSessionEvent,
+} from "../../src/browser/browser-adapter.ts";
 import type { CapturedState } from "../../src/credentials/captured-state.ts";
 import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
@@ -76,25 +81,38 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
       const { session, events, page, user } = await open();
       try {
         await user.logIn(page);
-        await waitFor(() => events.some((e) => e.type === "navigated" && e.url === `${site.appOrigin}/dashboard`), { what: "dashboard navigation" });
-        const profile = await waitFor(async () => (await session.readStorage("localStorage", "demo.profile"))[0], { what: "demo.profile" });
+        await waitFor(() => events.some((e) => e.type === "navigated" && e.url === `${site.appOrigin}/dashboard`), {
+          what: "dashboard navigation",
+        });
+        const profile = await waitFor(async () => (await session.readStorage("localStorage", "demo.profile"))[0], {
+          what: "demo.profile",
+        });
         expect(profile.origin).toBe(site.appOrigin);
-        expect(events.some((e) => e.type === "navigated" && e.url.startsWith(`${site.ssoOrigin}/sso/grant`))).toBe(true);
-        expect(events.some((e) => e.type === "response" && e.url.endsWith("/dashboard") && e.status === 200)).toBe(true);
+        expect(events.some((e) => e.type === "navigated" && e.url.startsWith(`${site.ssoOrigin}/sso/grant`))).toBe(
+          true,
+        );
+        expect(events.some((e) => e.type === "response" && e.url.endsWith("/dashboard") && e.status === 200)).toBe(
+          true,
+        );
 
         const cookies = await session.cookies();
         const sessionCookie = cookies.find((c) => c.name === "session");
         expect(sessionCookie).toMatchObject({ httpOnly: true, sameSite: "Lax", domain: "localhost" });
         expect(cookies.find((c) => c.name === "sso_session")).toMatchObject({ httpOnly: true, domain: "127.0.0.1" });
 
-        const state = await waitFor(async () => {
-          const s = await session.capture({});
-          const app = s.origins.find((o) => o.origin === site.appOrigin);
-          return app?.sessionStorage.some((i) => i.name === "demo.tab") ? s : undefined;
-        }, { what: "sessionStorage capture" });
+        const state = await waitFor(
+          async () => {
+            const s = await session.capture({});
+            const app = s.origins.find((o) => o.origin === site.appOrigin);
+            return app?.sessionStorage.some((i) => i.name === "demo.tab") ? s : undefined;
+          },
+          { what: "sessionStorage capture" },
+        );
         const app = state.origins.find((o) => o.origin === site.appOrigin)!;
         expect(app.localStorage).toContainEqual({ name: "demo.profile", value: profile.value });
-        expect(state.origins.find((o) => o.origin === site.ssoOrigin)?.localStorage.map((i) => i.name)).toContain("sso.device");
+        expect(state.origins.find((o) => o.origin === site.ssoOrigin)?.localStorage.map((i) => i.name)).toContain(
+          "sso.device",
+        );
         expect(state.cookies.map((c) => c.name).sort()).toEqual(["session", "sso_session", "theme"]);
 
         const onlyApp = await session.capture({ origins: [site.appOrigin] });
@@ -116,7 +134,13 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
         await user.logIn(popup);
         const opened = events.find((e) => e.type === "page-opened")!;
         await waitFor(
-          () => events.some((e) => e.type === "navigated" && e.pageId === (opened as { pageId: string }).pageId && e.url.endsWith("/dashboard")),
+          () =>
+            events.some(
+              (e) =>
+                e.type === "navigated" &&
+                e.pageId === (opened as { pageId: string }).pageId &&
+                e.url.endsWith("/dashboard"),
+            ),
           { what: "popup dashboard navigation" },
         );
         expect(session.pages()).toHaveLength(2);
@@ -129,7 +153,9 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
       const { session, events, page, user } = await open("/spa");
       try {
         await user.logIn(page);
-        const token = await waitFor(async () => (await session.readStorage("localStorage", "spa.token"))[0], { what: "spa.token" });
+        const token = await waitFor(async () => (await session.readStorage("localStorage", "spa.token"))[0], {
+          what: "spa.token",
+        });
         expect(token.value).toMatch(/^token-/);
         expect(events.filter((e) => e.type === "navigated")).toHaveLength(0);
         expect((await session.cookies()).find((c) => c.name === "session")?.httpOnly).toBe(true);
@@ -143,24 +169,39 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
       let captured!: CapturedState;
       try {
         await user.logIn(page);
-        captured = await waitFor(async () => {
-          const s = await session.capture({});
-          const app = s.origins.find((o) => o.origin === site.appOrigin);
-          return app?.sessionStorage.some((i) => i.name === "demo.tab") && s.cookies.some((c) => c.name === "session") ? s : undefined;
-        }, { what: "a logged-in capture" });
+        captured = await waitFor(
+          async () => {
+            const s = await session.capture({});
+            const app = s.origins.find((o) => o.origin === site.appOrigin);
+            return app?.sessionStorage.some((i) => i.name === "demo.tab") && s.cookies.some((c) => c.name === "session")
+              ? s
+              : undefined;
+          },
+          { what: "a logged-in capture" },
+        );
         expect(events.some((e) => e.type === "navigated" && e.url === `${site.appOrigin}/dashboard`)).toBe(true);
       } finally {
         await session.close();
       }
       const tag = randomUUID();
-      const seeded = await under.adapter.openSession({ sessionId: tag, loginUrl: `${site.appOrigin}/login?tag=${tag}`, timeoutMs: 60_000, seed: captured });
+      const seeded = await under.adapter.openSession({
+        sessionId: tag,
+        loginUrl: `${site.appOrigin}/login?tag=${tag}`,
+        timeoutMs: 60_000,
+        seed: captured,
+      });
       try {
         const seededPage = await (await userFor(seeded)).findPage((u) => u.includes(tag));
         const app = captured.origins.find((o) => o.origin === site.appOrigin)!;
-        const value = (items: { name: string; value: string }[], name: string) => items.find((i) => i.name === name)?.value;
+        const value = (items: { name: string; value: string }[], name: string) =>
+          items.find((i) => i.name === name)?.value;
         // The login page touches no storage: what it holds came from the seed.
-        expect(await seededPage.evaluate(() => localStorage.getItem("demo.profile"))).toBe(value(app.localStorage, "demo.profile"));
-        expect(await seededPage.evaluate(() => sessionStorage.getItem("demo.tab"))).toBe(value(app.sessionStorage, "demo.tab"));
+        expect(await seededPage.evaluate(() => localStorage.getItem("demo.profile"))).toBe(
+          value(app.localStorage, "demo.profile"),
+        );
+        expect(await seededPage.evaluate(() => sessionStorage.getItem("demo.tab"))).toBe(
+          value(app.sessionStorage, "demo.tab"),
+        );
         expect((await seeded.cookies()).find((c) => c.name === "session")).toMatchObject({ httpOnly: true });
         // The server sees the session cookie: the welcome is only rendered for a logged-in visitor.
         await seededPage.goto(`${site.appOrigin}/dashboard`);
@@ -168,7 +209,9 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
         // Another origin's storage is seeded too, once a page of that origin opens.
         const sso = captured.origins.find((o) => o.origin === site.ssoOrigin)!;
         await seededPage.goto(`${site.ssoOrigin}/sso/grant?code=none`);
-        expect(await seededPage.evaluate(() => localStorage.getItem("sso.device"))).toBe(value(sso.localStorage, "sso.device"));
+        expect(await seededPage.evaluate(() => localStorage.getItem("sso.device"))).toBe(
+          value(sso.localStorage, "sso.device"),
+        );
       } finally {
         await seeded.close();
       }
@@ -180,7 +223,9 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
       const b = await open();
       try {
         await a.user.logIn(a.page);
-        await waitFor(async () => (await a.session.cookies()).some((c) => c.name === "session"), { what: "session cookie in A" });
+        await waitFor(async () => (await a.session.cookies()).some((c) => c.name === "session"), {
+          what: "session cookie in A",
+        });
         expect(await b.session.cookies()).toEqual([]);
         expect(await b.session.readStorage("localStorage", "demo.profile")).toEqual([]);
       } finally {
@@ -206,7 +251,10 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
         timeoutMs: 60_000,
         signal: controller.signal,
       });
-      const outcome = opening.then(() => "opened", (error: unknown) => error);
+      const outcome = opening.then(
+        () => "opened",
+        (error: unknown) => error,
+      );
       // The page has committed and waits for its image: the load event cannot come before the release.
       await waitFor(() => site.holding(tag) > 0, { what: "the slow page's held request", timeoutMs: 20_000 });
       expect(under.adapter.openSessions()).toBe(1);
@@ -218,7 +266,8 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
       expect(under.adapter.openSessions()).toBe(0);
       // The tab is gone: its pending request was dropped, and no page shows the tag.
       await waitFor(() => site.holding(tag) === 0, { what: "the held request to be dropped" });
-      if (sharedUser) await waitFor(async () => !(await pagesWith(sharedUser!, tag)), { what: "the slow page to be closed" });
+      if (sharedUser)
+        await waitFor(async () => !(await pagesWith(sharedUser!, tag)), { what: "the slow page to be closed" });
     });
 
     it("an already aborted signal opens nothing", async () => {
@@ -226,8 +275,16 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
       const controller = new AbortController();
       controller.abort();
       const error = await under.adapter
-        .openSession({ sessionId: tag, loginUrl: `${site.appOrigin}/slow-login?tag=${tag}`, timeoutMs: 60_000, signal: controller.signal })
-        .then(() => "opened", (e: unknown) => e);
+        .openSession({
+          sessionId: tag,
+          loginUrl: `${site.appOrigin}/slow-login?tag=${tag}`,
+          timeoutMs: 60_000,
+          signal: controller.signal,
+        })
+        .then(
+          () => "opened",
+          (e: unknown) => e,
+        );
       expect(error).toBeInstanceOf(BrowserAdapterError);
       expect(under.adapter.openSessions()).toBe(0);
       expect(site.holding(tag)).toBe(0);
@@ -236,8 +293,15 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
     it("a login page that does not load: the error names the page but not its query or fragment", async () => {
       const closedPort = await freePort();
       const error = await under.adapter
-        .openSession({ sessionId: randomUUID(), loginUrl: `http://localhost:${closedPort}/login?token=SECRET-in-query#SECRET-in-fragment`, timeoutMs: 60_000 })
-        .then(() => "opened", (e: unknown) => e);
+        .openSession({
+          sessionId: randomUUID(),
+          loginUrl: `http://localhost:${closedPort}/login?token=SECRET-in-query#SECRET-in-fragment`,
+          timeoutMs: 60_000,
+        })
+        .then(
+          () => "opened",
+          (e: unknown) => e,
+        );
       expect(error).toBeInstanceOf(BrowserAdapterError);
       const { code, message } = error as BrowserAdapterError;
       expect(code).toBe("login_page_unreachable");
@@ -248,7 +312,12 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
 }
 
 async function pagesWith(user: ScriptedUser, tag: string): Promise<boolean> {
-  return user.findPage((u) => u.includes(tag), 0).then(() => true, () => false);
+  return user
+    .findPage((u) => u.includes(tag), 0)
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 export type { BrowserSession };

@@ -1,11 +1,22 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BrowserAdapterError, type BrowserAdapter, type BrowserSessionEvent } from "../../src/browser/browser-adapter.ts";
-import { createBrowserbaseAdapter, type BrowserbaseOptions } from "../../src/browser/browserbase/browserbase-adapter.ts";
+import {
+  BrowserAdapterError,
+  type BrowserAdapter,
+  type BrowserSessionEvent,
+} from "../../src/browser/browser-adapter.ts";
+import {
+  createBrowserbaseAdapter,
+  type BrowserbaseOptions,
+} from "../../src/browser/browserbase/browserbase-adapter.ts";
 import type { BrowserbaseSession } from "../../src/browser/browserbase/browserbase-session.ts";
 import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
-import { startBrowserbaseEmulator, type BrowserbaseEmulator, type FailureMode } from "../browserbase-emulator/browserbase-emulator.ts";
+import {
+  startBrowserbaseEmulator,
+  type BrowserbaseEmulator,
+  type FailureMode,
+} from "../browserbase-emulator/browserbase-emulator.ts";
 import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -33,7 +44,12 @@ describe("Browserbase adapter", () => {
     await Promise.all(users.splice(0).map((u) => u.disconnect()));
     await Promise.all(adapters.splice(0).map((a) => a.close()));
     emulator.setFailureMode("none");
-    expect(emulator.sessions().filter((s) => s.status === "RUNNING").map((s) => s.id)).toEqual([]);
+    expect(
+      emulator
+        .sessions()
+        .filter((s) => s.status === "RUNNING")
+        .map((s) => s.id),
+    ).toEqual([]);
     expect(await leftoverChromiums(emulator.profilePrefix)).toEqual([]);
   });
 
@@ -60,7 +76,12 @@ describe("Browserbase adapter", () => {
 
   async function open(a: BrowserAdapter, path = "/login", extra: { signal?: AbortSignal } = {}) {
     const tag = randomUUID();
-    const session = (await a.openSession({ sessionId: tag, loginUrl: `${site.appOrigin}${path}?tag=${tag}`, timeoutMs: 90_000, ...extra })) as BrowserbaseSession;
+    const session = (await a.openSession({
+      sessionId: tag,
+      loginUrl: `${site.appOrigin}${path}?tag=${tag}`,
+      timeoutMs: 90_000,
+      ...extra,
+    })) as BrowserbaseSession;
     const events: BrowserSessionEvent[] = [];
     session.onEvent((e) => events.push(e));
     const remote = emulator.session(session.browserbaseSessionId)!;
@@ -72,11 +93,20 @@ describe("Browserbase adapter", () => {
 
   const releasedIds = () =>
     emulator.calls
-      .filter((c) => c.method === "POST" && /^\/v1\/sessions\/[^/]+$/.test(c.path) && (c.body as { status?: string })?.status === "REQUEST_RELEASE")
+      .filter(
+        (c) =>
+          c.method === "POST" &&
+          /^\/v1\/sessions\/[^/]+$/.test(c.path) &&
+          (c.body as { status?: string })?.status === "REQUEST_RELEASE",
+      )
       .map((c) => c.path.split("/").at(-1));
   const createdIds = () => emulator.sessions().map((s) => s.id);
 
-  async function openFailure(a: BrowserAdapter, loginUrl = `${site.appOrigin}/login`, signal?: AbortSignal): Promise<BrowserAdapterError> {
+  async function openFailure(
+    a: BrowserAdapter,
+    loginUrl = `${site.appOrigin}/login`,
+    signal?: AbortSignal,
+  ): Promise<BrowserAdapterError> {
     const error = await a.openSession({ sessionId: randomUUID(), loginUrl, timeoutMs: 60_000, signal }).then(
       () => {
         throw new Error("openSession should have failed");
@@ -91,7 +121,10 @@ describe("Browserbase adapter", () => {
   describe("creation", () => {
     it("refuses options without key or project at start-up", () => {
       expect(() => createBrowserbaseAdapter({ apiKey: "", projectId: "" })).toThrow(
-        expect.objectContaining({ code: "browserbase_misconfigured", message: expect.stringContaining("BROWSERBASE_API_KEY") }),
+        expect.objectContaining({
+          code: "browserbase_misconfigured",
+          message: expect.stringContaining("BROWSERBASE_API_KEY"),
+        }),
       );
     });
 
@@ -111,8 +144,12 @@ describe("Browserbase adapter", () => {
       });
       const paths = emulator.calls.map((c) => `${c.method} ${c.path.replace(session.browserbaseSessionId, ":id")}`);
       // Stagehand's resume path reads the session, then the live view URLs are asked for.
-      expect(paths).toEqual(expect.arrayContaining(["POST /v1/sessions", "GET /v1/sessions/:id", "GET /v1/sessions/:id/debug"]));
-      expect(session.liveViewUrl()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/devtools-fullscreen\/inspector\.html\?.*&navbar=false$/);
+      expect(paths).toEqual(
+        expect.arrayContaining(["POST /v1/sessions", "GET /v1/sessions/:id", "GET /v1/sessions/:id/debug"]),
+      );
+      expect(session.liveViewUrl()).toMatch(
+        /^http:\/\/127\.0\.0\.1:\d+\/devtools-fullscreen\/inspector\.html\?.*&navbar=false$/,
+      );
       await session.close();
     });
 
@@ -177,7 +214,9 @@ describe("Browserbase adapter", () => {
     it("releases the session when it is closed after a login, once however often close is called", async () => {
       const { session, user, page } = await open(adapter());
       await user.logIn(page);
-      await waitFor(async () => (await session.cookies()).some((c) => c.name === "session"), { what: "session cookie" });
+      await waitFor(async () => (await session.cookies()).some((c) => c.name === "session"), {
+        what: "session cookie",
+      });
       await Promise.all([session.close(), session.close()]);
       await session.close();
       expect(releasedIds().filter((id) => id === session.browserbaseSessionId)).toHaveLength(1);
@@ -188,7 +227,9 @@ describe("Browserbase adapter", () => {
       const a = adapter();
       const [one, two] = await Promise.all([open(a), open(a)]);
       await a.close();
-      expect(releasedIds()).toEqual(expect.arrayContaining([one.session.browserbaseSessionId, two.session.browserbaseSessionId]));
+      expect(releasedIds()).toEqual(
+        expect.arrayContaining([one.session.browserbaseSessionId, two.session.browserbaseSessionId]),
+      );
       await a.close();
     });
 
@@ -231,10 +272,13 @@ describe("Browserbase adapter", () => {
       const before = new Set(createdIds());
       const controller = new AbortController();
       const failing = openFailure(adapter(), undefined, controller.signal);
-      const [created] = await waitFor(() => {
-        const fresh = createdIds().filter((id) => !before.has(id));
-        return fresh.length > 0 && fresh;
-      }, { what: "session creation" });
+      const [created] = await waitFor(
+        () => {
+          const fresh = createdIds().filter((id) => !before.has(id));
+          return fresh.length > 0 && fresh;
+        },
+        { what: "session creation" },
+      );
       controller.abort();
       const error = await failing;
       expect(error.code).toBe("browserbase_open_cancelled");
@@ -246,15 +290,20 @@ describe("Browserbase adapter", () => {
       const before = new Set(createdIds());
       const a = adapter();
       const failing = openFailure(a);
-      const [created] = await waitFor(() => {
-        const fresh = createdIds().filter((id) => !before.has(id));
-        return fresh.length > 0 && fresh;
-      }, { what: "session creation" });
+      const [created] = await waitFor(
+        () => {
+          const fresh = createdIds().filter((id) => !before.has(id));
+          return fresh.length > 0 && fresh;
+        },
+        { what: "session creation" },
+      );
       await a.close();
       const error = await failing;
       expect(error.code).toBe("adapter_closed");
       expect(releasedIds()).toContain(created);
-      await expect(a.openSession({ sessionId: "late", loginUrl: site.loginUrl, timeoutMs: 60_000 })).rejects.toMatchObject({ code: "adapter_closed" });
+      await expect(
+        a.openSession({ sessionId: "late", loginUrl: site.loginUrl, timeoutMs: 60_000 }),
+      ).rejects.toMatchObject({ code: "adapter_closed" });
     });
   });
 
@@ -271,7 +320,9 @@ describe("Browserbase adapter", () => {
       expect(opened.liveViewUrl).toMatch(new RegExp(`/devtools/page/${opened.pageId}&navbar=false$`));
       expect(session.liveViewUrl()).toBe(opened.liveViewUrl);
       await popup.close();
-      await waitFor(() => events.some((e) => e.type === "page-closed" && e.pageId === opened.pageId), { what: "page-closed" });
+      await waitFor(() => events.some((e) => e.type === "page-closed" && e.pageId === opened.pageId), {
+        what: "page-closed",
+      });
       expect(session.liveViewUrl()).toBe(firstTab);
       await session.close();
     });
@@ -280,7 +331,10 @@ describe("Browserbase adapter", () => {
       const { session, events } = await open(adapter());
       const dropped = Date.now();
       await emulator.dropConnection(session.browserbaseSessionId);
-      const event = await waitFor(() => events.find((e) => e.type === "disconnected"), { timeoutMs: 5_000, what: "disconnected event" });
+      const event = await waitFor(() => events.find((e) => e.type === "disconnected"), {
+        timeoutMs: 5_000,
+        what: "disconnected event",
+      });
       expect(Date.now() - dropped).toBeLessThan(5_000);
       expect(event).toMatchObject({ type: "disconnected", code: "browserbase_disconnected" });
       await waitFor(() => releasedIds().includes(session.browserbaseSessionId), { what: "release after the drop" });
@@ -292,8 +346,12 @@ describe("Browserbase adapter", () => {
     it("reports redirect responses and sees storage written by an origin no tab shows any more", async () => {
       const { session, events, user, page } = await open(adapter());
       await user.logIn(page);
-      await waitFor(() => events.some((e) => e.type === "navigated" && e.url === `${site.appOrigin}/dashboard`), { what: "dashboard" });
-      expect(events).toContainEqual(expect.objectContaining({ type: "response", status: 302, url: `${site.appOrigin}/login` }));
+      await waitFor(() => events.some((e) => e.type === "navigated" && e.url === `${site.appOrigin}/dashboard`), {
+        what: "dashboard",
+      });
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: "response", status: 302, url: `${site.appOrigin}/login` }),
+      );
       expect(events.some((e) => e.type === "state-changed")).toBe(true);
       const state = await session.capture({ origins: [site.ssoOrigin] });
       expect(state.origins.map((o) => o.origin)).toEqual([site.ssoOrigin]);

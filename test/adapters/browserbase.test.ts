@@ -22,7 +22,10 @@ describeBrowserAdapter("Browserbase through Stagehand (emulated control plane)",
     },
     teardown: async () => {
       // The suite has closed the adapter by now: nothing may still be billed.
-      stillRunningAtTeardown = bb.sessions().filter((s) => s.status === "RUNNING").map((s) => s.id);
+      stillRunningAtTeardown = bb
+        .sessions()
+        .filter((s) => s.status === "RUNNING")
+        .map((s) => s.id);
       await bb.close();
       delete process.env.BROWSERBASE_BASE_URL;
     },

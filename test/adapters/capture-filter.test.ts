@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import { filterByHosts } from "../../src/browser/capture-filter.ts";
 import type { CapturedState, Cookie } from "../../src/credentials/captured-state.ts";
 
-const cookie = (name: string, domain: string): Cookie => ({ name, value: "v", domain, path: "/", expires: -1, httpOnly: false, secure: true, sameSite: "Lax" });
+const cookie = (name: string, domain: string): Cookie => ({
+  name,
+  value: "v",
+  domain,
+  path: "/",
+  expires: -1,
+  httpOnly: false,
+  secure: true,
+  sameSite: "Lax",
+});
 const origin = (o: string) => ({ origin: o, localStorage: [{ name: "k", value: "v" }], sessionStorage: [] });
 
 describe("capturing a client-URL session keeps only the allowlisted hosts' state", () => {
@@ -15,7 +24,12 @@ describe("capturing a client-URL session keeps only the allowlisted hosts' state
       cookie("tracker", ".ads.test"),
       cookie("lookalike", "evil-example.com"),
     ],
-    origins: [origin("https://app.example.com"), origin("https://other.example.com"), origin("https://sso.idp.test"), origin("https://evil-example.com")],
+    origins: [
+      origin("https://app.example.com"),
+      origin("https://other.example.com"),
+      origin("https://sso.idp.test"),
+      origin("https://evil-example.com"),
+    ],
   };
   const names = (s: CapturedState) => [s.cookies.map((c) => c.name).sort(), s.origins.map((o) => o.origin).sort()];
 

@@ -8,7 +8,11 @@ import { waitFor } from "../helpers/wait-for.ts";
 
 /** The windows a headed Chromium shows: its page targets, as its DevTools endpoint lists them. */
 async function windows(port: number): Promise<{ url: string; title: string }[]> {
-  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { type: string; url: string; title: string }[];
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+    type: string;
+    url: string;
+    title: string;
+  }[];
   return targets.filter((t) => t.type === "page").map(({ url, title }) => ({ url, title }));
 }
 
@@ -49,7 +53,9 @@ describe.skipIf(!process.env.DISPLAY)("local Playwright, headed: the person's wi
     const closing = session.close(words);
     let closed = false;
     void closing.then(() => (closed = true));
-    await waitFor(async () => (await windows(port)).some((w) => w.title === words), { what: "the farewell in the window" });
+    await waitFor(async () => (await windows(port)).some((w) => w.title === words), {
+      what: "the farewell in the window",
+    });
     expect(closed).toBe(false);
     expect(await windows(port)).toHaveLength(1);
     const t0 = Date.now();

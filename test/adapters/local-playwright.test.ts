@@ -38,7 +38,10 @@ describe("local Playwright: its own time limit and its live-view capability", ()
     const events: BrowserSessionEvent[] = [];
     session.onEvent((e) => events.push(e));
     expect(adapter.openSessions()).toBe(1);
-    await waitFor(() => adapter.openSessions() === 0, { what: "the session to be closed by the adapter", timeoutMs: 15_000 });
+    await waitFor(() => adapter.openSessions() === 0, {
+      what: "the session to be closed by the adapter",
+      timeoutMs: 15_000,
+    });
     expect(events).toContainEqual(expect.objectContaining({ type: "disconnected", code: "session_timeout" }));
     expect(session.pages()).toEqual([]);
   });
@@ -50,7 +53,10 @@ describe("local Playwright: its own time limit and its live-view capability", ()
       const tabs = await source.tabs();
       expect(tabs).toEqual([{ pageId: "page-1", url: site.loginUrl, title: "Log in" }]);
       const channel = (await source.connect("page-1"))!;
-      const answer = (await channel.send("Runtime.evaluate", { expression: "document.querySelector('#username') !== null", returnByValue: true })) as { result: { value: boolean } };
+      const answer = (await channel.send("Runtime.evaluate", {
+        expression: "document.querySelector('#username') !== null",
+        returnByValue: true,
+      })) as { result: { value: boolean } };
       expect(answer.result.value).toBe(true);
       await channel.detach();
       expect(await source.connect("page-9")).toBeUndefined();

@@ -21,8 +21,15 @@ describe("the typed API client", () => {
   });
 
   it("sends the key and subject, and answers errors in the API's shape", async () => {
-    const api = createApiClient({ baseUrl: stack.baseUrl, apiKey: stack.apiKey, subject: { userId: "client-user", orgId: "client-org" } });
-    const started = await api.POST("/browser-login/start", { params: { query: { wait: 0 } }, body: { providerId: "demo", metadata: { via: "client" } } });
+    const api = createApiClient({
+      baseUrl: stack.baseUrl,
+      apiKey: stack.apiKey,
+      subject: { userId: "client-user", orgId: "client-org" },
+    });
+    const started = await api.POST("/browser-login/start", {
+      params: { query: { wait: 0 } },
+      body: { providerId: "demo", metadata: { via: "client" } },
+    });
     expect(started.response.status).toBe(202);
     const sessionId = started.data!.sessionId;
     expect(started.data).toMatchObject({ providerId: "demo", metadata: { via: "client" } });

@@ -26,7 +26,9 @@ describe("the API reference page", () => {
     expect(res.status).toBe(200);
     const doc = await res.json();
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/browser-login/start", "/credentials/{id}/storage-state", "/events"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/browser-login/start", "/credentials/{id}/storage-state", "/events"]),
+    );
   });
 
   it("renders the operations from our own origin, and tries one with the entered key", async () => {
@@ -51,10 +53,17 @@ describe("the API reference page", () => {
     if (screenshot) await page.screenshot({ path: screenshot });
 
     // Authorize: the API key and the subject, as the security schemes ask for them.
-    await page.getByRole("button", { name: /authorize/i }).first().click();
+    await page
+      .getByRole("button", { name: /authorize/i })
+      .first()
+      .click();
     const dialog = page.locator(".modal-ux");
-    const scheme = (name: string) => dialog.locator(".auth-container").filter({ has: page.locator("h4 code", { hasText: new RegExp(`^${name}$`) }) });
-    for (const [name, value] of [["apiKey", stack.apiKey], ["subjectUser", "docs-user"]] as const) {
+    const scheme = (name: string) =>
+      dialog.locator(".auth-container").filter({ has: page.locator("h4 code", { hasText: new RegExp(`^${name}$`) }) });
+    for (const [name, value] of [
+      ["apiKey", stack.apiKey],
+      ["subjectUser", "docs-user"],
+    ] as const) {
       await scheme(name).locator("input").fill(value);
       await scheme(name).locator("button.authorize").click();
     }

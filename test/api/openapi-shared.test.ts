@@ -13,10 +13,18 @@ function exampleApp() {
     path: "/things/{id}",
     request: {
       params: z.object({ id: pathId(/^t_[0-9]+$/, "thing", "t_1") }),
-      query: z.object({ wait: z.string().regex(/^[0-9]{1,4}$/, "wait must be digits").optional() }),
+      query: z.object({
+        wait: z
+          .string()
+          .regex(/^[0-9]{1,4}$/, "wait must be digits")
+          .optional(),
+      }),
       body: { required: true, content: { "application/json": { schema: z.strictObject({ name: z.string() }) } } },
     },
-    responses: { 200: { description: "ok", content: { "application/json": { schema: z.object({ name: z.string() }) } } }, ...errorResponses([400, 415]) },
+    responses: {
+      200: { description: "ok", content: { "application/json": { schema: z.object({ name: z.string() }) } } },
+      ...errorResponses([400, 415]),
+    },
   });
   app.openapi(route, (c) => c.json({ name: c.req.valid("json").name }, 200));
   app.onError((error, c) => toErrorResponse(error, c, () => {}));
@@ -41,11 +49,25 @@ describe("OpenAPI routes' request validation", () => {
   });
 
   it("answers each kind of bad input with its 400 code", async () => {
-    await expectError(await post("/things/nope", JSON.stringify({ name: "a" })), 400, "invalid_id", "nope is not a valid thing id");
-    await expectError(await post("/things/t_1?wait=0x10", JSON.stringify({ name: "a" })), 400, "invalid_wait", "wait must be digits");
+    await expectError(
+      await post("/things/nope", JSON.stringify({ name: "a" })),
+      400,
+      "invalid_id",
+      "nope is not a valid thing id",
+    );
+    await expectError(
+      await post("/things/t_1?wait=0x10", JSON.stringify({ name: "a" })),
+      400,
+      "invalid_wait",
+      "wait must be digits",
+    );
     await expectError(await post("/things/t_1", "{not json"), 400, "invalid_json");
     await expectError(await post("/things/t_1", JSON.stringify({ name: "a", extra: 1 })), 400, "invalid_request");
-    await expectError(await post("/things/t_1", JSON.stringify({ name: "a" }), "text/plain"), 415, "unsupported_media_type");
+    await expectError(
+      await post("/things/t_1", JSON.stringify({ name: "a" }), "text/plain"),
+      415,
+      "unsupported_media_type",
+    );
   });
 
   it("documents the error responses with the shared schema", () => {

@@ -117,7 +117,10 @@ export async function startBrowserbaseEmulator(options: BrowserbaseEmulatorOptio
     calls.push({ method: c.req.method, path: c.req.path, body, authorized });
     if (!authorized || failureMode === "unauthorized") {
       // Echoes the key back, as some servers and proxies do: the adapter must scrub it from what it reports.
-      return c.json({ statusCode: 401, error: "Unauthorized", message: `Invalid API key: ${presented ?? "(none)"}` }, 401);
+      return c.json(
+        { statusCode: 401, error: "Unauthorized", message: `Invalid API key: ${presented ?? "(none)"}` },
+        401,
+      );
     }
     if (failureMode === "forbidden") {
       return c.json({ statusCode: 403, error: "Forbidden", message: "This API key may not access the project" }, 403);
@@ -129,14 +132,31 @@ export async function startBrowserbaseEmulator(options: BrowserbaseEmulatorOptio
   app.post("/v1/sessions", async (c) => {
     const params = (c.get("body") ?? {}) as Record<string, unknown>;
     if (failureMode === "quota-exceeded") {
-      return c.json({ statusCode: 429, error: "Too Many Requests", message: "You've exceeded your max concurrent sessions limit (limit 1, currently 1)" }, 429);
+      return c.json(
+        {
+          statusCode: 429,
+          error: "Too Many Requests",
+          message: "You've exceeded your max concurrent sessions limit (limit 1, currently 1)",
+        },
+        429,
+      );
     }
     if (failureMode === "server-error") {
-      return c.json({ statusCode: 500, error: "Internal Server Error", message: "An internal server error occurred" }, 500);
+      return c.json(
+        { statusCode: 500, error: "Internal Server Error", message: "An internal server error occurred" },
+        500,
+      );
     }
     const region = (params.region as string | undefined) ?? "us-west-2";
     if (failureMode === "invalid-region" || !(VALID_REGIONS as readonly string[]).includes(region)) {
-      return c.json({ statusCode: 400, error: "Bad Request", message: `body/region must be equal to one of the allowed values: ${VALID_REGIONS.join(", ")}` }, 400);
+      return c.json(
+        {
+          statusCode: 400,
+          error: "Bad Request",
+          message: `body/region must be equal to one of the allowed values: ${VALID_REGIONS.join(", ")}`,
+        },
+        400,
+      );
     }
     if (params.projectId !== undefined && params.projectId !== projectId) {
       return c.json({ statusCode: 404, error: "Not Found", message: "Project not found" }, 404);
@@ -148,9 +168,11 @@ export async function startBrowserbaseEmulator(options: BrowserbaseEmulatorOptio
     if (failureMode === "slow-create") {
       const clientGone = c.req.raw.signal;
       await waitUntil(slowCreateMs, [clientGone, closing.signal]);
-      if (clientGone.aborted || closed) return c.json({ statusCode: 504, error: "Gateway Timeout", message: "Gave up" }, 504);
+      if (clientGone.aborted || closed)
+        return c.json({ statusCode: 504, error: "Gateway Timeout", message: "Gave up" }, 504);
     }
-    if (closed) return c.json({ statusCode: 503, error: "Service Unavailable", message: "Emulator is shutting down" }, 503);
+    if (closed)
+      return c.json({ statusCode: 503, error: "Service Unavailable", message: "Emulator is shutting down" }, 503);
     const unreachable = failureMode === "unreachable-connect-url";
 
     const launch = launchChromium({ executablePath: options.chromiumPath, profilePrefix });
@@ -159,7 +181,14 @@ export async function startBrowserbaseEmulator(options: BrowserbaseEmulatorOptio
     try {
       chromium = await launch;
     } catch (error) {
-      return c.json({ statusCode: 500, error: "Internal Server Error", message: `Browser did not start: ${(error as Error).message}` }, 500);
+      return c.json(
+        {
+          statusCode: 500,
+          error: "Internal Server Error",
+          message: `Browser did not start: ${(error as Error).message}`,
+        },
+        500,
+      );
     } finally {
       launching.delete(launch);
     }
@@ -178,7 +207,9 @@ export async function startBrowserbaseEmulator(options: BrowserbaseEmulatorOptio
       createParams: params,
       createdAt: now.toISOString(),
       cdpHttpEndpoint: chromium.cdpHttpEndpoint,
-      connectUrl: unreachable ? `ws://127.0.0.1:${blackhole.port}/devtools/browser/unreachable` : chromium.webSocketDebuggerUrl,
+      connectUrl: unreachable
+        ? `ws://127.0.0.1:${blackhole.port}/devtools/browser/unreachable`
+        : chromium.webSocketDebuggerUrl,
       pid: chromium.pid,
       userDataDir: chromium.userDataDir,
       firstPageId: (await pageTargets(chromium.cdpHttpEndpoint))[0]?.id,
@@ -186,7 +217,12 @@ export async function startBrowserbaseEmulator(options: BrowserbaseEmulatorOptio
     };
     sessions.set(session.id, session);
     return c.json(
-      { ...describe(session), connectUrl: session.connectUrl, seleniumRemoteUrl: `${baseUrl}/webdriver`, signingKey: randomBytes(8).toString("hex") },
+      {
+        ...describe(session),
+        connectUrl: session.connectUrl,
+        seleniumRemoteUrl: `${baseUrl}/webdriver`,
+        signingKey: randomBytes(8).toString("hex"),
+      },
       201,
     );
   });
@@ -199,7 +235,10 @@ export async function startBrowserbaseEmulator(options: BrowserbaseEmulatorOptio
   app.get("/v1/sessions/:id", (c) => {
     const session = sessions.get(c.req.param("id"));
     if (!session) return notFound(c);
-    return c.json({ ...describe(session), ...(session.status === "RUNNING" ? { connectUrl: session.connectUrl } : {}) });
+    return c.json({
+      ...describe(session),
+      ...(session.status === "RUNNING" ? { connectUrl: session.connectUrl } : {}),
+    });
   });
 
   app.get("/v1/sessions/:id/debug", async (c) => {
@@ -209,13 +248,13 @@ export async function startBrowserbaseEmulator(options: BrowserbaseEmulatorOptio
       return c.json({ statusCode: 422, error: "Unprocessable Entity", message: `Session is ${session.status}` }, 422);
     }
     const pages = (await pageTargets(session.cdpHttpEndpoint)).map((t) => ({
-        id: t.id,
-        url: t.url,
-        title: t.title,
-        faviconUrl: t.faviconUrl ?? "",
-        debuggerUrl: liveViewUrl(session, t.id, false),
-        debuggerFullscreenUrl: liveViewUrl(session, t.id, true),
-      }));
+      id: t.id,
+      url: t.url,
+      title: t.title,
+      faviconUrl: t.faviconUrl ?? "",
+      debuggerUrl: liveViewUrl(session, t.id, false),
+      debuggerFullscreenUrl: liveViewUrl(session, t.id, true),
+    }));
     // Like Browserbase, the session-level view is the first tab's.
     const first = pages.find((p) => p.id === session.firstPageId) ?? pages[0];
     return c.json({
@@ -231,7 +270,10 @@ export async function startBrowserbaseEmulator(options: BrowserbaseEmulatorOptio
     if (!session) return notFound(c);
     const body = (c.get("body") ?? {}) as { status?: string; projectId?: string };
     if (body.status !== "REQUEST_RELEASE") {
-      return c.json({ statusCode: 400, error: "Bad Request", message: "body/status must be equal to REQUEST_RELEASE" }, 400);
+      return c.json(
+        { statusCode: 400, error: "Bad Request", message: "body/status must be equal to REQUEST_RELEASE" },
+        400,
+      );
     }
     if (body.projectId !== undefined && body.projectId !== projectId) {
       return c.json({ statusCode: 404, error: "Not Found", message: "Project not found" }, 404);
@@ -241,8 +283,12 @@ export async function startBrowserbaseEmulator(options: BrowserbaseEmulatorOptio
   });
 
   // The live view itself: a page, so that its URL can be opened; the real one streams the tab.
-  app.get("/devtools-fullscreen/inspector.html", (c) => c.html("<!doctype html><title>Emulated live view</title><p>Live view placeholder</p>"));
-  app.get("/devtools/inspector.html", (c) => c.html("<!doctype html><title>Emulated live view</title><p>Live view placeholder</p>"));
+  app.get("/devtools-fullscreen/inspector.html", (c) =>
+    c.html("<!doctype html><title>Emulated live view</title><p>Live view placeholder</p>"),
+  );
+  app.get("/devtools/inspector.html", (c) =>
+    c.html("<!doctype html><title>Emulated live view</title><p>Live view placeholder</p>"),
+  );
 
   const server = await listen(app.fetch);
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -41,7 +41,10 @@ export async function launchChromium(options: LaunchChromiumOptions): Promise<Ch
     "about:blank",
   ];
   // Its own process group, so that kill() takes the zygote, renderers and GPU process along.
-  const child = spawn(options.executablePath ?? CHROMIUM_BINARY, args, { detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(options.executablePath ?? CHROMIUM_BINARY, args, {
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   // "error" alone when the binary cannot be started at all.
   const exited = new Promise<void>((resolve) => {
     child.once("exit", () => resolve());
@@ -71,10 +74,17 @@ export async function launchChromium(options: LaunchChromiumOptions): Promise<Ch
   }
 }
 
-function devToolsUrlFromStderr(stderr: NodeJS.ReadableStream, exited: Promise<void>, timeoutMs: number): Promise<string> {
+function devToolsUrlFromStderr(
+  stderr: NodeJS.ReadableStream,
+  exited: Promise<void>,
+  timeoutMs: number,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffer = "";
-    const timer = setTimeout(() => reject(new Error(`Chromium did not open its DevTools port within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`Chromium did not open its DevTools port within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       buffer += chunk.toString();
       const match = /DevTools listening on (ws:\/\/\S+)/.exec(buffer);

@@ -16,7 +16,8 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
   let service: ApiKeyService;
   let browser: Browser;
   const goodKey = `sk_live_${randomBytes(16).toString("hex")}`;
-  const client = (userId: string): ServiceClient => createServiceClient({ baseUrl: stack.baseUrl, apiKey: stack.apiKey, subject: { userId } });
+  const client = (userId: string): ServiceClient =>
+    createServiceClient({ baseUrl: stack.baseUrl, apiKey: stack.apiKey, subject: { userId } });
 
   beforeAll(async () => {
     service = await startApiKeyService(goodKey);
@@ -30,8 +31,20 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
           validation: { url: `${service.url}/v1/me`, headers: { Authorization: "Bearer {{apiKey}}" } },
         },
         // No validation request: a wrong key is stored, and only the tool finds out.
-        { kind: "api_key", id: "fixture-unchecked", name: "Fixture API, unchecked", fields: [{ name: "apiKey", label: "API key" }] },
-        { kind: "oauth2", id: "fixture-oauth", name: "Fixture OAuth", authorizationEndpoint: "https://auth.fixture.test/authorize", tokenEndpoint: "https://auth.fixture.test/token", scopes: ["read"] },
+        {
+          kind: "api_key",
+          id: "fixture-unchecked",
+          name: "Fixture API, unchecked",
+          fields: [{ name: "apiKey", label: "API key" }],
+        },
+        {
+          kind: "oauth2",
+          id: "fixture-oauth",
+          name: "Fixture OAuth",
+          authorizationEndpoint: "https://auth.fixture.test/authorize",
+          tokenEndpoint: "https://auth.fixture.test/token",
+          scopes: ["read"],
+        },
       ],
     });
     browser = await chromium.launch({ executablePath: findChromium(), headless: true });
@@ -51,7 +64,9 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
       async execute(input: { field: "name" | "id" }, credential) {
         if (credential.authMethod !== "api_key") throw new Error(`expected an API key, got ${credential.authMethod}`);
         calls.push(credential.fields.apiKey!);
-        const response = await fetch(`${service.url}/v1/me`, { headers: { authorization: `Bearer ${credential.fields.apiKey}` } });
+        const response = await fetch(`${service.url}/v1/me`, {
+          headers: { authorization: `Bearer ${credential.fields.apiKey}` },
+        });
         if (response.status === 401) throw new CredentialRejected();
         return ((await response.json()) as Record<string, string>)[input.field];
       },
@@ -76,16 +91,27 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
     expect(calls).toEqual([]);
 
     const connected = tool.whenConnected({ field: "name" }, { intervalMs: 50, timeoutMs: 30_000 });
-    await expect(api.submitApiKey({ providerId: "fixture-key", fields: { apiKey: `${goodKey}x` } })).rejects.toMatchObject({ status: 422, code: "api_key_rejected" });
+    await expect(
+      api.submitApiKey({ providerId: "fixture-key", fields: { apiKey: `${goodKey}x` } }),
+    ).rejects.toMatchObject({ status: 422, code: "api_key_rejected" });
     await api.submitApiKey({ providerId: "fixture-key", fields: { apiKey: goodKey } });
     expect(await connected).toBe("Fixture account");
     expect(await tool({ field: "id" })).toBe("acct_1");
     expect(calls).toEqual([goodKey, goodKey]);
 
     const found = await requireCredential(api, "fixture-key");
-    expect(found).toMatchObject({ type: "credential", authMethod: "api_key", providerId: "fixture-key", version: 1, fields: { apiKey: goodKey } });
+    expect(found).toMatchObject({
+      type: "credential",
+      authMethod: "api_key",
+      providerId: "fixture-key",
+      version: 1,
+      fields: { apiKey: goodKey },
+    });
     // Another subject has no credential for it.
-    expect(await requireCredential(client("agent-user-2"), "fixture-key")).toMatchObject({ type: "auth_required", reason: "no_credential" });
+    expect(await requireCredential(client("agent-user-2"), "fixture-key")).toMatchObject({
+      type: "auth_required",
+      reason: "no_credential",
+    });
   });
 
   it("api_key: a key the service refuses turns into auth_required (rejected) and is not tried again until replaced", async () => {
@@ -95,10 +121,19 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
       if (new URL(request.url).pathname === "/credentials" && request.method === "GET") listings++;
       return fetch(request);
     };
-    const api = createServiceClient({ baseUrl: stack.baseUrl, apiKey: stack.apiKey, subject: { userId: "agent-user-3" }, fetch: counting });
+    const api = createServiceClient({
+      baseUrl: stack.baseUrl,
+      apiKey: stack.apiKey,
+      subject: { userId: "agent-user-3" },
+      fetch: counting,
+    });
     const { tool, calls } = accountTool(api, "fixture-unchecked");
     await api.submitApiKey({ providerId: "fixture-unchecked", fields: { apiKey: "revoked-key" } });
-    expect(await tool({ field: "name" })).toMatchObject({ type: "auth_required", authMethod: "api_key", reason: "rejected" });
+    expect(await tool({ field: "name" })).toMatchObject({
+      type: "auth_required",
+      authMethod: "api_key",
+      reason: "rejected",
+    });
     const connected = tool.whenConnected({ field: "name" }, { intervalMs: 20, timeoutMs: 30_000 });
     // Waits on a rejected key without calling the service with it again and again: once more at most, to learn it is refused.
     const before = listings;
@@ -128,7 +163,8 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
       client: api,
       providerId: "demo",
       async execute(_input: void, credential) {
-        if (credential.authMethod !== "browser_login") throw new Error(`expected a browser login, got ${credential.authMethod}`);
+        if (credential.authMethod !== "browser_login")
+          throw new Error(`expected a browser login, got ${credential.authMethod}`);
         const context = await restoreSession(browser, credential.storageState);
         try {
           const page = await context.newPage();
@@ -140,13 +176,22 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
       },
     });
     const first = await tool();
-    expect(first).toMatchObject({ type: "auth_required", authMethod: "browser_login", reason: "no_credential", captureOn: "authenticated", start: { path: "/browser-login/start", body: { providerId: "demo" } } });
+    expect(first).toMatchObject({
+      type: "auth_required",
+      authMethod: "browser_login",
+      reason: "no_credential",
+      captureOn: "authenticated",
+      start: { path: "/browser-login/start", body: { providerId: "demo" } },
+    });
     if (!isAuthRequired(first)) throw new Error("expected auth_required");
 
     const connected = tool.whenConnected(undefined, { intervalMs: 100, timeoutMs: 60_000 });
     // What the app does with auth_required: start the session and send the user to its live view.
     const tag = randomUUID();
-    const session = await api.startBrowserLogin({ ...first.start.body, loginUrl: `${stack.site.appOrigin}/login?tag=${tag}` }, 10_000);
+    const session = await api.startBrowserLogin(
+      { ...first.start.body, loginUrl: `${stack.site.appOrigin}/login?tag=${tag}` },
+      10_000,
+    );
     expect(session.liveViewUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live\//);
     await stack.user.logIn(await stack.user.findPage((url) => url.includes(tag)));
     expect(await connected).toBe("Welcome, alice");

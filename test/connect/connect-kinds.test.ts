@@ -25,20 +25,38 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
 
   beforeAll(async () => {
     const port = await freePort();
-    oidc = await startOidcServer({ clients: [{ ...CLIENT, redirectUris: [`http://127.0.0.1:${port}/oauth2/callback`] }] });
+    oidc = await startOidcServer({
+      clients: [{ ...CLIENT, redirectUris: [`http://127.0.0.1:${port}/oauth2/callback`] }],
+    });
     service = await startApiKeyService(goodKey);
     const providers: ProviderInput[] = [
       {
         kind: "api_key",
         id: "fixture-key",
         name: "Fixture API",
-        fields: [{ name: "apiKey", label: "API key", helpText: "Under Settings, then Developers.", helpUrl: "https://fixture.test/keys" }],
-        validation: { url: `${service.url}/v1/me`, headers: { Authorization: "Bearer {{apiKey}}" }, expectedStatus: 200 },
+        fields: [
+          {
+            name: "apiKey",
+            label: "API key",
+            helpText: "Under Settings, then Developers.",
+            helpUrl: "https://fixture.test/keys",
+          },
+        ],
+        validation: {
+          url: `${service.url}/v1/me`,
+          headers: { Authorization: "Bearer {{apiKey}}" },
+          expectedStatus: 200,
+        },
       },
       { kind: "oauth2", id: "idp", name: "Test IdP", issuer: oidc.issuer, scopes: ["openid", "api"], ...CLIENT },
     ];
     // No OAUTH2_RETURN_ORIGINS: the connect page's origin is the service's own.
-    stack = await startTestStack({ withWorker: false, scriptedUser: false, extraProviders: providers, env: { PORT: String(port) } });
+    stack = await startTestStack({
+      withWorker: false,
+      scriptedUser: false,
+      extraProviders: providers,
+      env: { PORT: String(port) },
+    });
     browser = await chromium.launch({ executablePath: findChromium(), headless: true });
     context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
     // The authorization server's dev pages import a web font; this machine has no way out.
@@ -52,29 +70,52 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
   });
 
   const statusText = async () => (await page.locator("#status").textContent()) ?? "";
-  const credentials = async () => (await stack.api("GET", "/credentials", { subject })).body.credentials as Array<{ id: string; kind: string; providerId: string; version: number }>;
+  const credentials = async () =>
+    (await stack.api("GET", "/credentials", { subject })).body.credentials as Array<{
+      id: string;
+      kind: string;
+      providerId: string;
+      version: number;
+    }>;
 
   it("opens the page for a link offering both", async () => {
     const minted = await stack.api("POST", "/connect/links", { subject, body: { providers: ["fixture-key", "idp"] } });
     expect(minted.status).toBe(201);
     page = await context.newPage();
     await page.goto(minted.body.url);
-    await waitFor(() => page.getByRole("button", { name: "Connect Test IdP", exact: true }).isVisible(), { what: "the OAuth2 provider's Connect button" });
+    await waitFor(() => page.getByRole("button", { name: "Connect Test IdP", exact: true }).isVisible(), {
+      what: "the OAuth2 provider's Connect button",
+    });
     expect(await page.getByRole("button", { name: "Connect Fixture API", exact: true }).isVisible()).toBe(true);
   });
 
   it("answers each kind's endpoint for the link's providers of that kind only", async () => {
     const minted = await stack.api("POST", "/connect/links", { subject, body: { providers: ["fixture-key"] } });
     const post = async (url: string, body: unknown) => {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       return { status: res.status, body: await res.json() };
     };
     // Not offered by this link, and not of the endpoint's kind.
-    expect(await post(`${minted.body.url}/oauth2`, { providerId: "idp" })).toMatchObject({ status: 404, body: { error: { code: "provider_not_found" } } });
-    expect(await post(`${minted.body.url}/oauth2`, { providerId: "fixture-key" })).toMatchObject({ status: 404, body: { error: { code: "provider_not_found" } } });
+    expect(await post(`${minted.body.url}/oauth2`, { providerId: "idp" })).toMatchObject({
+      status: 404,
+      body: { error: { code: "provider_not_found" } },
+    });
+    expect(await post(`${minted.body.url}/oauth2`, { providerId: "fixture-key" })).toMatchObject({
+      status: 404,
+      body: { error: { code: "provider_not_found" } },
+    });
     const forged = minted.body.url.replace(/.$/, (ch: string) => (ch === "A" ? "B" : "A"));
-    expect(await post(`${forged}/api-key`, { providerId: "fixture-key", fields: { apiKey: wrongKey } })).toMatchObject({ status: 404, body: { error: { code: "connect_link_invalid" } } });
-    expect(await post(`${minted.body.url}/api-key`, { providerId: "fixture-key", fields: { apiKey: wrongKey, extra: "x" } })).toMatchObject({
+    expect(await post(`${forged}/api-key`, { providerId: "fixture-key", fields: { apiKey: wrongKey } })).toMatchObject({
+      status: 404,
+      body: { error: { code: "connect_link_invalid" } },
+    });
+    expect(
+      await post(`${minted.body.url}/api-key`, { providerId: "fixture-key", fields: { apiKey: wrongKey, extra: "x" } }),
+    ).toMatchObject({
       status: 400,
       body: { error: { code: "invalid_fields", message: expect.stringContaining("unknown: extra") } },
     });
@@ -88,12 +129,16 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
     expect(await input.getAttribute("type")).toBe("password");
     expect(await input.getAttribute("autocomplete")).toBe("off");
     expect(await page.locator(".field .help").textContent()).toContain("Under Settings, then Developers.");
-    expect(await page.getByRole("link", { name: "Where to find your API key at Fixture API" }).getAttribute("href")).toBe("https://fixture.test/keys");
+    expect(
+      await page.getByRole("link", { name: "Where to find your API key at Fixture API" }).getAttribute("href"),
+    ).toBe("https://fixture.test/keys");
 
     await input.fill(wrongKey);
     await page.keyboard.press("Enter");
     const alert = page.getByRole("alert");
-    await waitFor(async () => (await alert.isVisible()) && ((await alert.textContent()) ?? "").includes("refused"), { what: "the refusal under the form" });
+    await waitFor(async () => (await alert.isVisible()) && ((await alert.textContent()) ?? "").includes("refused"), {
+      what: "the refusal under the form",
+    });
     const refusal = (await alert.textContent())!;
     expect(refusal).toContain("Fixture API refused the key (HTTP 401)");
     expect(refusal).toContain("Invalid API key provided: [redacted]");
@@ -118,7 +163,9 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
     await page.getByRole("button", { name: "Save" }).click();
     await waitFor(async () => (await credentials())[0]?.version === 2, { what: "the key replaced in place" });
     expect((await credentials()).map((c) => c.id)).toEqual([stored!.id]);
-    await waitFor(async () => (await statusText()) === "Connected: Fixture API.", { what: "the connected status again" });
+    await waitFor(async () => (await statusText()) === "Connected: Fixture API.", {
+      what: "the connected status again",
+    });
 
     // The form at a phone's width: one column, nothing wider than the screen.
     const phone = await context.newPage();
@@ -128,7 +175,10 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
     await waitFor(() => phone.getByLabel("API key", { exact: true }).isVisible(), { what: "the form on a phone" });
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await phone.getByRole("button", { name: "Cancel" }).click();
-    await waitFor(async () => ((await phone.locator("#status").textContent()) ?? "") === "Fixture API was not connected.", { what: "the cancelled form" });
+    await waitFor(
+      async () => ((await phone.locator("#status").textContent()) ?? "") === "Fixture API was not connected.",
+      { what: "the cancelled form" },
+    );
     expect(await phone.locator("#api-key").isHidden()).toBe(true);
     await phone.close();
   });
@@ -138,8 +188,13 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
     await page.getByRole("button", { name: "Connect Test IdP", exact: true }).click();
     const popup = await popupOpened;
     await popup.click("text=[ Cancel ]");
-    await waitFor(async () => (await statusText()).startsWith("Test IdP was not connected"), { timeoutMs: 20_000, what: "the refusal on the page" });
-    expect(await statusText()).toBe("Test IdP was not connected: The connection was not allowed: consent was declined on the provider's page.");
+    await waitFor(async () => (await statusText()).startsWith("Test IdP was not connected"), {
+      timeoutMs: 20_000,
+      what: "the refusal on the page",
+    });
+    expect(await statusText()).toBe(
+      "Test IdP was not connected: The connection was not allowed: consent was declined on the provider's page.",
+    );
     expect((await credentials()).map((c) => c.kind)).toEqual(["api_key"]);
     expect(await page.getByRole("button", { name: "Connect Test IdP", exact: true }).isEnabled()).toBe(true);
   });
@@ -152,17 +207,24 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
     await popup.locator('input[name="password"]').pressSequentially("any password");
     await popup.click('button:has-text("Sign-in")');
     await popup.click('button:has-text("Continue")');
-    await waitFor(async () => (await statusText()) === "Connected: Test IdP.", { timeoutMs: 20_000, what: "the page told by the callback" });
+    await waitFor(async () => (await statusText()) === "Connected: Test IdP.", {
+      timeoutMs: 20_000,
+      what: "the page told by the callback",
+    });
     await waitFor(() => popup.isClosed(), { what: "the popup to close itself" });
     const listed = await page.locator("#connections li").allTextContents();
-    expect(listed).toEqual(expect.arrayContaining([expect.stringContaining("Test IdP"), expect.stringContaining("Fixture API")]));
+    expect(listed).toEqual(
+      expect.arrayContaining([expect.stringContaining("Test IdP"), expect.stringContaining("Fixture API")]),
+    );
     const oauth2 = (await credentials()).find((c) => c.kind === "oauth2");
     expect(oauth2).toMatchObject({ providerId: "idp" });
 
     const before = oidc.revocationRequests();
     await page.getByRole("button", { name: /^Disconnect Test IdP/ }).click();
     // The person hears that the provider revoked the app's access, not only that the connection is gone.
-    await waitFor(async () => (await statusText()).startsWith("Disconnected: Test IdP"), { what: "the disconnected status" });
+    await waitFor(async () => (await statusText()).startsWith("Disconnected: Test IdP"), {
+      what: "the disconnected status",
+    });
     expect(await statusText()).toBe("Disconnected: Test IdP. Test IdP has revoked this app's access.");
     expect(oidc.revocationRequests() - before).toBe(1);
     expect((await credentials()).map((c) => c.kind)).toEqual(["api_key"]);

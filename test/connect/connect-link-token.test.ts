@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { mintConnectToken, newConnectLinkId, parseConnectToken, verifyConnectToken } from "../../src/connect/connect-link-token.ts";
+import {
+  mintConnectToken,
+  newConnectLinkId,
+  parseConnectToken,
+  verifyConnectToken,
+} from "../../src/connect/connect-link-token.ts";
 import { mintViewToken } from "../../src/live-view/live-view-token.ts";
 import type { Subject } from "../../src/core/subject.ts";
 

@@ -32,7 +32,10 @@ describe("connect page: API and worker in separate processes, a person in a seco
   };
   const tokenOf = (url: string) => new URL(url).pathname.split("/")[2]!;
   const linkApi = async (url: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, { method, ...(body ? { headers: { "content-type": "application/json" }, body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      ...(body ? { headers: { "content-type": "application/json" }, body: JSON.stringify(body) } : {}),
+    });
     return { status: res.status, body: res.status === 204 ? undefined : await res.json() };
   };
 
@@ -48,12 +51,19 @@ describe("connect page: API and worker in separate processes, a person in a seco
   async function logInThroughFrame(page: Page) {
     const frame = page.frameLocator("#live-view");
     // The live view shows the remote page once its status overlay is gone.
-    await waitFor(async () => (await frame.locator("#status").isHidden()) && ((await frame.locator("#address").textContent()) ?? "").includes("/login"), {
-      timeoutMs: 20_000,
-      what: "the login page in the framed live view",
-    });
+    await waitFor(
+      async () =>
+        (await frame.locator("#status").isHidden()) &&
+        ((await frame.locator("#address").textContent()) ?? "").includes("/login"),
+      {
+        timeoutMs: 20_000,
+        what: "the login page in the framed live view",
+      },
+    );
     const canvas = (await frame.locator("#screen").boundingBox())!;
-    const reference = await browser.newContext({ viewport: { width: Math.round(canvas.width), height: Math.round(canvas.height) } });
+    const reference = await browser.newContext({
+      viewport: { width: Math.round(canvas.width), height: Math.round(canvas.height) },
+    });
     const box = await reference
       .newPage()
       .then(async (p) => (await p.goto(stack.site.loginUrl), p.locator("#username").boundingBox()))
@@ -66,20 +76,29 @@ describe("connect page: API and worker in separate processes, a person in a seco
   }
 
   it("connects the demo provider end to end, then disconnects it; another subject's link sees and deletes nothing of it", async () => {
-    const link = await mint("person-a", { providers: ["demo"], returnUrl: "https://app.example.com/settings", message: "Connect Demo to Acme Notes" });
+    const link = await mint("person-a", {
+      providers: ["demo"],
+      returnUrl: "https://app.example.com/settings",
+      message: "Connect Demo to Acme Notes",
+    });
     expect(link.url).toMatch(new RegExp(`^${stack.baseUrl}/connect/cl_[0-9a-f]{32}\\.[0-9a-z]+\\.[A-Za-z0-9_-]{24}$`));
     expect(Date.parse(link.expiresAt) - Date.now()).toBeGreaterThan(14 * 60_000);
     const page = await openPage(link.url);
     await waitFor(() => page.getByRole("button", { name: "Connect Demo" }).isVisible(), { what: "the Connect button" });
     expect(await page.locator("#message").textContent()).toBe("Connect Demo to Acme Notes");
-    expect(await page.getByRole("link", { name: "Back to the app" }).getAttribute("href")).toBe("https://app.example.com/settings");
+    expect(await page.getByRole("link", { name: "Back to the app" }).getAttribute("href")).toBe(
+      "https://app.example.com/settings",
+    );
     expect(await page.locator("#no-connections").isVisible()).toBe(true);
 
     await page.getByRole("button", { name: "Connect Demo" }).click();
     await waitFor(() => page.locator("#live-view").isVisible(), { timeoutMs: 20_000, what: "the live view in place" });
     expect(await page.getByRole("heading", { name: "Log in to Demo" }).isVisible()).toBe(true);
     await logInThroughFrame(page);
-    await waitFor(async () => (await statusText(page)) === "Connected: Demo.", { timeoutMs: 30_000, what: "Connected" });
+    await waitFor(async () => (await statusText(page)) === "Connected: Demo.", {
+      timeoutMs: 30_000,
+      what: "Connected",
+    });
     expect(await page.locator("#live-view").isVisible()).toBe(false);
 
     // The credential is in the page's list and in the API, for the link's subject.
@@ -99,7 +118,10 @@ describe("connect page: API and worker in separate processes, a person in a seco
     // Nor follows its session: the login sessions of person-a are not person-b's.
     const sessionId = (await stack.api("GET", `/credentials/${credentialId}`, { subject: "person-a" })).body.sessionId;
     const foreign = await linkApi((await mint("person-b")).url, "GET", `/browser-login/${sessionId}`);
-    expect(foreign).toEqual({ status: 404, body: { error: { code: "session_not_found", message: expect.any(String) } } });
+    expect(foreign).toEqual({
+      status: 404,
+      body: { error: { code: "session_not_found", message: expect.any(String) } },
+    });
     expect((await stack.api("GET", "/credentials", { subject: "person-a" })).body.credentials).toHaveLength(1);
 
     await page.getByRole("button", { name: /^Disconnect Demo/ }).click();
@@ -141,7 +163,10 @@ describe("connect page: API and worker in separate processes, a person in a seco
     expect(frameBox.x + frameBox.width).toBeLessThanOrEqual(390);
     expect(await fits()).toBe(true);
     await logInThroughFrame(page);
-    await waitFor(async () => (await statusText(page)) === "Connected: Demo.", { timeoutMs: 30_000, what: "Connected" });
+    await waitFor(async () => (await statusText(page)) === "Connected: Demo.", {
+      timeoutMs: 30_000,
+      what: "Connected",
+    });
     expect((await stack.api("GET", "/credentials", { subject: "person-phone" })).body.credentials).toHaveLength(1);
     await page.context().close();
   }, 120_000);
@@ -154,7 +179,10 @@ describe("connect page: API and worker in separate processes, a person in a seco
     await connectDemo.click();
     await waitFor(() => page.locator("#live-view").isVisible(), { timeoutMs: 20_000, what: "the live view in place" });
     await page.getByRole("button", { name: "Cancel" }).click();
-    await waitFor(async () => /^Demo was not connected: Cancelled/.test(await statusText(page)), { timeoutMs: 15_000, what: "the cancellation" });
+    await waitFor(async () => /^Demo was not connected: Cancelled/.test(await statusText(page)), {
+      timeoutMs: 15_000,
+      what: "the cancellation",
+    });
     expect(await page.locator("#live-view").isVisible()).toBe(false);
     expect(await connectDemo.isEnabled()).toBe(true);
 
@@ -165,7 +193,10 @@ describe("connect page: API and worker in separate processes, a person in a seco
     // Nothing is captured until the person says so.
     expect((await stack.api("GET", "/credentials", { subject: "person-f" })).body.credentials).toEqual([]);
     await doneButton.click();
-    await waitFor(async () => (await statusText(page)) === "Connected: Demo, capture on complete.", { timeoutMs: 30_000, what: "Connected" });
+    await waitFor(async () => (await statusText(page)) === "Connected: Demo, capture on complete.", {
+      timeoutMs: 30_000,
+      what: "Connected",
+    });
     const credentials = (await stack.api("GET", "/credentials", { subject: "person-f" })).body.credentials;
     expect(credentials.map((c: { providerId: string }) => c.providerId)).toEqual(["demo-on-complete"]);
     await page.context().close();
@@ -181,7 +212,10 @@ describe("connect page: API and worker in separate processes, a person in a seco
       { what: "the link to expire" },
     );
     expect(await expired.text()).toContain("This link has expired");
-    expect(await linkApi(short.url, "GET", "/connections")).toEqual({ status: 410, body: { error: { code: "connect_link_expired", message: expect.any(String) } } });
+    expect(await linkApi(short.url, "GET", "/connections")).toEqual({
+      status: 410,
+      body: { error: { code: "connect_link_expired", message: expect.any(String) } },
+    });
     expect((await linkApi(short.url, "POST", "/browser-login", { providerId: "demo" })).status).toBe(410);
 
     const good = await mint("person-c");
@@ -189,14 +223,24 @@ describe("connect page: API and worker in separate processes, a person in a seco
     const [id, expiry, mac] = token.split(".") as [string, string, string];
     const flipped = `${mac.slice(0, -1)}${mac.endsWith("A") ? "B" : "A"}`;
     const later = (parseInt(expiry, 36) + 3_600_000).toString(36);
-    const forgeries = [`${id}.${expiry}.${flipped}`, `${id}.${later}.${mac}`, `cl_${"0".repeat(32)}.${expiry}.${mac}`, "not-a-token"];
+    const forgeries = [
+      `${id}.${expiry}.${flipped}`,
+      `${id}.${later}.${mac}`,
+      `cl_${"0".repeat(32)}.${expiry}.${mac}`,
+      "not-a-token",
+    ];
     for (const forged of forgeries) {
       const url = `${stack.baseUrl}/connect/${forged}`;
       const res = await fetch(url);
       expect(res.status, forged).toBe(404);
       expect(await res.text()).toContain("This link is not valid");
-      expect(await linkApi(url, "GET", "/connections"), forged).toEqual({ status: 404, body: { error: { code: "connect_link_invalid", message: expect.any(String) } } });
-      expect((await linkApi(url, "DELETE", `/connections/cred_${"0".repeat(8)}-0000-0000-0000-${"0".repeat(12)}`)).status).toBe(404);
+      expect(await linkApi(url, "GET", "/connections"), forged).toEqual({
+        status: 404,
+        body: { error: { code: "connect_link_invalid", message: expect.any(String) } },
+      });
+      expect(
+        (await linkApi(url, "DELETE", `/connections/cred_${"0".repeat(8)}-0000-0000-0000-${"0".repeat(12)}`)).status,
+      ).toBe(404);
     }
 
     // A record rewritten in Redis to name another subject no longer verifies: the MAC binds the subject.
@@ -218,7 +262,8 @@ describe("connect page: API and worker in separate processes, a person in a seco
 
   it("mints links only for an API key holder, with valid options; pages are locked down", async () => {
     expect((await fetch(`${stack.baseUrl}/connect/links`, { method: "POST" })).status).toBe(401);
-    const bad = async (body: unknown) => (await stack.api("POST", "/connect/links", { subject: "person-e", body })).body.error?.code;
+    const bad = async (body: unknown) =>
+      (await stack.api("POST", "/connect/links", { subject: "person-e", body })).body.error?.code;
     expect(await bad({ providers: ["nope"] })).toBe("provider_not_found");
     expect(await bad({ returnUrl: "javascript:alert(1)" })).toBe("invalid_request");
     expect(await bad({ ttlSeconds: 86_400 })).toBe("invalid_request");
@@ -231,8 +276,14 @@ describe("connect page: API and worker in separate processes, a person in a seco
     expect(offered.every((p: { kind: string }) => p.kind === "browser_login")).toBe(true);
     // A link that names providers offers only those, and starts no other.
     const one = await mint("person-e");
-    expect((await linkApi(one.url, "GET", "/link")).body.providers).toEqual([{ id: "demo", name: "Demo", kind: "browser_login" }]);
-    const other = await fetch(`${one.url}/browser-login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ providerId: "demo-spa" }) });
+    expect((await linkApi(one.url, "GET", "/link")).body.providers).toEqual([
+      { id: "demo", name: "Demo", kind: "browser_login" },
+    ]);
+    const other = await fetch(`${one.url}/browser-login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ providerId: "demo-spa" }),
+    });
     expect(other.status).toBe(404);
 
     const page = await fetch(one.url);

@@ -7,17 +7,25 @@ describe("connect page with the live view's embedding and anti-phishing settings
   beforeAll(async () => {
     stack = await startTestStack({
       scriptedUser: false,
-      env: { LIVE_VIEW_VERIFIER_KEY: randomBytes(32).toString("base64"), LIVE_VIEW_FRAME_ANCESTORS: "https://app.example.com" },
+      env: {
+        LIVE_VIEW_VERIFIER_KEY: randomBytes(32).toString("base64"),
+        LIVE_VIEW_FRAME_ANCESTORS: "https://app.example.com",
+      },
     });
   }, 60_000);
   afterAll(() => stack?.close());
 
   it("hands the page a checked viewer link, and lets the listed app embed the page and, through it, the live view", async () => {
-    const { url } = (await stack.api("POST", "/connect/links", { subject: "person-g", body: { providers: ["demo"] } })).body;
+    const { url } = (await stack.api("POST", "/connect/links", { subject: "person-g", body: { providers: ["demo"] } }))
+      .body;
     const page = await fetch(url);
     expect(page.headers.get("content-security-policy")).toContain("frame-ancestors https://app.example.com;");
 
-    const started = await fetch(`${url}/browser-login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ providerId: "demo" }) });
+    const started = await fetch(`${url}/browser-login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ providerId: "demo" }),
+    });
     expect(started.status).toBe(202);
     const session = await started.json();
     expect(session.liveViewUrl).toMatch(/\/live\/[^?]+\?check=\d+\.[A-Za-z0-9_-]{43}$/);
@@ -29,6 +37,8 @@ describe("connect page with the live view's embedding and anti-phishing settings
     expect((await fetch(session.liveViewUrl.split("?")[0])).status).toBe(403);
 
     expect((await fetch(`${url}/browser-login/${session.sessionId}/cancel`, { method: "POST" })).status).toBe(200);
-    expect((await stack.api("GET", `/browser-login/${session.sessionId}`, { subject: "person-g" })).body.status).toBe("cancelled");
+    expect((await stack.api("GET", `/browser-login/${session.sessionId}`, { subject: "person-g" })).body.status).toBe(
+      "cancelled",
+    );
   }, 60_000);
 });

@@ -22,10 +22,24 @@ function apiKeyProviders(service: ApiKeyService) {
       kind: "api_key" as const,
       id: "fixture-body",
       name: "Fixture API, key in the body",
-      fields: [{ name: "key", label: "Key" }, { name: "workspace", label: "Workspace", secret: false }],
-      validation: { method: "POST" as const, url: `${service.url}/v1/check`, query: { source: "blc" }, body: { key: "{{key}}", workspace: "{{workspace}}" } },
+      fields: [
+        { name: "key", label: "Key" },
+        { name: "workspace", label: "Workspace", secret: false },
+      ],
+      validation: {
+        method: "POST" as const,
+        url: `${service.url}/v1/check`,
+        query: { source: "blc" },
+        body: { key: "{{key}}", workspace: "{{workspace}}" },
+      },
     },
-    { kind: "api_key" as const, id: "fixture-hang", name: "Fixture, never answers", fields: [{ name: "apiKey", label: "API key" }], validation: { url: `${service.url}/v1/hang`, timeoutMs: 500 } },
+    {
+      kind: "api_key" as const,
+      id: "fixture-hang",
+      name: "Fixture, never answers",
+      fields: [{ name: "apiKey", label: "API key" }],
+      validation: { url: `${service.url}/v1/hang`, timeoutMs: 500 },
+    },
     { kind: "api_key" as const, id: "unchecked", name: "Unchecked", fields: [{ name: "apiKey", label: "API key" }] },
   ];
 }
@@ -81,16 +95,23 @@ for (const credentialStore of ["redis", "postgres"] as const) {
     it("names missing and unknown fields (not their values), and refuses other kinds' providers", async () => {
       const missing = await post({ providerId: "fixture-body", fields: { key: goodKey } });
       expect(missing.status).toBe(400);
-      expect(missing.body.error).toMatchObject({ code: "invalid_fields", message: expect.stringContaining("missing: workspace") });
+      expect(missing.body.error).toMatchObject({
+        code: "invalid_fields",
+        message: expect.stringContaining("missing: workspace"),
+      });
       const unknown = await post({ providerId: "fixture-key", fields: { apiKey: goodKey, apiSecret: secondKey } });
       expect(unknown.status).toBe(400);
       expect(unknown.body.error.message).toContain("unknown: apiSecret");
       expect(JSON.stringify(unknown.body)).not.toContain(secondKey);
-      expect((await post({ providerId: "demo", fields: { apiKey: goodKey } })).body.error.code).toBe("wrong_provider_kind");
+      expect((await post({ providerId: "demo", fields: { apiKey: goodKey } })).body.error.code).toBe(
+        "wrong_provider_kind",
+      );
       expect((await post({ providerId: "nope", fields: { apiKey: goodKey } })).status).toBe(404);
       expect((await post({ providerId: "fixture-key" })).status).toBe(400);
       const refusedCount = service.requests.length;
-      expect((await post({ providerId: "fixture-key", fields: { apiKey: `${goodKey}\r\nX-Injected: 1` } })).body.error.code).toBe("invalid_fields");
+      expect(
+        (await post({ providerId: "fixture-key", fields: { apiKey: `${goodKey}\r\nX-Injected: 1` } })).body.error.code,
+      ).toBe("invalid_fields");
       expect(service.requests).toHaveLength(refusedCount);
     });
 
@@ -105,21 +126,41 @@ for (const credentialStore of ["redis", "postgres"] as const) {
     });
 
     it("stores a working key, lists it by field names only, and gives the fields back to their owner alone, audited", async () => {
-      const created = await post({ providerId: "fixture-key", fields: { apiKey: goodKey }, metadata: { app: "agent-1" } });
+      const created = await post({
+        providerId: "fixture-key",
+        fields: { apiKey: goodKey },
+        metadata: { app: "agent-1" },
+      });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ kind: "api_key", providerId: "fixture-key", status: "active", version: 1, fieldNames: ["apiKey"], metadata: { app: "agent-1" } });
+      expect(created.body).toMatchObject({
+        kind: "api_key",
+        providerId: "fixture-key",
+        status: "active",
+        version: 1,
+        fieldNames: ["apiKey"],
+        metadata: { app: "agent-1" },
+      });
       expect(created.body.lastVerifiedAt).not.toBeNull();
       const id = created.body.id as string;
 
       const listed = await stack.api("GET", "/credentials");
       expect(listed.body.credentials).toEqual([created.body]);
 
-      const response = await fetch(`${stack.baseUrl}/credentials/${id}/secret`, { headers: { authorization: `Bearer ${stack.apiKey}`, "x-subject-user-id": "user-1" } });
+      const response = await fetch(`${stack.baseUrl}/credentials/${id}/secret`, {
+        headers: { authorization: `Bearer ${stack.apiKey}`, "x-subject-user-id": "user-1" },
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get("cache-control")).toBe("no-store");
-      expect(await response.json()).toEqual({ credentialId: id, providerId: "fixture-key", version: 1, fields: { apiKey: goodKey } });
+      expect(await response.json()).toEqual({
+        credentialId: id,
+        providerId: "fixture-key",
+        version: 1,
+        fields: { apiKey: goodKey },
+      });
       expect((await stack.api("GET", `/credentials/${id}/secret`, { subject: "user-2" })).status).toBe(404);
-      expect((await stack.api("GET", `/credentials/${id}/storage-state`)).body.error.code).toBe("wrong_credential_kind");
+      expect((await stack.api("GET", `/credentials/${id}/storage-state`)).body.error.code).toBe(
+        "wrong_credential_kind",
+      );
 
       const trail = await stack.api("GET", `/credentials/${id}/audit`);
       expect(trail.body.entries).toHaveLength(1);
@@ -134,7 +175,9 @@ for (const credentialStore of ["redis", "postgres"] as const) {
       // Another subject's key for the same provider is their own credential.
       const other = await post({ providerId: "unchecked", fields: { apiKey: secondKey } }, "user-2");
       expect(other.status).toBe(201);
-      expect((await stack.api("GET", "/credentials")).body.credentials.map((c: { id: string }) => c.id)).toEqual([first.id]);
+      expect((await stack.api("GET", "/credentials")).body.credentials.map((c: { id: string }) => c.id)).toEqual([
+        first.id,
+      ]);
     });
 
     it("puts a key field in the body and the query, as the provider's templates say", async () => {
@@ -149,20 +192,27 @@ for (const credentialStore of ["redis", "postgres"] as const) {
     it("limits how many keys one subject may have checked with a provider, without asking the provider again", async () => {
       // API_KEY_VALIDATION_ATTEMPTS: 10 per 10 minutes by default, per subject and provider.
       const tries = Array.from({ length: 10 }, () => `sk_live_${randomBytes(16).toString("hex")}`);
-      for (const key of tries) expect((await post({ providerId: "fixture-key", fields: { apiKey: key } }, "user-limit")).status).toBe(422);
+      for (const key of tries)
+        expect((await post({ providerId: "fixture-key", fields: { apiKey: key } }, "user-limit")).status).toBe(422);
       const asked = service.requests.length;
       const refused = await post({ providerId: "fixture-key", fields: { apiKey: goodKey } }, "user-limit");
       expect(refused.status).toBe(429);
       expect(refused.body.error.code).toBe("too_many_attempts");
-      expect(refused.body.error.message).toMatch(/^Too many keys were checked with Fixture API for this user; try again in \d+ s$/);
+      expect(refused.body.error.message).toMatch(
+        /^Too many keys were checked with Fixture API for this user; try again in \d+ s$/,
+      );
       const retryAfter = Number(refused.headers.get("retry-after"));
       expect(retryAfter).toBeGreaterThan(500);
       expect(retryAfter).toBeLessThanOrEqual(600);
       expect(service.requests.length).toBe(asked);
       expect(JSON.stringify(refused.body)).not.toContain(goodKey);
       // Another user, or another provider for the same user, is not held back.
-      expect((await post({ providerId: "fixture-key", fields: { apiKey: wrongKey } }, "user-limit-2")).status).toBe(422);
-      expect((await post({ providerId: "fixture-body", fields: { key: wrongKey, workspace: "ws-1" } }, "user-limit")).status).toBe(422);
+      expect((await post({ providerId: "fixture-key", fields: { apiKey: wrongKey } }, "user-limit-2")).status).toBe(
+        422,
+      );
+      expect(
+        (await post({ providerId: "fixture-body", fields: { key: wrongKey, workspace: "ws-1" } }, "user-limit")).status,
+      ).toBe(422);
     });
 
     it("keeps no key in storage, events, logs or any answer but the secret route's", async () => {
@@ -186,9 +236,14 @@ describe("API-key validation requests", () => {
       const provider = createProviderRegistry(apiKeyProviders(service)).get("fixture-key");
       if (provider?.kind !== "api_key") throw new Error("fixture-key is an API-key provider");
       const strict = createApiKeyValidator(createAddressPolicy({ allowPrivateAddresses: false }));
-      expect(await strict(provider, { apiKey: "k-1" })).toEqual({ outcome: "unavailable", reason: expect.stringContaining("private address") });
+      expect(await strict(provider, { apiKey: "k-1" })).toEqual({
+        outcome: "unavailable",
+        reason: expect.stringContaining("private address"),
+      });
       expect(service.requests).toHaveLength(0);
-      const open = createApiKeyValidator(createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: [new URL(service.url).host] }));
+      const open = createApiKeyValidator(
+        createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: [new URL(service.url).host] }),
+      );
       expect(await open(provider, { apiKey: "k-1" })).toEqual({ outcome: "accepted", status: 200 });
     } finally {
       await service.close();
@@ -197,7 +252,11 @@ describe("API-key validation requests", () => {
 
   it("are checked against the declared fields when providers load", () => {
     const provider = { kind: "api_key" as const, id: "x", name: "X", fields: [{ name: "apiKey", label: "Key" }] };
-    expect(() => createProviderRegistry([{ ...provider, validation: { url: "https://x.test/me", headers: { Authorization: "Bearer {{token}}" } } }])).toThrow(/\{\{token\}\}, which is not a declared field/);
+    expect(() =>
+      createProviderRegistry([
+        { ...provider, validation: { url: "https://x.test/me", headers: { Authorization: "Bearer {{token}}" } } },
+      ]),
+    ).toThrow(/\{\{token\}\}, which is not a declared field/);
     expect(() => createProviderRegistry([{ ...provider, validation: { url: "ftp://x.test/me" } }])).toThrow();
   });
 });

@@ -26,21 +26,51 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
     const file = join(mkdtempSync(join(tmpdir(), "blc-lifecycle-")), "webhooks.json");
-    writeFileSync(file, JSON.stringify({ endpoints: [{ id: "whe_lifecycle", url: receiver.url("/hook"), events: ["credential.verified", "credential.expired", "credential.renewed"], secret: "${LIFECYCLE_SECRET}" }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        endpoints: [
+          {
+            id: "whe_lifecycle",
+            url: receiver.url("/hook"),
+            events: ["credential.verified", "credential.expired", "credential.renewed"],
+            secret: "${LIFECYCLE_SECRET}",
+          },
+        ],
+      }),
+    );
     process.env.LIFECYCLE_SECRET = secret;
     stack = await startTestStack({
-      env: { WEBHOOKS_FILE: file, WEBHOOK_PRIVATE_ALLOWED_FOR: `127.0.0.1:${receiver.port}`, WEBHOOK_RETRY_BASE_MS: "50" },
+      env: {
+        WEBHOOKS_FILE: file,
+        WEBHOOK_PRIVATE_ALLOWED_FOR: `127.0.0.1:${receiver.port}`,
+        WEBHOOK_RETRY_BASE_MS: "50",
+      },
       providerOverrides: (site) => ({
         // A browser check: the dashboard stays for a logged-in visitor and sends others to /login.
         // The logged-out dashboard flashes for 300 ms of page time: settle past it on a loaded machine.
-        demo: { verify: { url: `${site.appOrigin}/dashboard`, loggedIn: { url: { pathname: "/dashboard" } }, loggedOut: { url: { pathname: "/login" } }, settleMs: 2_500, timeoutMs: 15_000 } },
+        demo: {
+          verify: {
+            url: `${site.appOrigin}/dashboard`,
+            loggedIn: { url: { pathname: "/dashboard" } },
+            loggedOut: { url: { pathname: "/login" } },
+            settleMs: 2_500,
+            timeoutMs: 15_000,
+          },
+        },
         // Scheduled and cheap: /api/me answers 200 only to a logged-in cookie.
         "demo-url-only": {
-          verify: { url: `${site.appOrigin}/dashboard`, loggedOut: { url: { pathname: "/login" } }, http: { url: `${site.appOrigin}/api/me`, expectStatus: 200 } },
+          verify: {
+            url: `${site.appOrigin}/dashboard`,
+            loggedOut: { url: { pathname: "/login" } },
+            http: { url: `${site.appOrigin}/api/me`, expectStatus: 200 },
+          },
           verifyEvery: "1500ms",
         },
         // A check page that never finishes loading: the check is under way when the worker stops.
-        "demo-cookie": { verify: { url: `${site.appOrigin}/slow-login?tag=verify-hold`, loggedIn: { cookie: { name: "session" } } } },
+        "demo-cookie": {
+          verify: { url: `${site.appOrigin}/slow-login?tag=verify-hold`, loggedIn: { cookie: { name: "session" } } },
+        },
       }),
     });
   });
@@ -66,7 +96,10 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
 
   /** No tab of the worker's Chromium still shows a page of the site (every check closed its context). */
   async function openSitePages(): Promise<string[]> {
-    const targets = (await (await fetch(`http://127.0.0.1:${stack.debugPort}/json/list`)).json()) as { type: string; url: string }[];
+    const targets = (await (await fetch(`http://127.0.0.1:${stack.debugPort}/json/list`)).json()) as {
+      type: string;
+      url: string;
+    }[];
     return targets.filter((t) => t.type === "page" && t.url.startsWith(stack.site.appOrigin)).map((t) => t.url);
   }
 
@@ -76,23 +109,38 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
 
     const active = await stack.api("POST", `/credentials/${id}/verify?wait=60000`);
     expect(active.status, JSON.stringify(active.body)).toBe(200);
-    expect(active.body).toMatchObject({ credentialId: id, state: "completed", status: "active", method: "browser", version: 1, refreshed: false });
+    expect(active.body).toMatchObject({
+      credentialId: id,
+      state: "completed",
+      status: "active",
+      method: "browser",
+      version: 1,
+      refreshed: false,
+    });
     const listed = (await stack.api("GET", "/credentials")).body.credentials.find((c: { id: string }) => c.id === id);
     expect(listed).toMatchObject({ status: "active", version: 1, lastVerifiedAt: active.body.lastVerifiedAt });
     expect(listed.expiresAt).toEqual(expect.any(String));
-    await waitFor(() => webhooksFor(id, "credential.verified").length > 0, { what: "credential.verified webhook", timeoutMs: 15_000 });
+    await waitFor(() => webhooksFor(id, "credential.verified").length > 0, {
+      what: "credential.verified webhook",
+      timeoutMs: 15_000,
+    });
 
     expect(stack.site.revokeSessions()).toBeGreaterThan(0);
     const expired = await stack.api("POST", `/credentials/${id}/verify?wait=60000`);
     expect(expired.body).toMatchObject({ state: "completed", status: "expired", method: "browser", version: 1 });
     expect((await stack.api("GET", `/credentials/${id}`)).body).toMatchObject({ status: "expired", version: 1 });
-    const hook = await waitFor(() => webhooksFor(id, "credential.expired")[0], { what: "credential.expired webhook", timeoutMs: 15_000 });
+    const hook = await waitFor(() => webhooksFor(id, "credential.expired")[0], {
+      what: "credential.expired webhook",
+      timeoutMs: 15_000,
+    });
     expect(verifyStandardWebhook(secret, hook.headers, hook.body)).toBe(true);
 
     // Verifying never changes what is stored.
     const after = await stack.api("GET", `/credentials/${id}/storage-state`);
     expect(after.body.storageState).toEqual(before.body.storageState);
-    const purposes = (await stack.api("GET", `/credentials/${id}/audit`)).body.entries.map((e: { purpose: string }) => e.purpose);
+    const purposes = (await stack.api("GET", `/credentials/${id}/audit`)).body.entries.map(
+      (e: { purpose: string }) => e.purpose,
+    );
     expect(purposes.filter((p: string) => p === "verify")).toHaveLength(2);
     await waitFor(async () => (await openSitePages()).length === 0, { what: "check pages to be closed" });
   });
@@ -108,10 +156,15 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
   });
 
   it("answers 202 with a check URL when the result takes longer than wait, and the URL gives the result", async () => {
-    const id = (await stack.api("GET", "/credentials")).body.credentials.find((c: { providerId: string; status: string }) => c.providerId === "demo" && c.status === "active").id;
+    const id = (await stack.api("GET", "/credentials")).body.credentials.find(
+      (c: { providerId: string; status: string }) => c.providerId === "demo" && c.status === "active",
+    ).id;
     const queued = await stack.api("POST", `/credentials/${id}/verify?wait=0`);
     expect(queued.status).toBe(202);
-    expect(queued.body).toMatchObject({ state: "pending", checkUrl: `/credentials/${id}/checks/${queued.body.checkId}` });
+    expect(queued.body).toMatchObject({
+      state: "pending",
+      checkUrl: `/credentials/${id}/checks/${queued.body.checkId}`,
+    });
     const done = await stack.api("GET", `${queued.body.checkUrl}?wait=60000`);
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: "active", state: "completed" });
@@ -147,7 +200,9 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
 
     // The re-login's browser started with the old state: its localStorage is already there.
     const page = await stack.user.findPage((u) => u === stack.site.loginUrl);
-    const oldProfile = oldState.origins.find((o: { origin: string }) => o.origin === stack.site.appOrigin).localStorage.find((i: { name: string }) => i.name === "demo.profile").value;
+    const oldProfile = oldState.origins
+      .find((o: { origin: string }) => o.origin === stack.site.appOrigin)
+      .localStorage.find((i: { name: string }) => i.name === "demo.profile").value;
     expect(await page.evaluate(() => localStorage.getItem("demo.profile"))).toBe(oldProfile);
     await stack.user.logIn(page);
     const done = await waitForStatus(stack, sessionId, "completed", { timeoutMs: 30_000 });
@@ -156,21 +211,33 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
     const renewed = (await stack.api("GET", `/credentials/${id}`)).body;
     expect(renewed).toMatchObject({ id, version: 2, status: "active", sessionId });
     const newState = (await stack.api("GET", `/credentials/${id}/storage-state`)).body.storageState;
-    const cookie = (s: { cookies: { name: string; value: string }[] }) => s.cookies.find((c) => c.name === "session")?.value;
+    const cookie = (s: { cookies: { name: string; value: string }[] }) =>
+      s.cookies.find((c) => c.name === "session")?.value;
     expect(cookie(newState)).not.toBe(cookie(oldState));
-    await waitFor(() => webhooksFor(id, "credential.renewed").length > 0, { what: "credential.renewed webhook", timeoutMs: 15_000 });
+    await waitFor(() => webhooksFor(id, "credential.renewed").length > 0, {
+      what: "credential.renewed webhook",
+      timeoutMs: 15_000,
+    });
     const check = await stack.api("POST", `/credentials/${id}/verify?wait=60000`);
     expect(check.body).toMatchObject({ status: "active", version: 2 });
-    const purposes = (await stack.api("GET", `/credentials/${id}/audit`)).body.entries.map((e: { purpose: string }) => e.purpose);
+    const purposes = (await stack.api("GET", `/credentials/${id}/audit`)).body.entries.map(
+      (e: { purpose: string }) => e.purpose,
+    );
     expect(purposes).toContain("relogin_seed");
     expect(purposes).toContain("verify");
   });
 
   it("scheduled checks (verifyEvery, the HTTP check) find a revoked session and fire credential.expired", async () => {
     const id = await capture("demo-url-only");
-    await waitFor(() => webhooksFor(id, "credential.verified").length > 0, { what: "a scheduled check finding it active", timeoutMs: 20_000 });
+    await waitFor(() => webhooksFor(id, "credential.verified").length > 0, {
+      what: "a scheduled check finding it active",
+      timeoutMs: 20_000,
+    });
     stack.site.revokeSessions();
-    const hook = await waitFor(() => webhooksFor(id, "credential.expired")[0], { what: "a scheduled check finding it expired", timeoutMs: 20_000 });
+    const hook = await waitFor(() => webhooksFor(id, "credential.expired")[0], {
+      what: "a scheduled check finding it expired",
+      timeoutMs: 20_000,
+    });
     expect(verifyStandardWebhook(secret, hook.headers, hook.body)).toBe(true);
     expect(JSON.parse(hook.body).data).toMatchObject({ id, status: "expired", providerId: "demo-url-only" });
     expect((await stack.api("GET", `/credentials/${id}`)).body.status).toBe("expired");
@@ -179,12 +246,36 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
   it("scheduled checks mark a credential whose cookies' own expiry has passed expired, with no browser and no decrypt", async () => {
     const redis = new Redis(stack.redis.url);
     try {
-      const vault = createCredentialVault(createRedisCredentialStore(redis, stack.config.REDIS_PREFIX), buildCipher(stack.config, createLogger({ level: "silent" })));
+      const vault = createCredentialVault(
+        createRedisCredentialStore(redis, stack.config.REDIS_PREFIX),
+        buildCipher(stack.config, createLogger({ level: "silent" })),
+      );
       const expired = Math.floor(Date.now() / 1000) - 60;
-      const state = { cookies: [{ name: "session", value: `gone-${randomBytes(8).toString("hex")}`, domain: "localhost", path: "/", expires: expired, httpOnly: true, secure: false, sameSite: "Lax" as const }], origins: [] };
-      const sealed = await vault.seal({ secret: { kind: "browser_login", state }, owner: { userId: "user-1" }, providerId: "demo-url-only" });
+      const state = {
+        cookies: [
+          {
+            name: "session",
+            value: `gone-${randomBytes(8).toString("hex")}`,
+            domain: "localhost",
+            path: "/",
+            expires: expired,
+            httpOnly: true,
+            secure: false,
+            sameSite: "Lax" as const,
+          },
+        ],
+        origins: [],
+      };
+      const sealed = await vault.seal({
+        secret: { kind: "browser_login", state },
+        owner: { userId: "user-1" },
+        providerId: "demo-url-only",
+      });
       expect(sealed).toMatchObject({ status: "active", expiresAt: new Date(expired * 1000).toISOString() });
-      const hook = await waitFor(() => webhooksFor(sealed.id, "credential.expired")[0], { what: "credential.expired from the predicted expiry", timeoutMs: 20_000 });
+      const hook = await waitFor(() => webhooksFor(sealed.id, "credential.expired")[0], {
+        what: "credential.expired from the predicted expiry",
+        timeoutMs: 20_000,
+      });
       expect(JSON.parse(hook.body).data).toMatchObject({ id: sealed.id, status: "expired" });
       expect((await stack.api("GET", `/credentials/${sealed.id}/audit`)).body.entries).toEqual([]);
     } finally {
@@ -196,13 +287,20 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
     const id = await capture("demo-cookie");
     const queued = await stack.api("POST", `/credentials/${id}/verify?wait=0`);
     expect(queued.status).toBe(202);
-    await waitFor(() => stack.site.holding("verify-hold") > 0, { what: "the check page to be loading", timeoutMs: 30_000 });
+    await waitFor(() => stack.site.holding("verify-hold") > 0, {
+      what: "the check page to be loading",
+      timeoutMs: 30_000,
+    });
     await stack.stopWorker(2_000);
     // The check's tab is gone: its held request was dropped.
     expect(stack.site.holding("verify-hold")).toBe(0);
     const done = await stack.api("GET", `${queued.body.checkUrl}?wait=10000`);
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ state: "completed", status: "unknown", reason: "The worker shut down during the check" });
+    expect(done.body).toMatchObject({
+      state: "completed",
+      status: "unknown",
+      reason: "The worker shut down during the check",
+    });
     expect((await stack.api("GET", `/credentials/${id}`)).body).toMatchObject({ status: "unknown", version: 1 });
   });
 

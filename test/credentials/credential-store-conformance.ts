@@ -24,14 +24,40 @@ const bob: Subject = { userId: "bob" };
 /** A credential as the vault would hand it to the store; the store never decrypts, so any plaintext will do. */
 function envelope(id: string, owner: Subject, createdAt: string, kid = "k1"): StoredCredential & EnvelopeSealed {
   const sealed = cipherOf(spec(kid)).seal(Buffer.from(`payload of ${id}`), `ctx|${id}`);
-  const metadata = { id, providerId: "p", sessionId: `ls_${id}`, createdAt, origins: ["https://example.com"], cookieCount: 1, earliestExpiry: null, keyId: kid, kind: "browser_login" as const, status: "active" as const, version: 1, revision: 0 };
+  const metadata = {
+    id,
+    providerId: "p",
+    sessionId: `ls_${id}`,
+    createdAt,
+    origins: ["https://example.com"],
+    cookieCount: 1,
+    earliestExpiry: null,
+    keyId: kid,
+    kind: "browser_login" as const,
+    status: "active" as const,
+    version: 1,
+    revision: 0,
+  };
   return { metadata, owner, ...sealed };
 }
 
 /** Format 1: the payload encrypted directly under a ring key, no wrapped data key. */
 function formatOne(id: string, owner: Subject, kid: string): StoredCredential {
   const box = createKeyRing(parseKeyRing(spec(kid))).encrypt(Buffer.from(`payload of ${id}`), `ctx|${id}`);
-  const metadata = { id, providerId: "p", sessionId: `ls_${id}`, createdAt: "2026-01-01T00:00:00.000Z", origins: [], cookieCount: 0, earliestExpiry: null, keyId: kid, kind: "browser_login" as const, status: "active" as const, version: 1, revision: 0 };
+  const metadata = {
+    id,
+    providerId: "p",
+    sessionId: `ls_${id}`,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    origins: [],
+    cookieCount: 0,
+    earliestExpiry: null,
+    keyId: kid,
+    kind: "browser_login" as const,
+    status: "active" as const,
+    version: 1,
+    revision: 0,
+  };
   return { metadata, owner, record: { v: 1, alg: "A256GCM", ...box } };
 }
 
@@ -94,7 +120,10 @@ export function describeCredentialStore(name: string, startFixture: () => Promis
       await store.put(original);
       const read = (await store.get("cred_cas"))!;
       // Two rotators' rewraps of the same data key (the store only compares, so random bytes will do).
-      const rewrapped = (): EnvelopeSealed => ({ record: original.record, wrappedKey: { ...original.wrappedKey, kid: "new", ct: randomBytes(48).toString("base64") } });
+      const rewrapped = (): EnvelopeSealed => ({
+        record: original.record,
+        wrappedKey: { ...original.wrappedKey, kid: "new", ct: randomBytes(48).toString("base64") },
+      });
       const [theirs, ours] = [rewrapped(), rewrapped()];
 
       expect(await store.replaceSealed("cred_cas", read, theirs)).toBe("replaced");
@@ -113,7 +142,11 @@ export function describeCredentialStore(name: string, startFixture: () => Promis
       await store.put(legacy);
       const next = cipherOf(spec("new")).seal(Buffer.from("re-encrypted"), "ctx|cred_v1");
       expect(await store.replaceSealed("cred_v1", (await store.get("cred_v1"))!, next)).toBe("replaced");
-      expect(await store.get("cred_v1")).toMatchObject({ record: next.record, wrappedKey: next.wrappedKey, metadata: { keyId: "new" } });
+      expect(await store.get("cred_v1")).toMatchObject({
+        record: next.record,
+        wrappedKey: next.wrappedKey,
+        metadata: { keyId: "new" },
+      });
       // The old format-1 form is no longer what is stored.
       expect(await store.replaceSealed("cred_v1", legacy, next)).toBe("changed");
     });
@@ -148,7 +181,9 @@ export function describeCredentialStore(name: string, startFixture: () => Promis
       const store = await fixture.create();
       const ids = Array.from({ length: 620 }, (_, i) => `cred_${String(i).padStart(4, "0")}`);
       for (let i = 0; i < ids.length; i += 50) {
-        await Promise.all(ids.slice(i, i + 50).map((id) => store.put(envelope(id, i % 100 ? alice : bob, "2026-01-01T00:00:00.000Z"))));
+        await Promise.all(
+          ids.slice(i, i + 50).map((id) => store.put(envelope(id, i % 100 ? alice : bob, "2026-01-01T00:00:00.000Z"))),
+        );
       }
       expect(await collect(store.allIds())).toEqual(ids);
     });
@@ -160,12 +195,16 @@ export function describeCredentialStore(name: string, startFixture: () => Promis
       const resealed = cipherOf(spec("k1")).seal(Buffer.from("second payload"), "ctx|cred_u");
       const first = { metadata: { ...a.metadata, status: "expired" as const, revision: 1 } };
       const second = { metadata: { ...a.metadata, version: 2, revision: 1 }, sealed: resealed };
-      expect(await Promise.all([store.update("cred_u", 0, first), store.update("cred_u", 0, second)])).toEqual(expect.arrayContaining(["replaced", "changed"]));
+      expect(await Promise.all([store.update("cred_u", 0, first), store.update("cred_u", 0, second)])).toEqual(
+        expect.arrayContaining(["replaced", "changed"]),
+      );
       const after = await store.get("cred_u");
       expect(after?.metadata.revision).toBe(1);
       expect(after?.record).toEqual(after?.metadata.version === 2 ? resealed.record : a.record);
       expect(await store.update("cred_u", 0, first)).toBe("changed");
-      expect(await store.update("cred_u", 1, { metadata: { ...a.metadata, revision: 2 }, sealed: resealed })).toBe("replaced");
+      expect(await store.update("cred_u", 1, { metadata: { ...a.metadata, revision: 2 }, sealed: resealed })).toBe(
+        "replaced",
+      );
       expect((await store.get("cred_u"))?.wrappedKey).toEqual(resealed.wrappedKey);
       expect(await store.delete("cred_u")).toBe(true);
       expect(await store.update("cred_u", 2, first)).toBe("missing");
@@ -175,31 +214,74 @@ export function describeCredentialStore(name: string, startFixture: () => Promis
     it("carries the vault's replace in place: same id, next version, old secret readable until the swap, then the new one", async () => {
       const store = await fixture.create();
       const vault = createCredentialVault(store, cipherOf(spec("k1")));
-      const state = (value: string) => ({ cookies: [], origins: [{ origin: "https://example.com", localStorage: [{ name: "t", value }], sessionStorage: [] }] });
-      const sealed = await vault.seal({ secret: { kind: "browser_login", state: state("v1") }, owner: alice, providerId: "p", sessionId: "ls_1" });
+      const state = (value: string) => ({
+        cookies: [],
+        origins: [{ origin: "https://example.com", localStorage: [{ name: "t", value }], sessionStorage: [] }],
+      });
+      const sealed = await vault.seal({
+        secret: { kind: "browser_login", state: state("v1") },
+        owner: alice,
+        providerId: "p",
+        sessionId: "ls_1",
+      });
       expect(sealed).toMatchObject({ kind: "browser_login", status: "active", version: 1 });
       await vault.updateMetadata(sealed.id, () => ({ status: "expired", lastVerifiedAt: "2026-02-01T00:00:00.000Z" }));
-      expect(await vault.describe(sealed.id, alice)).toMatchObject({ status: "expired", version: 1, lastVerifiedAt: "2026-02-01T00:00:00.000Z" });
-      expect(await vault.replace(sealed.id, { secret: { kind: "browser_login", state: state("v2") }, expectedVersion: 2 })).toEqual({ outcome: "changed" });
-      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.secret).toEqual({ kind: "browser_login", state: state("v1") });
-      const replaced = await vault.replace(sealed.id, { secret: { kind: "browser_login", state: state("v2") }, expectedVersion: 1 }, alice);
-      expect(replaced).toMatchObject({ outcome: "replaced", metadata: { id: sealed.id, version: 2, status: "active", createdAt: sealed.createdAt } });
-      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.secret).toEqual({ kind: "browser_login", state: state("v2") });
-      expect(await vault.replace(sealed.id, { secret: { kind: "browser_login", state: state("v3") } }, bob)).toEqual({ outcome: "missing" });
+      expect(await vault.describe(sealed.id, alice)).toMatchObject({
+        status: "expired",
+        version: 1,
+        lastVerifiedAt: "2026-02-01T00:00:00.000Z",
+      });
+      expect(
+        await vault.replace(sealed.id, { secret: { kind: "browser_login", state: state("v2") }, expectedVersion: 2 }),
+      ).toEqual({ outcome: "changed" });
+      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.secret).toEqual({
+        kind: "browser_login",
+        state: state("v1"),
+      });
+      const replaced = await vault.replace(
+        sealed.id,
+        { secret: { kind: "browser_login", state: state("v2") }, expectedVersion: 1 },
+        alice,
+      );
+      expect(replaced).toMatchObject({
+        outcome: "replaced",
+        metadata: { id: sealed.id, version: 2, status: "active", createdAt: sealed.createdAt },
+      });
+      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.secret).toEqual({
+        kind: "browser_login",
+        state: state("v2"),
+      });
+      expect(await vault.replace(sealed.id, { secret: { kind: "browser_login", state: state("v3") } }, bob)).toEqual({
+        outcome: "missing",
+      });
       expect(await vault.list(alice)).toHaveLength(1);
     });
 
     it("carries the vault: seal, open for the owner only, rotate to a new key, delete", async () => {
       const store = await fixture.create();
       const oldRing = spec("old");
-      const state = { cookies: [], origins: [{ origin: "https://example.com", localStorage: [{ name: "t", value: "v" }], sessionStorage: [] }] };
-      const sealed = await createCredentialVault(store, cipherOf(oldRing)).seal({ secret: { kind: "browser_login", state }, owner: alice, providerId: "p", sessionId: "ls_1" });
+      const state = {
+        cookies: [],
+        origins: [{ origin: "https://example.com", localStorage: [{ name: "t", value: "v" }], sessionStorage: [] }],
+      };
+      const sealed = await createCredentialVault(store, cipherOf(oldRing)).seal({
+        secret: { kind: "browser_login", state },
+        owner: alice,
+        providerId: "p",
+        sessionId: "ls_1",
+      });
       const vault = createCredentialVault(store, cipherOf(`${spec("new")},${oldRing}`));
-      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.secret).toEqual({ kind: "browser_login", state });
+      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.secret).toEqual({
+        kind: "browser_login",
+        state,
+      });
       expect(await vault.open(sealed.id, bob, { purpose: "test" })).toBeUndefined();
       expect(await rotateAll(store, vault)).toMatchObject({ total: 1, rewrapped: 1, failed: [] });
       expect((await vault.list(alice))[0]?.keyId).toBe("new");
-      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.secret).toEqual({ kind: "browser_login", state });
+      expect((await vault.open(sealed.id, alice, { purpose: "test" }))?.secret).toEqual({
+        kind: "browser_login",
+        state,
+      });
       expect(await vault.delete(sealed.id, bob)).toBe(false);
       expect(await vault.delete(sealed.id, alice)).toBe(true);
       expect(await vault.open(sealed.id, alice, { purpose: "test" })).toBeUndefined();

@@ -57,9 +57,14 @@ describe("PostgreSQL credential store: migrations and stored rows", () => {
 
   it("rolls a failing migration back whole, recording nothing", async () => {
     const pool = await database("failing");
-    const broken = [...serviceMigrations(), { version: 9999, name: "9999_broken.sql", sql: "CREATE TABLE half (x int); SELECT no_such_function();" }];
+    const broken = [
+      ...serviceMigrations(),
+      { version: 9999, name: "9999_broken.sql", sql: "CREATE TABLE half (x int); SELECT no_such_function();" },
+    ];
     await expect(migrate(pool, broken)).rejects.toThrow(/no_such_function/);
-    const { rows } = await pool.query("SELECT to_regclass('credentials') AS credentials, to_regclass('half') AS half, to_regclass('schema_migrations') AS migrations");
+    const { rows } = await pool.query(
+      "SELECT to_regclass('credentials') AS credentials, to_regclass('half') AS half, to_regclass('schema_migrations') AS migrations",
+    );
     expect(rows[0]).toEqual({ credentials: null, half: null, migrations: null });
   });
 
@@ -78,7 +83,11 @@ describe("PostgreSQL credential store: migrations and stored rows", () => {
 
 describe("PostgreSQL credential store: start-up", () => {
   it("an unreachable DATABASE_URL stops start-up with one line naming the setting, never its password", async () => {
-    const config = loadConfig({ NODE_ENV: "test", CREDENTIAL_STORE: "postgres", DATABASE_URL: `postgres://blc:hunter2@127.0.0.1:${await freePort()}/blc` });
+    const config = loadConfig({
+      NODE_ENV: "test",
+      CREDENTIAL_STORE: "postgres",
+      DATABASE_URL: `postgres://blc:hunter2@127.0.0.1:${await freePort()}/blc`,
+    });
     const failed = await buildCredentialStore(config, { logger: createLogger({ level: "silent" }), role: "api" }).then(
       () => undefined,
       (error: Error) => error.message,

@@ -35,8 +35,17 @@ describe("event log (Redis streams written by the session commands)", () => {
   async function create(expiresInMs = 60_000): Promise<SessionRecord> {
     const now = new Date().toISOString();
     const record: SessionRecord = {
-      id: `ls_${String(++n).padStart(32, "0")}`, owner, providerId: "p", loginUrl: "https://x.test/login?token=client-secret", status: "queued",
-      liveViewUrl: null, createdAt: now, updatedAt: now, expiresAt: new Date(Date.now() + expiresInMs).toISOString(), timeline: { queued: now }, metadata: { n: 1.5 },
+      id: `ls_${String(++n).padStart(32, "0")}`,
+      owner,
+      providerId: "p",
+      loginUrl: "https://x.test/login?token=client-secret",
+      status: "queued",
+      liveViewUrl: null,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
+      timeline: { queued: now },
+      metadata: { n: 1.5 },
     };
     await store.create(record, Date.now() + expiresInMs);
     return record;
@@ -55,7 +64,14 @@ describe("event log (Redis streams written by the session commands)", () => {
     await store.transition(record.id, { status: "cancelled", error: { code: "cancelled", message: "c" } });
     await store.transition(record.id, { status: "failed" }); // refused: final states stick, and log nothing
 
-    const expected = ["session.queued", "session.starting", "session.awaiting_login", "session.live_view_changed", "session.login_rejected", "session.cancelled"];
+    const expected = [
+      "session.queued",
+      "session.starting",
+      "session.awaiting_login",
+      "session.live_view_changed",
+      "session.login_rejected",
+      "session.cancelled",
+    ];
     const ofSession = await log.after(log.keys.ofSession(record.id), "0");
     expect(ofSession.map((e) => e.type)).toEqual(expected);
     const ofOwner = await log.after(log.keys.ofOwner(owner), "0");
@@ -64,14 +80,21 @@ describe("event log (Redis streams written by the session commands)", () => {
     expect(all.filter((e) => e.sessionId === record.id).map((e) => e.id)).toEqual(ofSession.map((e) => e.id));
 
     // Each event carries the session as it was then, without the login URL, the owner or the worker.
-    expect(ofSession[3]!.data).toMatchObject({ sessionId: record.id, status: "awaiting_login", liveViewUrl: "https://view.test/2", metadata: { n: 1.5 } });
+    expect(ofSession[3]!.data).toMatchObject({
+      sessionId: record.id,
+      status: "awaiting_login",
+      liveViewUrl: "https://view.test/2",
+      metadata: { n: 1.5 },
+    });
     expect(ofSession[4]!.data).toMatchObject({ lastLoginRejection: { count: 1 } });
     expect(ofSession[5]!.data).toMatchObject({ status: "cancelled", error: { code: "cancelled" } });
     const raw = JSON.stringify(await redis.xrange(log.keys.ofSession(record.id), "-", "+"));
     expect(raw).not.toContain("client-secret");
     expect(raw).not.toContain('"w"');
     // The session's stream goes when the session record does.
-    const ttls = ((await redis.multi().pttl(log.keys.ofSession(record.id)).pttl(`t:session:${record.id}`).exec()) ?? []).map(([, ms]) => ms as number);
+    const ttls = (
+      (await redis.multi().pttl(log.keys.ofSession(record.id)).pttl(`t:session:${record.id}`).exec()) ?? []
+    ).map(([, ms]) => ms as number);
     expect(ttls[0]).toBeGreaterThan(0);
     expect(Math.abs(ttls[0]! - ttls[1]!)).toBeLessThanOrEqual(5); // Redis rounds each expiry to the millisecond
   });
@@ -80,25 +103,66 @@ describe("event log (Redis streams written by the session commands)", () => {
     const record = await create(-1_000);
     await store.reap(Date.now());
     expect(await types(log.keys.ofSession(record.id))).toEqual(["session.queued", "session.expired"]);
-    const metadata = { id: "cred_1", providerId: "p", sessionId: record.id, createdAt: "now", origins: ["https://x.test"], cookieCount: 2, earliestExpiry: null, keyId: "k1", ...FRESH };
+    const metadata = {
+      id: "cred_1",
+      providerId: "p",
+      sessionId: record.id,
+      createdAt: "now",
+      origins: ["https://x.test"],
+      cookieCount: 2,
+      earliestExpiry: null,
+      keyId: "k1",
+      ...FRESH,
+    };
     await log.appendCredentialEvent("credential.created", owner, metadata);
     const last = (await log.after(log.keys.ofOwner(owner), "0")).at(-1)!;
-    expect(last).toMatchObject({ type: "credential.created", credentialId: "cred_1", data: { id: "cred_1", cookieCount: 2 } });
+    expect(last).toMatchObject({
+      type: "credential.created",
+      credentialId: "cred_1",
+      data: { id: "cred_1", cookieCount: 2 },
+    });
     expect(last.data).not.toHaveProperty("keyId");
   });
 
   it("keeps only the retention window, and says when a reader's last id is older than it", async () => {
     const short = createSessionStore(redis, { prefix: "r", retentionSeconds: 60, eventRetentionMs: 200 });
     const shortLog = createEventLog(redis, { prefix: "r", retentionMs: 200 });
-    const first = await shortLog.appendCredentialEvent("credential.deleted", owner, { id: "cred_0", providerId: "p", sessionId: "s", createdAt: "", origins: [], cookieCount: 0, earliestExpiry: null, keyId: "k", ...FRESH });
+    const first = await shortLog.appendCredentialEvent("credential.deleted", owner, {
+      id: "cred_0",
+      providerId: "p",
+      sessionId: "s",
+      createdAt: "",
+      origins: [],
+      cookieCount: 0,
+      earliestExpiry: null,
+      keyId: "k",
+      ...FRESH,
+    });
     // Events keep coming; the first leaves every stream once it is older than the window.
-    await waitFor(async () => {
-      const now = new Date().toISOString();
-      const record = { id: `ls_${String(++n).padStart(32, "0")}`, owner, providerId: "p", loginUrl: "u", status: "queued" as const, liveViewUrl: null, createdAt: now, updatedAt: now, expiresAt: now, timeline: {}, metadata: {} };
-      await short.create(record, Date.now() + 60_000);
-      const kept = await redis.xrange(shortLog.keys.ofOwner(owner), "-", "+");
-      return kept.length > 0 && kept[0]![0] !== first && (await redis.xrange(shortLog.keys.all, first, first)).length === 0;
-    }, { what: "the first event to age out", intervalMs: 50 });
+    await waitFor(
+      async () => {
+        const now = new Date().toISOString();
+        const record = {
+          id: `ls_${String(++n).padStart(32, "0")}`,
+          owner,
+          providerId: "p",
+          loginUrl: "u",
+          status: "queued" as const,
+          liveViewUrl: null,
+          createdAt: now,
+          updatedAt: now,
+          expiresAt: now,
+          timeline: {},
+          metadata: {},
+        };
+        await short.create(record, Date.now() + 60_000);
+        const kept = await redis.xrange(shortLog.keys.ofOwner(owner), "-", "+");
+        return (
+          kept.length > 0 && kept[0]![0] !== first && (await redis.xrange(shortLog.keys.all, first, first)).length === 0
+        );
+      },
+      { what: "the first event to age out", intervalMs: 50 },
+    );
     expect(await shortLog.beyondRetention(first, shortLog.keys.all)).toBe(true);
     const newest = (await redis.xrevrange(shortLog.keys.all, "+", "-", "COUNT", 1))[0]![0];
     expect(await shortLog.beyondRetention(newest, shortLog.keys.all)).toBe(false);
@@ -106,7 +170,17 @@ describe("event log (Redis streams written by the session commands)", () => {
 
   it("caps each stream's length when told to, and a reader whose next events were trimmed is told so within the window", async () => {
     const capped = createEventLog(redis, { prefix: "m", retentionMs: 86_400_000, maxLen: 10 });
-    const metadata = { id: "cred_m", providerId: "p", sessionId: "s", createdAt: "", origins: [], cookieCount: 0, earliestExpiry: null, keyId: "k", ...FRESH };
+    const metadata = {
+      id: "cred_m",
+      providerId: "p",
+      sessionId: "s",
+      createdAt: "",
+      origins: [],
+      cookieCount: 0,
+      earliestExpiry: null,
+      keyId: "k",
+      ...FRESH,
+    };
     const ids: string[] = [];
     for (let i = 0; i < 300; i++) ids.push(await capped.appendCredentialEvent("credential.created", owner, metadata));
     // Trimmed in whole stream nodes (MAXLEN ~): far fewer than 300 kept, at least the 10 asked for.

@@ -40,9 +40,16 @@ describe("Server-Sent Events, fed by the event log in Redis, through two API pro
     await stack.user.logIn(page);
     const done = await waitForStatus(stack, sessionId, "completed");
 
-    const resumed = await openSse(`${second.baseUrl}/browser-login/${sessionId}/events`, headers("user-1", { "last-event-id": before[2]!.id! }));
+    const resumed = await openSse(
+      `${second.baseUrl}/browser-login/${sessionId}/events`,
+      headers("user-1", { "last-event-id": before[2]!.id! }),
+    );
     await resumed.waitForEnd();
-    expect(resumed.events.map((e) => e.event)).toEqual(["session.authenticated", "session.capturing", "session.completed"]);
+    expect(resumed.events.map((e) => e.event)).toEqual([
+      "session.authenticated",
+      "session.capturing",
+      "session.completed",
+    ]);
     const ids = [...before, ...resumed.events].map((e) => e.id!);
     const order = (id: string) => id.split("-").map(Number) as [number, number];
     expect([...ids].sort((a, b) => order(a)[0] - order(b)[0] || order(a)[1] - order(b)[1])).toEqual(ids);
@@ -52,7 +59,9 @@ describe("Server-Sent Events, fed by the event log in Redis, through two API pro
     seen.push(...before, ...resumed.events);
 
     // Resuming after the final event: nothing more will come, and the client is told to stop.
-    const after = await fetch(`${second.baseUrl}/browser-login/${sessionId}/events`, { headers: headers("user-1", { "last-event-id": ids.at(-1)! }) });
+    const after = await fetch(`${second.baseUrl}/browser-login/${sessionId}/events`, {
+      headers: headers("user-1", { "last-event-id": ids.at(-1)! }),
+    });
     expect(after.status).toBe(204);
     // A new client of a finished session gets its whole history and the end.
     const replay = await openSse(`${stack.baseUrl}/browser-login/${sessionId}/events`, headers());
@@ -71,18 +80,28 @@ describe("Server-Sent Events, fed by the event log in Redis, through two API pro
     expect(JSON.parse(rejected!.data)).toMatchObject({ status: "awaiting_login", lastLoginRejection: { count: 1 } });
     await stack.user.logIn(await stack.user.findPage((u) => u.includes("/login")));
     await client.waitForEnd();
-    expect(client.events.slice(4).map((e) => e.event)).toEqual(["session.authenticated", "session.capturing", "session.completed"]);
+    expect(client.events.slice(4).map((e) => e.event)).toEqual([
+      "session.authenticated",
+      "session.capturing",
+      "session.completed",
+    ]);
     seen.push(...client.events);
   });
 
   it("answers 410 for a Last-Event-ID older than the retention window, 400 for a malformed one, 404 for another subject's session", async () => {
     const { sessionId } = await startTagged(stack, "demo-short", { wait: 0 });
-    const old = await fetch(`${second.baseUrl}/browser-login/${sessionId}/events`, { headers: headers("user-1", { "last-event-id": "1000-0" }) });
+    const old = await fetch(`${second.baseUrl}/browser-login/${sessionId}/events`, {
+      headers: headers("user-1", { "last-event-id": "1000-0" }),
+    });
     expect(old.status).toBe(410);
     expect((await old.json()).error.code).toBe("events_expired");
-    const oldAll = await fetch(`${second.baseUrl}/events`, { headers: headers("user-1", { "last-event-id": "1000-0" }) });
+    const oldAll = await fetch(`${second.baseUrl}/events`, {
+      headers: headers("user-1", { "last-event-id": "1000-0" }),
+    });
     expect(oldAll.status).toBe(410);
-    const bad = await fetch(`${second.baseUrl}/browser-login/${sessionId}/events`, { headers: headers("user-1", { "last-event-id": "yesterday" }) });
+    const bad = await fetch(`${second.baseUrl}/browser-login/${sessionId}/events`, {
+      headers: headers("user-1", { "last-event-id": "yesterday" }),
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe("invalid_id");
     const other = await fetch(`${second.baseUrl}/browser-login/${sessionId}/events`, { headers: headers("user-2") });
@@ -116,7 +135,10 @@ describe("Server-Sent Events, fed by the event log in Redis, through two API pro
       "credential.deleted",
     ]);
     const created = JSON.parse(mine.events[5]!.data);
-    expect(created).toMatchObject({ type: "credential.created", data: { id: done.credentialId, sessionId, providerId: "demo" } });
+    expect(created).toMatchObject({
+      type: "credential.created",
+      data: { id: done.credentialId, sessionId, providerId: "demo" },
+    });
     expect(JSON.parse(mine.events[6]!.data).data).toEqual(done);
 
     // The worker may have picked the session up before the cancel.

@@ -5,7 +5,11 @@ import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 /** Every configured API key opens the API, and nothing else does, whatever its length or likeness. */
 describe("API key check", () => {
   // Three keys of different lengths, one in base64 ending in one "=" (token68 allows it).
-  const [long, short, base64] = [`k1_${randomBytes(16).toString("hex")}`, `k2_${randomBytes(5).toString("hex")}`, randomBytes(32).toString("base64")];
+  const [long, short, base64] = [
+    `k1_${randomBytes(16).toString("hex")}`,
+    `k2_${randomBytes(5).toString("hex")}`,
+    randomBytes(32).toString("base64"),
+  ];
   const keys = [long, short, base64];
   let stack: TestStack;
 
@@ -22,14 +26,18 @@ describe("API key check", () => {
     expect(res.body).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
   };
   /** The key with one character changed at `index`, to another character allowed in a key. */
-  const changedAt = (key: string, index: number) => key.slice(0, index) + (key[index] === "a" ? "b" : "a") + key.slice(index + 1);
+  const changedAt = (key: string, index: number) =>
+    key.slice(0, index) + (key[index] === "a" ? "b" : "a") + key.slice(index + 1);
 
   it("accepts each configured key on reads and writes", async () => {
     for (const key of keys) {
       const providers = await stack.api("GET", "/providers", withKey(`Bearer ${key}`));
       expect(providers.status).toBe(200);
       expect(providers.body.providers.length).toBeGreaterThan(0);
-      const started = await stack.api("POST", "/browser-login/start", { body: { providerId: "demo" }, ...withKey(`Bearer ${key}`) });
+      const started = await stack.api("POST", "/browser-login/start", {
+        body: { providerId: "demo" },
+        ...withKey(`Bearer ${key}`),
+      });
       expect(started.status).toBe(202);
       const status = await stack.api("GET", `/browser-login/${started.body.sessionId}`, withKey(`bearer ${key}`));
       expect(status.status).toBe(200);
@@ -43,7 +51,12 @@ describe("API key check", () => {
         const wrong = changedAt(key, index);
         expect(wrong).toHaveLength(key.length);
         expectRefused(await stack.api("GET", "/providers", withKey(`Bearer ${wrong}`)));
-        expectRefused(await stack.api("POST", "/browser-login/start", { body: { providerId: "demo" }, ...withKey(`Bearer ${wrong}`) }));
+        expectRefused(
+          await stack.api("POST", "/browser-login/start", {
+            body: { providerId: "demo" },
+            ...withKey(`Bearer ${wrong}`),
+          }),
+        );
       }
     }
   });

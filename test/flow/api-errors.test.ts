@@ -6,7 +6,10 @@ describe("API input errors (no worker needed)", () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startTestStack({ withWorker: false, env: { CLIENT_LOGIN_URL_HOSTS: "localhost,*.example.com", ALLOW_PRIVATE_LOGIN_URLS: "false" } });
+    stack = await startTestStack({
+      withWorker: false,
+      env: { CLIENT_LOGIN_URL_HOSTS: "localhost,*.example.com", ALLOW_PRIVATE_LOGIN_URLS: "false" },
+    });
   });
   afterAll(async () => {
     await stack?.close();
@@ -20,18 +23,44 @@ describe("API input errors (no worker needed)", () => {
 
   it("checks the API key and the subject", async () => {
     expectError(await stack.api("GET", "/credentials", { headers: { authorization: "" } }), 401, "unauthorized");
-    expectError(await stack.api("GET", "/credentials", { headers: { authorization: "Bearer wrong-key" } }), 401, "unauthorized");
+    expectError(
+      await stack.api("GET", "/credentials", { headers: { authorization: "Bearer wrong-key" } }),
+      401,
+      "unauthorized",
+    );
     expectError(await stack.api("GET", "/credentials", { subject: "" }), 400, "subject_required");
   });
 
   it("refuses malformed JSON, unknown fields, unknown providers and huge bodies", async () => {
     expectError(await stack.api("POST", "/browser-login/start", { raw: "{not json" }), 400, "invalid_json");
-    expectError(await stack.api("POST", "/browser-login/start", { body: { providerId: "demo", extra: 1 } }), 400, "invalid_request");
+    expectError(
+      await stack.api("POST", "/browser-login/start", { body: { providerId: "demo", extra: 1 } }),
+      400,
+      "invalid_request",
+    );
     expectError(await stack.api("POST", "/browser-login/start", { body: {} }), 400, "invalid_request");
-    expectError(await stack.api("POST", "/browser-login/start", { body: { providerId: "nope" } }), 404, "provider_not_found");
-    expectError(await stack.api("POST", "/browser-login/start", { raw: JSON.stringify({ providerId: "demo", metadata: { big: "x".repeat(100_000) } }) }), 413, "payload_too_large");
-    expectError(await stack.api("POST", "/browser-login/start", { raw: "{}", headers: { "content-type": "text/plain" } }), 415, "unsupported_media_type");
-    expectError(await stack.api("POST", "/browser-login/start?wait=99999", { body: { providerId: "demo" } }), 400, "invalid_wait");
+    expectError(
+      await stack.api("POST", "/browser-login/start", { body: { providerId: "nope" } }),
+      404,
+      "provider_not_found",
+    );
+    expectError(
+      await stack.api("POST", "/browser-login/start", {
+        raw: JSON.stringify({ providerId: "demo", metadata: { big: "x".repeat(100_000) } }),
+      }),
+      413,
+      "payload_too_large",
+    );
+    expectError(
+      await stack.api("POST", "/browser-login/start", { raw: "{}", headers: { "content-type": "text/plain" } }),
+      415,
+      "unsupported_media_type",
+    );
+    expectError(
+      await stack.api("POST", "/browser-login/start?wait=99999", { body: { providerId: "demo" } }),
+      400,
+      "invalid_wait",
+    );
     const keys = await fetchKeys(stack);
     expect(keys.filter((k) => k.includes(":session:"))).toEqual([]);
   });
@@ -41,7 +70,11 @@ describe("API input errors (no worker needed)", () => {
     expectError(await stack.api("GET", "/browser-login/ls_00000000000000000000000000000000"), 404, "session_not_found");
     expectError(await stack.api("POST", "/browser-login/..%2F..%2Fetc/cancel"), 400, "invalid_id");
     expectError(await stack.api("GET", "/credentials/cred_x/storage-state"), 400, "invalid_id");
-    expectError(await stack.api("DELETE", "/credentials/cred_00000000-0000-0000-0000-000000000000"), 404, "credential_not_found");
+    expectError(
+      await stack.api("DELETE", "/credentials/cred_00000000-0000-0000-0000-000000000000"),
+      404,
+      "credential_not_found",
+    );
     expectError(await stack.api("GET", "/no/such/route"), 404, "not_found");
   });
 

@@ -2,7 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
-import { startBrowserbaseEmulator, type BrowserbaseEmulator, type EmulatedSession, type FailureMode } from "../browserbase-emulator/browserbase-emulator.ts";
+import {
+  startBrowserbaseEmulator,
+  type BrowserbaseEmulator,
+  type EmulatedSession,
+  type FailureMode,
+} from "../browserbase-emulator/browserbase-emulator.ts";
 import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
 import { startTagged, waitForStatus } from "../helpers/sessions.ts";
@@ -52,12 +57,26 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
     const made = () => emulator.sessions().filter((s) => !sessionsBefore.has(s.id));
     try {
       // Every session the emulator made in this test was released by the worker, and no emulated browser runs on.
-      await waitFor(() => made().every((s) => releasedIds().includes(s.id)), { timeoutMs: 5_000, what: "release of every session of the test" });
-      await waitFor(() => made().every((s) => s.status !== "RUNNING"), { timeoutMs: 5_000, what: "no running session" });
-      await waitFor(async () => (await leftoverChromiums(emulator.profilePrefix)).length === 0, { timeoutMs: 5_000, what: "no emulated Chromium left" });
+      await waitFor(() => made().every((s) => releasedIds().includes(s.id)), {
+        timeoutMs: 5_000,
+        what: "release of every session of the test",
+      });
+      await waitFor(() => made().every((s) => s.status !== "RUNNING"), {
+        timeoutMs: 5_000,
+        what: "no running session",
+      });
+      await waitFor(async () => (await leftoverChromiums(emulator.profilePrefix)).length === 0, {
+        timeoutMs: 5_000,
+        what: "no emulated Chromium left",
+      });
     } finally {
       // A leak fails this test only: what it left running is stopped before the next one.
-      await Promise.all(emulator.sessions().filter((s) => s.status === "RUNNING").map((s) => emulator.dropConnection(s.id)));
+      await Promise.all(
+        emulator
+          .sessions()
+          .filter((s) => s.status === "RUNNING")
+          .map((s) => emulator.dropConnection(s.id)),
+      );
     }
   });
 
@@ -77,14 +96,25 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
   /** Browserbase session ids the emulator was asked to release (REQUEST_RELEASE). */
   const releasedIds = () =>
     emulator.calls
-      .filter((c) => c.method === "POST" && /^\/v1\/sessions\/[^/]+$/.test(c.path) && (c.body as { status?: string })?.status === "REQUEST_RELEASE")
+      .filter(
+        (c) =>
+          c.method === "POST" &&
+          /^\/v1\/sessions\/[^/]+$/.test(c.path) &&
+          (c.body as { status?: string })?.status === "REQUEST_RELEASE",
+      )
       .map((c) => c.path.split("/").at(-1)!);
 
   const waitForRelease = (browserbaseSessionId: string) =>
-    waitFor(() => releasedIds().includes(browserbaseSessionId), { what: `release of Browserbase session ${browserbaseSessionId}` });
+    waitFor(() => releasedIds().includes(browserbaseSessionId), {
+      what: `release of Browserbase session ${browserbaseSessionId}`,
+    });
 
   async function pageTargets(remote: EmulatedSession): Promise<Array<{ id: string; type: string; url: string }>> {
-    const targets = (await (await fetch(`${remote.cdpHttpEndpoint}/json/list`)).json()) as Array<{ id: string; type: string; url: string }>;
+    const targets = (await (await fetch(`${remote.cdpHttpEndpoint}/json/list`)).json()) as Array<{
+      id: string;
+      type: string;
+      url: string;
+    }>;
     return targets.filter((t) => t.type === "page");
   }
 
@@ -103,7 +133,10 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
   }
 
   /** Attaches the person at the keyboard to the session's own Chromium, on the tagged page. */
-  async function attach(sessionId: string, tag: string): Promise<{ remote: EmulatedSession; tabId: string; user: ScriptedUser; page: Page }> {
+  async function attach(
+    sessionId: string,
+    tag: string,
+  ): Promise<{ remote: EmulatedSession; tabId: string; user: ScriptedUser; page: Page }> {
     const { remote, tabId } = await remoteShowing(tag);
     // The adapter labels the Browserbase session with ours, so it can be found from the dashboard.
     expect(remote.createParams.userMetadata).toEqual({ loginSessionId: sessionId });
@@ -114,8 +147,13 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
 
   /** What Browserbase's debug endpoint offers for one tab, with the navbar hidden as the adapter embeds it. */
   async function expectedView(remote: EmulatedSession, tabId: string): Promise<string> {
-    const res = await fetch(`${emulator.baseUrl}/v1/sessions/${remote.id}/debug`, { headers: { "x-bb-api-key": API_KEY } });
-    const debug = (await res.json()) as { debuggerFullscreenUrl: string; pages: Array<{ id: string; debuggerFullscreenUrl: string }> };
+    const res = await fetch(`${emulator.baseUrl}/v1/sessions/${remote.id}/debug`, {
+      headers: { "x-bb-api-key": API_KEY },
+    });
+    const debug = (await res.json()) as {
+      debuggerFullscreenUrl: string;
+      pages: Array<{ id: string; debuggerFullscreenUrl: string }>;
+    };
     const tab = debug.pages.find((p) => p.id === tabId);
     if (!tab) throw new Error(`tab ${tabId} is not listed by the debug endpoint`);
     return `${tab.debuggerFullscreenUrl}&navbar=false`;
@@ -147,8 +185,16 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
     const appHost = new URL(stack.site.appOrigin).hostname;
     const ssoHost = new URL(stack.site.ssoOrigin).hostname;
     const cookie = (name: string) => storageState.cookies.find((c: { name: string }) => c.name === name);
-    expect(cookie("session")).toMatchObject({ domain: appHost, httpOnly: true, value: expect.stringMatching(/^session-/) });
-    expect(cookie("sso_session")).toMatchObject({ domain: ssoHost, httpOnly: true, value: expect.stringMatching(/^sso-/) });
+    expect(cookie("session")).toMatchObject({
+      domain: appHost,
+      httpOnly: true,
+      value: expect.stringMatching(/^session-/),
+    });
+    expect(cookie("sso_session")).toMatchObject({
+      domain: ssoHost,
+      httpOnly: true,
+      value: expect.stringMatching(/^sso-/),
+    });
     const origin = (o: string) => storageState.origins.find((x: { origin: string }) => x.origin === o);
     expect(origin(stack.site.appOrigin).localStorage.map((i: { name: string }) => i.name)).toContain("demo.profile");
     // The SSO origin is no longer shown in any tab: read in a hidden tab.
@@ -168,22 +214,30 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
       const popupOpened = page.waitForEvent("popup");
       await page.locator("#open-login").click();
       const popup = await popupOpened;
-      const popupTab = await waitFor(async () => (await pageTargets(remote)).find((t) => t.url.includes("popup=1") && t.id !== tabId), {
-        what: "popup tab listed",
-      });
+      const popupTab = await waitFor(
+        async () => (await pageTargets(remote)).find((t) => t.url.includes("popup=1") && t.id !== tabId),
+        {
+          what: "popup tab listed",
+        },
+      );
       const popupView = await expectedView(remote, popupTab.id);
       expect(popupView).not.toBe(firstView);
-      const during = await waitFor(async () => {
-        const s = await status(sessionId);
-        return s.liveViewUrl === popupView && s;
-      }, { what: "live view on the popup" });
+      const during = await waitFor(
+        async () => {
+          const s = await status(sessionId);
+          return s.liveViewUrl === popupView && s;
+        },
+        { what: "live view on the popup" },
+      );
       expect(during.status).toBe("awaiting_login");
       return popup;
     };
 
     const first = await openPopup();
     await first.close();
-    await waitFor(async () => (await status(sessionId)).liveViewUrl === firstView, { what: "live view back on the first tab" });
+    await waitFor(async () => (await status(sessionId)).liveViewUrl === firstView, {
+      what: "live view back on the first tab",
+    });
 
     const second = await openPopup();
     await user.logIn(second);
@@ -222,7 +276,10 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
     await emulator.dropConnection(remote.id);
     const failed = await waitForStatus(stack, sessionId, "failed", { timeoutMs: 10_000 });
     expect(Date.now() - droppedAt).toBeLessThan(10_000);
-    expect(failed.error).toEqual({ code: "browserbase_disconnected", message: expect.stringContaining("Start a new login session") });
+    expect(failed.error).toEqual({
+      code: "browserbase_disconnected",
+      message: expect.stringContaining("Start a new login session"),
+    });
     await waitForRelease(remote.id);
   });
 
@@ -241,7 +298,8 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
         const started = Date.now();
         const { sessionId, started: answer } = await startTagged(stack, "demo");
         // start?wait= returns as soon as the session leaves queued/starting: it never hangs on a refused creation.
-        const failed = answer.status === "failed" ? answer : await waitForStatus(stack, sessionId, "failed", { timeoutMs: 5_000 });
+        const failed =
+          answer.status === "failed" ? answer : await waitForStatus(stack, sessionId, "failed", { timeoutMs: 5_000 });
         expect(Date.now() - started).toBeLessThan(5_000);
         expect(failed.error!.code).toBe(code);
         expect(failed.error!.message).toMatch(hint);
@@ -260,7 +318,10 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
       expect(expired.error!.code).toBe("timeout");
       expect(expired.liveViewUrl).toBeNull();
       // The emulator answers at 6 s: the adapter releases what it created as soon as it hears of it.
-      const late = await waitFor(() => emulator.sessions().find((s) => !sessionsBefore.has(s.id)), { timeoutMs: 8_000, what: "late creation" });
+      const late = await waitFor(() => emulator.sessions().find((s) => !sessionsBefore.has(s.id)), {
+        timeoutMs: 8_000,
+        what: "late creation",
+      });
       expect(late.createParams.userMetadata).toEqual({ loginSessionId: sessionId });
       await waitForRelease(late.id);
     });
@@ -269,7 +330,9 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
       emulator.setFailureMode("unreachable-connect-url");
       const sessionsBefore = new Set(emulator.sessions().map((s) => s.id));
       const { sessionId } = await startTagged(stack, "demo-short", { wait: 0 });
-      const created = await waitFor(() => emulator.sessions().find((s) => !sessionsBefore.has(s.id)), { what: "session creation" });
+      const created = await waitFor(() => emulator.sessions().find((s) => !sessionsBefore.has(s.id)), {
+        what: "session creation",
+      });
       const expired = await waitForStatus(stack, sessionId, "expired", { timeoutMs: 8_000 });
       expect(expired.error!.code).toBe("timeout");
       await waitForRelease(created.id);
@@ -299,7 +362,10 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
     expect(redisText).toContain(":credential:");
     expect(redisText).toContain("browserbase_auth_failed");
     expect(logText).toContain("session status");
-    for (const [name, secret] of [["Browserbase API key", API_KEY], ...secrets.map((s) => [`site secret ${s.slice(0, 10)}…`, s])] as const) {
+    for (const [name, secret] of [
+      ["Browserbase API key", API_KEY],
+      ...secrets.map((s) => [`site secret ${s.slice(0, 10)}…`, s]),
+    ] as const) {
       expect(redisText.includes(secret), `${name} in Redis`).toBe(false);
       expect(logText.includes(secret), `${name} in logs`).toBe(false);
       expect(consoleText.includes(secret), `${name} on stdout/stderr`).toBe(false);

@@ -7,7 +7,11 @@ import { waitFor } from "../helpers/wait-for.ts";
 describe.skipIf(!process.env.DISPLAY)("headed development mode: the login window once the login is done", () => {
   let stack: TestStack;
   const windows = async () => {
-    const targets = (await (await fetch(`http://127.0.0.1:${stack.debugPort}/json/list`)).json()) as { type: string; url: string; title: string }[];
+    const targets = (await (await fetch(`http://127.0.0.1:${stack.debugPort}/json/list`)).json()) as {
+      type: string;
+      url: string;
+      title: string;
+    }[];
     return targets.filter((t) => t.type === "page");
   };
 
@@ -22,10 +26,15 @@ describe.skipIf(!process.env.DISPLAY)("headed development mode: the login window
     const { tag, sessionId } = await startTagged(stack, "demo");
     await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
     const words = "You are logged in — you can close this tab.";
-    await waitFor(async () => (await windows()).some((w) => w.title === words), { what: "the logged-in words in the window", timeoutMs: 15_000 });
+    await waitFor(async () => (await windows()).some((w) => w.title === words), {
+      what: "the logged-in words in the window",
+      timeoutMs: 15_000,
+    });
     // Said once the credential is stored, not before.
     expect((await stack.api("GET", `/browser-login/${sessionId}`)).body.status).toBe("completed");
-    await waitFor(async () => !(await windows()).some((w) => w.title === words || w.url.includes(tag)), { what: "the window to close" });
+    await waitFor(async () => !(await windows()).some((w) => w.title === words || w.url.includes(tag)), {
+      what: "the window to close",
+    });
     await waitForStatus(stack, sessionId, "completed");
   }, 60_000);
 });

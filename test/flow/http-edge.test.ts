@@ -12,7 +12,10 @@ import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 /** What a raw socket gets back: the status line, the headers, the body, and how long until the server closed. */
-function rawExchange(port: number, send: string): Promise<{ status: number; headers: string; body: string; ms: number }> {
+function rawExchange(
+  port: number,
+  send: string,
+): Promise<{ status: number; headers: string; body: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host: "127.0.0.1" }, () => socket.write(send));
@@ -39,7 +42,10 @@ describe("the API's HTTP edge", () => {
   let port: number;
 
   beforeAll(async () => {
-    stack = await startTestStack({ withWorker: false, env: { HTTP_HEADERS_TIMEOUT_MS: "400", HTTP_REQUEST_TIMEOUT_MS: "800" } });
+    stack = await startTestStack({
+      withWorker: false,
+      env: { HTTP_HEADERS_TIMEOUT_MS: "400", HTTP_REQUEST_TIMEOUT_MS: "800" },
+    });
     port = Number(new URL(stack.baseUrl).port);
   });
   afterAll(async () => {
@@ -53,7 +59,9 @@ describe("the API's HTTP edge", () => {
       expect(res.body.error.code).toBe("invalid_wait");
     }
     for (const wait of ["0", "50"]) {
-      expect((await stack.api("POST", `/browser-login/start?wait=${wait}`, { body: { providerId: "demo" } })).status).toBe(202);
+      expect(
+        (await stack.api("POST", `/browser-login/start?wait=${wait}`, { body: { providerId: "demo" } })).status,
+      ).toBe(202);
     }
   });
 
@@ -62,7 +70,11 @@ describe("the API's HTTP edge", () => {
   });
 
   it("answers oversized headers with a JSON 431", async () => {
-    expectJsonError(await rawExchange(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`), 431, "headers_too_large");
+    expectJsonError(
+      await rawExchange(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`),
+      431,
+      "headers_too_large",
+    );
   });
 
   it("does not let a client hold a connection with unfinished headers", async () => {
@@ -72,7 +84,10 @@ describe("the API's HTTP edge", () => {
   });
 
   it("does not let a client hold a connection with a short body", async () => {
-    const res = await rawExchange(port, `POST /browser-login/start HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${stack.apiKey}\r\nX-Subject-User-Id: u\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"provid`);
+    const res = await rawExchange(
+      port,
+      `POST /browser-login/start HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${stack.apiKey}\r\nX-Subject-User-Id: u\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"provid`,
+    );
     expect(res.ms).toBeLessThan(3_000);
     expectJsonError(res, 408, "request_timeout");
   });
@@ -93,7 +108,14 @@ describe("the API process on SIGTERM", () => {
 
   it("answers a start waiting for a worker with the session, then exits", async () => {
     const providersFile = join(dir, "providers.json");
-    writeFileSync(providersFile, JSON.stringify({ providers: [{ id: "demo", name: "Demo", loginUrl: "http://localhost:1/login", success: { storage: { key: "x" } } }] }));
+    writeFileSync(
+      providersFile,
+      JSON.stringify({
+        providers: [
+          { id: "demo", name: "Demo", loginUrl: "http://localhost:1/login", success: { storage: { key: "x" } } },
+        ],
+      }),
+    );
     const apiKey = `test_${randomBytes(16).toString("hex")}`;
     const port = await freePort();
     // The API alone: no worker takes the job, so the start waits its full 10 s unless told to stop.

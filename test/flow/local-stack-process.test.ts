@@ -25,13 +25,19 @@ describe("npm start (src/bin/start.ts) as a process", () => {
     id: "demo",
     name: "Demo",
     loginUrl: "http://localhost:${DEMO_PORT}/login",
-    success: { all: [{ url: { hostname: "localhost", pathname: "/dashboard" } }, { storage: { key: "demo.profile" } }] },
+    success: {
+      all: [{ url: { hostname: "localhost", pathname: "/dashboard" } }, { storage: { key: "demo.profile" } }],
+    },
   };
   const writeProviders = (providers: unknown[]) => writeFileSync(providersFile, JSON.stringify({ providers }));
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`http://127.0.0.1:${ports.PORT}${path}`, {
       method,
-      headers: { authorization: `Bearer ${apiKey}`, "x-subject-user-id": "me", ...(body ? { "content-type": "application/json" } : {}) },
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        "x-subject-user-id": "me",
+        ...(body ? { "content-type": "application/json" } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -71,9 +77,15 @@ describe("npm start (src/bin/start.ts) as a process", () => {
 
   it("reloads providers when their file changes; a running session keeps the definition it started with", async () => {
     oldDefinition = (await api("POST", "/browser-login/start?wait=10000", { providerId: "demo" })).body.sessionId;
-    await waitFor(async () => (await statusOf(oldDefinition)) === "awaiting_login", { what: "first session awaiting login" });
+    await waitFor(async () => (await statusOf(oldDefinition)) === "awaiting_login", {
+      what: "first session awaiting login",
+    });
     // One process, one registry: the API's /metrics carries the worker's series too.
-    const metrics = parsePrometheusText(await (await fetch(`http://127.0.0.1:${ports.PORT}/metrics`, { headers: { authorization: `Bearer ${apiKey}` } })).text());
+    const metrics = parsePrometheusText(
+      await (
+        await fetch(`http://127.0.0.1:${ports.PORT}/metrics`, { headers: { authorization: `Bearer ${apiKey}` } })
+      ).text(),
+    );
     expect(sampleValue(metrics, "blc_session_transitions_total", { provider: "demo", status: "queued" })).toBe(1);
     expect(sampleValue(metrics, "blc_worker_sessions", { status: "awaiting_login" })).toBe(1);
     expect(sampleValue(metrics, "blc_browser_contexts")).toBe(1);
@@ -81,13 +93,20 @@ describe("npm start (src/bin/start.ts) as a process", () => {
     // "demo" now needs a page the user never reaches; a new provider appears.
     writeProviders([
       { ...demo, success: { url: { pathname: "/never" } } },
-      { id: "demo-new", name: "Demo, added while running", loginUrl: "http://localhost:${DEMO_PORT}/spa", success: { storage: { key: "spa.token" } } },
+      {
+        id: "demo-new",
+        name: "Demo, added while running",
+        loginUrl: "http://localhost:${DEMO_PORT}/spa",
+        success: { storage: { key: "spa.token" } },
+      },
     ]);
     await waitFor(async () => (await providerIds()).includes("demo-new"), { what: "the new provider listed" });
     const started = await api("POST", "/browser-login/start?wait=10000", { providerId: "demo-new" });
     expect(started.status).toBe(202);
     newProvider = started.body.sessionId;
-    await waitFor(async () => (await statusOf(newProvider)) === "awaiting_login", { what: "the new provider's session open in the worker" });
+    await waitFor(async () => (await statusOf(newProvider)) === "awaiting_login", {
+      what: "the new provider's session open in the worker",
+    });
 
     const user = await connectScriptedUser(`http://127.0.0.1:${ports.BROWSER_DEBUG_PORT}`);
     try {
@@ -95,7 +114,9 @@ describe("npm start (src/bin/start.ts) as a process", () => {
     } finally {
       await user.disconnect();
     }
-    await waitFor(async () => (await statusOf(oldDefinition)) === "completed", { what: "the first session completed by its original condition" });
+    await waitFor(async () => (await statusOf(oldDefinition)) === "completed", {
+      what: "the first session completed by its original condition",
+    });
   });
 
   it("keeps the current providers when the file is broken, and reloads on SIGHUP without stopping", async () => {
@@ -104,10 +125,18 @@ describe("npm start (src/bin/start.ts) as a process", () => {
     expect(await providerIds()).toEqual(["demo", "demo-new"]);
 
     writeProviders([demo]);
-    await waitFor(async () => !(await providerIds()).includes("demo-new"), { what: "the file's providers after the fix" });
+    await waitFor(async () => !(await providerIds()).includes("demo-new"), {
+      what: "the file's providers after the fix",
+    });
     const before = service.output().length;
     process.kill(service.child.pid!, "SIGHUP");
-    await waitFor(() => /"why":"signal"[^\n]*providers reloaded|providers reloaded[^\n]*"why":"signal"/.test(service.output().slice(before)), { what: "reload on SIGHUP" });
+    await waitFor(
+      () =>
+        /"why":"signal"[^\n]*providers reloaded|providers reloaded[^\n]*"why":"signal"/.test(
+          service.output().slice(before),
+        ),
+      { what: "reload on SIGHUP" },
+    );
     // Still serving, and the browser (which Playwright would close on SIGHUP) still holds the session.
     expect(await statusOf(newProvider)).toBe("awaiting_login");
   });
@@ -124,10 +153,13 @@ describe("npm start (src/bin/start.ts) as a process", () => {
 
     expect(processesMatching(`127.0.0.1:${ports.EMBEDDED_REDIS_PORT}`)).toEqual([]);
     expect(processesMatching(`remote-debugging-port=${ports.BROWSER_DEBUG_PORT}`)).toEqual([]);
-    for (const [setting, port] of Object.entries(ports)) expect(await portIsFree(port), `${setting} ${port} free`).toBe(true);
+    for (const [setting, port] of Object.entries(ports))
+      expect(await portIsFree(port), `${setting} ${port} free`).toBe(true);
   });
 
-  it("after a kill -9 of its group, the next start stops the Redis it left behind and runs", { timeout: 180_000 }, async () => {
+  it("after a kill -9 of its group, the next start stops the Redis it left behind and runs", {
+    timeout: 180_000,
+  }, async () => {
     const env = { ...service.env, EMBEDDED_REDIS_PORT: String(ports.EMBEDDED_REDIS_PORT) };
     const killed = spawnService("src/bin/start.ts", env);
     await killed.waitForOutput("browser-login-capture is running at");

@@ -22,17 +22,33 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
 
   it("captures a login end to end, and the restored state shows the site logged in", async () => {
     const { tag, sessionId, started } = await startTagged(stack, "demo");
-    expect(started).toMatchObject({ sessionId, status: "awaiting_login", liveViewUrl: expect.stringMatching(new RegExp(`^${stack.baseUrl}/live/${sessionId}\\.c`)), statusUrl: `/browser-login/${sessionId}` });
+    expect(started).toMatchObject({
+      sessionId,
+      status: "awaiting_login",
+      liveViewUrl: expect.stringMatching(new RegExp(`^${stack.baseUrl}/live/${sessionId}\\.c`)),
+      statusUrl: `/browser-login/${sessionId}`,
+    });
     expect(Date.parse(started.expiresAt)).toBeGreaterThan(Date.now());
 
     const page = await stack.user.findPage((u) => u.includes(tag));
     await stack.user.logIn(page);
     const done = await waitForStatus(stack, sessionId, "completed");
     expect(done.credentialId).toMatch(/^cred_/);
-    const order = Object.entries(done.timeline as Record<string, string>).sort((a, b) => a[1].localeCompare(b[1])).map(([status]) => status);
+    const order = Object.entries(done.timeline as Record<string, string>)
+      .sort((a, b) => a[1].localeCompare(b[1]))
+      .map(([status]) => status);
     expect(order).toEqual(["queued", "starting", "awaiting_login", "authenticated", "capturing", "completed"]);
     // The browser context is closed once the session is captured.
-    await waitFor(() => stack.user.findPage((u) => u.includes("/dashboard"), 0).then(() => false, () => true), { what: "context closed" });
+    await waitFor(
+      () =>
+        stack.user
+          .findPage((u) => u.includes("/dashboard"), 0)
+          .then(
+            () => false,
+            () => true,
+          ),
+      { what: "context closed" },
+    );
 
     const api = stack.client();
     const complete = await api.POST("/browser-login/{id}/complete", id(sessionId));
@@ -42,20 +58,33 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
 
     const list = await api.GET("/credentials");
     const listed = list.data!.credentials.find((c) => c.id === done.credentialId);
-    expect(listed).toMatchObject({ providerId: "demo", cookieCount: 3, origins: expect.arrayContaining([stack.site.appOrigin, stack.site.ssoOrigin]), earliestExpiry: expect.stringMatching(/^\d{4}-/) });
+    expect(listed).toMatchObject({
+      providerId: "demo",
+      cookieCount: 3,
+      origins: expect.arrayContaining([stack.site.appOrigin, stack.site.ssoOrigin]),
+      earliestExpiry: expect.stringMatching(/^\d{4}-/),
+    });
     expect(JSON.stringify(list.data)).not.toContain("session-");
 
     const state = await api.GET("/credentials/{id}/storage-state", id(done.credentialId!));
     expect(state.response.status).toBe(200);
     const { storageState } = state.data!;
     const { cookies, origins } = storageState;
-    expect(cookies.find((c: { name: string }) => c.name === "session")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+    expect(cookies.find((c: { name: string }) => c.name === "session")).toMatchObject({
+      httpOnly: true,
+      sameSite: "Lax",
+    });
     expect(cookies.find((c: { name: string }) => c.name === "theme")).toMatchObject({ sameSite: "Strict" });
-    expect(cookies.find((c: { name: string }) => c.name === "sso_session")).toMatchObject({ domain: "127.0.0.1", httpOnly: true });
+    expect(cookies.find((c: { name: string }) => c.name === "sso_session")).toMatchObject({
+      domain: "127.0.0.1",
+      httpOnly: true,
+    });
     const app = origins.find((o) => o.origin === stack.site.appOrigin)!;
     expect(app.localStorage.map((i: { name: string }) => i.name)).toContain("demo.profile");
     expect(app.sessionStorage.map((i: { name: string }) => i.name)).toContain("demo.tab");
-    expect(origins.find((o) => o.origin === stack.site.ssoOrigin)!.localStorage.map((i: { name: string }) => i.name)).toContain("sso.device");
+    expect(
+      origins.find((o) => o.origin === stack.site.ssoOrigin)!.localStorage.map((i: { name: string }) => i.name),
+    ).toContain("sso.device");
 
     const browser = await chromium.launch({ executablePath: findChromium(), headless: true });
     try {
@@ -99,7 +128,8 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     const { tag, sessionId } = await startTagged(stack, "demo-idb");
     await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
     const done = await waitForStatus(stack, sessionId, "completed");
-    const { storageState } = (await stack.client().GET("/credentials/{id}/storage-state", id(done.credentialId!))).data!;
+    const { storageState } = (await stack.client().GET("/credentials/{id}/storage-state", id(done.credentialId!)))
+      .data!;
     expect(storageState.origins.map((o) => o.origin)).toEqual([stack.site.appOrigin]);
     expect(storageState.cookies.map((c) => c.domain)).not.toContain("127.0.0.1");
     expect(JSON.stringify(storageState.origins[0]!.indexedDB)).toContain("compact");
@@ -130,10 +160,13 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     const { tag, sessionId } = await startTagged(stack, "demo-short");
     const page = await stack.user.findPage((u) => u.includes(tag));
     await stack.user.logIn(page, { username: "alice", password: "wrong" });
-    const rejected = await waitFor(async () => {
-      const { data } = await stack.client().GET("/browser-login/{id}", id(sessionId));
-      return data?.lastLoginRejection ? data : undefined;
-    }, { what: "login rejection noted" });
+    const rejected = await waitFor(
+      async () => {
+        const { data } = await stack.client().GET("/browser-login/{id}", id(sessionId));
+        return data?.lastLoginRejection ? data : undefined;
+      },
+      { what: "login rejection noted" },
+    );
     expect(rejected.status).toBe("awaiting_login");
     const expired = await waitForStatus(stack, sessionId, "expired", { timeoutMs: 10_000 });
     expect(expired.error).toEqual({ code: "timeout", message: expect.stringContaining("not finished") });
@@ -146,7 +179,16 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     const res = await api.POST("/browser-login/{id}/cancel", id(sessionId));
     expect(res.response.status).toBe(200);
     expect(res.data).toMatchObject({ status: "cancelled", error: { code: "cancelled" } });
-    await waitFor(() => stack.user.findPage((u) => u.includes(tag), 0).then(() => false, () => true), { what: "tab closed after cancel" });
+    await waitFor(
+      () =>
+        stack.user
+          .findPage((u) => u.includes(tag), 0)
+          .then(
+            () => false,
+            () => true,
+          ),
+      { what: "tab closed after cancel" },
+    );
     expect((await api.POST("/browser-login/{id}/cancel", id(sessionId))).response.status).toBe(200);
     const late = await api.POST("/browser-login/{id}/complete", id(sessionId));
     expect(late.response.status).toBe(409);
@@ -191,7 +233,10 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
   });
 
   it("runs two sessions on the same site at once without sharing anything", async () => {
-    const [a, b] = await Promise.all([startTagged(stack, "demo", { subject: "u-a" }), startTagged(stack, "demo", { subject: "u-b" })]);
+    const [a, b] = await Promise.all([
+      startTagged(stack, "demo", { subject: "u-a" }),
+      startTagged(stack, "demo", { subject: "u-b" }),
+    ]);
     const pageA = await stack.user.findPage((u) => u.includes(a.tag));
     await stack.user.logIn(pageA);
     const doneA = await waitForStatus(stack, a.sessionId, "completed", { subject: "u-a" });
@@ -200,9 +245,12 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     expect(await pageB.context().cookies()).toEqual([]);
     await stack.user.logIn(pageB);
     const doneB = await waitForStatus(stack, b.sessionId, "completed", { subject: "u-b" });
-    const stateA = (await stack.client("u-a").GET("/credentials/{id}/storage-state", id(doneA.credentialId!))).data!.storageState;
-    const stateB = (await stack.client("u-b").GET("/credentials/{id}/storage-state", id(doneB.credentialId!))).data!.storageState;
-    const sessionCookie = (s: { cookies: { name: string; value: string }[] }) => s.cookies.find((c) => c.name === "session")!.value;
+    const stateA = (await stack.client("u-a").GET("/credentials/{id}/storage-state", id(doneA.credentialId!))).data!
+      .storageState;
+    const stateB = (await stack.client("u-b").GET("/credentials/{id}/storage-state", id(doneB.credentialId!))).data!
+      .storageState;
+    const sessionCookie = (s: { cookies: { name: string; value: string }[] }) =>
+      s.cookies.find((c) => c.name === "session")!.value;
     expect(sessionCookie(stateA)).not.toBe(sessionCookie(stateB));
   });
 
@@ -236,6 +284,9 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
     }
     const res = await stack.client().GET("/credentials/{id}/storage-state", id(credentialId!));
     expect(res.response.status).toBe(500);
-    expect(res.error?.error).toEqual({ code: "credential_unreadable", message: expect.stringContaining("integrity check") });
+    expect(res.error?.error).toEqual({
+      code: "credential_unreadable",
+      message: expect.stringContaining("integrity check"),
+    });
   });
 });

@@ -21,7 +21,9 @@ describe("success that means success (local Chromium, real Redis, the fixture si
     expect(res.body.error.code).toBe("login_url_matches_success");
     expect(res.body.error.message).toContain("already holds at the login URL");
     // The same provider from a login URL that does not match is fine.
-    const ok = await stack.api("POST", "/browser-login/start", { body: { providerId: "demo-url-only", loginUrl: `${stack.site.appOrigin}/login` } });
+    const ok = await stack.api("POST", "/browser-login/start", {
+      body: { providerId: "demo-url-only", loginUrl: `${stack.site.appOrigin}/login` },
+    });
     expect(ok.status).toBe(202);
     await stack.api("POST", `/browser-login/${ok.body.sessionId}/cancel`);
   });
@@ -30,10 +32,13 @@ describe("success that means success (local Chromium, real Redis, the fixture si
     const { tag, sessionId } = await startTagged(stack, "demo-spa");
     const page = await stack.user.findPage((u) => u.includes(tag));
     await stack.user.logIn(page, { username: "alice", password: "wrong" });
-    const rejected = await waitFor(async () => {
-      const res = await stack.api("GET", `/browser-login/${sessionId}`);
-      return res.body.lastLoginRejection ? res.body : undefined;
-    }, { what: "login rejection noted" });
+    const rejected = await waitFor(
+      async () => {
+        const res = await stack.api("GET", `/browser-login/${sessionId}`);
+        return res.body.lastLoginRejection ? res.body : undefined;
+      },
+      { what: "login rejection noted" },
+    );
     expect(rejected.status).toBe("awaiting_login");
     expect(rejected.lastLoginRejection.count).toBe(1);
     expect(new URL(page.url()).pathname).toBe("/spa");
@@ -49,7 +54,10 @@ describe("success that means success (local Chromium, real Redis, the fixture si
     const page = await stack.user.findPage((u) => u.includes(tag));
     await page.goto(`${stack.site.appOrigin}/`); // no login: nothing new in cookies or storage
     const done = await waitForStatus(stack, sessionId, "completed");
-    expect(done).toMatchObject({ suspect: true, suspectReason: expect.stringContaining("since the login page loaded") });
+    expect(done).toMatchObject({
+      suspect: true,
+      suspectReason: expect.stringContaining("since the login page loaded"),
+    });
     const listed = (await stack.api("GET", `/credentials/${done.credentialId}`)).body;
     expect(listed).toMatchObject({ id: done.credentialId, suspect: true, suspectReason: done.suspectReason });
 

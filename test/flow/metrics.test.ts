@@ -28,9 +28,19 @@ describe("metrics: the API's and the worker's /metrics after a real login", () =
     receiver = await startWebhookReceiver();
     const file = join(mkdtempSync(join(tmpdir(), "blc-metrics-")), "webhooks.json");
     const secret = `whsec_${randomBytes(32).toString("base64")}`;
-    writeFileSync(file, JSON.stringify({ endpoints: [{ id: "whe_ops", url: receiver.url("/ops"), events: ["session.completed"], secret }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        endpoints: [{ id: "whe_ops", url: receiver.url("/ops"), events: ["session.completed"], secret }],
+      }),
+    );
     stack = await startTestStack({
-      env: { METRICS_PORT: "0", METRICS_TOKEN: metricsToken, WEBHOOKS_FILE: file, WEBHOOK_PRIVATE_ALLOWED_FOR: `127.0.0.1:${receiver.port}` },
+      env: {
+        METRICS_PORT: "0",
+        METRICS_TOKEN: metricsToken,
+        WEBHOOKS_FILE: file,
+        WEBHOOK_PRIVATE_ALLOWED_FOR: `127.0.0.1:${receiver.port}`,
+      },
     });
     browser = await openViewerBrowser();
   });
@@ -40,14 +50,17 @@ describe("metrics: the API's and the worker's /metrics after a real login", () =
     await receiver?.close();
   });
 
-  const urlOf = (where: "api" | "worker") => (where === "api" ? `${stack.baseUrl}/metrics` : `http://127.0.0.1:${stack.workerMetricsPort}/metrics`);
-  const scrape = (where: "api" | "worker", authorization?: string) => fetch(urlOf(where), { headers: authorization ? { authorization } : {} });
+  const urlOf = (where: "api" | "worker") =>
+    where === "api" ? `${stack.baseUrl}/metrics` : `http://127.0.0.1:${stack.workerMetricsPort}/metrics`;
+  const scrape = (where: "api" | "worker", authorization?: string) =>
+    fetch(urlOf(where), { headers: authorization ? { authorization } : {} });
   async function metricsOf(where: "api" | "worker"): Promise<PromSample[]> {
     const res = await scrape(where, `Bearer ${metricsToken}`);
     expect(res.status).toBe(200);
     return parsePrometheusText(await res.text());
   }
-  const value = (samples: PromSample[], name: string, labels: Record<string, string> = {}) => sampleValue(samples, name, labels) ?? 0;
+  const value = (samples: PromSample[], name: string, labels: Record<string, string> = {}) =>
+    sampleValue(samples, name, labels) ?? 0;
 
   it("shows sessions, step times, queue wait, browser contexts, viewers, decrypts and webhook deliveries", async () => {
     expect(stack.workerMetricsPort).toBeGreaterThan(0);
@@ -61,12 +74,18 @@ describe("metrics: the API's and the worker's /metrics after a real login", () =
     await waitFor(
       async () => {
         const [api, worker] = await Promise.all([metricsOf("api"), metricsOf("worker")]);
-        return value(worker, "blc_browser_contexts") === 1 && value(worker, "blc_worker_sessions", { status: "awaiting_login" }) === 1 && value(api, "blc_live_viewers") === 1;
+        return (
+          value(worker, "blc_browser_contexts") === 1 &&
+          value(worker, "blc_worker_sessions", { status: "awaiting_login" }) === 1 &&
+          value(api, "blc_live_viewers") === 1
+        );
       },
       { what: "one browser context, one session awaiting login and one live viewer in the metrics" },
     );
     await viewer.close();
-    await waitFor(async () => value(await metricsOf("api"), "blc_live_viewers") === 0, { what: "the viewer gone from the metrics" });
+    await waitFor(async () => value(await metricsOf("api"), "blc_live_viewers") === 0, {
+      what: "the viewer gone from the metrics",
+    });
 
     await stack.user.logIn(await stack.user.findPage((u) => u.includes(tag)));
     const done = await waitForStatus(stack, sessionId, "completed");
@@ -77,12 +96,16 @@ describe("metrics: the API's and the worker's /metrics after a real login", () =
     const worker = await waitFor(
       async () => {
         const samples = await metricsOf("worker");
-        return value(samples, "blc_browser_contexts") === 0 && value(samples, "blc_webhook_deliveries_total", { outcome: "delivered" }) >= 1 ? samples : undefined;
+        return value(samples, "blc_browser_contexts") === 0 &&
+          value(samples, "blc_webhook_deliveries_total", { outcome: "delivered" }) >= 1
+          ? samples
+          : undefined;
       },
       { timeoutMs: 15_000, what: "the browser context closed and the webhook delivered" },
     );
     const api = await metricsOf("api");
-    const delta = (after: PromSample[], before: PromSample[], name: string, labels: Record<string, string> = {}) => value(after, name, labels) - value(before, name, labels);
+    const delta = (after: PromSample[], before: PromSample[], name: string, labels: Record<string, string> = {}) =>
+      value(after, name, labels) - value(before, name, labels);
 
     // Each process counts what it did: the API created the session, the worker moved it to completed.
     expect(delta(api, api0, "blc_session_transitions_total", { ...demo, status: "queued" })).toBe(1);
@@ -94,13 +117,26 @@ describe("metrics: the API's and the worker's /metrics after a real login", () =
 
     // One observation of each step, with times that fit what happened.
     const timeline = done.timeline as Record<string, string>;
-    for (const name of ["blc_session_login_page_seconds", "blc_session_authenticated_seconds", "blc_session_capture_seconds"]) {
+    for (const name of [
+      "blc_session_login_page_seconds",
+      "blc_session_authenticated_seconds",
+      "blc_session_capture_seconds",
+    ]) {
       expect(delta(worker, worker0, `${name}_count`, demo), name).toBe(1);
     }
     const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
-    expect(delta(worker, worker0, "blc_session_login_page_seconds_sum", demo)).toBeCloseTo(seconds(done.createdAt, timeline.awaiting_login!), 2);
-    expect(delta(worker, worker0, "blc_session_authenticated_seconds_sum", demo)).toBeCloseTo(seconds(timeline.awaiting_login!, timeline.authenticated!), 2);
-    expect(delta(worker, worker0, "blc_session_capture_seconds_sum", demo)).toBeCloseTo(seconds(timeline.capturing!, timeline.completed!), 2);
+    expect(delta(worker, worker0, "blc_session_login_page_seconds_sum", demo)).toBeCloseTo(
+      seconds(done.createdAt, timeline.awaiting_login!),
+      2,
+    );
+    expect(delta(worker, worker0, "blc_session_authenticated_seconds_sum", demo)).toBeCloseTo(
+      seconds(timeline.awaiting_login!, timeline.authenticated!),
+      2,
+    );
+    expect(delta(worker, worker0, "blc_session_capture_seconds_sum", demo)).toBeCloseTo(
+      seconds(timeline.capturing!, timeline.completed!),
+      2,
+    );
     expect(delta(worker, worker0, "blc_session_capture_seconds_bucket", { ...demo, le: "+Inf" })).toBe(1);
     expect(delta(worker, worker0, "blc_queue_wait_seconds_count", { queue: "login-sessions" })).toBe(1);
     expect(value(worker, "blc_queue_wait_seconds_sum", { queue: "login-sessions" })).toBeLessThan(10);
@@ -109,17 +145,35 @@ describe("metrics: the API's and the worker's /metrics after a real login", () =
     expect(delta(api, api0, "blc_credential_decrypts_total", { purpose: "storage_state" })).toBe(1);
     expect(value(api, "blc_queue_jobs", { queue: "login-sessions", state: "completed" })).toBeGreaterThanOrEqual(1);
     expect(value(api, "blc_queue_jobs", { queue: "login-sessions", state: "waiting" })).toBe(0);
-    expect(sampleValue(api, "blc_queue_jobs", { queue: "webhook-deliveries", state: "completed" })).toBeGreaterThanOrEqual(1);
+    expect(
+      sampleValue(api, "blc_queue_jobs", { queue: "webhook-deliveries", state: "completed" }),
+    ).toBeGreaterThanOrEqual(1);
     // Process memory, from prom-client's default set, in each process.
-    for (const samples of [api, worker]) expect(value(samples, "process_resident_memory_bytes")).toBeGreaterThan(10_000_000);
+    for (const samples of [api, worker])
+      expect(value(samples, "process_resident_memory_bytes")).toBeGreaterThan(10_000_000);
   });
 
   it("holds no secret and no unbounded value: no cookie value, key, token, session, credential or subject id, no URL", async () => {
     expect(completed).toBeDefined();
-    const texts = await Promise.all(["api", "worker"].map(async (where) => (await scrape(where as "api" | "worker", `Bearer ${metricsToken}`)).text()));
+    const texts = await Promise.all(
+      ["api", "worker"].map(async (where) =>
+        (await scrape(where as "api" | "worker", `Bearer ${metricsToken}`)).text(),
+      ),
+    );
     const secrets = stack.site.issuedSecrets().filter((s) => !s.startsWith("grant-"));
     expect(secrets.length).toBeGreaterThan(0);
-    const forbidden = [...secrets, stack.apiKey, metricsToken, completed!.sessionId, completed!.credentialId, completed!.tag, "user-1", stack.site.appOrigin, "127.0.0.1:", "http"];
+    const forbidden = [
+      ...secrets,
+      stack.apiKey,
+      metricsToken,
+      completed!.sessionId,
+      completed!.credentialId,
+      completed!.tag,
+      "user-1",
+      stack.site.appOrigin,
+      "127.0.0.1:",
+      "http",
+    ];
     for (const text of texts) {
       expect(text).toContain("blc_sessions_ended_total");
       for (const value of forbidden) expect(text, value).not.toContain(value);
@@ -133,12 +187,18 @@ describe("metrics: the API's and the worker's /metrics after a real login", () =
     const after = await metricsOf("api");
     const ended = { provider: "demo", status: "cancelled", code: "cancelled" };
     expect(value(after, "blc_sessions_ended_total", ended) - value(before, "blc_sessions_ended_total", ended)).toBe(1);
-    await waitFor(async () => value(await metricsOf("worker"), "blc_browser_contexts") === 0, { what: "the cancelled session's browser closed" });
+    await waitFor(async () => value(await metricsOf("worker"), "blc_browser_contexts") === 0, {
+      what: "the cancelled session's browser closed",
+    });
   });
 
   it("answers only the metrics token or an API key, on the API and on the worker's listener", async () => {
     for (const where of ["api", "worker"] as const) {
-      for (const authorization of [undefined, "Bearer wrong-token", `Basic ${Buffer.from(`x:${metricsToken}`).toString("base64")}`]) {
+      for (const authorization of [
+        undefined,
+        "Bearer wrong-token",
+        `Basic ${Buffer.from(`x:${metricsToken}`).toString("base64")}`,
+      ]) {
         const refused = await scrape(where, authorization);
         // A header in another scheme is malformed for a bearer route: 400, as everywhere in the API.
         expect(refused.status, `${where} ${authorization}`).toBe(authorization?.startsWith("Basic") ? 400 : 401);
@@ -169,7 +229,12 @@ describe("metrics: a worker in its own process (src/bin/worker.ts) serves /metri
   it("answers Prometheus with the metrics token, and refuses without it", async () => {
     const port = await freePort();
     const token = `metrics_${randomBytes(24).toString("hex")}`;
-    const worker = await spawnWorker(stack, { METRICS_PORT: String(port), METRICS_TOKEN: token, API_KEYS: stack.apiKey, BROWSER_DEBUG_PORT: String(await freePort()) });
+    const worker = await spawnWorker(stack, {
+      METRICS_PORT: String(port),
+      METRICS_TOKEN: token,
+      API_KEYS: stack.apiKey,
+      BROWSER_DEBUG_PORT: String(await freePort()),
+    });
     try {
       const url = `http://127.0.0.1:${port}/metrics`;
       expect((await fetch(url)).status).toBe(401);
@@ -180,9 +245,13 @@ describe("metrics: a worker in its own process (src/bin/worker.ts) serves /metri
       };
       // "worker ready" is said just before the worker's gauges are registered: the first scrape may come in between.
       let samples = await scrape();
-      await waitFor(async () => sampleValue((samples = await scrape()), "blc_worker_sessions", { status: "awaiting_login" }) !== undefined, {
-        what: "the worker's session gauge in its metrics",
-      });
+      await waitFor(
+        async () =>
+          sampleValue((samples = await scrape()), "blc_worker_sessions", { status: "awaiting_login" }) !== undefined,
+        {
+          what: "the worker's session gauge in its metrics",
+        },
+      );
       expect(sampleValue(samples, "blc_browser_contexts")).toBe(0);
       expect(sampleValue(samples, "blc_worker_sessions", { status: "awaiting_login" })).toBe(0);
       expect(sampleValue(samples, "process_resident_memory_bytes")).toBeGreaterThan(0);

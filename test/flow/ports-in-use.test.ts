@@ -43,7 +43,15 @@ describe("a port already in use", () => {
 
   it.each(cases)("%s with %s taken: one line, exit code 1, nothing left running", async (entry, setting) => {
     const ports: Record<string, number> = {};
-    for (const name of ["PORT", "EMBEDDED_REDIS_PORT", "DEMO_PORT", "DEMO_SSO_PORT", "BROWSER_DEBUG_PORT", "METRICS_PORT"]) ports[name] = await freePort();
+    for (const name of [
+      "PORT",
+      "EMBEDDED_REDIS_PORT",
+      "DEMO_PORT",
+      "DEMO_SSO_PORT",
+      "BROWSER_DEBUG_PORT",
+      "METRICS_PORT",
+    ])
+      ports[name] = await freePort();
     const taken = await occupy(ports[setting]!);
     try {
       const service = spawnService(entry, {
@@ -51,7 +59,9 @@ describe("a port already in use", () => {
         DATA_DIR: join(dir, "data"),
         HEADLESS: "true",
         // The API and the worker alone need one; the port check comes before any connection.
-        ...(entry.endsWith("/api.ts") || entry.endsWith("/worker.ts") ? { REDIS_URL: `redis://127.0.0.1:${ports.EMBEDDED_REDIS_PORT}` } : {}),
+        ...(entry.endsWith("/api.ts") || entry.endsWith("/worker.ts")
+          ? { REDIS_URL: `redis://127.0.0.1:${ports.EMBEDDED_REDIS_PORT}` }
+          : {}),
       });
       const exit = await Promise.race([service.exited, new Promise<undefined>((r) => setTimeout(r, 40_000))]);
       service.kill();

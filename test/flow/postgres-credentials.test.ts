@@ -15,7 +15,13 @@ describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Red
 
   beforeAll(async () => {
     // An OAuth2 provider only to set an organisation's client for: nothing here calls its endpoints.
-    const idp: ProviderInput = { kind: "oauth2", id: "idp", name: "IdP", authorizationEndpoint: "https://idp.example.com/authorize", tokenEndpoint: "https://idp.example.com/token" };
+    const idp: ProviderInput = {
+      kind: "oauth2",
+      id: "idp",
+      name: "IdP",
+      authorizationEndpoint: "https://idp.example.com/authorize",
+      tokenEndpoint: "https://idp.example.com/token",
+    };
     stack = await startTestStack({ credentialStore: "postgres", extraProviders: [idp] });
     db = new pg.Client({ connectionString: stack.config.DATABASE_URL });
     await db.connect();
@@ -31,12 +37,22 @@ describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Red
     const done = await waitForStatus(stack, sessionId, "completed");
 
     const { rows } = await db.query("SELECT id, owner, metadata FROM credentials");
-    expect(rows).toEqual([{ id: done.credentialId, owner: { userId: "user-1" }, metadata: expect.objectContaining({ providerId: "demo", sessionId }) }]);
+    expect(rows).toEqual([
+      {
+        id: done.credentialId,
+        owner: { userId: "user-1" },
+        metadata: expect.objectContaining({ providerId: "demo", sessionId }),
+      },
+    ]);
     const state = await stack.api("GET", `/credentials/${done.credentialId}/storage-state`);
     expect(state.status).toBe(200);
     expect(state.body.storageState.cookies.map((c: { name: string }) => c.name)).toContain("session");
-    expect((await stack.api("GET", "/credentials")).body.credentials.map((c: { id: string }) => c.id)).toEqual([done.credentialId]);
-    expect((await stack.api("GET", `/credentials/${done.credentialId}/storage-state`, { subject: "someone-else" })).status).toBe(404);
+    expect((await stack.api("GET", "/credentials")).body.credentials.map((c: { id: string }) => c.id)).toEqual([
+      done.credentialId,
+    ]);
+    expect(
+      (await stack.api("GET", `/credentials/${done.credentialId}/storage-state`, { subject: "someone-else" })).status,
+    ).toBe(404);
 
     const secrets = stack.site.issuedSecrets().filter((s) => !s.startsWith("grant-"));
     // The values looked for are real: the owner's own response carries them.
@@ -52,7 +68,14 @@ describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Red
 
     // rotate-keys reads the configured store: no REDIS_URL needed.
     const { stdout } = await promisify(execFile)(process.execPath, ["src/bin/rotate-keys.ts", "--verify"], {
-      env: { PATH: process.env.PATH, NODE_ENV: "test", LOG_LEVEL: "silent", CREDENTIAL_STORE: "postgres", DATABASE_URL: stack.config.DATABASE_URL, ENCRYPTION_KEYS: stack.config.ENCRYPTION_KEYS },
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: "test",
+        LOG_LEVEL: "silent",
+        CREDENTIAL_STORE: "postgres",
+        DATABASE_URL: stack.config.DATABASE_URL,
+        ENCRYPTION_KEYS: stack.config.ENCRYPTION_KEYS,
+      },
     });
     expect(stdout).toMatch(/t1 \(current\): 1 credential\n/);
 
@@ -63,7 +86,11 @@ describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Red
 
   it("keeps an organisation's OAuth client in Postgres beside the credentials, its secret sealed, nothing of it in Redis", async () => {
     const clientSecret = "org-client-secret-5d1e9a7c3b8f2e4a6c0d";
-    const put = await stack.api("PUT", "/oauth2/clients/idp", { subject: "admin", org: "acme", body: { clientId: "acme-app", clientSecret } });
+    const put = await stack.api("PUT", "/oauth2/clients/idp", {
+      subject: "admin",
+      org: "acme",
+      body: { clientId: "acme-app", clientSecret },
+    });
     expect(put).toMatchObject({ status: 200, body: { clientId: "acme-app", hasClientSecret: true } });
     expect((await stack.api("GET", "/oauth2/clients/idp", { subject: "someone", org: "acme" })).body).toEqual(put.body);
     const { rows } = await db.query("SELECT org_id, provider_id, client->>'clientId' AS client_id FROM oauth2_clients");
@@ -83,11 +110,15 @@ describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Red
     const { credentialId } = await waitForStatus(stack, sessionId, "completed");
     expect((await stack.api("GET", `/credentials/${credentialId}`)).status).toBe(200);
 
-    await db.query(`UPDATE credentials SET metadata = '{"id": "x", "providerId": "leaked-content"}' WHERE id = $1`, [credentialId]);
+    await db.query(`UPDATE credentials SET metadata = '{"id": "x", "providerId": "leaked-content"}' WHERE id = $1`, [
+      credentialId,
+    ]);
     for (const path of [`/credentials/${credentialId}`, "/credentials"]) {
       const res = await stack.api("GET", path);
       expect(res.status).toBe(500);
-      expect(res.body).toEqual({ error: { code: "stored_record_invalid", message: expect.stringMatching(/server side/) } });
+      expect(res.body).toEqual({
+        error: { code: "stored_record_invalid", message: expect.stringMatching(/server side/) },
+      });
     }
     expect(stack.log.text()).toMatch(/StoredRecordInvalid/);
     expect(stack.log.text()).not.toMatch(/leaked-content/);
@@ -96,10 +127,14 @@ describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Red
   // Idle pool connections live for a minute: only closing the pool ends them within the deadline.
   it("a stopped worker leaves no PostgreSQL connection behind (its pool closes with it)", async () => {
     const connections = async (name: string) =>
-      (await db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [name])).rows[0].n as number;
+      (await db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [name])).rows[0]
+        .n as number;
     expect(await connections("blc-worker")).toBeGreaterThan(0);
     await stack.stopWorker();
-    await waitFor(async () => (await connections("blc-worker")) === 0, { timeoutMs: 5_000, what: "the worker's connections to close" });
+    await waitFor(async () => (await connections("blc-worker")) === 0, {
+      timeoutMs: 5_000,
+      what: "the worker's connections to close",
+    });
     expect(await connections("blc-api")).toBeGreaterThan(0);
   });
 });

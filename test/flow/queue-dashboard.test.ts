@@ -53,7 +53,10 @@ describe("queue dashboard", () => {
     try {
       // Asked for credentials it has not got, the browser shows no dashboard (Chromium gives up on the challenge).
       const page = await refused.newPage();
-      const outcome = await page.goto(`${stack.baseUrl}/admin/queues`).then((r) => String(r?.status()), (e: Error) => e.message);
+      const outcome = await page.goto(`${stack.baseUrl}/admin/queues`).then(
+        (r) => String(r?.status()),
+        (e: Error) => e.message,
+      );
       expect(outcome).toMatch(/^401$|ERR_INVALID_AUTH_CREDENTIALS/);
     } finally {
       await refused.close();
@@ -62,7 +65,10 @@ describe("queue dashboard", () => {
     try {
       const page = await context.newPage();
       const failedAssets: string[] = [];
-      page.on("response", (r) => r.url().startsWith(stack.baseUrl) && r.status() >= 400 && failedAssets.push(`${r.status()} ${r.url()}`));
+      page.on(
+        "response",
+        (r) => r.url().startsWith(stack.baseUrl) && r.status() >= 400 && failedAssets.push(`${r.status()} ${r.url()}`),
+      );
       expect((await page.goto(`${stack.baseUrl}/admin/queues`))?.status()).toBe(200);
       await page.getByText("login-sessions").first().waitFor({ timeout: 15_000 });
       await page.getByText("webhook-deliveries").first().waitFor({ timeout: 15_000 });
@@ -75,8 +81,15 @@ describe("queue dashboard", () => {
 
   it("takes changes only from its own pages: a cross-site request is refused even with credentials", async () => {
     const retry = (headers: Record<string, string>) =>
-      fetch(`${stack.baseUrl}/admin/queues/api/queues/webhook-deliveries/retry/failed`, { method: "PUT", headers: { authorization: basic(stack.apiKey), ...headers } });
-    const crossSite: Record<string, string>[] = [{ origin: "https://elsewhere.example" }, { "sec-fetch-site": "cross-site" }, { origin: "null" }];
+      fetch(`${stack.baseUrl}/admin/queues/api/queues/webhook-deliveries/retry/failed`, {
+        method: "PUT",
+        headers: { authorization: basic(stack.apiKey), ...headers },
+      });
+    const crossSite: Record<string, string>[] = [
+      { origin: "https://elsewhere.example" },
+      { "sec-fetch-site": "cross-site" },
+      { origin: "null" },
+    ];
     for (const headers of crossSite) {
       const refused = await retry(headers);
       expect(refused.status, JSON.stringify(headers)).toBe(403);
@@ -88,7 +101,9 @@ describe("queue dashboard", () => {
   it("is not there when QUEUE_DASHBOARD=false", async () => {
     const off = await startTestStack({ withWorker: false, env: { QUEUE_DASHBOARD: "false" } });
     try {
-      const res = await fetch(`${off.baseUrl}/admin/queues`, { headers: { authorization: `Bearer ${off.apiKey}`, "x-subject-user-id": "user-1" } });
+      const res = await fetch(`${off.baseUrl}/admin/queues`, {
+        headers: { authorization: `Bearer ${off.apiKey}`, "x-subject-user-id": "user-1" },
+      });
       expect(res.status).toBe(404);
       expect((await res.json()).error.code).toBe("not_found");
     } finally {

@@ -31,7 +31,10 @@ describe("resilience", () => {
     expect(failed.error!.code).toBe("worker_lost");
     expect(detectedMs).toBeLessThan(15_000);
     expect((await fetch(`${stack.baseUrl}/readyz`)).status).toBe(200);
-    await waitFor(() => chromiumProcesses(stack!.debugPort).length === 0, { timeoutMs: 10_000, what: "Chromium gone after the worker was killed" });
+    await waitFor(() => chromiumProcesses(stack!.debugPort).length === 0, {
+      timeoutMs: 10_000,
+      what: "Chromium gone after the worker was killed",
+    });
   });
 
   it("SIGTERM drains: waiting sessions end as worker_shutdown, the worker exits, no Chromium remains", async () => {

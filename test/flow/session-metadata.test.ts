@@ -12,7 +12,14 @@ describe("session metadata through the API", () => {
   });
 
   it("comes back unchanged after status changes, even numbers a JSON round trip in Lua would round", async () => {
-    const metadata = { big: 9007199254740991, ratio: 0.30000000000000004, tiny: 5e-324, text: "a/b\u2028", none: null, yes: true };
+    const metadata = {
+      big: 9007199254740991,
+      ratio: 0.30000000000000004,
+      tiny: 5e-324,
+      text: "a/b\u2028",
+      none: null,
+      yes: true,
+    };
     const started = await stack.api("POST", "/browser-login/start", { body: { providerId: "demo", metadata } });
     expect(started.status).toBe(202);
     const cancelled = await stack.api("POST", `/browser-login/${started.body.sessionId}/cancel`);

@@ -35,7 +35,14 @@ export async function startApiKeyService(acceptedKey: string, acceptedWorkspace 
     res.setHeader("content-type", "application/json");
     if (ok) return res.end(JSON.stringify({ id: "acct_1", name: "Fixture account" }));
     res.statusCode = 401;
-    res.end(JSON.stringify({ error: { type: "invalid_api_key", message: `Invalid API key provided: ${sent}. Find your key at https://fixture.test/keys` } }));
+    res.end(
+      JSON.stringify({
+        error: {
+          type: "invalid_api_key",
+          message: `Invalid API key provided: ${sent}. Find your key at https://fixture.test/keys`,
+        },
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

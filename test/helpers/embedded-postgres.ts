@@ -17,7 +17,11 @@ export interface EmbeddedPostgres {
 function binDir(): string {
   if (process.env.PG_BIN) return process.env.PG_BIN;
   const root = "/usr/lib/postgresql";
-  const majors = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   const found = majors.map((v) => join(root, v, "bin")).find((dir) => existsSync(join(dir, "postgres")));
   if (!found) throw new Error("PostgreSQL server binaries not found: apt-get install postgresql (or set PG_BIN)");
   return found;
@@ -44,16 +48,33 @@ export async function startEmbeddedPostgres(options: { port: number }): Promise<
     chownSync(dir, user.uid, user.gid);
     chownSync(data, user.uid, user.gid);
   }
-  const init = spawnSync(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], {
-    encoding: "utf8",
-    ...user,
-  });
+  const init = spawnSync(
+    join(bin, "initdb"),
+    ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"],
+    {
+      encoding: "utf8",
+      ...user,
+    },
+  );
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.error?.message}`);
 
   const child: ChildProcess = spawn(
     join(bin, "postgres"),
     // No unix socket (its default directory belongs to the system cluster); durability off: test data.
-    ["-D", data, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off", "-c", "full_page_writes=off"],
+    [
+      "-D",
+      data,
+      "-p",
+      String(options.port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "fsync=off",
+      "-c",
+      "full_page_writes=off",
+    ],
     { stdio: ["ignore", "ignore", "pipe"], detached: true, ...user },
   );
   let stderr = "";
@@ -67,7 +88,10 @@ export async function startEmbeddedPostgres(options: { port: number }): Promise<
   for (;;) {
     if (child.exitCode !== null) throw new Error(`postgres exited at start: ${stderr.trim() || "no output"}`);
     const client = new pg.Client({ connectionString: url });
-    const ready = await client.connect().then(() => true, () => false);
+    const ready = await client.connect().then(
+      () => true,
+      () => false,
+    );
     await client.end().catch(() => {});
     if (ready) break;
     if (Date.now() > deadline) {

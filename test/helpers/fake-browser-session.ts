@@ -38,7 +38,8 @@ export function createFakeBrowserSession(loginUrl: string): FakeBrowserSession {
   const emit = (event: BrowserSessionEvent) => {
     for (const listener of [...listeners]) listener(event);
   };
-  const items = (area: StorageArea, origin: string) => [...(storage.get(`${area} ${origin}`) ?? new Map<string, string>())].map(([name, value]) => ({ name, value }));
+  const items = (area: StorageArea, origin: string) =>
+    [...(storage.get(`${area} ${origin}`) ?? new Map<string, string>())].map(([name, value]) => ({ name, value }));
 
   return {
     sessionId: "fake",
@@ -57,7 +58,13 @@ export function createFakeBrowserSession(loginUrl: string): FakeBrowserSession {
       const origins = new Set([...storage.keys()].map((where) => where.split(" ")[1]!));
       const state: CapturedState = {
         cookies: [...cookies.values()].map((c) => ({ ...c })),
-        origins: [...origins].map((origin): OriginState => ({ origin, localStorage: items("localStorage", origin), sessionStorage: items("sessionStorage", origin) })),
+        origins: [...origins].map(
+          (origin): OriginState => ({
+            origin,
+            localStorage: items("localStorage", origin),
+            sessionStorage: items("sessionStorage", origin),
+          }),
+        ),
       };
       return filterByOrigins(state, options.origins);
     },
@@ -76,7 +83,16 @@ export function createFakeBrowserSession(loginUrl: string): FakeBrowserSession {
       emit({ type: "navigated", pageId, url });
     },
     setCookie(name, value, domain = new URL(loginUrl).hostname) {
-      cookies.set(`${name} ${domain}`, { name, value, domain, path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" });
+      cookies.set(`${name} ${domain}`, {
+        name,
+        value,
+        domain,
+        path: "/",
+        expires: -1,
+        httpOnly: true,
+        secure: false,
+        sameSite: "Lax",
+      });
     },
     setStorage(area, origin, key, value) {
       const where = `${area} ${origin}`;

@@ -6,7 +6,11 @@ import { freePort } from "./free-port.ts";
  * popup (window.open, as apps do), and every message the popup posts back is shown on the page and
  * kept in `window.oauth2Messages` with the origin it came from.
  */
-export async function startAppPage(): Promise<{ origin: string; pageUrl(authorizationUrl: string): string; close(): Promise<void> }> {
+export async function startAppPage(): Promise<{
+  origin: string;
+  pageUrl(authorizationUrl: string): string;
+  close(): Promise<void>;
+}> {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
   const html = `<!doctype html><html><body>

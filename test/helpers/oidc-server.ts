@@ -26,7 +26,10 @@ export interface OidcServer {
   /** Every access and refresh token issued, in order. */
   issued: { accessTokens: string[]; refreshTokens: string[] };
   /** A refresh token grant sent directly by a client of this server: the token response, or the error code. */
-  refreshDirect(client: OidcClientSpec, refreshToken: string): Promise<{ ok: true; accessToken: string; refreshToken?: string } | { ok: false; error: string }>;
+  refreshDirect(
+    client: OidcClientSpec,
+    refreshToken: string,
+  ): Promise<{ ok: true; accessToken: string; refreshToken?: string } | { ok: false; error: string }>;
   close(): Promise<void>;
 }
 
@@ -51,8 +54,17 @@ export async function startOidcServer({ clients }: { clients: OidcClientSpec[] }
     pkce: { required: () => true },
     rotateRefreshToken: true,
     // Every code exchange gets a refresh token (the default asks for offline_access and prompt=consent).
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed("refresh_token"),
-    ttl: { AccessToken: () => accessTokenTtl, AuthorizationCode: 60, RefreshToken: 86_400, Grant: 86_400, Session: 3600, Interaction: 600, IdToken: 3600 },
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
+      client.grantTypeAllowed("refresh_token"),
+    ttl: {
+      AccessToken: () => accessTokenTtl,
+      AuthorizationCode: 60,
+      RefreshToken: 86_400,
+      Grant: 86_400,
+      Session: 3600,
+      Interaction: 600,
+      IdToken: 3600,
+    },
     scopes: ["openid", "offline_access", "api"],
     findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
     cookies: { keys: ["oidc-test-cookie-key-0123456789"] },
@@ -78,10 +90,20 @@ export async function startOidcServer({ clients }: { clients: OidcClientSpec[] }
     revocationRequests: () => revocations,
     issued,
     async refreshDirect(client, refreshToken) {
-      const config = await oidc.discovery(new URL(issuer), client.clientId, client.clientSecret, oidc.ClientSecretPost(client.clientSecret), { execute: [oidc.allowInsecureRequests] });
+      const config = await oidc.discovery(
+        new URL(issuer),
+        client.clientId,
+        client.clientSecret,
+        oidc.ClientSecretPost(client.clientSecret),
+        { execute: [oidc.allowInsecureRequests] },
+      );
       try {
         const response = await oidc.refreshTokenGrant(config, refreshToken);
-        return { ok: true, accessToken: response.access_token, ...(response.refresh_token ? { refreshToken: response.refresh_token } : {}) };
+        return {
+          ok: true,
+          accessToken: response.access_token,
+          ...(response.refresh_token ? { refreshToken: response.refresh_token } : {}),
+        };
       } catch (error) {
         return { ok: false, error: error instanceof oidc.ResponseBodyError ? error.error : String(error) };
       }

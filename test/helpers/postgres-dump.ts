@@ -5,7 +5,9 @@ export async function dumpPostgres(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows: tables } = await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'");
+    const { rows: tables } = await client.query<{ name: string }>(
+      "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'",
+    );
     const parts: string[] = [];
     for (const { name } of tables) {
       const { rows } = await client.query(`SELECT * FROM ${client.escapeIdentifier(name)}`);

@@ -95,7 +95,14 @@ function textBoxes(): TextBox[] {
   });
 }
 
-async function screencast(page: Page, cdp: CDPSession, dpr: number, format: string, quality: number | undefined, count: number): Promise<Frames> {
+async function screencast(
+  page: Page,
+  cdp: CDPSession,
+  dpr: number,
+  format: string,
+  quality: number | undefined,
+  count: number,
+): Promise<Frames> {
   const out: Frames = { images: [], bytes: [], ms: [] };
   let arrived: ((data: string) => void) | undefined;
   const onFrame = ({ data, sessionId }: { data: string; sessionId: number }) => {
@@ -105,7 +112,11 @@ async function screencast(page: Page, cdp: CDPSession, dpr: number, format: stri
   cdp.on("Page.screencastFrame", onFrame);
   try {
     const bound = { maxWidth: VIEWER_SIZE.width * dpr, maxHeight: VIEWER_SIZE.height * dpr };
-    await cdp.send("Page.startScreencast", { format: format as "jpeg", ...(quality === undefined ? {} : { quality }), ...bound });
+    await cdp.send("Page.startScreencast", {
+      format: format as "jpeg",
+      ...(quality === undefined ? {} : { quality }),
+      ...bound,
+    });
     for (let i = 0; i < count; i++) {
       const next = new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no ${format} frame within 10 s`)), 10_000);
@@ -143,7 +154,14 @@ export async function createDecoder(browser: Browser) {
      */
     async crops(image: string, boxes: TextBox[]): Promise<{ frameWidth: number; crops: Gray[] }> {
       const { frameWidth, raw } = await page.evaluate(decodeCrops, { image, boxes, cssWidth: VIEWER_SIZE.width });
-      return { frameWidth, crops: raw.map((r) => ({ width: r.width, height: r.height, data: new Uint8Array(Buffer.from(r.gray, "base64")) })) };
+      return {
+        frameWidth,
+        crops: raw.map((r) => ({
+          width: r.width,
+          height: r.height,
+          data: new Uint8Array(Buffer.from(r.gray, "base64")),
+        })),
+      };
     },
     /** The decoder page itself (the figure composes its picture of crops there). */
     page,
@@ -171,7 +189,8 @@ async function decodeCrops({ image, boxes, cssWidth }: { image: string; boxes: T
     for (let row = 0; row < height; row++) {
       for (let col = 0; col < width; col++) {
         let sum = 0;
-        for (let dy = 0; dy < n; dy++) for (let dx = 0; dx < n; dx++) sum += grey(((row * n + dy) * width * n + col * n + dx) * 4);
+        for (let dy = 0; dy < n; dy++)
+          for (let dx = 0; dx < n; dx++) sum += grey(((row * n + dy) * width * n + col * n + dx) * 4);
         s += String.fromCharCode(Math.round(sum / (n * n)));
       }
     }
@@ -236,7 +255,14 @@ export interface SettingResult extends Setting {
  * The fixture at `dpr`: a PNG reference, then `frames` frames of each setting, compared to it.
  * `cpuSeconds`, when given, reads the browser's CPU time so far (the bench reads /proc).
  */
-export async function measureLegibility(browser: Browser, url: string, dpr: number, settings: Setting[], frames: number, cpuSeconds?: () => number) {
+export async function measureLegibility(
+  browser: Browser,
+  url: string,
+  dpr: number,
+  settings: Setting[],
+  frames: number,
+  cpuSeconds?: () => number,
+) {
   const page = await openLegibilityPage(browser, url, dpr);
   const decoder = await createDecoder(browser);
   try {
@@ -249,7 +275,8 @@ export async function measureLegibility(browser: Browser, url: string, dpr: numb
     for (const setting of settings) {
       const cpuBefore = cpuSeconds?.();
       const measured = await page.frames(setting.format, setting.quality, frames);
-      const cpuMsPerFrame = cpuSeconds && cpuBefore !== undefined ? Math.round(((cpuSeconds() - cpuBefore) * 1000) / frames) : undefined;
+      const cpuMsPerFrame =
+        cpuSeconds && cpuBefore !== undefined ? Math.round(((cpuSeconds() - cpuBefore) * 1000) / frames) : undefined;
       const image = measured.images.at(-1)!;
       const { frameWidth, crops } = await decoder.crops(image, page.boxes);
       const { scores, psnr } = compareCrops(page.boxes, reference.crops, crops);

@@ -6,7 +6,10 @@ import { spawnService, type ServiceProcess } from "./service-process.ts";
 import type { TestStack } from "./test-stack.ts";
 
 /** Another API process (src/bin/api.ts) on the stack's Redis: it shares nothing with the first but Redis. */
-export async function startSecondApi(stack: TestStack, env: Record<string, string> = {}): Promise<{ baseUrl: string; process: ServiceProcess }> {
+export async function startSecondApi(
+  stack: TestStack,
+  env: Record<string, string> = {},
+): Promise<{ baseUrl: string; process: ServiceProcess }> {
   const port = await freePort();
   const process = spawnService("src/bin/api.ts", {
     NODE_ENV: "test",

@@ -38,7 +38,10 @@ export function spawnService(entry: string, env: Record<string, string>): Servic
     output: () => output,
     exited,
     async waitForOutput(text, timeoutMs = 30_000) {
-      await waitFor(() => has(text) || child.exitCode !== null || child.signalCode !== null, { timeoutMs, what: `output ${text}` });
+      await waitFor(() => has(text) || child.exitCode !== null || child.signalCode !== null, {
+        timeoutMs,
+        what: `output ${text}`,
+      });
       if (!has(text)) throw new Error(`process exited before printing ${text}:\n${output}`);
     },
     signalGroup(signal) {
@@ -57,7 +60,9 @@ export function spawnService(entry: string, env: Record<string, string>): Servic
 /** Command lines of live processes whose command line contains `pattern`. */
 export function processesMatching(pattern: string): string[] {
   try {
-    return execFileSync("pgrep", ["-af", "--", pattern], { encoding: "utf8" }).split("\n").filter((l) => l.trim() && !l.includes("pgrep"));
+    return execFileSync("pgrep", ["-af", "--", pattern], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => l.trim() && !l.includes("pgrep"));
   } catch {
     return [];
   }

@@ -3,7 +3,11 @@ import type { TestStack } from "./test-stack.ts";
 import { waitFor } from "./wait-for.ts";
 
 /** Starts a session whose login page carries a unique tag, so the scripted user finds its tab. */
-export async function startTagged(stack: TestStack, providerId: string, options: { path?: string; subject?: string; org?: string; wait?: number } = {}) {
+export async function startTagged(
+  stack: TestStack,
+  providerId: string,
+  options: { path?: string; subject?: string; org?: string; wait?: number } = {},
+) {
   const tag = randomUUID();
   const api = stack.client({ userId: options.subject ?? "user-1", orgId: options.org });
   const provider = (await api.GET("/providers")).data?.providers.find((p) => p.id === providerId);
@@ -23,11 +27,18 @@ function pathOf(providerId: string): string {
   return "/login";
 }
 
-export async function waitForStatus(stack: TestStack, sessionId: string, statuses: string | string[], options: { timeoutMs?: number; subject?: string } = {}) {
+export async function waitForStatus(
+  stack: TestStack,
+  sessionId: string,
+  statuses: string | string[],
+  options: { timeoutMs?: number; subject?: string } = {},
+) {
   const wanted = Array.isArray(statuses) ? statuses : [statuses];
   return waitFor(
     async () => {
-      const { data } = await stack.client(options.subject).GET("/browser-login/{id}", { params: { path: { id: sessionId } } });
+      const { data } = await stack
+        .client(options.subject)
+        .GET("/browser-login/{id}", { params: { path: { id: sessionId } } });
       return data && wanted.includes(data.status) ? data : undefined;
     },
     { timeoutMs: options.timeoutMs ?? 15_000, what: `session ${sessionId} to reach ${wanted.join("|")}` },

@@ -34,8 +34,14 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
     comments: [],
     ended: false,
     async waitForEvents(count, timeoutMs = 20_000) {
-      await waitFor(() => client.events.length >= count || client.ended, { timeoutMs, what: `${count} SSE events (got ${client.events.length})` });
-      if (client.events.length < count) throw new Error(`the stream ended after ${client.events.length} events: ${JSON.stringify(client.events.map((e) => e.event))}`);
+      await waitFor(() => client.events.length >= count || client.ended, {
+        timeoutMs,
+        what: `${count} SSE events (got ${client.events.length})`,
+      });
+      if (client.events.length < count)
+        throw new Error(
+          `the stream ended after ${client.events.length} events: ${JSON.stringify(client.events.map((e) => e.event))}`,
+        );
       return client.events.slice(0, count);
     },
     async waitForEnd(timeoutMs = 20_000) {

@@ -30,18 +30,34 @@ export function memoryLog(): { logger: Logger; text(): string } {
 }
 
 /** Providers on the fixture site, one per kind of success condition. */
-export function fixtureProviders(site: FixtureSite, overrides: Partial<Record<string, Partial<ProviderInput>>> = {}): ProviderInput[] {
+export function fixtureProviders(
+  site: FixtureSite,
+  overrides: Partial<Record<string, Partial<ProviderInput>>> = {},
+): ProviderInput[] {
   const base: ProviderInput[] = [
     {
       id: "demo",
       name: "Demo",
       loginUrl: site.loginUrl,
-      success: { all: [{ url: { hostname: "localhost", pathname: "/dashboard" } }, { storage: { key: "demo.profile" } }] },
+      success: {
+        all: [{ url: { hostname: "localhost", pathname: "/dashboard" } }, { storage: { key: "demo.profile" } }],
+      },
       failureUrls: [{ pathname: "/login", search: "error=*" }],
     },
     // The logged-out dashboard flashes for 300 ms of page time: over a second on a loaded two-core machine.
-    { id: "demo-url-only", name: "Demo, URL only, settled", loginUrl: site.loginUrl, success: { url: { pathname: "/dashboard" } }, settleMs: 2_500 },
-    { id: "demo-popup", name: "Demo popup", loginUrl: `${site.appOrigin}/popup`, success: { url: { pathname: "/dashboard" } } },
+    {
+      id: "demo-url-only",
+      name: "Demo, URL only, settled",
+      loginUrl: site.loginUrl,
+      success: { url: { pathname: "/dashboard" } },
+      settleMs: 2_500,
+    },
+    {
+      id: "demo-popup",
+      name: "Demo popup",
+      loginUrl: `${site.appOrigin}/popup`,
+      success: { url: { pathname: "/dashboard" } },
+    },
     {
       id: "demo-spa",
       name: "Demo SPA",
@@ -50,12 +66,19 @@ export function fixtureProviders(site: FixtureSite, overrides: Partial<Record<st
       // A wrong password is answered in place: the URL stays, the login request gets a 401.
       failureResponses: [{ url: { pathname: "/api/spa-login" }, status: 401 }],
     },
-    { id: "demo-cookie", name: "Demo, cookie", loginUrl: `${site.appOrigin}/spa`, success: { cookie: { name: "session" } } },
+    {
+      id: "demo-cookie",
+      name: "Demo, cookie",
+      loginUrl: `${site.appOrigin}/spa`,
+      success: { cookie: { name: "session" } },
+    },
     {
       id: "demo-response",
       name: "Demo, response",
       loginUrl: `${site.appOrigin}/spa`,
-      success: { any: [{ response: { url: { pathname: "/api/spa-login" }, status: 200 } }, { url: { pathname: "/never" } }] },
+      success: {
+        any: [{ response: { url: { pathname: "/api/spa-login" }, status: 200 } }, { url: { pathname: "/never" } }],
+      },
     },
     {
       id: "demo-on-complete",
@@ -76,7 +99,12 @@ export function fixtureProviders(site: FixtureSite, overrides: Partial<Record<st
     // Takes the home page for a login: a capture that gained nothing, to be marked suspect.
     { id: "demo-home-url", name: "Demo, home page URL", loginUrl: site.loginUrl, success: { url: { pathname: "/" } } },
     // The pattern a backtracking matcher took a minute over, against a long address a page sets.
-    { id: "demo-wildcards", name: "Demo, wildcard path", loginUrl: site.loginUrl, success: { url: { pathname: "/app/*/home/*/done" } } },
+    {
+      id: "demo-wildcards",
+      name: "Demo, wildcard path",
+      loginUrl: site.loginUrl,
+      success: { url: { pathname: "/app/*/home/*/done" } },
+    },
     {
       id: "demo-short",
       name: "Demo, short timeout",
@@ -106,7 +134,11 @@ export interface TestStack {
   /** The typed client (src/client) with the stack's key, acting for `subject` (default user-1; "" for operator calls). */
   client(subject?: string | { userId: string; orgId?: string }): ApiClient;
   /** Raw HTTP, for requests the typed client would not send: malformed bodies, wrong headers, unknown paths. */
-  api(method: string, path: string, options?: { body?: unknown; subject?: string; org?: string; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  api(
+    method: string,
+    path: string,
+    options?: { body?: unknown; subject?: string; org?: string; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -134,8 +166,11 @@ export async function startTestStack(
   const dataDir = mkdtempSync(join(tmpdir(), "blc-test-"));
   const site = await startFixtureSite();
   const redis = await startEmbeddedRedis({ port: await freePort(), dir: join(dataDir, "redis") });
-  const postgres = options.credentialStore === "postgres" ? await startEmbeddedPostgres({ port: await freePort() }) : undefined;
-  const credentialEnv = postgres ? { CREDENTIAL_STORE: "postgres", DATABASE_URL: await postgres.createDatabase("blc") } : {};
+  const postgres =
+    options.credentialStore === "postgres" ? await startEmbeddedPostgres({ port: await freePort() }) : undefined;
+  const credentialEnv = postgres
+    ? { CREDENTIAL_STORE: "postgres", DATABASE_URL: await postgres.createDatabase("blc") }
+    : {};
   const debugPort = await freePort();
   const apiKey = `test_${randomBytes(16).toString("hex")}`;
   const config = loadConfig({
@@ -156,12 +191,18 @@ export async function startTestStack(
     ...(typeof options.env === "function" ? options.env(site) : options.env),
   });
   const log = memoryLog();
-  const providers = createProviderRegistry([...fixtureProviders(site, options.providerOverrides?.(site)), ...(options.extraProviders ?? [])]);
-  const worker = options.withWorker === false ? undefined : await startWorkerService(config, redis.url, providers, log.logger);
+  const providers = createProviderRegistry([
+    ...fixtureProviders(site, options.providerOverrides?.(site)),
+    ...(options.extraProviders ?? []),
+  ]);
+  const worker =
+    options.withWorker === false ? undefined : await startWorkerService(config, redis.url, providers, log.logger);
   const api = await startApiService(config, redis.url, providers, log.logger);
   const baseUrl = `http://127.0.0.1:${api.port}`;
   const attachUser = options.scriptedUser ?? options.withWorker !== false;
-  const user = attachUser ? await connectScriptedUser(`http://127.0.0.1:${debugPort}`) : (undefined as unknown as ScriptedUser);
+  const user = attachUser
+    ? await connectScriptedUser(`http://127.0.0.1:${debugPort}`)
+    : (undefined as unknown as ScriptedUser);
   let workerStopped = false;
 
   const stack: TestStack = {

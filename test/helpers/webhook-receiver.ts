@@ -41,7 +41,12 @@ export async function startWebhookReceiver(listenPort = 0) {
  * (after `whsec_`); accept when any `v1,` entry of the space-separated webhook-signature matches,
  * compared in constant time.
  */
-export function verifyStandardWebhook(secret: string, headers: Record<string, string>, body: string, toleranceSeconds = 300): boolean {
+export function verifyStandardWebhook(
+  secret: string,
+  headers: Record<string, string>,
+  body: string,
+  toleranceSeconds = 300,
+): boolean {
   const id = headers["webhook-id"];
   const timestamp = headers["webhook-timestamp"];
   const signatures = headers["webhook-signature"];

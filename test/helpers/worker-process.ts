@@ -35,7 +35,10 @@ export async function spawnWorker(stack: TestStack, env: Record<string, string> 
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  await waitFor(() => output.includes("worker ready") || child.exitCode !== null, { timeoutMs: 30_000, what: "worker process ready" });
+  await waitFor(() => output.includes("worker ready") || child.exitCode !== null, {
+    timeoutMs: 30_000,
+    what: "worker process ready",
+  });
   if (child.exitCode !== null) throw new Error(`worker exited: ${output}`);
   return { child, output: () => output, exited };
 }

@@ -18,7 +18,11 @@ describe("live view image quality", () => {
 
   beforeAll(async () => {
     site = await startFixtureSite();
-    browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS, screenInfoSwitch()], headless: true });
+    browser = await chromium.launch({
+      executablePath: findChromium(),
+      args: [...CHROMIUM_ARGS, screenInfoSwitch()],
+      headless: true,
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -27,10 +31,21 @@ describe("live view image quality", () => {
 
   for (const dpr of [1, 2]) {
     it(`keeps every text box, 11 px text included, legible at the default quality (dpr ${dpr})`, async () => {
-      const { results } = await measureLegibility(browser, `${site.appOrigin}/legibility`, dpr, [{ format: "jpeg", quality }, { format: "jpeg", quality: 5 }], 1);
+      const { results } = await measureLegibility(
+        browser,
+        `${site.appOrigin}/legibility`,
+        dpr,
+        [
+          { format: "jpeg", quality },
+          { format: "jpeg", quality: 5 },
+        ],
+        1,
+      );
       const [atDefault, atFive] = results;
       expect(atDefault!.smallestTextSsim).toBeGreaterThanOrEqual(LEGIBLE_SSIM);
-      expect(atDefault!.minSsim.ssim, `the least legible box, ${atDefault!.minSsim.name}`).toBeGreaterThanOrEqual(LEGIBLE_SSIM);
+      expect(atDefault!.minSsim.ssim, `the least legible box, ${atDefault!.minSsim.name}`).toBeGreaterThanOrEqual(
+        LEGIBLE_SSIM,
+      );
       // The measure sees what a low quality does to the same text: the bar is not met by anything.
       // (Quality 5: at dpr 2 the frame has four times the pixels, and even 20 keeps the text above it.)
       expect(atFive!.smallestTextSsim).toBeLessThan(LEGIBLE_SSIM);

@@ -26,7 +26,10 @@ describe("live-view links: when a session has them", () => {
     const links = createLiveViewLinks(secret, () => "https://login.example.com/", { fromTheStart: true });
     const early = links.urlsFor(record({ status: "queued" }))!;
     expect(early.liveViewUrl).toMatch(/^https:\/\/login\.example\.com\/live\/ls_c{32}\.c/);
-    expect(verifyViewToken(secret, early.liveViewUrl.split("/live/")[1]!, 0)).toEqual({ sessionId: `ls_${"c".repeat(32)}`, mode: "control" });
+    expect(verifyViewToken(secret, early.liveViewUrl.split("/live/")[1]!, 0)).toEqual({
+      sessionId: `ls_${"c".repeat(32)}`,
+      mode: "control",
+    });
     expect(links.urlsFor(record({ status: "starting" }))).toEqual(early);
     expect(links.urlsFor(record(held))).toEqual(early);
     // Held by a worker that shows it another way (Browserbase's own link is then the session's).

@@ -28,7 +28,11 @@ describe("live view with two workers and two APIs on one Redis", () => {
     const debugPorts = [await freePort(), await freePort()];
     // Two sessions each at most: four sessions are then two on each worker, whichever takes them.
     const spawned = debugPorts.map((debugPort) =>
-      spawnWorker(stack, { WORKER_CONCURRENCY: "2", WORKER_LEASE_MS: "2000", BROWSER_DEBUG_PORT: String(debugPort) }).then((process) => ({ process, debugPort })),
+      spawnWorker(stack, {
+        WORKER_CONCURRENCY: "2",
+        WORKER_LEASE_MS: "2000",
+        BROWSER_DEBUG_PORT: String(debugPort),
+      }).then((process) => ({ process, debugPort })),
     );
     [api2] = await Promise.all([startSecondApi(stack), ...spawned.map((p) => p.then((w) => void workers.push(w)))]);
     workers.sort((a, b) => debugPorts.indexOf(a.debugPort) - debugPorts.indexOf(b.debugPort));
@@ -45,7 +49,9 @@ describe("live view with two workers and two APIs on one Redis", () => {
 
   it("relays each session from the worker holding it, through either API; a killed worker ends only its own viewers", async () => {
     const sessions = createSessionStore(redis, { retentionSeconds: 600 });
-    const addresses = workers.map(({ process: worker }) => /"address":"(ws:\/\/[^"]+)"[^\n]*live view listening/.exec(worker.output())?.[1]);
+    const addresses = workers.map(
+      ({ process: worker }) => /"address":"(ws:\/\/[^"]+)"[^\n]*live view listening/.exec(worker.output())?.[1],
+    );
     expect(addresses[0]).toBeDefined();
     expect(addresses[1]).toBeDefined();
     expect(addresses[0]).not.toBe(addresses[1]);
@@ -86,22 +92,30 @@ describe("live view with two workers and two APIs on one Redis", () => {
       // Two workers, two APIs and three browsers share two cores here: the deadline allows for a busy machine.
       const done = await waitForStatus(stack, sessionId, "completed", { timeoutMs: 30_000 });
       expect(done.lastLoginRejection).toBeUndefined();
-      await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: `success message for ${sessionId}` });
+      await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), {
+        what: `success message for ${sessionId}`,
+      });
     }
 
     // The first worker dies without a word.
     const killed = workers[0]!.process;
     killed.child.kill("SIGKILL");
     await killed.exited;
-    await waitFor(async () => /stopped responding/.test(await view.liveOnFirst.statusText()), { what: "worker-lost message on its session's viewer" });
+    await waitFor(async () => /stopped responding/.test(await view.liveOnFirst.statusText()), {
+      what: "worker-lost message on its session's viewer",
+    });
     const framesAtLoss = view.liveOnFirst.frames();
     // Its Chromium goes with it (its pipe to the worker closed): nothing is left running.
-    await waitFor(() => chromiumProcesses(workers[0]!.debugPort).length === 0, { what: "the killed worker's Chromium gone" });
+    await waitFor(() => chromiumProcesses(workers[0]!.debugPort).length === 0, {
+      what: "the killed worker's Chromium gone",
+    });
     // The session ends (the lease lapses and the reaper ends it); its link is then refused with words.
     const ended = await waitForStatus(stack, liveOnFirst!.sessionId, "failed", { timeoutMs: 15_000 });
     expect(ended.error?.code).toBe("worker_lost");
     const reopened = await open(liveOnFirst!.liveViewUrl);
-    await waitFor(async () => /no longer valid|ended/.test(await reopened.statusText()), { what: "refusal of the ended session's link" });
+    await waitFor(async () => /no longer valid|ended/.test(await reopened.statusText()), {
+      what: "refusal of the ended session's link",
+    });
     expect(reopened.frames()).toBe(0);
     expect(view.liveOnFirst.frames()).toBe(framesAtLoss);
 
@@ -111,7 +125,9 @@ describe("live view with two workers and two APIs on one Redis", () => {
     const done = await waitForStatus(stack, liveOnSecond!.sessionId, "completed");
     expect(done.lastLoginRejection).toBeUndefined();
     for (const viewer of [view.liveOnSecond, view.liveOnSecondWatcher]) {
-      await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success on both viewers of the surviving session" });
+      await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), {
+        what: "success on both viewers of the surviving session",
+      });
     }
 
     // A session started now goes to the surviving worker; a revoke on one API cuts off a viewer on the other.
@@ -124,7 +140,9 @@ describe("live view with two workers and two APIs on one Redis", () => {
     const before = Date.now();
     expect((await stack.api("POST", `/browser-login/${late.sessionId}/live-view/revoke`)).status).toBe(200);
     expect((await closed) - before).toBeLessThan(1_000);
-    await waitFor(async () => /revoked/.test(await lateViewer.statusText()), { what: "revoked message on the other API's viewer" });
+    await waitFor(async () => /revoked/.test(await lateViewer.statusText()), {
+      what: "revoked message on the other API's viewer",
+    });
     await stack.api("POST", `/browser-login/${late.sessionId}/cancel`);
   }, 120_000);
 });

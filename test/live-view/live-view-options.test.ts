@@ -16,7 +16,11 @@ describe("live view in one process (as npm start runs it), with the viewer check
   beforeAll(async () => {
     stack = await startTestStack({
       scriptedUser: false,
-      env: { LIVE_VIEW_VERIFIER_KEY: VERIFIER_KEY, LIVE_VIEW_FRAME_ANCESTORS: "https://app.example.com", WORKER_CONCURRENCY: "10" },
+      env: {
+        LIVE_VIEW_VERIFIER_KEY: VERIFIER_KEY,
+        LIVE_VIEW_FRAME_ANCESTORS: "https://app.example.com",
+        WORKER_CONCURRENCY: "10",
+      },
     });
     viewers = await startViewers();
   }, 60_000);
@@ -32,10 +36,16 @@ describe("live view in one process (as npm start runs it), with the viewer check
     expect(bare.headers.get("content-security-policy")).toContain("frame-ancestors https://app.example.com");
     expect(bare.headers.get("referrer-policy")).toBe("no-referrer");
     const refused = await open(started.liveViewUrl!);
-    await waitFor(async () => /opened from the app that started it/.test(await refused.statusText()), { what: "viewer check refusal" });
+    await waitFor(async () => /opened from the app that started it/.test(await refused.statusText()), {
+      what: "viewer check refusal",
+    });
     expect(refused.frames()).toBe(0);
-    const expired = await open(`${started.liveViewUrl}?check=${mintViewerCheck(VERIFIER_KEY, sessionId, 60_000, Date.now() - 120_000)}`);
-    await waitFor(async () => /opened from the app/.test(await expired.statusText()), { what: "expired check refused" });
+    const expired = await open(
+      `${started.liveViewUrl}?check=${mintViewerCheck(VERIFIER_KEY, sessionId, 60_000, Date.now() - 120_000)}`,
+    );
+    await waitFor(async () => /opened from the app/.test(await expired.statusText()), {
+      what: "expired check refused",
+    });
 
     const checked = await open(`${started.liveViewUrl}?check=${mintViewerCheck(VERIFIER_KEY, sessionId)}`);
     await waitForPicture(checked);
@@ -45,7 +55,11 @@ describe("live view in one process (as npm start runs it), with the viewer check
 
   it("lets ten people log in at once through ten views of one worker", async () => {
     const sessions = await Promise.all(Array.from({ length: 10 }, () => startTagged(stack, "demo")));
-    const opened = await Promise.all(sessions.map(({ sessionId, started }) => open(`${started.liveViewUrl}?check=${mintViewerCheck(VERIFIER_KEY, sessionId)}`)));
+    const opened = await Promise.all(
+      sessions.map(({ sessionId, started }) =>
+        open(`${started.liveViewUrl}?check=${mintViewerCheck(VERIFIER_KEY, sessionId)}`),
+      ),
+    );
     await Promise.all(opened.map((viewer) => waitForPicture(viewer)));
     await Promise.all(
       opened.map(async (viewer) => {
@@ -56,8 +70,14 @@ describe("live view in one process (as npm start runs it), with the viewer check
         await viewer.page.keyboard.press("Enter");
       }),
     );
-    const done = await Promise.all(sessions.map(({ sessionId }) => waitForStatus(stack, sessionId, "completed", { timeoutMs: 60_000 })));
+    const done = await Promise.all(
+      sessions.map(({ sessionId }) => waitForStatus(stack, sessionId, "completed", { timeoutMs: 60_000 })),
+    );
     expect(done.every((d) => d.lastLoginRejection === undefined)).toBe(true);
-    await Promise.all(opened.map((viewer) => waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success message" })));
+    await Promise.all(
+      opened.map((viewer) =>
+        waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success message" }),
+      ),
+    );
   }, 150_000);
 });

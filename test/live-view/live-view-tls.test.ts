@@ -40,10 +40,18 @@ describe("live view between API and worker over TLS", () => {
   beforeAll(async () => {
     certs = makeTestCertificates(["IP:127.0.0.1", "DNS:localhost"]);
     // The stack's API trusts the CA and relays over TLS only (or on loopback).
-    stack = await startTestStack({ withWorker: false, scriptedUser: false, env: { LIVE_VIEW_TLS_CA: certs.ca, LIVE_VIEW_REQUIRE_TLS: "true" } });
+    stack = await startTestStack({
+      withWorker: false,
+      scriptedUser: false,
+      env: { LIVE_VIEW_TLS_CA: certs.ca, LIVE_VIEW_REQUIRE_TLS: "true" },
+    });
     workerDebugPort = await freePort();
     [worker, untrusting] = await Promise.all([
-      spawnWorker(stack, { LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: certs.key, BROWSER_DEBUG_PORT: String(workerDebugPort) }),
+      spawnWorker(stack, {
+        LIVE_VIEW_TLS_CERT: certs.cert,
+        LIVE_VIEW_TLS_KEY: certs.key,
+        BROWSER_DEBUG_PORT: String(workerDebugPort),
+      }),
       startSecondApi(stack),
     ]);
     redis = new Redis(stack.redis.url);
@@ -84,12 +92,17 @@ describe("live view between API and worker over TLS", () => {
     const refused = await open(started.liveViewUrl!.replace(stack.baseUrl, untrusting.baseUrl));
     const socket = await refused.socket;
     const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
-    await waitFor(async () => /stopped responding/.test(await refused.statusText()), { what: "the unreachable-worker message" });
+    await waitFor(async () => /stopped responding/.test(await refused.statusText()), {
+      what: "the unreachable-worker message",
+    });
     await closed;
     expect(refused.frames()).toBe(0);
     // Its log says why (the certificate), and names the session, never the link's token.
     await untrusting.process.waitForOutput("cannot reach the worker");
-    const line = untrusting.process.output().split("\n").find((l) => l.includes("cannot reach the worker"))!;
+    const line = untrusting.process
+      .output()
+      .split("\n")
+      .find((l) => l.includes("cannot reach the worker"))!;
     expect(line).toMatch(/certificate/);
     expect(line).toContain(sessionId);
     expect(untrusting.process.output()).not.toContain(tokenOf(started.liveViewUrl!));
@@ -101,27 +114,41 @@ describe("live view between API and worker over TLS", () => {
     await waitForStatus(stack, sessionId, "cancelled");
   }, 60_000);
 
-  it.skipIf(!networkAddress)("LIVE_VIEW_REQUIRE_TLS: the API does not relay to a plain ws:// worker on another address", async () => {
-    // The TLS worker goes; a plain one listens on this machine's network address instead.
-    worker!.child.kill("SIGTERM");
-    await worker!.exited;
-    worker = await spawnWorker(stack, { LIVE_VIEW_HOST: networkAddress!, BROWSER_DEBUG_PORT: String(workerDebugPort) });
-    const { sessionId, started } = await startTagged(stack, "demo");
-    expect(await liveViewAddress(sessionId)).toMatch(new RegExp(`^ws://${networkAddress!.replaceAll(".", "\\.")}:\\d+$`));
+  it.skipIf(!networkAddress)(
+    "LIVE_VIEW_REQUIRE_TLS: the API does not relay to a plain ws:// worker on another address",
+    async () => {
+      // The TLS worker goes; a plain one listens on this machine's network address instead.
+      worker!.child.kill("SIGTERM");
+      await worker!.exited;
+      worker = await spawnWorker(stack, {
+        LIVE_VIEW_HOST: networkAddress!,
+        BROWSER_DEBUG_PORT: String(workerDebugPort),
+      });
+      const { sessionId, started } = await startTagged(stack, "demo");
+      expect(await liveViewAddress(sessionId)).toMatch(
+        new RegExp(`^ws://${networkAddress!.replaceAll(".", "\\.")}:\\d+$`),
+      );
 
-    const refused = await open(started.liveViewUrl!);
-    await waitFor(async () => /stopped responding/.test(await refused.statusText()), { what: "the unreachable-worker message" });
-    expect(refused.frames()).toBe(0);
-    const line = stack.log.text().split("\n").find((l) => l.includes("not relaying to the worker"))!;
-    expect(line).toMatch(/LIVE_VIEW_REQUIRE_TLS/);
-    expect(line).toContain(sessionId);
-    expect(stack.log.text()).not.toContain(tokenOf(started.liveViewUrl!));
+      const refused = await open(started.liveViewUrl!);
+      await waitFor(async () => /stopped responding/.test(await refused.statusText()), {
+        what: "the unreachable-worker message",
+      });
+      expect(refused.frames()).toBe(0);
+      const line = stack.log
+        .text()
+        .split("\n")
+        .find((l) => l.includes("not relaying to the worker"))!;
+      expect(line).toMatch(/LIVE_VIEW_REQUIRE_TLS/);
+      expect(line).toContain(sessionId);
+      expect(stack.log.text()).not.toContain(tokenOf(started.liveViewUrl!));
 
-    // The worker itself is fine: an API without the requirement shows the session.
-    await waitForPicture(await open(started.liveViewUrl!.replace(stack.baseUrl, untrusting.baseUrl)));
-    expect((await stack.api("POST", `/browser-login/${sessionId}/cancel`)).status).toBe(200);
-    await waitForStatus(stack, sessionId, "cancelled");
-  }, 90_000);
+      // The worker itself is fine: an API without the requirement shows the session.
+      await waitForPicture(await open(started.liveViewUrl!.replace(stack.baseUrl, untrusting.baseUrl)));
+      expect((await stack.api("POST", `/browser-login/${sessionId}/cancel`)).status).toBe(200);
+      await waitForStatus(stack, sessionId, "cancelled");
+    },
+    90_000,
+  );
 
   it("a worker given a certificate without its key, or one that does not name its address, does not start", async () => {
     /** What the worker printed when it refused to start ("started" when it did, and was stopped again). */
@@ -134,8 +161,18 @@ describe("live view between API and worker over TLS", () => {
         },
         (error: Error) => error.message,
       );
-    expect(await refusal({ LIVE_VIEW_TLS_CERT: certs.cert })).toMatch(/required with LIVE_VIEW_TLS_CERT[^\n]*\n.*at LIVE_VIEW_TLS_KEY/);
-    expect(await refusal({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: `${certs.dir}/missing.key` })).toMatch(/cannot read .*missing\.key \(ENOENT\)/);
-    expect(await refusal({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: certs.key, LIVE_VIEW_ADVERTISE_HOST: "worker-2.internal" })).toMatch(/does not name worker-2\.internal/);
+    expect(await refusal({ LIVE_VIEW_TLS_CERT: certs.cert })).toMatch(
+      /required with LIVE_VIEW_TLS_CERT[^\n]*\n.*at LIVE_VIEW_TLS_KEY/,
+    );
+    expect(await refusal({ LIVE_VIEW_TLS_CERT: certs.cert, LIVE_VIEW_TLS_KEY: `${certs.dir}/missing.key` })).toMatch(
+      /cannot read .*missing\.key \(ENOENT\)/,
+    );
+    expect(
+      await refusal({
+        LIVE_VIEW_TLS_CERT: certs.cert,
+        LIVE_VIEW_TLS_KEY: certs.key,
+        LIVE_VIEW_ADVERTISE_HOST: "worker-2.internal",
+      }),
+    ).toMatch(/does not name worker-2\.internal/);
   }, 30_000);
 });

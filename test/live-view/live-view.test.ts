@@ -29,19 +29,26 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     expect(started.liveViewUrl!).toMatch(new RegExp(`^${stack.baseUrl}/live/${sessionId}\\.c[A-Za-z0-9_-]{24}$`));
     const viewer = await open(started.liveViewUrl!);
     await waitForPicture(viewer);
-    await waitFor(async () => (await viewer.page.locator("#address").textContent())?.includes("/login?tag="), { what: "address bar" });
+    await waitFor(async () => (await viewer.page.locator("#address").textContent())?.includes("/login?tag="), {
+      what: "address bar",
+    });
     const socket = await viewer.socket;
     const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
 
     await logInThroughViewer(viewer, stack.site.loginUrl);
     await waitForStatus(stack, sessionId, "completed");
     await closed;
-    await waitFor(async () => (await viewer.statusText()).includes("You are logged in — you can close this tab"), { what: "success message" });
+    await waitFor(async () => (await viewer.statusText()).includes("You are logged in — you can close this tab"), {
+      what: "success message",
+    });
     const after = viewer.frames();
     expect((await stack.api("GET", `/browser-login/${sessionId}`)).body.liveViewUrl).toBeNull();
     // The link of an ended session is refused, with words.
     const again = await open(started.liveViewUrl!);
-    await waitFor(async () => (await again.statusText()).length > 0 && !(await again.statusText()).startsWith("Connecting"), { what: "refusal" });
+    await waitFor(
+      async () => (await again.statusText()).length > 0 && !(await again.statusText()).startsWith("Connecting"),
+      { what: "refusal" },
+    );
     expect(await again.statusText()).toMatch(/no longer valid|ended|logged in/);
     expect(again.frames()).toBe(0);
     expect(viewer.frames()).toBe(after);
@@ -61,13 +68,19 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     await waitFor(async () => (await address()).includes("/popup?tag="), { what: "view back on the opener" });
 
     await viewer.clickLike(`${stack.site.appOrigin}/popup`, "#open-login");
-    await waitFor(async () => (await viewer.page.locator("#address").textContent())?.includes("/login?popup=1"), { what: "view on the popup" });
+    await waitFor(async () => (await viewer.page.locator("#address").textContent())?.includes("/login?popup=1"), {
+      what: "view on the popup",
+    });
     expect(await viewer.page.locator("#tabs button").count()).toBe(2);
     // The tab buttons switch the view: to the opener and back.
     await viewer.page.locator("#tabs button").first().click();
-    await waitFor(async () => (await address()).includes("/popup?tag="), { what: "view on the opener by its tab button" });
+    await waitFor(async () => (await address()).includes("/popup?tag="), {
+      what: "view on the opener by its tab button",
+    });
     await viewer.page.locator("#tabs button").nth(1).click();
-    await waitFor(async () => (await address()).includes("/login?popup=1"), { what: "view on the popup by its tab button" });
+    await waitFor(async () => (await address()).includes("/login?popup=1"), {
+      what: "view on the popup by its tab button",
+    });
     await logInThroughViewer(viewer, `${stack.site.appOrigin}/login?popup=1`);
     await waitForStatus(stack, sessionId, "completed");
     await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success message" });
@@ -112,8 +125,12 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     await waitForPicture(viewer);
     await viewer.page.setViewportSize({ width: 640, height: 900 });
     // The remote page now lays out at the new size: where the form lies there is only known at that size.
-    await waitFor(() => viewer.frameSizes().some((s) => s.width === 640 && s.height === 900 - 36), { what: "frames at the new size" });
-    await waitFor(() => viewer.framePixels()?.width === 640 && viewer.framePixels()?.height === 864, { what: "frames of 640×864 pixels" });
+    await waitFor(() => viewer.frameSizes().some((s) => s.width === 640 && s.height === 900 - 36), {
+      what: "frames at the new size",
+    });
+    await waitFor(() => viewer.framePixels()?.width === 640 && viewer.framePixels()?.height === 864, {
+      what: "frames of 640×864 pixels",
+    });
     await viewer.clickLike(stack.site.loginUrl, "#username");
     await viewer.page.keyboard.type(DEMO_USER.username);
     await viewer.page.keyboard.press("Tab");
@@ -131,7 +148,9 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     const controller = await open(started.liveViewUrl!);
     await Promise.all([waitForPicture(watcher), waitForPicture(controller)]);
     const third = await open(started.liveViewUrl!);
-    await waitFor(async () => /as many viewers as allowed/.test(await third.statusText()), { what: "third viewer refused" });
+    await waitFor(async () => /as many viewers as allowed/.test(await third.statusText()), {
+      what: "third viewer refused",
+    });
 
     // Typed into the field by the watcher, it would spoil the user name and the login would be rejected.
     await watcher.clickLike(stack.site.loginUrl, "#username");
@@ -140,7 +159,9 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     const done = await waitForStatus(stack, sessionId, "completed");
     expect(done.lastLoginRejection).toBeUndefined();
     for (const viewer of [watcher, controller]) {
-      await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success on both viewers" });
+      await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), {
+        what: "success on both viewers",
+      });
     }
   }, 60_000);
 
@@ -155,9 +176,14 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     await ime.send("Input.imeSetComposition", { text: "にほん", selectionStart: 3, selectionEnd: 3 });
     await ime.send("Input.insertText", { text: "日本" });
     await viewer.page.keyboard.press("Enter");
-    await waitFor(async () => (await viewer.page.locator("#address").textContent())?.includes(`q=${encodeURIComponent("é日本")}`), { what: "typed text in the address" });
+    await waitFor(
+      async () => (await viewer.page.locator("#address").textContent())?.includes(`q=${encodeURIComponent("é日本")}`),
+      { what: "typed text in the address" },
+    );
     // The new document keeps the viewer's size.
-    await waitFor(() => viewer.frameSizes().at(-1)?.width === 1000 && viewer.frameSizes().at(-1)?.height === 700 - 36, { what: "frames at the viewer's size after the navigation" });
+    await waitFor(() => viewer.frameSizes().at(-1)?.width === 1000 && viewer.frameSizes().at(-1)?.height === 700 - 36, {
+      what: "frames at the viewer's size after the navigation",
+    });
     await stack.api("POST", `/browser-login/${sessionId}/cancel`);
   }, 60_000);
 
@@ -167,7 +193,8 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     await viewer.page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
     const answers: string[] = [];
     (await viewer.socket).on("framereceived", (f) => {
-      if (typeof f.payload === "string" && JSON.parse(f.payload).t === "clipboard") answers.push(JSON.parse(f.payload).text);
+      if (typeof f.payload === "string" && JSON.parse(f.payload).t === "clipboard")
+        answers.push(JSON.parse(f.payload).text);
     });
     const clipboard = () => viewer.page.evaluate(() => navigator.clipboard.readText());
     await waitForPicture(viewer);
@@ -219,7 +246,9 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     await viewer.tapLike(stack.site.loginUrl, "#submit");
     const done = await waitForStatus(stack, sessionId, "completed");
     expect(done.lastLoginRejection).toBeUndefined();
-    await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), { what: "success message on the phone" });
+    await waitFor(async () => (await viewer.statusText()).includes("You are logged in"), {
+      what: "success message on the phone",
+    });
   }, 60_000);
 
   // It kills the worker; the next test starts another.

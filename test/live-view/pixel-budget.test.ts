@@ -6,7 +6,8 @@ const view = (dpr: number) => ({ width: 1000, height: 664, dpr });
 describe("the worker's pixel budget", () => {
   it("gives one high-density viewer its full ratio, and many the ratio that fits", () => {
     /** The ratio each viewer gets: its own, under the shared ceiling. */
-    const allowed = (views: ReturnType<typeof view>[]) => views.map((v) => Math.min(v.dpr, ratioCeiling(views, 4_000_000, [1, 2, 3])));
+    const allowed = (views: ReturnType<typeof view>[]) =>
+      views.map((v) => Math.min(v.dpr, ratioCeiling(views, 4_000_000, [1, 2, 3])));
     // 1000×664 at ratio 2 is 2.66 million device pixels; at 3, 5.98.
     expect(allowed([view(2)])).toEqual([2]);
     expect(allowed([view(2), view(2)])).toEqual([1, 1]);

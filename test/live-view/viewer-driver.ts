@@ -1,4 +1,10 @@
-import { chromium, type Browser, type BrowserContextOptions, type Page, type WebSocket as PageSocket } from "playwright-core";
+import {
+  chromium,
+  type Browser,
+  type BrowserContextOptions,
+  type Page,
+  type WebSocket as PageSocket,
+} from "playwright-core";
 import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
 import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -30,7 +36,8 @@ export interface Viewer {
 function jpegSize(jpeg: Buffer): { width: number; height: number } | undefined {
   for (let at = 2; at + 9 < jpeg.length; at += 2 + jpeg.readUInt16BE(at + 2)) {
     const marker = jpeg[at + 1]!;
-    if (marker >= 0xc0 && marker <= 0xc3) return { height: jpeg.readUInt16BE(at + 5), width: jpeg.readUInt16BE(at + 7) };
+    if (marker >= 0xc0 && marker <= 0xc3)
+      return { height: jpeg.readUInt16BE(at + 5), width: jpeg.readUInt16BE(at + 7) };
   }
   return undefined;
 }
@@ -40,7 +47,12 @@ export async function openViewerBrowser(): Promise<Browser> {
 }
 
 /** `device`: a phone, say (`isMobile`, `hasTouch`, `deviceScaleFactor`). */
-export async function openViewer(browser: Browser, url: string, size = { width: 1000, height: 700 }, device: BrowserContextOptions = {}): Promise<Viewer> {
+export async function openViewer(
+  browser: Browser,
+  url: string,
+  size = { width: 1000, height: 700 },
+  device: BrowserContextOptions = {},
+): Promise<Viewer> {
   const context = await browser.newContext({ ...device, viewport: size });
   const page = await context.newPage();
   let frames = 0;
@@ -61,7 +73,9 @@ export async function openViewer(browser: Browser, url: string, size = { width: 
   /** Where `selector` lies on the viewer page, from `referenceUrl` rendered here at the remote page's size. */
   async function pointAt(referenceUrl: string, selector: string) {
     const canvas = (await page.locator("#screen").boundingBox())!;
-    const reference = await browser.newContext({ viewport: { width: Math.round(canvas.width), height: Math.round(canvas.height) } });
+    const reference = await browser.newContext({
+      viewport: { width: Math.round(canvas.width), height: Math.round(canvas.height) },
+    });
     try {
       const refPage = await reference.newPage();
       await refPage.goto(referenceUrl);
@@ -74,7 +88,8 @@ export async function openViewer(browser: Browser, url: string, size = { width: 
   return {
     page,
     socket,
-    statusText: async () => ((await page.locator("#status").isVisible()) ? ((await page.locator("#status").textContent()) ?? "") : ""),
+    statusText: async () =>
+      (await page.locator("#status").isVisible()) ? ((await page.locator("#status").textContent()) ?? "") : "",
     frames: () => frames,
     frameSizes: () => sizes,
     framePixels: () => pixels,

@@ -17,34 +17,72 @@ const PRIVATE_IN_DISGUISE = [
 
 describe("address policy", () => {
   it("refuses private addresses, including IPv4 ones inside IPv6 forms", () => {
-    for (const address of ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fc00::1", "ff02::1", ...PRIVATE_IN_DISGUISE]) {
+    for (const address of [
+      "127.0.0.1",
+      "10.1.2.3",
+      "172.16.0.1",
+      "192.168.1.1",
+      "169.254.169.254",
+      "100.64.0.1",
+      "0.0.0.0",
+      "224.0.0.1",
+      "255.255.255.255",
+      "::1",
+      "::",
+      "fe80::1",
+      "fc00::1",
+      "ff02::1",
+      ...PRIVATE_IN_DISGUISE,
+    ]) {
       expect(privateRange(address), address).not.toBeNull();
     }
   });
 
   it("lets public addresses through, also in the IPv6 forms that carry them", () => {
-    for (const address of ["8.8.8.8", "93.184.216.34", "2606:4700::1111", "64:ff9b::808:808", "2002:808:808::1", "::ffff:8.8.8.8"]) {
+    for (const address of [
+      "8.8.8.8",
+      "93.184.216.34",
+      "2606:4700::1111",
+      "64:ff9b::808:808",
+      "2002:808:808::1",
+      "::ffff:8.8.8.8",
+    ]) {
       expect(privateRange(address), address).toBeNull();
     }
   });
 
   it("refuses a name when any of its addresses is private, and allows private ones only for the listed host:port", async () => {
-    const resolver = async (host: string) => ({ "mixed.test": ["8.8.8.8", "127.0.0.1"], "internal.test": ["10.0.0.5"], "public.test": ["8.8.4.4"] })[host] ?? [];
-    const policy = createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: ["internal.test:8443"] }, resolver);
+    const resolver = async (host: string) =>
+      ({ "mixed.test": ["8.8.8.8", "127.0.0.1"], "internal.test": ["10.0.0.5"], "public.test": ["8.8.4.4"] })[host] ??
+      [];
+    const policy = createAddressPolicy(
+      { allowPrivateAddresses: false, privateAllowedFor: ["internal.test:8443"] },
+      resolver,
+    );
     expect(await policy.resolve("mixed.test", 443)).toMatchObject({ ok: false });
     expect(await policy.resolve("internal.test", 443)).toMatchObject({ ok: false });
     expect(await policy.resolve("internal.test", 8443)).toEqual({ ok: true, addresses: ["10.0.0.5"] });
     expect(await policy.resolve("public.test", 443)).toEqual({ ok: true, addresses: ["8.8.4.4"] });
-    expect(await policy.resolve("nowhere.test", 443)).toMatchObject({ ok: false, reason: "nowhere.test does not resolve" });
+    expect(await policy.resolve("nowhere.test", 443)).toMatchObject({
+      ok: false,
+      reason: "nowhere.test does not resolve",
+    });
     expect(await policy.resolve("[64:ff9b::7f00:1]", 80)).toMatchObject({ ok: false });
   });
 
   it("refuses client login URLs whose literal address is a disguised private one", async () => {
     // The allowlist holds each host as the URL parser writes it, so that only the address rule can refuse.
     const hosts = PRIVATE_IN_DISGUISE.map((a) => new URL(`http://[${a}]/`).hostname);
-    const check = createLoginUrlPolicy({ enabled: true, allowedHosts: hosts.map((h) => h.slice(1, -1)), allowPrivateAddresses: false });
+    const check = createLoginUrlPolicy({
+      enabled: true,
+      allowedHosts: hosts.map((h) => h.slice(1, -1)),
+      allowPrivateAddresses: false,
+    });
     for (const host of hosts) {
-      await expect(check(`http://${host}/login`), host).rejects.toMatchObject({ code: "login_url_not_allowed", message: expect.stringContaining("private") });
+      await expect(check(`http://${host}/login`), host).rejects.toMatchObject({
+        code: "login_url_not_allowed",
+        message: expect.stringContaining("private"),
+      });
     }
   });
 });

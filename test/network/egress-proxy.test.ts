@@ -25,7 +25,10 @@ describe("egress proxy", () => {
     await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
     sitePort = (site.address() as AddressInfo).port;
     const resolver = async (host: string) => (host === "allowed.test" || host === "other.test" ? ["127.0.0.1"] : []);
-    const policy = createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: [`allowed.test:${sitePort}`] }, resolver);
+    const policy = createAddressPolicy(
+      { allowPrivateAddresses: false, privateAllowedFor: [`allowed.test:${sitePort}`] },
+      resolver,
+    );
     proxy = await startEgressProxy(policy, (b) => blocked.push(b));
   });
   afterAll(async () => {
@@ -47,7 +50,9 @@ describe("egress proxy", () => {
 
   const tunnel = (target: string) =>
     new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(new URL(proxy.server).port), "127.0.0.1", () => socket.write(`CONNECT ${target} HTTP/1.1\r\nhost: ${target}\r\n\r\n`));
+      const socket = connect(Number(new URL(proxy.server).port), "127.0.0.1", () =>
+        socket.write(`CONNECT ${target} HTTP/1.1\r\nhost: ${target}\r\n\r\n`),
+      );
       socket.once("data", (data) => {
         resolve(String(data).split("\r\n")[0]!);
         socket.destroy();
@@ -63,13 +68,21 @@ describe("egress proxy", () => {
 
   it("refuses private addresses with a 403 page and reports the request without its query", async () => {
     const before = seen.length;
-    for (const host of [`127.0.0.1:${sitePort}`, `other.test:${sitePort}`, `localhost:${sitePort}`, `[::ffff:7f00:1]:${sitePort}`]) {
+    for (const host of [
+      `127.0.0.1:${sitePort}`,
+      `other.test:${sitePort}`,
+      `localhost:${sitePort}`,
+      `[::ffff:7f00:1]:${sitePort}`,
+    ]) {
       const res = await viaProxy(`http://${host}/secret?token=abc#frag`);
       expect(res.status, host).toBe(403);
       expect(res.body).toContain("Request blocked");
     }
     expect(seen.length).toBe(before);
-    expect(blocked.find((b) => b.host === `127.0.0.1:${sitePort}`)).toMatchObject({ url: `http://127.0.0.1:${sitePort}/secret`, reason: expect.stringContaining("loopback") });
+    expect(blocked.find((b) => b.host === `127.0.0.1:${sitePort}`)).toMatchObject({
+      url: `http://127.0.0.1:${sitePort}/secret`,
+      reason: expect.stringContaining("loopback"),
+    });
     expect(JSON.stringify(blocked)).not.toContain("token=abc");
   });
 

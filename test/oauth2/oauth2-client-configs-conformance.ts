@@ -13,7 +13,10 @@ export interface ClientStorage {
   /** Everything the server holds, as text: to search for secrets that must not be there. */
   dump(): Promise<string>;
   /** Copies the sealed secret of one client over another's, as someone with write access to the store could. */
-  copySealedSecret(from: { orgId: string; providerId: string }, to: { orgId: string; providerId: string }): Promise<void>;
+  copySealedSecret(
+    from: { orgId: string; providerId: string },
+    to: { orgId: string; providerId: string },
+  ): Promise<void>;
 }
 
 export interface ClientStorageFixture {
@@ -42,7 +45,12 @@ export function describeOAuth2ClientConfigs(name: string, startFixture: () => Pr
       const clients = (await fixture.create()).configs(cipherOf(k1));
       const clientSecret = secretOf("acme");
       const shown = await clients.put("acme corp", "github", { clientId: "acme-client", clientSecret });
-      expect(shown).toEqual({ providerId: "github", clientId: "acme-client", hasClientSecret: true, updatedAt: expect.any(String) });
+      expect(shown).toEqual({
+        providerId: "github",
+        clientId: "acme-client",
+        hasClientSecret: true,
+        updatedAt: expect.any(String),
+      });
       expect(await clients.get("acme corp", "github")).toEqual(shown);
       expect(await clients.open("acme corp", "github")).toEqual({ clientId: "acme-client", clientSecret });
       // Per org and per provider.
@@ -81,7 +89,10 @@ export function describeOAuth2ClientConfigs(name: string, startFixture: () => Pr
       await clients.put("mallory", "github", { clientId: "mallory-client", clientSecret: secretOf("mallory") });
       await clients.put("acme", "gitlab", { clientId: "acme-gitlab", clientSecret: secretOf("gitlab") });
 
-      await storage.copySealedSecret({ orgId: "acme", providerId: "github" }, { orgId: "mallory", providerId: "github" });
+      await storage.copySealedSecret(
+        { orgId: "acme", providerId: "github" },
+        { orgId: "mallory", providerId: "github" },
+      );
       await expect(clients.open("mallory", "github")).rejects.toThrow();
       await storage.copySealedSecret({ orgId: "acme", providerId: "github" }, { orgId: "acme", providerId: "gitlab" });
       await expect(clients.open("acme", "gitlab")).rejects.toThrow();
@@ -96,12 +107,22 @@ export function describeOAuth2ClientConfigs(name: string, startFixture: () => Pr
       await before.put("acme corp", "github", { clientId: "acme-client", clientSecret: acmeSecret });
       await before.put("other", "github", { clientId: "other-client", clientSecret: otherSecret });
       await before.put("public", "github", { clientId: "public-client" });
-      expect(await before.secretKeyIds()).toEqual(new Map([["acme%20corp/github", "k1"], ["other/github", "k1"]]));
+      expect(await before.secretKeyIds()).toEqual(
+        new Map([
+          ["acme%20corp/github", "k1"],
+          ["other/github", "k1"],
+        ]),
+      );
 
       const during = storage.configs(cipherOf(`${k2},${k1}`));
       expect(await during.rotateSecrets()).toEqual({ rewrapped: 2, current: 0, failed: [] });
       expect(await during.rotateSecrets()).toEqual({ rewrapped: 0, current: 2, failed: [] });
-      expect(await during.secretKeyIds()).toEqual(new Map([["acme%20corp/github", "k2"], ["other/github", "k2"]]));
+      expect(await during.secretKeyIds()).toEqual(
+        new Map([
+          ["acme%20corp/github", "k2"],
+          ["other/github", "k2"],
+        ]),
+      );
       // The old key can go: the new one alone opens every secret.
       const after = storage.configs(cipherOf(k2));
       expect(await after.open("acme corp", "github")).toEqual({ clientId: "acme-client", clientSecret: acmeSecret });
@@ -117,11 +138,20 @@ export function describeOAuth2ClientConfigs(name: string, startFixture: () => Pr
 
     it("names a secret rotation cannot read (its key not configured) and still rotates the others", async () => {
       const storage = await fixture.create();
-      await storage.configs(cipherOf(spec("gone"))).put("lost", "github", { clientId: "lost-client", clientSecret: secretOf("lost") });
-      await storage.configs(cipherOf(k1)).put("acme", "github", { clientId: "acme-client", clientSecret: secretOf("acme") });
+      await storage
+        .configs(cipherOf(spec("gone")))
+        .put("lost", "github", { clientId: "lost-client", clientSecret: secretOf("lost") });
+      await storage
+        .configs(cipherOf(k1))
+        .put("acme", "github", { clientId: "acme-client", clientSecret: secretOf("acme") });
       const ring = storage.configs(cipherOf(`${k2},${k1}`));
       expect(await ring.rotateSecrets()).toEqual({ rewrapped: 1, current: 0, failed: ["lost/github"] });
-      expect(await ring.secretKeyIds()).toEqual(new Map([["acme/github", "k2"], ["lost/github", "gone"]]));
+      expect(await ring.secretKeyIds()).toEqual(
+        new Map([
+          ["acme/github", "k2"],
+          ["lost/github", "gone"],
+        ]),
+      );
     });
   });
 }

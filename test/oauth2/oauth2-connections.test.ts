@@ -16,8 +16,14 @@ import type { ServiceProcess } from "../helpers/service-process.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
-const CLIENT: Omit<OidcClientSpec, "redirectUris"> = { clientId: "blc-app", clientSecret: "client-secret-3f9a1c7e5b2d4a6f8e0c" };
-const ORG_CLIENT: Omit<OidcClientSpec, "redirectUris"> = { clientId: "acme-app", clientSecret: "org-client-secret-8b2e4d6f0a1c3e5f7a9b" };
+const CLIENT: Omit<OidcClientSpec, "redirectUris"> = {
+  clientId: "blc-app",
+  clientSecret: "client-secret-3f9a1c7e5b2d4a6f8e0c",
+};
+const ORG_CLIENT: Omit<OidcClientSpec, "redirectUris"> = {
+  clientId: "acme-app",
+  clientSecret: "org-client-secret-8b2e4d6f0a1c3e5f7a9b",
+};
 
 describe("OAuth2 connections against a real authorization server, a real browser playing the user", () => {
   let stack: TestStack;
@@ -35,12 +41,30 @@ describe("OAuth2 connections against a real authorization server, a real browser
     client = { ...CLIENT, redirectUris };
     oidc = await startOidcServer({ clients: [client, { ...ORG_CLIENT, redirectUris }] });
     app = await startAppPage();
-    const provider: ProviderInput = { kind: "oauth2", id: "idp", name: "Test IdP", issuer: oidc.issuer, scopes: ["openid", "api"], clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret };
+    const provider: ProviderInput = {
+      kind: "oauth2",
+      id: "idp",
+      name: "Test IdP",
+      issuer: oidc.issuer,
+      scopes: ["openid", "api"],
+      clientId: CLIENT.clientId,
+      clientSecret: CLIENT.clientSecret,
+    };
     const oauth2Env = { OAUTH2_RETURN_ORIGINS: app.origin, OAUTH2_REFRESH_SKEW_SECONDS: "30" };
-    stack = await startTestStack({ withWorker: false, scriptedUser: false, extraProviders: [provider], env: { PORT: String(port), ...oauth2Env } });
+    stack = await startTestStack({
+      withWorker: false,
+      scriptedUser: false,
+      extraProviders: [provider],
+      env: { PORT: String(port), ...oauth2Env },
+    });
     const providersFile = join(mkdtempSync(join(tmpdir(), "blc-oauth2-")), "providers.json");
     writeFileSync(providersFile, JSON.stringify({ providers: [provider] }));
-    api2 = await startSecondApi(stack, { PROVIDERS_FILE: providersFile, OAUTH2_STATE_TTL_SECONDS: "1", LOG_LEVEL: "debug", ...oauth2Env });
+    api2 = await startSecondApi(stack, {
+      PROVIDERS_FILE: providersFile,
+      OAUTH2_STATE_TTL_SECONDS: "1",
+      LOG_LEVEL: "debug",
+      ...oauth2Env,
+    });
     browser = await chromium.launch({ executablePath: findChromium(), headless: true });
   }, 90_000);
 
@@ -60,7 +84,10 @@ describe("OAuth2 connections against a real authorization server, a real browser
 
   /** The app page opens the popup; the user signs in and consents (or cancels) on the server's own pages. */
   async function connect(subject: string, { cancel = false, pageUrl = app.pageUrl } = {}) {
-    const start = await api("POST", "/oauth2/start", { subject, body: { providerId: "idp", returnOrigin: app.origin } });
+    const start = await api("POST", "/oauth2/start", {
+      subject,
+      body: { providerId: "idp", returnOrigin: app.origin },
+    });
     expect(start.status).toBe(200);
     const context = await browser.newContext();
     // The server's dev pages import a web font; this machine has no way out.
@@ -82,8 +109,15 @@ describe("OAuth2 connections against a real authorization server, a real browser
         await popup.click('button:has-text("Sign-in")');
         await popup.click('button:has-text("Continue")');
       }
-      const handle = await page.waitForFunction(() => (window as unknown as { oauth2Messages: unknown[] }).oauth2Messages[0], undefined, { timeout: 20_000 });
-      const message = (await handle.jsonValue()) as { origin: string; data: { type: string; credentialId?: string; error?: { code: string; message: string } } };
+      const handle = await page.waitForFunction(
+        () => (window as unknown as { oauth2Messages: unknown[] }).oauth2Messages[0],
+        undefined,
+        { timeout: 20_000 },
+      );
+      const message = (await handle.jsonValue()) as {
+        origin: string;
+        data: { type: string; credentialId?: string; error?: { code: string; message: string } };
+      };
       await waitFor(() => popup.isClosed(), { what: "the popup to close itself" });
       return { ...message, callbackUrl: callbacks[0]!, shown: await page.textContent("#result") };
     } finally {
@@ -104,12 +138,20 @@ describe("OAuth2 connections against a real authorization server, a real browser
     callbackUrl = result.callbackUrl;
 
     const listed = await api("GET", "/credentials", { subject: "user-1" });
-    expect(listed.body.credentials).toEqual([expect.objectContaining({ id: credentialId, kind: "oauth2", providerId: "idp", status: "active" })]);
+    expect(listed.body.credentials).toEqual([
+      expect.objectContaining({ id: credentialId, kind: "oauth2", providerId: "idp", status: "active" }),
+    ]);
     const token = await api("GET", `/credentials/${credentialId}/access-token`, { subject: "user-1" });
     expect(token.status).toBe(200);
-    expect(token.body).toMatchObject({ credentialId, tokenType: "Bearer", scopes: expect.arrayContaining(["openid", "api"]) });
+    expect(token.body).toMatchObject({
+      credentialId,
+      tokenType: "Bearer",
+      scopes: expect.arrayContaining(["openid", "api"]),
+    });
     expect(token.body.accessToken).toBe(oidc.issued.accessTokens.at(-1));
-    const userinfo = await fetch(`${oidc.issuer}/me`, { headers: { authorization: `Bearer ${token.body.accessToken}` } });
+    const userinfo = await fetch(`${oidc.issuer}/me`, {
+      headers: { authorization: `Bearer ${token.body.accessToken}` },
+    });
     expect(userinfo.status).toBe(200);
     expect(await userinfo.json()).toMatchObject({ sub: "user-1" });
   }, 60_000);
@@ -132,7 +174,10 @@ describe("OAuth2 connections against a real authorization server, a real browser
   });
 
   it("refuses a return origin that is not on the allowlist", async () => {
-    const answer = await api("POST", "/oauth2/start", { subject: "user-1", body: { providerId: "idp", returnOrigin: "https://evil.example" } });
+    const answer = await api("POST", "/oauth2/start", {
+      subject: "user-1",
+      body: { providerId: "idp", returnOrigin: "https://evil.example" },
+    });
     expect(answer.status).toBe(422);
     expect(answer.body.error.code).toBe("return_origin_not_allowed");
   });
@@ -141,7 +186,10 @@ describe("OAuth2 connections against a real authorization server, a real browser
     // The same app page reached as 127.0.0.1 instead of localhost: another origin than the one bound to the state.
     const elsewhere = (url: string) => app.pageUrl(url).replace("http://localhost:", "http://127.0.0.1:");
     const subject = "user-8";
-    const start = await api("POST", "/oauth2/start", { subject, body: { providerId: "idp", returnOrigin: app.origin } });
+    const start = await api("POST", "/oauth2/start", {
+      subject,
+      body: { providerId: "idp", returnOrigin: app.origin },
+    });
     const context = await browser.newContext();
     await context.route(/^https:\/\//, (route) => route.abort());
     try {
@@ -157,7 +205,9 @@ describe("OAuth2 connections against a real authorization server, a real browser
       // The callback page ran its script (it closes itself after posting), and the connection exists.
       await waitFor(() => popup.isClosed(), { what: "the popup to close itself" });
       expect((await api("GET", "/credentials", { subject })).body.credentials).toHaveLength(1);
-      expect(await page.evaluate(() => (window as unknown as { oauth2Messages: unknown[] }).oauth2Messages)).toEqual([]);
+      expect(await page.evaluate(() => (window as unknown as { oauth2Messages: unknown[] }).oauth2Messages)).toEqual(
+        [],
+      );
     } finally {
       await context.close();
     }
@@ -166,13 +216,19 @@ describe("OAuth2 connections against a real authorization server, a real browser
   it("refuses an expired state", async () => {
     const start = await fetch(`${api2.baseUrl}/oauth2/start`, {
       method: "POST",
-      headers: { authorization: `Bearer ${stack.apiKey}`, "x-subject-user-id": "user-1", "content-type": "application/json" },
+      headers: {
+        authorization: `Bearer ${stack.apiKey}`,
+        "x-subject-user-id": "user-1",
+        "content-type": "application/json",
+      },
       body: JSON.stringify({ providerId: "idp", returnOrigin: app.origin }),
     }).then((r) => r.json());
     const state = new URL(start.authorizationUrl).searchParams.get("state")!;
     const redis = new Redis(stack.redis.url);
     try {
-      await waitFor(async () => (await redis.exists(`blc:oauth2-state:${state}`)) === 0, { what: "the state to expire (1 s)" });
+      await waitFor(async () => (await redis.exists(`blc:oauth2-state:${state}`)) === 0, {
+        what: "the state to expire (1 s)",
+      });
     } finally {
       redis.disconnect();
     }
@@ -197,7 +253,9 @@ describe("OAuth2 connections against a real authorization server, a real browser
     const original = oidc.issued.accessTokens.at(-1);
     const refreshesBefore = oidc.refreshRequests();
     const call = (base: string) =>
-      fetch(`${base}/credentials/${id}/access-token`, { headers: { authorization: `Bearer ${stack.apiKey}`, "x-subject-user-id": "user-4" } }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      fetch(`${base}/credentials/${id}/access-token`, {
+        headers: { authorization: `Bearer ${stack.apiKey}`, "x-subject-user-id": "user-4" },
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => call(i % 2 ? api2.baseUrl : stack.baseUrl)));
     answers.push(...results.map((r) => r.body));
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
@@ -240,13 +298,21 @@ describe("OAuth2 connections against a real authorization server, a real browser
     const answer = await api("POST", `/credentials/${id}/refresh`, { subject: "user-5" });
     expect(answer.status).toBe(409);
     expect(answer.body.error.code).toBe("needs_reauth");
-    expect((await api("GET", "/credentials", { subject: "user-5" })).body.credentials[0]).toMatchObject({ id, status: "needs_reauth" });
-    expect((await api("GET", `/credentials/${id}/access-token`, { subject: "user-5" })).body.error.code).toBe("needs_reauth");
+    expect((await api("GET", "/credentials", { subject: "user-5" })).body.credentials[0]).toMatchObject({
+      id,
+      status: "needs_reauth",
+    });
+    expect((await api("GET", `/credentials/${id}/access-token`, { subject: "user-5" })).body.error.code).toBe(
+      "needs_reauth",
+    );
     const redis = new Redis(stack.redis.url);
     try {
       const log = createEventLog(redis, { prefix: "blc", retentionMs: 86_400_000 });
       const events = await log.after(log.keys.all, "0", 1000);
-      expect(events.filter((e) => e.credentialId === id).map((e) => e.type)).toEqual(["credential.created", "credential.needs_reauth"]);
+      expect(events.filter((e) => e.credentialId === id).map((e) => e.type)).toEqual([
+        "credential.created",
+        "credential.needs_reauth",
+      ]);
       answers.push(...events.map((e) => e.data));
     } finally {
       redis.disconnect();
@@ -266,12 +332,31 @@ describe("OAuth2 connections against a real authorization server, a real browser
   }, 60_000);
 
   it("an organisation sets its own client: secret write-only, used for its users' connections", async () => {
-    expect((await api("PUT", "/oauth2/clients/idp", { subject: "admin", body: { clientId: ORG_CLIENT.clientId, clientSecret: ORG_CLIENT.clientSecret } })).body.error.code).toBe("org_required");
-    const put = await api("PUT", "/oauth2/clients/idp", { subject: "admin", org: "acme", body: { clientId: ORG_CLIENT.clientId, clientSecret: ORG_CLIENT.clientSecret } });
+    expect(
+      (
+        await api("PUT", "/oauth2/clients/idp", {
+          subject: "admin",
+          body: { clientId: ORG_CLIENT.clientId, clientSecret: ORG_CLIENT.clientSecret },
+        })
+      ).body.error.code,
+    ).toBe("org_required");
+    const put = await api("PUT", "/oauth2/clients/idp", {
+      subject: "admin",
+      org: "acme",
+      body: { clientId: ORG_CLIENT.clientId, clientSecret: ORG_CLIENT.clientSecret },
+    });
     expect(put.status).toBe(200);
-    expect(put.body).toEqual({ providerId: "idp", clientId: ORG_CLIENT.clientId, hasClientSecret: true, updatedAt: expect.any(String) });
+    expect(put.body).toEqual({
+      providerId: "idp",
+      clientId: ORG_CLIENT.clientId,
+      hasClientSecret: true,
+      updatedAt: expect.any(String),
+    });
     expect((await api("GET", "/oauth2/clients/idp", { subject: "someone", org: "acme" })).body).toEqual(put.body);
-    const clientOf = async (org?: string) => new URL((await api("POST", "/oauth2/start", { subject: "u", org, body: { providerId: "idp" } })).body.authorizationUrl).searchParams.get("client_id");
+    const clientOf = async (org?: string) =>
+      new URL(
+        (await api("POST", "/oauth2/start", { subject: "u", org, body: { providerId: "idp" } })).body.authorizationUrl,
+      ).searchParams.get("client_id");
     expect(await clientOf("acme")).toBe(ORG_CLIENT.clientId);
     expect(await clientOf("other")).toBe(CLIENT.clientId);
     expect((await api("DELETE", "/oauth2/clients/idp", { subject: "admin", org: "acme" })).status).toBe(204);
@@ -279,7 +364,12 @@ describe("OAuth2 connections against a real authorization server, a real browser
   });
 
   it("no access token, refresh token or client secret in Redis, logs, events or answers", async () => {
-    const secrets = [...oidc.issued.accessTokens, ...oidc.issued.refreshTokens, CLIENT.clientSecret, ORG_CLIENT.clientSecret];
+    const secrets = [
+      ...oidc.issued.accessTokens,
+      ...oidc.issued.refreshTokens,
+      CLIENT.clientSecret,
+      ORG_CLIENT.clientSecret,
+    ];
     expect(secrets.length).toBeGreaterThan(10);
     const places = {
       redis: await dumpRedis(stack.redis.url),

@@ -60,30 +60,54 @@ describe("OAuth clients beside the credentials when CREDENTIAL_STORE=postgres", 
   });
 
   it("the credential store's database holds them (no Redis needed), and rotate-keys rewraps them there", async () => {
-    const config = loadConfig({ NODE_ENV: "test", CREDENTIAL_STORE: "postgres", DATABASE_URL: url, ENCRYPTION_KEYS: k1 });
+    const config = loadConfig({
+      NODE_ENV: "test",
+      CREDENTIAL_STORE: "postgres",
+      DATABASE_URL: url,
+      ENCRYPTION_KEYS: k1,
+    });
     const credentials = await buildCredentialStore(config, { logger: createLogger({ level: "silent" }), role: "api" });
     try {
       const cipher = createEnvelopeCipher(createKeyRing(parseKeyRing(k1)));
-      const clients = buildOAuth2ClientConfigs({ database: credentials.database, redis: undefined, cipher, prefix: config.REDIS_PREFIX });
+      const clients = buildOAuth2ClientConfigs({
+        database: credentials.database,
+        redis: undefined,
+        cipher,
+        prefix: config.REDIS_PREFIX,
+      });
       await clients.put("acme", "github", { clientId: "acme-client", clientSecret });
     } finally {
       await credentials.close();
     }
     const db = quietPool(url);
     try {
-      const { rows } = await db.query("SELECT org_id, provider_id, client->>'clientId' AS client_id, secret->'wrappedKey'->>'kid' AS kid FROM oauth2_clients");
+      const { rows } = await db.query(
+        "SELECT org_id, provider_id, client->>'clientId' AS client_id, secret->'wrappedKey'->>'kid' AS kid FROM oauth2_clients",
+      );
       expect(rows).toEqual([{ org_id: "acme", provider_id: "github", client_id: "acme-client", kid: "k1" }]);
       expect(await dumpPostgres(url)).not.toContain(clientSecret);
 
       const rotateKeys = (...args: string[]) =>
         promisify(execFile)(process.execPath, ["src/bin/rotate-keys.ts", ...args], {
-          env: { PATH: process.env.PATH, NODE_ENV: "test", LOG_LEVEL: "silent", CREDENTIAL_STORE: "postgres", DATABASE_URL: url, ENCRYPTION_KEYS: `${k2},${k1}` },
+          env: {
+            PATH: process.env.PATH,
+            NODE_ENV: "test",
+            LOG_LEVEL: "silent",
+            CREDENTIAL_STORE: "postgres",
+            DATABASE_URL: url,
+            ENCRYPTION_KEYS: `${k2},${k1}`,
+          },
         });
       // Before: --verify names the client whose secret is still under the old key, and fails.
-      await expect(rotateKeys("--verify")).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining("OAuth client acme/github: its secret is still under k1") });
+      await expect(rotateKeys("--verify")).rejects.toMatchObject({
+        code: 1,
+        stdout: expect.stringContaining("OAuth client acme/github: its secret is still under k1"),
+      });
       const { stdout } = await rotateKeys();
       expect(stdout).toContain("Rotated OAuth client secrets: 1 rewrapped, 0 already current.");
-      expect((await db.query("SELECT secret->'wrappedKey'->>'kid' AS kid FROM oauth2_clients")).rows).toEqual([{ kid: "k2" }]);
+      expect((await db.query("SELECT secret->'wrappedKey'->>'kid' AS kid FROM oauth2_clients")).rows).toEqual([
+        { kid: "k2" },
+      ]);
       expect((await rotateKeys("--verify")).stdout).not.toContain("OAuth client");
     } finally {
       await db.end();

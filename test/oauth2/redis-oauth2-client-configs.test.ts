@@ -17,12 +17,17 @@ describeOAuth2ClientConfigs("Redis", async () => {
     // A fresh key prefix is a fresh, empty storage.
     async create() {
       const prefix = `conformance${++storages}`;
-      const key = (orgId: string, providerId: string) => `${prefix}:oauth2-client:${encodeURIComponent(orgId)}:${providerId}`;
+      const key = (orgId: string, providerId: string) =>
+        `${prefix}:oauth2-client:${encodeURIComponent(orgId)}:${providerId}`;
       return {
         configs: (cipher) => createRedisOAuth2ClientConfigs(redis, cipher, prefix),
         dump: () => dumpRedis(server.url),
         async copySealedSecret(from, to) {
-          await redis.hset(key(to.orgId, to.providerId), "secret", (await redis.hget(key(from.orgId, from.providerId), "secret"))!);
+          await redis.hset(
+            key(to.orgId, to.providerId),
+            "secret",
+            (await redis.hget(key(from.orgId, from.providerId), "secret"))!,
+          );
         },
       };
     },

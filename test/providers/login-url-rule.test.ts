@@ -18,7 +18,9 @@ describe("a success condition that already holds at the login URL", () => {
     expect(message).toContain("success");
     // A settle time does not help: the login form stays at that URL as long as the user likes.
     expect(refusal({ url: { pathname: "/dashboard" } }, { settleMs: 2_000 })).toBeDefined();
-    expect(refusal({ all: [{ url: { hostname: "app.acme.test" } }, { url: "https://app.acme.test/*" }] })).toBeDefined();
+    expect(
+      refusal({ all: [{ url: { hostname: "app.acme.test" } }, { url: "https://app.acme.test/*" }] }),
+    ).toBeDefined();
     expect(refusal({ any: [{ cookie: { name: "sid" } }, { url: { pathname: "/dash*" } }] })).toBeDefined();
   });
 
@@ -30,7 +32,9 @@ describe("a success condition that already holds at the login URL", () => {
   });
 
   it("stops a providers file from loading", () => {
-    expect(() => createProviderRegistry([{ ...base, success: { url: { hostname: "*.acme.test" } } }])).toThrow(/already holds at the login URL/);
+    expect(() => createProviderRegistry([{ ...base, success: { url: { hostname: "*.acme.test" } } }])).toThrow(
+      /already holds at the login URL/,
+    );
   });
 });
 
@@ -39,10 +43,26 @@ describe("failureResponses", () => {
     const provider = providerSchema.parse({
       ...base,
       success: { cookie: { name: "sid" } },
-      failureResponses: [{ url: { pathname: "/api/login" }, status: 401 }, { url: "https://app.acme.test/api/*", status: [401, 403] }, { url: { pathname: "/x" } }],
+      failureResponses: [
+        { url: { pathname: "/api/login" }, status: 401 },
+        { url: "https://app.acme.test/api/*", status: [401, 403] },
+        { url: { pathname: "/x" } },
+      ],
     });
     expect((provider as BrowserLoginProvider).failureResponses).toHaveLength(3);
-    expect(providerSchema.safeParse({ ...base, success: { cookie: { name: "sid" } }, failureResponses: [{ url: { pathname: "/x" }, status: [] }] }).success).toBe(false);
-    expect(providerSchema.safeParse({ ...base, success: { cookie: { name: "sid" } }, failureResponses: [{ url: { pathname: "/x" }, status: 99 }] }).success).toBe(false);
+    expect(
+      providerSchema.safeParse({
+        ...base,
+        success: { cookie: { name: "sid" } },
+        failureResponses: [{ url: { pathname: "/x" }, status: [] }],
+      }).success,
+    ).toBe(false);
+    expect(
+      providerSchema.safeParse({
+        ...base,
+        success: { cookie: { name: "sid" } },
+        failureResponses: [{ url: { pathname: "/x" }, status: 99 }],
+      }).success,
+    ).toBe(false);
   });
 });

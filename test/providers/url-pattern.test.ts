@@ -98,7 +98,8 @@ describe("URL patterns", () => {
       return ((t ^ (t >>> 14)) >>> 0) % n;
     };
     const pick = <T>(items: T[]) => items[random(items.length)]!;
-    const make = (pieces: string[], max: number) => Array.from({ length: 1 + random(max) }, () => pick(pieces)).join("");
+    const make = (pieces: string[], max: number) =>
+      Array.from({ length: 1 + random(max) }, () => pick(pieces)).join("");
     const patternPieces = ["/", "/", "a", "b", ".", "-", ":x", ":y", "*", "?", "+", "{", "}", "{/", "{-", "\\*"];
     const pathPieces = ["/", "a", "b", ".", "-", "ab", "*", "/a", "/b"];
     let compared = 0;
@@ -130,14 +131,24 @@ describe("URL patterns", () => {
   });
 
   it("refuses regular-expression groups and broken patterns when providers load", () => {
-    for (const bad of [{ pathname: "/(\\d+)" }, { pathname: "/:id(a+)+" }, "https://app.example.com/(a|b)", { pathname: "/{" }, { nope: "x" }]) {
+    for (const bad of [
+      { pathname: "/(\\d+)" },
+      { pathname: "/:id(a+)+" },
+      "https://app.example.com/(a|b)",
+      { pathname: "/{" },
+      { nope: "x" },
+    ]) {
       expect(urlPatternSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
   });
 
   it("costs time linear in the address, for the patterns that took seconds with backtracking", () => {
-    const worst = [new CompiledUrlPattern({ pathname: "*a*a*a*a*b" }, 4 << 20), new CompiledUrlPattern({ pathname: "/app/*/home/*/done" }, 4 << 20)];
-    const address = (length: number, unit: string) => `https://app.example.com/${unit.repeat(Math.ceil(length / unit.length)).slice(0, length)}`;
+    const worst = [
+      new CompiledUrlPattern({ pathname: "*a*a*a*a*b" }, 4 << 20),
+      new CompiledUrlPattern({ pathname: "/app/*/home/*/done" }, 4 << 20),
+    ];
+    const address = (length: number, unit: string) =>
+      `https://app.example.com/${unit.repeat(Math.ceil(length / unit.length)).slice(0, length)}`;
     const timeOf = (pattern: CompiledUrlPattern, url: string) => {
       let best = Infinity;
       for (let i = 0; i < 5; i++) {
@@ -163,7 +174,8 @@ describe("URL patterns", () => {
 
   it("matches nothing past MAX_MATCHED_URL_LENGTH", () => {
     const pattern = new CompiledUrlPattern({ pathname: "/home*" });
-    const at = (length: number) => `https://app.example.com/home${"x".repeat(length - "https://app.example.com/home".length)}`;
+    const at = (length: number) =>
+      `https://app.example.com/home${"x".repeat(length - "https://app.example.com/home".length)}`;
     expect(pattern.test(at(MAX_MATCHED_URL_LENGTH))).toBe(true);
     expect(pattern.test(at(MAX_MATCHED_URL_LENGTH + 1))).toBe(false);
   });

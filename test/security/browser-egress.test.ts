@@ -43,29 +43,53 @@ describe("a client-URL session's browser goes only where the address policy allo
     const tag = `egress-${Date.now()}`;
     const probe = `http://127.0.0.1:${targetPort}/internal?token=secret-probe-token`;
     const loginUrl = `${stack.site.appOrigin}/login?tag=${tag}&probe=${encodeURIComponent(probe)}`;
-    const started = await stack.api("POST", "/browser-login/start?wait=10000", { body: { providerId: "demo", loginUrl } });
+    const started = await stack.api("POST", "/browser-login/start?wait=10000", {
+      body: { providerId: "demo", loginUrl },
+    });
     expect(started.status).toBe(202);
     const sessionId = started.body.sessionId as string;
 
     // Image, fetch, WebSocket (a CONNECT tunnel) and the frame's redirect: each one refused and logged
     // (Chromium's own background requests may be refused too, so the log is searched for the target).
     const target = `"host":"127.0.0.1:${targetPort}"`;
-    const blocked = () => stack.log.text().split("\n").filter((line) => line.includes("request blocked") && line.includes(target));
+    const blocked = () =>
+      stack.log
+        .text()
+        .split("\n")
+        .filter((line) => line.includes("request blocked") && line.includes(target));
     await waitFor(() => blocked().length >= 4, {
       timeoutMs: 30_000,
       what: () =>
-        `four blocked requests to the private target (seen: ${blocked().length}; the session's lines: ${stack.log.text().split("\n").filter((l) => l.includes(sessionId)).slice(-8).join(" | ")})`,
+        `four blocked requests to the private target (seen: ${blocked().length}; the session's lines: ${stack.log
+          .text()
+          .split("\n")
+          .filter((l) => l.includes(sessionId))
+          .slice(-8)
+          .join(" | ")})`,
     });
-    const line = stack.log.text().split("\n").find((l) => l.includes("request blocked") && l.includes(target))!;
-    expect(JSON.parse(line)).toMatchObject({ sessionId, reason: expect.stringContaining("private address (loopback)") });
+    const line = stack.log
+      .text()
+      .split("\n")
+      .find((l) => l.includes("request blocked") && l.includes(target))!;
+    expect(JSON.parse(line)).toMatchObject({
+      sessionId,
+      reason: expect.stringContaining("private address (loopback)"),
+    });
     const status = (await stack.api("GET", `/browser-login/${sessionId}`)).body;
-    expect(status.lastBlockedRequest).toMatchObject({ at: expect.any(String), host: expect.any(String), count: expect.any(Number) });
+    expect(status.lastBlockedRequest).toMatchObject({
+      at: expect.any(String),
+      host: expect.any(String),
+      count: expect.any(Number),
+    });
     expect(status.lastBlockedRequest.count).toBeGreaterThanOrEqual(4);
 
     const page = await stack.user.findPage((u) => u.includes(tag));
     // The frame sent to the private address by a redirect shows the proxy's refusal.
     const frame = page.frames().find((f) => f !== page.mainFrame());
-    await waitFor(async () => ((await frame?.content().catch(() => "")) ?? "").includes("Request blocked") || undefined, { what: "the refusal in the frame" });
+    await waitFor(
+      async () => ((await frame?.content().catch(() => "")) ?? "").includes("Request blocked") || undefined,
+      { what: "the refusal in the frame" },
+    );
 
     await stack.user.logIn(page);
     const done = await waitForStatus(stack, sessionId, "completed");
@@ -96,19 +120,32 @@ describe("the egress proxy of a local session", () => {
     const adapter = createLocalPlaywrightAdapter({ headless: true, spareContexts: 0 });
     try {
       await adapter.warmUp();
-      const policy = createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: [new URL(site.appOrigin).host] });
+      const policy = createAddressPolicy({
+        allowPrivateAddresses: false,
+        privateAllowedFor: [new URL(site.appOrigin).host],
+      });
       const blocked: string[] = [];
       const egress = { policy, onBlocked: (b: { host: string }) => blocked.push(b.host) };
       const before = listening();
 
-      const session = await adapter.openSession({ sessionId: "egress-open", loginUrl: site.loginUrl, timeoutMs: 30_000, egress });
+      const session = await adapter.openSession({
+        sessionId: "egress-open",
+        loginUrl: site.loginUrl,
+        timeoutMs: 30_000,
+        egress,
+      });
       expect(listening()).toBe(before + 1);
       await session.close();
       await waitFor(() => listening() === before, { what: "the proxy to close with its session" });
 
       // The login page itself refused (say its name now resolves to a private address): the tab shows
       // the refusal, the session records it, and the proxy still goes away with the session.
-      const refused = await adapter.openSession({ sessionId: "egress-refused", loginUrl: `${site.ssoOrigin}/`, timeoutMs: 30_000, egress });
+      const refused = await adapter.openSession({
+        sessionId: "egress-refused",
+        loginUrl: `${site.ssoOrigin}/`,
+        timeoutMs: 30_000,
+        egress,
+      });
       expect(blocked).toContain(new URL(site.ssoOrigin).host);
       expect(listening()).toBe(before + 1);
       await refused.close();

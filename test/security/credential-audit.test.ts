@@ -26,16 +26,41 @@ describe("credential audit trail", () => {
   });
 
   it("records each storage-state fetch with the key's id and the subject, and shows the trail to its owner only", async () => {
-    const vault = createCredentialVault(createRedisCredentialStore(redis, stack.config.REDIS_PREFIX), buildCipher(stack.config, createLogger({ level: "silent" })));
-    const state = { cookies: [{ name: "sid", value: cookieValue, domain: "app.test", path: "/", expires: -1, httpOnly: true, secure: true, sameSite: "Lax" as const }], origins: [] };
-    const sealed = await vault.seal({ secret: { kind: "browser_login", state }, owner: { userId: "user-1" }, providerId: "demo", sessionId: "ls_x" });
+    const vault = createCredentialVault(
+      createRedisCredentialStore(redis, stack.config.REDIS_PREFIX),
+      buildCipher(stack.config, createLogger({ level: "silent" })),
+    );
+    const state = {
+      cookies: [
+        {
+          name: "sid",
+          value: cookieValue,
+          domain: "app.test",
+          path: "/",
+          expires: -1,
+          httpOnly: true,
+          secure: true,
+          sameSite: "Lax" as const,
+        },
+      ],
+      origins: [],
+    };
+    const sealed = await vault.seal({
+      secret: { kind: "browser_login", state },
+      owner: { userId: "user-1" },
+      providerId: "demo",
+      sessionId: "ls_x",
+    });
 
     const api = stack.client();
     const own = { params: { path: { id: sealed.id } } };
     expect((await api.GET("/credentials/{id}/audit", own)).data?.entries).toEqual([]);
     const first = await api.GET("/credentials/{id}/storage-state", own);
     expect(first.data?.storageState.cookies[0]?.value).toBe(cookieValue);
-    await createApiClient({ baseUrl: stack.baseUrl, apiKey: secondKey, subject: { userId: "user-1" } }).GET("/credentials/{id}/storage-state", own);
+    await createApiClient({ baseUrl: stack.baseUrl, apiKey: secondKey, subject: { userId: "user-1" } }).GET(
+      "/credentials/{id}/storage-state",
+      own,
+    );
     // Refused: another subject's fetch is a 404 and decrypts nothing, so it leaves no entry.
     expect((await stack.client("user-2").GET("/credentials/{id}/storage-state", own)).response.status).toBe(404);
 
@@ -44,7 +69,11 @@ describe("credential audit trail", () => {
     const entries = trail.data!.entries;
     expect(entries).toHaveLength(2);
     for (const entry of entries) {
-      expect(entry).toMatchObject({ purpose: "storage_state", apiKeyId: expect.stringMatching(/^key_[0-9a-f]{12}$/), requestId: expect.any(String) });
+      expect(entry).toMatchObject({
+        purpose: "storage_state",
+        apiKeyId: expect.stringMatching(/^key_[0-9a-f]{12}$/),
+        requestId: expect.any(String),
+      });
       expect(Date.parse(entry.at)).toBeGreaterThan(Date.now() - 60_000);
     }
     const [newest, oldest] = entries;

@@ -22,8 +22,21 @@ import { freePort } from "../helpers/free-port.ts";
 const key = () => randomBytes(32).toString("base64");
 const cipherOf = (spec: string) => createEnvelopeCipher(createKeyRing(parseKeyRing(spec)));
 const state: CapturedState = {
-  cookies: [{ name: "sid", value: "secret-cookie-value", domain: "example.com", path: "/", expires: -1, httpOnly: true, secure: true, sameSite: "Lax" }],
-  origins: [{ origin: "https://example.com", localStorage: [{ name: "token", value: "secret-token" }], sessionStorage: [] }],
+  cookies: [
+    {
+      name: "sid",
+      value: "secret-cookie-value",
+      domain: "example.com",
+      path: "/",
+      expires: -1,
+      httpOnly: true,
+      secure: true,
+      sameSite: "Lax",
+    },
+  ],
+  origins: [
+    { origin: "https://example.com", localStorage: [{ name: "token", value: "secret-token" }], sessionStorage: [] },
+  ],
 };
 const owner = { userId: "u1" };
 
@@ -51,13 +64,24 @@ describe("envelope cipher", () => {
       bytes[0]! ^= 1;
       return bytes.toString("base64");
     };
-    expect(() => cipher.open({ ...sealed, record: { ...sealed.record, ct: flip(sealed.record.ct) } }, "cred-1|owner|provider")).toThrow(/integrity check/);
-    expect(() => cipher.open({ ...sealed, wrappedKey: { ...sealed.wrappedKey, ct: flip(sealed.wrappedKey.ct) } }, "cred-1|owner|provider")).toThrow(/integrity check/);
-    expect(() => cipher.open({ ...sealed, wrappedKey: { ...sealed.wrappedKey, kid: "k9" } }, "cred-1|owner|provider")).toThrow(/No encryption key with id k9/);
+    expect(() =>
+      cipher.open({ ...sealed, record: { ...sealed.record, ct: flip(sealed.record.ct) } }, "cred-1|owner|provider"),
+    ).toThrow(/integrity check/);
+    expect(() =>
+      cipher.open(
+        { ...sealed, wrappedKey: { ...sealed.wrappedKey, ct: flip(sealed.wrappedKey.ct) } },
+        "cred-1|owner|provider",
+      ),
+    ).toThrow(/integrity check/);
+    expect(() =>
+      cipher.open({ ...sealed, wrappedKey: { ...sealed.wrappedKey, kid: "k9" } }, "cred-1|owner|provider"),
+    ).toThrow(/No encryption key with id k9/);
   });
 
   it("refuses keys that are not 32 bytes of base64, clearly", () => {
-    expect(() => parseKeyRing(`k1:${randomBytes(16).toString("base64")}`)).toThrow(/must be 32 bytes.*decodes to 16 bytes/);
+    expect(() => parseKeyRing(`k1:${randomBytes(16).toString("base64")}`)).toThrow(
+      /must be 32 bytes.*decodes to 16 bytes/,
+    );
     expect(() => loadConfig({ NODE_ENV: "production", API_KEYS: "x" })).toThrow(/ENCRYPTION_KEYS/);
     expect(parseKeyRing(`new:${key()},old:${key()}`).map((k) => k.id)).toEqual(["new", "old"]);
   });
@@ -80,9 +104,29 @@ async function writeFormatOne(redis: Redis, prefix: string, id: string, ring: { 
   const cipher = createCipheriv("aes-256-gcm", Buffer.from(ring.key, "base64"), iv);
   cipher.setAAD(Buffer.from(context, "utf8"));
   const ct = Buffer.concat([cipher.update(JSON.stringify(state)), cipher.final()]);
-  const record = { v: 1, alg: "A256GCM", kid: ring.id, iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), ct: ct.toString("base64") };
-  const meta = { id, providerId: "p", sessionId: "s-old", createdAt: new Date().toISOString(), origins: ["https://example.com"], cookieCount: 1, earliestExpiry: null, keyId: ring.id };
-  await redis.hset(`${prefix}:credential:${id}`, { meta: JSON.stringify(meta), owner: JSON.stringify(owner), record: JSON.stringify(record) });
+  const record = {
+    v: 1,
+    alg: "A256GCM",
+    kid: ring.id,
+    iv: iv.toString("base64"),
+    tag: cipher.getAuthTag().toString("base64"),
+    ct: ct.toString("base64"),
+  };
+  const meta = {
+    id,
+    providerId: "p",
+    sessionId: "s-old",
+    createdAt: new Date().toISOString(),
+    origins: ["https://example.com"],
+    cookieCount: 1,
+    earliestExpiry: null,
+    keyId: ring.id,
+  };
+  await redis.hset(`${prefix}:credential:${id}`, {
+    meta: JSON.stringify(meta),
+    owner: JSON.stringify(owner),
+    record: JSON.stringify(record),
+  });
   await redis.sadd(`${prefix}:credentials-of:${ownerKey(owner)}`, id);
 }
 
@@ -91,13 +135,34 @@ async function writeFormatOne(redis: Redis, prefix: string, id: string, ring: { 
  * not a read: the moment between rotation reading a credential and writing it back.
  */
 function raceBeforeFirstWrite(redis: Redis, race: () => Promise<unknown>): () => boolean {
-  const reads = new Set(["hello", "auth", "hget", "hmget", "hgetall", "get", "exists", "scan", "smembers", "sscan", "ping", "info", "client", "select"]);
+  const reads = new Set([
+    "hello",
+    "auth",
+    "hget",
+    "hmget",
+    "hgetall",
+    "get",
+    "exists",
+    "scan",
+    "smembers",
+    "sscan",
+    "ping",
+    "info",
+    "client",
+    "select",
+  ]);
   const send = redis.sendCommand.bind(redis);
   let fired = false;
-  redis.sendCommand = ((command: { name: string; promise: Promise<unknown>; reject(e: unknown): void }, stream?: never) => {
+  redis.sendCommand = ((
+    command: { name: string; promise: Promise<unknown>; reject(e: unknown): void },
+    stream?: never,
+  ) => {
     if (fired || reads.has(command.name.toLowerCase())) return send(command as never, stream);
     fired = true;
-    race().then(() => send(command as never, stream), (error) => command.reject(error));
+    race().then(
+      () => send(command as never, stream),
+      (error) => command.reject(error),
+    );
     return command.promise;
   }) as typeof redis.sendCommand;
   return () => fired;
@@ -126,7 +191,12 @@ describe("credential vault on Redis", () => {
     const store = createRedisCredentialStore(redis, "t1");
     const vault = createCredentialVault(store, cipherOf(`k1:${key()}`));
     const meta = await vault.seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s" });
-    const other = await vault.seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s2" });
+    const other = await vault.seal({
+      secret: { kind: "browser_login", state },
+      owner,
+      providerId: "p",
+      sessionId: "s2",
+    });
     const hash = `t1:credential:${meta.id}`;
     const raw = await redis.hgetall(hash);
     expect(JSON.stringify(raw)).not.toMatch(/secret-cookie-value|secret-token/);
@@ -158,7 +228,11 @@ describe("credential vault on Redis", () => {
     const newKey = `new:${key()}`;
     const before = createCredentialVault(store, cipherOf(`${oldKey.id}:${oldKey.key}`));
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push((await before.seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: `s${i}` })).id);
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (await before.seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: `s${i}` }))
+          .id,
+      );
     const legacyId = "cred_00000000-0000-4000-8000-000000000001";
     await writeFormatOne(redis, "t2", legacyId, oldKey);
     const payloadsBefore = await Promise.all(ids.map((id) => redis.hget(`t2:credential:${id}`, "record")));
@@ -173,11 +247,33 @@ describe("credential vault on Redis", () => {
     ]);
     expect(first).toMatchObject({ stillUsed: ["old"], droppable: [], formatOne: 1, settled: false });
 
-    expect(await rotateAll(store, vault)).toEqual({ total: 4, rewrapped: 3, upgraded: 1, current: 0, missing: 0, changed: [], failed: [] });
-    expect(await rotateAll(store, vault)).toEqual({ total: 4, rewrapped: 0, upgraded: 0, current: 4, missing: 0, changed: [], failed: [] });
+    expect(await rotateAll(store, vault)).toEqual({
+      total: 4,
+      rewrapped: 3,
+      upgraded: 1,
+      current: 0,
+      missing: 0,
+      changed: [],
+      failed: [],
+    });
+    expect(await rotateAll(store, vault)).toEqual({
+      total: 4,
+      rewrapped: 0,
+      upgraded: 0,
+      current: 4,
+      missing: 0,
+      changed: [],
+      failed: [],
+    });
     expect(await Promise.all(ids.map((id) => redis.hget(`t2:credential:${id}`, "record")))).toEqual(payloadsBefore);
     const after = await keyUsageReport(store, during.keyIds, during.currentKeyId);
-    expect(after).toMatchObject({ usage: [{ keyId: "new", format: 2, count: 4 }], stillUsed: [], droppable: ["old"], formatOne: 0, settled: true });
+    expect(after).toMatchObject({
+      usage: [{ keyId: "new", format: 2, count: 4 }],
+      stillUsed: [],
+      droppable: ["old"],
+      formatOne: 0,
+      settled: true,
+    });
 
     const newOnly = createCredentialVault(store, cipherOf(newKey));
     for (const id of [...ids, legacyId]) {
@@ -189,10 +285,17 @@ describe("credential vault on Redis", () => {
   it("a credential deleted while rotation holds it stays deleted", async () => {
     const oldKey = `old:${key()}`;
     const ring = `new:${key()},${oldKey}`;
-    const sealed = await createCredentialVault(createRedisCredentialStore(redis, "t3"), cipherOf(oldKey)).seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s" });
+    const sealed = await createCredentialVault(createRedisCredentialStore(redis, "t3"), cipherOf(oldKey)).seal({
+      secret: { kind: "browser_login", state },
+      owner,
+      providerId: "p",
+      sessionId: "s",
+    });
     const deleter = createCredentialVault(createRedisCredentialStore(connect(), "t3"), cipherOf(ring));
     const rotatorConnection = connect();
-    const fired = raceBeforeFirstWrite(rotatorConnection, async () => expect(await deleter.delete(sealed.id, owner)).toBe(true));
+    const fired = raceBeforeFirstWrite(rotatorConnection, async () =>
+      expect(await deleter.delete(sealed.id, owner)).toBe(true),
+    );
 
     const rotator = createCredentialVault(createRedisCredentialStore(rotatorConnection, "t3"), cipherOf(ring));
     expect(await rotator.rotate(sealed.id)).toBe("missing");
@@ -204,7 +307,12 @@ describe("credential vault on Redis", () => {
   it("a credential rewrapped by another rotator meanwhile keeps their write", async () => {
     const oldKey = `old:${key()}`;
     const ring = `new:${key()},${oldKey}`;
-    const sealed = await createCredentialVault(createRedisCredentialStore(redis, "t4"), cipherOf(oldKey)).seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s" });
+    const sealed = await createCredentialVault(createRedisCredentialStore(redis, "t4"), cipherOf(oldKey)).seal({
+      secret: { kind: "browser_login", state },
+      owner,
+      providerId: "p",
+      sessionId: "s",
+    });
     const hash = `t4:credential:${sealed.id}`;
     const other = createCredentialVault(createRedisCredentialStore(connect(), "t4"), cipherOf(ring));
     let theirs: string | null = null;
@@ -225,7 +333,12 @@ describe("credential vault on Redis", () => {
     const spec = `k1:${key()}`;
     const store = createRedisCredentialStore(redis, "t5");
     const vault = createCredentialVault(store, cipherOf(spec));
-    const sealed = await vault.seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s" });
+    const sealed = await vault.seal({
+      secret: { kind: "browser_login", state },
+      owner,
+      providerId: "p",
+      sessionId: "s",
+    });
     const hash = `t5:credential:${sealed.id}`;
     const copy = await redis.hgetall(hash);
 
@@ -244,11 +357,23 @@ describe("credential vault on Redis", () => {
   it("rotate-keys --verify exits non-zero while an old key protects a credential, and zero once rotation freed it", async () => {
     const oldKey = `old:${key()}`;
     const ring = `new:${key()},${oldKey}`;
-    await createCredentialVault(createRedisCredentialStore(redis, "t6"), cipherOf(oldKey)).seal({ secret: { kind: "browser_login", state }, owner, providerId: "p", sessionId: "s" });
+    await createCredentialVault(createRedisCredentialStore(redis, "t6"), cipherOf(oldKey)).seal({
+      secret: { kind: "browser_login", state },
+      owner,
+      providerId: "p",
+      sessionId: "s",
+    });
     const run = async (...args: string[]) => {
       try {
         const { stdout } = await promisify(execFile)(process.execPath, ["src/bin/rotate-keys.ts", ...args], {
-          env: { ...process.env, NODE_ENV: "test", REDIS_URL: server.url, REDIS_PREFIX: "t6", ENCRYPTION_KEYS: ring, LOG_LEVEL: "silent" },
+          env: {
+            ...process.env,
+            NODE_ENV: "test",
+            REDIS_URL: server.url,
+            REDIS_PREFIX: "t6",
+            ENCRYPTION_KEYS: ring,
+            LOG_LEVEL: "silent",
+          },
         });
         return { code: 0, stdout };
       } catch (error) {

@@ -27,7 +27,9 @@ describe("a megabyte-long address set by a page", () => {
     });
     expect(length).toBeGreaterThan(1_000_000);
     // The worker has seen the navigation (and matched it) before the next session starts.
-    await waitFor(() => stack.user.findPage((u) => u.length > 1_000_000, 0).catch(() => undefined), { what: "the long address in the tab" });
+    await waitFor(() => stack.user.findPage((u) => u.length > 1_000_000, 0).catch(() => undefined), {
+      what: "the long address in the tab",
+    });
 
     const other = await startTagged(stack, "demo");
     await stack.user.logIn(await stack.user.findPage((u) => u.includes(other.tag)));
@@ -36,6 +38,15 @@ describe("a megabyte-long address set by a page", () => {
 
     expect((await stack.api("GET", `/browser-login/${attacker.sessionId}`)).body.status).toBe("awaiting_login");
     expect((await stack.api("POST", `/browser-login/${attacker.sessionId}/cancel`)).status).toBe(200);
-    await waitFor(() => stack.user.findPage((u) => u.includes(attacker.tag), 0).then(() => false, () => true), { what: "the long session's tab closed" });
+    await waitFor(
+      () =>
+        stack.user
+          .findPage((u) => u.includes(attacker.tag), 0)
+          .then(
+            () => false,
+            () => true,
+          ),
+      { what: "the long session's tab closed" },
+    );
   });
 });

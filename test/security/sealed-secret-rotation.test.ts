@@ -43,7 +43,11 @@ describe("webhook signing secrets kept beside their records under the key ring (
     expect(await after.secret(endpoint.id)).toBe(secret);
     // Bound to its endpoint: a sealed secret copied to another endpoint does not open.
     const other = await after.save({ url: "https://hooks.example.com/y" }, "api");
-    await redis.hset(`blc:webhook-endpoint:${other.endpoint.id}`, "secret", await redis.hget(`blc:webhook-endpoint:${endpoint.id}`, "secret") as string);
+    await redis.hset(
+      `blc:webhook-endpoint:${other.endpoint.id}`,
+      "secret",
+      (await redis.hget(`blc:webhook-endpoint:${endpoint.id}`, "secret")) as string,
+    );
     await expect(after.secret(other.endpoint.id)).rejects.toThrow();
   });
 });

@@ -22,7 +22,9 @@ describe("corrupt stored records", () => {
 
   const expectStoredRecordInvalid = (res: { status: number; body: any }) => {
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: { code: "stored_record_invalid", message: expect.stringMatching(/server side/) } });
+    expect(res.body).toEqual({
+      error: { code: "stored_record_invalid", message: expect.stringMatching(/server side/) },
+    });
   };
 
   it("a session record that is not JSON, or not a session, is a 500, logged without its content", async () => {
@@ -42,8 +44,16 @@ describe("corrupt stored records", () => {
   });
 
   it("credential metadata that is not JSON, or not metadata, is a 500", async () => {
-    const vault = createCredentialVault(createRedisCredentialStore(redis, stack.config.REDIS_PREFIX), buildCipher(stack.config, createLogger({ level: "silent" })));
-    const sealed = await vault.seal({ secret: { kind: "browser_login", state: { cookies: [], origins: [] } }, owner: { userId: "user-1" }, providerId: "demo", sessionId: "ls_x" });
+    const vault = createCredentialVault(
+      createRedisCredentialStore(redis, stack.config.REDIS_PREFIX),
+      buildCipher(stack.config, createLogger({ level: "silent" })),
+    );
+    const sealed = await vault.seal({
+      secret: { kind: "browser_login", state: { cookies: [], origins: [] } },
+      owner: { userId: "user-1" },
+      providerId: "demo",
+      sessionId: "ls_x",
+    });
     const key = `${stack.config.REDIS_PREFIX}:credential:${sealed.id}`;
     expect((await stack.api("GET", `/credentials/${sealed.id}`)).status).toBe(200);
 

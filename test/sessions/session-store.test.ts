@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
 import { createSessionWakeups, type SessionWakeup } from "../../src/browser-login/sessions/wakeups.ts";
 import type { SessionRecord } from "../../src/browser-login/sessions/session-record.ts";
-import { SESSION_STATES, SESSION_STATUSES, canMove, holdsLease, isFinal, type SessionStatus } from "../../src/browser-login/sessions/session-states.ts";
+import {
+  SESSION_STATES,
+  SESSION_STATUSES,
+  canMove,
+  holdsLease,
+  isFinal,
+  type SessionStatus,
+} from "../../src/browser-login/sessions/session-states.ts";
 import { createSessionStore, type SessionStore } from "../../src/browser-login/sessions/session-store.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -31,8 +38,17 @@ describe("session store (Redis, Lua commands, the state table)", () => {
   function newRecord(expiresInMs = 60_000, metadata: SessionRecord["metadata"] = { a: 1 }): SessionRecord {
     const now = new Date().toISOString();
     return {
-      id: `s${++n}`, owner: { userId: "u" }, providerId: "p", loginUrl: "https://x.test/login", status: "queued", liveViewUrl: null,
-      createdAt: now, updatedAt: now, expiresAt: new Date(Date.now() + expiresInMs).toISOString(), timeline: {}, metadata,
+      id: `s${++n}`,
+      owner: { userId: "u" },
+      providerId: "p",
+      loginUrl: "https://x.test/login",
+      status: "queued",
+      liveViewUrl: null,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
+      timeline: {},
+      metadata,
     };
   }
 
@@ -60,8 +76,16 @@ describe("session store (Redis, Lua commands, the state table)", () => {
   it("keeps final states final", async () => {
     const { id } = await create();
     expect((await store.transition(id, { status: "cancelled" })).ok).toBe(true);
-    expect(await store.transition(id, { status: "completed" })).toEqual({ ok: false, reason: "final", status: "cancelled" });
-    expect(await store.transition(id, { liveViewUrl: "https://x.test/view" })).toEqual({ ok: false, reason: "final", status: "cancelled" });
+    expect(await store.transition(id, { status: "completed" })).toEqual({
+      ok: false,
+      reason: "final",
+      status: "cancelled",
+    });
+    expect(await store.transition(id, { liveViewUrl: "https://x.test/view" })).toEqual({
+      ok: false,
+      reason: "final",
+      status: "cancelled",
+    });
     expect((await store.get(id))?.status).toBe("cancelled");
     expect(await store.transition("nope", { status: "starting" }, { lease })).toEqual({ ok: false, reason: "missing" });
   });
@@ -85,7 +109,11 @@ describe("session store (Redis, Lua commands, the state table)", () => {
   it("a second worker cannot start a session already started", async () => {
     const { id } = await create();
     expect((await store.transition(id, { status: "starting", workerId: "a" }, { lease })).ok).toBe(true);
-    expect(await store.transition(id, { status: "starting", workerId: "b" }, { lease })).toEqual({ ok: false, reason: "conflict", status: "starting" });
+    expect(await store.transition(id, { status: "starting", workerId: "b" }, { lease })).toEqual({
+      ok: false,
+      reason: "conflict",
+      status: "starting",
+    });
     expect((await store.get(id))?.workerId).toBe("a");
   });
 
@@ -143,7 +171,9 @@ describe("session store (Redis, Lua commands, the state table)", () => {
     // Two seconds from now, leases of one second have lapsed; the renewed one has not.
     const reaped = await store.reap(Date.now() + 2_000);
     expect(reaped).toMatchObject({ ended: 2, scanned: 2 });
-    expect(reaped.endings).toEqual([lost, other].map(() => ({ providerId: "p", status: "failed", code: "worker_lost" })));
+    expect(reaped.endings).toEqual(
+      [lost, other].map(() => ({ providerId: "p", status: "failed", code: "worker_lost" })),
+    );
     expect((await store.get(kept.id))?.status).toBe("starting");
     for (const { id } of [lost, other]) {
       const ended = await store.get(id);
@@ -170,7 +200,8 @@ describe("session store (Redis, Lua commands, the state table)", () => {
     const overdue = Array.from({ length: 3 }, () => newRecord(-1_000));
     await Promise.all(overdue.map((r) => big.create(r, now - 1_000)));
     const held = records.slice(0, 4);
-    for (const r of held) await big.transition(r.id, { status: "starting", workerId: "w" }, { lease: { workerId: "w", ms: 1_000 } });
+    for (const r of held)
+      await big.transition(r.id, { status: "starting", workerId: "w" }, { lease: { workerId: "w", ms: 1_000 } });
     await big.renewLease(held[0]!.id, "w", 60_000);
     const lapsed = held.slice(1);
 
@@ -180,7 +211,10 @@ describe("session store (Redis, Lua commands, the state table)", () => {
     const calls = (command: string) => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
 
     expect(result).toMatchObject({ ended: 6, scanned: 6 });
-    expect(result.endings.map((e) => `${e.status}/${e.code}`).sort()).toEqual([...Array(3).fill("expired/timeout"), ...Array(3).fill("failed/worker_lost")]);
+    expect(result.endings.map((e) => `${e.status}/${e.code}`).sort()).toEqual([
+      ...Array(3).fill("expired/timeout"),
+      ...Array(3).fill("failed/worker_lost"),
+    ]);
     // What Redis did: one script, two index ranges, and a few reads and writes per due session.
     expect(calls("evalsha") + calls("eval")).toBe(1);
     expect(calls("zrangebyscore")).toBe(2);

@@ -49,7 +49,10 @@ describe("login page snapshot: did the capture gain anything?", () => {
   it("waits a moment for a snapshot still being read (a quick login on a loaded machine)", async () => {
     const session = loginPage();
     let finish!: () => void;
-    const slow = snapshotLoginPage({ ...session, capture: (o) => new Promise((r) => (finish = () => r(session.capture(o)))) }, {});
+    const slow = snapshotLoginPage(
+      { ...session, capture: (o) => new Promise((r) => (finish = () => r(session.capture(o)))) },
+      {},
+    );
     session.navigate(`${APP}/home`);
     const verdict = slow.suspectReason(await session.capture({}), 5_000);
     finish();

@@ -48,7 +48,13 @@ const timers = trackServiceTimers();
 const providers = () =>
   createProviderRegistry([
     { id: "storage", name: "Storage login", loginUrl: site.loginUrl, success: { storage: { key: "demo.profile" } } },
-    { id: "on-complete", name: "Capture on complete", loginUrl: site.loginUrl, success: { storage: { key: "demo.profile" } }, captureOn: "complete" },
+    {
+      id: "on-complete",
+      name: "Capture on complete",
+      loginUrl: site.loginUrl,
+      success: { storage: { key: "demo.profile" } },
+      captureOn: "complete",
+    },
   ]);
 
 beforeAll(async () => {
@@ -60,7 +66,10 @@ beforeAll(async () => {
   connections = [commands, subscriber];
   sessions = createSessionStore(commands, { retentionSeconds: 600 });
   bus = countSubscriptions(await createSessionWakeups(subscriber, sessions.wakeupChannel));
-  vault = createCredentialVault(createRedisCredentialStore(commands), createEnvelopeCipher(createKeyRing(parseKeyRing(`t1:${randomBytes(32).toString("base64")}`))));
+  vault = createCredentialVault(
+    createRedisCredentialStore(commands),
+    createEnvelopeCipher(createKeyRing(parseKeyRing(`t1:${randomBytes(32).toString("base64")}`))),
+  );
   const debugPort = await freePort();
   adapter = createLocalPlaywrightAdapter({ headless: true, remoteDebuggingPort: debugPort });
   await adapter.warmUp();
@@ -98,8 +107,11 @@ function countSubscriptions(real: SessionWakeups): SessionWakeups & { subscripti
   };
 }
 
-
-async function start(providerId: string, path: string, { ttlMs = 60_000, loginUrl }: { ttlMs?: number; loginUrl?: string } = {}) {
+async function start(
+  providerId: string,
+  path: string,
+  { ttlMs = 60_000, loginUrl }: { ttlMs?: number; loginUrl?: string } = {},
+) {
   const tag = randomUUID();
   const id = `ls_${tag.replaceAll("-", "")}`;
   const now = Date.now();
@@ -118,13 +130,23 @@ async function start(providerId: string, path: string, { ttlMs = 60_000, loginUr
   };
   await sessions.create(record, now + ttlMs);
   const timersLeft = timers.mark();
-  const run = runLoginSession(id, { sessions, wakeups: bus, adapter, providers: providers(), vault, logger: log.logger, workerId: "worker-test", leaseMs: LEASE_MS });
+  const run = runLoginSession(id, {
+    sessions,
+    wakeups: bus,
+    adapter,
+    providers: providers(),
+    vault,
+    logger: log.logger,
+    workerId: "worker-test",
+    leaseMs: LEASE_MS,
+  });
   return { id, tag, run, timersLeft, expiresAtMs: now + ttlMs };
 }
 
 type Started = Awaited<ReturnType<typeof start>>;
 
-const cancel = (id: string) => sessions.transition(id, { status: "cancelled", error: { code: "cancelled", message: "Cancelled by the client" } });
+const cancel = (id: string) =>
+  sessions.transition(id, { status: "cancelled", error: { code: "cancelled", message: "Cancelled by the client" } });
 const statusOf = async (id: string) => (await sessions.get(id))?.status;
 
 /** The run is over: final state and reason as expected, and nothing it opened is still there. */

@@ -1,12 +1,24 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { browserLoginProviderSchema } from "../../src/providers/provider-schema.ts";
-import { watchForSuccess, type SuccessWatcher, type WatchOptions } from "../../src/browser-login/worker/success-watcher.ts";
+import {
+  watchForSuccess,
+  type SuccessWatcher,
+  type WatchOptions,
+} from "../../src/browser-login/worker/success-watcher.ts";
 import { createFakeBrowserSession, type FakeBrowserSession } from "../helpers/fake-browser-session.ts";
 
 const APP = "https://app.test";
 const LOGIN = `${APP}/login`;
 
-const provider = (fields: Record<string, unknown>) => browserLoginProviderSchema.parse({ kind: "browser_login", id: "t", name: "T", loginUrl: LOGIN, success: { url: { pathname: "/home" } }, ...fields });
+const provider = (fields: Record<string, unknown>) =>
+  browserLoginProviderSchema.parse({
+    kind: "browser_login",
+    id: "t",
+    name: "T",
+    loginUrl: LOGIN,
+    success: { url: { pathname: "/home" } },
+    ...fields,
+  });
 
 /**
  * Whether the watcher has succeeded once everything the last change set off has run. The fake
@@ -25,7 +37,11 @@ describe("success watcher against a scripted browser session", () => {
 
   async function watch(fields: Record<string, unknown>, options: WatchOptions = {}) {
     session ??= createFakeBrowserSession(LOGIN);
-    watcher = await watchForSuccess(session, provider(fields), { fallbackPollMs: 60_000, cookiePollMs: 60_000, ...options });
+    watcher = await watchForSuccess(session, provider(fields), {
+      fallbackPollMs: 60_000,
+      cookiePollMs: 60_000,
+      ...options,
+    });
     return watcher;
   }
 
@@ -158,7 +174,10 @@ describe("success watcher against a scripted browser session", () => {
 
   it("stop() leaves no timer and no subscription, and success no longer comes", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
-    const w = await watch({ success: { all: [{ url: { pathname: "/home" } }, { cookie: { name: "sid" } }] } }, { cookiePollMs: 250 });
+    const w = await watch(
+      { success: { all: [{ url: { pathname: "/home" } }, { cookie: { name: "sid" } }] } },
+      { cookiePollMs: 250 },
+    );
     session.navigate(`${APP}/home`);
     session.setCookie("sid", "s-1");
     expect(vi.getTimerCount()).toBeGreaterThan(0);

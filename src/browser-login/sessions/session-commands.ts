@@ -28,7 +28,9 @@ export function defineSessionCommands(redis: Redis): SessionCommands {
   // A long bracket: the JSON needs no escaping inside it.
   scripts ??= loadLuaCommands(
     COMMANDS_DIR,
-    `local STATES = cjson.decode([==[${stateTableForLua()}]==])\n` + APPEND_EVENT_LUA + readFileSync(new URL("includes/prelude.lua", COMMANDS_DIR), "utf8"),
+    `local STATES = cjson.decode([==[${stateTableForLua()}]==])\n` +
+      APPEND_EVENT_LUA +
+      readFileSync(new URL("includes/prelude.lua", COMMANDS_DIR), "utf8"),
   );
   return defineLuaCommands<SessionCommands>(redis, scripts);
 }

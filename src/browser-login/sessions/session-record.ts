@@ -36,7 +36,9 @@ export const sessionRecordSchema = z.object({
    * A re-login (POST /credentials/:id/relogin): the browser starts with `credentialId`'s state, and the
    * capture replaces it in place, only while it is still at `version`. Who asked, for the audit of the seed's decrypt.
    */
-  renews: z.object({ version: z.number().int().min(1), apiKeyId: z.string().optional(), requestId: z.string().optional() }).optional(),
+  renews: z
+    .object({ version: z.number().int().min(1), apiKeyId: z.string().optional(), requestId: z.string().optional() })
+    .optional(),
   completeRequested: z.boolean().optional(),
   /** The last login attempt the site turned down (a failure URL): the session keeps waiting. */
   lastLoginRejection: z.object({ at: z.string(), count: z.number().int() }).optional(),
@@ -44,7 +46,9 @@ export const sessionRecordSchema = z.object({
   suspect: z.boolean().optional(),
   suspectReason: z.string().optional(),
   /** The last request the session's browser was refused (egress policy), and how many so far. */
-  lastBlockedRequest: z.object({ at: z.string(), host: z.string(), reason: z.string(), count: z.number().int() }).optional(),
+  lastBlockedRequest: z
+    .object({ at: z.string(), host: z.string(), reason: z.string(), count: z.number().int() })
+    .optional(),
   error: sessionErrorSchema.optional(),
   workerId: z.string().optional(),
 });

@@ -65,14 +65,19 @@ export interface SessionStoreOptions {
 }
 
 const REAPED_ERRORS = {
-  leaseLost: { code: "worker_lost", message: "The worker running this session stopped unexpectedly; start a new login session" },
+  leaseLost: {
+    code: "worker_lost",
+    message: "The worker running this session stopped unexpectedly; start a new login session",
+  },
   expiredQueued: { code: "timeout", message: "No worker started the session before it expired" },
   expiredHeld: { code: "timeout", message: "The login was not finished before the session expired" },
 };
 
 /** Record fields as hash fields: each property's JSON text (undefined ones left out). */
 function toFields(values: Partial<SessionRecord>): string[] {
-  return Object.entries(values).flatMap(([field, value]) => (value === undefined ? [] : [field, JSON.stringify(value)]));
+  return Object.entries(values).flatMap(([field, value]) =>
+    value === undefined ? [] : [field, JSON.stringify(value)],
+  );
 }
 
 /** The one place a stored session becomes a record: from HGETALL's object or a script's flat array. */
@@ -91,17 +96,29 @@ function pairs(flat: string[]): [string, string][] {
 function toResult(reply: unknown): TransitionResult {
   const [outcome, detail] = reply as [string, string[] | string | undefined];
   if (outcome === "ok") return { ok: true, record: parseRecord(detail as string[])! };
-  return { ok: false, reason: outcome as "missing" | "final" | "conflict", status: detail as SessionStatus | undefined };
+  return {
+    ok: false,
+    reason: outcome as "missing" | "final" | "conflict",
+    status: detail as SessionStatus | undefined,
+  };
 }
 
 export function createSessionStore(redis: Redis, options: SessionStoreOptions): SessionStore {
   const prefix = options.prefix ?? "blc";
   const keys = redisKeys(prefix);
-  const { session: sessionKey, sessionsByExpiry: expiryIndex, sessionsByLease: leaseIndex, sessionWakeups: wakeupChannel } = keys;
+  const {
+    session: sessionKey,
+    sessionsByExpiry: expiryIndex,
+    sessionsByLease: leaseIndex,
+    sessionWakeups: wakeupChannel,
+  } = keys;
   const grace = options.expiryGraceMs ?? 30_000;
   const reapBatch = options.reapBatch ?? 500;
   const events = keys.events;
-  const eventLimits = JSON.stringify({ retentionMs: options.eventRetentionMs ?? 86_400_000, maxLen: options.eventMaxLen ?? 0 });
+  const eventLimits = JSON.stringify({
+    retentionMs: options.eventRetentionMs ?? 86_400_000,
+    maxLen: options.eventMaxLen ?? 0,
+  });
   const commands = defineSessionCommands(redis);
 
   return {
@@ -109,7 +126,10 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
     async create(record, expiresAtMs) {
       const ttl = Math.ceil((expiresAtMs - Date.now() + grace) / 1000) + options.retentionSeconds;
       // Which streams its events go to, kept with the session: the Lua that logs them cannot compute an owner key.
-      const routing = { owner: ownerKey(record.owner), streams: [events.ofOwner(record.owner), events.ofSession(record.id)] };
+      const routing = {
+        owner: ownerKey(record.owner),
+        streams: [events.ofOwner(record.owner), events.ofSession(record.id)],
+      };
       const created = await commands.createSession(
         sessionKey(record.id),
         expiryIndex,
@@ -153,7 +173,13 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
       return toResult(await commands.requestComplete(sessionKey(id), id, new Date().toISOString(), wakeupChannel));
     },
     async renewLease(id, workerId, leaseMs) {
-      const reply = await commands.renewLease(sessionKey(id), leaseIndex, id, JSON.stringify(workerId), Date.now() + leaseMs);
+      const reply = await commands.renewLease(
+        sessionKey(id),
+        leaseIndex,
+        id,
+        JSON.stringify(workerId),
+        Date.now() + leaseMs,
+      );
       return parseRecord(reply as string[] | null);
     },
     async reap(nowMs = Date.now()) {
@@ -179,7 +205,11 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
         total.ended += ended;
         total.scanned += scanned;
         for (let i = 0; i + 2 < endings.length; i += 3) {
-          total.endings.push({ providerId: JSON.parse(endings[i]!), status: endings[i + 1] as SessionStatus, code: endings[i + 2]! });
+          total.endings.push({
+            providerId: JSON.parse(endings[i]!),
+            status: endings[i + 1] as SessionStatus,
+            code: endings[i + 2]!,
+          });
         }
         more = again === 1;
       }

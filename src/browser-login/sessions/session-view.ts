@@ -12,7 +12,9 @@ export const sessionViewSchema = z
     sessionId: z.string().meta({ example: "ls_0123456789abcdef0123456789abcdef" }),
     providerId: record.providerId,
     status: record.status,
-    liveViewUrl: record.liveViewUrl.describe("Where the user logs in: the live view to show them (null until the browser is ready)"),
+    liveViewUrl: record.liveViewUrl.describe(
+      "Where the user logs in: the live view to show them (null until the browser is ready)",
+    ),
     /** Added by the API for a self-hosted live view (src/live-view/): the watch-only link. */
     liveViewViewOnlyUrl: z.string().optional().describe("The self-hosted live view, watch only (no input)"),
     createdAt: record.createdAt,
@@ -22,10 +24,17 @@ export const sessionViewSchema = z
     metadata: metadataSchema.describe("The metadata given at start, as given"),
     timeline: z.record(z.string(), z.string()).describe("When each status was entered (ISO time)"),
     credentialId: record.credentialId.describe("The stored credential, once captured"),
-    lastLoginRejection: record.lastLoginRejection.describe("The last login attempt the site turned down: the session keeps waiting"),
-    suspect: z.literal(true).optional().describe("The capture gained nothing since the login page loaded: it may not hold a login"),
+    lastLoginRejection: record.lastLoginRejection.describe(
+      "The last login attempt the site turned down: the session keeps waiting",
+    ),
+    suspect: z
+      .literal(true)
+      .optional()
+      .describe("The capture gained nothing since the login page loaded: it may not hold a login"),
     suspectReason: record.suspectReason,
-    lastBlockedRequest: record.lastBlockedRequest.describe("The last request the session's browser was refused (egress policy)"),
+    lastBlockedRequest: record.lastBlockedRequest.describe(
+      "The last request the session's browser was refused (egress policy)",
+    ),
     error: record.error.describe("Why the session ended, when it did not complete"),
   })
   .meta({ id: "LoginSession" });

@@ -59,7 +59,10 @@ export interface LoginSessionRun {
 
 export const shutdownStop: StopReason = {
   status: "failed",
-  error: { code: "worker_shutdown", message: "The worker shut down before the login finished; start a new login session" },
+  error: {
+    code: "worker_shutdown",
+    message: "The worker shut down before the login finished; start a new login session",
+  },
 };
 
 /**
@@ -106,12 +109,21 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     if (isFinal(record.status)) return record.status;
     const provider = deps.providers.get(record.providerId);
     if (provider?.kind !== "browser_login") {
-      await sessions.transition(sessionId, { status: "failed", error: { code: "provider_unknown", message: `Provider ${record.providerId} is not configured on this worker as a browser login` } });
+      await sessions.transition(sessionId, {
+        status: "failed",
+        error: {
+          code: "provider_unknown",
+          message: `Provider ${record.providerId} is not configured on this worker as a browser login`,
+        },
+      });
       return "failed";
     }
     const remainingMs = Date.parse(record.expiresAt) - Date.now();
     if (remainingMs <= 0) {
-      await sessions.transition(sessionId, { status: "expired", error: { code: "timeout", message: "The session expired before a worker could start it" } });
+      await sessions.transition(sessionId, {
+        status: "expired",
+        error: { code: "timeout", message: "The session expired before a worker could start it" },
+      });
       return "expired";
     }
 
@@ -124,7 +136,9 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     try {
       await move({ status: "starting", workerId });
       unsubscribe = deps.wakeups.subscribe(sessionId, () => void sessions.get(sessionId).then(react, () => {}));
-      timers.push(setInterval(() => void sessions.renewLease(sessionId, workerId, leaseMs).then(react, () => {}), leaseMs / 3));
+      timers.push(
+        setInterval(() => void sessions.renewLease(sessionId, workerId, leaseMs).then(react, () => {}), leaseMs / 3),
+      );
       const allowed = formatDuration(Date.parse(record.expiresAt) - Date.parse(record.createdAt));
       timers.push(
         setTimeout(() => {
@@ -137,16 +151,26 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       );
 
       const clientUrl = record.loginUrl !== provider.loginUrl ? deps.clientLoginUrls : undefined;
-      const egress = clientUrl?.addressPolicy ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() } : undefined;
+      const egress = clientUrl?.addressPolicy
+        ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() }
+        : undefined;
       const seed = record.renews ? await until(reloginSeed(record)) : undefined;
-      opening = adapter.openSession({ sessionId, loginUrl: record.loginUrl, timeoutMs: remainingMs, signal: aborter.signal, egress, seed });
+      opening = adapter.openSession({
+        sessionId,
+        loginUrl: record.loginUrl,
+        timeoutMs: remainingMs,
+        signal: aborter.signal,
+        egress,
+        seed,
+      });
       browser = await until(opening);
       const session = browser;
       // Not awaited, so awaiting_login does not wait for it: it is read long before anyone has typed a password.
       const loginPage = snapshotLoginPage(browser, { origins: provider.origins });
       let shownView = session.liveViewUrl();
       browser.onEvent((event) => {
-        if (event.type === "disconnected") stop({ status: "failed", error: { code: event.code, message: event.message } });
+        if (event.type === "disconnected")
+          stop({ status: "failed", error: { code: event.code, message: event.message } });
         // Remote live views are per tab: show the user the tab they need (a popup, then back when it closes).
         if ((event.type === "page-opened" || event.type === "page-closed") && session.liveViewUrl() !== shownView) {
           shownView = session.liveViewUrl();
@@ -155,7 +179,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       });
 
       const viewSource = deps.liveView && session.liveViewSource?.();
-      if (viewSource) stopViewing = deps.liveView!.register(sessionId, { source: viewSource, onEvent: (l) => session.onEvent(l) });
+      if (viewSource)
+        stopViewing = deps.liveView!.register(sessionId, { source: viewSource, onEvent: (l) => session.onEvent(l) });
       const liveViewAddress = viewSource ? { liveViewAddress: deps.liveView!.address } : {};
 
       let rejections = 0;
@@ -164,7 +189,9 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
           signal: aborter.signal,
           onLoginRejected: () => {
             rejections += 1;
-            void sessions.transition(sessionId, { lastLoginRejection: { at: new Date().toISOString(), count: rejections } }).catch(() => {});
+            void sessions
+              .transition(sessionId, { lastLoginRejection: { at: new Date().toISOString(), count: rejections } })
+              .catch(() => {});
           },
         }),
       );
@@ -177,23 +204,47 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         await until(completeWanted);
       }
       await move({ status: "capturing" });
-      const captured = await until(browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }));
+      const captured = await until(
+        browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }),
+      );
       // A client's URL can lead anywhere (SSO, ads, trackers): keep only what the operator allowed.
       const state = clientUrl && !provider.origins?.length ? filterByHosts(captured, clientUrl.allowedHosts) : captured;
       const suspectReason = await until(loginPage.suspectReason(state));
       const credential = record.renews
         ? await renew(record, state, suspectReason)
-        : await vault.seal({ secret: { kind: "browser_login", state }, owner: record.owner, providerId: provider.id, sessionId, suspectReason });
-      if (suspectReason) logger.warn({ credentialId: credential.id }, "captured nothing new since the login page loaded: credential marked suspect");
+        : await vault.seal({
+            secret: { kind: "browser_login", state },
+            owner: record.owner,
+            providerId: provider.id,
+            sessionId,
+            suspectReason,
+          });
+      if (suspectReason)
+        logger.warn(
+          { credentialId: credential.id },
+          "captured nothing new since the login page loaded: credential marked suspect",
+        );
       const suspect = suspectReason ? { suspect: true, suspectReason } : {};
-      const finished = await sessions.transition(sessionId, { status: "completed", credentialId: credential.id, ...suspect });
+      const finished = await sessions.transition(sessionId, {
+        status: "completed",
+        credentialId: credential.id,
+        ...suspect,
+      });
       if (!finished.ok) {
         // Cancelled while capturing: the user asked for nothing to be kept (a renewed credential is already in place).
         if (!record.renews) await vault.delete(credential.id);
         return finished.status ?? "cancelled";
       }
       phase = "completed";
-      logger.info({ status: "completed", credentialId: credential.id, cookies: credential.cookieCount, origins: credential.origins?.length ?? 0 }, "session status");
+      logger.info(
+        {
+          status: "completed",
+          credentialId: credential.id,
+          cookies: credential.cookieCount,
+          origins: credential.origins?.length ?? 0,
+        },
+        "session status",
+      );
       return "completed";
     } catch (error) {
       return await endAfter(error);
@@ -204,7 +255,9 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       stopViewing();
       timers.forEach((t) => clearTimeout(t));
       // A headed window says so before it closes, as the live view's page does.
-      await browser?.close(phase === "completed" ? viewerMessageFor({ status: "completed" }) : undefined).catch(() => {});
+      await browser
+        ?.close(phase === "completed" ? viewerMessageFor({ status: "completed" }) : undefined)
+        .catch(() => {});
       // The run may have walked away from an open still under way: the adapter gives up on the abort,
       // and whatever it still yields is closed here, before the run reports itself done.
       if (opening && !browser) await opening.then((late) => late.close()).catch(() => {});
@@ -215,19 +268,39 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
   async function reloginSeed(record: SessionRecord): Promise<CapturedState> {
     const access = { purpose: "relogin_seed", apiKeyId: record.renews?.apiKeyId, requestId: record.renews?.requestId };
     const opened = record.credentialId ? await vault.open(record.credentialId, record.owner, access) : undefined;
-    if (opened?.secret.kind !== "browser_login") throw new Stopped({ status: "failed", error: { code: "credential_not_found", message: "The credential to renew no longer exists" } });
+    if (opened?.secret.kind !== "browser_login")
+      throw new Stopped({
+        status: "failed",
+        error: { code: "credential_not_found", message: "The credential to renew no longer exists" },
+      });
     return opened.secret.state;
   }
 
   /** Replaces the renewed credential in place (same id, next version), unless someone else replaced it since the re-login began. */
   async function renew(record: SessionRecord, state: CapturedState, suspectReason: string | undefined) {
     const id = record.credentialId!;
-    const result = await vault.replace(id, { secret: { kind: "browser_login", state }, expectedVersion: record.renews!.version, suspectReason, details: { sessionId, lastVerifiedAt: new Date().toISOString() } }, record.owner);
+    const result = await vault.replace(
+      id,
+      {
+        secret: { kind: "browser_login", state },
+        expectedVersion: record.renews!.version,
+        suspectReason,
+        details: { sessionId, lastVerifiedAt: new Date().toISOString() },
+      },
+      record.owner,
+    );
     if (result.outcome !== "replaced") {
       const error =
         result.outcome === "missing"
-          ? { code: "credential_not_found", message: "The credential was deleted during the re-login; nothing was kept" }
-          : { code: "credential_changed", message: "The credential was replaced by another re-login or refresh meanwhile; this capture was not kept" };
+          ? {
+              code: "credential_not_found",
+              message: "The credential was deleted during the re-login; nothing was kept",
+            }
+          : {
+              code: "credential_changed",
+              message:
+                "The credential was replaced by another re-login or refresh meanwhile; this capture was not kept",
+            };
       throw new Stopped({ status: "failed", error });
     }
     await deps.credentialEvents?.appendCredentialEvent("credential.renewed", record.owner, result.metadata);
@@ -267,8 +340,14 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     } else if (error instanceof BrowserAdapterError) {
       final = { status: "failed", error: { code: error.code, message: error.message } };
     } else {
-      logger.error({ err: { name: (error as Error)?.name, message: (error as Error)?.message?.split("\n")[0] } }, "session run crashed");
-      final = { status: "failed", error: { code: "internal_error", message: "The worker hit an unexpected error while running this session" } };
+      logger.error(
+        { err: { name: (error as Error)?.name, message: (error as Error)?.message?.split("\n")[0] } },
+        "session run crashed",
+      );
+      final = {
+        status: "failed",
+        error: { code: "internal_error", message: "The worker hit an unexpected error while running this session" },
+      };
     }
     if (final) {
       const result = await sessions.transition(sessionId, final).catch(() => undefined);

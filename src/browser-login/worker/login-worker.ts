@@ -74,10 +74,7 @@ export async function createWorker(deps: WorkerDeps): Promise<LoginWorker> {
   worker.on("error", (error) => logger.warn({ err: { message: error.message } }, "queue connection problem"));
   await worker.waitUntilReady();
 
-  const reaper = setInterval(
-    () => void deps.sessions.reap().catch(() => {}),
-    deps.reapIntervalMs ?? 5_000,
-  );
+  const reaper = setInterval(() => void deps.sessions.reap().catch(() => {}), deps.reapIntervalMs ?? 5_000);
   logger.info({ adapter: deps.adapter.kind, concurrency: deps.concurrency ?? 10 }, "worker ready");
 
   let closing: Promise<void> | undefined;

@@ -33,7 +33,11 @@ interface Baseline {
  * it true (a navigation on any page, a response, a storage write), coalescing bursts of events
  * into one check at a time.
  */
-export async function watchForSuccess(session: BrowserSession, provider: BrowserLoginProvider, options: WatchOptions = {}): Promise<SuccessWatcher> {
+export async function watchForSuccess(
+  session: BrowserSession,
+  provider: BrowserLoginProvider,
+  options: WatchOptions = {},
+): Promise<SuccessWatcher> {
   const condition = provider.success;
   const leaves = collectLeaves(condition);
   const seenResponses = new Set<number>();
@@ -82,7 +86,11 @@ export async function watchForSuccess(session: BrowserSession, provider: Browser
     } else if (event.type === "response") {
       if (provider.failureResponses.some((f) => rejects(f, event))) options.onLoginRejected?.(event.url);
       leaves.forEach((leaf, index) => {
-        if ("response" in leaf && leaf.response.url.test(event.url) && (leaf.response.status ?? event.status) === event.status) {
+        if (
+          "response" in leaf &&
+          leaf.response.url.test(event.url) &&
+          (leaf.response.status ?? event.status) === event.status
+        ) {
           seenResponses.add(index);
         }
       });
@@ -176,7 +184,9 @@ async function evaluate(
     const { area, key, origin } = node.storage;
     const values = await session.readStorage(area, key);
     return values.some(
-      (v) => (!origin || new URL(origin).origin === v.origin) && baseline.storage.get(storageId(area, key, v.origin)) !== v.value,
+      (v) =>
+        (!origin || new URL(origin).origin === v.origin) &&
+        baseline.storage.get(storageId(area, key, v.origin)) !== v.value,
     );
   };
   return test(condition);

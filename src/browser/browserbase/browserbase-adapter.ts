@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { BrowserAdapterError, type BrowserAdapter, type OpenSessionRequest } from "../browser-adapter.ts";
 import { createBrowserbaseApi, type BrowserbaseApi, type SessionCreateParams } from "./browserbase-api.ts";
-import { adapterClosed, BROWSERBASE_ERROR_CODES, cancelled, toBrowserbaseError, type OpenPhase } from "./browserbase-errors.ts";
+import {
+  adapterClosed,
+  BROWSERBASE_ERROR_CODES,
+  cancelled,
+  toBrowserbaseError,
+  type OpenPhase,
+} from "./browserbase-errors.ts";
 import { BrowserbaseSession } from "./browserbase-session.ts";
 import { withDeadline } from "../../core/deadline.ts";
 import { embeddableView } from "./live-view.ts";
@@ -63,7 +69,10 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new BrowserAdapterError(BROWSERBASE_ERROR_CODES.misconfigured, `Browserbase adapter options are invalid (${problems})`);
+    throw new BrowserAdapterError(
+      BROWSERBASE_ERROR_CODES.misconfigured,
+      `Browserbase adapter options are invalid (${problems})`,
+    );
   }
   const settings = parsed.data;
   const scrub = createScrubber([options.apiKey]);
@@ -127,10 +136,12 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
         scrub,
         log: options.log,
       });
-      const urls = await bb.liveUrls(browserbaseSessionId, { timeoutMs: Math.max(1_000, deadline - Date.now()) }).catch((error) => {
-        void stagehand.close().catch(() => {});
-        throw error;
-      });
+      const urls = await bb
+        .liveUrls(browserbaseSessionId, { timeoutMs: Math.max(1_000, deadline - Date.now()) })
+        .catch((error) => {
+          void stagehand.close().catch(() => {});
+          throw error;
+        });
       session = new BrowserbaseSession({
         sessionId: request.sessionId,
         browserbaseSessionId,
@@ -163,7 +174,9 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
           "The connection to the Browserbase browser dropped while the login page was loading. Try again.",
         );
       }
-      throw toBrowserbaseError(error, phase, scrub, { timeoutMs: phase === "navigate" ? settings.navigationTimeoutMs : timeoutMs });
+      throw toBrowserbaseError(error, phase, scrub, {
+        timeoutMs: phase === "navigate" ? settings.navigationTimeoutMs : timeoutMs,
+      });
     }
   }
 

@@ -9,7 +9,10 @@ export type SessionLiveUrls = Browserbase.SessionLiveURLs;
  * BrowserbaseApiFailure, whose kind says what went wrong without the caller knowing SDK classes.
  */
 export interface BrowserbaseApi {
-  createSession(params: SessionCreateParams, options: { timeoutMs: number; signal?: AbortSignal }): Promise<{ id: string; connectUrl: string }>;
+  createSession(
+    params: SessionCreateParams,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<{ id: string; connectUrl: string }>;
   liveUrls(sessionId: string, options?: { timeoutMs?: number }): Promise<SessionLiveUrls>;
   /** Ends the session now (REQUEST_RELEASE); Browserbase would otherwise bill it until its timeout. */
   release(sessionId: string): Promise<void>;
@@ -43,7 +46,8 @@ export async function createBrowserbaseApi(options: { apiKey: string; projectId:
   function failure(error: unknown): BrowserbaseApiFailure {
     if (error instanceof BrowserbaseApiFailure) return error;
     if (error instanceof sdk.APIUserAbortError) return new BrowserbaseApiFailure("aborted", "Request was aborted");
-    if (error instanceof sdk.APIConnectionTimeoutError) return new BrowserbaseApiFailure("timeout", "Request timed out");
+    if (error instanceof sdk.APIConnectionTimeoutError)
+      return new BrowserbaseApiFailure("timeout", "Request timed out");
     if (error instanceof sdk.APIConnectionError) {
       const cause = (error as { cause?: { message?: string; code?: string; cause?: { code?: string } } }).cause;
       const code = cause?.code ?? cause?.cause?.code;
@@ -61,8 +65,13 @@ export async function createBrowserbaseApi(options: { apiKey: string; projectId:
     async createSession(params, { timeoutMs, signal }) {
       try {
         // No retry: a create that timed out may have succeeded, and a second one would be a second bill.
-        const created = await client.sessions.create(params, { timeout: Math.max(1, Math.round(timeoutMs)), maxRetries: 0, signal });
-        if (!created?.id || !created.connectUrl) throw new BrowserbaseApiFailure("invalid-response", "Session creation answered without id or connectUrl");
+        const created = await client.sessions.create(params, {
+          timeout: Math.max(1, Math.round(timeoutMs)),
+          maxRetries: 0,
+          signal,
+        });
+        if (!created?.id || !created.connectUrl)
+          throw new BrowserbaseApiFailure("invalid-response", "Session creation answered without id or connectUrl");
         return { id: created.id, connectUrl: created.connectUrl };
       } catch (error) {
         throw failure(error);
@@ -78,7 +87,11 @@ export async function createBrowserbaseApi(options: { apiKey: string; projectId:
     async release(sessionId) {
       try {
         // Idempotent on Browserbase's side, so retrying transient failures is safe.
-        await client.sessions.update(sessionId, { projectId: options.projectId, status: "REQUEST_RELEASE" }, { timeout: RELEASE_TIMEOUT_MS, maxRetries: 2 });
+        await client.sessions.update(
+          sessionId,
+          { projectId: options.projectId, status: "REQUEST_RELEASE" },
+          { timeout: RELEASE_TIMEOUT_MS, maxRetries: 2 },
+        );
       } catch (error) {
         throw failure(error);
       }

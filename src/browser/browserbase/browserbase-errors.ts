@@ -26,10 +26,17 @@ const VALID_REGIONS = "us-west-2, us-east-1, eu-central-1, ap-southeast-1";
  * Turns whatever failed while opening a session into a BrowserAdapterError whose message says what
  * to do. Every piece of text that came from elsewhere is scrubbed and cut short.
  */
-export function toBrowserbaseError(error: unknown, phase: OpenPhase, scrub: Scrub, context: { timeoutMs: number }): BrowserAdapterError {
+export function toBrowserbaseError(
+  error: unknown,
+  phase: OpenPhase,
+  scrub: Scrub,
+  context: { timeoutMs: number },
+): BrowserAdapterError {
   if (error instanceof BrowserAdapterError) return new BrowserAdapterError(error.code, scrub(error.message));
   if (error instanceof AbortedByCaller) return cancelled();
-  const detail = scrub(shorten(error instanceof BrowserbaseApiFailure ? error.detail : (error as Error)?.message ?? String(error)));
+  const detail = scrub(
+    shorten(error instanceof BrowserbaseApiFailure ? error.detail : ((error as Error)?.message ?? String(error))),
+  );
   const seconds = Math.round(context.timeoutMs / 1000);
 
   if (error instanceof BrowserbaseApiFailure) {
@@ -75,11 +82,17 @@ export function toBrowserbaseError(error: unknown, phase: OpenPhase, scrub: Scru
       `The login page did not load in the Browserbase browser (${detail}). Check that the login URL is public: a Browserbase browser cannot reach localhost or a private network.`,
     );
   }
-  return new BrowserAdapterError(BROWSERBASE_ERROR_CODES.unavailable, `Browserbase session could not be opened (${detail}).`);
+  return new BrowserAdapterError(
+    BROWSERBASE_ERROR_CODES.unavailable,
+    `Browserbase session could not be opened (${detail}).`,
+  );
 }
 
 export function cancelled(): BrowserAdapterError {
-  return new BrowserAdapterError(BROWSERBASE_ERROR_CODES.cancelled, "Opening the Browserbase session was cancelled; the session was released.");
+  return new BrowserAdapterError(
+    BROWSERBASE_ERROR_CODES.cancelled,
+    "Opening the Browserbase session was cancelled; the session was released.",
+  );
 }
 
 export function adapterClosed(): BrowserAdapterError {

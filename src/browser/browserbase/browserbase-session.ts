@@ -128,7 +128,8 @@ export class BrowserbaseSession implements BrowserSession {
     const gone = [...new Set([...this.watcher.visitedOrigins(), ...this.mirror.origins()])].filter(
       (origin) => !open.has(origin) && (!wanted || wanted.has(origin)),
     );
-    for (const [origin, items] of await readLocalStorageInHiddenTab(this.context, gone)) this.mirror.replace(origin, items);
+    for (const [origin, items] of await readLocalStorageInHiddenTab(this.context, gone))
+      this.mirror.replace(origin, items);
     for (const origin of this.mirror.origins()) entry(origin).localStorage = this.mirror.items(origin);
     for (const frame of frames) {
       if (frame.sessionStorage.length === 0) continue;
@@ -181,7 +182,9 @@ export class BrowserbaseSession implements BrowserSession {
   private async viewOfNewTab(tab: { pageId: string; url: string }): Promise<string | null> {
     // Browserbase may list a tab a moment after DevTools reports it.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const urls = await this.parts.api.liveUrls(this.browserbaseSessionId, { timeoutMs: 5_000 }).catch(() => undefined);
+      const urls = await this.parts.api
+        .liveUrls(this.browserbaseSessionId, { timeoutMs: 5_000 })
+        .catch(() => undefined);
       const view = urls && tabView(urls, tab);
       if (view) return view;
       await new Promise((resolve) => setTimeout(resolve, 200));

@@ -54,11 +54,16 @@ export async function readLocalStorageInHiddenTab(
         }
         tab.on("Page.loadEventFired", done);
       });
-      const navigation = await tab.send<{ errorText?: string }>("Page.navigate", { url: `${origin}/` }).catch(() => ({ errorText: "failed" }));
+      const navigation = await tab
+        .send<{ errorText?: string }>("Page.navigate", { url: `${origin}/` })
+        .catch(() => ({ errorText: "failed" }));
       if (navigation.errorText) continue;
       await loaded;
       const { result } = await tab
-        .send<{ result?: { value?: unknown } }>("Runtime.evaluate", { expression: READ_LOCAL_STORAGE, returnByValue: true })
+        .send<{ result?: { value?: unknown } }>("Runtime.evaluate", {
+          expression: READ_LOCAL_STORAGE,
+          returnByValue: true,
+        })
         .catch(() => ({ result: undefined }));
       if (Array.isArray(result?.value)) found.set(origin, result.value as StorageItem[]);
     }

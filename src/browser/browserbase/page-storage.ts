@@ -26,7 +26,11 @@ const readValue = (area: StorageArea, key: string) => `(() => {
 /** `key` in the main frame of each page, like the local adapter. */
 export async function readStorageValue(pages: Page[], area: StorageArea, key: string): Promise<StorageValue[]> {
   const values = await Promise.all(
-    pages.map((page) => page.evaluate<{ origin: string; value: string | null }>(readValue(area, key)).catch(() => ({ origin: "", value: null }))),
+    pages.map((page) =>
+      page
+        .evaluate<{ origin: string; value: string | null }>(readValue(area, key))
+        .catch(() => ({ origin: "", value: null })),
+    ),
   );
   return values.filter((v): v is StorageValue => v.value !== null && v.origin !== "null" && v.origin !== "");
 }
@@ -37,7 +41,9 @@ export async function readStorageValue(pages: Page[], area: StorageArea, key: st
  */
 export async function readFrameStorage(pages: Page[]): Promise<FrameStorage[]> {
   const perFrame = await Promise.all(
-    pages.flatMap((page) => page.frames().map((frame) => frame.evaluate<FrameStorage>(READ_FRAME_STORAGE).catch(() => undefined))),
+    pages.flatMap((page) =>
+      page.frames().map((frame) => frame.evaluate<FrameStorage>(READ_FRAME_STORAGE).catch(() => undefined)),
+    ),
   );
   return perFrame.filter((f): f is FrameStorage => !!f && f.origin !== "null" && /^https?:/.test(f.origin));
 }

@@ -88,19 +88,37 @@ export function createPageWatcher(options: PageWatcherOptions): PageWatcher {
       },
       "Network.responseReceived": ({ response }: { response: { url: string; status: number } }) => {
         dirty = true;
-        if (entry.announced) emit({ type: "response", pageId: entry.pageId, url: response.url, status: response.status });
+        if (entry.announced)
+          emit({ type: "response", pageId: entry.pageId, url: response.url, status: response.status });
       },
       // A redirect's response arrives only inside the next request.
       "Network.requestWillBeSent": ({ redirectResponse }: { redirectResponse?: { url: string; status: number } }) => {
         if (!redirectResponse) return;
         dirty = true;
-        if (entry.announced) emit({ type: "response", pageId: entry.pageId, url: redirectResponse.url, status: redirectResponse.status });
+        if (entry.announced)
+          emit({ type: "response", pageId: entry.pageId, url: redirectResponse.url, status: redirectResponse.status });
       },
-      "DOMStorage.domStorageItemAdded": ({ storageId, key, newValue }: { storageId: DomStorageId; key: string; newValue: string }) => {
+      "DOMStorage.domStorageItemAdded": ({
+        storageId,
+        key,
+        newValue,
+      }: {
+        storageId: DomStorageId;
+        key: string;
+        newValue: string;
+      }) => {
         mirror.added(storageId, key, newValue);
         dirty = true;
       },
-      "DOMStorage.domStorageItemUpdated": ({ storageId, key, newValue }: { storageId: DomStorageId; key: string; newValue: string }) => {
+      "DOMStorage.domStorageItemUpdated": ({
+        storageId,
+        key,
+        newValue,
+      }: {
+        storageId: DomStorageId;
+        key: string;
+        newValue: string;
+      }) => {
         mirror.added(storageId, key, newValue);
         dirty = true;
       },
@@ -122,7 +140,13 @@ export function createPageWatcher(options: PageWatcherOptions): PageWatcher {
   }
 
   function adopt(page: Page, announce: boolean): void {
-    const entry: WatchedPage = { pageId: page.targetId(), page, lastUrl: page.url(), announced: !announce, detach: () => {} };
+    const entry: WatchedPage = {
+      pageId: page.targetId(),
+      page,
+      lastUrl: page.url(),
+      announced: !announce,
+      detach: () => {},
+    };
     watched.set(page, entry);
     listen(entry);
     if (!announce) return;

@@ -4,7 +4,12 @@ import { existsSync } from "node:fs";
  * Debian's `/usr/bin/chromium` is a shell wrapper; the binary behind it is started directly when it
  * is there, so that the process Playwright watches (and kills) is Chromium itself.
  */
-const CANDIDATES = ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+const CANDIDATES = [
+  "/usr/lib/chromium/chromium",
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+];
 
 export function findChromium(override?: string): string {
   if (override) {
@@ -13,7 +18,9 @@ export function findChromium(override?: string): string {
   }
   const found = CANDIDATES.find((path) => existsSync(path));
   if (!found) {
-    throw new Error("No Chromium found. Install it (apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary.");
+    throw new Error(
+      "No Chromium found. Install it (apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary.",
+    );
   }
   return found;
 }

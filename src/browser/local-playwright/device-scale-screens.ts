@@ -14,7 +14,10 @@ export interface DeviceScaleScreen {
 /** Larger than the largest viewport the live view sets (viewport.ts), so a window always fits. */
 const SCREEN = { width: 2_560, height: 1_600 };
 
-export const DEVICE_SCALE_SCREENS: DeviceScaleScreen[] = [1, 2, 3].map((devicePixelRatio, i) => ({ devicePixelRatio, left: i * SCREEN.width }));
+export const DEVICE_SCALE_SCREENS: DeviceScaleScreen[] = [1, 2, 3].map((devicePixelRatio, i) => ({
+  devicePixelRatio,
+  left: i * SCREEN.width,
+}));
 
 /** Chromium's headless `--screen-info` switch describing those screens. */
 export function screenInfoSwitch(screens = DEVICE_SCALE_SCREENS): string {

@@ -6,7 +6,11 @@ import { screenFor, type DeviceScaleScreen } from "./device-scale-screens.ts";
  * The live view's window into a local session's context: its tabs by the ids the session gave them.
  * `screens`: the headless browser's screens by pixel ratio (device-scale-screens.ts); none when headed.
  */
-export function localLiveViewSource(context: BrowserContext, pageIdOf: (page: Page) => string | undefined, screens?: DeviceScaleScreen[]): LiveViewSource {
+export function localLiveViewSource(
+  context: BrowserContext,
+  pageIdOf: (page: Page) => string | undefined,
+  screens?: DeviceScaleScreen[],
+): LiveViewSource {
   /** The screen each viewer's connection last put its tab's window on. */
   const placed = new WeakMap<DevToolsChannel, DeviceScaleScreen>();
   const findPage = (pageId: string) => context.pages().find((p) => pageIdOf(p) === pageId && !p.isClosed());

@@ -23,7 +23,6 @@ export interface LocalPlaywrightOptions {
 /** Past the session's own time, how long before the adapter closes it: the caller's timeout should act first. */
 const TIMEOUT_GRACE_MS = 5_000;
 
-
 /** Browser messages quote the URL that failed, and tokens travel in its query and fragment. */
 const scrub = createScrubber();
 
@@ -60,19 +59,21 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       if (options.remoteDebuggingPort !== undefined) {
         args.push(`--remote-debugging-port=${options.remoteDebuggingPort}`, "--remote-debugging-address=127.0.0.1");
       }
-      const launching = chromium.launch({
-        executablePath,
-        headless: options.headless,
-        args,
-        // The service stops the browser itself, after its sessions, and SIGHUP reloads providers:
-        // Playwright's own handlers would close the browser under running sessions.
-        handleSIGINT: false,
-        handleSIGTERM: false,
-        handleSIGHUP: false,
-      }).catch((error: Error) => {
-        browser = undefined;
-        throw new BrowserAdapterError("browser_launch_failed", `Chromium did not start: ${firstLine(error.message)}`);
-      });
+      const launching = chromium
+        .launch({
+          executablePath,
+          headless: options.headless,
+          args,
+          // The service stops the browser itself, after its sessions, and SIGHUP reloads providers:
+          // Playwright's own handlers would close the browser under running sessions.
+          handleSIGINT: false,
+          handleSIGTERM: false,
+          handleSIGHUP: false,
+        })
+        .catch((error: Error) => {
+          browser = undefined;
+          throw new BrowserAdapterError("browser_launch_failed", `Chromium did not start: ${firstLine(error.message)}`);
+        });
       browser = launching;
       void launching
         .then((b) =>
@@ -167,7 +168,10 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
         if (signal?.aborted) throw openAborted();
         if (closed) throw adapterClosed();
         if (error instanceof BrowserAdapterError) throw error;
-        throw new BrowserAdapterError("login_page_unreachable", `The login page did not load: ${scrub(firstLine((error as Error).message))}`);
+        throw new BrowserAdapterError(
+          "login_page_unreachable",
+          `The login page did not load: ${scrub(firstLine((error as Error).message))}`,
+        );
       } finally {
         signal?.removeEventListener("abort", onAbort);
         // Only now: a spare made while the login page loads competes with it for the CPU, and on two
@@ -198,7 +202,10 @@ async function seed(context: BrowserContext, state: CapturedState): Promise<void
 }
 
 function openAborted(): BrowserAdapterError {
-  return new BrowserAdapterError("open_aborted", "Opening the browser session was given up by the worker; nothing was kept open.");
+  return new BrowserAdapterError(
+    "open_aborted",
+    "Opening the browser session was given up by the worker; nothing was kept open.",
+  );
 }
 
 function adapterClosed(): BrowserAdapterError {

@@ -47,10 +47,17 @@ export class LocalSession implements BrowserSession {
     this.context = context;
     this.options = options;
     // A caller that never closes must not keep a tab forever; the timer alone must not keep the process up.
-    this.backstop = setTimeout(() => {
-      this.emit({ type: "disconnected", code: "session_timeout", message: "The browser session reached its time limit and was closed" });
-      void this.close();
-    }, Math.min(options.lifetimeMs, MAX_TIMER_MS)).unref();
+    this.backstop = setTimeout(
+      () => {
+        this.emit({
+          type: "disconnected",
+          code: "session_timeout",
+          message: "The browser session reached its time limit and was closed",
+        });
+        void this.close();
+      },
+      Math.min(options.lifetimeMs, MAX_TIMER_MS),
+    ).unref();
   }
 
   liveViewUrl(): string | null {
@@ -79,7 +86,12 @@ export class LocalSession implements BrowserSession {
       const cdp = await this.context.newCDPSession(page);
       this.cdp.set(page, cdp);
       const changed = () => this.emit({ type: "state-changed" });
-      for (const event of ["domStorageItemAdded", "domStorageItemUpdated", "domStorageItemRemoved", "domStorageItemsCleared"] as const) {
+      for (const event of [
+        "domStorageItemAdded",
+        "domStorageItemUpdated",
+        "domStorageItemRemoved",
+        "domStorageItemsCleared",
+      ] as const) {
         cdp.on(`DOMStorage.${event}`, changed);
       }
       await cdp.send("DOMStorage.enable");
@@ -105,11 +117,16 @@ export class LocalSession implements BrowserSession {
 
   async readStorage(area: StorageArea, key: string): Promise<StorageValue[]> {
     const values = await Promise.all(
-      this.context.pages().map((page) =>
-        page
-          .evaluate(([a, k]) => ({ origin: location.origin, value: window[a as StorageArea].getItem(k) }), [area, key] as const)
-          .catch(() => ({ origin: "", value: null })),
-      ),
+      this.context
+        .pages()
+        .map((page) =>
+          page
+            .evaluate(([a, k]) => ({ origin: location.origin, value: window[a as StorageArea].getItem(k) }), [
+              area,
+              key,
+            ] as const)
+            .catch(() => ({ origin: "", value: null })),
+        ),
     );
     return values.filter((v): v is StorageValue => v.value !== null);
   }
@@ -193,7 +210,9 @@ async function readSessionStorage(page: Page): Promise<{ origin: string; items: 
         .catch(() => undefined),
     ),
   );
-  return entries.filter((e): e is { origin: string; items: StorageItem[] } => !!e && e.origin !== "null" && e.items.length > 0);
+  return entries.filter(
+    (e): e is { origin: string; items: StorageItem[] } => !!e && e.origin !== "null" && e.items.length > 0,
+  );
 }
 
 /** Playwright's cookie, reduced to the fields a captured state keeps. */

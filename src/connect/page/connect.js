@@ -42,7 +42,12 @@
       for (const button of document.querySelectorAll("button")) button.disabled = true;
       return;
     }
-    say(error instanceof ApiFailure ? error.message : "The service could not be reached. Check your connection and try again.", "error");
+    say(
+      error instanceof ApiFailure
+        ? error.message
+        : "The service could not be reached. Check your connection and try again.",
+      "error",
+    );
   }
 
   function setBusy(value) {
@@ -50,7 +55,12 @@
     for (const button of document.querySelectorAll("#providers button, #connections button")) button.disabled = value;
   }
 
-  const STATUS_TEXT = { active: "Working", expired: "Logged out: connect again", needs_reauth: "Needs you to log in again", unknown: "Status unknown" };
+  const STATUS_TEXT = {
+    active: "Working",
+    expired: "Logged out: connect again",
+    needs_reauth: "Needs you to log in again",
+    unknown: "Status unknown",
+  };
   const dateText = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
   function item(title, detail, button) {
@@ -128,7 +138,11 @@
           if (session.liveViewUrl && !FINAL.includes(session.status)) ui.showLoginPage(provider, session.liveViewUrl);
           $("done").hidden = !session.awaitsDone;
           if (session.status === "awaiting_login") {
-            say(session.lastLoginRejection ? `${provider.name} did not accept that login. Try again below.` : `Log in to ${provider.name} below.`);
+            say(
+              session.lastLoginRejection
+                ? `${provider.name} did not accept that login. Try again below.`
+                : `Log in to ${provider.name} below.`,
+            );
           } else if (session.awaitsDone) {
             say(`Logged in to ${provider.name}. Press "I'm done" when you have finished there.`);
           } else if (session.status === "authenticated" || session.status === "capturing") {
@@ -136,7 +150,9 @@
           } else if (session.status === "completed") {
             return `Connected: ${provider.name}.`;
           } else if (FINAL.includes(session.status)) {
-            throw new Error(`${provider.name} was not connected: ${session.error ? session.error.message : session.status}.`);
+            throw new Error(
+              `${provider.name} was not connected: ${session.error ? session.error.message : session.status}.`,
+            );
           }
           // A long poll: answers when the status changes, or after a few seconds with the same one.
           session = await api("GET", `${path}?changedFrom=${session.status}`);
@@ -201,7 +217,10 @@
     async oauth2(provider) {
       // Opened now, in the click (before any await): browsers block a popup opened later.
       const popup = window.open("", "connect-oauth2", "popup,width=520,height=720");
-      if (!popup) throw new Error(`Your browser blocked the ${provider.name} window. Allow pop-ups for this page and press Connect again.`);
+      if (!popup)
+        throw new Error(
+          `Your browser blocked the ${provider.name} window. Allow pop-ups for this page and press Connect again.`,
+        );
       try {
         const { authorizationUrl } = await api("POST", "/oauth2", { providerId: provider.id });
         popup.location.href = authorizationUrl;
@@ -226,7 +245,14 @@
     label.htmlFor = id;
     label.textContent = field.label;
     const input = document.createElement("input");
-    Object.assign(input, { id, name: field.name, type: field.secret ? "password" : "text", autocomplete: "off", spellcheck: false, required: true });
+    Object.assign(input, {
+      id,
+      name: field.name,
+      type: field.secret ? "password" : "text",
+      autocomplete: "off",
+      spellcheck: false,
+      required: true,
+    });
     input.setAttribute("aria-describedby", "api-key-error");
     row.append(label);
     if (field.helpText || field.helpUrl) {
@@ -236,7 +262,12 @@
       if (field.helpText) help.append(field.helpText, " ");
       if (field.helpUrl) {
         const a = document.createElement("a");
-        Object.assign(a, { href: field.helpUrl, target: "_blank", rel: "noopener noreferrer", textContent: `Where to find your ${field.label} at ${provider.name}` });
+        Object.assign(a, {
+          href: field.helpUrl,
+          target: "_blank",
+          rel: "noopener noreferrer",
+          textContent: `Where to find your ${field.label} at ${provider.name}`,
+        });
         help.append(a);
       }
       row.append(help);
@@ -257,7 +288,13 @@
         resolve(result);
       };
       const onMessage = (event) => {
-        if (event.origin !== location.origin || event.source !== popup || !event.data || event.data.type !== "oauth2_result") return;
+        if (
+          event.origin !== location.origin ||
+          event.source !== popup ||
+          !event.data ||
+          event.data.type !== "oauth2_result"
+        )
+          return;
         finish(event.data);
       };
       // A closed window is noticed by polling (there is no event for it); a message posted just before
@@ -292,8 +329,12 @@
       return [`Disconnected: ${name}.${revocation ? ` ${name} has revoked this app's access.` : ""}`, "success"];
     }
     const check = `To be sure the app has no access left, remove it in your ${name} account's settings.`;
-    if (revocation.status === "not_supported") return [`Disconnected: ${name}. ${name} offers no way to revoke access from here. ${check}`, "success"];
-    return [`Disconnected: ${name}, but ${name} did not confirm revoking the app's access (${revocation.error.message}). ${check}`, "error"];
+    if (revocation.status === "not_supported")
+      return [`Disconnected: ${name}. ${name} offers no way to revoke access from here. ${check}`, "success"];
+    return [
+      `Disconnected: ${name}, but ${name} did not confirm revoking the app's access (${revocation.error.message}). ${check}`,
+      "error",
+    ];
   }
 
   async function disconnect(connection) {
@@ -315,7 +356,13 @@
     list.replaceChildren(
       ...providers
         .filter((p) => RENDERERS[p.kind])
-        .map((p) => item(p.name, null, button("Connect", `Connect ${p.name}`, () => connect(p)))),
+        .map((p) =>
+          item(
+            p.name,
+            null,
+            button("Connect", `Connect ${p.name}`, () => connect(p)),
+          ),
+        ),
     );
   }
 
@@ -328,7 +375,16 @@
         details.push(STATUS_TEXT[c.status] || c.status);
         if (c.lastVerifiedAt) details.push(`Last verified ${dateText(c.lastVerifiedAt)}`);
         if (c.suspect) details.push("The login may not have completed");
-        return item(c.providerName, details.join(" · "), button("Disconnect", `Disconnect ${c.providerName}, connected ${dateText(c.createdAt)}`, () => disconnect(c), "secondary"));
+        return item(
+          c.providerName,
+          details.join(" · "),
+          button(
+            "Disconnect",
+            `Disconnect ${c.providerName}, connected ${dateText(c.createdAt)}`,
+            () => disconnect(c),
+            "secondary",
+          ),
+        );
       }),
     );
   }

@@ -21,7 +21,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const destination =
     options.destination ??
     (options.format === "pretty"
-      ? pretty({ sync: true, singleLine: true, colorize: process.stdout.isTTY, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" })
+      ? pretty({
+          sync: true,
+          singleLine: true,
+          colorize: process.stdout.isTTY,
+          translateTime: "SYS:HH:MM:ss.l",
+          ignore: "pid,hostname",
+        })
       : undefined);
   const logger = pino(
     {
@@ -34,7 +40,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
           if (first instanceof Error) {
             // What pino does with an error first: `{ err }`, its message as the line's message.
             const err = redactSecrets(first) as unknown as { message: string };
-            return method.apply(this, [{ err }, ...(scrubbedRest.length ? scrubbedRest : [err.message])] as Parameters<typeof method>);
+            return method.apply(this, [{ err }, ...(scrubbedRest.length ? scrubbedRest : [err.message])] as Parameters<
+              typeof method
+            >);
           }
           const scrubbedFirst = typeof first === "string" ? scrubUrls(first) : redactSecrets(first);
           return method.apply(this, [scrubbedFirst, ...scrubbedRest] as Parameters<typeof method>);

@@ -6,7 +6,9 @@ const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]*@)?([^\s?#"'<>]*)(
 
 export function scrubUrls(text: string): string {
   if (!text.includes("://")) return text;
-  return text.replace(URL_IN_TEXT, (_match, scheme: string, userinfo: string | undefined, rest: string, tail: string | undefined) =>
-    `${scheme}${userinfo ? "[redacted]@" : ""}${rest}${tail ? `${tail[0]}[redacted]` : ""}`,
+  return text.replace(
+    URL_IN_TEXT,
+    (_match, scheme: string, userinfo: string | undefined, rest: string, tail: string | undefined) =>
+      `${scheme}${userinfo ? "[redacted]@" : ""}${rest}${tail ? `${tail[0]}[redacted]` : ""}`,
   );
 }

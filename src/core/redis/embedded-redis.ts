@@ -16,20 +16,32 @@ export interface EmbeddedRedis {
  * A redis-server child process for development and tests, set up as BullMQ needs it
  * (noeviction) and durable (append-only file in `dir`). Production points REDIS_URL at a real one.
  */
-export async function startEmbeddedRedis(options: { port: number; dir: string; binary?: string }): Promise<EmbeddedRedis> {
+export async function startEmbeddedRedis(options: {
+  port: number;
+  dir: string;
+  binary?: string;
+}): Promise<EmbeddedRedis> {
   const dir = resolve(options.dir);
   mkdirSync(dir, { recursive: true });
   const child: ChildProcess = spawn(
     options.binary ?? "redis-server",
     [
-      "--port", String(options.port),
-      "--bind", "127.0.0.1",
-      "--dir", dir,
-      "--appendonly", "yes",
-      "--appendfsync", "everysec",
-      "--maxmemory-policy", "noeviction",
-      "--save", "",
-      "--protected-mode", "yes",
+      "--port",
+      String(options.port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "everysec",
+      "--maxmemory-policy",
+      "noeviction",
+      "--save",
+      "",
+      "--protected-mode",
+      "yes",
     ],
     // Its own process group: a signal to the service's group (Ctrl-C, `timeout`, a supervisor's
     // `kill -- -PGID`) must not stop Redis under the parts still using it; stop() ends it last.
@@ -39,12 +51,22 @@ export async function startEmbeddedRedis(options: { port: number; dir: string; b
   child.stderr?.on("data", (d) => (stderr += d));
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   const spawnError = new Promise<never>((_, reject) =>
-    child.once("error", (e) => reject(new Error(`Could not start redis-server (${e.message}). Install it: apt-get install redis-server`))),
+    child.once("error", (e) =>
+      reject(new Error(`Could not start redis-server (${e.message}). Install it: apt-get install redis-server`)),
+    ),
   );
   const stopOnExit = () => child.kill("SIGKILL");
   process.once("exit", stopOnExit);
   try {
-    await Promise.race([waitForPort(options.port, 10_000, () => child.exitCode !== null, () => stderr), spawnError]);
+    await Promise.race([
+      waitForPort(
+        options.port,
+        10_000,
+        () => child.exitCode !== null,
+        () => stderr,
+      ),
+      spawnError,
+    ]);
   } catch (error) {
     process.off("exit", stopOnExit);
     child.kill("SIGKILL");
@@ -70,13 +92,23 @@ export async function startEmbeddedRedis(options: { port: number; dir: string; b
  * `dir`, and shuts it down (it saves its append-only file); anything else on the port is left alone.
  */
 export async function stopLeftoverEmbeddedRedis(options: { port: number; dir: string }): Promise<boolean> {
-  const redis = new Redis({ port: options.port, host: "127.0.0.1", lazyConnect: true, connectTimeout: 1_000, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  const redis = new Redis({
+    port: options.port,
+    host: "127.0.0.1",
+    lazyConnect: true,
+    connectTimeout: 1_000,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+  });
   redis.on("error", () => {});
   let timer: NodeJS.Timeout | undefined;
   // Whatever listens there may not speak Redis at all, and never answer.
   const silent = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("no answer")), 2_000)));
   try {
-    const [, dir] = await Promise.race([redis.connect().then(() => redis.config("GET", "dir") as Promise<string[]>), silent]);
+    const [, dir] = await Promise.race([
+      redis.connect().then(() => redis.config("GET", "dir") as Promise<string[]>),
+      silent,
+    ]);
     if (dir !== resolve(options.dir)) return false;
     await Promise.race([redis.shutdown(), silent]).catch(() => {});
   } catch {

@@ -4,9 +4,14 @@ import { z } from "@hono/zod-openapi";
 export const errorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ description: "Stable, machine-readable: branch on this", example: "session_not_found" }),
+      code: z
+        .string()
+        .openapi({ description: "Stable, machine-readable: branch on this", example: "session_not_found" }),
       message: z.string().openapi({ description: "For people: says what is wrong and what to do" }),
-      details: z.unknown().optional().openapi({ description: "Where the request failed validation, or the session's state when it ended" }),
+      details: z
+        .unknown()
+        .optional()
+        .openapi({ description: "Where the request failed validation, or the session's state when it ended" }),
     }),
   })
   .openapi("Error");

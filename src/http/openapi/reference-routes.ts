@@ -15,7 +15,10 @@ const fromSwaggerUi = (name: string) => readFileSync(join(swaggerUiDir, name), "
 const ASSETS: Record<string, { type: string; read: () => string }> = {
   "swagger-ui.css": { type: "text/css; charset=utf-8", read: () => fromSwaggerUi("swagger-ui.css") },
   // The source map comment would make devtools ask for a file we do not serve.
-  "swagger-ui-bundle.js": { type: "text/javascript; charset=utf-8", read: () => fromSwaggerUi("swagger-ui-bundle.js").replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n") },
+  "swagger-ui-bundle.js": {
+    type: "text/javascript; charset=utf-8",
+    read: () => fromSwaggerUi("swagger-ui-bundle.js").replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n"),
+  },
   "docs.js": { type: "text/javascript; charset=utf-8", read: () => own("docs.js") },
 };
 
@@ -26,7 +29,7 @@ const DOCUMENT_INFO = {
     version,
     description:
       "Start a browser login for a user, let them log in on the real site through the live view, and receive their captured, encrypted session (cookies and storage). " +
-      "Errors answer `{ \"error\": { \"code\", \"message\" } }`. Routes acting for a user take `Authorization: Bearer <API key>` and `x-subject-user-id` (optionally `x-subject-org-id`).",
+      'Errors answer `{ "error": { "code", "message" } }`. Routes acting for a user take `Authorization: Bearer <API key>` and `x-subject-user-id` (optionally `x-subject-org-id`).',
   },
   // The reading order; tags not listed follow in the order their routes were declared.
   tags: [

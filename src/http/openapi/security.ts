@@ -34,7 +34,10 @@ export const subjectSecurity: SecurityRequirement[] = [
 export const apiKeySecurity: SecurityRequirement[] = [{ apiKey: [] }];
 
 /** Adds the schemes to the document, naming the subject headers this deployment reads (SUBJECT_USER_HEADER, SUBJECT_ORG_HEADER). */
-export function registerSecuritySchemes<E extends Env>(app: OpenAPIHono<E>, headers: { user: string; org: string } = { user: "x-subject-user-id", org: "x-subject-org-id" }) {
+export function registerSecuritySchemes<E extends Env>(
+  app: OpenAPIHono<E>,
+  headers: { user: string; org: string } = { user: "x-subject-user-id", org: "x-subject-org-id" },
+) {
   const { apiKey, subjectUser, subjectOrg } = SECURITY_SCHEMES;
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { ...apiKey });
   app.openAPIRegistry.registerComponent("securitySchemes", "subjectUser", { ...subjectUser, name: headers.user });

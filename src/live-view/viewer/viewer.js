@@ -44,14 +44,19 @@
       showStatus(message.message, message.status === "completed" ? "success" : "ended");
     } else if (message.t === "tabs") showTabs(message);
     else if (message.t === "frame-size") frameSize = message;
-    else if (message.t === "clipboard" && message.text && navigator.clipboard) navigator.clipboard.writeText(message.text).catch(() => {});
+    else if (message.t === "clipboard" && message.text && navigator.clipboard)
+      navigator.clipboard.writeText(message.text).catch(() => {});
   };
 
   function onStatus(message) {
     if (message.status === "connecting") return showStatus("Connecting…");
     if (message.status === "queued" || message.status === "starting") return showStatus("Waiting for the page…");
     if (message.status === "awaiting_login") return lastFrame ? showStatus("") : showStatus("Waiting for the page…");
-    if (message.message) showStatus(message.message, ["authenticated", "capturing", "completed"].includes(message.status) ? "success" : "ended");
+    if (message.message)
+      showStatus(
+        message.message,
+        ["authenticated", "capturing", "completed"].includes(message.status) ? "success" : "ended",
+      );
   }
 
   /** Where the frame sits on the canvas (CSS pixels), scaled down when the remote page is larger. */
@@ -110,7 +115,12 @@
   let resizeTimer;
   function sendViewport() {
     const rect = canvas.getBoundingClientRect();
-    send({ t: "viewport", width: Math.round(rect.width), height: Math.round(rect.height), dpr: window.devicePixelRatio || 1 });
+    send({
+      t: "viewport",
+      width: Math.round(rect.width),
+      height: Math.round(rect.height),
+      dpr: window.devicePixelRatio || 1,
+    });
   }
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
@@ -122,29 +132,48 @@
 
   // The remote browser runs on Linux: a Mac user's ⌘ shortcuts (select all, copy, undo) are its Ctrl ones.
   const mac = /Mac|iPhone|iPad/.test(navigator.platform);
-  const modifiers = (e) => (e.altKey ? 1 : 0) | (e.ctrlKey || (mac && e.metaKey) ? 2 : 0) | (e.metaKey && !mac ? 4 : 0) | (e.shiftKey ? 8 : 0);
+  const modifiers = (e) =>
+    (e.altKey ? 1 : 0) | (e.ctrlKey || (mac && e.metaKey) ? 2 : 0) | (e.metaKey && !mac ? 4 : 0) | (e.shiftKey ? 8 : 0);
   const BUTTONS = ["left", "middle", "right"];
 
   function pointer(type, e, extra) {
     const { rect, scale } = placement();
-    send({ t: "mouse", type, x: (e.clientX - rect.left) / scale, y: (e.clientY - rect.top) / scale, modifiers: modifiers(e), buttons: e.buttons, ...extra });
+    send({
+      t: "mouse",
+      type,
+      x: (e.clientX - rect.left) / scale,
+      y: (e.clientY - rect.top) / scale,
+      modifiers: modifiers(e),
+      buttons: e.buttons,
+      ...extra,
+    });
   }
   canvas.addEventListener("pointerdown", (e) => {
     e.preventDefault();
     canvas.setPointerCapture(e.pointerId);
     keys.focus({ preventScroll: true });
-    pointer("mousePressed", e, { button: BUTTONS[e.button] || "left", clickCount: e.pointerType === "mouse" ? e.detail || 1 : 1 });
+    pointer("mousePressed", e, {
+      button: BUTTONS[e.button] || "left",
+      clickCount: e.pointerType === "mouse" ? e.detail || 1 : 1,
+    });
   });
   canvas.addEventListener("pointerup", (e) => {
     e.preventDefault();
-    pointer("mouseReleased", e, { button: BUTTONS[e.button] || "left", clickCount: e.pointerType === "mouse" ? e.detail || 1 : 1 });
+    pointer("mouseReleased", e, {
+      button: BUTTONS[e.button] || "left",
+      clickCount: e.pointerType === "mouse" ? e.detail || 1 : 1,
+    });
   });
   canvas.addEventListener("pointermove", (e) => pointer("mouseMoved", e, { button: "none" }));
-  canvas.addEventListener("wheel", (e) => {
-    e.preventDefault();
-    const unit = e.deltaMode === 1 ? 40 : e.deltaMode === 2 ? 800 : 1;
-    pointer("mouseWheel", e, { button: "none", deltaX: e.deltaX * unit, deltaY: e.deltaY * unit });
-  }, { passive: false });
+  canvas.addEventListener(
+    "wheel",
+    (e) => {
+      e.preventDefault();
+      const unit = e.deltaMode === 1 ? 40 : e.deltaMode === 2 ? 800 : 1;
+      pointer("mouseWheel", e, { button: "none", deltaX: e.deltaX * unit, deltaY: e.deltaY * unit });
+    },
+    { passive: false },
+  );
   canvas.addEventListener("contextmenu", (e) => e.preventDefault());
 
   // Keys go to a hidden text field, so that IME composition, phone keyboards and paste work too.
@@ -158,7 +187,15 @@
     if (shortcut && !e.altKey && ["c", "x"].includes(e.key.toLowerCase())) send({ t: "copy" });
     const printable = e.key.length === 1 && !shortcut && !e.altKey;
     const text = printable ? e.key : e.key === "Enter" ? "\r" : undefined;
-    send({ t: "key", type: text ? "keyDown" : "rawKeyDown", key: e.key, code: e.code, keyCode: e.keyCode, text, modifiers: modifiers(e) });
+    send({
+      t: "key",
+      type: text ? "keyDown" : "rawKeyDown",
+      key: e.key,
+      code: e.code,
+      keyCode: e.keyCode,
+      text,
+      modifiers: modifiers(e),
+    });
   });
   keys.addEventListener("keyup", (e) => {
     if (e.isComposing || e.key === "Process" || e.key === "Unidentified") return;

@@ -35,7 +35,8 @@ export interface OAuth2ClientConfigs {
 }
 
 /** What a client secret is sealed for: its org and provider, so a copy elsewhere does not open. */
-export const oauth2ClientSecretContext = (orgId: string, providerId: string) => `blc/oauth2-client/v1|${encodeURIComponent(orgId)}|${providerId}`;
+export const oauth2ClientSecretContext = (orgId: string, providerId: string) =>
+  `blc/oauth2-client/v1|${encodeURIComponent(orgId)}|${providerId}`;
 
 /** How rotation reports name a client: `<org>/<provider>`, the org URI-encoded. */
 export const oauth2ClientRef = (orgId: string, providerId: string) => `${encodeURIComponent(orgId)}/${providerId}`;

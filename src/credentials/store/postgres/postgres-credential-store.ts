@@ -18,7 +18,11 @@ interface Row {
   wrapped_key: unknown;
 }
 
-const keyUsageRowSchema = z.object({ key_id: z.string(), format: z.union([z.literal(1), z.literal(2)]), count: z.coerce.number() });
+const keyUsageRowSchema = z.object({
+  key_id: z.string(),
+  format: z.union([z.literal(1), z.literal(2)]),
+  count: z.coerce.number(),
+});
 
 /** The metadata with the key id its wrapped key names: rotation rewraps without rewriting `metadata`. */
 function readMetadata(metadata: unknown, wrappedKey: unknown): CredentialMetadata {
@@ -35,7 +39,10 @@ const json = (value: unknown) => (value === undefined ? null : JSON.stringify(va
  */
 export function createPostgresCredentialStore(pool: pg.Pool): CredentialStore {
   async function get(id: string): Promise<StoredCredential | undefined> {
-    const { rows } = await pool.query<Row>("SELECT metadata, owner, record, wrapped_key FROM credentials WHERE id = $1", [id]);
+    const { rows } = await pool.query<Row>(
+      "SELECT metadata, owner, record, wrapped_key FROM credentials WHERE id = $1",
+      [id],
+    );
     const row = rows[0];
     if (!row) return undefined;
     const base = { metadata: readMetadata(row.metadata, row.wrapped_key), owner: subjectSchema.parse(row.owner) };
@@ -69,7 +76,10 @@ export function createPostgresCredentialStore(pool: pg.Pool): CredentialStore {
     async *allIds() {
       let after = "";
       for (;;) {
-        const { rows } = await pool.query<{ id: string }>(`SELECT id FROM credentials WHERE id > $1 ORDER BY id COLLATE "C" LIMIT $2`, [after, ID_PAGE]);
+        const { rows } = await pool.query<{ id: string }>(
+          `SELECT id FROM credentials WHERE id > $1 ORDER BY id COLLATE "C" LIMIT $2`,
+          [after, ID_PAGE],
+        );
         for (const row of rows) yield row.id;
         if (rows.length < ID_PAGE) return;
         after = rows.at(-1)!.id;

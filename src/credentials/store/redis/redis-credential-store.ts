@@ -4,12 +4,24 @@ import { payloadRecordSchema, wrappedKeySchema, type SealedCredential } from "..
 import { redisKeys } from "../../../core/redis-keys.ts";
 import { subjectSchema } from "../../../core/subject.ts";
 import { credentialMetadataSchema } from "../../credential-metadata-schema.ts";
-import type { CredentialMetadata, CredentialStore, KeyUsage, ReplaceOutcome, StoredCredential } from "../../credential-store.ts";
+import type {
+  CredentialMetadata,
+  CredentialStore,
+  KeyUsage,
+  ReplaceOutcome,
+  StoredCredential,
+} from "../../credential-store.ts";
 
 const COMMANDS = loadLuaCommands(new URL("./commands/", import.meta.url));
 
 interface CredentialCommands {
-  replaceSealed(key: string, field: string, expected: string, nextKey: string, nextRecord: string): Promise<ReplaceOutcome>;
+  replaceSealed(
+    key: string,
+    field: string,
+    expected: string,
+    nextKey: string,
+    nextRecord: string,
+  ): Promise<ReplaceOutcome>;
   update(key: string, expectedRevision: string, meta: string, record: string, dek: string): Promise<ReplaceOutcome>;
 }
 
@@ -79,7 +91,12 @@ export function createRedisCredentialStore(redis: Redis, prefix = "blc"): Creden
       const owner = await redis.hget(key(id), "owner");
       if (!owner) return false;
       // In one transaction here; the order (wrapped key first) is the contract for stores without one.
-      const results = await redis.multi().hdel(key(id), "dek").del(key(id)).srem(ownerIndex(subjectSchema.parse(JSON.parse(owner))), id).exec();
+      const results = await redis
+        .multi()
+        .hdel(key(id), "dek")
+        .del(key(id))
+        .srem(ownerIndex(subjectSchema.parse(JSON.parse(owner))), id)
+        .exec();
       return results?.[1]?.[1] === 1;
     },
     async *allIds() {

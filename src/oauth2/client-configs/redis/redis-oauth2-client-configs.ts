@@ -13,7 +13,11 @@ import {
 } from "../oauth2-client-configs.ts";
 
 /** Per-organisation OAuth clients in Redis: a hash per (org, provider), `client` the clear JSON and `secret` the sealed secret. */
-export function createRedisOAuth2ClientConfigs(redis: Redis, cipher: CredentialCipher, prefix = "blc"): OAuth2ClientConfigs {
+export function createRedisOAuth2ClientConfigs(
+  redis: Redis,
+  cipher: CredentialCipher,
+  prefix = "blc",
+): OAuth2ClientConfigs {
   const { oauth2Client: key, oauth2Clients: index } = redisKeys(prefix);
   const view = (json: string | null | undefined) => (json ? oauth2ClientViewSchema.parse(JSON.parse(json)) : undefined);
   // `index`: every (org, provider) with a client, for key rotation: members are oauth2ClientRef's "<org>/<provider>".
@@ -22,7 +26,12 @@ export function createRedisOAuth2ClientConfigs(redis: Redis, cipher: CredentialC
     members.map((id) => {
       const [org = "", providerId = ""] = id.split("/");
       const orgId = decodeURIComponent(org);
-      return { id, key: key(orgId, providerId), field: "secret", context: oauth2ClientSecretContext(orgId, providerId) };
+      return {
+        id,
+        key: key(orgId, providerId),
+        field: "secret",
+        context: oauth2ClientSecretContext(orgId, providerId),
+      };
     });
 
   return {
@@ -30,10 +39,17 @@ export function createRedisOAuth2ClientConfigs(redis: Redis, cipher: CredentialC
       const shown: OAuth2ClientView = oauth2ClientView(providerId, client);
       const fields: Record<string, string> = { client: JSON.stringify(shown) };
       if (client.clientSecret !== undefined) {
-        fields.secret = JSON.stringify(cipher.seal(Buffer.from(client.clientSecret, "utf8"), oauth2ClientSecretContext(orgId, providerId)));
+        fields.secret = JSON.stringify(
+          cipher.seal(Buffer.from(client.clientSecret, "utf8"), oauth2ClientSecretContext(orgId, providerId)),
+        );
       }
       // A client set again without a secret (a public client) keeps no old secret.
-      await redis.multi().del(key(orgId, providerId)).hset(key(orgId, providerId), fields).sadd(index, oauth2ClientRef(orgId, providerId)).exec();
+      await redis
+        .multi()
+        .del(key(orgId, providerId))
+        .hset(key(orgId, providerId), fields)
+        .sadd(index, oauth2ClientRef(orgId, providerId))
+        .exec();
       return shown;
     },
     async get(orgId, providerId) {
@@ -43,11 +59,16 @@ export function createRedisOAuth2ClientConfigs(redis: Redis, cipher: CredentialC
       const [client, secret] = await redis.hmget(key(orgId, providerId), "client", "secret");
       const shown = view(client);
       if (!shown) return undefined;
-      const clientSecret = secret ? cipher.open(JSON.parse(secret) as EnvelopeSealed, oauth2ClientSecretContext(orgId, providerId)).toString("utf8") : undefined;
+      const clientSecret = secret
+        ? cipher
+            .open(JSON.parse(secret) as EnvelopeSealed, oauth2ClientSecretContext(orgId, providerId))
+            .toString("utf8")
+        : undefined;
       return { clientId: shown.clientId, ...(clientSecret !== undefined ? { clientSecret } : {}) };
     },
     async delete(orgId, providerId) {
-      const [[, removed] = []] = (await redis.multi().del(key(orgId, providerId)).srem(index, oauth2ClientRef(orgId, providerId)).exec()) ?? [];
+      const [[, removed] = []] =
+        (await redis.multi().del(key(orgId, providerId)).srem(index, oauth2ClientRef(orgId, providerId)).exec()) ?? [];
       return removed === 1;
     },
     rotateSecrets: async () => rotator.rotate(sealedFields(await redis.smembers(index))),
