@@ -17,10 +17,10 @@ import { measureLoginPage } from "./figures/login-page.ts";
 import { measureOAuth2 } from "./figures/oauth2.ts";
 import { measureThroughput } from "./figures/throughput.ts";
 import { measureVerify } from "./figures/verify.ts";
-import { machineInfo, markdownTable, ratio, textTable, type Row } from "./lib/report.ts";
-import { cpuSpeedMs, monitorOtherLoad, type LoadMonitor } from "./lib/machine-load.ts";
+import { cpuSpeedMs, type LoadMonitor, monitorOtherLoad } from "./lib/machine-load.ts";
+import { machineInfo, markdownTable, type Row, ratio, textTable } from "./lib/report.ts";
 import { guard, Resources } from "./lib/resources.ts";
-import { startBenchStack, type BenchStack } from "./lib/stack.ts";
+import { type BenchStack, startBenchStack } from "./lib/stack.ts";
 
 const quick = process.argv.includes("--quick");
 const levelsArg = process.argv

@@ -61,7 +61,10 @@ for (const file of sourceFiles(src)) {
       );
   }
 }
-const folders = new Set(readdirSync(src).filter((name) => statSync(join(src, name)).isDirectory()));
+// Folders that hold something (git keeps no empty ones).
+const folders = new Set(
+  readdirSync(src).filter((name) => statSync(join(src, name)).isDirectory() && sourceFiles(join(src, name)).length > 0),
+);
 for (const folder of folders)
   if (!plan.has(folder))
     problems.push(

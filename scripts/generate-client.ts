@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import pino from "pino";
-import { createApiApp, type ApiParts } from "../src/service/api-app.ts";
+import { type ApiParts, createApiApp } from "../src/service/api-app.ts";
 
 export const API_TYPES_FILE = new URL("../src/client/api-types.ts", import.meta.url);
 

@@ -89,7 +89,9 @@ describe("configuration: metrics and the queue dashboard", () => {
 describe("configuration: the live view's TLS between API and worker", () => {
   const certs = makeTestCertificates(["IP:127.0.0.1", "DNS:localhost"]);
   const other = makeTestCertificates(["DNS:localhost"]);
-  afterAll(() => [certs, other].forEach((c) => rmSync(c.dir, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const c of [certs, other]) rmSync(c.dir, { recursive: true, force: true });
+  });
   const noKeyMaterial = /^(?![\s\S]*PRIVATE KEY)/;
 
   it("is off by default; a certificate and its key are read once, a CA too", () => {

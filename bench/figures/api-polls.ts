@@ -1,6 +1,6 @@
 import autocannon from "autocannon";
-import type { BenchStack } from "../lib/stack.ts";
 import { cancel, startSession } from "../lib/sessions.ts";
+import type { BenchStack } from "../lib/stack.ts";
 
 /**
  * Figure 5: GET /browser-login/:id of one session waiting for login, from 100 connections at once

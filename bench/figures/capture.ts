@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { BrowserAdapter } from "../../src/browser/browser-adapter.ts";
-import { withDeadline } from "../../src/core/deadline.ts";
 import { createLocalPlaywrightAdapter } from "../../src/browser/local-playwright/local-playwright-adapter.ts";
+import { watchForSuccess } from "../../src/browser-login/worker/success-watcher.ts";
+import { withDeadline } from "../../src/core/deadline.ts";
+import { createRedisConnection, waitUntilReady } from "../../src/core/redis/redis-connection.ts";
 import type { CapturedState } from "../../src/credentials/captured-state.ts";
-import { createCredentialVault, type CredentialVault } from "../../src/credentials/credential-vault.ts";
+import { type CredentialVault, createCredentialVault } from "../../src/credentials/credential-vault.ts";
 import { createRedisCredentialStore } from "../../src/credentials/store/redis/redis-credential-store.ts";
 import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.ts";
 import { createKeyRing } from "../../src/crypto/key-ring.ts";
@@ -12,11 +14,9 @@ import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { connectScriptedUser } from "../../src/demo/scripted-user.ts";
 import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
 import type { BrowserLoginProvider } from "../../src/providers/provider-schema.ts";
-import { createRedisConnection, waitUntilReady } from "../../src/core/redis/redis-connection.ts";
-import { watchForSuccess } from "../../src/browser-login/worker/success-watcher.ts";
 import type { Resources } from "../lib/resources.ts";
 import { pollUntil, SETTLE_MS, span, startSession } from "../lib/sessions.ts";
-import { bulkProvider, freePort, type BenchStack } from "../lib/stack.ts";
+import { type BenchStack, bulkProvider, freePort } from "../lib/stack.ts";
 import { sleep, summarize } from "../lib/stats.ts";
 
 type Counts = { cookies: number; localStorage: number; sessionStorage: number };

@@ -1,8 +1,8 @@
 import type { BrowserContext } from "playwright-core";
-import type { BenchStack } from "../lib/stack.ts";
 import { timed } from "../lib/api-client.ts";
 import { browserTreePss } from "../lib/procs.ts";
-import { FINAL, span, startSession, type SessionView } from "../lib/sessions.ts";
+import { FINAL, type SessionView, span, startSession } from "../lib/sessions.ts";
+import type { BenchStack } from "../lib/stack.ts";
 import { mapLimit, sleep, summarize } from "../lib/stats.ts";
 
 /** Median of a few PSS readings a moment apart: Chromium's memory moves a little on its own. */

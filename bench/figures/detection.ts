@@ -1,7 +1,7 @@
 import type { Frame, Page } from "playwright-core";
 import { DEMO_USER } from "../../src/demo/demo-site.ts";
+import { pollUntil, SETTLE_MS, type SessionView, span, startSession } from "../lib/sessions.ts";
 import type { BenchStack } from "../lib/stack.ts";
-import { pollUntil, SETTLE_MS, span, startSession, type SessionView } from "../lib/sessions.ts";
 import { sleep, summarize } from "../lib/stats.ts";
 
 /** How long after being scheduled the page logs in and navigates: time for the scripted user to leave. */

@@ -1,9 +1,9 @@
 import { openSse, type SseEvent } from "../../test/helpers/sse-client.ts";
 import { startWebhookReceiver } from "../../test/helpers/webhook-receiver.ts";
-import { bareDetection, scheduleLoginThenNavigate, stampInCredential, USER_PAUSE_MS } from "./detection.ts";
+import { SETTLE_MS, type SessionView, startSession } from "../lib/sessions.ts";
 import type { BenchStack } from "../lib/stack.ts";
-import { SETTLE_MS, startSession, type SessionView } from "../lib/sessions.ts";
 import { sleep, summarize } from "../lib/stats.ts";
+import { bareDetection, scheduleLoginThenNavigate, stampInCredential, USER_PAUSE_MS } from "./detection.ts";
 
 /** The statuses a client sees happen live (the ones before are on screen before it connects). */
 const LIVE = ["authenticated", "capturing", "completed"] as const;

@@ -1,10 +1,10 @@
 import { chromium, type Page } from "playwright-core";
 import { CHROMIUM_ARGS } from "../../src/browser/local-playwright/chromium-path.ts";
+import { settle } from "../lib/machine-load.ts";
 import { browserTreePss, chromiumChildren, cpuByKind, cpuSeconds, processTree } from "../lib/procs.ts";
 import { cancel, pollUntil, startSession } from "../lib/sessions.ts";
 import type { BenchStack } from "../lib/stack.ts";
 import { sleep, summarize } from "../lib/stats.ts";
-import { settle } from "../lib/machine-load.ts";
 
 /**
  * In the viewer page, before its own script: every frame it draws is checked at the centre pixel,

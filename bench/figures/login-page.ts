@@ -1,5 +1,5 @@
-import type { BenchStack } from "../lib/stack.ts";
 import { cancel, pollUntil, SETTLE_MS, span, startSession } from "../lib/sessions.ts";
+import type { BenchStack } from "../lib/stack.ts";
 import { sleep, summarize } from "../lib/stats.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { connectScriptedUser } from "../../src/demo/scripted-user.ts";
-import type { BenchStack } from "../lib/stack.ts";
 import { FINAL, pollUntil, startSession } from "../lib/sessions.ts";
+import type { BenchStack } from "../lib/stack.ts";
 import { mapLimit, summarize } from "../lib/stats.ts";
 
 /**

@@ -10,7 +10,9 @@ function leanFetch(agent: Agent) {
     const url = new URL(req.url);
     const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
     const headers: Record<string, string | number> = {};
-    req.headers.forEach((value, name) => (headers[name] = value));
+    req.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
     if (body) headers["content-length"] = body.length;
     return new Promise((resolve, reject) => {
       const outgoing = request(

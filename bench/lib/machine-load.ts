@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { sleep } from "./stats.ts";
 
@@ -38,7 +38,11 @@ function descendantsOf(root: number, processes: Map<string, { pid: number; paren
   const tree = new Set([root]);
   const queue = [root];
   while (queue.length > 0)
-    for (const child of children.get(queue.pop()!) ?? []) if (!tree.has(child)) tree.add(child), queue.push(child);
+    for (const child of children.get(queue.pop()!) ?? []) {
+      if (tree.has(child)) continue;
+      tree.add(child);
+      queue.push(child);
+    }
   return tree;
 }
 

@@ -1,21 +1,22 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser } from "playwright-core";
-import { screenInfoSwitch } from "../../src/browser/local-playwright/device-scale-screens.ts";
+import { type Browser, chromium } from "playwright-core";
+import type { z } from "zod";
 import { CHROMIUM_ARGS, findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
-import { startFixtureSite, type FixtureSite } from "../../test/fixtures/fixture-site.ts";
+import { screenInfoSwitch } from "../../src/browser/local-playwright/device-scale-screens.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import type { ProviderInput, verifySchema } from "../../src/providers/provider-schema.ts";
-import type { z } from "zod";
+import { type FixtureSite, startFixtureSite } from "../../test/fixtures/fixture-site.ts";
 
 type VerifyInput = z.input<typeof verifySchema>;
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
-import { createApiClient, type ApiClient } from "./api-client.ts";
+
+import { type EmbeddedRedis, startEmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
+import { type ApiClient, createApiClient } from "./api-client.ts";
 import { chromiumChildren, exeOf, processTree } from "./procs.ts";
 import type { Resources } from "./resources.ts";
 

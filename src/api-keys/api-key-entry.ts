@@ -1,12 +1,12 @@
+import type { Subject } from "../core/subject.ts";
+import type { CredentialEvents } from "../credentials/credential-events.ts";
+import type { CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import { ApiError } from "../http/errors.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { ApiKeyProvider } from "../providers/provider-schema.ts";
 import type { ApiKeyAttempts } from "./api-key-attempts.ts";
 import type { ApiKeyValidator } from "./api-key-validation.ts";
-import type { CredentialVault } from "../credentials/credential-vault.ts";
-import type { CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
-import type { CredentialEvents } from "../credentials/credential-events.ts";
-import type { ApiKeyProvider } from "../providers/provider-schema.ts";
-import type { ProviderRegistry } from "../providers/provider-registry.ts";
-import type { Subject } from "../core/subject.ts";
-import { ApiError } from "../http/errors.ts";
 
 export interface ApiKeyEntryDeps {
   vault: CredentialVault;

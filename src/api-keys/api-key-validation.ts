@@ -1,8 +1,8 @@
+import type { ApiKeyFields } from "../credentials/credential-secret.ts";
 import type { AddressPolicy } from "../network/address-policy.ts";
 import { checkOutboundUrl } from "../network/outbound-url.ts";
 import { pinnedRequest } from "../network/pinned-request.ts";
-import { fillTemplate, type ApiKeyProvider } from "../providers/provider-schema.ts";
-import type { ApiKeyFields } from "../credentials/credential-secret.ts";
+import { type ApiKeyProvider, fillTemplate } from "../providers/provider-schema.ts";
 
 /**
  * What the provider said about submitted fields: `accepted` (an expected status), `rejected` (any

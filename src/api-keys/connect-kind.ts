@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { enterApiKey, type ApiKeyEntryDeps } from "./api-key-entry.ts";
+import { type ConnectKind, linkErrors } from "../connect/connect-kind.ts";
 import { errorResponses } from "../http/openapi/error-responses.ts";
-import { apiKeyFieldViews } from "../providers/provider-view.ts";
-import { linkErrors, type ConnectKind } from "../connect/connect-kind.ts";
-import { jsonResponse } from "../http/openapi/json-response.ts";
 import { jsonBody } from "../http/openapi/json-body.ts";
+import { jsonResponse } from "../http/openapi/json-response.ts";
+import { apiKeyFieldViews } from "../providers/provider-view.ts";
+import { type ApiKeyEntryDeps, enterApiKey } from "./api-key-entry.ts";
 
 const enter = createRoute({
   method: "post",

@@ -1,17 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { clientMetadataSchema as metadataSchema } from "../core/client-metadata.ts";
+import { credentialOfKind } from "../credentials/credential-of-kind.ts";
 import { apiKeyFieldsSchema } from "../credentials/credential-secret.ts";
 import { credentialView, credentialViewSchema } from "../credentials/credential-view.ts";
 import { DecryptionError } from "../crypto/cipher.ts";
-import { clientMetadataSchema as metadataSchema } from "../core/client-metadata.ts";
 import { ApiError } from "../http/errors.ts";
-import { enterApiKey, type ApiKeyEntryDeps } from "./api-key-entry.ts";
-import { createApiRouter } from "../http/router.ts";
 import { errorResponses } from "../http/openapi/error-responses.ts";
+import { jsonBody } from "../http/openapi/json-body.ts";
 import { jsonResponse as json } from "../http/openapi/json-response.ts";
 import { subjectSecurity } from "../http/openapi/security.ts";
 import { credentialIdParams } from "../http/route-params.ts";
-import { jsonBody } from "../http/openapi/json-body.ts";
-import { credentialOfKind } from "../credentials/credential-of-kind.ts";
+import { createApiRouter } from "../http/router.ts";
+import { type ApiKeyEntryDeps, enterApiKey } from "./api-key-entry.ts";
 
 const tags = ["Credentials"];
 const security = subjectSecurity;

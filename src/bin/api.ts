@@ -1,8 +1,8 @@
 import { createLogger } from "../core/logging/logger.ts";
-import { assertPortsFree, StartupError } from "../service/port-check.ts";
 import { watchProviders } from "../providers/providers-file.ts";
-import { loadConfigOrExit, runService } from "../service/run-process.ts";
 import { startApiService } from "../service/api-process.ts";
+import { assertPortsFree, StartupError } from "../service/port-check.ts";
+import { loadConfigOrExit, runService } from "../service/run-process.ts";
 
 /** The API alone (docker-compose's `api` service): needs REDIS_URL. Providers reload on SIGHUP or when their file changes. */
 const config = loadConfigOrExit();

@@ -5,9 +5,9 @@ import { findChromium } from "../browser/local-playwright/chromium-path.ts";
 import { createApiClient } from "../client/api-client.ts";
 import { restoreSession } from "../client/restore-session.ts";
 import { createLogger } from "../core/logging/logger.ts";
+import { connectScriptedUser } from "../demo/scripted-user.ts";
 import { startLocalStack } from "../service/local-stack.ts";
 import { loadConfigOrExit, runService } from "../service/run-process.ts";
-import { connectScriptedUser } from "../demo/scripted-user.ts";
 
 /**
  * `npm run demo`: the main job in one command. Starts the service, starts a login on the bundled

@@ -1,5 +1,5 @@
-import { loadConfigOrExit } from "../service/run-process.ts";
 import { runKeyRotation } from "../service/key-rotation.ts";
+import { loadConfigOrExit } from "../service/run-process.ts";
 
 /**
  * `npm run rotate-keys`: rewraps every credential's data key under the current key (the first of

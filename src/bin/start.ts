@@ -1,5 +1,5 @@
-import { createLogger } from "../core/logging/logger.ts";
 import { shouldRunHeadless } from "../browser/build-browser-adapter.ts";
+import { createLogger } from "../core/logging/logger.ts";
 import { startLocalStack } from "../service/local-stack.ts";
 import { loadConfigOrExit, runService } from "../service/run-process.ts";
 

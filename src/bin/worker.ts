@@ -1,6 +1,6 @@
 import { createLogger } from "../core/logging/logger.ts";
-import { assertPortsFree, StartupError } from "../service/port-check.ts";
 import { watchProviders } from "../providers/providers-file.ts";
+import { assertPortsFree, StartupError } from "../service/port-check.ts";
 import { loadConfigOrExit, runService } from "../service/run-process.ts";
 import { startWorkerService } from "../service/worker-process.ts";
 

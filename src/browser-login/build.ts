@@ -1,10 +1,10 @@
-import type { Infra } from "../core/infra.ts";
 import type { BrowserAdapter } from "../browser/browser-adapter.ts";
+import type { Infra } from "../core/infra.ts";
 import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
-import { createAddressPolicy } from "../network/address-policy.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { observeQueueWait } from "../metrics/queue-wait.ts";
+import { createAddressPolicy } from "../network/address-policy.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import type { LiveViewHost } from "./live-view-ports.ts";
 import { createLoginQueue } from "./login-queue.ts";

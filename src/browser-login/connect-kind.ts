@@ -1,17 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../http/errors.ts";
-import { cancelLoginSession, sessionWaiter, type createLoginStarter, type LoginStarterDeps } from "./login-actions.ts";
-import { sessionIdSchema } from "../http/route-params.ts";
-import type { LiveViewLinks } from "./live-view-ports.ts";
-import type { ProviderRegistry } from "../providers/provider-registry.ts";
-import { isFinal, sessionStatusSchema, type SessionRecord } from "./sessions/session-record.ts";
-import { acceptsComplete } from "./sessions/session-states.ts";
-import { sameOwner } from "../core/subject.ts";
-import { linkErrors, type ConnectKind } from "../connect/connect-kind.ts";
-import { errorResponses } from "../http/openapi/error-responses.ts";
+import { type ConnectKind, linkErrors } from "../connect/connect-kind.ts";
 import type { ConnectLink } from "../connect/connect-links.ts";
-import { jsonResponse } from "../http/openapi/json-response.ts";
+import { sameOwner } from "../core/subject.ts";
+import { ApiError } from "../http/errors.ts";
+import { errorResponses } from "../http/openapi/error-responses.ts";
 import { jsonBody } from "../http/openapi/json-body.ts";
+import { jsonResponse } from "../http/openapi/json-response.ts";
+import { sessionIdSchema } from "../http/route-params.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { LiveViewLinks } from "./live-view-ports.ts";
+import { cancelLoginSession, type createLoginStarter, type LoginStarterDeps, sessionWaiter } from "./login-actions.ts";
+import { isFinal, type SessionRecord, sessionStatusSchema } from "./sessions/session-record.ts";
+import { acceptsComplete } from "./sessions/session-states.ts";
 
 /** What the page needs of a login session: no owner, no login URL, no metadata. */
 const connectSessionSchema = z

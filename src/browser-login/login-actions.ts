@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { z } from "@hono/zod-openapi";
-import { metadataSchema, type SessionRecord } from "./sessions/session-record.ts";
-import { waitForSession } from "./sessions/wakeups.ts";
-import type { Subject } from "../core/subject.ts";
-import { loginUrlRuleViolation } from "../providers/login-url-rule.ts";
-import { ApiError } from "../http/errors.ts";
 import type { Queue } from "bullmq";
+import type { Subject } from "../core/subject.ts";
+import { ApiError } from "../http/errors.ts";
+import { loginUrlRuleViolation } from "../providers/login-url-rule.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import type { LoginJobData } from "./login-queue.ts";
 import type { LoginUrlPolicy } from "./login-url-policy.ts";
+import { metadataSchema, type SessionRecord } from "./sessions/session-record.ts";
 import type { SessionStore } from "./sessions/session-store.ts";
 import type { SessionWakeups } from "./sessions/wakeups.ts";
+import { waitForSession } from "./sessions/wakeups.ts";
 
 export const startSchema = z
   .strictObject({

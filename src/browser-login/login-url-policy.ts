@@ -1,6 +1,6 @@
-import { createAddressPolicy, type AddressPolicy } from "../network/address-policy.ts";
-import { hostAllowed } from "../network/host-allowlist.ts";
 import { ApiError } from "../http/errors.ts";
+import { type AddressPolicy, createAddressPolicy } from "../network/address-policy.ts";
+import { hostAllowed } from "../network/host-allowlist.ts";
 
 /**
  * Whether a client may point a login session at a URL of its own. Off unless the operator turns

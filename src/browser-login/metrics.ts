@@ -1,6 +1,6 @@
+import type { Metrics } from "../metrics/metrics.ts";
 import { isFinal, type SessionRecord, type SessionStatus } from "./sessions/session-record.ts";
 import type { SessionStore } from "./sessions/session-store.ts";
-import type { Metrics } from "../metrics/metrics.ts";
 
 /**
  * Counts every status a session enters through this process's store, whoever moves it (the API on

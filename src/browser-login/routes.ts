@@ -1,23 +1,23 @@
 import { createRoute } from "@hono/zod-openapi";
-import { isFinal, type SessionRecord } from "./sessions/session-record.ts";
-import { acceptsComplete } from "./sessions/session-states.ts";
-import { sameOwner, type Subject } from "../core/subject.ts";
-import { sessionView, sessionViewSchema } from "./sessions/session-view.ts";
+import { type Subject, sameOwner } from "../core/subject.ts";
 import { ApiError } from "../http/errors.ts";
+import { errorResponses } from "../http/openapi/error-responses.ts";
+import { jsonBody } from "../http/openapi/json-body.ts";
+import { jsonResponse } from "../http/openapi/json-response.ts";
+import { subjectSecurity } from "../http/openapi/security.ts";
+import { sessionIdParams, waitQuery } from "../http/route-params.ts";
+import { createApiRouter } from "../http/router.ts";
 import type { LiveViewLinks } from "./live-view-ports.ts";
 import {
   cancelLoginSession,
   createLoginStarter,
+  type LoginStarterDeps,
   sessionWaiter,
   startSchema,
-  type LoginStarterDeps,
 } from "./login-actions.ts";
-import { createApiRouter } from "../http/router.ts";
-import { errorResponses } from "../http/openapi/error-responses.ts";
-import { jsonResponse } from "../http/openapi/json-response.ts";
-import { subjectSecurity } from "../http/openapi/security.ts";
-import { sessionIdParams, waitQuery } from "../http/route-params.ts";
-import { jsonBody } from "../http/openapi/json-body.ts";
+import { isFinal, type SessionRecord } from "./sessions/session-record.ts";
+import { acceptsComplete } from "./sessions/session-states.ts";
+import { sessionView, sessionViewSchema } from "./sessions/session-view.ts";
 
 const session = (description: string) => jsonResponse(description, sessionViewSchema);
 const tags = ["Browser login"];

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
+import type { Config } from "../core/config.ts";
 import type { BrowserAdapter } from "./browser-adapter.ts";
 import { createLocalPlaywrightAdapter } from "./local-playwright/local-playwright-adapter.ts";
-import type { Config } from "../core/config.ts";
 
 /** Headless unless asked otherwise, or, by default, when there is a display outside production. */
 export function shouldRunHeadless(config: Config): boolean {

@@ -26,6 +26,7 @@ export interface LiveViewTab {
 /** A DevTools (CDP) session on one tab, with nothing of Playwright showing. */
 export interface DevToolsChannel {
   send(method: string, params?: Record<string, unknown>): Promise<unknown>;
+  // biome-ignore lint/suspicious/noExplicitAny: each DevTools event has its own shape; a listener declares the one it expects
   on(event: string, listener: (params: any) => void): void;
   detach(): Promise<void>;
 }

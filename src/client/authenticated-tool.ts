@@ -1,12 +1,12 @@
 import { setTimeout as delay } from "node:timers/promises";
 import {
+  type AuthRequired,
   authRequired,
   isAuthRequired,
   requireCredential,
-  type AuthRequired,
   type UsableCredential,
 } from "./require-credential.ts";
-import { ServiceError, type ServiceClient } from "./service-client.ts";
+import { type ServiceClient, ServiceError } from "./service-client.ts";
 
 /**
  * Thrown by a tool's `execute` when the service it called refused the credential (a 401 from the

@@ -1,11 +1,11 @@
 import type { CapturedState } from "../credentials/captured-state.ts";
 import type { ApiKeyFields } from "../credentials/credential-secret.ts";
 import {
-  ServiceError,
   type AccessToken,
   type CredentialView,
   type ProviderView,
   type ServiceClient,
+  ServiceError,
 } from "./service-client.ts";
 
 export type AuthMethod = ProviderView["kind"];

@@ -1,4 +1,4 @@
-import { createApiClient, type ApiClientOptions, type ApiSchemas } from "./api-client.ts";
+import { type ApiClientOptions, type ApiSchemas, createApiClient } from "./api-client.ts";
 
 /**
  * The calls the agent contract makes, over the client generated from /openapi.json (api-client.ts):

@@ -1,9 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { ApiEnv } from "../http/router.ts";
 import { errorResponses } from "../http/openapi/error-responses.ts";
-import type { ConnectLink } from "./connect-links.ts";
+import type { ApiEnv } from "../http/router.ts";
 import type { ApiKeyFieldView } from "../providers/provider-view.ts";
+import type { ConnectLink } from "./connect-links.ts";
 
 /**
  * One way of connecting a provider on the connect page: browser login today, OAuth2 and API keys

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../http/errors.ts";
+import { errorResponses } from "../http/openapi/error-responses.ts";
+import { jsonResponse } from "../http/openapi/json-response.ts";
+import { subjectSecurity } from "../http/openapi/security.ts";
+import { createApiRouter } from "../http/router.ts";
 import type { ConnectKind } from "./connect-kind.ts";
 import type { ConnectLinks } from "./connect-links.ts";
-import { createApiRouter } from "../http/router.ts";
-import { errorResponses } from "../http/openapi/error-responses.ts";
-import { subjectSecurity } from "../http/openapi/security.ts";
-import { jsonResponse } from "../http/openapi/json-response.ts";
 
 const httpUrl = z
   .string()

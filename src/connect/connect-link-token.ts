@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { hmacTag, sameTag } from "../crypto/hmac-tag.ts";
 import { ownerKey, type Subject } from "../core/subject.ts";
+import { hmacTag, sameTag } from "../crypto/hmac-tag.ts";
 
 /**
  * A connect link's token: `cl_<id>.<expiry>.<mac>`. The id (128 random bits) names the link's record

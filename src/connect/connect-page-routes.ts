@@ -1,25 +1,25 @@
 import { readFileSync } from "node:fs";
 import { createRoute, z } from "@hono/zod-openapi";
-import { ApiError } from "../http/errors.ts";
-import { credentialIdSchema } from "../http/route-params.ts";
-import type { CredentialVault } from "../credentials/credential-vault.ts";
 import {
-  credentialKindSchema,
-  credentialStatusSchema,
-  type CredentialMetadata,
-} from "../credentials/credential-metadata-schema.ts";
-import { credentialView } from "../credentials/credential-view.ts";
-import {
+  type CredentialDeletionDeps,
   deleteCredential,
   deletedOAuth2Schema,
-  type CredentialDeletionDeps,
 } from "../credentials/credential-deletion.ts";
-import { apiKeyFieldViewSchema } from "../providers/provider-view.ts";
-import { linkErrors, type ConnectAccess, type ConnectKind } from "./connect-kind.ts";
-import type { ConnectLink, ConnectLinks } from "./connect-links.ts";
-import { createApiRouter } from "../http/router.ts";
+import {
+  type CredentialMetadata,
+  credentialKindSchema,
+  credentialStatusSchema,
+} from "../credentials/credential-metadata-schema.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import { credentialView } from "../credentials/credential-view.ts";
+import { ApiError } from "../http/errors.ts";
 import { errorResponses } from "../http/openapi/error-responses.ts";
 import { jsonResponse } from "../http/openapi/json-response.ts";
+import { credentialIdSchema } from "../http/route-params.ts";
+import { createApiRouter } from "../http/router.ts";
+import { apiKeyFieldViewSchema } from "../providers/provider-view.ts";
+import { type ConnectAccess, type ConnectKind, linkErrors } from "./connect-kind.ts";
+import type { ConnectLink, ConnectLinks } from "./connect-links.ts";
 
 const asset = (name: string) => readFileSync(new URL(`./page/${name}`, import.meta.url), "utf8");
 const PAGE = asset("connect.html");

@@ -220,7 +220,7 @@ export const configSchema = z
     if (c.CREDENTIAL_STORE === "postgres" && !c.DATABASE_URL) {
       ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required when CREDENTIAL_STORE=postgres" });
     }
-    liveViewTlsIssues(c).forEach((issue) => ctx.addIssue({ code: "custom", ...issue }));
+    for (const issue of liveViewTlsIssues(c)) ctx.addIssue({ code: "custom", ...issue });
     for (const origin of c.LIVE_VIEW_FRAME_ANCESTORS) {
       if (!/^(https?:\/\/[A-Za-z0-9.*-]+(:\d+)?|'self')$/.test(origin)) {
         ctx.addIssue({

@@ -1,6 +1,6 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
-import type { CredentialStatus } from "../credentials/credential-metadata-schema.ts";
+import { type ConnectionOptions, type JobsOptions, Queue } from "bullmq";
 import type { Subject } from "../core/subject.ts";
+import type { CredentialStatus } from "../credentials/credential-metadata-schema.ts";
 
 export const CREDENTIAL_CHECK_QUEUE = "credential-checks";
 

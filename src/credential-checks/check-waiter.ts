@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { Job, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import {
-  CREDENTIAL_CHECK_QUEUE,
   type CheckJobData,
   type CheckResult,
+  CREDENTIAL_CHECK_QUEUE,
   type CredentialCheckQueue,
 } from "./check-queue.ts";
 
@@ -37,7 +37,7 @@ export async function createCheckWaiter(
 
   async function read(checkId: string): Promise<CheckState | undefined> {
     const job = await Job.fromId<CheckJobData, CheckResult>(queue, checkId);
-    if (!job || job.name !== "check") return undefined;
+    if (job?.name !== "check") return undefined;
     const state = await job.getState();
     if (state === "completed") return { state, data: job.data, result: job.returnvalue };
     if (state === "failed") return { state, data: job.data };
@@ -52,7 +52,7 @@ export async function createCheckWaiter(
     },
     async wait(checkId, ms, signal) {
       const first = await read(checkId);
-      if (!first || first.state !== "pending" || ms <= 0 || signal?.aborted) return first;
+      if (first?.state !== "pending" || ms <= 0 || signal?.aborted) return first;
       const job = await Job.fromId(queue, checkId);
       if (job) {
         let stop = () => {};

@@ -1,14 +1,14 @@
-import { Worker, type ConnectionOptions, type Job } from "bullmq";
+import { type ConnectionOptions, type Job, Worker } from "bullmq";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import {
-  CREDENTIAL_CHECK_QUEUE,
-  spreadDelayMs,
   type CheckJobData,
   type CheckResult,
+  CREDENTIAL_CHECK_QUEUE,
   type CredentialCheckQueue,
   type SweepJobData,
+  spreadDelayMs,
 } from "./check-queue.ts";
-import { checkCredential, type CheckDeps } from "./credential-check.ts";
+import { type CheckDeps, checkCredential } from "./credential-check.ts";
 
 export interface CheckWorkerDeps extends CheckDeps {
   connection: ConnectionOptions;

@@ -1,17 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { BrowserAdapterError, type BrowserAdapter, type BrowserSession } from "../browser/browser-adapter.ts";
+import { type BrowserAdapter, BrowserAdapterError, type BrowserSession } from "../browser/browser-adapter.ts";
+import { watchForSuccess } from "../browser-login/worker/success-watcher.ts";
+import type { Subject } from "../core/subject.ts";
 import type { CapturedState } from "../credentials/captured-state.ts";
-import { cookieHeaderFor } from "./cookie-header.ts";
+import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { CredentialStatus } from "../credentials/credential-metadata-schema.ts";
 import type { CredentialMetadata } from "../credentials/credential-store.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
-import type { CredentialEvents } from "../credentials/credential-events.ts";
-import type { Subject } from "../core/subject.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import type { BrowserLoginProvider, SuccessCondition, VerifyDeclaration } from "../providers/provider-schema.ts";
 import type { CheckJobData, CheckResult } from "./check-queue.ts";
-import { watchForSuccess } from "../browser-login/worker/success-watcher.ts";
+import { cookieHeaderFor } from "./cookie-header.ts";
 
 export interface CheckDeps {
   vault: CredentialVault;

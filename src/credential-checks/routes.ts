@@ -1,16 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createApiRouter } from "../http/router.ts";
+import { CREDENTIAL_STATUSES } from "../credentials/credential-metadata-schema.ts";
+import { credentialOfKind } from "../credentials/credential-of-kind.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import { ApiError } from "../http/errors.ts";
 import { errorResponses } from "../http/openapi/error-responses.ts";
+import { jsonResponse } from "../http/openapi/json-response.ts";
 import { pathId } from "../http/openapi/path-id.ts";
 import { credentialIdParams, waitQuery } from "../http/route-params.ts";
-import { CREDENTIAL_STATUSES } from "../credentials/credential-metadata-schema.ts";
-import { ApiError } from "../http/errors.ts";
 import type { ApiEnv } from "../http/router.ts";
-import type { CredentialVault } from "../credentials/credential-vault.ts";
+import { createApiRouter } from "../http/router.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import type { CheckState, CheckWaiter } from "./check-waiter.ts";
-import { jsonResponse } from "../http/openapi/json-response.ts";
-import { credentialOfKind } from "../credentials/credential-of-kind.ts";
 
 const checkId = pathId(/^verify-[0-9a-f-]{36}$/, "check", "verify-5b0c7a4e-1c9d-4a51-8c0e-0f3f6f2d9b11");
 const CHECK_WAIT_MAX_MS = 60_000;

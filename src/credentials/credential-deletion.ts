@@ -1,7 +1,7 @@
-import type { CredentialAccess } from "./credential-audit.ts";
-import type { CredentialVault } from "./credential-vault.ts";
 import { z } from "zod";
 import type { Subject } from "../core/subject.ts";
+import type { CredentialAccess } from "./credential-audit.ts";
+import type { CredentialVault } from "./credential-vault.ts";
 
 /** What asking the provider to revoke a credential's tokens came to (DELETE /credentials/:id reports it). */
 export const revocationOutcomeSchema = z.union([

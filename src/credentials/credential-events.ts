@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { APPEND_EVENT_LUA } from "../core/event-log.ts";
-import { defineLuaCommands, loadLuaCommands, type LuaCommand } from "../core/redis/lua-commands.ts";
+import { defineLuaCommands, type LuaCommand, loadLuaCommands } from "../core/redis/lua-commands.ts";
 import { eventKeys } from "../core/redis-keys.ts";
 import { ownerKey, type Subject } from "../core/subject.ts";
 import type { CredentialMetadata } from "./credential-metadata-schema.ts";

@@ -1,7 +1,7 @@
-import type { CredentialKind, CredentialMetadata } from "./credential-metadata-schema.ts";
-import type { CredentialVault } from "./credential-vault.ts";
 import type { Subject } from "../core/subject.ts";
 import { ApiError } from "../http/errors.ts";
+import type { CredentialKind, CredentialMetadata } from "./credential-metadata-schema.ts";
+import type { CredentialVault } from "./credential-vault.ts";
 
 const article = (kind: CredentialKind) => (kind === "browser_login" ? "a" : "an");
 

@@ -1,7 +1,8 @@
-import type { EnvelopeSealed, SealedCredential } from "../crypto/sealed-credential.ts";
 import type { Subject } from "../core/subject.ts";
+import type { EnvelopeSealed, SealedCredential } from "../crypto/sealed-credential.ts";
 
 export type { CredentialMetadata } from "./credential-metadata-schema.ts";
+
 import type { CredentialMetadata } from "./credential-metadata-schema.ts";
 
 /** A credential as stored: clear metadata and owner, the encrypted payload and (format 2) its wrapped data key. */

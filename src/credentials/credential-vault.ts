@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { ownerKey, type Subject, sameOwner } from "../core/subject.ts";
 import type { CredentialCipher } from "../crypto/cipher.ts";
-import type { CredentialEvents } from "./credential-events.ts";
 import type { CredentialAccess, CredentialAudit } from "./credential-audit.ts";
-import { ownerKey, sameOwner, type Subject } from "../core/subject.ts";
-import { parseSecret, serializeSecret, summarizeSecret, type CredentialSecret } from "./credential-secret.ts";
+import type { CredentialEvents } from "./credential-events.ts";
+import { type CredentialSecret, parseSecret, serializeSecret, summarizeSecret } from "./credential-secret.ts";
 import type { CredentialMetadata, CredentialStore } from "./credential-store.ts";
 
 /** Binds a ciphertext to its credential, owner and provider (AES-GCM additional authenticated data). */

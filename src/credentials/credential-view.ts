@@ -1,8 +1,8 @@
 import { z } from "zod";
 import {
+  type CredentialMetadata,
   credentialMetadataSchema,
   credentialStatusSchema,
-  type CredentialMetadata,
 } from "./credential-metadata-schema.ts";
 
 const stored = credentialMetadataSchema.shape;

@@ -1,19 +1,19 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { capturedStateSchema } from "./captured-state.ts";
-import { credentialAccessSchema } from "./credential-audit.ts";
-import { credentialView, credentialViewSchema } from "./credential-view.ts";
-import { DecryptionError } from "../crypto/cipher.ts";
 import { sameOwner } from "../core/subject.ts";
+import { DecryptionError } from "../crypto/cipher.ts";
 import { ApiError } from "../http/errors.ts";
-import { deleteCredential, deletedOAuth2Schema, type Revoker } from "./credential-deletion.ts";
-import type { CredentialAudit } from "./credential-audit.ts";
-import type { CredentialVault } from "./credential-vault.ts";
-import { createApiRouter } from "../http/router.ts";
 import { errorResponses } from "../http/openapi/error-responses.ts";
 import { jsonResponse } from "../http/openapi/json-response.ts";
 import { subjectSecurity } from "../http/openapi/security.ts";
 import { credentialIdParams } from "../http/route-params.ts";
+import { createApiRouter } from "../http/router.ts";
+import { capturedStateSchema } from "./captured-state.ts";
+import type { CredentialAudit } from "./credential-audit.ts";
+import { credentialAccessSchema } from "./credential-audit.ts";
+import { deleteCredential, deletedOAuth2Schema, type Revoker } from "./credential-deletion.ts";
 import { credentialOfKind } from "./credential-of-kind.ts";
+import type { CredentialVault } from "./credential-vault.ts";
+import { credentialView, credentialViewSchema } from "./credential-view.ts";
 
 const tags = ["Credentials"];
 const notFound = { 404: "No such credential for this subject (`credential_not_found`)" };

@@ -1,4 +1,4 @@
-import { gcmDecrypt, gcmEncrypt, type GcmBox } from "./aes-gcm.ts";
+import { type GcmBox, gcmDecrypt, gcmEncrypt } from "./aes-gcm.ts";
 import { DecryptionError } from "./cipher.ts";
 
 export interface KeyRingEntry {

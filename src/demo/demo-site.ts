@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { serve, type ServerType } from "@hono/node-server";
+import { type ServerType, serve } from "@hono/node-server";
 import { Hono } from "hono";
-import type { HtmlEscapedString } from "hono/utils/html";
 import { getCookie, setCookie } from "hono/cookie";
 import { html, raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
 
 /**
  * A small login site for the demo (`npm start` serves it on DEMO_PORT), and the base of the tests' and

@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
 import { sessionRecordSchema } from "../browser-login/sessions/session-record.ts";
 import { sessionView } from "../browser-login/sessions/session-view.ts";
-import { eventKeys, type EventKeys } from "../core/redis-keys.ts";
-import { createCredentialEvents, type CredentialEvents } from "../credentials/credential-events.ts";
+import { type EventKeys, eventKeys } from "../core/redis-keys.ts";
+import { type CredentialEvents, createCredentialEvents } from "../credentials/credential-events.ts";
 import { compareEventIds, eventTypeSchema, type LoggedEvent } from "./event-types.ts";
 
 /**

@@ -1,21 +1,21 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { streamSSE, type SSEStreamingApi } from "hono/streaming";
-import { pumpEvents } from "./event-stream.ts";
-import { eventIdSchema, EVENT_TYPES, publicEvent, type LoggedEvent } from "./event-types.ts";
+import { type SSEStreamingApi, streamSSE } from "hono/streaming";
+import type { Logger } from "pino";
 import { FINAL_STATUSES } from "../browser-login/sessions/session-states.ts";
+import type { SessionStore } from "../browser-login/sessions/session-store.ts";
 import { sessionView } from "../browser-login/sessions/session-view.ts";
 import { ownerKey, sameOwner } from "../core/subject.ts";
 import { ApiError, errorBody } from "../http/errors.ts";
-import type { Logger } from "pino";
-import type { SessionStore } from "../browser-login/sessions/session-store.ts";
-import type { ApiEnv } from "../http/router.ts";
-import type { EventLog } from "./event-log.ts";
-import type { EventTail } from "./event-tail.ts";
-import { createApiRouter } from "../http/router.ts";
 import { errorResponses } from "../http/openapi/error-responses.ts";
 import { subjectSecurity } from "../http/openapi/security.ts";
 import { sessionIdParams } from "../http/route-params.ts";
+import type { ApiEnv } from "../http/router.ts";
+import { createApiRouter } from "../http/router.ts";
+import type { EventLog } from "./event-log.ts";
+import { pumpEvents } from "./event-stream.ts";
+import type { EventTail } from "./event-tail.ts";
+import { EVENT_TYPES, eventIdSchema, type LoggedEvent, publicEvent } from "./event-types.ts";
 
 const FINAL_EVENTS = new Set<string>(FINAL_STATUSES.map((status) => `session.${status}`));
 

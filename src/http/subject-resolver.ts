@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { subjectSchema, type Subject } from "../core/subject.ts";
+import { type Subject, subjectSchema } from "../core/subject.ts";
 import { ApiError } from "./errors.ts";
 
 /**

@@ -1,12 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
-import { WebSocket, WebSocketServer, type RawData } from "ws";
-import type { SessionWakeups } from "../browser-login/sessions/wakeups.ts";
+import { type RawData, WebSocket, WebSocketServer } from "ws";
+import { viewerMessageFor } from "../browser-login/session-messages.ts";
 import { isFinal, type SessionRecord } from "../browser-login/sessions/session-record.ts";
 import type { SessionStore } from "../browser-login/sessions/session-store.ts";
+import type { SessionWakeups } from "../browser-login/sessions/wakeups.ts";
 import { parseViewToken, signRelay, verifyViewToken } from "./live-view-token.ts";
-import { viewerMessageFor } from "../browser-login/session-messages.ts";
 import { verifyViewerCheck } from "./viewer-check.ts";
 import { workerAddressRefusal } from "./worker-address.ts";
 

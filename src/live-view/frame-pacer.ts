@@ -18,7 +18,10 @@ export function createFramePacer(deliver: (frame: Frame) => void) {
   let waiting: Frame | undefined;
   return {
     offer(frame: Frame) {
-      if (withViewer) return void (waiting = frame);
+      if (withViewer) {
+        waiting = frame;
+        return;
+      }
       withViewer = true;
       deliver(frame);
     },

@@ -15,7 +15,7 @@ const SELECTED_TEXT = `(() => {
 })()`;
 
 /** Turns a viewer's input into DevTools Input/Page commands on the tab on screen; copy answers the selected text. */
-export async function dispatchInput(channel: DevToolsChannel, message: ViewerMessage): Promise<string | void> {
+export async function dispatchInput(channel: DevToolsChannel, message: ViewerMessage): Promise<string | undefined> {
   switch (message.t) {
     case "mouse": {
       const { type, x, y, button, buttons, clickCount, deltaX, deltaY, modifiers } = message;

@@ -1,5 +1,5 @@
-import { isFinal, type SessionRecord } from "../browser-login/sessions/session-record.ts";
 import type { LiveViewLinks } from "../browser-login/live-view-ports.ts";
+import { isFinal } from "../browser-login/sessions/session-record.ts";
 import { mintViewToken } from "./live-view-token.ts";
 
 export type { LiveViewLinks };

@@ -2,8 +2,8 @@ import type { BrowserSessionEvent } from "../browser/browser-adapter.ts";
 import type { DevToolsChannel, LiveViewSource } from "../browser/live-view-source.ts";
 import { createFramePacer } from "./frame-pacer.ts";
 import { dispatchInput } from "./input-dispatch.ts";
-import type { ViewerMessage, WorkerMessage } from "./viewer-messages.ts";
 import type { PixelBudget } from "./pixel-budget.ts";
+import type { ViewerMessage, WorkerMessage } from "./viewer-messages.ts";
 import { clampViewport, DEFAULT_VIEWPORT, type Viewport } from "./viewport.ts";
 
 export interface TabStreamOptions {
@@ -102,7 +102,10 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     await hide();
     const channel = await source.connect(pageId);
     if (!channel) return false;
-    if (closed) return (void (await channel.detach()), false);
+    if (closed) {
+      await channel.detach();
+      return false;
+    }
     const target: Shown = { pageId, channel };
     shown = target;
     pacer.dropWaiting();

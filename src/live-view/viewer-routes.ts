@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Env } from "hono";
-import { createApiRouter } from "../http/router.ts";
-import { errorResponses } from "../http/openapi/error-responses.ts";
 import type { SessionStore } from "../browser-login/sessions/session-store.ts";
-import { verifyViewToken, parseViewToken } from "./live-view-token.ts";
+import { errorResponses } from "../http/openapi/error-responses.ts";
+import { createApiRouter } from "../http/router.ts";
+import { parseViewToken, verifyViewToken } from "./live-view-token.ts";
 import { verifyViewerCheck } from "./viewer-check.ts";
 
 const asset = (name: string) => readFileSync(new URL(`./viewer/${name}`, import.meta.url), "utf8");

@@ -1,8 +1,8 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, STATUS_CODES } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Logger } from "pino";
-import { WebSocketServer, type WebSocket } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import type { LiveViewHost, ViewableSession } from "../browser-login/live-view-ports.ts";
 import { verifyRelay } from "./live-view-token.ts";
 import { createPixelBudget } from "./pixel-budget.ts";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { errorBody } from "../http/errors.ts";
-import { startHttpServer, type HttpServer } from "../http/server.ts";
+import { type HttpServer, startHttpServer } from "../http/server.ts";
 import type { Metrics } from "./metrics.ts";
 import { metricsRoutes } from "./metrics-routes.ts";
 

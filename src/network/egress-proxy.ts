@@ -1,5 +1,5 @@
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { connect, isIP, type AddressInfo, type LookupFunction, type Socket } from "node:net";
+import { type AddressInfo, connect, isIP, type LookupFunction, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { AddressPolicy } from "./address-policy.ts";
 

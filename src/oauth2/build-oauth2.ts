@@ -1,16 +1,16 @@
 import type pg from "pg";
 import type { Infra } from "../core/infra.ts";
-import type { OAuth2Deps } from "./routes.ts";
+import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
 import type { CredentialCipher } from "../crypto/cipher.ts";
-import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
-import { createOAuth2AccessTokens } from "./oauth2-access-tokens.ts";
 import { buildOAuth2ClientConfigs } from "./client-configs/build-oauth2-client-configs.ts";
+import { createOAuth2AccessTokens } from "./oauth2-access-tokens.ts";
 import { createOAuth2Flow } from "./oauth2-flow.ts";
 import { createOAuth2ServerConfigs } from "./oauth2-server-config.ts";
 import { createOAuth2States } from "./oauth2-states.ts";
 import { createRefreshLock } from "./refresh-lock.ts";
+import type { OAuth2Deps } from "./routes.ts";
 
 /** Transient provider failures: tried this many times, 250 ms then twice as long each time. */
 const RETRY = { attempts: 3, baseMs: 250 };

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { type ConnectKind, linkErrors } from "../connect/connect-kind.ts";
 import { errorResponses } from "../http/openapi/error-responses.ts";
-import { oauth2StartSchema, providerFailure } from "./routes.ts";
-import type { OAuth2Flow } from "./oauth2-flow.ts";
-import type { ProviderRegistry } from "../providers/provider-registry.ts";
-import { linkErrors, type ConnectKind } from "../connect/connect-kind.ts";
-import { jsonResponse } from "../http/openapi/json-response.ts";
 import { jsonBody } from "../http/openapi/json-body.ts";
+import { jsonResponse } from "../http/openapi/json-response.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { OAuth2Flow } from "./oauth2-flow.ts";
+import { oauth2StartSchema, providerFailure } from "./routes.ts";
 
 const start = createRoute({
   method: "post",

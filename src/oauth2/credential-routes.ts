@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createApiRouter } from "../http/router.ts";
 import { errorResponses } from "../http/openapi/error-responses.ts";
-import { credentialIdParams } from "../http/route-params.ts";
+import { jsonResponse } from "../http/openapi/json-response.ts";
 import { subjectSecurity } from "../http/openapi/security.ts";
+import { credentialIdParams } from "../http/route-params.ts";
+import { createApiRouter } from "../http/router.ts";
 import type { OAuth2AccessTokens } from "./oauth2-access-tokens.ts";
 import { providerFailure } from "./routes.ts";
-import { jsonResponse } from "../http/openapi/json-response.ts";
 
 const accessTokenSchema = z
   .object({

@@ -1,20 +1,20 @@
 import * as oidc from "openid-client";
 import type { Logger } from "pino";
-import { ApiError } from "../http/errors.ts";
+import type { Subject } from "../core/subject.ts";
 import type { CredentialAccess } from "../credentials/credential-audit.ts";
+import type { RevocationOutcome } from "../credentials/credential-deletion.ts";
+import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { CredentialMetadata } from "../credentials/credential-metadata-schema.ts";
+import { credentialOfKind } from "../credentials/credential-of-kind.ts";
 import type { OAuth2Tokens } from "../credentials/credential-secret.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
-import type { CredentialEvents } from "../credentials/credential-events.ts";
+import { ApiError } from "../http/errors.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
-import type { Subject } from "../core/subject.ts";
 import { oauth2ProviderOf } from "./oauth2-flow.ts";
 import type { ClientSource, OAuth2ServerConfigs } from "./oauth2-server-config.ts";
 import { tokenSetFrom } from "./oauth2-token-set.ts";
 import { classifyProviderError, withProviderRetries } from "./provider-error.ts";
 import type { RefreshLock } from "./refresh-lock.ts";
-import { credentialOfKind } from "../credentials/credential-of-kind.ts";
-import type { RevocationOutcome } from "../credentials/credential-deletion.ts";
 
 export interface AccessTokenAnswer {
   credentialId: string;

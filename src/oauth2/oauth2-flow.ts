@@ -1,10 +1,10 @@
 import * as oidc from "openid-client";
 import type { Logger } from "pino";
-import { ApiError } from "../http/errors.ts";
-import type { CredentialVault } from "../credentials/credential-vault.ts";
-import type { OAuth2Provider } from "../providers/provider-schema.ts";
-import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import type { Subject } from "../core/subject.ts";
+import type { CredentialVault } from "../credentials/credential-vault.ts";
+import { ApiError } from "../http/errors.ts";
+import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { OAuth2Provider } from "../providers/provider-schema.ts";
 import type { OAuth2ServerConfigs } from "./oauth2-server-config.ts";
 import type { OAuth2States } from "./oauth2-states.ts";
 import { tokenSetFrom } from "./oauth2-token-set.ts";

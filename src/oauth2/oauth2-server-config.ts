@@ -1,7 +1,7 @@
 import * as oidc from "openid-client";
-import type { OAuth2Provider } from "../providers/provider-schema.ts";
 import type { Subject } from "../core/subject.ts";
 import { ApiError } from "../http/errors.ts";
+import type { OAuth2Provider } from "../providers/provider-schema.ts";
 import type { OAuth2Client, OAuth2ClientConfigs } from "./client-configs/oauth2-client-configs.ts";
 
 /** Which client a flow or a credential uses: the organisation's own (PUT /oauth2/clients/:providerId) or the provider's. */
@@ -67,7 +67,10 @@ export function createOAuth2ServerConfigs(clientConfigs: OAuth2ClientConfigs): O
 
   function forClient(provider: OAuth2Provider, client: OAuth2Client): Promise<oidc.Configuration> {
     let ofProvider = configurations.get(provider);
-    if (!ofProvider) configurations.set(provider, (ofProvider = new Map()));
+    if (!ofProvider) {
+      ofProvider = new Map();
+      configurations.set(provider, ofProvider);
+    }
     const key = `${client.clientId}\u0000${client.clientSecret ?? ""}`;
     let found = ofProvider.get(key);
     if (!found) {

@@ -1,7 +1,7 @@
-import { redisKeys } from "../core/redis-keys.ts";
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { redisKeys } from "../core/redis-keys.ts";
 import { subjectSchema } from "../core/subject.ts";
 
 /**

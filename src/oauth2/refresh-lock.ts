@@ -1,7 +1,7 @@
-import { redisKeys } from "../core/redis-keys.ts";
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { defineLuaCommands, loadLuaCommands } from "../core/redis/lua-commands.ts";
+import { redisKeys } from "../core/redis-keys.ts";
 
 const COMMANDS = loadLuaCommands(new URL("./commands/", import.meta.url));
 type LockCommands = { releaseRefreshLock(key: string, token: string): Promise<number> };

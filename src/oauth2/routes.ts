@@ -1,18 +1,18 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createApiRouter } from "../http/router.ts";
-import { errorResponses, errorSchema } from "../http/openapi/error-responses.ts";
-import { subjectSecurity } from "../http/openapi/security.ts";
 import { clientMetadataSchema as metadataSchema } from "../core/client-metadata.ts";
-import { oauth2ProviderOf, type OAuth2Flow } from "./oauth2-flow.ts";
-import { oauth2ClientViewSchema, type OAuth2ClientConfigs } from "./client-configs/oauth2-client-configs.ts";
-import { callbackPage } from "./callback-page.ts";
+import { ApiError } from "../http/errors.ts";
+import { errorResponses, errorSchema } from "../http/openapi/error-responses.ts";
+import { jsonBody } from "../http/openapi/json-body.ts";
+import { jsonResponse } from "../http/openapi/json-response.ts";
+import { subjectSecurity } from "../http/openapi/security.ts";
+import type { ApiEnv } from "../http/router.ts";
+import { createApiRouter } from "../http/router.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import { providerIdSchema } from "../providers/provider-schema.ts";
-import { ApiError } from "../http/errors.ts";
-import type { ApiEnv } from "../http/router.ts";
+import { callbackPage } from "./callback-page.ts";
+import { type OAuth2ClientConfigs, oauth2ClientViewSchema } from "./client-configs/oauth2-client-configs.ts";
 import type { OAuth2AccessTokens } from "./oauth2-access-tokens.ts";
-import { jsonResponse } from "../http/openapi/json-response.ts";
-import { jsonBody } from "../http/openapi/json-body.ts";
+import { type OAuth2Flow, oauth2ProviderOf } from "./oauth2-flow.ts";
 
 /** What the API needs for OAuth2 connections (built in runtime/services.ts). */
 export interface OAuth2Deps {

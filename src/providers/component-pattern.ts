@@ -36,15 +36,15 @@ export function compileComponent(pattern: string, options: ComponentOptions): RE
 
 /** The standard's regular expression for a component, in RE2 syntax (anchored by `matches`). */
 export function componentRegExp(pattern: string, options: ComponentOptions): string {
-  const segment = options.delimiter ? `[^${escape(options.delimiter)}]+?` : ".+?";
+  const segment = options.delimiter ? `[^${escapeRegExp(options.delimiter)}]+?` : ".+?";
   let source = "";
   for (const part of parse(pattern, options)) {
     if (part.type === "fixed") {
-      source += part.modifier ? `(?:${escape(part.value)})${part.modifier}` : escape(part.value);
+      source += part.modifier ? `(?:${escapeRegExp(part.value)})${part.modifier}` : escapeRegExp(part.value);
       continue;
     }
     const value = part.type === "segment" ? segment : ".*";
-    const [prefix, suffix] = [escape(part.prefix), escape(part.suffix)];
+    const [prefix, suffix] = [escapeRegExp(part.prefix), escapeRegExp(part.suffix)];
     if (!prefix && !suffix) {
       source +=
         part.modifier === "" || part.modifier === "?"
@@ -59,7 +59,7 @@ export function componentRegExp(pattern: string, options: ComponentOptions): str
   return source;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.+*?^${}()[\]|/\\]/g, "\\$&");
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { providersFileSchema, type Provider, type ProviderInput } from "./provider-schema.ts";
+import { type Provider, type ProviderInput, providersFileSchema } from "./provider-schema.ts";
 
 export interface ProviderRegistry {
   get(id: string): Provider | undefined;

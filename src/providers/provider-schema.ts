@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LOGIN_URL_RULE_FIX, loginUrlRuleViolation } from "./login-url-rule.ts";
-import { urlPatternSchema } from "./url-pattern.ts";
 import { applyPreset, OAUTH2_PRESET_IDS } from "./oauth2-presets.ts";
+import { urlPatternSchema } from "./url-pattern.ts";
 
 const httpStatus = z.number().int().min(100).max(599);
 

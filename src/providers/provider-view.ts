@@ -1,9 +1,9 @@
 import { z } from "zod";
 import {
+  type ApiKeyProvider,
   apiKeyProviderSchema,
   browserLoginProviderSchema,
   oauth2ProviderSchema,
-  type ApiKeyProvider,
   type Provider,
 } from "./provider-schema.ts";
 

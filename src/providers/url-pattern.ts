@@ -1,5 +1,5 @@
-import { z } from "zod";
 import type { RE2JS } from "re2js";
+import { z } from "zod";
 import { compileComponent, DEFAULT, HOSTNAME, PATHNAME } from "./component-pattern.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import { apiKeyConnectKind } from "../api-keys/connect-kind.ts";
 import type { ApiKeyEntryDeps } from "../api-keys/api-key-entry.ts";
+import { apiKeyConnectKind } from "../api-keys/connect-kind.ts";
 import { apiKeyRoutes } from "../api-keys/routes.ts";
 import { browserLoginConnectKind } from "../browser-login/connect-kind.ts";
 import type { LiveViewLinks } from "../browser-login/live-view-ports.ts";
@@ -20,17 +20,17 @@ import { credentialRoutes } from "../credentials/routes.ts";
 import type { EventRouteDeps } from "../events/routes.ts";
 import { eventRoutes } from "../events/routes.ts";
 import { createHttpApp, type KeyedMount, type Mount } from "../http/app.ts";
-import { QUEUE_DASHBOARD_PATH, queueDashboard, type QueueDashboardDeps } from "../http/queue-dashboard.ts";
+import { QUEUE_DASHBOARD_PATH, type QueueDashboardDeps, queueDashboard } from "../http/queue-dashboard.ts";
 import type { SubjectResolver } from "../http/subject-resolver.ts";
 import { viewerRoutes } from "../live-view/viewer-routes.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { metricsRoutes } from "../metrics/metrics-routes.ts";
 import { oauth2ConnectKind } from "../oauth2/connect-kind.ts";
 import { oauth2CredentialRoutes } from "../oauth2/credential-routes.ts";
-import { oauth2CallbackRoute, oauth2Routes, type OAuth2Deps } from "../oauth2/routes.ts";
+import { type OAuth2Deps, oauth2CallbackRoute, oauth2Routes } from "../oauth2/routes.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import { providerRoutes } from "../providers/routes.ts";
-import { webhookRoutes, type WebhookDeps } from "../webhooks/routes.ts";
+import { type WebhookDeps, webhookRoutes } from "../webhooks/routes.ts";
 
 /**
  * Everything the API's routes act on, by feature: built by service/api-process.ts from the running

@@ -2,7 +2,7 @@ import type { Config } from "../core/config.ts";
 import { createLogger } from "../core/logging/logger.ts";
 import { createRedisConnection, waitUntilReady } from "../core/redis/redis-connection.ts";
 import { createCredentialVault } from "../credentials/credential-vault.ts";
-import { keyUsageReport, rotateAll, type KeyUsageReport, type RotationResult } from "../credentials/key-rotation.ts";
+import { type KeyUsageReport, keyUsageReport, type RotationResult, rotateAll } from "../credentials/key-rotation.ts";
 import { buildCipher } from "../crypto/build-cipher.ts";
 import { buildOAuth2ClientConfigs } from "../oauth2/client-configs/build-oauth2-client-configs.ts";
 import { createWebhookEndpoints } from "../webhooks/webhook-endpoints.ts";

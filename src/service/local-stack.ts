@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../core/config.ts";
-import { startDemoSite, type DemoSite } from "../demo/demo-site.ts";
 import { startEmbeddedRedis, stopLeftoverEmbeddedRedis } from "../core/redis/embedded-redis.ts";
-import { assertPortsFree, explainListenError, type PortSetting } from "./port-check.ts";
-import { watchProviders } from "../providers/providers-file.ts";
+import { type DemoSite, startDemoSite } from "../demo/demo-site.ts";
 import { createMetrics } from "../metrics/metrics.ts";
+import { watchProviders } from "../providers/providers-file.ts";
 import { startApiService } from "./api-process.ts";
+import { assertPortsFree, explainListenError, type PortSetting } from "./port-check.ts";
 import { startWorkerService } from "./worker-process.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { loadConfig, type Config } from "../core/config.ts";
+import { type Config, loadConfig } from "../core/config.ts";
 
 /**
  * How every entry point lives and dies: a failed start prints one line (no stack) and exits 1; the

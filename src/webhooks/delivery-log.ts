@@ -1,6 +1,6 @@
-import { redisKeys } from "../core/redis-keys.ts";
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { redisKeys } from "../core/redis-keys.ts";
 
 /** One event's delivery to one endpoint, as its log shows it (no payload, no header, no secret). */
 export const deliveryEntrySchema = z

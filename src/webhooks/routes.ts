@@ -1,19 +1,19 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { EventLog } from "../events/event-log.ts";
 import { eventIdSchema } from "../events/event-types.ts";
+import { ApiError } from "../http/errors.ts";
+import { errorResponses } from "../http/openapi/error-responses.ts";
+import { jsonBody } from "../http/openapi/json-body.ts";
+import { jsonResponse } from "../http/openapi/json-response.ts";
+import { apiKeySecurity } from "../http/openapi/security.ts";
+import { endpointIdParams } from "../http/route-params.ts";
+import { createApiRouter } from "../http/router.ts";
 import type { AddressPolicy } from "../network/address-policy.ts";
-import { deliveryEntrySchema, type DeliveryLog } from "./delivery-log.ts";
+import { type DeliveryLog, deliveryEntrySchema } from "./delivery-log.ts";
 import { endpointInputSchema, webhookEndpointSchema } from "./webhook-endpoint-schema.ts";
 import type { WebhookEndpoints } from "./webhook-endpoints.ts";
 import type { WebhookQueue } from "./webhook-queue.ts";
 import { checkWebhookUrl } from "./webhook-url-policy.ts";
-import { ApiError } from "../http/errors.ts";
-import { createApiRouter } from "../http/router.ts";
-import { errorResponses } from "../http/openapi/error-responses.ts";
-import { jsonResponse } from "../http/openapi/json-response.ts";
-import { apiKeySecurity } from "../http/openapi/security.ts";
-import { endpointIdParams } from "../http/route-params.ts";
-import { jsonBody } from "../http/openapi/json-body.ts";
 
 export interface WebhookDeps {
   endpoints: WebhookEndpoints;

@@ -1,10 +1,10 @@
-import { redisKeys } from "../core/redis-keys.ts";
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
+import { redisKeys } from "../core/redis-keys.ts";
 import type { CredentialCipher } from "../crypto/cipher.ts";
-import { createSealedFieldRotator } from "../crypto/sealed-field-rotation.ts";
 import type { EnvelopeSealed } from "../crypto/sealed-credential.ts";
-import { webhookEndpointSchema, type EndpointInput, type WebhookEndpoint } from "./webhook-endpoint-schema.ts";
+import { createSealedFieldRotator } from "../crypto/sealed-field-rotation.ts";
+import { type EndpointInput, type WebhookEndpoint, webhookEndpointSchema } from "./webhook-endpoint-schema.ts";
 
 /**
  * Webhook endpoints in Redis: a hash each (`endpoint`: the clear JSON; `secret`: the signing secret

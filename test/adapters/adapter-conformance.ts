@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  BrowserAdapterError,
   type BrowserAdapter,
+  BrowserAdapterError,
   type BrowserSession,
   type BrowserSessionEvent,
 } from "../../src/browser/browser-adapter.ts";
 import type { CapturedState } from "../../src/credentials/captured-state.ts";
-import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
+import { type FixtureSite, startFixtureSite } from "../fixtures/fixture-site.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 

@@ -1,26 +1,26 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  BrowserAdapterError,
   type BrowserAdapter,
+  BrowserAdapterError,
   type BrowserSessionEvent,
 } from "../../src/browser/browser-adapter.ts";
 import {
-  createBrowserbaseAdapter,
   type BrowserbaseOptions,
+  createBrowserbaseAdapter,
 } from "../../src/browser/browserbase/browserbase-adapter.ts";
 import type { BrowserbaseSession } from "../../src/browser/browserbase/browserbase-session.ts";
-import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import {
-  startBrowserbaseEmulator,
   type BrowserbaseEmulator,
   type FailureMode,
+  startBrowserbaseEmulator,
 } from "../browserbase-emulator/browserbase-emulator.ts";
 import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.ts";
+import { type FixtureSite, startFixtureSite } from "../fixtures/fixture-site.ts";
+import { captureOutput } from "../helpers/capture-output.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { waitFor } from "../helpers/wait-for.ts";
-import { captureOutput } from "../helpers/capture-output.ts";
 
 /** Distinctive, so that a leak is found wherever it ends up. */
 const API_KEY = `bb_live_${randomUUID().replaceAll("-", "")}`;

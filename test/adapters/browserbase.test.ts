@@ -1,7 +1,7 @@
 import { afterAll, expect } from "vitest";
 import { createBrowserbaseAdapter } from "../../src/browser/browserbase/browserbase-adapter.ts";
 import type { BrowserbaseSession } from "../../src/browser/browserbase/browserbase-session.ts";
-import { startBrowserbaseEmulator, type BrowserbaseEmulator } from "../browserbase-emulator/browserbase-emulator.ts";
+import { type BrowserbaseEmulator, startBrowserbaseEmulator } from "../browserbase-emulator/browserbase-emulator.ts";
 import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.ts";
 import { describeBrowserAdapter } from "./adapter-conformance.ts";
 

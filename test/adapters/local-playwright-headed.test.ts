@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserAdapter } from "../../src/browser/browser-adapter.ts";
 import { createLocalPlaywrightAdapter } from "../../src/browser/local-playwright/local-playwright-adapter.ts";
-import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
+import { type FixtureSite, startFixtureSite } from "../fixtures/fixture-site.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { toErrorResponse } from "../../src/http/errors.ts";
-import { createApiRouter } from "../../src/http/router.ts";
 import { errorResponses } from "../../src/http/openapi/error-responses.ts";
 import { pathId } from "../../src/http/openapi/path-id.ts";
+import { createApiRouter } from "../../src/http/router.ts";
 
 /** The shared pieces alone: a router's validation failures answer in the API's error shape. */
 function exampleApp() {

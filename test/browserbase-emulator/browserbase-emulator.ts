@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve, type ServerType } from "@hono/node-server";
-import { Hono, type Context } from "hono";
-import { launchChromium, type ChromiumProcess } from "./chromium-process.ts";
+import { type ServerType, serve } from "@hono/node-server";
+import { type Context, Hono } from "hono";
+import { type ChromiumProcess, launchChromium } from "./chromium-process.ts";
 
 /**
  * A stand-in for the Browserbase control plane (api.browserbase.com) that runs offline: each

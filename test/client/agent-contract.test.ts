@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
-import { createAuthenticatedTool, CredentialRejected } from "../../src/client/authenticated-tool.ts";
+import { CredentialRejected, createAuthenticatedTool } from "../../src/client/authenticated-tool.ts";
 import { isAuthRequired, requireCredential } from "../../src/client/require-credential.ts";
 import { restoreSession } from "../../src/client/restore-session.ts";
 import { createServiceClient, type ServiceClient } from "../../src/client/service-client.ts";
-import { startApiKeyService, type ApiKeyService } from "../helpers/api-key-service.ts";
-import { waitFor } from "../helpers/wait-for.ts";
+import { type ApiKeyService, startApiKeyService } from "../helpers/api-key-service.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 /** The agent contract against the real service: a tool answers auth_required, the user connects, the tool runs. */
 describe("agent contract: requireCredential and createAuthenticatedTool", () => {
@@ -162,6 +162,7 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
     const tool = createAuthenticatedTool({
       client: api,
       providerId: "demo",
+      // biome-ignore lint/suspicious/noConfusingVoidType: a tool called without input, as agents call such tools
       async execute(_input: void, credential) {
         if (credential.authMethod !== "browser_login")
           throw new Error(`expected a browser login, got ${credential.authMethod}`);

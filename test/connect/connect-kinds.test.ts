@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
 import type { ProviderInput } from "../../src/providers/provider-schema.ts";
-import { startApiKeyService, type ApiKeyService } from "../helpers/api-key-service.ts";
+import { type ApiKeyService, startApiKeyService } from "../helpers/api-key-service.ts";
 import { freePort } from "../helpers/free-port.ts";
-import { startOidcServer, type OidcServer } from "../helpers/oidc-server.ts";
+import { type OidcServer, startOidcServer } from "../helpers/oidc-server.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";

@@ -6,8 +6,8 @@ import {
   parseConnectToken,
   verifyConnectToken,
 } from "../../src/connect/connect-link-token.ts";
-import { mintViewToken } from "../../src/live-view/live-view-token.ts";
 import type { Subject } from "../../src/core/subject.ts";
+import { mintViewToken } from "../../src/live-view/live-view-token.ts";
 
 describe("connect link tokens", () => {
   const secret = randomBytes(32);

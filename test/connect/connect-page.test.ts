@@ -66,7 +66,10 @@ describe("connect page: API and worker in separate processes, a person in a seco
     });
     const box = await reference
       .newPage()
-      .then(async (p) => (await p.goto(stack.site.loginUrl), p.locator("#username").boundingBox()))
+      .then(async (p) => {
+        await p.goto(stack.site.loginUrl);
+        return p.locator("#username").boundingBox();
+      })
       .finally(() => reference.close());
     await page.mouse.click(canvas.x + box!.x + box!.width / 2, canvas.y + box!.y + box!.height / 2);
     await page.keyboard.type(DEMO_USER.username);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKeyValidator } from "../../src/api-keys/api-key-validation.ts";
 import { createAddressPolicy } from "../../src/network/address-policy.ts";
 import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
-import { startApiKeyService, type ApiKeyService } from "../helpers/api-key-service.ts";
+import { type ApiKeyService, startApiKeyService } from "../helpers/api-key-service.ts";
 import { dumpPostgres } from "../helpers/postgres-dump.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";

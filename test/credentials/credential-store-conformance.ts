@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Subject } from "../../src/core/subject.ts";
 import type { CredentialStore, StoredCredential } from "../../src/credentials/credential-store.ts";
 import { createCredentialVault } from "../../src/credentials/credential-vault.ts";
 import { rotateAll } from "../../src/credentials/key-rotation.ts";
@@ -7,7 +8,6 @@ import { createEnvelopeCipher } from "../../src/crypto/envelope-cipher.ts";
 import { createKeyRing } from "../../src/crypto/key-ring.ts";
 import { parseKeyRing } from "../../src/crypto/key-source.ts";
 import type { EnvelopeSealed } from "../../src/crypto/sealed-credential.ts";
-import type { Subject } from "../../src/core/subject.ts";
 
 /** A server the suite's stores live on, and a way to get a fresh, empty store on it for each test. */
 export interface StoreFixture {

@@ -1,11 +1,11 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/core/config.ts";
-import { buildCredentialStore, serviceMigrations } from "../../src/service/credential-storage.ts";
-import { createPostgresCredentialStore } from "../../src/credentials/store/postgres/postgres-credential-store.ts";
 import { createLogger } from "../../src/core/logging/logger.ts";
 import { migrate } from "../../src/core/postgres-migrations.ts";
-import { quietPool, startEmbeddedPostgres, type EmbeddedPostgres } from "../helpers/embedded-postgres.ts";
+import { createPostgresCredentialStore } from "../../src/credentials/store/postgres/postgres-credential-store.ts";
+import { buildCredentialStore, serviceMigrations } from "../../src/service/credential-storage.ts";
+import { type EmbeddedPostgres, quietPool, startEmbeddedPostgres } from "../helpers/embedded-postgres.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { describeCredentialStore } from "./credential-store-conformance.ts";
 

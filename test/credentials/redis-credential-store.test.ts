@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { createRedisCredentialStore } from "../../src/credentials/store/redis/redis-credential-store.ts";
 import { startEmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
+import { createRedisCredentialStore } from "../../src/credentials/store/redis/redis-credential-store.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { describeCredentialStore } from "./credential-store-conformance.ts";
 

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEventLog, type EventLog } from "../../src/events/event-log.ts";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
 import type { SessionRecord } from "../../src/browser-login/sessions/session-record.ts";
 import { createSessionStore, type SessionStore } from "../../src/browser-login/sessions/session-store.ts";
+import { type EmbeddedRedis, startEmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
+import { createEventLog, type EventLog } from "../../src/events/event-log.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 

@@ -3,17 +3,17 @@ import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import {
-  startBrowserbaseEmulator,
   type BrowserbaseEmulator,
   type EmulatedSession,
   type FailureMode,
+  startBrowserbaseEmulator,
 } from "../browserbase-emulator/browserbase-emulator.ts";
 import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.ts";
+import { captureOutput } from "../helpers/capture-output.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
 import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
-import { captureOutput } from "../helpers/capture-output.ts";
 
 /** Distinctive, so that a leak is found wherever it ends up (the emulator echoes it in its 401). */
 const API_KEY = `bb_live_flowkey_${randomUUID().replaceAll("-", "")}`;
@@ -29,7 +29,7 @@ const API_KEY = `bb_live_flowkey_${randomUUID().replaceAll("-", "")}`;
 describe("login flow on Browserbase (emulated control plane, through the HTTP API)", () => {
   let emulator: BrowserbaseEmulator;
   let stack: TestStack;
-  const hadBaseUrl = Object.prototype.hasOwnProperty.call(process.env, "BROWSERBASE_BASE_URL");
+  const hadBaseUrl = Object.hasOwn(process.env, "BROWSERBASE_BASE_URL");
   const previousBaseUrl = process.env.BROWSERBASE_BASE_URL;
   const output = captureOutput();
   const users: ScriptedUser[] = [];

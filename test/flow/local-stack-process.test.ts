@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectScriptedUser } from "../../src/demo/scripted-user.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { parsePrometheusText, sampleValue } from "../helpers/prometheus-text.ts";
-import { portIsFree, processesMatching, spawnService, type ServiceProcess } from "../helpers/service-process.ts";
+import { portIsFree, processesMatching, type ServiceProcess, spawnService } from "../helpers/service-process.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 /**

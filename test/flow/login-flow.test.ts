@@ -2,10 +2,10 @@ import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
 import { restoreSession } from "../../src/client/restore-session.ts";
+import { dumpRedis } from "../helpers/redis-dump.ts";
 import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
-import { dumpRedis } from "../helpers/redis-dump.ts";
 
 /** `params` naming one path id, for the typed client's calls. */
 const id = (value: string) => ({ params: { path: { id: value } } });

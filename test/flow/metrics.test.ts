@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parsePrometheusText, sampleValue, type PromSample } from "../helpers/prometheus-text.ts";
-import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { freePort } from "../helpers/free-port.ts";
+import { type PromSample, parsePrometheusText, sampleValue } from "../helpers/prometheus-text.ts";
+import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
-import { spawnWorker } from "../helpers/worker-process.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { startWebhookReceiver } from "../helpers/webhook-receiver.ts";
+import { spawnWorker } from "../helpers/worker-process.ts";
 import { openViewer, openViewerBrowser } from "../live-view/viewer-driver.ts";
 
 /**
@@ -246,8 +246,10 @@ describe("metrics: a worker in its own process (src/bin/worker.ts) serves /metri
       // "worker ready" is said just before the worker's gauges are registered: the first scrape may come in between.
       let samples = await scrape();
       await waitFor(
-        async () =>
-          sampleValue((samples = await scrape()), "blc_worker_sessions", { status: "awaiting_login" }) !== undefined,
+        async () => {
+          samples = await scrape();
+          return sampleValue(samples, "blc_worker_sessions", { status: "awaiting_login" }) !== undefined;
+        },
         {
           what: "the worker's session gauge in its metrics",
         },

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { connectScriptedUser } from "../../src/demo/scripted-user.ts";
 import { startEmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
+import { connectScriptedUser } from "../../src/demo/scripted-user.ts";
 import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";

@@ -1,6 +1,7 @@
 // oidc-provider ships no types (and @types/oidc-provider lags its majors): the little the test fixture uses.
 declare module "oidc-provider" {
   import type { IncomingMessage, ServerResponse } from "node:http";
+
   interface KoaContext {
     body: unknown;
     oidc?: { route?: string; params?: Record<string, unknown> };

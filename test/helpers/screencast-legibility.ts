@@ -1,6 +1,6 @@
 import type { Browser, CDPSession, Page } from "playwright-core";
-import { meanAbsError, psnr, ssim, type Gray } from "./text-similarity.ts";
 import { screenFor } from "../../src/browser/local-playwright/device-scale-screens.ts";
+import { type Gray, meanAbsError, psnr, ssim } from "./text-similarity.ts";
 
 /**
  * How legible the live view's frames keep the small text of a login form: the fixture page
@@ -120,7 +120,10 @@ async function screencast(
     for (let i = 0; i < count; i++) {
       const next = new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no ${format} frame within 10 s`)), 10_000);
-        arrived = (data) => (clearTimeout(timer), resolve(data));
+        arrived = (data) => {
+          clearTimeout(timer);
+          resolve(data);
+        };
       });
       const t0 = performance.now();
       // A new shade each time: a change undone before Chromium paints it makes no frame at all.

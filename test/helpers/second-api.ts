@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./free-port.ts";
-import { spawnService, type ServiceProcess } from "./service-process.ts";
+import { type ServiceProcess, spawnService } from "./service-process.ts";
 import type { TestStack } from "./test-stack.ts";
 
 /** Another API process (src/bin/api.ts) on the stack's Redis: it shares nothing with the first but Redis. */

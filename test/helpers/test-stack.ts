@@ -4,17 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { Logger } from "pino";
+import { type ApiClient, createApiClient } from "../../src/client/api-client.ts";
+import { type Config, loadConfig } from "../../src/core/config.ts";
 import { createLogger } from "../../src/core/logging/logger.ts";
-import { loadConfig, type Config } from "../../src/core/config.ts";
-import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
+import { type EmbeddedRedis, startEmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
 import type { ProviderInput } from "../../src/providers/provider-schema.ts";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
 import { startApiService } from "../../src/service/api-process.ts";
 import { startWorkerService } from "../../src/service/worker-process.ts";
-import { createApiClient, type ApiClient } from "../../src/client/api-client.ts";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.ts";
+import { type FixtureSite, startFixtureSite } from "../fixtures/fixture-site.ts";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { freePort } from "./free-port.ts";
 
 /** Captures every log line of a process, so tests can look for secrets in it. */

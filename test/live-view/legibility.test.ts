@@ -1,9 +1,9 @@
-import { chromium, type Browser } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { screenInfoSwitch } from "../../src/browser/local-playwright/device-scale-screens.ts";
 import { CHROMIUM_ARGS, findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { screenInfoSwitch } from "../../src/browser/local-playwright/device-scale-screens.ts";
 import { loadConfig } from "../../src/core/config.ts";
-import { startFixtureSite, type FixtureSite } from "../fixtures/fixture-site.ts";
+import { type FixtureSite, startFixtureSite } from "../fixtures/fixture-site.ts";
 import { LEGIBLE_SSIM, measureLegibility } from "../helpers/screencast-legibility.ts";
 
 /**

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { SessionRecord } from "../../src/browser-login/sessions/session-record.ts";
 import { createLiveViewLinks } from "../../src/live-view/live-view-links.ts";
 import { verifyViewToken } from "../../src/live-view/live-view-token.ts";
-import type { SessionRecord } from "../../src/browser-login/sessions/session-record.ts";
 
 describe("live-view links: when a session has them", () => {
   const secret = randomBytes(32);

@@ -8,7 +8,7 @@ import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { chromiumProcesses, spawnWorker, stopWorkerProcess, type WorkerProcess } from "../helpers/worker-process.ts";
-import { logInThroughViewer, startViewers, waitForPicture, type Viewers } from "./viewer-driver.ts";
+import { logInThroughViewer, startViewers, type Viewers, waitForPicture } from "./viewer-driver.ts";
 
 /**
  * Issue 7 as deployed: two API processes and two worker processes share one Redis. A person only

@@ -4,7 +4,7 @@ import { mintViewerCheck } from "../../src/live-view/viewer-check.ts";
 import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
-import { startViewers, waitForPicture, type Viewers } from "./viewer-driver.ts";
+import { startViewers, type Viewers, waitForPicture } from "./viewer-driver.ts";
 
 const VERIFIER_KEY = "verifier-key-for-tests-0123456789abcdef";
 

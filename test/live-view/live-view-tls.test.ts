@@ -2,8 +2,8 @@ import { rmSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { createSessionStore } from "../../src/browser-login/sessions/session-store.ts";
+import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { startSecondApi } from "../helpers/second-api.ts";
 import type { ServiceProcess } from "../helpers/service-process.ts";
@@ -12,7 +12,7 @@ import { makeTestCertificates, type TestCertificates } from "../helpers/test-cer
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { spawnWorker, stopWorkerProcess, type WorkerProcess } from "../helpers/worker-process.ts";
-import { logInThroughViewer, startViewers, waitForPicture, type Viewers } from "./viewer-driver.ts";
+import { logInThroughViewer, startViewers, type Viewers, waitForPicture } from "./viewer-driver.ts";
 
 /** This machine's own address on a network (not loopback), when it has one: a "worker on another host". */
 const networkAddress = Object.values(networkInterfaces())

@@ -4,7 +4,7 @@ import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { spawnWorker, type WorkerProcess } from "../helpers/worker-process.ts";
-import { logInThroughViewer, startViewers, waitForPicture, type Viewers } from "./viewer-driver.ts";
+import { logInThroughViewer, startViewers, type Viewers, waitForPicture } from "./viewer-driver.ts";
 
 describe("self-hosted live view: API and worker in separate processes, a person in a second Chromium", () => {
   let stack: TestStack;

@@ -1,7 +1,7 @@
 import {
-  chromium,
   type Browser,
   type BrowserContextOptions,
+  chromium,
   type Page,
   type WebSocket as PageSocket,
 } from "playwright-core";
@@ -63,7 +63,8 @@ export async function openViewer(
     ws.on("framereceived", (f) => {
       if (typeof f.payload !== "string") {
         pixels = jpegSize(f.payload) ?? pixels;
-        return void (frames += 1);
+        frames += 1;
+        return;
       }
       const message = JSON.parse(f.payload);
       if (message.t === "frame-size") sizes.push(message);

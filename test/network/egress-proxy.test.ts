@@ -1,8 +1,8 @@
 import { createServer, request, type Server } from "node:http";
-import { connect, type AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAddressPolicy } from "../../src/network/address-policy.ts";
-import { startEgressProxy, type BlockedRequest, type EgressProxy } from "../../src/network/egress-proxy.ts";
+import { type BlockedRequest, type EgressProxy, startEgressProxy } from "../../src/network/egress-proxy.ts";
 
 /**
  * The proxy on its own, with a resolver that knows `allowed.test` (loopback, allowed for its port

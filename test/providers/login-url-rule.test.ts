@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
-import { providerSchema, type BrowserLoginProvider } from "../../src/providers/provider-schema.ts";
+import { type BrowserLoginProvider, providerSchema } from "../../src/providers/provider-schema.ts";
 
 const base = { id: "acme", name: "Acme", loginUrl: "https://app.acme.test/dashboard" } as const;
 const refusal = (success: unknown, extra: Record<string, unknown> = {}) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
 import { cookieHeaderFor } from "../../src/credential-checks/cookie-header.ts";
+import { createProviderRegistry } from "../../src/providers/provider-registry.ts";
 
 const base = {
   id: "acme",

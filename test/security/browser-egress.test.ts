@@ -1,9 +1,9 @@
-import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
+import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalPlaywrightAdapter } from "../../src/browser/local-playwright/local-playwright-adapter.ts";
-import { startFixtureSite } from "../fixtures/fixture-site.ts";
 import { createAddressPolicy } from "../../src/network/address-policy.ts";
+import { startFixtureSite } from "../fixtures/fixture-site.ts";
 import { waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "../../src/client/api-client.ts";
+import { createLogger } from "../../src/core/logging/logger.ts";
 import { createCredentialVault } from "../../src/credentials/credential-vault.ts";
 import { createRedisCredentialStore } from "../../src/credentials/store/redis/redis-credential-store.ts";
 import { buildCipher } from "../../src/crypto/build-cipher.ts";
-import { createLogger } from "../../src/core/logging/logger.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 

@@ -1,9 +1,9 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/core/logging/logger.ts";
 import { createCredentialVault } from "../../src/credentials/credential-vault.ts";
 import { createRedisCredentialStore } from "../../src/credentials/store/redis/redis-credential-store.ts";
 import { buildCipher } from "../../src/crypto/build-cipher.ts";
-import { createLogger } from "../../src/core/logging/logger.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 /** A client's bad request is a 400; a record of ours that no longer reads is a 500 that says so, quoting nothing. */

@@ -3,18 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedRedis, type EmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
-import { createSessionWakeups, type SessionWakeup } from "../../src/browser-login/sessions/wakeups.ts";
 import type { SessionRecord } from "../../src/browser-login/sessions/session-record.ts";
 import {
-  SESSION_STATES,
-  SESSION_STATUSES,
   canMove,
   holdsLease,
   isFinal,
+  SESSION_STATES,
+  SESSION_STATUSES,
   type SessionStatus,
 } from "../../src/browser-login/sessions/session-states.ts";
 import { createSessionStore, type SessionStore } from "../../src/browser-login/sessions/session-store.ts";
+import { createSessionWakeups, type SessionWakeup } from "../../src/browser-login/sessions/wakeups.ts";
+import { type EmbeddedRedis, startEmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 

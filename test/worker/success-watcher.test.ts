@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { browserLoginProviderSchema } from "../../src/providers/provider-schema.ts";
 import {
-  watchForSuccess,
   type SuccessWatcher,
   type WatchOptions,
+  watchForSuccess,
 } from "../../src/browser-login/worker/success-watcher.ts";
+import { browserLoginProviderSchema } from "../../src/providers/provider-schema.ts";
 import { createFakeBrowserSession, type FakeBrowserSession } from "../helpers/fake-browser-session.ts";
 
 const APP = "https://app.test";

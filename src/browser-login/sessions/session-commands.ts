@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
-import { defineLuaCommands, loadLuaCommands, type LuaCommand } from "../../core/redis/lua-commands.ts";
 import { APPEND_EVENT_LUA } from "../../core/event-log.ts";
+import { defineLuaCommands, type LuaCommand, loadLuaCommands } from "../../core/redis/lua-commands.ts";
 import { stateTableForLua } from "./session-states.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { SESSION_STATUSES } from "./session-states.ts";
 import { clientMetadataSchema } from "../../core/client-metadata.ts";
 import { subjectSchema } from "../../core/subject.ts";
+import { SESSION_STATUSES } from "./session-states.ts";
 
 /** Statuses and their allowed moves live in session-states.ts; re-exported for the record's readers. */
 export { isFinal, type SessionStatus } from "./session-states.ts";

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { redisKeys } from "../../core/redis-keys.ts";
 import { ownerKey } from "../../core/subject.ts";
 import { defineSessionCommands } from "./session-commands.ts";
-import { sessionRecordSchema, type SessionRecord } from "./session-record.ts";
+import { type SessionRecord, sessionRecordSchema } from "./session-record.ts";
 import { holdsLease, type SessionStatus } from "./session-states.ts";
 
 /**

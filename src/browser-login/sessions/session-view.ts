@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { metadataSchema, sessionRecordSchema, type SessionRecord } from "./session-record.ts";
+import { metadataSchema, type SessionRecord, sessionRecordSchema } from "./session-record.ts";
 
 /** What an event snapshot of a session holds: the record without the fields it never carries. */
 export type SessionViewSource = Omit<SessionRecord, "owner" | "loginUrl" | "workerId" | "completeRequested">;

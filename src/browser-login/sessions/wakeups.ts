@@ -33,7 +33,10 @@ export async function createSessionWakeups(subscriber: Redis, channel: string): 
   return {
     subscribe(id, listener) {
       let set = listeners.get(id);
-      if (!set) listeners.set(id, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        listeners.set(id, set);
+      }
       set.add(listener);
       return () => {
         set.delete(listener);
@@ -76,7 +79,10 @@ export async function waitForSession<T>(
       resolve(value);
     };
     const recheck = async () => {
-      if (checking) return void (again = true);
+      if (checking) {
+        again = true;
+        return;
+      }
       checking = true;
       try {
         do {

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { BrowserSession, CaptureOptions } from "../../browser/browser-adapter.ts";
-import type { CapturedState } from "../../credentials/captured-state.ts";
 import { waitAtMost } from "../../core/deadline.ts";
+import type { CapturedState } from "../../credentials/captured-state.ts";
 
 export const NOTHING_GAINED =
   "No cookie or storage value is new or changed since the login page loaded: the login may not have happened";
@@ -29,7 +29,9 @@ export function snapshotLoginPage(session: BrowserSession, options: CaptureOptio
   const key = randomBytes(32);
   let before: Set<string> | undefined;
   const taken = session.capture({ ...options, indexedDB: false }).then(
-    (state) => void (before = new Set(digests(state, key))),
+    (state) => {
+      before = new Set(digests(state, key));
+    },
     () => {},
   );
   return {

@@ -1,19 +1,19 @@
 import type { Logger } from "pino";
-import { BrowserAdapterError, type BrowserAdapter, type BrowserSession } from "../../browser/browser-adapter.ts";
+import { type BrowserAdapter, BrowserAdapterError, type BrowserSession } from "../../browser/browser-adapter.ts";
 import { filterByHosts } from "../../browser/capture-filter.ts";
+import type { CapturedState } from "../../credentials/captured-state.ts";
+import type { CredentialEvents } from "../../credentials/credential-events.ts";
 import type { CredentialVault } from "../../credentials/credential-vault.ts";
 import type { AddressPolicy } from "../../network/address-policy.ts";
 import type { BlockedRequest } from "../../network/egress-proxy.ts";
 import type { ProviderRegistry } from "../../providers/provider-registry.ts";
-import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.ts";
-import type { SessionWakeups } from "../sessions/wakeups.ts";
-import type { SessionStore } from "../sessions/session-store.ts";
-import { viewerMessageFor } from "../session-messages.ts";
-import type { CredentialEvents } from "../../credentials/credential-events.ts";
-import type { CapturedState } from "../../credentials/captured-state.ts";
 import type { LiveViewHost } from "../live-view-ports.ts";
+import { viewerMessageFor } from "../session-messages.ts";
+import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.ts";
+import type { SessionStore } from "../sessions/session-store.ts";
+import type { SessionWakeups } from "../sessions/wakeups.ts";
 import { snapshotLoginPage } from "./login-page-snapshot.ts";
-import { watchForSuccess, type SuccessWatcher } from "./success-watcher.ts";
+import { type SuccessWatcher, watchForSuccess } from "./success-watcher.ts";
 
 export interface RunnerDeps {
   sessions: SessionStore;
@@ -253,7 +253,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       watcher?.stop();
       unsubscribe();
       stopViewing();
-      timers.forEach((t) => clearTimeout(t));
+      for (const timer of timers) clearTimeout(timer);
       // A headed window says so before it closes, as the live view's page does.
       await browser
         ?.close(phase === "completed" ? viewerMessageFor({ status: "completed" }) : undefined)

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { Worker, type ConnectionOptions } from "bullmq";
+import { type ConnectionOptions, Worker } from "bullmq";
 import type { Logger } from "pino";
 import type { BrowserAdapter } from "../../browser/browser-adapter.ts";
 import { waitAtMost } from "../../core/deadline.ts";
 import type { CredentialVault } from "../../credentials/credential-vault.ts";
 import type { ProviderRegistry } from "../../providers/provider-registry.ts";
 import { LOGIN_QUEUE, type LoginJobData } from "../login-queue.ts";
-import type { SessionWakeups } from "../sessions/wakeups.ts";
 import type { SessionStore } from "../sessions/session-store.ts";
-import { runLoginSession, shutdownStop, type LoginSessionRun, type RunnerDeps } from "./login-session-runner.ts";
+import type { SessionWakeups } from "../sessions/wakeups.ts";
+import { type LoginSessionRun, type RunnerDeps, runLoginSession, shutdownStop } from "./login-session-runner.ts";
 
 export interface WorkerDeps {
   connection: ConnectionOptions;

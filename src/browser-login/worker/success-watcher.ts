@@ -53,7 +53,10 @@ export async function watchForSuccess(
 
   const check = async () => {
     if (stopped) return;
-    if (checking) return void (dirty = true);
+    if (checking) {
+      dirty = true;
+      return;
+    }
     checking = true;
     try {
       do {
@@ -128,8 +131,8 @@ function rejects(failure: FailureResponse, response: { url: string; status: numb
 type Leaf = Exclude<SuccessCondition, { all: unknown } | { any: unknown }>;
 
 function collectLeaves(condition: SuccessCondition, into: Leaf[] = []): Leaf[] {
-  if ("all" in condition) condition.all.forEach((c) => collectLeaves(c, into));
-  else if ("any" in condition) condition.any.forEach((c) => collectLeaves(c, into));
+  if ("all" in condition) for (const c of condition.all) collectLeaves(c, into);
+  else if ("any" in condition) for (const c of condition.any) collectLeaves(c, into);
   else into.push(condition);
   return into;
 }
@@ -173,7 +176,8 @@ async function evaluate(
     if ("response" in node) return seenResponses.has(leaves.indexOf(node));
     if ("cookie" in node) {
       const { name, domain } = node.cookie;
-      const all = await (cookies ??= session.cookies());
+      cookies ??= session.cookies();
+      const all = await cookies;
       return all.some(
         (c) =>
           c.name === name &&

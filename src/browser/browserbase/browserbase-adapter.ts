@@ -1,18 +1,18 @@
 import { z } from "zod";
-import { BrowserAdapterError, type BrowserAdapter, type OpenSessionRequest } from "../browser-adapter.ts";
-import { createBrowserbaseApi, type BrowserbaseApi, type SessionCreateParams } from "./browserbase-api.ts";
+import { withDeadline } from "../../core/deadline.ts";
+import { type BrowserAdapter, BrowserAdapterError, type OpenSessionRequest } from "../browser-adapter.ts";
+import { createScrubber } from "../secret-scrubber.ts";
+import { type BrowserbaseApi, createBrowserbaseApi, type SessionCreateParams } from "./browserbase-api.ts";
 import {
   adapterClosed,
   BROWSERBASE_ERROR_CODES,
   cancelled,
-  toBrowserbaseError,
   type OpenPhase,
+  toBrowserbaseError,
 } from "./browserbase-errors.ts";
 import { BrowserbaseSession } from "./browserbase-session.ts";
-import { withDeadline } from "../../core/deadline.ts";
 import { embeddableView } from "./live-view.ts";
-import { createScrubber } from "../secret-scrubber.ts";
-import { connectStagehand, type AdapterLog } from "./stagehand-connection.ts";
+import { type AdapterLog, connectStagehand } from "./stagehand-connection.ts";
 
 export interface BrowserbaseOptions {
   apiKey: string;
@@ -112,7 +112,8 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
     let session: BrowserbaseSession | undefined;
     let api: BrowserbaseApi | undefined;
     try {
-      const bb = (api = await getApi());
+      api = await getApi();
+      const bb = api;
       const params = createParams(request);
       // The create request is never aborted: the session may exist by the time we would cut it off,
       // and only its answer says which one to release. Past the deadline it is left to finish and

@@ -1,7 +1,7 @@
-import { BrowserAdapterError } from "../browser-adapter.ts";
-import { BrowserbaseApiFailure } from "./browserbase-api.ts";
 import { AbortedByCaller, DeadlineExceeded } from "../../core/deadline.ts";
+import { BrowserAdapterError } from "../browser-adapter.ts";
 import type { Scrub } from "../secret-scrubber.ts";
+import { BrowserbaseApiFailure } from "./browserbase-api.ts";
 
 /** Codes the worker may find in a session's final state when Browserbase is behind it. */
 export const BROWSERBASE_ERROR_CODES = {

@@ -1,4 +1,6 @@
 import type { Page, Stagehand } from "@browserbasehq/stagehand";
+import { waitAtMost } from "../../core/deadline.ts";
+import type { CapturedState, Cookie, OriginState } from "../../credentials/captured-state.ts";
 import type {
   BrowserSession,
   BrowserSessionEvent,
@@ -7,14 +9,12 @@ import type {
   StorageArea,
   StorageValue,
 } from "../browser-adapter.ts";
-import type { CapturedState, Cookie, OriginState } from "../../credentials/captured-state.ts";
 import { filterByOrigins } from "../capture-filter.ts";
-import { waitAtMost } from "../../core/deadline.ts";
 import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.ts";
 import type { BrowserbaseApi } from "./browserbase-api.ts";
 import { BROWSERBASE_ERROR_CODES } from "./browserbase-errors.ts";
-import { createLiveViewTracker, tabView, type LiveViewTracker } from "./live-view.ts";
 import { readLocalStorageInHiddenTab } from "./hidden-tab-storage-reader.ts";
+import { createLiveViewTracker, type LiveViewTracker, tabView } from "./live-view.ts";
 import { createLocalStorageMirror } from "./local-storage-mirror.ts";
 import { readFrameStorage, readStorageValue } from "./page-storage.ts";
 import { createPageWatcher, type PageWatcher, type StagehandContext } from "./page-watcher.ts";
@@ -117,7 +117,10 @@ export class BrowserbaseSession implements BrowserSession {
     const origins = new Map<string, OriginState>();
     const entry = (origin: string) => {
       let o = origins.get(origin);
-      if (!o) origins.set(origin, (o = { origin, localStorage: [], sessionStorage: [] }));
+      if (!o) {
+        o = { origin, localStorage: [], sessionStorage: [] };
+        origins.set(origin, o);
+      }
       return o;
     };
     // What a frame shows now beats what the events said earlier; origins no tab shows any more are

@@ -30,7 +30,10 @@ export function createLocalStorageMirror(): LocalStorageMirror {
     const origin = originOf(storageId);
     if (!origin) return undefined;
     let area = byOrigin.get(origin);
-    if (!area) byOrigin.set(origin, (area = new Map()));
+    if (!area) {
+      area = new Map();
+      byOrigin.set(origin, area);
+    }
     return area;
   };
   return {

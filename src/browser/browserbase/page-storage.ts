@@ -1,6 +1,6 @@
 import type { Page } from "@browserbasehq/stagehand";
-import type { StorageArea, StorageValue } from "../browser-adapter.ts";
 import type { StorageItem } from "../../credentials/captured-state.ts";
+import type { StorageArea, StorageValue } from "../browser-adapter.ts";
 
 /** Web storage of one frame, as read inside it. */
 export interface FrameStorage {

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
 import type { DevToolsChannel, LiveViewSource, LiveViewTab } from "../live-view-source.ts";
-import { screenFor, type DeviceScaleScreen } from "./device-scale-screens.ts";
+import { type DeviceScaleScreen, screenFor } from "./device-scale-screens.ts";
 
 /**
  * The live view's window into a local session's context: its tabs by the ids the session gave them.

@@ -1,12 +1,12 @@
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { BrowserAdapterError, type BrowserAdapter, type OpenSessionRequest } from "../browser-adapter.ts";
-import { startEgressProxy } from "../../network/egress-proxy.ts";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { AbortedByCaller, withDeadline } from "../../core/deadline.ts";
+import type { CapturedState } from "../../credentials/captured-state.ts";
+import { startEgressProxy } from "../../network/egress-proxy.ts";
+import { type BrowserAdapter, BrowserAdapterError, type OpenSessionRequest } from "../browser-adapter.ts";
 import { createScrubber } from "../secret-scrubber.ts";
 import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.ts";
-import type { CapturedState } from "../../credentials/captured-state.ts";
-import { DEVICE_SCALE_SCREENS, screenInfoSwitch } from "./device-scale-screens.ts";
 import { CHROMIUM_ARGS, findChromium } from "./chromium-path.ts";
+import { DEVICE_SCALE_SCREENS, screenInfoSwitch } from "./device-scale-screens.ts";
 import { LocalSession } from "./local-session.ts";
 
 export interface LocalPlaywrightOptions {

@@ -1,4 +1,5 @@
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import type { CapturedState, Cookie, OriginState, StorageItem } from "../../credentials/captured-state.ts";
 import type {
   BrowserSession,
   BrowserSessionEvent,
@@ -7,10 +8,9 @@ import type {
   StorageArea,
   StorageValue,
 } from "../browser-adapter.ts";
-import type { CapturedState, Cookie, OriginState, StorageItem } from "../../credentials/captured-state.ts";
 import { filterByOrigins } from "../capture-filter.ts";
-import { farewellPageUrl } from "./farewell-page.ts";
 import type { DeviceScaleScreen } from "./device-scale-screens.ts";
+import { farewellPageUrl } from "./farewell-page.ts";
 import { localLiveViewSource } from "./local-live-view.ts";
 
 /** setTimeout fires at once for longer delays. */

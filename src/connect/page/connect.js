@@ -1,6 +1,7 @@
 // The connect page: lists what the person may connect, connects one, lists and disconnects their
 // connections. Plain script, no build step. Every request goes to /connect/<token>/…, authorised
 // by the link's token (the capability in this page's address); no API key is ever here.
+// biome-ignore lint/suspicious/noRedundantUseStrict: a classic <script>, not a module: strict mode is not implied
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -11,9 +12,9 @@
   /** Thrown for a JSON error answer; `message` is the API's own sentence. */
   class ApiFailure extends Error {
     constructor(status, body) {
-      super((body && body.error && body.error.message) || `The service answered ${status}`);
+      super(body?.error?.message || `The service answered ${status}`);
       this.status = status;
-      this.code = body && body.error && body.error.code;
+      this.code = body?.error?.code;
     }
   }
 
@@ -342,7 +343,7 @@
     try {
       const answer = await api("DELETE", `/connections/${encodeURIComponent(connection.id)}`);
       await showConnections();
-      say(...disconnected(connection.providerName, answer && answer.revocation));
+      say(...disconnected(connection.providerName, answer?.revocation));
       $("connections-heading").focus();
     } catch (error) {
       fail(error);

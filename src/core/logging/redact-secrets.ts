@@ -52,7 +52,9 @@ function walk(value: unknown, seen: WeakSet<object>): unknown {
       let out: unknown[] | undefined;
       value.forEach((item, i) => {
         const next = walk(item, seen);
-        if (next !== item) (out ??= value.slice())[i] = next;
+        if (next === item) return;
+        out ??= value.slice();
+        out[i] = next;
       });
       return out ?? value;
     }
@@ -61,7 +63,9 @@ function walk(value: unknown, seen: WeakSet<object>): unknown {
     for (const key of Object.keys(value)) {
       const item = (value as Record<string, unknown>)[key];
       const next = isSecretField(key, item) ? REDACTED : walk(item, seen);
-      if (next !== item) (out ??= { ...value })[key] = next;
+      if (next === item) continue;
+      out ??= { ...value };
+      out[key] = next;
     }
     return out ?? value;
   } finally {

@@ -51,7 +51,10 @@ const DOCUMENT_INFO = {
 export function referenceRoutes<E extends Env>(app: OpenAPIHono<E>, subjectHeaders?: { user: string; org: string }) {
   registerSecuritySchemes(app, subjectHeaders);
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
-  app.get("/openapi.json", (c) => c.json((document ??= app.getOpenAPI31Document(DOCUMENT_INFO))));
+  app.get("/openapi.json", (c) => {
+    document ??= app.getOpenAPI31Document(DOCUMENT_INFO);
+    return c.json(document);
+  });
 
   const headers = {
     "content-security-policy": [

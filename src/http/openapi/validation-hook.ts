@@ -8,6 +8,7 @@ import { ApiError, RequestValidationError } from "../errors.ts";
  * - query: `invalid_<name>` (e.g. `invalid_wait`), with the first issue's message
  * - body, headers: `invalid_request`, with every issue in `details`
  */
+// biome-ignore lint/suspicious/noExplicitAny: the hook serves every route, whatever its inputs' types
 export const validationHook: Hook<unknown, any, string, void> = (result) => {
   if (result.success) return;
   const [first] = result.error.issues;

@@ -1,5 +1,6 @@
 // The live-view page: draws the remote tab's frames and sends the person's input back.
 // Plain script, no build step. Messages: see src/live-view/viewer-messages.ts.
+// biome-ignore lint/suspicious/noRedundantUseStrict: a classic <script>, not a module: strict mode is not implied
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -99,7 +100,7 @@
     const shown = tabs.find((t) => t.pageId === current);
     $("title").textContent = shown ? shown.title : "";
     $("address").textContent = shown ? shown.url : "";
-    document.title = shown && shown.title ? `${shown.title} — log in` : "Log in";
+    document.title = shown?.title ? `${shown.title} — log in` : "Log in";
     if (tabs.length < 2) return;
     for (const tab of tabs) {
       const button = document.createElement("button");
@@ -203,7 +204,7 @@
   });
   keys.addEventListener("paste", (e) => {
     e.preventDefault();
-    const text = e.clipboardData && e.clipboardData.getData("text/plain");
+    const text = e.clipboardData?.getData("text/plain");
     if (text) send({ t: "text", text: text.slice(0, 10000) });
   });
   let composing = false;

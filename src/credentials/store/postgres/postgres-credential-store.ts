@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { z } from "zod";
-import { payloadRecordSchema, wrappedKeySchema } from "../../../crypto/sealed-credential.ts";
 import { ownerKey, subjectSchema } from "../../../core/subject.ts";
+import { payloadRecordSchema, wrappedKeySchema } from "../../../crypto/sealed-credential.ts";
 import { credentialMetadataSchema } from "../../credential-metadata-schema.ts";
 import type { CredentialMetadata, CredentialStore, KeyUsage, StoredCredential } from "../../credential-store.ts";
 

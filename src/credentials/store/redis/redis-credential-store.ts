@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
 import { defineLuaCommands, loadLuaCommands } from "../../../core/redis/lua-commands.ts";
-import { payloadRecordSchema, wrappedKeySchema, type SealedCredential } from "../../../crypto/sealed-credential.ts";
 import { redisKeys } from "../../../core/redis-keys.ts";
 import { subjectSchema } from "../../../core/subject.ts";
+import { payloadRecordSchema, type SealedCredential, wrappedKeySchema } from "../../../crypto/sealed-credential.ts";
 import { credentialMetadataSchema } from "../../credential-metadata-schema.ts";
 import type {
   CredentialMetadata,

@@ -1,14 +1,14 @@
 import type pg from "pg";
 import { z } from "zod";
 import type { CredentialCipher } from "../../../crypto/cipher.ts";
-import { envelopeRecordSchema, wrappedKeySchema, type EnvelopeSealed } from "../../../crypto/sealed-credential.ts";
+import { type EnvelopeSealed, envelopeRecordSchema, wrappedKeySchema } from "../../../crypto/sealed-credential.ts";
 import type { SealedFieldRotation } from "../../../crypto/sealed-field-rotation.ts";
 import {
+  type OAuth2ClientConfigs,
   oauth2ClientRef,
   oauth2ClientSecretContext,
   oauth2ClientView,
   oauth2ClientViewSchema,
-  type OAuth2ClientConfigs,
 } from "../oauth2-client-configs.ts";
 
 const sealedSecretSchema = z.object({ record: envelopeRecordSchema, wrappedKey: wrappedKeySchema });

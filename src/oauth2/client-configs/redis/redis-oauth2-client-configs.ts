@@ -1,15 +1,15 @@
-import { redisKeys } from "../../../core/redis-keys.ts";
 import type { Redis } from "ioredis";
+import { redisKeys } from "../../../core/redis-keys.ts";
 import type { CredentialCipher } from "../../../crypto/cipher.ts";
 import type { EnvelopeSealed } from "../../../crypto/sealed-credential.ts";
 import { createSealedFieldRotator } from "../../../crypto/sealed-field-rotation.ts";
 import {
+  type OAuth2ClientConfigs,
+  type OAuth2ClientView,
   oauth2ClientRef,
   oauth2ClientSecretContext,
   oauth2ClientView,
   oauth2ClientViewSchema,
-  type OAuth2ClientConfigs,
-  type OAuth2ClientView,
 } from "../oauth2-client-configs.ts";
 
 /** Per-organisation OAuth clients in Redis: a hash per (org, provider), `client` the clear JSON and `secret` the sealed secret. */
