@@ -10,7 +10,7 @@
 // that looked `node` up before `npm ci` put Node 24 in node_modules/.bin would keep the old one (dash
 // remembers where it found a command), so `npm start` must not say `… && node src/bin/start.ts`.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -26,7 +26,10 @@ if (major < 20 || (major === 20 && minor < 19)) {
 
 const lock = join(root, "package-lock.json");
 const installed = join(root, "node_modules/.package-lock.json");
-if (!existsSync(installed) || statSync(lock).mtimeMs > statSync(installed).mtimeMs) {
+// A node_modules that is a link to another checkout's (a git worktree sharing it) is that checkout's to
+// install: npm ci here would empty it under the other one.
+const linked = existsSync(join(root, "node_modules")) && lstatSync(join(root, "node_modules")).isSymbolicLink();
+if (!linked && (!existsSync(installed) || statSync(lock).mtimeMs > statSync(installed).mtimeMs)) {
   say("installing npm dependencies (npm ci)");
   const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { stdio: "inherit", cwd: root });
   if (result.status !== 0) process.exit(result.status ?? 1);
