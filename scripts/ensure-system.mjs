@@ -47,7 +47,8 @@ const postgresServer = () =>
     readdirSync("/usr/lib/postgresql").some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`)));
 
 const needs = [];
-if (purpose === "test" || !process.env.REDIS_URL) needs.push({ pkg: "redis-server", present: () => has("redis-server") });
+if (purpose === "test" || !process.env.REDIS_URL)
+  needs.push({ pkg: "redis-server", present: () => has("redis-server") });
 if (purpose === "test" || (process.env.BROWSER_ADAPTER ?? "local") === "local")
   needs.push({ pkg: "chromium", present: chromium });
 if (purpose === "test")
@@ -69,7 +70,10 @@ if (missing.length > 0) {
   }
   say(`installing ${missing.join(", ")} with apt-get`);
   try {
-    execFileSync("sh", ["-c", command], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    execFileSync("sh", ["-c", command], {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
   } catch {
     say(`apt-get failed; run it yourself:\n  ${command}`);
     process.exit(1);
