@@ -33,11 +33,15 @@ local function enter(sessionKey, id, status, nowIso, expiryIndex, leaseIndex, re
 end
 
 -- Record fields an event never carries: where the login started (a client's URL may hold anything),
--- who owns it (the stream it goes to says so), which worker holds it, and the event log's own field.
-local UNLOGGED = {loginUrl = true, owner = true, workerId = true, completeRequested = true, events = true}
+-- who owns it (the stream it goes to says so), which worker holds it and at what address, and the
+-- event log's own field.
+local UNLOGGED = {loginUrl = true, owner = true, workerId = true, liveViewAddress = true, completeRequested = true, events = true}
+-- Fields an event carries as null: a remote browser's live view (Browserbase's) is a remote-control link,
+-- which must not outlive a revoke in webhooks, SSE streams and the event log; `GET /browser-login/:id` has it.
+local BLANKED = {liveViewUrl = 'null'}
 
 -- Logs `eventType` for the session with a snapshot of its record (field JSON texts as stored), through
--- appendEvent (events/commands/includes/append-event.lua). Sessions stored before the event log only reach the stream of all.
+-- appendEvent (core/event-log.lua). Sessions stored before the event log only reach the stream of all.
 local function logSessionEvent(sessionKey, id, eventType, allStream, limits)
   local routing = redis.call('HGET', sessionKey, 'events')
   local owner, streams, ttls = '', {}, {}
@@ -52,7 +56,7 @@ local function logSessionEvent(sessionKey, id, eventType, allStream, limits)
   for i = 1, #record, 2 do
     if not UNLOGGED[record[i]] then
       fields[#fields + 1] = 'r.' .. record[i]
-      fields[#fields + 1] = record[i + 1]
+      fields[#fields + 1] = BLANKED[record[i]] or record[i + 1]
     end
   end
   return appendEvent(allStream, streams, ttls, limits, fields)
