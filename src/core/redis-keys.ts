@@ -25,8 +25,11 @@ export function redisKeys(prefix: string) {
     /** rate-limiter-flexible's key prefix: `<this>:<provider>:<owner>`. */
     apiKeyAttempts: `${prefix}:api-key-attempts`,
 
-    // Connect links (connect/).
+    // Connect links (connect/): each link's record (as minted), its use (binding, revocation, what it
+    // started), and an index of a subject's links by the time they stop working.
     connectLink: (id: string) => `${prefix}:connect-link:${id}`,
+    connectLinkUse: (id: string) => `${prefix}:connect-link-use:${id}`,
+    connectLinksOf: (owner: Subject) => `${prefix}:connect-links-of:${ownerKey(owner)}`,
 
     // Webhooks (webhooks/): endpoints, their index, and each endpoint's delivery log.
     webhookEndpoint: (id: string) => `${prefix}:webhook-endpoint:${id}`,
