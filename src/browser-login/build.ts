@@ -38,7 +38,10 @@ export async function openLoginSessions(infra: Infra, metrics: Metrics) {
 
 export type LoginSessions = Awaited<ReturnType<typeof openLoginSessions>>;
 
-/** The API's side: the login queue it adds sessions to, the client login URL policy, and a reaper. */
+/**
+ * The API's side: the login queue it adds sessions to, the client login URL policy, the limits per
+ * subject and connect link, and a reaper.
+ */
 export function buildBrowserLoginApi(infra: Infra, { sessions }: LoginSessions) {
   const { config, redis, stack } = infra;
   const queue = createLoginQueue(redis, config.REDIS_PREFIX);
@@ -54,7 +57,8 @@ export function buildBrowserLoginApi(infra: Infra, { sessions }: LoginSessions) 
     allowPrivateAddresses: config.ALLOW_PRIVATE_LOGIN_URLS,
     privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS,
   });
-  return { queue, loginUrlPolicy, sessionTimeoutMs: config.SESSION_TIMEOUT_MS };
+  const limits = { perSubject: config.MAX_SESSIONS_PER_SUBJECT, perConnectLink: config.MAX_SESSIONS_PER_CONNECT_LINK };
+  return { queue, loginUrlPolicy, sessionTimeoutMs: config.SESSION_TIMEOUT_MS, limits };
 }
 
 export interface LoginWorkerDeps extends LoginSessions {

@@ -30,6 +30,8 @@ export interface RunnerDeps {
    * browser obeys it.
    */
   clientLoginUrls?: { allowedHosts: string[]; addressPolicy?: AddressPolicy };
+  /** The session was claimed for this run (moved to `starting` under this worker's lease: claimNext). */
+  claimed?: boolean;
   /** Serves the self-hosted live view of sessions whose browser offers one (local adapter). */
   liveView?: LiveViewHost;
   /** Where a re-login's credential.renewed is logged. */
@@ -134,7 +136,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     let unsubscribe = () => {};
     let stopViewing = () => {};
     try {
-      await move({ status: "starting", workerId });
+      if (deps.claimed) phase = "starting";
+      else await move({ status: "starting", workerId });
       unsubscribe = deps.wakeups.subscribe(sessionId, () => void sessions.get(sessionId).then(react, () => {}));
       timers.push(
         setInterval(() => void sessions.renewLease(sessionId, workerId, leaseMs).then(react, () => {}), leaseMs / 3),
