@@ -116,6 +116,8 @@ export function createLoginStarter(deps: LoginStarterDeps) {
       expiresAt: new Date(expiresAtMs).toISOString(),
       timeline: { queued: new Date(now).toISOString() },
       metadata: body.metadata ?? {},
+      // The worker's browser obeys the rules this URL was checked against, whatever the worker's own settings.
+      ...(body.loginUrl ? { loginUrlPolicy: deps.loginUrlPolicy.rules } : {}),
       ...renewal,
     };
     const admitted = await sessions.create(record, expiresAtMs, {

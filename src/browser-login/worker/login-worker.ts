@@ -25,7 +25,6 @@ export interface WorkerDeps {
   leaseMs?: number;
   reapIntervalMs?: number;
   workerId?: string;
-  clientLoginUrls?: RunnerDeps["clientLoginUrls"];
   liveView?: RunnerDeps["liveView"];
   credentialEvents?: RunnerDeps["credentialEvents"];
 }

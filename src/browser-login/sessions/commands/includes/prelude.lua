@@ -83,10 +83,11 @@ local function enter(sessionKey, id, status, nowIso, expiryIndex, leaseIndex, re
 end
 
 -- Record fields an event never carries: where the login started (a client's URL may hold anything),
--- who owns it (the stream it goes to says so), which worker holds it, and the event log's and the quota's own
--- fields.
+-- who owns it (the stream it goes to says so), which worker holds it, the event log's and the quota's own
+-- fields, and the operator's client login URL rules.
 local UNLOGGED = {
   loginUrl = true, owner = true, workerId = true, completeRequested = true, events = true, holds = true,
+  loginUrlPolicy = true,
 }
 
 -- Logs `eventType` for the session with a snapshot of its record (field JSON texts as stored), through
