@@ -26,6 +26,9 @@ export function redisKeys(prefix: string) {
     /** Subjects with queued sessions, the next one to serve first: owner key → held × 2^41 + oldest arrival (ms). */
     fairSubjects: `${prefix}:fair-subjects`,
 
+    /** The API's fingerprint of the settings its workers must share (service/shared-settings.ts). */
+    sharedSettings: `${prefix}:shared-settings`,
+
     // The event log (events/): every event, and the same entries per owner and per session.
     events: eventKeys(prefix),
 
