@@ -15,7 +15,9 @@ import { holdsLease, type SessionStatus } from "./session-states.ts";
  * A session is a hash with one field per record property, holding that property's JSON text:
  * Lua reads only `status` and `timeline`, so client metadata comes back exactly as it was sent.
  * Two sorted sets index live sessions: by expiry, and (held ones) by lease deadline, so the
- * reaper reads only what is due.
+ * reaper reads only what is due. Sorted sets of holders per subject and per connect link count
+ * unfinished sessions against their limits, and per-subject fair queues decide which queued session
+ * a free worker slot runs next; the same scripts keep them, so they cannot drift (docs/fairness.md).
  */
 export interface SessionStore {
   readonly wakeupChannel: string;
