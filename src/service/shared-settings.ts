@@ -125,15 +125,11 @@ export async function publishSharedSettings(infra: Infra, providers: ProviderReg
 }
 
 /**
- * A worker: compares its settings with the API's now and every `intervalMs`, and logs a warning naming
+ * A worker: compares its settings with the API's now and every minute, and logs a warning naming
  * each one that differs, and why it matters, whenever what differs changes (and again every ten checks
- * while it still does). Returns the check, for tests.
+ * while it still does).
  */
-export async function watchSharedSettings(
-  infra: Infra,
-  providers: ProviderRegistry,
-  intervalMs = PUBLISH_INTERVAL_MS,
-): Promise<() => Promise<SettingsDifference[] | "unpublished">> {
+export async function watchSharedSettings(infra: Infra, providers: ProviderRegistry): Promise<void> {
   const key = redisKeys(infra.config.REDIS_PREFIX).sharedSettings;
   const logger = infra.logger.child({ component: "shared settings" });
   let last: string | undefined;
@@ -141,32 +137,35 @@ export async function watchSharedSettings(
   const check = async () => {
     const raw = await infra.redis.get(key);
     if (!raw) {
-      if (last !== "unpublished")
-        logger.info(
-          { prefix: infra.config.REDIS_PREFIX },
-          "no API has published its settings under this REDIS_PREFIX yet (an API with another REDIS_PREFIX would never see this worker's sessions)",
-        );
+      // At start-up the API may simply not be up yet (npm start starts the worker first): said quietly
+      // then, loudly from the next check on (and every ten checks while it lasts).
+      const first = last === undefined;
+      repeats = last === "unpublished" ? repeats + 1 : 0;
       last = "unpublished";
+      const message =
+        "no API has published its settings under this REDIS_PREFIX (an API with another REDIS_PREFIX never sees this worker's sessions)";
+      if (first) logger.debug({ prefix: infra.config.REDIS_PREFIX }, message);
+      else if (repeats % 10 === 0 || repeats === 1) logger.warn({ prefix: infra.config.REDIS_PREFIX }, message);
       return "unpublished" as const;
     }
-    const published = JSON.parse(raw) as { settings: SettingsFingerprint; by: string };
+    const published = JSON.parse(raw) as { settings: SettingsFingerprint; by: string; publishedAt: string };
     const differences = compareSettings(published.settings, settingsFingerprint(infra.config, providers));
     const summary = differences.map((d) => `${d.setting}${d.providers ? `(${d.providers.join(",")})` : ""}`).join(" ");
     repeats = summary === last ? repeats + 1 : 0;
+    const api = { api: published.by, publishedAt: published.publishedAt };
     if (differences.length > 0 && repeats % 10 === 0) {
       logger.warn(
-        { api: published.by, differences },
+        { ...api, differences },
         `settings differ from the API's: ${differences.map((d) => `${d.setting} (${d.consequence})`).join("; ")}`,
       );
     } else if (differences.length === 0 && summary !== last) {
-      logger.info({ api: published.by }, "settings agree with the API's");
+      logger[last === undefined ? "debug" : "info"](api, "settings agree with the API's");
     }
     last = summary;
     return differences;
   };
   await check().catch(() => {});
-  const timer = setInterval(() => void check().catch(() => {}), intervalMs);
+  const timer = setInterval(() => void check().catch(() => {}), PUBLISH_INTERVAL_MS);
   timer.unref();
   infra.stack.defer(async () => clearInterval(timer));
-  return check;
 }

@@ -31,7 +31,7 @@ describe("settings the API and its workers must share", () => {
   it("a worker with the API's settings says they agree", async () => {
     const sameProviders = join(stack.config.DATA_DIR, "same-providers.json");
     writeFileSync(sameProviders, JSON.stringify({ providers: fixtureProviders(stack.site, overrides) }));
-    const worker = await spawnWorker(stack, { PROVIDERS_FILE: sameProviders });
+    const worker = await spawnWorker(stack, { PROVIDERS_FILE: sameProviders, LOG_LEVEL: "debug" });
     try {
       expect(worker.output()).toContain("settings agree with the API's");
       expect(worker.output()).not.toContain("settings differ");
@@ -76,7 +76,7 @@ describe("settings the API and its workers must share", () => {
   });
 
   it("a worker under another REDIS_PREFIX finds no API and says so", async () => {
-    const worker = await spawnWorker(stack, { REDIS_PREFIX: "elsewhere" });
+    const worker = await spawnWorker(stack, { REDIS_PREFIX: "elsewhere", LOG_LEVEL: "debug" });
     try {
       expect(worker.output()).toContain("no API has published its settings under this REDIS_PREFIX");
     } finally {
