@@ -9,7 +9,13 @@ import { jsonResponse } from "../http/openapi/json-response.ts";
 import { sessionIdSchema } from "../http/route-params.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import type { LiveViewLinks } from "./live-view-ports.ts";
-import { cancelLoginSession, type createLoginStarter, type LoginStarterDeps, sessionWaiter } from "./login-actions.ts";
+import {
+  cancelLoginSession,
+  type createLoginStarter,
+  type LoginStarterDeps,
+  sessionWaiter,
+  TOO_MANY_SESSIONS,
+} from "./login-actions.ts";
 import { isFinal, type SessionRecord, sessionStatusSchema } from "./sessions/session-record.ts";
 import { acceptsComplete } from "./sessions/session-states.ts";
 
@@ -44,7 +50,7 @@ const start = createRoute({
   },
   responses: {
     202: jsonResponse("Started; the login page is up once liveViewUrl is set", connectSessionSchema),
-    ...errorResponses([400]),
+    ...errorResponses([400, 429], { 429: TOO_MANY_SESSIONS }),
     ...linkErrors("Unknown or forged link, or a provider the link does not offer"),
   },
 });
@@ -145,7 +151,13 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
         const link = await linkOf(c);
         const { providerId } = c.req.valid("json");
         requireOffered(link, providerId, "browser_login");
-        const record = await deps.startLogin(link.subject, { providerId, metadata: { via: "connect_page" } }, HOLD_MS);
+        const record = await deps.startLogin(
+          link.subject,
+          { providerId, metadata: { via: "connect_page" } },
+          HOLD_MS,
+          undefined,
+          { connectLinkId: link.id },
+        );
         // Revoking the link cancels it.
         await started(link, "browser_login", record.id);
         return c.json(view(record), 202);

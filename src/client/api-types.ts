@@ -755,6 +755,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description This user (or connect link) already holds as many unfinished login sessions as allowed (`too_many_sessions`): finish or cancel one, or retry after the seconds its Retry-After header gives */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
                 500: {
                     headers: {
@@ -1640,6 +1649,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description This user (or connect link) already holds as many unfinished login sessions as allowed (`too_many_sessions`): finish or cancel one, or retry after the seconds its Retry-After header gives */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
                 500: {
                     headers: {
@@ -2302,6 +2320,15 @@ export interface paths {
                 };
                 /** @description Not a browser login, or its provider is not configured as one (`wrong_credential_kind`, `provider_not_found`) */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description This user (or connect link) already holds as many unfinished login sessions as allowed (`too_many_sessions`): finish or cancel one, or retry after the seconds its Retry-After header gives */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };

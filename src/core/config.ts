@@ -86,6 +86,14 @@ export const configSchema = z
     CREDENTIAL_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(365),
     SESSION_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+    /**
+     * Unfinished login sessions (queued and running, re-logins and the connect page's included) one
+     * subject may hold at once; more answer 429 too_many_sessions. Below a deployment's slots
+     * (workers × WORKER_CONCURRENCY), so that one subject never holds them all (docs/fairness.md).
+     */
+    MAX_SESSIONS_PER_SUBJECT: z.coerce.number().int().min(1).max(1_000).default(3),
+    /** The same for sessions started through one connect link (the person holding it cannot use the app's whole share). */
+    MAX_SESSIONS_PER_CONNECT_LINK: z.coerce.number().int().min(1).max(1_000).default(2),
     /** Credential checks at once per worker (each holds a browser context for a few seconds). */
     CREDENTIAL_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
     /** A held session whose lease is not renewed for this long ends as worker_lost (below 3 s: tests only). */
