@@ -1863,7 +1863,7 @@ export interface paths {
         put?: never;
         /**
          * Check that a stored browser login still works
-         * @description Opens the provider's verify URL in a fresh isolated browser context holding the credential, in a worker, and records `status` (active | expired | unknown) and `lastVerifiedAt`. The stored state changes only with `refresh=true`, which saves the cookies as the site left them (same id, version + 1).
+         * @description Opens the provider's verify URL (or, for a provider without `verify`, its login URL judged by its success condition) in a fresh isolated browser context holding the credential, in a worker, and records `status` (active | expired | inconclusive), `lastVerifiedAt` and `lastCheck`. Whatever the site changed during the visit (a rotated session cookie) is stored in place: same id, version + 1, `credential.renewed`; a logged-out browser's state is not stored. `refresh=true` is accepted for compatibility: every check does this now.
          */
         post: {
             parameters: {
@@ -1926,7 +1926,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not a browser login (`wrong_credential_kind`), or its provider declares no check (`verify_not_declared`) */
+                /** @description Not a browser login (`wrong_credential_kind`), or its provider is not configured as one (`provider_not_found`) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3991,7 +3991,7 @@ export interface components {
             /** @enum {string} */
             kind: "browser_login" | "oauth2" | "api_key";
             /** @enum {string} */
-            status: "active" | "expired" | "needs_reauth" | "unknown";
+            status: "active" | "expired" | "needs_reauth" | "inconclusive";
             createdAt: string;
             lastVerifiedAt: string | null;
             expiresAt: string | null;
@@ -4152,16 +4152,16 @@ export interface components {
             state: "completed" | "failed" | "pending";
             checkUrl: string;
             /**
-             * @description What the check found (completed checks)
+             * @description What the check found (completed checks): `inconclusive` when it could not tell (`reason` says why); that never marks the credential expired
              * @enum {string}
              */
-            status?: "active" | "expired" | "needs_reauth" | "unknown";
+            status?: "active" | "expired" | "inconclusive";
             /** @enum {string} */
             method?: "browser" | "http" | "predicted_expiry";
             reason?: string;
             lastVerifiedAt?: string;
             version?: number;
-            /** @description The state as the site left it was saved in place (version + 1) */
+            /** @description What the site changed during the check (sites rotate sessions on use) was stored in place: version + 1, `credential.renewed` */
             refreshed?: boolean;
             ms?: number;
         };
@@ -4192,7 +4192,7 @@ export interface components {
             id: string;
             providerId: string;
             /** @enum {string} */
-            status: "active" | "expired" | "needs_reauth" | "unknown";
+            status: "active" | "expired" | "needs_reauth" | "inconclusive";
             version: number;
             createdAt: string;
             updatedAt: string;
@@ -4214,12 +4214,37 @@ export interface components {
             earliestExpiry: string | null;
             suspect?: boolean;
             suspectReason?: string;
+            /**
+             * @description `restore`: load the state into your browser (and check it in when done); `live`: the provider needs a live page, drive the kept-alive browser
+             * @enum {string}
+             */
+            usage: "restore" | "live";
+            /** @description When the site last showed it logged in (capture, or a check) */
+            lastAcceptedAt: string | null;
+            lastCheck?: components["schemas"]["CredentialLastCheck"];
+            /** @description The last time a newer state was stored in place (version + 1), and by what */
+            lastRenewal?: {
+                at: string;
+                /** @enum {string} */
+                by: "relogin" | "check" | "check_in" | "relogin_seed" | "keep_alive";
+            };
+        };
+        /** @description The last health check: what it found and why, whether it touched the site, whether it stored a newer state */
+        CredentialLastCheck: {
+            at: string;
+            /** @enum {string} */
+            status: "active" | "expired" | "inconclusive";
+            /** @enum {string} */
+            method: "browser" | "http" | "predicted_expiry";
+            reason: string;
+            touched: boolean;
+            renewed: boolean;
         };
         OAuth2Credential: {
             id: string;
             providerId: string;
             /** @enum {string} */
-            status: "active" | "expired" | "needs_reauth" | "unknown";
+            status: "active" | "expired" | "needs_reauth" | "inconclusive";
             version: number;
             createdAt: string;
             updatedAt: string;
@@ -4241,7 +4266,7 @@ export interface components {
             id: string;
             providerId: string;
             /** @enum {string} */
-            status: "active" | "expired" | "needs_reauth" | "unknown";
+            status: "active" | "expired" | "needs_reauth" | "inconclusive";
             version: number;
             createdAt: string;
             updatedAt: string;
