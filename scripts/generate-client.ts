@@ -33,6 +33,7 @@ export async function apiDocument(): Promise<unknown> {
     providers: unused,
     vault: unused,
     audit: unused,
+    credentialEvents: unused,
     browserLogin: unused,
     events: unused,
     checks: unused,

@@ -3333,6 +3333,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/credentials/{id}/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give back a browser login's state after using it
+         * @description Sites rotate sessions on use: the state an app restored (`GET /credentials/:id/storage-state`, or `restoreSession` from src/client) may be spent once the app's browser has used it. Check in what the browser holds now, with the version it was restored from: it is merged into that version (origins the state does not hold keep their storage; cookies the site changed or removed apply) and stored in place, same id, version + 1. Compare-and-swap: if a newer version was stored meanwhile (a re-login, a check, another app's check-in), nothing is written and the answer is `409 stale_version` with `details.currentVersion`. Audited like a decrypt (`check_in`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A credential id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CheckIn"];
+                };
+            };
+            responses: {
+                /** @description Checked in */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckedIn"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such credential for this subject (`credential_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not a browser login (`wrong_credential_kind`), or a newer version is stored (`stale_version`, `details.currentVersion`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The state is larger than CHECK_IN_BODY_LIMIT_BYTES (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not application/json (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Storage is not reachable right now; retry shortly (`storage_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/endpoints": {
         parameters: {
             query?: never;
@@ -4295,6 +4413,8 @@ export interface components {
         CredentialStorageState: {
             credentialId: string;
             providerId: string;
+            /** @description The version decrypted: check the browser's state back in with it (POST /credentials/:id/check-in) */
+            version: number;
             storageState: components["schemas"]["StorageState"];
         };
         StorageState: {
@@ -4331,6 +4451,48 @@ export interface components {
                 requestId?: string;
                 at: string;
             }[];
+        };
+        CheckedIn: {
+            credentialId: string;
+            /**
+             * @description `renewed`: a newer state is stored (version + 1, `credential.renewed`); `unchanged`: nothing differed
+             * @enum {string}
+             */
+            outcome: "renewed" | "unchanged";
+            /** @description The credential's version now: restore or check in from this one next */
+            version: number;
+            credential: components["schemas"]["Credential"];
+        };
+        CheckIn: {
+            /** @description The version this state was restored from (the storage-state answer's `version`) */
+            version: number;
+            /** @description What the browser holds now: cookies, and localStorage and sessionStorage of the origins it holds */
+            storageState: {
+                cookies: {
+                    name: string;
+                    value: string;
+                    domain: string;
+                    path: string;
+                    expires: number;
+                    httpOnly: boolean;
+                    secure: boolean;
+                    /** @enum {string} */
+                    sameSite: "Strict" | "Lax" | "None";
+                }[];
+                origins: {
+                    origin: string;
+                    localStorage: {
+                        name: string;
+                        value: string;
+                    }[];
+                    /** @default [] */
+                    sessionStorage: {
+                        name: string;
+                        value: string;
+                    }[];
+                    indexedDB?: unknown[];
+                }[];
+            };
         };
         CreatedWebhookEndpoint: {
             id: string;

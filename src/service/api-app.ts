@@ -13,8 +13,10 @@ import type { ConnectLinks } from "../connect/connect-links.ts";
 import { connectPageRoutes } from "../connect/connect-page-routes.ts";
 import type { CheckWaiter } from "../credential-checks/check-waiter.ts";
 import { credentialCheckRoutes } from "../credential-checks/routes.ts";
+import { CHECK_IN_PATH, checkInRoute } from "../credentials/check-in-route.ts";
 import type { CredentialAudit } from "../credentials/credential-audit.ts";
 import type { Revoker } from "../credentials/credential-deletion.ts";
+import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
 import { credentialRoutes } from "../credentials/routes.ts";
 import type { EventRouteDeps } from "../events/routes.ts";
@@ -43,6 +45,8 @@ export interface ApiParts {
   /** The headers the default resolver reads, as /openapi.json names them. */
   subjectHeaders?: { user: string; org: string };
   bodyLimitBytes?: number;
+  /** The check-in's body limit (a browser state): CHECK_IN_BODY_LIMIT_BYTES. */
+  checkInBodyLimitBytes?: number;
   /** Readiness: rejects while Redis is not reachable. */
   ready(): Promise<void>;
   /** Aborted when the API shuts down: requests waiting on a session or check answer at once with what they have. */
@@ -50,6 +54,8 @@ export interface ApiParts {
   providers: ProviderRegistry;
   vault: CredentialVault;
   audit: CredentialAudit;
+  /** Where check-ins log credential.renewed. */
+  credentialEvents: CredentialEvents;
   browserLogin: Omit<LoginStarterDeps, "providers" | "draining">;
   events: Omit<EventRouteDeps, "sessions" | "logger" | "draining">;
   /** Credential checks: queued for the workers, awaited through queue events. */
@@ -136,6 +142,17 @@ export function createApiApp(parts: ApiParts) {
       : []),
     { path: "/credentials", routes: apiKeyRoutes({ ...parts.apiKeys, vault, providers }) },
     { path: "/credentials", routes: credentialRoutes({ vault, audit: parts.audit, revokeOAuth2 }) },
+    {
+      path: "/credentials",
+      routes: checkInRoute({
+        vault,
+        events: parts.credentialEvents,
+        providerOrigins: (id) => {
+          const provider = providers.get(id);
+          return provider?.kind === "browser_login" ? provider.origins : undefined;
+        },
+      }),
+    },
     { path: "/webhooks/endpoints", routes: webhookRoutes(parts.webhooks), operator: true },
     ...(parts.connect
       ? [
@@ -158,6 +175,7 @@ export function createApiApp(parts: ApiParts) {
     resolveSubject: parts.resolveSubject,
     subjectHeaders: parts.subjectHeaders,
     bodyLimitBytes: parts.bodyLimitBytes,
+    largeBodies: [{ path: CHECK_IN_PATH, maxSize: parts.checkInBodyLimitBytes ?? 1_048_576 }],
     ready: parts.ready,
     logPath,
     open,

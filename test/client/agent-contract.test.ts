@@ -166,7 +166,7 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
       async execute(_input: void, credential) {
         if (credential.authMethod !== "browser_login")
           throw new Error(`expected a browser login, got ${credential.authMethod}`);
-        const context = await restoreSession(browser, credential.storageState);
+        const { context } = await restoreSession(browser, credential.storageState);
         try {
           const page = await context.newPage();
           await page.goto(`${stack.site.appOrigin}/dashboard`);
