@@ -6,6 +6,7 @@ import type { Metrics } from "../metrics/metrics.ts";
 import { observeQueueWait } from "../metrics/queue-wait.ts";
 import { createAddressPolicy } from "../network/address-policy.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { DevToolsHost } from "./keep-alive-ports.ts";
 import type { LiveViewHost } from "./live-view-ports.ts";
 import { createLoginQueue } from "./login-queue.ts";
 import { createLoginUrlPolicy } from "./login-url-policy.ts";
@@ -63,6 +64,8 @@ export interface LoginWorkerDeps extends LoginSessions {
   credentialEvents: CredentialEvents;
   adapter: BrowserAdapter;
   liveView?: LiveViewHost;
+  /** Relays apps' DevTools connections to kept-alive browsers (src/keep-alive/). */
+  devTools?: DevToolsHost;
   metrics: Metrics;
 }
 
@@ -87,6 +90,7 @@ export async function startLoginWorker(infra: Infra, deps: LoginWorkerDeps, grac
     clientLoginUrls: clientLoginUrls(infra.config),
     liveView: deps.liveView,
     credentialEvents: deps.credentialEvents,
+    devTools: deps.devTools,
   });
   stack.defer(() => worker.close(grace()));
   // Watched as soon as the worker exists: it says "worker ready" before the checks start.

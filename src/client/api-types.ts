@@ -633,7 +633,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    changedFrom?: "queued" | "starting" | "awaiting_login" | "authenticated" | "capturing" | "completed" | "failed" | "expired" | "cancelled";
+                    changedFrom?: "queued" | "starting" | "awaiting_login" | "authenticated" | "capturing" | "kept_alive" | "completed" | "failed" | "expired" | "cancelled";
                 };
                 header?: never;
                 path: {
@@ -1169,7 +1169,7 @@ export interface paths {
                 /**
                  * @description The session's events
                  *
-                 *     Event names: session.queued, session.starting, session.awaiting_login, session.authenticated, session.capturing, session.completed, session.failed, session.expired, session.cancelled, session.live_view_changed, session.login_rejected, credential.created, credential.verified, credential.expired, credential.renewed, credential.needs_reauth, credential.deleted.
+                 *     Event names: session.queued, session.starting, session.awaiting_login, session.authenticated, session.capturing, session.kept_alive, session.completed, session.failed, session.expired, session.cancelled, session.live_view_changed, session.login_rejected, credential.created, credential.verified, credential.expired, credential.renewed, credential.needs_reauth, credential.deleted.
                  */
                 200: {
                     headers: {
@@ -1279,7 +1279,7 @@ export interface paths {
                 /**
                  * @description The subject's events
                  *
-                 *     Event names: session.queued, session.starting, session.awaiting_login, session.authenticated, session.capturing, session.completed, session.failed, session.expired, session.cancelled, session.live_view_changed, session.login_rejected, credential.created, credential.verified, credential.expired, credential.renewed, credential.needs_reauth, credential.deleted.
+                 *     Event names: session.queued, session.starting, session.awaiting_login, session.authenticated, session.capturing, session.kept_alive, session.completed, session.failed, session.expired, session.cancelled, session.live_view_changed, session.login_rejected, credential.created, credential.verified, credential.expired, credential.renewed, credential.needs_reauth, credential.deleted.
                  */
                 200: {
                     headers: {
@@ -1565,8 +1565,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Capture the login now
-         * @description For providers that capture on complete (or to hurry one that waits to settle): capture once the user is authenticated.
+         * Capture the login now (or end a kept-alive browser)
+         * @description For providers that capture on complete (or to hurry one that waits to settle): capture once the user is authenticated. On a `kept_alive` session: close the kept-alive browser (what the site changed in it is stored in place) and complete the session.
          */
         post: {
             parameters: {
@@ -1583,7 +1583,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Captured: the session is completed and names its credentialId */
+                /** @description Captured: the session is completed (or kept_alive) and names its credentialId */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1818,6 +1818,198 @@ export interface paths {
                     };
                 };
                 /** @description No self-hosted live view (`no_live_view`), or the session ended (`session_ended`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Storage is not reachable right now; retry shortly (`storage_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/browser-login/{id}/devtools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A DevTools link to a kept-alive browser
+         * @description For sessions of a provider with `keepAlive`, once `kept_alive`: a WebSocket link through the API that `connectOverCDP` accepts, to the session's own browser process (no other session's context is in it). Commands that reach the worker's machine (downloads, file uploads from paths, `file:` pages, extensions, closing the browser) are refused. Each link handed out is written to the credential's audit trail (`live_devtools`). End the browser with `POST /browser-login/:id/complete`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A login session id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The link */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DevToolsLink"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such session for this subject (`session_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The browser is not kept alive (`not_kept_alive`, the session in `details`), or cannot be driven from here (`devtools_unavailable`: a remote browser, or no live-view port on the worker) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Storage is not reachable right now; retry shortly (`storage_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/browser-login/{id}/devtools/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a kept-alive browser's DevTools links
+         * @description Links handed out so far stop working and their connections are cut; a new one can be asked for.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A login session id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LoginSession"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such session for this subject (`session_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The session ended (`session_ended`) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3478,7 +3670,7 @@ export interface paths {
                             endpoints: {
                                 id: string;
                                 url: string;
-                                events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
+                                events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.kept_alive" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
                                 description?: string;
                                 createdAt: string;
                                 /** @enum {string} */
@@ -3643,7 +3835,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             url: string;
-                            events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
+                            events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.kept_alive" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
                             description?: string;
                             createdAt: string;
                             /** @enum {string} */
@@ -4135,7 +4327,7 @@ export interface components {
             sessionId: string;
             providerId: string;
             /** @enum {string} */
-            status: "queued" | "starting" | "awaiting_login" | "authenticated" | "capturing" | "completed" | "failed" | "expired" | "cancelled";
+            status: "queued" | "starting" | "awaiting_login" | "authenticated" | "capturing" | "kept_alive" | "completed" | "failed" | "expired" | "cancelled";
             liveViewUrl: string | null;
             expiresAt: string;
             credentialId?: string;
@@ -4168,6 +4360,13 @@ export interface components {
             kind: "browser_login";
             /** @enum {string} */
             captureOn: "authenticated" | "complete";
+            /**
+             * @description `restore`: restore the captured state in your browser (check it in when done); `live`: the site needs a live page, so the worker keeps the logged-in browser open (`keepAlive`) and you drive it over DevTools
+             * @enum {string}
+             */
+            usage: "restore" | "live";
+            /** @description live: how long the worker keeps the browser open at most */
+            keepAliveMs?: number;
         };
         OAuth2Provider: {
             id: string;
@@ -4203,7 +4402,7 @@ export interface components {
             sessionId: string;
             providerId: string;
             /** @enum {string} */
-            status: "queued" | "starting" | "awaiting_login" | "authenticated" | "capturing" | "completed" | "failed" | "expired" | "cancelled";
+            status: "queued" | "starting" | "awaiting_login" | "authenticated" | "capturing" | "kept_alive" | "completed" | "failed" | "expired" | "cancelled";
             /** @description Where the user logs in: the live view to show them (null until the browser is ready) */
             liveViewUrl: string | null;
             /** @description The self-hosted live view, watch only (no input) */
@@ -4246,6 +4445,14 @@ export interface components {
                 code: string;
                 message: string;
             };
+            /** @description A kept-alive browser (provider `keepAlive`, status `kept_alive`): open until `until` at most; `devTools`: drive it through `POST /browser-login/:id/devtools`; once ended, when and why */
+            keepAlive?: {
+                until: string;
+                devTools: boolean;
+                endedAt?: string;
+                /** @enum {string} */
+                endReason?: "ended_by_app" | "max_time" | "logged_out";
+            };
         };
         StartLogin: {
             /**
@@ -4259,6 +4466,14 @@ export interface components {
             };
             /** @description Where the browser starts instead of the provider's login URL (when the deployment allows it) */
             loginUrl?: string;
+        };
+        DevToolsLink: {
+            sessionId: string;
+            credentialId: string;
+            /** @description Give it to Playwright's `chromium.connectOverCDP(endpointUrl)`: the kept-alive browser, with the logged-in page in `browser.contexts()[0]`. A capability: anyone holding it drives that browser until it is revoked or the browser closes */
+            endpointUrl: string;
+            /** @description The browser closes at this time at most */
+            until: string;
         };
         CredentialCheck: {
             checkId: string;
@@ -4497,7 +4712,7 @@ export interface components {
         CreatedWebhookEndpoint: {
             id: string;
             url: string;
-            events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
+            events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.kept_alive" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
             description?: string;
             createdAt: string;
             /** @enum {string} */
@@ -4506,7 +4721,7 @@ export interface components {
         };
         WebhookEndpointInput: {
             url: string;
-            events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
+            events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.kept_alive" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
             description?: string;
             secret?: string;
         };

@@ -24,6 +24,7 @@ import { eventRoutes } from "../events/routes.ts";
 import { createHttpApp, type KeyedMount, type Mount } from "../http/app.ts";
 import { QUEUE_DASHBOARD_PATH, type QueueDashboardDeps, queueDashboard } from "../http/queue-dashboard.ts";
 import type { SubjectResolver } from "../http/subject-resolver.ts";
+import { type KeepAliveRouteDeps, keepAliveRoutes } from "../keep-alive/routes.ts";
 import { viewerRoutes } from "../live-view/viewer-routes.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { metricsRoutes } from "../metrics/metrics-routes.ts";
@@ -72,6 +73,8 @@ export interface ApiParts {
     verifierKey?: string;
     viewerCheck?: (sessionId: string) => string;
   };
+  /** Kept-alive browsers: DevTools links to them (handed out, audited, revoked). */
+  keepAlive?: Omit<KeepAliveRouteDeps, "audit">;
   /** The connect page: links minted through POST /connect/links, the page at /connect/<token>. */
   connect?: { links: ConnectLinks; linkTtlMs: number; publicUrl: () => string; frameAncestors: string[] };
   /** GET /metrics (Prometheus text), for bearers of one of `tokens` (the metrics token and the service keys). */
@@ -132,6 +135,9 @@ export function createApiApp(parts: ApiParts) {
       routes: eventRoutes({ ...parts.events, sessions: parts.browserLogin.sessions, logger: parts.logger, draining }),
     },
     { path: "/browser-login", routes: browserLoginRoutes(loginDeps) },
+    ...(parts.keepAlive
+      ? [{ path: "/browser-login", routes: keepAliveRoutes({ ...parts.keepAlive, audit: parts.audit }) }]
+      : []),
     { path: "/credentials", routes: credentialCheckRoutes({ vault, checks: parts.checks, providers, draining }) },
     { path: "/credentials", routes: reloginRoute({ ...loginDeps, vault }) },
     ...(parts.oauth2

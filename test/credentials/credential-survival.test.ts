@@ -13,7 +13,7 @@ import { waitFor } from "../helpers/wait-for.ts";
 /**
  * Nothing we do spends a credential (issue 20): a site that rotates its session token on every
  * request and refuses the old one shortly after stays usable through checks (asked and scheduled),
- * and apps' uses with check-in, ten cycles each, with real Chromium, Redis and HTTP.
+ * re-logins and apps' uses with check-in, ten cycles each, with real Chromium, Redis and HTTP.
  */
 describe("credentials that survive a site rotating its session on every request", () => {
   let rot: RotatingSite;
@@ -152,6 +152,46 @@ describe("credentials that survive a site rotating its session on every request"
     const session = await use(id);
     await session.close();
     expect((await credential(id)).status).toBe("active");
+  });
+
+  it("re-login ten times on a working credential: the site recognises the seed, each capture replaces it in place", async () => {
+    const id = await capture("rotating");
+    let version = (await credential(id)).version;
+    for (let cycle = 0; cycle < 10; cycle++) {
+      const started = await stack.api("POST", `/credentials/${id}/relogin?wait=0`);
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      const done = await waitForStatus(stack, started.body.sessionId, "completed", { timeoutMs: 30_000 });
+      expect(done.credentialId).toBe(id);
+      const after = await credential(id);
+      expect(after, `cycle ${cycle}`).toMatchObject({ version: version + 1, lastRenewal: { by: "relogin" } });
+      version += 1;
+      rot.expireSuperseded();
+    }
+    const check = await stack.api("POST", `/credentials/${id}/verify?wait=60000`);
+    expect(check.body).toMatchObject({ status: "active" });
+  });
+
+  it("a re-login given up before any capture keeps what its browser made the site change", async () => {
+    const stay = `${rot.origin}/stay`;
+    const id = await capture("rotating-stay", stay);
+    const before = (await credential(id)).version;
+    const started = await stack.api("POST", `/credentials/${id}/relogin?wait=10000`);
+    expect(started.body.status).toBe("awaiting_login");
+    // The seeded page used the session (the site rotated it) and waits for a login that never comes.
+    const page = await stack.user.findPage((u) => u === stay);
+    await expect(page.locator("#stay").textContent()).resolves.toBe("Still here");
+    const cancelled = await stack.api("POST", `/browser-login/${started.body.sessionId}/cancel`);
+    expect(cancelled.status).toBe(200);
+    const after = await waitFor(
+      async () => {
+        const c = await credential(id);
+        return c.version > before ? c : undefined;
+      },
+      { what: "the seed's changes to be stored", timeoutMs: 15_000 },
+    );
+    expect(after.lastRenewal).toMatchObject({ by: "relogin_seed" });
+    rot.expireSuperseded();
+    await (await use(id)).close({ checkIn: true });
   });
 
   it("check-in refuses what is not a state: 4xx in the error shape, never a 5xx; the credential still works", async () => {

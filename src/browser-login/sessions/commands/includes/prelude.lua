@@ -34,7 +34,8 @@ end
 
 -- Record fields an event never carries: where the login started (a client's URL may hold anything),
 -- who owns it (the stream it goes to says so), which worker holds it, and the event log's own field.
-local UNLOGGED = {loginUrl = true, owner = true, workerId = true, completeRequested = true, events = true}
+local UNLOGGED = {loginUrl = true, owner = true, workerId = true, completeRequested = true, events = true,
+  devToolsGeneration = true}
 
 -- Logs `eventType` for the session with a snapshot of its record (field JSON texts as stored), through
 -- appendEvent (events/commands/includes/append-event.lua). Sessions stored before the event log only reach the stream of all.
