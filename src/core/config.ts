@@ -69,6 +69,8 @@ export const configSchema = z
     SUBJECT_USER_HEADER: z.string().default("x-subject-user-id"),
     SUBJECT_ORG_HEADER: z.string().default("x-subject-org-id"),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+    /** A browser state checked in (POST /credentials/:id/check-in): cookies and several origins' storage. */
+    CHECK_IN_BODY_LIMIT_BYTES: z.coerce.number().int().min(16_384).max(16_777_216).default(1_048_576),
 
     PROVIDERS_FILE: z.string().default("providers.json"),
     CLIENT_LOGIN_URLS: bool.default(false),
