@@ -40,7 +40,14 @@ export async function apiDocument(): Promise<unknown> {
     webhooks: unused,
     oauth2: { flow: unused, clients: unused, tokens: unused },
     liveView: { links: unused, secret: Buffer.alloc(32), frameAncestors: [] },
-    connect: { links: unused, linkTtlMs: 0, publicUrl: unused, frameAncestors: [], returnSchemes: [] },
+    connect: {
+      links: unused,
+      linkTtlMs: 0,
+      publicUrl: unused,
+      frameAncestors: [],
+      returnSchemes: [],
+      componentOrigins: [],
+    },
   };
   return (await createApiApp(parts).request("/openapi.json")).json();
 }
