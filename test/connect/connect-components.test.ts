@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { build } from "rolldown";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
 import { DEMO_USER } from "../../src/demo/demo-site.ts";
@@ -522,6 +523,46 @@ describe("connect components: in an app's page on another origin, a person in a 
       writeFileSync(process.env.CONNECT_COMPONENTS_SCREENSHOT, await screenshot.page.screenshot({ fullPage: true }));
       await screenshot.context.close();
     }
+    await context.close();
+  }, 60_000);
+
+  it("the React wrapper: renders the elements, passes the link, calls back with the events' details", async () => {
+    // The app's React page, bundled as an app's build would (React from npm, the wrapper from its source).
+    const bundle = await build({
+      input: new URL("../fixtures/react-host-app.ts", import.meta.url).pathname,
+      write: false,
+      platform: "browser",
+      transform: { define: { "process.env.NODE_ENV": JSON.stringify("production") } },
+      output: { format: "iife" },
+    });
+    host.scripts["/react-app.js"] = bundle.output[0].code;
+    const { page, context } = await openApp({ subject: "person-react", react: { provider: "fixture-key" } });
+    const connect = page.getByRole("button", { name: "Connect Fixture API" });
+    await waitFor(() => connect.isEnabled(), { timeoutMs: 20_000, what: "the button React rendered" });
+    expect(await page.locator("blc-connect-button.connect").count()).toBe(1);
+    expect(await page.getByRole("heading", { name: "Connected to Acme Notes" }).isVisible()).toBe(true);
+    await connect.click();
+    await page.getByLabel("API key", { exact: true }).fill(goodKey);
+    await page.keyboard.press("Enter");
+    await waitFor(() => page.locator("#app-says").isVisible(), { what: "the app's callback" });
+    expect(await page.locator("#app-says").textContent()).toBe("The app heard: Fixture API connected.");
+    const [stored] = await credentials("person-react");
+    const heard = () => page.evaluate(() => (window as unknown as { reactEvents: unknown[] }).reactEvents);
+    expect(await heard()).toEqual([
+      {
+        type: "connected",
+        detail: { providerId: "fixture-key", providerName: "Fixture API", kind: "api_key", credentialId: stored!.id },
+        cancelable: true,
+      },
+    ]);
+    await waitFor(async () => (await page.locator("blc-connections li").count()) === 1, { what: "the list" });
+    await page.getByRole("button", { name: /^Disconnect Fixture API/ }).click();
+    await waitFor(async () => (await heard()).length === 2, { what: "onDisconnected" });
+    expect((await heard())[1]).toEqual({
+      type: "disconnected",
+      detail: { credentialId: stored!.id, providerId: "fixture-key" },
+    });
+    await noViolations(page);
     await context.close();
   }, 60_000);
 

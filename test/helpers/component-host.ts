@@ -12,6 +12,8 @@ export interface HostPageView {
   connections?: boolean;
   /** An organisation OAuth-client form per provider id. */
   clientForms?: string[];
+  /** The page is the React app (`host.scripts["/react-app.js"]`), showing a button for this provider and the list. */
+  react?: { provider: string };
 }
 
 export interface ComponentHost {
@@ -19,6 +21,8 @@ export interface ComponentHost {
   origin: string;
   /** Registers a page view and answers its URL on the app. */
   page(view: HostPageView | ((origin: string) => Promise<HostPageView>)): string;
+  /** Scripts the app serves from its own origin, by path (the React app's bundle). */
+  scripts: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -36,6 +40,7 @@ export async function startComponentHost(serviceOrigin: string, port?: number): 
   const origin = `http://localhost:${port}`;
   const views = new Map<string, HostPageView | ((origin: string) => Promise<HostPageView>)>();
   let next = 0;
+  const scripts: Record<string, string> = {};
 
   const render = (view: HostPageView) => {
     const common = `link="${escapeHtml(view.link)}"${view.check ? ` check="${escapeHtml(view.check)}"` : ""}`;
@@ -44,7 +49,10 @@ export async function startComponentHost(serviceOrigin: string, port?: number): 
 <title>Acme Notes: settings</title>
 <link rel="stylesheet" href="/app.css">
 <script src="${serviceOrigin}/connect-assets/components.js" defer></script>
-</head><body><main>
+${view.react ? '<script src="/react-app.js" defer></script>' : ""}
+</head><body>
+${view.react ? `<div id="root" data-link="${escapeHtml(view.link)}" data-provider="${escapeHtml(view.react.provider)}"></div>` : ""}
+<main>
 <h1>Acme Notes</h1>
 <h2>Connected services</h2>
 <div class="buttons">
@@ -65,6 +73,11 @@ blc-connect-button, blc-connections, blc-oauth-client-form { --blc-color-accent:
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", origin);
+    const script = scripts[url.pathname];
+    if (script !== undefined) {
+      res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" });
+      return res.end(script);
+    }
     if (url.pathname === "/app.css") {
       res.writeHead(200, { "content-type": "text/css; charset=utf-8" });
       return res.end(CSS);
@@ -80,7 +93,7 @@ blc-connect-button, blc-connections, blc-oauth-client-form { --blc-color-accent:
         "content-type": "text/html; charset=utf-8",
         "content-security-policy": [
           "default-src 'none'",
-          `script-src ${serviceOrigin}`,
+          `script-src ${serviceOrigin}${view.react ? " 'self'" : ""}`,
           `connect-src ${serviceOrigin}`,
           `frame-src ${serviceOrigin}`,
           "style-src 'self'",
@@ -98,6 +111,7 @@ blc-connect-button, blc-connections, blc-oauth-client-form { --blc-color-accent:
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
     origin,
+    scripts,
     page(view) {
       const path = `/settings-${++next}`;
       views.set(path, view);
