@@ -388,7 +388,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -469,7 +469,7 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectLinkView"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -545,7 +545,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -640,7 +640,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -728,7 +728,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -813,7 +813,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -891,7 +891,7 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectBrowserLogin"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -976,7 +976,7 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectBrowserLogin"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1077,7 +1077,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1185,7 +1185,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1269,7 +1269,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1340,7 +1340,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1431,7 +1431,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
