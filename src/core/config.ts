@@ -40,7 +40,8 @@ export const UNSAFE_RETURN_SCHEMES = ["javascript", "vbscript", "data", "blob", 
 /** An http(s) origin exactly as browsers send it in `Origin`: scheme://host[:port], nothing more. */
 function isOrigin(text: string): boolean {
   const parsed = URL.canParse(text) ? new URL(text) : undefined;
-  return !!parsed && /^https?:$/.test(parsed.protocol) && parsed.origin === text;
+  // `*` parses as a host character, but no browser sends it: a wildcard here would match nothing, silently.
+  return !!parsed && /^https?:$/.test(parsed.protocol) && parsed.origin === text && !text.includes("*");
 }
 
 /**
