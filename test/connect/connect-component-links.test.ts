@@ -351,6 +351,31 @@ describe("component links: origins, header binding, CORS, organisation clients, 
         failures.push(`${what} → allowed ${allowed}`);
       if (text.includes(binding)) failures.push(`${what} → answered the binding again`);
     }
+    // The app's side: mints with random component origins, grants and bodies.
+    for (let round = 0; round < 100; round += 1) {
+      const body = pick([
+        { componentOrigin: pick([APP, OTHER_APP, `${APP}/`, headerSafe(randomText(random, 40)), 42, null]) },
+        { componentOrigin: APP, manageOrgClients: pick([true, false, "yes", 1, null]) },
+        { manageOrgClients: true, providers: pick([["acme-oauth"], [], ["nope"], "acme-oauth"]) },
+        randomJson(random, 3, ["componentOrigin", "manageOrgClients", "providers", "successUrl", "ttlSeconds"]),
+      ]);
+      const org = pick([undefined, "fuzz-org", ""]);
+      const res = await stack.api("POST", "/connect/links", { subject: owner, org, body });
+      answers[`mint ${res.status}`] = (answers[`mint ${res.status}`] ?? 0) + 1;
+      if (res.status >= 500 || (res.status >= 400 && typeof res.body?.error?.code !== "string"))
+        failures.push(
+          `mint ${JSON.stringify(body).slice(0, 120)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`,
+        );
+      if (
+        res.status === 201 &&
+        body &&
+        typeof body === "object" &&
+        "manageOrgClients" in body &&
+        body.manageOrgClients === true &&
+        !org
+      )
+        failures.push(`mint ${JSON.stringify(body)} without an organisation → 201`);
+    }
     expect(failures).toEqual([]);
     console.log(`component fuzz: ${ROUNDS} requests, answers by status ${JSON.stringify(answers)}`);
     expect(answers["200"] ?? 0).toBeGreaterThan(10);

@@ -60,7 +60,12 @@ describe("connect components: in an app's page on another origin, a person in a 
     stack = await startTestStack({
       scriptedUser: false,
       extraProviders: providers,
-      env: { PORT: String(port), CONNECT_COMPONENT_ORIGINS: `http://localhost:${hostPort}` },
+      env: {
+        PORT: String(port),
+        CONNECT_COMPONENT_ORIGINS: `http://localhost:${hostPort}`,
+        // A mobile app's own scheme, to hand the person back to it.
+        CONNECT_RETURN_SCHEMES: "https,http,myapp",
+      },
     });
     host = await startComponentHost(stack.baseUrl, hostPort);
     browser = await chromium.launch({ executablePath: findChromium(), headless: true });
@@ -449,6 +454,28 @@ describe("connect components: in an app's page on another origin, a person in a 
       what: "Connected in place",
     });
     expect(page.url()).toBe(stay);
+
+    // A mobile app's web view: its own scheme, which the web view's navigation delegate catches. Chromium
+    // has no handler for it; the navigation it was asked for is seen through DevTools.
+    const tried: string[] = [];
+    const devtools = await context.newCDPSession(page);
+    await devtools.send("Page.enable");
+    devtools.on("Page.frameRequestedNavigation", (event) => tried.push(event.url));
+    await page.goto(
+      host.page(async () => ({
+        link: (await mint("person-r", { providers: ["fixture-key"], errorUrl: "myapp://connect?step=2" })).url,
+        buttons: ["fixture-key"],
+      })),
+    );
+    await waitFor(() => connect.isEnabled(), { what: "the Connect button in the web view" });
+    await connect.click();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await waitFor(
+      () => tried.some((text) => text.includes("myapp://connect?step=2&status=cancelled&providerId=fixture-key")),
+      {
+        what: () => `the hand-back to myapp:// (console: ${JSON.stringify(tried)})`,
+      },
+    );
     await context.close();
   }, 60_000);
 
