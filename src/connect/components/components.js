@@ -227,7 +227,7 @@ li .detail { display: block; color: var(--_muted); font-size: 0.9em; }
   // ---- What every element shares ----
 
   class ConnectElement extends HTMLElement {
-    static observedAttributes = ["link", "provider", "check"];
+    static observedAttributes = ["link", "provider", "check", "label", "heading"];
 
     constructor() {
       super();
