@@ -169,6 +169,12 @@ describe("component links: origins, header binding, CORS, organisation clients, 
     expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     expect(script.headers.get("access-control-allow-origin")).toBe("*");
     expect(await script.text()).toContain('customElements.define("blc-connect-button"');
+    // Compressed for browsers that ask (fetch does, and undoes it), and revalidated by its ETag.
+    expect(script.headers.get("content-encoding")).toBe("gzip");
+    const again = await fetch(`${stack.baseUrl}/connect-assets/components.js`, {
+      headers: { "if-none-match": script.headers.get("etag")! },
+    });
+    expect(again.status).toBe(304);
   });
 
   it("sets the organisation's OAuth client through a manageOrgClients link: the secret is write-only, kept when left out", async () => {
