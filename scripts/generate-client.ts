@@ -42,7 +42,14 @@ export async function apiDocument(): Promise<unknown> {
     oauth2: { flow: unused, clients: unused, tokens: unused },
     liveView: { links: unused, secret: Buffer.alloc(32), frameAncestors: [] },
     keepAlive: { sessions: unused, secret: Buffer.alloc(32), publicUrl: unused },
-    connect: { links: unused, linkTtlMs: 0, publicUrl: unused, frameAncestors: [], returnSchemes: [] },
+    connect: {
+      links: unused,
+      linkTtlMs: 0,
+      publicUrl: unused,
+      frameAncestors: [],
+      returnSchemes: [],
+      componentOrigins: [],
+    },
   };
   return (await createApiApp(parts).request("/openapi.json")).json();
 }

@@ -350,7 +350,7 @@ export interface paths {
         put?: never;
         /**
          * The page's first call: binds the link to this browser (an HttpOnly cookie) if no browser has it yet, and answers what it offers
-         * @description The first browser to call this gets the link: a cookie holding a random secret, whose SHA-256 the link keeps; every other endpoint of the link answers only to that cookie. With CONNECT_VERIFIER_KEY set, the first call needs `check` (the app's connect check from the page's `?check=`).
+         * @description The first browser to call this gets the link: a cookie holding a random secret, whose SHA-256 the link keeps; every other endpoint of the link answers only to that cookie. A component link (minted with componentOrigin) answers the secret in the body instead, once, to a request from its origin; every later request sends it as X-Connect-Binding. With CONNECT_VERIFIER_KEY set, the first call needs `check` (the app's connect check from the page's `?check=`).
          */
         post: {
             parameters: {
@@ -376,7 +376,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ConnectLinkView"];
+                        "application/json": components["schemas"]["ConnectLinkOpened"];
                     };
                 };
                 /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
@@ -388,7 +388,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -469,7 +469,7 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectLinkView"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -545,7 +545,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -640,7 +640,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -728,7 +728,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -822,7 +822,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -900,7 +900,7 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectBrowserLogin"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -985,7 +985,7 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectBrowserLogin"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1086,7 +1086,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1148,6 +1148,250 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/connect/{token}/oauth2-clients/{providerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The link's organisation's OAuth client for a provider, without its secret (links minted with manageOrgClients)
+         * @description 403 also when the link may not manage the organisation's OAuth clients (`org_clients_not_allowed`: minted without manageOrgClients)
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The organisation's client, without its secret */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            providerId: string;
+                            clientId: string;
+                            hasClientSecret: boolean;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown or forged link, a provider the link does not offer or not OAuth2 (`provider_not_found`), or no client set (`oauth2_client_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set the link's organisation's OAuth client for a provider: the secret is write-only (links minted with manageOrgClients)
+         * @description clientSecret: a string sets it, null removes it (a public client), absent keeps the one set. 403 also when the link may not manage the organisation's OAuth clients (`org_clients_not_allowed`: minted without manageOrgClients)
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        clientId: string;
+                        clientSecret?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description The organisation's client, without its secret */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            providerId: string;
+                            clientId: string;
+                            hasClientSecret: boolean;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown or forged link, a provider the link does not offer or not OAuth2 (`provider_not_found`), or no client set (`oauth2_client_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove the link's organisation's OAuth client for a provider (links minted with manageOrgClients)
+         * @description 403 also when the link may not manage the organisation's OAuth clients (`org_clients_not_allowed`: minted without manageOrgClients)
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown or forged link, a provider the link does not offer or not OAuth2 (`provider_not_found`), or no client set (`oauth2_client_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/connect/{token}/api-key": {
         parameters: {
             query?: never;
@@ -1196,7 +1440,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4464,6 +4708,10 @@ export interface paths {
                         errorUrl?: string;
                         /** @description A line the page shows above the providers */
                         message?: string;
+                        /** @description Makes a component link, for the connect components on the app page of this origin (one of CONNECT_COMPONENT_ORIGINS): it opens no page, answers only requests from that origin, and is bound by a header (X-Connect-Binding) instead of a cookie */
+                        componentOrigin?: string;
+                        /** @description The link may set and remove the organisation's OAuth clients for the OAuth2 providers it offers (mint it only for an organisation admin; needs x-subject-org-id) */
+                        manageOrgClients?: boolean;
                         /** @description Time to open it (default and most: CONNECT_LINK_TTL_SECONDS) */
                         ttlSeconds?: number;
                     };
@@ -4479,7 +4727,7 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectLinkMinted"];
                     };
                 };
-                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                /** @description The request did not validate (`invalid_request`: a return URL, ttlSeconds or componentOrigin not allowed), or manageOrgClients without x-subject-org-id (`org_required`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4625,16 +4873,9 @@ export interface components {
                 details?: unknown;
             };
         };
-        ConnectLinkView: {
-            /** @description When the page stops working (once opened: the end of its use in this browser) */
-            expiresAt: string;
-            returnUrl?: string;
-            /** @description Where the page sends the person once connected */
-            successUrl?: string;
-            /** @description Where the page sends the person when connecting did not work out */
-            errorUrl?: string;
-            message?: string;
-            providers: components["schemas"]["ConnectProvider"][];
+        ConnectLinkOpened: components["schemas"]["ConnectLinkView"] & {
+            /** @description Component links, on the first open only: the secret to send as X-Connect-Binding with every later request (keep it in memory) */
+            binding?: string;
         };
         ConnectProvider: {
             id: string;
@@ -4649,6 +4890,19 @@ export interface components {
                 helpUrl?: string;
                 secret: boolean;
             }[];
+        };
+        ConnectLinkView: {
+            /** @description When the page stops working (once opened: the end of its use in this browser) */
+            expiresAt: string;
+            returnUrl?: string;
+            /** @description Where the page sends the person once connected */
+            successUrl?: string;
+            /** @description Where the page sends the person when connecting did not work out */
+            errorUrl?: string;
+            message?: string;
+            /** @description The link may set and remove the organisation's OAuth clients of the OAuth2 providers it offers */
+            manageOrgClients?: boolean;
+            providers: components["schemas"]["ConnectProvider"][];
         };
         Connection: {
             id: string;
@@ -5115,6 +5369,8 @@ export interface components {
             /** @description When a browser opened it (and got it) */
             openedAt?: string;
             providers?: string[];
+            /** @description A component link: the app page's origin it works in */
+            componentOrigin?: string;
         };
     };
     responses: never;

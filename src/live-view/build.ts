@@ -40,7 +40,8 @@ export function buildLiveViewApi(
     routes: {
       links,
       secret,
-      frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS,
+      // App pages with connect components show the live view in place, as the connect page does.
+      frameAncestors: [...config.LIVE_VIEW_FRAME_ANCESTORS, ...config.CONNECT_COMPONENT_ORIGINS],
       verifierKey,
       viewerCheck: verifierKey ? (sessionId: string) => mintViewerCheck(verifierKey, sessionId) : undefined,
     },

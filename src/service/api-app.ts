@@ -85,6 +85,8 @@ export interface ApiParts {
     verifierKey?: string;
     /** CONNECT_RETURN_SCHEMES: what a link's successUrl, errorUrl and returnUrl may be. */
     returnSchemes: readonly string[];
+    /** CONNECT_COMPONENT_ORIGINS: app pages whose connect components use component links. */
+    componentOrigins: readonly string[];
   };
   /** GET /metrics (Prometheus text), for bearers of one of `tokens` (the metrics token and the service keys). */
   metrics?: { metrics: Metrics; tokens: readonly string[] };
@@ -107,7 +109,14 @@ export function createApiApp(parts: ApiParts) {
   const connectKinds: ConnectKind[] = [
     browserLoginConnectKind({ ...loginDeps, startLogin: createLoginStarter(loginDeps) }),
     ...(parts.oauth2 && parts.connect
-      ? [oauth2ConnectKind({ providers, flow: parts.oauth2.flow, publicUrl: parts.connect.publicUrl })]
+      ? [
+          oauth2ConnectKind({
+            providers,
+            flow: parts.oauth2.flow,
+            clients: parts.oauth2.clients,
+            publicUrl: parts.connect.publicUrl,
+          }),
+        ]
       : []),
     apiKeyConnectKind({ ...parts.apiKeys, vault, providers }),
   ];
@@ -178,6 +187,7 @@ export function createApiApp(parts: ApiParts) {
               kinds: connectKinds,
               ttlMs: parts.connect.linkTtlMs,
               returnSchemes: parts.connect.returnSchemes,
+              componentOrigins: parts.connect.componentOrigins,
               publicUrl: parts.connect.publicUrl,
             }),
           },
