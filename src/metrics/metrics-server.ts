@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { Logger } from "pino";
 import { errorBody } from "../http/errors.ts";
 import { type HttpServer, startHttpServer } from "../http/server.ts";
 import type { Metrics } from "./metrics.ts";
@@ -13,15 +14,22 @@ export async function startMetricsServer(options: {
   port: number;
   metrics: Metrics;
   tokens: readonly string[];
+  logger?: Logger;
 }): Promise<HttpServer> {
   const app = new Hono();
   app.route("/", metricsRoutes(options.metrics, options.tokens));
   app.notFound((c) => c.json(errorBody("not_found", `No route ${c.req.method} ${c.req.path}`), 404));
+  // Hono's default would answer 500 in plain text.
+  app.onError((error, c) => {
+    options.logger?.error({ err: { name: error.name, message: error.message } }, "metrics request failed");
+    return c.json(errorBody("internal_error", "Something went wrong on our side"), 500);
+  });
   return startHttpServer({
     fetch: app.fetch,
     host: options.host,
     port: options.port,
     headersTimeoutMs: 5_000,
     requestTimeoutMs: 10_000,
+    logger: options.logger,
   });
 }

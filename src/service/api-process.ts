@@ -105,6 +105,7 @@ export async function startApiService(
       headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
       onUpgrade: liveView.relay.handleUpgrade,
+      logger,
     }).catch((error) => {
       throw explainListenError(error, [{ setting: "PORT", port: config.PORT }]);
     });
