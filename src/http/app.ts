@@ -31,7 +31,7 @@ export interface HttpAppOptions {
   resolveSubject: SubjectResolver;
   /** The headers the default resolver reads, as /openapi.json names them (default x-subject-user-id, x-subject-org-id). */
   subjectHeaders?: { user: string; org: string };
-  /** Request body limit of the keyed routes (413 beyond it). */
+  /** Request body limit of every route, keyed or open (413 beyond it, before anything reads the body). */
   bodyLimitBytes?: number;
   /** Readiness (`GET /readyz`): rejects while a dependency the API needs (Redis) is not reachable. */
   ready(): Promise<void>;
@@ -95,6 +95,22 @@ export function createHttpApp(options: HttpAppOptions) {
     );
   });
 
+  // Every route, open or keyed: a body is refused before anything parses it. A declared
+  // Content-Length beyond the limit is refused unread; a chunked body is counted as it streams in
+  // and refused as soon as it passes the limit, so no more than the limit is ever held.
+  const maxSize = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const limitBody = bodyLimit({
+    maxSize,
+    // The rest of the body is not wanted: closing the connection stops the client sending it.
+    onError: (c) =>
+      c.json(errorBody("payload_too_large", `The request body is larger than ${maxSize} bytes`), 413, {
+        connection: "close",
+      }),
+  });
+  // A GET or HEAD has no body to limit (@hono/node-server gives them none), but asking for it makes
+  // the server build a full WHATWG Request with an AbortController for every status poll.
+  app.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
+
   app.openapi(healthz, (c) => c.json({ ok: true as const }, 200));
   app.openapi(readyz, async (c) => {
     try {
@@ -111,14 +127,6 @@ export function createHttpApp(options: HttpAppOptions) {
 
   const keyed = createApiRouter();
   keyed.use(serviceKeyAuth(options.serviceKeys));
-  const maxSize = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
-  const limitBody = bodyLimit({
-    maxSize,
-    onError: (c) => c.json(errorBody("payload_too_large", `The request body is larger than ${maxSize} bytes`), 413),
-  });
-  // A GET or HEAD has no body to limit (@hono/node-server gives them none), but asking for it makes
-  // the server build a full WHATWG Request with an AbortController for every status poll.
-  keyed.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
   // An operator mount owns its first path segment (`/webhooks/…`): no subject is asked for under it.
   const operatorPrefixes = options.keyed.filter((m) => m.operator).map((m) => `/${m.path.split("/")[1]}/`);
   keyed.use(async (c, next) => {

@@ -128,6 +128,30 @@ describe("the API's HTTP edge", () => {
     expect((await fetch(`${stack.baseUrl}/healthz`)).status).toBe(200);
   });
 
+  const connectApiKey = "/connect/cl_forged.1.x/api-key";
+  const jsonPost = (path: string, framing: string) =>
+    `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${framing}\r\n`;
+
+  it("limits bodies on routes without a service key (the connect page's) before reading them", async () => {
+    // A body declared larger than the limit is refused unread: no waiting for 300 MB to arrive.
+    const declared = await rawExchange(port, `${jsonPost(connectApiKey, "Content-Length: 300000000\r\n")}{"a":`);
+    expectJsonError(declared, 413, "payload_too_large");
+    const sent = await rawExchange(
+      port,
+      `${jsonPost(connectApiKey, `Content-Length: ${stack.config.BODY_LIMIT_BYTES + 1}\r\n`)}${"a".repeat(stack.config.BODY_LIMIT_BYTES + 1)}`,
+    );
+    expectJsonError(sent, 413, "payload_too_large");
+  });
+
+  it("refuses a chunked body as soon as it passes the limit, without waiting for its end", async () => {
+    const chunk = `4000\r\n${"a".repeat(0x4000)}\r\n`;
+    // Two 16 KiB chunks and no final one: the answer comes while the body is still open.
+    for (const path of [connectApiKey, "/browser-login/start"]) {
+      const res = await rawExchange(port, `${jsonPost(path, "Transfer-Encoding: chunked\r\n")}${chunk}${chunk}`);
+      expectJsonError(res, 413, "payload_too_large");
+    }
+  });
+
   it("does not let a client hold a connection with unfinished headers", async () => {
     const res = await rawExchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
     expect(res.ms).toBeLessThan(3_000);
