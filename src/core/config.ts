@@ -65,6 +65,8 @@ export const configSchema = z
     API_KEYS: list.optional(),
     SUBJECT_USER_HEADER: z.string().default("x-subject-user-id"),
     SUBJECT_ORG_HEADER: z.string().default("x-subject-org-id"),
+    /** `admin` or `member` (the default): organisation-level settings take `admin`. */
+    SUBJECT_ORG_ROLE_HEADER: z.string().default("x-subject-org-role"),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
 
     PROVIDERS_FILE: z.string().default("providers.json"),

@@ -9,7 +9,7 @@ import { jsonResponse } from "./openapi/json-response.ts";
 import { referenceRoutes } from "./openapi/reference-routes.ts";
 import { createApiRouter } from "./router.ts";
 import { serviceKeyAuth } from "./service-key-auth.ts";
-import type { SubjectResolver } from "./subject-resolver.ts";
+import type { SubjectHeaders, SubjectResolver } from "./subject-resolver.ts";
 
 /** Routes a feature adds, mounted at `path` (their paths join the OpenAPI document under it). */
 export interface Mount {
@@ -29,8 +29,8 @@ export interface HttpAppOptions {
   /** The service keys (API_KEYS) that open the keyed routes. */
   serviceKeys: readonly string[];
   resolveSubject: SubjectResolver;
-  /** The headers the default resolver reads, as /openapi.json names them (default x-subject-user-id, x-subject-org-id). */
-  subjectHeaders?: { user: string; org: string };
+  /** The headers the default resolver reads, as /openapi.json names them (default x-subject-user-id, x-subject-org-id, x-subject-org-role). */
+  subjectHeaders?: SubjectHeaders;
   /** Request body limit of every route, keyed or open (413 beyond it, before anything reads the body). */
   bodyLimitBytes?: number;
   /** Readiness (`GET /readyz`): rejects while a dependency the API needs (Redis) is not reachable. */
@@ -130,8 +130,12 @@ export function createHttpApp(options: HttpAppOptions) {
   // An operator mount owns its first path segment (`/webhooks/…`): no subject is asked for under it.
   const operatorPrefixes = options.keyed.filter((m) => m.operator).map((m) => `/${m.path.split("/")[1]}/`);
   keyed.use(async (c, next) => {
-    if (!operatorPrefixes.some((prefix) => c.req.path.startsWith(prefix)))
-      c.set("subject", await options.resolveSubject(c));
+    if (!operatorPrefixes.some((prefix) => c.req.path.startsWith(prefix))) {
+      const { userId, orgId, orgRole } = await options.resolveSubject(c);
+      // Whom it acts for goes on records; the role is this request's only (core/subject.ts).
+      c.set("subject", orgId === undefined ? { userId } : { userId, orgId });
+      if (orgId !== undefined) c.set("orgRole", orgRole ?? "member");
+    }
     await next();
   });
   for (const { path, routes } of options.keyed) keyed.route(path, routes);

@@ -21,7 +21,7 @@ import type { EventRouteDeps } from "../events/routes.ts";
 import { eventRoutes } from "../events/routes.ts";
 import { createHttpApp, type KeyedMount, type Mount } from "../http/app.ts";
 import { QUEUE_DASHBOARD_PATH, type QueueDashboardDeps, queueDashboard } from "../http/queue-dashboard.ts";
-import type { SubjectResolver } from "../http/subject-resolver.ts";
+import type { SubjectHeaders, SubjectResolver } from "../http/subject-resolver.ts";
 import { viewerRoutes } from "../live-view/viewer-routes.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { metricsRoutes } from "../metrics/metrics-routes.ts";
@@ -41,7 +41,7 @@ export interface ApiParts {
   serviceKeys: readonly string[];
   resolveSubject: SubjectResolver;
   /** The headers the default resolver reads, as /openapi.json names them. */
-  subjectHeaders?: { user: string; org: string };
+  subjectHeaders?: SubjectHeaders;
   bodyLimitBytes?: number;
   /** Readiness: rejects while Redis is not reachable. */
   ready(): Promise<void>;

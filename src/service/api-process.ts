@@ -76,8 +76,16 @@ export async function startApiService(
     const app = createApiApp({
       logger,
       serviceKeys: serviceKeys.keys,
-      resolveSubject: headerSubjectResolver(config.SUBJECT_USER_HEADER, config.SUBJECT_ORG_HEADER),
-      subjectHeaders: { user: config.SUBJECT_USER_HEADER, org: config.SUBJECT_ORG_HEADER },
+      resolveSubject: headerSubjectResolver(
+        config.SUBJECT_USER_HEADER,
+        config.SUBJECT_ORG_HEADER,
+        config.SUBJECT_ORG_ROLE_HEADER,
+      ),
+      subjectHeaders: {
+        user: config.SUBJECT_USER_HEADER,
+        org: config.SUBJECT_ORG_HEADER,
+        orgRole: config.SUBJECT_ORG_ROLE_HEADER,
+      },
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       ready: () => shared.sessions.ping(),
       draining: draining.signal,
