@@ -53,6 +53,8 @@ const URL_TOO_LONG: [number, string, string] = [
   `The request's path and query exceed ${HTTP_LIMITS.urlBytes} bytes`,
 ];
 
+const NO_HOST: [number, string, string] = [400, "bad_request", "An HTTP/1.1 request needs a Host header"];
+
 /** An answer written straight to the socket (no handler will), then the connection closes. */
 function answerOnSocket(socket: Socket, [status, code, message]: [number, string, string]) {
   const body = JSON.stringify(errorBody(code, message));
@@ -68,6 +70,23 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket) {
   const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
   if (error.code === "ECONNRESET" || !socket.writable || started) return void socket.destroy();
   answerOnSocket(socket, PARSER_ERRORS[error.code ?? ""] ?? BAD_REQUEST);
+}
+
+/**
+ * Whether an upgrade is a WebSocket handshake a handler can take (RFC 6455, section 4.2.1): what the
+ * `ws` library would otherwise refuse with an HTML page, refused here in the error shape.
+ */
+function handshakeRefusal(req: IncomingMessage): [number, string, string] | undefined {
+  const refuse = (what: string): [number, string, string] => [
+    400,
+    "bad_request",
+    `This is not a valid WebSocket handshake: ${what}`,
+  ];
+  if (req.method !== "GET") return refuse("the method must be GET");
+  if (req.headers.upgrade?.toLowerCase() !== "websocket") return refuse("only WebSocket upgrades are served");
+  if (!/^[+/0-9A-Za-z]{22}==$/.test(req.headers["sec-websocket-key"] ?? "")) return refuse("Sec-WebSocket-Key");
+  if (req.headers["sec-websocket-version"] !== "13") return refuse("Sec-WebSocket-Version must be 13");
+  return undefined;
 }
 
 const json = (status: number, code: string, message: string) =>
@@ -104,10 +123,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(options.headersTimeoutMs / 4))),
       // Stated here rather than left to Node's default or --max-http-header-size.
       maxHeaderSize: HTTP_LIMITS.headerBytes,
+      // Node would answer a missing Host with an empty 400; the listener answers it in the error shape.
+      requireHostHeader: false,
     },
     (req, res) => {
-      if ((req.url ?? "").length > HTTP_LIMITS.urlBytes) {
-        const [status, code, message] = URL_TOO_LONG;
+      const refusal =
+        (req.url ?? "").length > HTTP_LIMITS.urlBytes
+          ? URL_TOO_LONG
+          : req.httpVersion === "1.1" && !req.headers.host
+            ? NO_HOST
+            : undefined;
+      if (refusal) {
+        const [status, code, message] = refusal;
         const body = JSON.stringify(errorBody(code, message));
         res.writeHead(status, {
           "content-type": "application/json",
@@ -136,6 +163,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     // Node takes its own error listener off an upgraded socket: a reset must not become an uncaught error.
     socket.on("error", () => socket.destroy());
     if ((req.url ?? "").length > HTTP_LIMITS.urlBytes) return answerOnSocket(socket, URL_TOO_LONG);
+    const refusal = handshakeRefusal(req);
+    if (refusal) return answerOnSocket(socket, refusal);
     let taken = false;
     try {
       taken = options.onUpgrade?.(req, socket, head) ?? false;

@@ -120,6 +120,24 @@ describe("the API's HTTP edge", () => {
     );
   });
 
+  it("answers an upgrade that is not a valid WebSocket handshake in the error shape, not ws's HTML page", async () => {
+    const handshake = upgradeTo("/live/abc/socket");
+    for (const broken of [
+      handshake.replace("dGhlIHNhbXBsZSBub25jZQ==", "short"),
+      handshake.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8"),
+      handshake.replace("Upgrade: websocket", "Upgrade: h2c"),
+      handshake.replace("GET ", "POST "),
+    ]) {
+      expectJsonError(await rawExchange(port, broken), 400, "bad_request");
+    }
+  });
+
+  it("answers an HTTP/1.1 request without a Host header in the error shape", async () => {
+    expectJsonError(await rawExchange(port, "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n"), 400, "bad_request");
+    // HTTP/1.0 needs none.
+    expect((await rawExchange(port, "GET /healthz HTTP/1.0\r\n\r\n")).status).toBe(200);
+  });
+
   it("survives an upgrade to a malformed viewer path, and keeps serving", async () => {
     const res = await rawExchange(port, upgradeTo("/live/%zz/socket"));
     // Refused in the error shape or closed: never a crash (the test process would have died).
