@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Logger } from "pino";
-import { errorBody } from "../http/errors.ts";
+import { errorBody, toErrorResponse } from "../http/errors.ts";
 import { type HttpServer, startHttpServer } from "../http/server.ts";
 import type { Metrics } from "./metrics.ts";
 import { metricsRoutes } from "./metrics-routes.ts";
@@ -19,11 +19,15 @@ export async function startMetricsServer(options: {
   const app = new Hono();
   app.route("/", metricsRoutes(options.metrics, options.tokens));
   app.notFound((c) => c.json(errorBody("not_found", `No route ${c.req.method} ${c.req.path}`), 404));
-  // Hono's default would answer 500 in plain text.
-  app.onError((error, c) => {
-    options.logger?.error({ err: { name: error.name, message: error.message } }, "metrics request failed");
-    return c.json(errorBody("internal_error", "Something went wrong on our side"), 500);
-  });
+  // As the API answers errors (refusals keep their status; a failure of ours is a JSON 500, not Hono's plain text).
+  app.onError((error, c) =>
+    toErrorResponse(error, c, (e) =>
+      options.logger?.error(
+        { err: { name: (e as Error)?.name, message: (e as Error)?.message } },
+        "metrics request failed",
+      ),
+    ),
+  );
   return startHttpServer({
     fetch: app.fetch,
     host: options.host,
