@@ -17,7 +17,11 @@ import { loadConfigOrExit, runService } from "../service/run-process.ts";
 const config = loadConfigOrExit({ LOG_LEVEL: "warn", BROWSER_DEBUG_PORT: "9333", DEMO_SITE: "true", ...process.env });
 const debugPort = config.BROWSER_DEBUG_PORT!;
 const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-const stack = await runService({ config, logger, start: () => startLocalStack(config, logger) });
+const stack = await runService({
+  config,
+  logger,
+  start: (fatal) => startLocalStack(config, logger, { onFatal: fatal }),
+});
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 try {

@@ -6,7 +6,11 @@ import { loadConfigOrExit, runService } from "../service/run-process.ts";
 /** `npm start`: the whole service on this machine, on embedded defaults. */
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-const stack = await runService({ config, logger, start: () => startLocalStack(config, logger) });
+const stack = await runService({
+  config,
+  logger,
+  start: (fatal) => startLocalStack(config, logger, { onFatal: fatal }),
+});
 
 const key = stack.apiKey ?? "<one of API_KEYS>";
 const firstProvider = stack.providers.list()[0]!.id;

@@ -2988,7 +2988,10 @@ export interface paths {
                 };
             };
         };
-        /** Set the organisation's OAuth client for a provider (the secret is write-only, stored encrypted) */
+        /**
+         * Set the organisation's OAuth client for a provider (the secret is write-only, stored encrypted)
+         * @description Organisation admins only: the app says the user is one with x-subject-org-role: admin.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -3034,6 +3037,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The user is not an admin of the organisation (`org_admin_required`): send x-subject-org-role: admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such provider, or no client set */
                 404: {
                     headers: {
@@ -3064,7 +3076,10 @@ export interface paths {
             };
         };
         post?: never;
-        /** Remove the organisation's OAuth client (its connections then need the provider's client, or fail to refresh) */
+        /**
+         * Remove the organisation's OAuth client (its connections then need the provider's client, or fail to refresh)
+         * @description Organisation admins only: the app says the user is one with x-subject-org-role: admin.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -3094,6 +3109,15 @@ export interface paths {
                 };
                 /** @description No API key, or not a valid one (`unauthorized`) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The user is not an admin of the organisation (`org_admin_required`): send x-subject-org-role: admin */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4738,6 +4762,15 @@ export interface paths {
                 };
                 /** @description No API key, or not a valid one (`unauthorized`) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description manageOrgClients for a user who is not an admin of the organisation (`org_admin_required`): send x-subject-org-role: admin */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };

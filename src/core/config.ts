@@ -75,6 +75,8 @@ export const configSchema = z
     API_KEYS: list.optional(),
     SUBJECT_USER_HEADER: z.string().default("x-subject-user-id"),
     SUBJECT_ORG_HEADER: z.string().default("x-subject-org-id"),
+    /** `admin` or `member` (the default): organisation-level settings take `admin`. */
+    SUBJECT_ORG_ROLE_HEADER: z.string().default("x-subject-org-role"),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
     /** A browser state checked in (POST /credentials/:id/check-in): cookies and several origins' storage. */
     CHECK_IN_BODY_LIMIT_BYTES: z.coerce.number().int().min(16_384).max(16_777_216).default(1_048_576),

@@ -84,6 +84,8 @@ describe("connect components: in an app's page on another origin, a person in a 
       subject,
       org,
       body: { componentOrigin: host.origin, ...body },
+      // The app mints a link for its organisation's OAuth clients for an admin only.
+      ...(body.manageOrgClients ? { headers: { "x-subject-org-role": "admin" } } : {}),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body as { id: string; url: string };
