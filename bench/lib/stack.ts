@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import type { z } from "zod";
-import { CHROMIUM_ARGS, findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
+import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
 import { screenInfoSwitch } from "../../src/browser/local-playwright/device-scale-screens.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import type { ProviderInput, verifySchema } from "../../src/providers/provider-schema.ts";
@@ -164,14 +165,12 @@ export async function startBenchStack(
   resources.add("API client", async () => client.close());
 
   // Signals are the bench's to handle (lib/resources.ts): Playwright's handler would exit mid-cleanup.
-  const bare = await chromium.launch({
+  // Launched as the worker launches its own (sandbox, environment), with Playwright's defaults otherwise.
+  const { browser: bare } = await launchChromium(chromium, {
     executablePath: chromiumPath,
     headless: true,
     // The worker's screens by pixel ratio, so that figure 11 sees frames as a high-density viewer gets them.
-    args: [...CHROMIUM_ARGS, screenInfoSwitch()],
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
+    args: [screenInfoSwitch()],
   });
   resources.add("bare Chromium", () => bare.close());
 

@@ -34,5 +34,12 @@ export async function buildBrowserAdapter(config: Config, logger: Logger): Promi
     remoteDebuggingPort: config.BROWSER_DEBUG_PORT,
     spareContexts: config.SPARE_CONTEXTS,
     navigationTimeoutMs: config.NAVIGATION_TIMEOUT_MS,
+    sandbox: config.CHROMIUM_SANDBOX,
+    sandboxUser: config.CHROMIUM_USER,
+    passEnvironment: config.CHROMIUM_ENV,
+    onLaunched: (sandbox) => {
+      if (sandbox.on) logger.info({ sandbox: "on" }, "browser sandbox on");
+      else logger.warn({ sandbox: "off", reason: sandbox.reason }, "browser sandbox OFF (docs/operations.md)");
+    },
   });
 }

@@ -110,6 +110,19 @@ export const configSchema = z
     /** "auto": headed when a display is available (development), headless otherwise. */
     HEADLESS: z.enum(["auto", "true", "false"]).default("auto"),
     CHROMIUM_PATH: z.string().optional(),
+    /**
+     * Chromium's sandbox: "required" starts only with it, "auto" runs without it after a warning when
+     * the kernel or container refuses it, "off" never asks. Default required in production, auto elsewhere.
+     */
+    CHROMIUM_SANDBOX: z.enum(["required", "auto", "off"]).optional(),
+    /** A worker running as root starts Chromium as this unprivileged user (Chromium refuses its sandbox as root). */
+    CHROMIUM_USER: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]*\$?$/i, "a user name")
+      .refine((u) => u !== "root", "not root: Chromium's sandbox needs an unprivileged user")
+      .default("nobody"),
+    /** Names of worker variables Chromium may see besides its allow-list (e.g. HTTPS_PROXY,NO_PROXY); never secrets. */
+    CHROMIUM_ENV: list.default([]),
     BROWSER_DEBUG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     SPARE_CONTEXTS: z.coerce.number().int().min(0).max(10).default(1),
 
@@ -276,6 +289,7 @@ export const configSchema = z
     ...c,
     LOG_FORMAT: c.LOG_FORMAT ?? (c.NODE_ENV === "development" ? "pretty" : "json"),
     QUEUE_DASHBOARD: c.QUEUE_DASHBOARD ?? c.NODE_ENV !== "production",
+    CHROMIUM_SANDBOX: c.CHROMIUM_SANDBOX ?? (c.NODE_ENV === "production" ? "required" : "auto"),
     LIVE_VIEW_ADVERTISE_HOST: advertisedHost(c),
   }));
 

@@ -5,7 +5,8 @@ import { startEgressProxy } from "../../network/egress-proxy.ts";
 import { type BrowserAdapter, BrowserAdapterError, type OpenSessionRequest } from "../browser-adapter.ts";
 import { createScrubber } from "../secret-scrubber.ts";
 import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.ts";
-import { CHROMIUM_ARGS, findChromium } from "./chromium-path.ts";
+import { type LaunchedChromium, launchChromium, type SandboxDecision, type SandboxMode } from "./chromium-launch.ts";
+import { findChromium } from "./chromium-path.ts";
 import { DEVICE_SCALE_SCREENS, screenInfoSwitch } from "./device-scale-screens.ts";
 import { LocalSession } from "./local-session.ts";
 
@@ -18,6 +19,14 @@ export interface LocalPlaywrightOptions {
   /** Contexts prepared ahead of jobs, so that a session starts without waiting for one. */
   spareContexts?: number;
   navigationTimeoutMs?: number;
+  /** Chromium's sandbox (chromium-launch.ts); default `auto`. */
+  sandbox?: SandboxMode;
+  /** When the worker runs as root: the unprivileged user Chromium runs as. */
+  sandboxUser?: string;
+  /** Worker variables Chromium may see besides its allow-list (CHROMIUM_ENV). */
+  passEnvironment?: string[];
+  /** Told once per browser start whether the sandbox is on, for the worker's log. */
+  onLaunched?(sandbox: SandboxDecision): void;
 }
 
 /** Past the session's own time, how long before the adapter closes it: the caller's timeout should act first. */
@@ -55,20 +64,21 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
   function launch(): Promise<Browser> {
     if (closed) return Promise.reject(adapterClosed());
     if (!browser) {
-      const args = [...CHROMIUM_ARGS, ...(screens ? [screenInfoSwitch(screens)] : [])];
+      const args = screens ? [screenInfoSwitch(screens)] : [];
       if (options.remoteDebuggingPort !== undefined) {
         args.push(`--remote-debugging-port=${options.remoteDebuggingPort}`, "--remote-debugging-address=127.0.0.1");
       }
-      const launching = chromium
-        .launch({
-          executablePath,
-          headless: options.headless,
-          args,
-          // The service stops the browser itself, after its sessions, and SIGHUP reloads providers:
-          // Playwright's own handlers would close the browser under running sessions.
-          handleSIGINT: false,
-          handleSIGTERM: false,
-          handleSIGHUP: false,
+      const launching = launchChromium(chromium, {
+        executablePath,
+        headless: options.headless,
+        args,
+        sandbox: options.sandbox,
+        user: options.sandboxUser,
+        passEnvironment: options.passEnvironment,
+      })
+        .then(({ browser, sandbox }: LaunchedChromium<Browser>) => {
+          options.onLaunched?.(sandbox);
+          return browser;
         })
         .catch((error: Error) => {
           browser = undefined;
@@ -94,6 +104,9 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
     try {
       const context = await (await launch()).newContext({
         viewport: options.headless ? { width: 1280, height: 800 } : null,
+        // A login needs no download; Chromium runs as another user (root workers) who could not write
+        // Playwright's download folder anyway. Refused cleanly rather than half-written.
+        acceptDownloads: false,
         // Chromium sends loopback hosts around a proxy unless told `<-loopback>`: they must go through it too.
         ...(proxy ? { proxy: { server: proxy.server, bypass: "<-loopback>" } } : {}),
       });

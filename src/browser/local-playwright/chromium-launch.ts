@@ -1,0 +1,209 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromiumEnvironment } from "./chromium-environment.ts";
+import { CHROMIUM_ARGS, findChromium } from "./chromium-path.ts";
+
+/**
+ * Chromium's sandbox: `required` starts Chromium only with it (and says why it cannot), `auto` falls
+ * back to no sandbox after a warning, `off` never asks for it.
+ */
+export type SandboxMode = "required" | "auto" | "off";
+
+export interface ChromiumLaunchOptions {
+  /** A Chromium binary; found on the usual Debian paths when absent. */
+  executablePath?: string;
+  headless: boolean;
+  /** Default `auto`. */
+  sandbox?: SandboxMode;
+  /** When this process runs as root: the unprivileged user Chromium runs as (Chromium refuses its sandbox as root). Default nobody. */
+  user?: string;
+  /** Variables of this process Chromium may see besides the allow-list (chromium-environment.ts). */
+  passEnvironment?: string[];
+  /** Switches after the common ones (CHROMIUM_ARGS). */
+  args?: string[];
+}
+
+/** What the sandbox decision was, for the worker's log and metrics. */
+export interface SandboxDecision {
+  on: boolean;
+  /** Why it is off: the mode, or what Chromium said when it could not start it. */
+  reason?: string;
+}
+
+export interface LaunchedChromium<B> {
+  browser: B;
+  sandbox: SandboxDecision;
+}
+
+/** The options this passes to Playwright's (or patchright's) `chromium.launch`. */
+interface LaunchArgs {
+  executablePath: string;
+  headless: boolean;
+  args: string[];
+  env: Record<string, string>;
+  chromiumSandbox: boolean;
+  handleSIGINT: boolean;
+  handleSIGTERM: boolean;
+  handleSIGHUP: boolean;
+}
+
+/** The part of a browser this needs: a page to prove the sandbox works, an end to clean up after. */
+interface LaunchedBrowser {
+  newContext(): Promise<{ newPage(): Promise<unknown>; close(): Promise<void> }>;
+  close(): Promise<void>;
+  on(event: "disconnected", listener: () => void): unknown;
+}
+
+/** The probe's own words for a browser that started but never opened a page. */
+const NO_PAGE = "no page opened";
+
+/** What Chromium prints when its sandbox cannot start, in the words of its own messages. */
+const SANDBOX_FAILURES = [
+  "No usable sandbox",
+  "Running as root without --no-sandbox",
+  "Failed to move to new namespace",
+  "Check failed: sys_chroot",
+  "Zygote could not fork",
+  "Chromium sandboxing failed",
+  NO_PAGE,
+];
+
+/**
+ * A sandbox allowed by halves (user namespaces yes, nested PID namespaces no) does not fail: the
+ * browser starts and no page ever does. So a first launch also opens a page within this time.
+ */
+const SANDBOX_PROBE_MS = 30_000;
+
+const WRAPPER = fileURLToPath(new URL("./chromium-as-user.sh", import.meta.url));
+
+/** Decisions already made in this process, so that only the first launch of a kind pays for the probe. */
+const decided = new Map<string, SandboxDecision>();
+
+/**
+ * Launches Chromium the one way this project does, for the worker's browser and for every other one
+ * (the demo, tests, benchmarks): a minimal environment with a HOME of its own (deleted when the
+ * browser goes), no crash handler, and its sandbox wherever the kernel allows it (as an unprivileged
+ * user through chromium-as-user.sh when this process is root). `driver` is `chromium` from
+ * playwright-core or patchright-core.
+ */
+export async function launchChromium<B extends LaunchedBrowser>(
+  driver: { launch(options: LaunchArgs): Promise<B> },
+  options: ChromiumLaunchOptions,
+): Promise<LaunchedChromium<B>> {
+  const binary = findChromium(options.executablePath);
+  const mode = options.sandbox ?? "auto";
+  const root = process.getuid?.() === 0;
+  const user = options.user ?? "nobody";
+  const key = `${binary}|${root ? user : ""}|${options.headless}`;
+  const known = mode === "off" ? { on: false, reason: "CHROMIUM_SANDBOX=off" } : decided.get(key);
+
+  const start = async (sandbox: boolean, probe: boolean): Promise<B> => {
+    const home = await makeHome();
+    const removeHome = () => void rm(home, { recursive: true, force: true }).catch(() => {});
+    const env = chromiumEnvironment({ home, onDisplay: !options.headless, extra: options.passEnvironment });
+    let browser: B | undefined;
+    try {
+      browser = await driver.launch({
+        // Root: through the wrapper, which drops to `user` (with or without the sandbox: never root).
+        executablePath: root ? WRAPPER : binary,
+        headless: options.headless,
+        args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+        env: root ? { ...env, BLC_CHROMIUM_USER: user, BLC_CHROMIUM_BINARY: binary } : env,
+        chromiumSandbox: sandbox,
+        // The service stops the browser itself, after its sessions, and SIGHUP reloads providers:
+        // Playwright's own handlers would close the browser under running sessions.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      });
+      browser.on("disconnected", removeHome);
+      if (probe) await openOnePage(browser);
+      return browser;
+    } catch (error) {
+      await browser?.close().catch(() => {});
+      removeHome();
+      throw error;
+    }
+  };
+
+  if (known) return { browser: await start(known.on, false), sandbox: known };
+  try {
+    const browser = await start(true, true);
+    decided.set(key, { on: true });
+    return { browser, sandbox: { on: true } };
+  } catch (error) {
+    const reason = sandboxFailure(error);
+    if (!reason) throw error;
+    if (mode === "required") throw new SandboxUnavailable(reason);
+    const decision = { on: false, reason: `Chromium's sandbox could not start: ${reason}` };
+    decided.set(key, decision);
+    return { browser: await start(false, false), sandbox: decision };
+  }
+}
+
+/** Thrown when CHROMIUM_SANDBOX=required and the sandbox cannot start here. */
+export class SandboxUnavailable extends Error {
+  constructor(reason: string) {
+    super(
+      `Chromium's sandbox could not start (${reason}). See docs/operations.md, "Chromium's sandbox": ` +
+        "give the container the seccomp profile in deploy/, or set CHROMIUM_SANDBOX=auto to run without it.",
+    );
+    this.name = "SandboxUnavailable";
+  }
+}
+
+/**
+ * A HOME for one launch, where Chromium cannot keep crash reports. Playwright's --disable-breakpad
+ * leaves Chromium's crash handler running: a process of its own (outside the browser's tree) that,
+ * on a renderer crash, writes a minidump of the page's memory (typed passwords included) under
+ * $HOME/.config/<browser>/Crash Reports. With `.config` a read-only file instead of a folder the
+ * handler has nowhere to keep its database and does not start; pages are unaffected.
+ * (--disable-crashpad-for-testing also stops it, but breaks every navigation in Chromium 156.)
+ */
+async function makeHome(): Promise<string> {
+  const home = await mkdtemp(join(tmpdir(), "blc-chromium-home-"));
+  await writeFile(join(home, ".config"), "", { mode: 0o444 });
+  return home;
+}
+
+async function openOnePage(browser: LaunchedBrowser): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `${NO_PAGE} within ${SANDBOX_PROBE_MS / 1000} s (a sandbox the kernel allows only in part, e.g. user namespaces but no nested PID namespace, hangs this way)`,
+          ),
+        ),
+      SANDBOX_PROBE_MS,
+    );
+  });
+  try {
+    await Promise.race([
+      hung,
+      (async () => {
+        const context = await browser.newContext();
+        await context.newPage();
+        await context.close();
+      })(),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The sandbox's own failure line, when that is why the launch failed; undefined for any other failure. */
+function sandboxFailure(error: unknown): string | undefined {
+  const text = String((error as Error)?.message ?? error);
+  const known = SANDBOX_FAILURES.find((words) => text.includes(words));
+  if (!known) return undefined;
+  return (
+    text
+      .split("\n")
+      .find((line) => line.includes(known))
+      ?.trim() ?? known
+  );
+}
