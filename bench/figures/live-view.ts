@@ -92,7 +92,10 @@ export async function measureLiveView(stack: BenchStack, sessions: number, sampl
   await Promise.all(
     ids.map((id) => pollUntil(stack, id, (v) => v.status === "awaiting_login", { intervalMs: 200, timeoutMs: 60_000 })),
   );
-  const { browser: viewers } = await launchChromium(chromium, { executablePath: stack.chromiumPath, headless: true });
+  const { browser: viewers } = await launchChromium(chromium, {
+    executablePath: stack.chromiumPath,
+    window: "headless",
+  });
   try {
     await sleep(1_000);
     const unviewed = browserTreePss(stack.workerPid, stack.chromiumPath).mb;

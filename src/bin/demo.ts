@@ -69,7 +69,7 @@ try {
   say("5. Restoring it into a fresh browser:");
   const { browser } = await launchChromium(chromium, {
     executablePath: config.CHROMIUM_PATH,
-    headless: true,
+    window: "headless",
     sandbox: config.CHROMIUM_SANDBOX,
     user: config.CHROMIUM_USER,
     passEnvironment: config.CHROMIUM_ENV,

@@ -1,4 +1,5 @@
 import type { CapturedState, Cookie } from "../credentials/captured-state.ts";
+import type { Device, DeviceRequest } from "../credentials/device.ts";
 import type { AddressPolicy } from "../network/address-policy.ts";
 import type { BlockedRequest } from "../network/egress-proxy.ts";
 import type { LiveViewSource } from "./live-view-source.ts";
@@ -57,6 +58,13 @@ export interface OpenSessionRequest {
    * Plaintext: held in memory for the session only, never logged or put in an error message.
    */
   seed?: CapturedState;
+  /**
+   * The device the site should see, fixed before the login page loads: the person's locale and time
+   * zone (a new login), or everything recorded at a credential's login (checks, refreshes,
+   * re-logins). What is absent is the browser's own or the operator's default. Adapters that cannot
+   * set a part (a remote browser's user agent) leave it as their browser has it.
+   */
+  device?: DeviceRequest;
 }
 
 export interface PageSnapshot {
@@ -105,6 +113,12 @@ export interface BrowserSession {
   /** The value of `key` in each open page's storage that has it. */
   readStorage(area: StorageArea, key: string): Promise<StorageValue[]>;
   capture(options: CaptureOptions): Promise<CapturedState>;
+  /**
+   * Optional capability: the device the site sees (user agent, platform, locale, time zone, viewport,
+   * screen), read from the session's first open tab without a script the page could see. Recorded
+   * with the credential (src/credentials/device.ts). Undefined when no tab is open.
+   */
+  device?(): Promise<Device | undefined>;
   /** Subscribe to events of every page of the session; returns the unsubscribe function. */
   onEvent(listener: (event: BrowserSessionEvent) => void): () => void;
   /**

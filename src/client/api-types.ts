@@ -565,6 +565,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         providerId: string;
+                        locale?: string;
+                        timeZone?: string;
                     };
                 };
             };
@@ -4141,6 +4143,16 @@ export interface components {
             };
             /** @description Where the browser starts instead of the provider's login URL (when the deployment allows it) */
             loginUrl?: string;
+            /**
+             * @description The person's language (BCP 47, e.g. their browser's navigator.language): the site sees it in navigator.language(s), Intl and Accept-Language. Default: the provider's, else the deployment's
+             * @example fr-FR
+             */
+            locale?: string;
+            /**
+             * @description The person's time zone (IANA, e.g. their browser's Intl.DateTimeFormat().resolvedOptions().timeZone): the site sees it in Date and Intl. Default: the provider's, else the deployment's
+             * @example Europe/Paris
+             */
+            timeZone?: string;
         };
         CredentialCheck: {
             checkId: string;
@@ -4214,6 +4226,33 @@ export interface components {
             earliestExpiry: string | null;
             suspect?: boolean;
             suspectReason?: string;
+            /** @description The device the site saw at login (user agent, locale, time zone, sizes) */
+            device?: {
+                /** @description navigator.userAgent and the User-Agent header */
+                userAgent: string;
+                /** @description navigator.platform */
+                platform: string;
+                /** @description navigator.language, Intl's locale and Accept-Language (BCP 47) */
+                locale: string;
+                /** @description Intl's time zone (IANA) */
+                timeZone: string;
+                /** @description The page's size in CSS pixels (innerWidth, innerHeight) */
+                viewport: {
+                    width: number;
+                    height: number;
+                };
+                /** @description screen.width, screen.height */
+                screen: {
+                    width: number;
+                    height: number;
+                };
+                devicePixelRatio: number;
+                /** @description WebGL vendor and renderer strings chosen by the operator or provider (absent: the browser's own) */
+                webgl?: {
+                    vendor: string;
+                    renderer: string;
+                };
+            };
         };
         OAuth2Credential: {
             id: string;
@@ -4271,6 +4310,33 @@ export interface components {
             credentialId: string;
             providerId: string;
             storageState: components["schemas"]["StorageState"];
+            /** @description The device the site saw at login: give it to your browser (restoreSession does) so that the site sees the same device. Absent for credentials captured before it was recorded */
+            device?: {
+                /** @description navigator.userAgent and the User-Agent header */
+                userAgent: string;
+                /** @description navigator.platform */
+                platform: string;
+                /** @description navigator.language, Intl's locale and Accept-Language (BCP 47) */
+                locale: string;
+                /** @description Intl's time zone (IANA) */
+                timeZone: string;
+                /** @description The page's size in CSS pixels (innerWidth, innerHeight) */
+                viewport: {
+                    width: number;
+                    height: number;
+                };
+                /** @description screen.width, screen.height */
+                screen: {
+                    width: number;
+                    height: number;
+                };
+                devicePixelRatio: number;
+                /** @description WebGL vendor and renderer strings chosen by the operator or provider (absent: the browser's own) */
+                webgl?: {
+                    vendor: string;
+                    renderer: string;
+                };
+            };
         };
         StorageState: {
             cookies: {

@@ -1,18 +1,25 @@
 import type { Browser, BrowserContext, BrowserContextOptions } from "playwright-core";
 import type { CapturedState } from "../credentials/captured-state.ts";
+import type { Device } from "../credentials/device.ts";
 
 /**
  * Opens a browser context logged in as the captured user: cookies and localStorage through
  * Playwright's own `storageState`, sessionStorage through an init script that fills it on each
  * captured origin before the page's own scripts run (and only where the tab has none yet).
+ *
+ * `device` (the storage-state answer's): the context shows the site the device it saw at login, its
+ * user agent, locale, time zone, viewport, screen and pixel ratio, so that the site does not take
+ * the app's browser for a new device (and ask for a second factor again). `options` win over it.
  */
 export async function restoreSession(
   browser: Browser,
   state: CapturedState,
-  options: BrowserContextOptions = {},
+  options: BrowserContextOptions & { device?: Device } = {},
 ): Promise<BrowserContext> {
+  const { device, ...contextOptions } = options;
   const context = await browser.newContext({
-    ...options,
+    ...(device ? contextOptionsFor(device) : {}),
+    ...contextOptions,
     storageState: {
       cookies: state.cookies,
       origins: state.origins.map(({ origin, localStorage }) => ({ origin, localStorage })),
@@ -29,4 +36,16 @@ export async function restoreSession(
     }, sessionStorageByOrigin);
   }
   return context;
+}
+
+/** Playwright's context options for a recorded device. WebGL strings are not among them: a GPU has its own. */
+export function contextOptionsFor(device: Device): BrowserContextOptions {
+  return {
+    userAgent: device.userAgent,
+    locale: device.locale,
+    timezoneId: device.timeZone,
+    viewport: device.viewport,
+    screen: device.screen,
+    deviceScaleFactor: device.devicePixelRatio,
+  };
 }

@@ -8,6 +8,7 @@ import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { CredentialStatus } from "../credentials/credential-metadata-schema.ts";
 import type { CredentialMetadata } from "../credentials/credential-store.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
+import type { Device } from "../credentials/device.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import type { BrowserLoginProvider, SuccessCondition, VerifyDeclaration } from "../providers/provider-schema.ts";
 import type { CheckJobData, CheckResult } from "./check-queue.ts";
@@ -64,10 +65,12 @@ export async function checkCredential(job: CheckJobData, deps: CheckDeps, signal
     });
     if (opened?.secret.kind !== "browser_login") return { outcome: "missing" };
     const state = opened.secret.state;
+    // The site sees the device it saw at login (docs/real-sites.md, "One device per connection").
+    const device = opened.metadata.device;
     finding =
       job.trigger === "schedule" && verify.http
-        ? await httpCheck(state, verify, signal)
-        : await browserCheck(state, provider, verify, { refresh: job.refresh === true, signal, deps });
+        ? await httpCheck(state, verify, signal, device)
+        : await browserCheck(state, provider, verify, { refresh: job.refresh === true, signal, deps, device });
   }
 
   const recorded = await record(metadata, finding, owner, deps);
@@ -118,7 +121,7 @@ async function browserCheck(
   state: CapturedState,
   provider: BrowserLoginProvider,
   verify: VerifyDeclaration,
-  { refresh, signal, deps }: { refresh: boolean; signal: AbortSignal; deps: CheckDeps },
+  { refresh, signal, deps, device }: { refresh: boolean; signal: AbortSignal; deps: CheckDeps; device?: Device },
 ): Promise<Finding> {
   const budgetMs = (deps.navigationTimeoutMs ?? 30_000) + verify.timeoutMs + verify.settleMs;
   const abort = new AbortController();
@@ -133,6 +136,7 @@ async function browserCheck(
       timeoutMs: budgetMs,
       signal: abort.signal,
       seed: state,
+      device,
     });
     const decided = await decide(browser, provider, verify, abort.signal);
     if (!refresh || decided.status !== "active") return { ...decided, method: "browser" };
@@ -205,14 +209,22 @@ async function decide(
 }
 
 /** A GET with the state's cookies for the URL, redirects not followed: an expected status means logged in. */
-async function httpCheck(state: CapturedState, verify: VerifyDeclaration, signal: AbortSignal): Promise<Finding> {
+async function httpCheck(
+  state: CapturedState,
+  verify: VerifyDeclaration,
+  signal: AbortSignal,
+  device?: Device,
+): Promise<Finding> {
   const http = verify.http!;
   const url = new URL(http.url ?? verify.url);
   const cookie = cookieHeaderFor(state.cookies, url);
   try {
     const response = await fetch(url, {
       redirect: "manual",
-      headers: cookie ? { cookie } : {},
+      headers: {
+        ...(cookie ? { cookie } : {}),
+        ...(device ? { "user-agent": device.userAgent, "accept-language": device.locale } : {}),
+      },
       signal: AbortSignal.any([signal, AbortSignal.timeout(verify.timeoutMs)]),
     });
     await response.body?.cancel().catch(() => {});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { deviceSchema } from "./device.ts";
 
 /** What a credential holds: a captured browser session, an OAuth2 token set, or API-key fields. */
 export const CREDENTIAL_KINDS = ["browser_login", "oauth2", "api_key"] as const;
@@ -44,6 +45,8 @@ export const credentialMetadataSchema = z.looseObject({
   /** The capture held no cookie or storage value that was new or changed since the login page loaded. */
   suspect: z.boolean().optional(),
   suspectReason: z.string().optional(),
+  /** browser_login: the device the site saw at login, shown to it again by checks and re-logins. */
+  device: deviceSchema.optional(),
 });
 
 export type CredentialMetadata = z.infer<typeof credentialMetadataSchema>;

@@ -37,6 +37,7 @@ export const credentialViewSchema = z
         earliestExpiry: z.string().nullable(),
         suspect: stored.suspect,
         suspectReason: stored.suspectReason,
+        device: stored.device.describe("The device the site saw at login (user agent, locale, time zone, sizes)"),
       })
       .meta({ id: "BrowserLoginCredential" }),
     z.object({ ...common, kind: z.literal("oauth2"), scopes: z.array(z.string()) }).meta({ id: "OAuth2Credential" }),
@@ -64,7 +65,7 @@ export function credentialView(m: CredentialMetadata): CredentialView {
   };
   switch (kind) {
     case "browser_login": {
-      const { sessionId, origins = [], cookieCount = 0, earliestExpiry = null, suspect, suspectReason } = m;
+      const { sessionId, origins = [], cookieCount = 0, earliestExpiry = null, suspect, suspectReason, device } = m;
       return {
         ...common,
         kind,
@@ -73,6 +74,7 @@ export function credentialView(m: CredentialMetadata): CredentialView {
         cookieCount,
         earliestExpiry,
         ...(suspect ? { suspect, suspectReason } : {}),
+        ...(device ? { device } : {}),
       };
     }
     case "oauth2":

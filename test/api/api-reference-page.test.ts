@@ -14,7 +14,7 @@ describe("the API reference page", () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ withWorker: false });
-    browser = (await launchChromium(chromium, { headless: true })).browser;
+    browser = (await launchChromium(chromium, { window: "headless" })).browser;
   });
   afterAll(async () => {
     await browser?.close();

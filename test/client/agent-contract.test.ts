@@ -47,7 +47,7 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
         },
       ],
     });
-    browser = (await launchChromium(chromium, { headless: true })).browser;
+    browser = (await launchChromium(chromium, { window: "headless" })).browser;
   });
   afterAll(async () => {
     await browser?.close();

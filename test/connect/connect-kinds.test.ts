@@ -57,7 +57,7 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
       extraProviders: providers,
       env: { PORT: String(port) },
     });
-    browser = (await launchChromium(chromium, { headless: true })).browser;
+    browser = (await launchChromium(chromium, { window: "headless" })).browser;
     context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
     // The authorization server's dev pages import a web font; this machine has no way out.
     await context.route(/^https:\/\//, (route) => route.abort());

@@ -86,7 +86,7 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
       origins.find((o) => o.origin === stack.site.ssoOrigin)!.localStorage.map((i: { name: string }) => i.name),
     ).toContain("sso.device");
 
-    const browser = (await launchChromium(chromium, { headless: true })).browser;
+    const browser = (await launchChromium(chromium, { window: "headless" })).browser;
     try {
       const context = await restoreSession(browser, storageState);
       const restored = await context.newPage();

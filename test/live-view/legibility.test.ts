@@ -18,7 +18,7 @@ describe("live view image quality", () => {
 
   beforeAll(async () => {
     site = await startFixtureSite();
-    ({ browser } = await launchChromium(chromium, { headless: true, args: [screenInfoSwitch()] }));
+    ({ browser } = await launchChromium(chromium, { window: "headless", args: [screenInfoSwitch()] }));
   });
   afterAll(async () => {
     await browser?.close();

@@ -43,7 +43,7 @@ function jpegSize(jpeg: Buffer): { width: number; height: number } | undefined {
 }
 
 export async function openViewerBrowser(): Promise<Browser> {
-  return (await launchChromium(chromium, { headless: true })).browser;
+  return (await launchChromium(chromium, { window: "headless" })).browser;
 }
 
 /** `device`: a phone, say (`isMobile`, `hasTouch`, `deviceScaleFactor`). */

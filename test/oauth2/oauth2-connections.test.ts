@@ -65,7 +65,7 @@ describe("OAuth2 connections against a real authorization server, a real browser
       LOG_LEVEL: "debug",
       ...oauth2Env,
     });
-    browser = (await launchChromium(chromium, { headless: true })).browser;
+    browser = (await launchChromium(chromium, { window: "headless" })).browser;
   }, 90_000);
 
   afterAll(async () => {

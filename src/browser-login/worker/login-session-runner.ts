@@ -4,6 +4,7 @@ import { filterByHosts } from "../../browser/capture-filter.ts";
 import type { CapturedState } from "../../credentials/captured-state.ts";
 import type { CredentialEvents } from "../../credentials/credential-events.ts";
 import type { CredentialVault } from "../../credentials/credential-vault.ts";
+import type { Device } from "../../credentials/device.ts";
 import type { AddressPolicy } from "../../network/address-policy.ts";
 import type { BlockedRequest } from "../../network/egress-proxy.ts";
 import type { ProviderRegistry } from "../../providers/provider-registry.ts";
@@ -154,14 +155,20 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       const egress = clientUrl?.addressPolicy
         ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() }
         : undefined;
-      const seed = record.renews ? await until(reloginSeed(record)) : undefined;
+      const renewed = record.renews ? await until(reloginSeed(record)) : undefined;
       opening = adapter.openSession({
         sessionId,
         loginUrl: record.loginUrl,
         timeoutMs: remainingMs,
         signal: aborter.signal,
         egress,
-        seed,
+        seed: renewed?.state,
+        // A re-login shows the site the device it saw at login; a new one, the person's locale and zone.
+        device: renewed?.device ?? {
+          locale: record.locale ?? provider.browser?.locale,
+          timeZone: record.timeZone ?? provider.browser?.timeZone,
+          webgl: provider.browser?.webgl,
+        },
       });
       browser = await until(opening);
       const session = browser;
@@ -204,20 +211,25 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         await until(completeWanted);
       }
       await move({ status: "capturing" });
-      const captured = await until(
-        browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }),
+      const [captured, device] = await until(
+        Promise.all([
+          browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }),
+          // What the site saw, kept with the credential so that later visits look like the same device.
+          browser.device?.().catch(() => undefined),
+        ]),
       );
       // A client's URL can lead anywhere (SSO, ads, trackers): keep only what the operator allowed.
       const state = clientUrl && !provider.origins?.length ? filterByHosts(captured, clientUrl.allowedHosts) : captured;
       const suspectReason = await until(loginPage.suspectReason(state));
       const credential = record.renews
-        ? await renew(record, state, suspectReason)
+        ? await renew(record, state, suspectReason, device)
         : await vault.seal({
             secret: { kind: "browser_login", state },
             owner: record.owner,
             providerId: provider.id,
             sessionId,
             suspectReason,
+            ...(device ? { details: { device } } : {}),
           });
       if (suspectReason)
         logger.warn(
@@ -264,8 +276,11 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     }
   }
 
-  /** The state a re-login starts from: the credential it renews, decrypted (and audited) for this browser only. */
-  async function reloginSeed(record: SessionRecord): Promise<CapturedState> {
+  /**
+   * The state a re-login starts from: the credential it renews, decrypted (and audited) for this
+   * browser only, and the device it was captured on.
+   */
+  async function reloginSeed(record: SessionRecord): Promise<{ state: CapturedState; device?: Device }> {
     const access = { purpose: "relogin_seed", apiKeyId: record.renews?.apiKeyId, requestId: record.renews?.requestId };
     const opened = record.credentialId ? await vault.open(record.credentialId, record.owner, access) : undefined;
     if (opened?.secret.kind !== "browser_login")
@@ -273,11 +288,16 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         status: "failed",
         error: { code: "credential_not_found", message: "The credential to renew no longer exists" },
       });
-    return opened.secret.state;
+    return { state: opened.secret.state, device: opened.metadata.device };
   }
 
   /** Replaces the renewed credential in place (same id, next version), unless someone else replaced it since the re-login began. */
-  async function renew(record: SessionRecord, state: CapturedState, suspectReason: string | undefined) {
+  async function renew(
+    record: SessionRecord,
+    state: CapturedState,
+    suspectReason: string | undefined,
+    device: Device | undefined,
+  ) {
     const id = record.credentialId!;
     const result = await vault.replace(
       id,
@@ -285,7 +305,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         secret: { kind: "browser_login", state },
         expectedVersion: record.renews!.version,
         suspectReason,
-        details: { sessionId, lastVerifiedAt: new Date().toISOString() },
+        details: { sessionId, lastVerifiedAt: new Date().toISOString(), ...(device ? { device } : {}) },
       },
       record.owner,
     );

@@ -11,10 +11,21 @@ import { CHROMIUM_ARGS, findChromium } from "./chromium-path.ts";
  */
 export type SandboxMode = "required" | "auto" | "off";
 
+/**
+ * Where Chromium draws its windows:
+ * - `offscreen`: Chrome's normal (headed) mode on Chromium's headless platform. No display needed;
+ *   sites see a desktop Chrome (its own user agent, window frame, scroll bars), and `--screen-info`
+ *   screens give windows the pixel ratio the live view asks for. The worker's default.
+ * - `display`: windows on the X display in DISPLAY (development: the person may log in there).
+ * - `headless`: Chromium's headless mode, which sites can tell from a person's browser
+ *   (docs/real-sites.md). For browsers that only stand in for a person in tests and benchmarks.
+ */
+export type WindowMode = "offscreen" | "display" | "headless";
+
 export interface ChromiumLaunchOptions {
   /** A Chromium binary; found on the usual Debian paths when absent. */
   executablePath?: string;
-  headless: boolean;
+  window: WindowMode;
   /** Default `auto`. */
   sandbox?: SandboxMode;
   /** When this process runs as root: the unprivileged user Chromium runs as (Chromium refuses its sandbox as root). Default nobody. */
@@ -40,6 +51,7 @@ export interface LaunchedChromium<B> {
 /** The options this passes to Playwright's (or patchright's) `chromium.launch`. */
 interface LaunchArgs {
   executablePath: string;
+  /** Chromium's headless mode: only for the `headless` window mode. */
   headless: boolean;
   args: string[];
   env: Record<string, string>;
@@ -55,6 +67,9 @@ interface LaunchedBrowser {
   close(): Promise<void>;
   on(event: "disconnected", listener: () => void): unknown;
 }
+
+/** Chrome's headed mode drawn on Chromium's headless platform (no X server, no window on any screen). */
+const OFFSCREEN_ARGS = ["--ozone-platform=headless"];
 
 /** The probe's own words for a browser that started but never opened a page. */
 const NO_PAGE = "no page opened";
@@ -96,20 +111,20 @@ export async function launchChromium<B extends LaunchedBrowser>(
   const mode = options.sandbox ?? "auto";
   const root = process.getuid?.() === 0;
   const user = options.user ?? "nobody";
-  const key = `${binary}|${root ? user : ""}|${options.headless}`;
+  const key = `${binary}|${root ? user : ""}|${options.window}`;
   const known = mode === "off" ? { on: false, reason: "CHROMIUM_SANDBOX=off" } : decided.get(key);
 
   const start = async (sandbox: boolean, probe: boolean): Promise<B> => {
     const home = await makeHome();
     const removeHome = () => void rm(home, { recursive: true, force: true }).catch(() => {});
-    const env = chromiumEnvironment({ home, onDisplay: !options.headless, extra: options.passEnvironment });
+    const env = chromiumEnvironment({ home, onDisplay: options.window === "display", extra: options.passEnvironment });
     let browser: B | undefined;
     try {
       browser = await driver.launch({
         // Root: through the wrapper, which drops to `user` (with or without the sandbox: never root).
         executablePath: root ? WRAPPER : binary,
-        headless: options.headless,
-        args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+        headless: options.window === "headless",
+        args: [...CHROMIUM_ARGS, ...(options.window === "offscreen" ? OFFSCREEN_ARGS : []), ...(options.args ?? [])],
         env: root ? { ...env, BLC_CHROMIUM_USER: user, BLC_CHROMIUM_BINARY: binary } : env,
         chromiumSandbox: sandbox,
         // The service stops the browser itself, after its sessions, and SIGHUP reloads providers:

@@ -1,6 +1,7 @@
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "patchright-core";
 import { AbortedByCaller, withDeadline } from "../../core/deadline.ts";
 import type { CapturedState } from "../../credentials/captured-state.ts";
+import type { DeviceRequest } from "../../credentials/device.ts";
 import { startEgressProxy } from "../../network/egress-proxy.ts";
 import { type BrowserAdapter, BrowserAdapterError, type OpenSessionRequest } from "../browser-adapter.ts";
 import { createScrubber } from "../secret-scrubber.ts";
@@ -9,10 +10,18 @@ import { type LaunchedChromium, launchChromium, type SandboxDecision, type Sandb
 import { findChromium } from "./chromium-path.ts";
 import { DEVICE_SCALE_SCREENS, screenInfoSwitch } from "./device-scale-screens.ts";
 import { LocalSession } from "./local-session.ts";
+import { guardPatchrightRejections } from "./patchright-guard.ts";
+import { overrideWebGlStrings } from "./webgl-strings.ts";
+import { placeWindow } from "./window-placement.ts";
 
 export interface LocalPlaywrightOptions {
   /** A Chromium binary; found on the usual Debian paths when absent. */
   executablePath?: string;
+  /**
+   * true: no window on any display. Chrome then runs in its normal mode drawn off-screen (Chromium's
+   * headless platform, not its headless mode): sites see a desktop Chrome. false: windows on the
+   * display in DISPLAY, where a person at this machine may log in (development).
+   */
   headless: boolean;
   /** Open Chromium's DevTools port on loopback, so that a script (tests, the demo) can act as the user. */
   remoteDebuggingPort?: number;
@@ -27,6 +36,11 @@ export interface LocalPlaywrightOptions {
   passEnvironment?: string[];
   /** Told once per browser start whether the sandbox is on, for the worker's log. */
   onLaunched?(sandbox: SandboxDecision): void;
+  /**
+   * The device sites see when a session asks for nothing else (the operator's BROWSER_* settings):
+   * a locale and time zone (absent: the machine's), WebGL strings (absent: the browser's own).
+   */
+  defaults?: Pick<DeviceRequest, "locale" | "timeZone" | "webgl">;
 }
 
 /** Past the session's own time, how long before the adapter closes it: the caller's timeout should act first. */
@@ -35,16 +49,26 @@ const TIMEOUT_GRACE_MS = 5_000;
 /** Browser messages quote the URL that failed, and tokens travel in its query and fragment. */
 const scrub = createScrubber();
 
-/** How long a headed window shows its closing message (BrowserSession.close) before it closes. */
+/** How long a window on a display shows its closing message (BrowserSession.close) before it closes. */
 const FAREWELL_MS = 3_000;
 
+/** The page size of a window nobody has sized yet (the live view's own default, viewport.ts). */
+const DEFAULT_SIZE = { width: 1280, height: 800 };
+
 /**
- * A context made ahead of a session. Headless, with its page too (most of the time saved); headed,
- * without: a page there is a window, and one made ahead would open over the user's login window.
+ * A context made ahead of a session, with the operator's default device. Off-screen, with its page
+ * too (most of the time saved); on a display, without: a page there is a window, and one made ahead
+ * would open over the person's login window.
  */
 interface Spare {
   context: BrowserContext;
   page?: Page;
+}
+
+/** What a context is made with: the parts of the device a context fixes, and the egress proxy. */
+interface ContextRequest {
+  device: DeviceRequest;
+  egress?: OpenSessionRequest["egress"];
 }
 
 /**
@@ -53,24 +77,34 @@ interface Spare {
  */
 export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): BrowserAdapter {
   const executablePath = findChromium(options.executablePath);
-  /** Screens by pixel ratio for the live view's frames; `--screen-info` is headless-only, a headed window has its display's. */
+  /** Screens by pixel ratio for the live view's frames; a window on a display has its display's. */
   const screens = options.headless ? DEVICE_SCALE_SCREENS : undefined;
   const spareTarget = options.spareContexts ?? 1;
+  const defaults = options.defaults ?? {};
   let browser: Promise<Browser> | undefined;
   let closed = false;
   const spares: Promise<Spare | undefined>[] = [];
   const sessions = new Set<LocalSession>();
+  const releaseGuard = guardPatchrightRejections();
 
   function launch(): Promise<Browser> {
     if (closed) return Promise.reject(adapterClosed());
     if (!browser) {
-      const args = screens ? [screenInfoSwitch(screens)] : [];
+      const args = [
+        // WebGL on SwiftShader (no GPU here): without it Chrome's normal mode on Linux has no WebGL at
+        // all, a tell of its own. The renderer's name still says SwiftShader (docs/real-sites.md).
+        "--enable-unsafe-swiftshader",
+        // Requests the browser makes itself (a service worker's script) carry its default languages:
+        // the operator's, so that they agree with pages of sessions that take the default.
+        ...(defaults.locale ? [`--lang=${defaults.locale}`, `--accept-lang=${defaults.locale}`] : []),
+        ...(screens ? [screenInfoSwitch(screens)] : []),
+      ];
       if (options.remoteDebuggingPort !== undefined) {
         args.push(`--remote-debugging-port=${options.remoteDebuggingPort}`, "--remote-debugging-address=127.0.0.1");
       }
       const launching = launchChromium(chromium, {
         executablePath,
-        headless: options.headless,
+        window: options.headless ? "offscreen" : "display",
         args,
         sandbox: options.sandbox,
         user: options.sandboxUser,
@@ -98,12 +132,20 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
     return browser;
   }
 
-  /** A context; with `egress`, one whose every request goes through its own egress proxy, closed with it. */
-  async function newContext(egress?: OpenSessionRequest["egress"]): Promise<Spare> {
+  /**
+   * A context showing `device` (locale, time zone, user agent and WebGL strings are the context's),
+   * with its page when no one watches the window; with `egress`, one whose every request goes through
+   * its own egress proxy, closed with it.
+   */
+  async function newContext({ device, egress }: ContextRequest): Promise<Spare> {
     const proxy = egress ? await startEgressProxy(egress.policy, egress.onBlocked) : undefined;
     try {
       const context = await (await launch()).newContext({
-        viewport: options.headless ? { width: 1280, height: 800 } : null,
+        // The window is the viewport: its size is the page's (window-placement.ts), never an emulated one.
+        viewport: null,
+        ...(device.locale ? { locale: device.locale } : {}),
+        ...(device.timeZone ? { timezoneId: device.timeZone } : {}),
+        ...(device.userAgent ? { userAgent: device.userAgent } : {}),
         // A login needs no download; Chromium runs as another user (root workers) who could not write
         // Playwright's download folder anyway. Refused cleanly rather than half-written.
         acceptDownloads: false,
@@ -111,26 +153,48 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
         ...(proxy ? { proxy: { server: proxy.server, bypass: "<-loopback>" } } : {}),
       });
       if (proxy) context.on("close", () => void proxy.close());
-      return options.headless ? { context, page: await context.newPage() } : { context };
+      if (device.webgl) await overrideWebGlStrings(context, device.webgl);
+      if (!screens) return { context };
+      const page = await context.newPage();
+      await sizeWindow(context, page, device);
+      return { context, page };
     } catch (error) {
       await proxy?.close();
       throw error;
     }
   }
 
-  function refillSpares() {
-    while (!closed && spares.length < spareTarget) {
-      spares.push(newContext().catch(() => undefined));
+  /** An off-screen window is given the recorded size and ratio (checks, re-logins), else a common desktop one. */
+  async function sizeWindow(context: BrowserContext, page: Page, device: DeviceRequest): Promise<void> {
+    if (!screens) return;
+    const cdp = await context.newCDPSession(page);
+    try {
+      await placeWindow(
+        (method, params) => cdp.send(method as never, params as never),
+        screens,
+        { devicePixelRatio: device.devicePixelRatio ?? 1, size: device.viewport ?? DEFAULT_SIZE },
+        {},
+      );
+    } finally {
+      await cdp.detach().catch(() => {});
     }
   }
 
-  async function takeContext(egress?: OpenSessionRequest["egress"]): Promise<Required<Spare>> {
+  function refillSpares() {
+    while (!closed && spares.length < spareTarget) {
+      spares.push(newContext({ device: defaults }).catch(() => undefined));
+    }
+  }
+
+  async function takeContext(request: ContextRequest): Promise<Required<Spare>> {
     let spare: Spare | undefined;
-    while (!egress && !spare && spares.length > 0) {
+    // A spare shows the default device: it serves a session that asks for nothing else.
+    const spareFits = !request.egress && sameContextDevice(request.device, defaults);
+    while (spareFits && !spare && spares.length > 0) {
       const next = await spares.shift()!;
       if (next?.context.browser()?.isConnected()) spare = next;
     }
-    spare ??= await newContext(egress);
+    spare ??= await newContext(request);
     if (spare.page) return { context: spare.context, page: spare.page };
     try {
       return { context: spare.context, page: await spare.context.newPage() };
@@ -151,8 +215,10 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       const { signal } = request;
       if (closed) throw adapterClosed();
       if (signal?.aborted) throw openAborted();
+      // The session's device: what it asks for, the operator's defaults for the rest.
+      const device: DeviceRequest = { ...defaults, ...withoutUndefined(request.device ?? {}) };
       // A context is usually ready (a spare); when one must be made, the caller need not wait for it.
-      const { context, page } = await withDeadline(takeContext(request.egress), {
+      const { context, page } = await withDeadline(takeContext({ device, egress: request.egress }), {
         what: "Preparing a browser context",
         signal,
         abandon: (late) => void late.then((spare) => spare.context.close()).catch(() => {}),
@@ -163,6 +229,8 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
         lifetimeMs: request.timeoutMs + TIMEOUT_GRACE_MS,
         farewellMs: options.headless ? 0 : FAREWELL_MS,
         screens,
+        webgl: device.webgl,
+        locale: device.locale,
         onClosed: () => sessions.delete(session),
       });
       sessions.add(session);
@@ -172,6 +240,8 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       try {
         if (signal?.aborted || closed) throw new Error("given up");
         if (request.seed) await seed(context, request.seed);
+        // A recorded size or ratio (a check of a credential) differs from a spare's default window.
+        if (request.device?.viewport || request.device?.devicePixelRatio) await sizeWindow(context, page, device);
         await session.attach(page);
         context.on("page", (p) => void session.attach(p));
         await page.goto(request.loginUrl, { waitUntil: "load", timeout: options.navigationTimeoutMs ?? 30_000 });
@@ -197,11 +267,29 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
     async close() {
       closed = true;
       await Promise.all([...sessions].map((s) => s.close()));
+      // A spare still being made finishes first: its page closing under it is what the guard is for.
+      await Promise.all(spares.splice(0));
       const pending = browser;
       browser = undefined;
       if (pending) await pending.then((b) => b.close()).catch(() => {});
+      releaseGuard();
     },
   };
+}
+
+/** Whether two devices need the same context (the window's size and ratio are set on the page, not the context). */
+function sameContextDevice(a: DeviceRequest, b: DeviceRequest): boolean {
+  return (
+    a.locale === b.locale &&
+    a.timeZone === b.timeZone &&
+    a.userAgent === b.userAgent &&
+    a.webgl?.vendor === b.webgl?.vendor &&
+    a.webgl?.renderer === b.webgl?.renderer
+  );
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Cookies straight into the context; storage through an init script, before any page of that origin runs. */
