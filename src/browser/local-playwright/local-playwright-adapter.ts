@@ -82,6 +82,8 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
   const spareTarget = options.spareContexts ?? 1;
   const defaults = options.defaults ?? {};
   let browser: Promise<Browser> | undefined;
+  /** The running browser's own user agent, which a recorded device usually has already. */
+  let ownUserAgent: Promise<string | undefined> | undefined;
   let closed = false;
   const spares: Promise<Spare | undefined>[] = [];
   const sessions = new Set<LocalSession>();
@@ -119,6 +121,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
           throw new BrowserAdapterError("browser_launch_failed", `Chromium did not start: ${firstLine(error.message)}`);
         });
       browser = launching;
+      ownUserAgent = launching.then(userAgentOf, () => undefined);
       void launching
         .then((b) =>
           b.on("disconnected", () => {
@@ -215,8 +218,11 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       const { signal } = request;
       if (closed) throw adapterClosed();
       if (signal?.aborted) throw openAborted();
-      // The session's device: what it asks for, the operator's defaults for the rest.
+      // The session's device: what it asks for, the operator's defaults for the rest. A recorded user
+      // agent that is the browser's own needs no override (an override is one more thing to keep consistent).
       const device: DeviceRequest = { ...defaults, ...withoutUndefined(request.device ?? {}) };
+      if (device.userAgent && device.userAgent === (await (ownUserAgent ?? launch().then(() => ownUserAgent))))
+        delete device.userAgent;
       // A context is usually ready (a spare); when one must be made, the caller need not wait for it.
       const { context, page } = await withDeadline(takeContext({ device, egress: request.egress }), {
         what: "Preparing a browser context",
@@ -275,6 +281,16 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       releaseGuard();
     },
   };
+}
+
+/** The user agent the browser sends when nothing overrides it. */
+async function userAgentOf(browser: Browser): Promise<string | undefined> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    return (await cdp.send("Browser.getVersion")).userAgent;
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
 }
 
 /** Whether two devices need the same context (the window's size and ratio are set on the page, not the context). */
