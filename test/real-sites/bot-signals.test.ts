@@ -21,8 +21,8 @@ const SOFT_OF_A_SERVER = ["webgpu.adapter (soft)", "mediaDevices (soft)", "speec
 /**
  * The browser a person logs in with, as a site's own scripts see it: the bot-signal page
  * (test/fixtures/bot-signals/: BotD 2 offline and about 45 tells that detection projects use) loaded
- * as a provider's login page in the default configuration, viewed and typed into through the live
- * view as a person would. A signal that comes back fails the test.
+ * as a provider's login page in the default configuration, viewed, typed into and copied from through
+ * the live view as a person would. A signal that comes back fails the test.
  */
 describe("real sites: the login browser shows no automation tells", () => {
   let bots: BotSignalSite;
@@ -73,6 +73,9 @@ describe("real sites: the login browser shows no automation tells", () => {
       }
       await clickAt(viewer, 150, 132);
       await viewer.page.keyboard.type("ab");
+      // Copy: the live view reads the page's selection (in an isolated world, where the page cannot see it).
+      await viewer.page.keyboard.press("Shift+ArrowLeft");
+      await viewer.page.keyboard.press("Control+c");
       return await bots.finish(providerId === "bots-person" ? "person" : "default");
     } finally {
       await viewer.close();
