@@ -88,6 +88,33 @@ describe("real sites: one device per connection", () => {
     expect((await stack.api("GET", `/credentials/${credentialId}`)).body.device).toEqual(device);
   });
 
+  it("refuses a locale or time zone it cannot show; the connect page leaves such values out", async () => {
+    for (const body of [
+      { providerId: "demo", locale: "en_US" },
+      { providerId: "demo", locale: "x".repeat(10_000) },
+      { providerId: "demo", timeZone: "+01:00" },
+      { providerId: "demo", timeZone: 42 },
+      { providerId: "demo", locale: ["fr-FR"] },
+    ]) {
+      const refused = await stack.api("POST", "/browser-login/start", { body });
+      expect({ body, status: refused.status, code: refused.body.error?.code }).toEqual({
+        body,
+        status: 400,
+        code: "invalid_request",
+      });
+    }
+    const link = await stack.api("POST", "/connect/links", { body: { providers: ["demo"] } });
+    const token = new URL(link.body.url).pathname.split("/").pop();
+    const started = await fetch(`${stack.baseUrl}/connect/${token}/browser-login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ providerId: "demo", locale: "not a locale!", timeZone: "Mars/Olympus_Mons" }),
+    });
+    expect(started.status).toBe(202);
+    const { sessionId } = (await started.json()) as { sessionId: string };
+    await stack.api("POST", `/browser-login/${sessionId}/cancel`);
+  });
+
   it("makes the app's own browser look like the same device (restoreSession)", async () => {
     const { browser } = await launchChromium(chromium, { window: "headless" });
     try {
