@@ -3,7 +3,7 @@ import { cancel, pollUntil } from "../lib/sessions.ts";
 import type { BenchStack } from "../lib/stack.ts";
 
 /**
- * Figure 12: what a site's scripts see of the browser, on the bot-signal page (BotD 2 offline and
+ * Figure 13: what a site's scripts see of the browser, on the bot-signal page (BotD 2 offline and
  * about 45 tells, test/fixtures/bot-signals/). Service: a login session on that page in the
  * default configuration, nobody viewing it. Bare: the same page in bare Playwright's own headless
  * Chromium (playwright-core's defaults, as the service itself ran before docs/real-sites.md).

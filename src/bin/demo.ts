@@ -75,7 +75,7 @@ try {
     passEnvironment: config.CHROMIUM_ENV,
   });
   try {
-    const page = await (await restoreSession(browser, storageState)).newPage();
+    const page = await (await restoreSession(browser, storageState)).context.newPage();
     await page.goto(`${stack.demo!.appOrigin}/dashboard`);
     say(`   ${stack.demo!.appOrigin}/dashboard says: "${await page.locator("#welcome").textContent()}"`);
     mkdirSync(config.DATA_DIR, { recursive: true });

@@ -65,6 +65,13 @@ export interface OpenSessionRequest {
    * set a part (a remote browser's user agent) leave it as their browser has it.
    */
   device?: DeviceRequest;
+  /**
+   * Run the session in a browser process of its own, whose DevTools endpoint the session offers
+   * (`devToolsEndpoint`): for sessions kept alive and driven by an app over DevTools, where a shared
+   * browser would expose every other session's context. Adapters whose sessions are remote
+   * browsers already (Browserbase) ignore it.
+   */
+  dedicatedBrowser?: boolean;
 }
 
 export interface PageSnapshot {
@@ -119,6 +126,18 @@ export interface BrowserSession {
    * with the credential (src/credentials/device.ts). Undefined when no tab is open.
    */
   device?(): Promise<Device | undefined>;
+  /**
+   * Optional: the origins any frame of the session has loaded. Their storage, as a capture reads it,
+   * is what the site left (an origin missing from the capture was cleared); storage of other origins
+   * was never read (credentials/captured-state-merge.ts keeps it as stored).
+   */
+  visitedOrigins?(): string[];
+  /**
+   * Optional (sessions opened with `dedicatedBrowser` by a local adapter): the browser's DevTools
+   * WebSocket on this machine's loopback (`ws://127.0.0.1:<port>/devtools/browser/<id>`). Only the
+   * worker dials it; apps reach it through the API (src/keep-alive/).
+   */
+  devToolsEndpoint?(): string | undefined;
   /** Subscribe to events of every page of the session; returns the unsubscribe function. */
   onEvent(listener: (event: BrowserSessionEvent) => void): () => void;
   /**

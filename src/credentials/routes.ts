@@ -23,6 +23,10 @@ const storageStateSchema = z
   .object({
     credentialId: z.string(),
     providerId: z.string(),
+    version: z
+      .number()
+      .int()
+      .describe("The version decrypted: check the browser's state back in with it (POST /credentials/:id/check-in)"),
     storageState: capturedStateSchema.meta({ id: "StorageState" }),
     device: deviceSchema
       .optional()
@@ -143,7 +147,13 @@ export function credentialRoutes({ vault, audit, revokeOAuth2 }: CredentialRoute
       c.header("Cache-Control", "no-store");
       const { providerId, device } = opened.metadata;
       return c.json(
-        { credentialId: id, providerId, storageState: opened.secret.state, ...(device ? { device } : {}) },
+        {
+          credentialId: id,
+          providerId,
+          version: opened.metadata.version,
+          storageState: opened.secret.state,
+          ...(device ? { device } : {}),
+        },
         200,
       );
     } catch (error) {

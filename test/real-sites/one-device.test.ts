@@ -105,9 +105,15 @@ describe("real sites: one device per connection", () => {
     }
     const link = await stack.api("POST", "/connect/links", { body: { providers: ["demo"] } });
     const token = new URL(link.body.url).pathname.split("/").pop();
+    // The person's browser opens the link first, which binds it to that browser (a cookie).
+    const opened = await fetch(`${stack.baseUrl}/connect/${token}/open`, { method: "POST" });
+    const cookie = opened.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const started = await fetch(`${stack.baseUrl}/connect/${token}/browser-login`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", cookie },
       body: JSON.stringify({ providerId: "demo", locale: "not a locale!", timeZone: "Mars/Olympus_Mons" }),
     });
     expect(started.status).toBe(202);
@@ -119,7 +125,7 @@ describe("real sites: one device per connection", () => {
     const { browser } = await launchChromium(chromium, { window: "headless" });
     try {
       const state = await stack.api("GET", `/credentials/${credentialId}/storage-state`);
-      const context = await restoreSession(browser, state.body.storageState, { device: state.body.device });
+      const { context } = await restoreSession(browser, state.body.storageState, { device: state.body.device });
       const page = await context.newPage();
       await page.goto(`${stack.site.appOrigin}/dashboard`);
       expect(await page.evaluate(() => location.pathname)).toBe("/dashboard");

@@ -107,6 +107,59 @@ export async function launchChromium<B extends LaunchedBrowser>(
   driver: { launch(options: LaunchArgs): Promise<B> },
   options: ChromiumLaunchOptions,
 ): Promise<LaunchedChromium<B>> {
+  const { browser, sandbox } = await withSandbox(options, async (args, probe) => {
+    const browser = await driver.launch(args);
+    try {
+      if (probe) await openOnePage(browser);
+      return { browser, closed: (listener) => browser.on("disconnected", listener) };
+    } catch (error) {
+      await browser.close().catch(() => {});
+      throw error;
+    }
+  });
+  return { browser, sandbox };
+}
+
+/** The part of a persistent context this needs: a page to prove the sandbox works, an end to clean up after. */
+interface LaunchedContext {
+  newPage(): Promise<unknown>;
+  close(): Promise<void>;
+  on(event: "close", listener: () => void): unknown;
+}
+
+/**
+ * The same, for a browser with a profile folder of its own (`launchPersistentContext`): one context,
+ * which is the browser. `userDataDir` must be made by the caller under the temporary folder with the
+ * `blc-browser-` prefix (the wrapper hands that folder, and nothing else, to the Chromium user).
+ * `context`: the context's own options (viewport, proxy...).
+ */
+export async function launchPersistentChromium<C extends LaunchedContext>(
+  driver: { launchPersistentContext(userDataDir: string, options: LaunchArgs & object): Promise<C> },
+  userDataDir: string,
+  options: ChromiumLaunchOptions & { context?: object },
+): Promise<{ context: C; sandbox: SandboxDecision }> {
+  const { browser: context, sandbox } = await withSandbox(options, async (args, probe) => {
+    const context = await driver.launchPersistentContext(userDataDir, { ...options.context, ...args });
+    try {
+      if (probe) await context.newPage();
+      return { browser: context, closed: (listener) => context.on("close", listener) };
+    } catch (error) {
+      await context.close().catch(() => {});
+      throw error;
+    }
+  });
+  return { context, sandbox };
+}
+
+/**
+ * Runs `start` with the launch options (environment, executable, switches, the sandbox on or off) and
+ * the decision already made in this process, or makes it: the sandbox first, with a page to prove it
+ * works, then, when Chromium says its sandbox cannot start, the mode's answer.
+ */
+async function withSandbox<T>(
+  options: ChromiumLaunchOptions,
+  start: (args: LaunchArgs, probe: boolean) => Promise<{ browser: T; closed(listener: () => void): unknown }>,
+): Promise<{ browser: T; sandbox: SandboxDecision }> {
   const binary = findChromium(options.executablePath);
   const mode = options.sandbox ?? "auto";
   const root = process.getuid?.() === 0;
@@ -114,47 +167,47 @@ export async function launchChromium<B extends LaunchedBrowser>(
   const key = `${binary}|${root ? user : ""}|${options.window}`;
   const known = mode === "off" ? { on: false, reason: "CHROMIUM_SANDBOX=off" } : decided.get(key);
 
-  const start = async (sandbox: boolean, probe: boolean): Promise<B> => {
+  const launch = async (sandbox: boolean, probe: boolean): Promise<T> => {
     const home = await makeHome();
     const removeHome = () => void rm(home, { recursive: true, force: true }).catch(() => {});
     const env = chromiumEnvironment({ home, onDisplay: options.window === "display", extra: options.passEnvironment });
-    let browser: B | undefined;
     try {
-      browser = await driver.launch({
-        // Root: through the wrapper, which drops to `user` (with or without the sandbox: never root).
-        executablePath: root ? WRAPPER : binary,
-        headless: options.window === "headless",
-        args: [...CHROMIUM_ARGS, ...(options.window === "offscreen" ? OFFSCREEN_ARGS : []), ...(options.args ?? [])],
-        env: root ? { ...env, BLC_CHROMIUM_USER: user, BLC_CHROMIUM_BINARY: binary } : env,
-        chromiumSandbox: sandbox,
-        // The service stops the browser itself, after its sessions, and SIGHUP reloads providers:
-        // Playwright's own handlers would close the browser under running sessions.
-        handleSIGINT: false,
-        handleSIGTERM: false,
-        handleSIGHUP: false,
-      });
-      browser.on("disconnected", removeHome);
-      if (probe) await openOnePage(browser);
-      return browser;
+      const started = await start(
+        {
+          // Root: through the wrapper, which drops to `user` (with or without the sandbox: never root).
+          executablePath: root ? WRAPPER : binary,
+          headless: options.window === "headless",
+          args: [...CHROMIUM_ARGS, ...(options.window === "offscreen" ? OFFSCREEN_ARGS : []), ...(options.args ?? [])],
+          env: root ? { ...env, BLC_CHROMIUM_USER: user, BLC_CHROMIUM_BINARY: binary } : env,
+          chromiumSandbox: sandbox,
+          // The service stops the browser itself, after its sessions, and SIGHUP reloads providers:
+          // Playwright's own handlers would close the browser under running sessions.
+          handleSIGINT: false,
+          handleSIGTERM: false,
+          handleSIGHUP: false,
+        },
+        probe,
+      );
+      started.closed(removeHome);
+      return started.browser;
     } catch (error) {
-      await browser?.close().catch(() => {});
       removeHome();
       throw error;
     }
   };
 
-  if (known) return { browser: await start(known.on, false), sandbox: known };
+  if (known) return { browser: await launch(known.on, false), sandbox: known };
   try {
-    const browser = await start(true, true);
+    const browser = await launch(true, true);
     decided.set(key, { on: true });
     return { browser, sandbox: { on: true } };
   } catch (error) {
     const reason = sandboxFailure(error);
-    if (!reason) throw error;
+    if (!reason) throw explainDisplayRefusal(error, root && options.window === "display", user);
     if (mode === "required") throw new SandboxUnavailable(reason);
     const decision = { on: false, reason: `Chromium's sandbox could not start: ${reason}` };
     decided.set(key, decision);
-    return { browser: await start(false, false), sandbox: decision };
+    return { browser: await launch(false, false), sandbox: decision };
   }
 }
 
@@ -208,6 +261,16 @@ async function openOnePage(browser: LaunchedBrowser): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A root worker's Chromium runs as `user`, whom an X display refuses unless told: say so. */
+function explainDisplayRefusal(error: unknown, asOtherUser: boolean, user: string): unknown {
+  const text = String((error as Error)?.message ?? error);
+  if (!asOtherUser || !/Authorization required|Missing X server|cannot open display/i.test(text)) return error;
+  return new Error(
+    `Chromium, run as ${user} (CHROMIUM_USER) because this process is root, may not use the display: allow it with ` +
+      `xhost +SI:localuser:${user}, start Xvfb with -ac, or set HEADLESS=true (${text.split("\n")[0]})`,
+  );
 }
 
 /** The sandbox's own failure line, when that is why the launch failed; undefined for any other failure. */

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "patchright-core";
 import { AbortedByCaller, withDeadline } from "../../core/deadline.ts";
 import type { CapturedState } from "../../credentials/captured-state.ts";
@@ -6,7 +9,13 @@ import { startEgressProxy } from "../../network/egress-proxy.ts";
 import { type BrowserAdapter, BrowserAdapterError, type OpenSessionRequest } from "../browser-adapter.ts";
 import { createScrubber } from "../secret-scrubber.ts";
 import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.ts";
-import { type LaunchedChromium, launchChromium, type SandboxDecision, type SandboxMode } from "./chromium-launch.ts";
+import {
+  type LaunchedChromium,
+  launchChromium,
+  launchPersistentChromium,
+  type SandboxDecision,
+  type SandboxMode,
+} from "./chromium-launch.ts";
 import { findChromium } from "./chromium-path.ts";
 import { DEVICE_SCALE_SCREENS, screenInfoSwitch } from "./device-scale-screens.ts";
 import { LocalSession } from "./local-session.ts";
@@ -89,29 +98,34 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
   const sessions = new Set<LocalSession>();
   const releaseGuard = guardPatchrightRejections();
 
+  /** Chromium's switches (besides launchChromium's own), for the shared browser and for a session's own one. */
+  const browserArgs = () => [
+    // WebGL on SwiftShader (no GPU here): without it Chrome's normal mode on Linux has no WebGL at
+    // all, a tell of its own. The renderer's name still says SwiftShader (docs/real-sites.md).
+    "--enable-unsafe-swiftshader",
+    // Requests the browser makes itself (a service worker's script) carry its default languages:
+    // the operator's, so that they agree with pages of sessions that take the default.
+    ...(defaults.locale ? [`--lang=${defaults.locale}`, `--accept-lang=${defaults.locale}`] : []),
+    ...(screens ? [screenInfoSwitch(screens)] : []),
+  ];
+
+  /** How every browser of this adapter starts (chromium-launch.ts): where its windows go, its sandbox, its environment. */
+  const launchOptions = () => ({
+    executablePath,
+    window: options.headless ? ("offscreen" as const) : ("display" as const),
+    sandbox: options.sandbox,
+    user: options.sandboxUser,
+    passEnvironment: options.passEnvironment,
+  });
+
   function launch(): Promise<Browser> {
     if (closed) return Promise.reject(adapterClosed());
     if (!browser) {
-      const args = [
-        // WebGL on SwiftShader (no GPU here): without it Chrome's normal mode on Linux has no WebGL at
-        // all, a tell of its own. The renderer's name still says SwiftShader (docs/real-sites.md).
-        "--enable-unsafe-swiftshader",
-        // Requests the browser makes itself (a service worker's script) carry its default languages:
-        // the operator's, so that they agree with pages of sessions that take the default.
-        ...(defaults.locale ? [`--lang=${defaults.locale}`, `--accept-lang=${defaults.locale}`] : []),
-        ...(screens ? [screenInfoSwitch(screens)] : []),
-      ];
+      const args = browserArgs();
       if (options.remoteDebuggingPort !== undefined) {
         args.push(`--remote-debugging-port=${options.remoteDebuggingPort}`, "--remote-debugging-address=127.0.0.1");
       }
-      const launching = launchChromium(chromium, {
-        executablePath,
-        window: options.headless ? "offscreen" : "display",
-        args,
-        sandbox: options.sandbox,
-        user: options.sandboxUser,
-        passEnvironment: options.passEnvironment,
-      })
+      const launching = launchChromium(chromium, { ...launchOptions(), args })
         .then(({ browser, sandbox }: LaunchedChromium<Browser>) => {
           options.onLaunched?.(sandbox);
           return browser;
@@ -144,14 +158,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
     const proxy = egress ? await startEgressProxy(egress.policy, egress.onBlocked) : undefined;
     try {
       const context = await (await launch()).newContext({
-        // The window is the viewport: its size is the page's (window-placement.ts), never an emulated one.
-        viewport: null,
-        ...(device.locale ? { locale: device.locale } : {}),
-        ...(device.timeZone ? { timezoneId: device.timeZone } : {}),
-        ...(device.userAgent ? { userAgent: device.userAgent } : {}),
-        // A login needs no download; Chromium runs as another user (root workers) who could not write
-        // Playwright's download folder anyway. Refused cleanly rather than half-written.
-        acceptDownloads: false,
+        ...contextOptions(device),
         // Chromium sends loopback hosts around a proxy unless told `<-loopback>`: they must go through it too.
         ...(proxy ? { proxy: { server: proxy.server, bypass: "<-loopback>" } } : {}),
       });
@@ -180,6 +187,58 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       );
     } finally {
       await cdp.detach().catch(() => {});
+    }
+  }
+
+  /**
+   * A browser process of its own for one session (OpenSessionRequest.dedicatedBrowser): its one
+   * context, and its DevTools port on loopback, which the worker relays to apps (src/keep-alive/):
+   * a DevTools client of a shared browser could reach every other session's context. Launched as the
+   * shared browser is (chromium-launch.ts), showing the session's device.
+   */
+  async function openDedicated({
+    device,
+    egress,
+  }: ContextRequest): Promise<Required<Spare> & { devToolsEndpoint: string }> {
+    if (closed) throw adapterClosed();
+    // The wrapper of a root worker hands this folder (by its prefix) to the Chromium user.
+    const userDataDir = await mkdtemp(join(tmpdir(), "blc-browser-"));
+    const proxy = egress ? await startEgressProxy(egress.policy, egress.onBlocked) : undefined;
+    const cleanUp = () => {
+      void proxy?.close();
+      void rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+    };
+    let context: BrowserContext | undefined;
+    try {
+      ({ context } = await launchPersistentChromium(chromium, userDataDir, {
+        ...launchOptions(),
+        args: [
+          ...browserArgs(),
+          "--remote-debugging-port=0",
+          "--remote-debugging-address=127.0.0.1",
+          // Apps drive this browser with Playwright, whose navigation waits (goBack's load) assume no
+          // back-forward cache, as playwright-core launches it; patchright leaves the cache on.
+          "--disable-back-forward-cache",
+        ],
+        context: {
+          ...contextOptions(device),
+          ...(proxy ? { proxy: { server: proxy.server, bypass: "<-loopback>" } } : {}),
+        },
+      }));
+      context.on("close", cleanUp);
+      if (device.webgl) await overrideWebGlStrings(context, device.webgl);
+      const devToolsEndpoint = await devToolsEndpointOf(userDataDir);
+      const page = context.pages()[0] ?? (await context.newPage());
+      await sizeWindow(context, page, device);
+      return { context, page, devToolsEndpoint };
+    } catch (error) {
+      if (context) await context.close().catch(() => {});
+      else cleanUp();
+      if (error instanceof BrowserAdapterError) throw error;
+      throw new BrowserAdapterError(
+        "browser_launch_failed",
+        `Chromium did not start: ${firstLine((error as Error).message)}`,
+      );
     }
   }
 
@@ -224,11 +283,16 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       if (device.userAgent && device.userAgent === (await (ownUserAgent ?? launch().then(() => ownUserAgent))))
         delete device.userAgent;
       // A context is usually ready (a spare); when one must be made, the caller need not wait for it.
-      const { context, page } = await withDeadline(takeContext({ device, egress: request.egress }), {
-        what: "Preparing a browser context",
-        signal,
-        abandon: (late) => void late.then((spare) => spare.context.close()).catch(() => {}),
-      }).catch((error) => {
+      const { context, page, devToolsEndpoint } = await withDeadline<Required<Spare> & { devToolsEndpoint?: string }>(
+        request.dedicatedBrowser
+          ? openDedicated({ device, egress: request.egress })
+          : takeContext({ device, egress: request.egress }),
+        {
+          what: "Preparing a browser context",
+          signal,
+          abandon: (late) => void late.then((spare) => spare.context.close()).catch(() => {}),
+        },
+      ).catch((error) => {
         throw error instanceof AbortedByCaller ? openAborted() : error;
       });
       const session = new LocalSession(request.sessionId, context, {
@@ -237,9 +301,12 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
         screens,
         webgl: device.webgl,
         locale: device.locale,
+        devToolsEndpoint,
         onClosed: () => sessions.delete(session),
       });
       sessions.add(session);
+      // A browser of its own has no shared process to watch: its context closing unasked is its crash.
+      if (devToolsEndpoint) context.on("close", () => session.closedUnasked() && session.lostBrowser());
       // Closing the context ends the navigation below at once, whatever stage it is at.
       const onAbort = () => void session.close();
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -283,6 +350,20 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
   };
 }
 
+/** A context's options for a session's device: the parts of it a context fixes. */
+function contextOptions(device: DeviceRequest) {
+  return {
+    // The window is the viewport: its size is the page's (window-placement.ts), never an emulated one.
+    viewport: null,
+    ...(device.locale ? { locale: device.locale } : {}),
+    ...(device.timeZone ? { timezoneId: device.timeZone } : {}),
+    ...(device.userAgent ? { userAgent: device.userAgent } : {}),
+    // A login needs no download; Chromium runs as another user (root workers) who could not write
+    // Playwright's download folder anyway. Refused cleanly rather than half-written.
+    acceptDownloads: false,
+  };
+}
+
 /** The user agent the browser sends when nothing overrides it. */
 async function userAgentOf(browser: Browser): Promise<string | undefined> {
   const cdp = await browser.newBrowserCDPSession();
@@ -316,6 +397,22 @@ async function seed(context: BrowserContext, state: CapturedState): Promise<void
   });
   const storage = storageSeedOf(state);
   if (Object.keys(storage).length > 0) await context.addInitScript(fillStorageFromSeed, storage);
+}
+
+/**
+ * The DevTools WebSocket of a browser started with `--remote-debugging-port=0`: Chromium writes the
+ * port it took and the browser target's path into its profile folder.
+ */
+async function devToolsEndpointOf(userDataDir: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await readFile(join(userDataDir, "DevToolsActivePort"), "utf8").catch(() => "");
+    const [port, path] = text.split("\n");
+    if (port && path?.startsWith("/devtools/browser/")) return `ws://127.0.0.1:${port.trim()}${path.trim()}`;
+    if (Date.now() > deadline)
+      throw new BrowserAdapterError("browser_launch_failed", "Chromium did not open its DevTools port");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function openAborted(): BrowserAdapterError {

@@ -30,6 +30,8 @@ export class LocalSession implements BrowserSession {
   private readonly pageIds = new WeakMap<Page, string>();
   private readonly cdp = new WeakMap<Page, CDPSession>();
   private nextPageId = 1;
+  /** Origins any frame has loaded: a capture reads their storage as the site left it. */
+  private readonly visited = new Set<string>();
   private closing: Promise<void> | undefined;
   /** Ends a farewell under way at once (a second close(), the adapter shutting down). */
   private cutFarewellShort = () => {};
@@ -47,6 +49,8 @@ export class LocalSession implements BrowserSession {
     webgl?: Device["webgl"];
     /** The context's language, which its pages' dedicated workers are given too (worker-languages.ts). */
     locale?: string;
+    /** A browser of its own (OpenSessionRequest.dedicatedBrowser): its DevTools WebSocket on loopback. */
+    devToolsEndpoint?: string;
     onClosed: () => void;
   };
 
@@ -81,6 +85,8 @@ export class LocalSession implements BrowserSession {
     const pageId = `page-${this.nextPageId++}`;
     this.pageIds.set(page, pageId);
     page.on("framenavigated", (frame) => {
+      const origin = originOf(frame.url());
+      if (origin) this.visited.add(origin);
       if (frame === page.mainFrame()) this.emit({ type: "navigated", pageId, url: frame.url() });
     });
     page.on("response", (response) => {
@@ -107,6 +113,11 @@ export class LocalSession implements BrowserSession {
     } catch {
       // The page closed while being attached.
     }
+  }
+
+  /** The context closed without close() being asked (a session's own browser exited). */
+  closedUnasked(): boolean {
+    return this.closing === undefined;
   }
 
   lostBrowser() {
@@ -183,6 +194,14 @@ export class LocalSession implements BrowserSession {
     return filterByOrigins({ cookies: state.cookies.map(toCookie), origins: [...origins.values()] }, options.origins);
   }
 
+  visitedOrigins(): string[] {
+    return [...this.visited];
+  }
+
+  devToolsEndpoint(): string | undefined {
+    return this.options.devToolsEndpoint;
+  }
+
   onEvent(listener: (event: BrowserSessionEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -223,6 +242,16 @@ export class LocalSession implements BrowserSession {
 
   private emit(event: BrowserSessionEvent) {
     for (const listener of this.listeners) listener(event);
+  }
+}
+
+/** An http(s) page's origin; nothing for about:blank, data: and the like, whose storage is not the site's. */
+function originOf(url: string): string | undefined {
+  if (!/^https?:/.test(url)) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
   }
 }
 
