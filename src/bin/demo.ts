@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { findChromium } from "../browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../browser/local-playwright/chromium-launch.ts";
 import { createApiClient } from "../client/api-client.ts";
 import { restoreSession } from "../client/restore-session.ts";
 import { createLogger } from "../core/logging/logger.ts";
@@ -71,7 +71,13 @@ try {
   }
 
   say("5. Restoring it into a fresh browser:");
-  const browser = await chromium.launch({ executablePath: findChromium(config.CHROMIUM_PATH), headless: true });
+  const { browser } = await launchChromium(chromium, {
+    executablePath: config.CHROMIUM_PATH,
+    window: "headless",
+    sandbox: config.CHROMIUM_SANDBOX,
+    user: config.CHROMIUM_USER,
+    passEnvironment: config.CHROMIUM_ENV,
+  });
   try {
     const page = await (await restoreSession(browser, storageState)).context.newPage();
     await page.goto(`${stack.demo!.appOrigin}/dashboard`);

@@ -20,7 +20,7 @@ const browserLine =
   config.BROWSER_ADAPTER !== "local"
     ? `browser: ${config.BROWSER_ADAPTER} (open the liveViewUrl of each session)`
     : headless
-      ? `browser: local Chromium, headless (no display)${liveView ? ": open the liveViewUrl the start call answers, in any browser" : ", and LIVE_VIEW=false: nobody can see it"}`
+      ? `browser: local Chrome, off-screen (no display)${liveView ? ": open the liveViewUrl the start call answers, in any browser" : ", and LIVE_VIEW=false: nobody can see it"}`
       : `browser: local Chromium, a window opens for each login${liveView ? " (the liveViewUrl shows it too, in any browser)" : ""}`;
 process.stdout.write(`
 browser-login-capture is running at ${stack.baseUrl}

@@ -706,6 +706,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         providerId: string;
+                        locale?: string;
+                        timeZone?: string;
                     };
                 };
             };
@@ -5109,6 +5111,16 @@ export interface components {
             };
             /** @description Where the browser starts instead of the provider's login URL (when the deployment allows it) */
             loginUrl?: string;
+            /**
+             * @description The person's language (BCP 47, e.g. their browser's navigator.language): the site sees it in navigator.language(s), Intl and Accept-Language. Default: the provider's, else the deployment's
+             * @example fr-FR
+             */
+            locale?: string;
+            /**
+             * @description The person's time zone (IANA, e.g. their browser's Intl.DateTimeFormat().resolvedOptions().timeZone): the site sees it in Date and Intl. Default: the provider's, else the deployment's
+             * @example Europe/Paris
+             */
+            timeZone?: string;
         };
         DevToolsLink: {
             sessionId: string;
@@ -5204,6 +5216,33 @@ export interface components {
                 /** @enum {string} */
                 by: "relogin" | "check" | "check_in" | "relogin_seed" | "keep_alive";
             };
+            /** @description The device the site saw at login (user agent, locale, time zone, sizes) */
+            device?: {
+                /** @description navigator.userAgent and the User-Agent header */
+                userAgent: string;
+                /** @description navigator.platform */
+                platform: string;
+                /** @description navigator.language, Intl's locale and Accept-Language (BCP 47) */
+                locale: string;
+                /** @description Intl's time zone (IANA) */
+                timeZone: string;
+                /** @description The page's size in CSS pixels (innerWidth, innerHeight) */
+                viewport: {
+                    width: number;
+                    height: number;
+                };
+                /** @description screen.width, screen.height */
+                screen: {
+                    width: number;
+                    height: number;
+                };
+                devicePixelRatio: number;
+                /** @description WebGL vendor and renderer strings chosen by the operator or provider (absent: the browser's own) */
+                webgl?: {
+                    vendor: string;
+                    renderer: string;
+                };
+            };
         };
         /** @description The last health check: what it found and why, whether it touched the site, whether it stored a newer state */
         CredentialLastCheck: {
@@ -5274,6 +5313,33 @@ export interface components {
             /** @description The version decrypted: check the browser's state back in with it (POST /credentials/:id/check-in) */
             version: number;
             storageState: components["schemas"]["StorageState"];
+            /** @description The device the site saw at login: give it to your browser (restoreSession does) so that the site sees the same device. Absent for credentials captured before it was recorded */
+            device?: {
+                /** @description navigator.userAgent and the User-Agent header */
+                userAgent: string;
+                /** @description navigator.platform */
+                platform: string;
+                /** @description navigator.language, Intl's locale and Accept-Language (BCP 47) */
+                locale: string;
+                /** @description Intl's time zone (IANA) */
+                timeZone: string;
+                /** @description The page's size in CSS pixels (innerWidth, innerHeight) */
+                viewport: {
+                    width: number;
+                    height: number;
+                };
+                /** @description screen.width, screen.height */
+                screen: {
+                    width: number;
+                    height: number;
+                };
+                devicePixelRatio: number;
+                /** @description WebGL vendor and renderer strings chosen by the operator or provider (absent: the browser's own) */
+                webgl?: {
+                    vendor: string;
+                    renderer: string;
+                };
+            };
         };
         StorageState: {
             cookies: {

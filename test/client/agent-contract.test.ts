@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { CredentialRejected, createAuthenticatedTool } from "../../src/client/authenticated-tool.ts";
 import { isAuthRequired, requireCredential } from "../../src/client/require-credential.ts";
 import { restoreSession } from "../../src/client/restore-session.ts";
@@ -47,7 +47,7 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
         },
       ],
     });
-    browser = await chromium.launch({ executablePath: findChromium(), headless: true });
+    browser = (await launchChromium(chromium, { window: "headless" })).browser;
   });
   afterAll(async () => {
     await browser?.close();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { createEventLog } from "../../src/events/event-log.ts";
 import type { ProviderInput } from "../../src/providers/provider-schema.ts";
 import { freePort } from "../helpers/free-port.ts";
@@ -65,7 +65,7 @@ describe("OAuth2 connections against a real authorization server, a real browser
       LOG_LEVEL: "debug",
       ...oauth2Env,
     });
-    browser = await chromium.launch({ executablePath: findChromium(), headless: true });
+    browser = (await launchChromium(chromium, { window: "headless" })).browser;
   }, 90_000);
 
   afterAll(async () => {
