@@ -48,6 +48,7 @@ export async function createWorker(deps: WorkerDeps): Promise<LoginWorker> {
   const logger = deps.logger.child({ workerId });
   const leaseMs = deps.leaseMs ?? 15_000;
   const runs = new Map<string, LoginSessionRun>();
+  let closing: Promise<void> | undefined;
 
   await deps.adapter.warmUp();
 
@@ -59,6 +60,8 @@ export async function createWorker(deps: WorkerDeps): Promise<LoginWorker> {
       if (!claimed) return { status: "nothing_queued" };
       const run = runLoginSession(claimed.id, { ...deps, logger, workerId, leaseMs, claimed: true });
       runs.set(run.sessionId, run);
+      // A turn that claimed its session while the worker was closing came after close() stopped the runs it knew.
+      if (closing) run.stop(shutdownStop);
       try {
         // Only ids and the status are returned: BullMQ keeps return values in clear in Redis.
         return { status: await run.done, sessionId: run.sessionId };
@@ -81,7 +84,6 @@ export async function createWorker(deps: WorkerDeps): Promise<LoginWorker> {
   const reaper = setInterval(() => void deps.sessions.reap().catch(() => {}), deps.reapIntervalMs ?? 5_000);
   logger.info({ adapter: deps.adapter.kind, concurrency: deps.concurrency ?? 10 }, "worker ready");
 
-  let closing: Promise<void> | undefined;
   return {
     workerId,
     running: () => [...runs.values()],
