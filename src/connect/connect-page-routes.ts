@@ -22,6 +22,7 @@ import { jsonResponse } from "../http/openapi/json-response.ts";
 import { credentialIdSchema } from "../http/route-params.ts";
 import { createApiRouter } from "../http/router.ts";
 import { apiKeyFieldViewSchema } from "../providers/provider-view.ts";
+import { connectScript } from "./connect-assets.ts";
 import { BINDING_HEADER, bindingCookie, holdsBinding, newBinding, readBindingHeader } from "./connect-binding.ts";
 import { verifyConnectCheck } from "./connect-check.ts";
 import { type ConnectAccess, type ConnectKind, endStarted, linkErrors } from "./connect-kind.ts";
@@ -30,8 +31,8 @@ import { withOutcome } from "./return-url.ts";
 
 const asset = (name: string) => readFileSync(new URL(`./page/${name}`, import.meta.url), "utf8");
 const PAGE = asset("connect.html");
-const SCRIPT = asset("connect.js");
-const COMPONENTS = readFileSync(new URL("./components/components.js", import.meta.url));
+const SCRIPT = connectScript("page/connect.js");
+const COMPONENTS = Buffer.from(connectScript("components/components.js"));
 /** Compressed once: 37 kB become 10 kB for phones on slow networks. */
 const COMPONENTS_GZIP = gzipSync(COMPONENTS, { level: 9 });
 const COMPONENTS_ETAG = `"${createHash("sha256").update(COMPONENTS).digest("base64url").slice(0, 22)}"`;

@@ -19,22 +19,7 @@
 
   // ---- Talking to the service: one session per link ----
 
-  /** Thrown for a JSON error answer; `message` is the API's own sentence. */
-  class ApiFailure extends Error {
-    constructor(status, body) {
-      super(body?.error?.message || `The service answered ${status}`);
-      this.status = status;
-      this.code = body?.error?.code;
-    }
-  }
-
-  /** Not connected, and why: `status` is what the app's errorUrl hears (cancelled or failed). */
-  class NotConnected extends Error {
-    constructor(message, status = "failed") {
-      super(message);
-      this.status = status;
-    }
-  }
+  // @include shared/connect-flow.js
 
   /** The link no longer works here (expired, revoked, another page's): nothing of it will. The errorUrl status for each. */
   const LINK_ENDED = {
@@ -314,8 +299,6 @@ li .detail { display: block; color: var(--_muted); font-size: 0.9em; }
 
   // ---- <blc-connect-button link provider> ----
 
-  const FINAL = ["completed", "failed", "expired", "cancelled"];
-
   class ConnectButton extends ConnectElement {
     build() {
       const u = this.uid;
@@ -440,7 +423,8 @@ li .detail { display: block; color: var(--_muted); font-size: 0.9em; }
     async browser_login(provider) {
       const { call } = this.session;
       this.say(`Opening the ${provider.name} login page…`);
-      let session = await call("POST", "/browser-login", { providerId: provider.id });
+      // The login browser shows the site this person's language and time zone, as their own browser would.
+      let session = await call("POST", "/browser-login", { providerId: provider.id, ...personsPlace() });
       const path = `/browser-login/${encodeURIComponent(session.sessionId)}`;
       const act = (action) => call("POST", `${path}/${action}`).catch((error) => this.fail(error, provider.id));
       this.cancelButton.onclick = () => act("cancel");
@@ -449,24 +433,9 @@ li .detail { display: block; color: var(--_muted); font-size: 0.9em; }
         for (;;) {
           if (session.liveViewUrl && !FINAL.includes(session.status)) this.showLoginPage(provider, session.liveViewUrl);
           this.doneButton.hidden = !session.awaitsDone;
-          if (session.status === "awaiting_login") {
-            this.say(
-              session.lastLoginRejection
-                ? `${provider.name} did not accept that login. Try again below.`
-                : `Log in to ${provider.name} below.`,
-            );
-          } else if (session.awaitsDone) {
-            this.say(`Logged in to ${provider.name}. Press "I'm done" when you have finished there.`);
-          } else if (session.status === "authenticated" || session.status === "capturing") {
-            this.say(`Logged in to ${provider.name}. Saving the connection…`);
-          } else if (session.status === "completed") {
-            return { message: `Connected: ${provider.name}.`, credentialId: session.credentialId };
-          } else if (FINAL.includes(session.status)) {
-            throw new NotConnected(
-              `${provider.name} was not connected: ${session.error ? session.error.message : session.status}.`,
-              session.status === "cancelled" ? "cancelled" : "failed",
-            );
-          }
+          const step = loginStep(provider, session);
+          if (step.connected) return { message: step.connected, credentialId: session.credentialId };
+          if (step.say) this.say(step.say);
           // A long poll: answers when the status changes, or after a few seconds with the same one.
           session = await call("GET", `${path}?changedFrom=${session.status}`);
         }
@@ -541,10 +510,7 @@ li .detail { display: block; color: var(--_muted); font-size: 0.9em; }
       }
       this.say(`Sign in to ${provider.name} in the window that opened, and allow access there.`);
       const result = await oauth2Result(popup, serviceOrigin);
-      if (!result)
-        throw new NotConnected(`The ${provider.name} window was closed before the connection was made.`, "cancelled");
-      if (result.error) throw new NotConnected(`${provider.name} was not connected: ${result.error.message}`);
-      return { message: `Connected: ${provider.name}.`, credentialId: result.credentialId };
+      return { message: oauth2Outcome(provider, result), credentialId: result.credentialId };
     },
   };
 
@@ -583,26 +549,6 @@ li .detail { display: block; color: var(--_muted); font-size: 0.9em; }
   }
 
   /** The popup's `oauth2_result`, from the service's callback page in that window only; undefined when it closed without one. */
-  function oauth2Result(popup, serviceOrigin) {
-    return new Promise((resolve) => {
-      let closedChecks = 0;
-      const finish = (result) => {
-        clearInterval(timer);
-        removeEventListener("message", onMessage);
-        resolve(result);
-      };
-      const onMessage = (event) => {
-        if (event.origin !== serviceOrigin || event.source !== popup || event.data?.type !== "oauth2_result") return;
-        finish(event.data);
-      };
-      // A closed window is noticed by polling (there is no event for it); a message posted just before
-      // closing gets a few more turns to arrive.
-      const timer = setInterval(() => {
-        if (popup.closed && ++closedChecks > 3) finish(undefined);
-      }, 300);
-      addEventListener("message", onMessage);
-    });
-  }
 
   // ---- <blc-connections link> ----
 

@@ -14,14 +14,7 @@
   /** What the link offers, once opened: where to send the person when done (successUrl, errorUrl). */
   let link;
 
-  /** Thrown for a JSON error answer; `message` is the API's own sentence. */
-  class ApiFailure extends Error {
-    constructor(status, body) {
-      super(body?.error?.message || `The service answered ${status}`);
-      this.status = status;
-      this.code = body?.error?.code;
-    }
-  }
+  // @include shared/connect-flow.js
 
   async function api(method, path, body) {
     const response = await fetch(`${base}${path}`, {
@@ -51,14 +44,6 @@
     connect_link_not_opened: "link_refused",
     connect_check_failed: "link_refused",
   };
-
-  /** Not connected, and why: `status` is what the app's errorUrl hears (cancelled or failed). */
-  class NotConnected extends Error {
-    constructor(message, status = "failed") {
-      super(message);
-      this.status = status;
-    }
-  }
 
   /** Sends the person to the app's address for this outcome, when the link has one; true if it did. */
   function handBack(url, status, providerId) {
@@ -159,19 +144,6 @@
     },
   };
 
-  const FINAL = ["completed", "failed", "expired", "cancelled"];
-
-  /** This browser's language and time zone, when it says (the service checks both). */
-  function personsPlace() {
-    const place = {};
-    if (navigator.language) place.locale = navigator.language;
-    try {
-      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      if (zone) place.timeZone = zone;
-    } catch {}
-    return place;
-  }
-
   const RENDERERS = {
     /** Browser login: a browser on the service shows the site's login page, the person logs in through the live view. */
     async browser_login(provider) {
@@ -186,24 +158,9 @@
         for (;;) {
           if (session.liveViewUrl && !FINAL.includes(session.status)) ui.showLoginPage(provider, session.liveViewUrl);
           $("done").hidden = !session.awaitsDone;
-          if (session.status === "awaiting_login") {
-            say(
-              session.lastLoginRejection
-                ? `${provider.name} did not accept that login. Try again below.`
-                : `Log in to ${provider.name} below.`,
-            );
-          } else if (session.awaitsDone) {
-            say(`Logged in to ${provider.name}. Press "I'm done" when you have finished there.`);
-          } else if (session.status === "authenticated" || session.status === "capturing") {
-            say(`Logged in to ${provider.name}. Saving the connection…`);
-          } else if (session.status === "completed" || session.status === "kept_alive") {
-            return `Connected: ${provider.name}.`;
-          } else if (FINAL.includes(session.status)) {
-            throw new NotConnected(
-              `${provider.name} was not connected: ${session.error ? session.error.message : session.status}.`,
-              session.status === "cancelled" ? "cancelled" : "failed",
-            );
-          }
+          const step = loginStep(provider, session);
+          if (step.connected) return step.connected;
+          if (step.say) say(step.say);
           // A long poll: answers when the status changes, or after a few seconds with the same one.
           session = await api("GET", `${path}?changedFrom=${session.status}`);
         }
@@ -279,11 +236,7 @@
         throw error;
       }
       say(`Sign in to ${provider.name} in the window that opened, and allow access there.`);
-      const result = await oauth2Result(popup);
-      if (!result)
-        throw new NotConnected(`The ${provider.name} window was closed before the connection was made.`, "cancelled");
-      if (result.error) throw new NotConnected(`${provider.name} was not connected: ${result.error.message}`);
-      return `Connected: ${provider.name}.`;
+      return oauth2Outcome(provider, await oauth2Result(popup, location.origin));
     },
   };
 
@@ -330,32 +283,6 @@
   }
 
   /** The popup's `oauth2_result` message, from this page's own origin and that window only; undefined when it was closed without one. */
-  function oauth2Result(popup) {
-    return new Promise((resolve) => {
-      let closedChecks = 0;
-      const finish = (result) => {
-        clearInterval(timer);
-        removeEventListener("message", onMessage);
-        resolve(result);
-      };
-      const onMessage = (event) => {
-        if (
-          event.origin !== location.origin ||
-          event.source !== popup ||
-          !event.data ||
-          event.data.type !== "oauth2_result"
-        )
-          return;
-        finish(event.data);
-      };
-      // A closed window is noticed by polling (there is no event for it); a message posted just before
-      // closing gets a few more turns to arrive.
-      const timer = setInterval(() => {
-        if (popup.closed && ++closedChecks > 3) finish(undefined);
-      }, 300);
-      addEventListener("message", onMessage);
-    });
-  }
 
   async function connect(provider) {
     const render = RENDERERS[provider.kind];

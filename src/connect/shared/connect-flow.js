@@ -1,0 +1,96 @@
+// What the connect page (page/connect.js) and the connect components (components/components.js) say
+// and decide alike. Not served alone: the service puts this text inside each of those scripts where
+// it reads `// @include shared/connect-flow.js` (connect-assets.ts), within their own function scope,
+// so nothing here becomes a global of the page.
+
+/** Thrown for a JSON error answer; `message` is the API's own sentence. */
+class ApiFailure extends Error {
+  constructor(status, body) {
+    super(body?.error?.message || `The service answered ${status}`);
+    this.status = status;
+    this.code = body?.error?.code;
+  }
+}
+
+/** Not connected, and why: `status` is what the app's errorUrl hears (cancelled or failed). */
+class NotConnected extends Error {
+  constructor(message, status = "failed") {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** Statuses after which a login session changes no more. */
+const FINAL = ["completed", "failed", "expired", "cancelled"];
+
+/** This browser's language and time zone, when it says (the service checks both). */
+function personsPlace() {
+  const place = {};
+  if (navigator.language) place.locale = navigator.language;
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) place.timeZone = zone;
+  } catch {}
+  return place;
+}
+
+/**
+ * What a browser login's session means to the person now: `{ say }` a sentence while it goes on,
+ * `{ connected }` when it is done, and throws NotConnected when it ended otherwise.
+ */
+function loginStep(provider, session) {
+  if (session.status === "awaiting_login") {
+    return {
+      say: session.lastLoginRejection
+        ? `${provider.name} did not accept that login. Try again below.`
+        : `Log in to ${provider.name} below.`,
+    };
+  }
+  if (session.awaitsDone)
+    return { say: `Logged in to ${provider.name}. Press "I'm done" when you have finished there.` };
+  if (session.status === "authenticated" || session.status === "capturing") {
+    return { say: `Logged in to ${provider.name}. Saving the connection…` };
+  }
+  if (session.status === "completed" || session.status === "kept_alive")
+    return { connected: `Connected: ${provider.name}.` };
+  if (FINAL.includes(session.status)) {
+    throw new NotConnected(
+      `${provider.name} was not connected: ${session.error ? session.error.message : session.status}.`,
+      session.status === "cancelled" ? "cancelled" : "failed",
+    );
+  }
+  return {};
+}
+
+/**
+ * The OAuth2 window's answer: its `oauth2_result` message from `origin` (the service's), or
+ * undefined once the window is closed without one.
+ */
+function oauth2Result(popup, origin) {
+  return new Promise((resolve) => {
+    let closedChecks = 0;
+    const finish = (result) => {
+      clearInterval(timer);
+      removeEventListener("message", onMessage);
+      resolve(result);
+    };
+    const onMessage = (event) => {
+      if (event.origin !== origin || event.source !== popup || event.data?.type !== "oauth2_result") return;
+      finish(event.data);
+    };
+    // A closed window is noticed by polling (there is no event for it); a message posted just before
+    // closing gets a few more turns to arrive.
+    const timer = setInterval(() => {
+      if (popup.closed && ++closedChecks > 3) finish(undefined);
+    }, 300);
+    addEventListener("message", onMessage);
+  });
+}
+
+/** What the OAuth2 window's answer means: the sentence when connected; throws NotConnected otherwise. */
+function oauth2Outcome(provider, result) {
+  if (!result)
+    throw new NotConnected(`The ${provider.name} window was closed before the connection was made.`, "cancelled");
+  if (result.error) throw new NotConnected(`${provider.name} was not connected: ${result.error.message}`);
+  return `Connected: ${provider.name}.`;
+}
