@@ -15,6 +15,21 @@ export const credentialStatusSchema = z.enum(CREDENTIAL_STATUSES);
 export type CredentialStatus = z.infer<typeof credentialStatusSchema>;
 
 /**
+ * What is known, in clear, of a browser login's TOTP secret (never the secret): when the person wrote
+ * it, when the worker last typed a code from it (a code is not typed twice: sites refuse reuse), and
+ * when a site turned a code from it down (the worker then types no more codes from it until the
+ * person writes a new secret: a retry could lock the account). The facts belong to the secret
+ * written at `setAt`.
+ */
+export const secondFactorFactsSchema = z.object({
+  kind: z.literal("totp"),
+  setAt: z.string(),
+  lastUsedAt: z.string().optional(),
+  rejectedAt: z.string().optional(),
+});
+export type SecondFactorFacts = z.infer<typeof secondFactorFactsSchema>;
+
+/**
  * What is known about a credential without decrypting it. Stored metadata is checked when read back:
  * a record that no longer has this shape is reported as such (500 stored_record_invalid) rather than
  * served half-formed. Loose: fields added later pass. Records written before kinds, statuses and
@@ -44,6 +59,8 @@ export const credentialMetadataSchema = z.looseObject({
   /** The capture held no cookie or storage value that was new or changed since the login page loaded. */
   suspect: z.boolean().optional(),
   suspectReason: z.string().optional(),
+  /** browser_login: a TOTP secret is held beside the captured state (what is known of it; never the secret). */
+  secondFactor: secondFactorFactsSchema.optional(),
 });
 
 export type CredentialMetadata = z.infer<typeof credentialMetadataSchema>;

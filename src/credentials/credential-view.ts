@@ -3,6 +3,7 @@ import {
   type CredentialMetadata,
   credentialMetadataSchema,
   credentialStatusSchema,
+  secondFactorFactsSchema,
 } from "./credential-metadata-schema.ts";
 
 const stored = credentialMetadataSchema.shape;
@@ -37,6 +38,11 @@ export const credentialViewSchema = z
         earliestExpiry: z.string().nullable(),
         suspect: stored.suspect,
         suspectReason: stored.suspectReason,
+        secondFactor: secondFactorFactsSchema
+          .optional()
+          .describe(
+            "A TOTP secret is stored with it (never returned): when it was written, last used by the worker, and turned down by the site (no code is typed from it again until a new secret is written)",
+          ),
       })
       .meta({ id: "BrowserLoginCredential" }),
     z.object({ ...common, kind: z.literal("oauth2"), scopes: z.array(z.string()) }).meta({ id: "OAuth2Credential" }),
@@ -65,6 +71,7 @@ export function credentialView(m: CredentialMetadata): CredentialView {
   switch (kind) {
     case "browser_login": {
       const { sessionId, origins = [], cookieCount = 0, earliestExpiry = null, suspect, suspectReason } = m;
+      const secondFactor = secondFactorFactsSchema.safeParse(m.secondFactor);
       return {
         ...common,
         kind,
@@ -73,6 +80,7 @@ export function credentialView(m: CredentialMetadata): CredentialView {
         cookieCount,
         earliestExpiry,
         ...(suspect ? { suspect, suspectReason } : {}),
+        ...(secondFactor.success ? { secondFactor: secondFactor.data } : {}),
       };
     }
     case "oauth2":
