@@ -31,6 +31,11 @@ export const providerViewSchema = z
         name: browserLogin.name,
         kind: browserLogin.kind,
         captureOn: z.enum(["authenticated", "complete"]),
+        acceptsTotpSecret: z
+          .boolean()
+          .describe(
+            "The provider declares a one-time-code step: a TOTP secret stored with the credential (PUT /credentials/{id}/totp, or totpSecret at start) lets the worker fill it",
+          ),
       })
       .meta({ id: "BrowserLoginProvider" }),
     z
@@ -61,7 +66,13 @@ export function providerView(provider: Provider): ProviderView {
   const { id, name } = provider;
   switch (provider.kind) {
     case "browser_login":
-      return { id, name, kind: provider.kind, captureOn: provider.captureOn };
+      return {
+        id,
+        name,
+        kind: provider.kind,
+        captureOn: provider.captureOn,
+        acceptsTotpSecret: provider.totp !== undefined,
+      };
     case "oauth2":
       return { id, name, kind: provider.kind, scopes: provider.scopes };
     case "api_key":
