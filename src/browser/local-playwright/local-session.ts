@@ -1,4 +1,4 @@
-import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import type { BrowserContext, CDPSession, Page, Request } from "playwright-core";
 import type { CapturedState, Cookie, OriginState, StorageItem } from "../../credentials/captured-state.ts";
 import type {
   BrowserSession,
@@ -9,6 +9,7 @@ import type {
   StorageValue,
 } from "../browser-adapter.ts";
 import { filterByOrigins } from "../capture-filter.ts";
+import { withoutCredentials } from "../request-headers.ts";
 import type { DeviceScaleScreen } from "./device-scale-screens.ts";
 import { farewellPageUrl } from "./farewell-page.ts";
 import { localLiveViewSource } from "./local-live-view.ts";
@@ -68,6 +69,10 @@ export class LocalSession implements BrowserSession {
     return localLiveViewSource(this.context, (page) => this.pageIds.get(page), this.options.screens);
   }
 
+  devTools(pageId: string) {
+    return this.liveViewSource().connect(pageId);
+  }
+
   async attach(page: Page): Promise<void> {
     if (this.pageIds.has(page)) return;
     const pageId = `page-${this.nextPageId++}`;
@@ -76,7 +81,16 @@ export class LocalSession implements BrowserSession {
       if (frame === page.mainFrame()) this.emit({ type: "navigated", pageId, url: frame.url() });
     });
     page.on("response", (response) => {
-      this.emit({ type: "response", pageId, url: response.url(), status: response.status() });
+      const request = response.request();
+      this.emit({
+        type: "response",
+        pageId,
+        url: response.url(),
+        status: response.status(),
+        method: request.method(),
+        requestHeaders: withoutCredentials(request.headers()),
+        requestedAt: requestedAt(request),
+      });
       if (response.headers()["set-cookie"] !== undefined) this.emit({ type: "state-changed" });
     });
     page.on("close", () => this.emit({ type: "page-closed", pageId }));
@@ -195,6 +209,12 @@ export class LocalSession implements BrowserSession {
   private emit(event: BrowserSessionEvent) {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/** When the browser sent the request (its clock), when it says. */
+function requestedAt(request: Request): number | undefined {
+  const { startTime } = request.timing();
+  return startTime > 0 ? startTime : undefined;
 }
 
 /** sessionStorage of every frame of a page: it lives in the tab, so it is read where it is. */
