@@ -2,6 +2,7 @@ import type { BrowserAdapter } from "../browser/browser-adapter.ts";
 import type { Infra } from "../core/infra.ts";
 import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
+import type { PendingTotpSecrets } from "../credentials/pending-totp.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { observeQueueWait } from "../metrics/queue-wait.ts";
 import { createAddressPolicy } from "../network/address-policy.ts";
@@ -60,6 +61,7 @@ export function buildBrowserLoginApi(infra: Infra, { sessions }: LoginSessions) 
 export interface LoginWorkerDeps extends LoginSessions {
   providers: ProviderRegistry;
   vault: CredentialVault;
+  pendingTotp?: PendingTotpSecrets;
   credentialEvents: CredentialEvents;
   adapter: BrowserAdapter;
   liveView?: LiveViewHost;
@@ -87,6 +89,7 @@ export async function startLoginWorker(infra: Infra, deps: LoginWorkerDeps, grac
     clientLoginUrls: clientLoginUrls(infra.config),
     liveView: deps.liveView,
     credentialEvents: deps.credentialEvents,
+    pendingTotp: deps.pendingTotp,
   });
   stack.defer(() => worker.close(grace()));
   // Watched as soon as the worker exists: it says "worker ready" before the checks start.

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { type BrowserAdapter, BrowserAdapterError, type BrowserSession } from "../browser/browser-adapter.ts";
+import { type CheckSecondFactor, watchCheckSecondFactor } from "../browser-login/worker/check-second-factor.ts";
 import { watchForSuccess } from "../browser-login/worker/success-watcher.ts";
 import type { Subject } from "../core/subject.ts";
 import type { CapturedState } from "../credentials/captured-state.ts";
 import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { CredentialStatus } from "../credentials/credential-metadata-schema.ts";
+import type { CredentialSecret } from "../credentials/credential-secret.ts";
 import type { CredentialMetadata } from "../credentials/credential-store.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
@@ -67,7 +69,11 @@ export async function checkCredential(job: CheckJobData, deps: CheckDeps, signal
     finding =
       job.trigger === "schedule" && verify.http
         ? await httpCheck(state, verify, signal)
-        : await browserCheck(state, provider, verify, { refresh: job.refresh === true, signal, deps });
+        : await browserCheck({ metadata: opened.metadata, secret: opened.secret, owner }, provider, verify, {
+            refresh: job.refresh === true,
+            signal,
+            deps,
+          });
   }
 
   const recorded = await record(metadata, finding, owner, deps);
@@ -113,9 +119,12 @@ async function record(
   return result.metadata;
 }
 
-/** Opens the verify URL logged in as the state, and sees which condition holds. */
+/**
+ * Opens the verify URL logged in as the state, and sees which condition holds. A one-time-code step
+ * on the way is filled from the credential's TOTP secret (browser-login/worker/check-second-factor.ts).
+ */
 async function browserCheck(
-  state: CapturedState,
+  credential: { metadata: CredentialMetadata; secret: CredentialSecret & { kind: "browser_login" }; owner: Subject },
   provider: BrowserLoginProvider,
   verify: VerifyDeclaration,
   { refresh, signal, deps }: { refresh: boolean; signal: AbortSignal; deps: CheckDeps },
@@ -126,15 +135,23 @@ async function browserCheck(
   signal.addEventListener("abort", giveUp, { once: true });
   const deadline = setTimeout(giveUp, budgetMs);
   let browser: BrowserSession | undefined;
+  let secondFactor: CheckSecondFactor | undefined;
   try {
     browser = await deps.adapter.openSession({
       sessionId: `verify_${randomUUID()}`,
       loginUrl: verify.url,
       timeoutMs: budgetMs,
       signal: abort.signal,
-      seed: state,
+      seed: credential.secret.state,
     });
-    const decided = await decide(browser, provider, verify, abort.signal);
+    secondFactor = watchCheckSecondFactor(browser, provider, credential, { vault: deps.vault });
+    let decided = await decide(browser, provider, verify, abort.signal);
+    // A code typed meanwhile moves the page on: what it shows next decides.
+    while (decided.status !== "active" && secondFactor.busy())
+      decided = await decide(browser, provider, verify, abort.signal);
+    const verdict = await secondFactor.finish(decided);
+    secondFactor = undefined;
+    if (verdict) return { ...verdict, method: "browser" };
     if (!refresh || decided.status !== "active") return { ...decided, method: "browser" };
     const refreshed = await browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB });
     return { ...decided, method: "browser", refreshed };
@@ -150,6 +167,7 @@ async function browserCheck(
   } finally {
     clearTimeout(deadline);
     signal.removeEventListener("abort", giveUp);
+    await secondFactor?.finish({ status: "unknown" }).catch(() => {});
     await browser?.close().catch(() => {});
   }
 }

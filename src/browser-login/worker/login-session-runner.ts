@@ -4,15 +4,20 @@ import { filterByHosts } from "../../browser/capture-filter.ts";
 import type { CapturedState } from "../../credentials/captured-state.ts";
 import type { CredentialEvents } from "../../credentials/credential-events.ts";
 import type { CredentialVault } from "../../credentials/credential-vault.ts";
+import type { PendingTotpSecrets } from "../../credentials/pending-totp.ts";
+import type { TotpSecret } from "../../credentials/totp-secret.ts";
 import type { AddressPolicy } from "../../network/address-policy.ts";
 import type { BlockedRequest } from "../../network/egress-proxy.ts";
 import type { ProviderRegistry } from "../../providers/provider-registry.ts";
+import type { BrowserLoginProvider } from "../../providers/provider-schema.ts";
 import type { LiveViewHost } from "../live-view-ports.ts";
 import { viewerMessageFor } from "../session-messages.ts";
 import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.ts";
 import type { SessionStore } from "../sessions/session-store.ts";
 import type { SessionWakeups } from "../sessions/wakeups.ts";
 import { snapshotLoginPage } from "./login-page-snapshot.ts";
+import { type LoginTotp, loginTotpOf } from "./login-totp.ts";
+import { type SiteSignals, watchSiteSignals } from "./site-signals.ts";
 import { type SuccessWatcher, watchForSuccess } from "./success-watcher.ts";
 
 export interface RunnerDeps {
@@ -34,6 +39,10 @@ export interface RunnerDeps {
   liveView?: LiveViewHost;
   /** Where a re-login's credential.renewed is logged. */
   credentialEvents?: CredentialEvents;
+  /** TOTP secrets given with a session's start, sealed until its capture (worker/login-totp.ts). */
+  pendingTotp?: PendingTotpSecrets;
+  /** How often the provider's code step and blocked conditions are read from the pages (default 500 ms). */
+  siteSignalPollMs?: number;
 }
 
 /** Why a run stopped early: the final state to record, or none when someone else already ended the session. */
@@ -130,6 +139,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     let opening: Promise<BrowserSession> | undefined;
     let browser: BrowserSession | undefined;
     let watcher: SuccessWatcher | undefined;
+    let signals: SiteSignals | undefined;
+    let totp: LoginTotp | undefined;
     const timers: NodeJS.Timeout[] = [];
     let unsubscribe = () => {};
     let stopViewing = () => {};
@@ -154,14 +165,15 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       const egress = clientUrl?.addressPolicy
         ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() }
         : undefined;
-      const seed = record.renews ? await until(reloginSeed(record)) : undefined;
+      const renewed = record.renews ? await until(reloginSeed(record)) : undefined;
+      totp = await until(loginTotpOf(record, renewed, deps));
       opening = adapter.openSession({
         sessionId,
         loginUrl: record.loginUrl,
         timeoutMs: remainingMs,
         signal: aborter.signal,
         egress,
-        seed,
+        seed: renewed?.state,
       });
       browser = await until(opening);
       const session = browser;
@@ -183,11 +195,17 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         stopViewing = deps.liveView!.register(sessionId, { source: viewSource, onEvent: (l) => session.onEvent(l) });
       const liveViewAddress = viewSource ? { liveViewAddress: deps.liveView!.address } : {};
 
+      signals = watchLoginSignals(session, provider, totp);
+      const firstInput = signals.firstInput;
+      const totpStep = signals.totp;
       let rejections = 0;
       watcher = await until(
         watchForSuccess(browser, provider, {
           signal: aborter.signal,
-          onLoginRejected: () => {
+          onLoginRejected: (_url, requestedAt) => {
+            // Only the person's attempts count: a page that probes its own API as it loads gets 401s nobody typed for.
+            if (!firstInput.happenedBefore(requestedAt)) return;
+            totpStep?.rejectedBySite();
             rejections += 1;
             void sessions
               .transition(sessionId, { lastLoginRejection: { at: new Date().toISOString(), count: rejections } })
@@ -210,14 +228,16 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       // A client's URL can lead anywhere (SSO, ads, trackers): keep only what the operator allowed.
       const state = clientUrl && !provider.origins?.length ? filterByHosts(captured, clientUrl.allowedHosts) : captured;
       const suspectReason = await until(loginPage.suspectReason(state));
+      const second = totp.forCapture();
       const credential = record.renews
-        ? await renew(record, state, suspectReason)
+        ? await renew(record, state, suspectReason, second)
         : await vault.seal({
-            secret: { kind: "browser_login", state },
+            secret: { kind: "browser_login", state, ...(second.totp ? { totp: second.totp } : {}) },
             owner: record.owner,
             providerId: provider.id,
             sessionId,
             suspectReason,
+            details: second.details,
           });
       if (suspectReason)
         logger.warn(
@@ -251,6 +271,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     } finally {
       aborter.abort();
       watcher?.stop();
+      // Not waited for: closing the browser below ends whatever a hung page still holds of it.
+      void signals?.stop().catch(() => {});
       unsubscribe();
       stopViewing();
       for (const timer of timers) clearTimeout(timer);
@@ -264,8 +286,41 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     }
   }
 
+  /**
+   * The second factor and blocked conditions of the provider: a blocked page ends the session with its
+   * code; a typed code the site turns down ends it as totp_rejected (no second code is typed: a retry
+   * can lock the account).
+   */
+  function watchLoginSignals(session: BrowserSession, provider: BrowserLoginProvider, totp: LoginTotp) {
+    return watchSiteSignals(session, provider, {
+      totp: totp.forStep,
+      pollMs: deps.siteSignalPollMs,
+      onBlocked: ({ code, message }) => {
+        logger.info({ code }, "the site blocked the login");
+        stop({ status: "failed", error: { code, message } });
+      },
+      onTotpState: (state, at) => {
+        if (state === "filled") {
+          logger.info("one-time code typed from the stored TOTP secret");
+          void totp.filled(at);
+        } else if (state === "rejected") {
+          void totp.rejected().finally(() =>
+            stop({
+              status: "failed",
+              error: {
+                code: "totp_rejected",
+                message:
+                  "The site turned down the one-time code made from the stored TOTP secret; no other code was tried. Store the right secret (PUT /credentials/{id}/totp, or totpSecret at start) and check the server's clock",
+              },
+            }),
+          );
+        }
+      },
+    });
+  }
+
   /** The state a re-login starts from: the credential it renews, decrypted (and audited) for this browser only. */
-  async function reloginSeed(record: SessionRecord): Promise<CapturedState> {
+  async function reloginSeed(record: SessionRecord): Promise<{ state: CapturedState; totp?: TotpSecret }> {
     const access = { purpose: "relogin_seed", apiKeyId: record.renews?.apiKeyId, requestId: record.renews?.requestId };
     const opened = record.credentialId ? await vault.open(record.credentialId, record.owner, access) : undefined;
     if (opened?.secret.kind !== "browser_login")
@@ -273,19 +328,25 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         status: "failed",
         error: { code: "credential_not_found", message: "The credential to renew no longer exists" },
       });
-    return opened.secret.state;
+    return { state: opened.secret.state, totp: opened.secret.totp };
   }
 
   /** Replaces the renewed credential in place (same id, next version), unless someone else replaced it since the re-login began. */
-  async function renew(record: SessionRecord, state: CapturedState, suspectReason: string | undefined) {
+  async function renew(
+    record: SessionRecord,
+    state: CapturedState,
+    suspectReason: string | undefined,
+    second: ReturnType<LoginTotp["forCapture"]>,
+  ) {
     const id = record.credentialId!;
     const result = await vault.replace(
       id,
       {
-        secret: { kind: "browser_login", state },
+        // Without a secret given for this session, the credential keeps the one it holds (the vault carries it over).
+        secret: { kind: "browser_login", state, ...(second.totp ? { totp: second.totp } : {}) },
         expectedVersion: record.renews!.version,
         suspectReason,
-        details: { sessionId, lastVerifiedAt: new Date().toISOString() },
+        details: { sessionId, lastVerifiedAt: new Date().toISOString(), ...second.details },
       },
       record.owner,
     );
@@ -358,7 +419,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     return record?.status ?? "missing";
   }
 
-  const done = run();
+  // A TOTP secret given for this session goes with it (the credential holds it if it was captured), however it ended.
+  const done = run().finally(() => deps.pendingTotp?.delete(sessionId).catch(() => {}));
   return {
     sessionId,
     get phase() {

@@ -28,6 +28,7 @@ export interface WorkerDeps {
   clientLoginUrls?: RunnerDeps["clientLoginUrls"];
   liveView?: RunnerDeps["liveView"];
   credentialEvents?: RunnerDeps["credentialEvents"];
+  pendingTotp?: RunnerDeps["pendingTotp"];
 }
 
 export interface LoginWorker {
