@@ -12,6 +12,7 @@ import type { LiveViewLinks } from "./live-view-ports.ts";
 import { cancelLoginSession, type createLoginStarter, type LoginStarterDeps, sessionWaiter } from "./login-actions.ts";
 import { isFinal, type SessionRecord, sessionStatusSchema } from "./sessions/session-record.ts";
 import { acceptsComplete } from "./sessions/session-states.ts";
+import { totpSecretInput } from "./totp-input.ts";
 
 /** What the page needs of a login session: no owner, no login URL, no metadata. */
 const connectSessionSchema = z
@@ -40,11 +41,24 @@ const start = createRoute({
   summary: "Start a browser login for the connect link's subject",
   request: {
     params: tokenParam,
-    body: jsonBody(z.object({ providerId: z.string().min(1).max(64) }).strict()),
+    body: jsonBody(
+      z
+        .object({
+          providerId: z.string().min(1).max(64),
+          totpSecret: totpSecretInput.optional().openapi({
+            description:
+              "The person's TOTP secret, for providers with a one-time-code step: the worker types the codes, and the credential keeps it sealed (never returned)",
+          }),
+        })
+        .strict(),
+    ),
   },
   responses: {
     202: jsonResponse("Started; the login page is up once liveViewUrl is set", connectSessionSchema),
-    ...errorResponses([400]),
+    ...errorResponses([400, 409], {
+      400: "The request did not validate (`invalid_request`, ...), or the TOTP secret does not read (`invalid_totp_secret`)",
+      409: "The provider declares no one-time-code step for a TOTP secret (`totp_not_declared`)",
+    }),
     ...linkErrors("Unknown or forged link, or a provider the link does not offer"),
   },
 });
@@ -133,9 +147,13 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
     register(app, { linkOf, requireOffered }) {
       app.openapi(start, async (c) => {
         const link = await linkOf(c);
-        const { providerId } = c.req.valid("json");
+        const { providerId, totpSecret } = c.req.valid("json");
         requireOffered(link, providerId, "browser_login");
-        const record = await deps.startLogin(link.subject, { providerId, metadata: { via: "connect_page" } }, HOLD_MS);
+        const record = await deps.startLogin(
+          link.subject,
+          { providerId, metadata: { via: "connect_page" }, ...(totpSecret !== undefined ? { totpSecret } : {}) },
+          HOLD_MS,
+        );
         return c.json(view(record), 202);
       });
 

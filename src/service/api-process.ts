@@ -84,7 +84,12 @@ export async function startApiService(
       providers,
       vault: shared.vault,
       audit: shared.audit,
-      browserLogin: { ...browserLogin, sessions: shared.sessions, wakeups: shared.wakeups },
+      browserLogin: {
+        ...browserLogin,
+        sessions: shared.sessions,
+        wakeups: shared.wakeups,
+        pendingTotp: shared.pendingTotp,
+      },
       events,
       checks: checks.checks,
       apiKeys: buildApiKeys(infra, credentialDeps),
