@@ -11,7 +11,7 @@ import type { DevToolsTab, PageDevTools } from "./page-devtools.ts";
  * script on the DevTools port): the browser's own trusted input events. A listener in the worker's
  * isolated world of every document (added for new documents, page scripts cannot see it) reports
  * the first trusted key, pointer, touch or text input through a binding that exists only in that
- * world, at once, with the time by the page's clock. Until then the tabs are also asked, a few times a
+ * world, at once, with the time by the page's clock. Until then the tabs are also asked, once a
  * second, for the browser's sticky user activation (`navigator.userActivation.hasBeenActive`): input
  * in a cross-site frame, where the listener does not run, sets it on the page too (its time is then
  * known to within one poll).
@@ -30,7 +30,7 @@ export interface FirstInput {
 }
 
 /** How often the tabs are asked for their user activation until the first input is known. */
-const ACTIVATION_POLL_MS = 250;
+const ACTIVATION_POLL_MS = 1_000;
 
 const INPUT_EVENTS = ["keydown", "pointerdown", "mousedown", "touchstart", "beforeinput", "input"];
 

@@ -166,7 +166,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() }
         : undefined;
       const renewed = record.renews ? await until(reloginSeed(record)) : undefined;
-      totp = await until(loginTotpOf(record, renewed, deps));
+      totp = await until(loginTotpOf(record, provider.totp !== undefined, renewed, deps));
       opening = adapter.openSession({
         sessionId,
         loginUrl: record.loginUrl,
@@ -195,17 +195,14 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         stopViewing = deps.liveView!.register(sessionId, { source: viewSource, onEvent: (l) => session.onEvent(l) });
       const liveViewAddress = viewSource ? { liveViewAddress: deps.liveView!.address } : {};
 
-      signals = watchLoginSignals(session, provider, totp);
-      const firstInput = signals.firstInput;
-      const totpStep = signals.totp;
       let rejections = 0;
       watcher = await until(
         watchForSuccess(browser, provider, {
           signal: aborter.signal,
           onLoginRejected: (_url, requestedAt) => {
             // Only the person's attempts count: a page that probes its own API as it loads gets 401s nobody typed for.
-            if (!firstInput.happenedBefore(requestedAt)) return;
-            totpStep?.rejectedBySite();
+            if (!signals?.firstInput.happenedBefore(requestedAt)) return;
+            signals.totp?.rejectedBySite();
             rejections += 1;
             void sessions
               .transition(sessionId, { lastLoginRejection: { at: new Date().toISOString(), count: rejections } })
@@ -214,6 +211,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         }),
       );
       await move({ status: "awaiting_login", liveViewUrl: browser.liveViewUrl(), ...liveViewAddress });
+      // Not before: awaiting_login waits for none of it (input that came first is still seen, by the page's own record of it).
+      signals = watchLoginSignals(session, provider, totp);
       await until(watcher.succeeded);
       await move({ status: "authenticated" });
 

@@ -26,14 +26,19 @@ export interface LoginTotp {
 
 export async function loginTotpOf(
   record: SessionRecord,
+  stepDeclared: boolean,
   renewed: { totp?: TotpSecret } | undefined,
   deps: { vault: CredentialVault; pendingTotp?: PendingTotpSecrets; logger: Logger },
 ): Promise<LoginTotp> {
-  const pending = await deps.pendingTotp
-    ?.get({ sessionId: record.id, owner: record.owner, providerId: record.providerId })
-    .catch(() => undefined);
+  // Only a provider with a code step can have been given a secret (the start refuses one otherwise).
+  const pending = stepDeclared
+    ? await deps.pendingTotp
+        ?.get({ sessionId: record.id, owner: record.owner, providerId: record.providerId })
+        .catch(() => undefined)
+    : undefined;
   const credentialId = record.renews ? record.credentialId : undefined;
-  const facts = credentialId ? (await deps.vault.describe(credentialId, record.owner))?.secondFactor : undefined;
+  const facts =
+    credentialId && renewed?.totp ? (await deps.vault.describe(credentialId, record.owner))?.secondFactor : undefined;
   const secret = pending ?? renewed?.totp;
   const forStep = pending ? { secret: pending } : usableTotp(renewed?.totp, facts);
   let lastUsedAt: string | undefined;

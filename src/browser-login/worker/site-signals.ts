@@ -61,7 +61,11 @@ export function watchSiteSignals(
 ): SiteSignals {
   const devtools = createPageDevTools(session);
   const watcher = createPageConditionWatcher(session, devtools, { pollMs: options.pollMs });
-  const firstInput = watchFirstInput(session, devtools, { onInput: options.onFirstInput });
+  // Only rejections need the person's first input: a provider without failure rules has none to judge.
+  const judgesRejections = provider.failureUrls.length > 0 || provider.failureResponses.length > 0;
+  const firstInput = judgesRejections
+    ? watchFirstInput(session, devtools, { onInput: options.onFirstInput })
+    : { happenedBefore: () => true, stop() {} };
   for (const blocked of provider.blocked)
     watcher.watch(blocked.when, () => options.onBlocked({ code: blocked.code, message: messageOf(blocked) }));
   const totp = provider.totp
