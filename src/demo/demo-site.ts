@@ -79,7 +79,7 @@ export interface DemoSite {
   appOrigin: string;
   ssoOrigin: string;
   loginUrl: string;
-  /** Every secret value the site handed out (cookie values, tokens): tests look for them where they must not be. */
+  /** Every secret value the site handed out (cookie values, tokens, TOTP secrets): tests look for them where they must not be. */
   issuedSecrets(): string[];
   /** Ends every app session of `username` server-side: their session cookies no longer log anyone in. Returns how many. */
   revokeSessions(username?: string): number;
@@ -127,7 +127,9 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
           <input name="password" id="password" type="password" placeholder="Password" autocomplete="current-password" />
           <button type="submit" id="submit">Log in</button>
         </form>
-        <p>Try <code>${DEMO_USER.username}</code> / <code>${DEMO_USER.password}</code>.</p>`,
+        <p>Try <code>${DEMO_USER.username}</code> / <code>${DEMO_USER.password}</code>.
+          <code>${DEMO_TOTP_USER.username}</code> (same password) is then asked for a code
+          (TOTP secret <code>${DEMO_TOTP_USER.totpSecret}</code>); <code>${DEMO_LOCKED_USER.username}</code> is locked.</p>`,
       script,
     );
 
@@ -349,7 +351,8 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
     appOrigin,
     ssoOrigin,
     loginUrl: `${appOrigin}/login`,
-    issuedSecrets: () => [...secrets],
+    // The two-step users' TOTP secrets too: handed out when they enrolled their authenticator.
+    issuedSecrets: () => [...secrets, ...[...totpUsers.values()].map((u) => u.totpSecret)],
     revokeSessions,
     close: async () => {
       await Promise.all([closeServer(appServer), closeServer(ssoServer)]);
