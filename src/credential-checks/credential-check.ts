@@ -147,7 +147,7 @@ async function browserCheck(
     secondFactor = watchCheckSecondFactor(browser, provider, credential, { vault: deps.vault });
     let decided = await decide(browser, provider, verify, abort.signal);
     // A code typed meanwhile moves the page on: what it shows next decides.
-    while (decided.status !== "active" && secondFactor.busy())
+    while (decided.status !== "active" && (await secondFactor.lookAgain(abort.signal)))
       decided = await decide(browser, provider, verify, abort.signal);
     const verdict = await secondFactor.finish(decided);
     secondFactor = undefined;

@@ -146,7 +146,7 @@ describe("success watcher against a scripted browser session", () => {
     const rejected = vi.fn();
     const w = await watch({ failureUrls: [{ pathname: "/login", search: "error=*" }] }, { onLoginRejected: rejected });
     session.navigate(`${LOGIN}?error=1`);
-    expect(rejected).toHaveBeenCalledExactlyOnceWith(`${LOGIN}?error=1`);
+    expect(rejected).toHaveBeenCalledExactlyOnceWith({ by: "url", url: `${LOGIN}?error=1` });
     session.navigate(`${APP}/home`);
     expect(await succeededNow(w)).toBe(true);
   });
@@ -170,8 +170,8 @@ describe("success watcher against a scripted browser session", () => {
     session.respond(`${APP}/api/login`, 403);
     session.respond(`${APP}/api/session`, 422);
     expect(rejected.mock.calls).toEqual([
-      [`${APP}/api/login`, undefined],
-      [`${APP}/api/session`, undefined],
+      [{ by: "response", url: `${APP}/api/login`, requestedAt: undefined }],
+      [{ by: "response", url: `${APP}/api/session`, requestedAt: undefined }],
     ]);
   });
 
@@ -205,8 +205,8 @@ describe("success watcher against a scripted browser session", () => {
     respond("/api/login", "POST");
     respond("/graphql", "POST", { "x-operation": "Login" });
     expect(rejected.mock.calls).toEqual([
-      [`${APP}/api/login`, 42],
-      [`${APP}/graphql`, 42],
+      [{ by: "response", url: `${APP}/api/login`, requestedAt: 42 }],
+      [{ by: "response", url: `${APP}/graphql`, requestedAt: 42 }],
     ]);
   });
 

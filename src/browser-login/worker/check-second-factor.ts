@@ -18,8 +18,11 @@ import type { TotpStepState } from "./totp-step.ts";
  * code's time, or the site turning it down) and says what it means for the check, if anything.
  */
 export interface CheckSecondFactor {
-  /** A code is being typed, or was typed and the page has not moved on since: the check should look again. */
-  busy(): boolean;
+  /**
+   * Whether the check should look at the page again: once after a code was typed (the page it leads to
+   * decides). While a code is being typed (a fresh one may be a period away), waits for it first.
+   */
+  lookAgain(signal: AbortSignal): Promise<boolean>;
   /** Stops watching; records the code's use or rejection; a verdict that replaces the check's when the step decided it. */
   finish(decided: { status: CredentialStatus }): Promise<{ status: CredentialStatus; reason: string } | undefined>;
 }
@@ -39,6 +42,8 @@ export function watchCheckSecondFactor(
   const totp = credential.secret.kind === "browser_login" ? credential.secret.totp : undefined;
   let blocked: { code: BlockedCode; message: string } | undefined;
   let lastState: TotpStepState | undefined;
+  /** Wakes whoever waits for the code step to move on. */
+  let wake = () => {};
   const signals = watchSiteSignals(session, provider, {
     totp: usableTotp(totp, credential.metadata.secondFactor),
     pollMs: deps.pollMs,
@@ -47,6 +52,7 @@ export function watchCheckSecondFactor(
     },
     onTotpState(state) {
       lastState = state;
+      wake();
     },
   });
   // A check has no person: a failure the site answers after a typed code is the code's.
@@ -61,14 +67,16 @@ export function watchCheckSecondFactor(
   let lookedAgain = false;
 
   return {
-    busy() {
-      if (lastState === "filling") return true;
-      // Once after a code was typed: the page it leads to decides.
-      if (lastState === "filled" && !lookedAgain) {
-        lookedAgain = true;
-        return true;
+    async lookAgain(signal) {
+      while (lastState === "filling" && !signal.aborted) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          signal.addEventListener("abort", () => resolve(), { once: true });
+        });
       }
-      return false;
+      if (lastState !== "filled" || lookedAgain || signal.aborted) return false;
+      lookedAgain = true;
+      return true;
     },
     async finish(decided) {
       unsubscribe();

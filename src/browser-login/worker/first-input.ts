@@ -40,15 +40,18 @@ function listenerScript(flag: string, binding: string): string {
   const flag = ${JSON.stringify(flag)}, binding = ${JSON.stringify(binding)}, types = ${JSON.stringify(INPUT_EVENTS)};
   if (globalThis[flag] !== undefined) return;
   globalThis[flag] = false;
-  const tell = (type) => {
+  const tell = (type, at) => {
     if (globalThis[flag]) return;
-    globalThis[flag] = Date.now();
+    globalThis[flag] = Math.floor(at || Date.now());
     for (const t of types) removeEventListener(t, on, true);
     try { if (typeof globalThis[binding] === "function") globalThis[binding](String(globalThis[flag])); } catch {}
   };
   const on = (event) => { if (event.isTrusted) tell(event.type); };
   for (const t of types) addEventListener(t, on, { capture: true, passive: true });
-  if (navigator.userActivation && navigator.userActivation.hasBeenActive) tell("activation");
+  // Input before this ran (the worker attaches once the page is up): the browser's own record of it says when.
+  const earlier = performance.getEntriesByType("first-input")[0];
+  if (earlier) tell(earlier.type, performance.timeOrigin + earlier.startTime);
+  else if (navigator.userActivation && navigator.userActivation.hasBeenActive) tell("activation");
 })()`;
 }
 

@@ -199,10 +199,12 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       watcher = await until(
         watchForSuccess(browser, provider, {
           signal: aborter.signal,
-          onLoginRejected: (_url, requestedAt) => {
-            // Only the person's attempts count: a page that probes its own API as it loads gets 401s nobody typed for.
-            if (!signals?.firstInput.happenedBefore(requestedAt)) return;
-            signals.totp?.rejectedBySite();
+          onLoginRejected: (rejection) => {
+            // A failure response counts only when the person had used the page before its request was sent: a
+            // page that probes its own API as it loads gets 401s nobody typed for. (A failure URL is a navigation:
+            // only an attempt leads there once the login page is up.)
+            if (rejection.by === "response" && !signals?.firstInput.happenedBefore(rejection.requestedAt)) return;
+            signals?.totp?.rejectedBySite();
             rejections += 1;
             void sessions
               .transition(sessionId, { lastLoginRejection: { at: new Date().toISOString(), count: rejections } })

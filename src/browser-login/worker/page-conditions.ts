@@ -15,8 +15,6 @@ export interface PageConditionWatcher {
    * leaves count responses from now on. Returns a function that forgets it sooner.
    */
   watch(condition: PageCondition, onHold: (pageId: string) => void): () => void;
-  /** The tab the condition holds on now, if any (response leaves: since it was given to watch(), else never). */
-  holdsNow(condition: PageCondition): Promise<string | undefined>;
   stop(): void;
 }
 
@@ -111,12 +109,6 @@ export function createPageConditionWatcher(
       entries.add(entry);
       void check();
       return () => entries.delete(entry);
-    },
-    async holdsNow(condition) {
-      const entry = [...entries].find((e) => e.condition === condition);
-      const leaves = collectLeaves(condition);
-      const readings = await read(leaves);
-      return readings.find((r) => holds(condition, r, entry?.seen ?? new Set()))?.pageId;
     },
     stop() {
       stopped = true;

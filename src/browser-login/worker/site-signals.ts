@@ -48,7 +48,6 @@ export interface LoginSignalOptions {
   totp?: { secret?: TotpSecret; lastUsedAt?: string };
   onBlocked(blocked: { code: BlockedCode; message: string }): void;
   onTotpState?(state: TotpStepState, at: number): void;
-  onFirstInput?(): void;
   /** How often conditions on what a page shows are read again (no event says a page drew something new). */
   pollMs?: number;
 }
@@ -63,9 +62,7 @@ export function watchSiteSignals(
   const watcher = createPageConditionWatcher(session, devtools, { pollMs: options.pollMs });
   // Only rejections need the person's first input: a provider without failure rules has none to judge.
   const judgesRejections = provider.failureUrls.length > 0 || provider.failureResponses.length > 0;
-  const firstInput = judgesRejections
-    ? watchFirstInput(session, devtools, { onInput: options.onFirstInput })
-    : { happenedBefore: () => true, stop() {} };
+  const firstInput = judgesRejections ? watchFirstInput(session, devtools) : { happenedBefore: () => true, stop() {} };
   for (const blocked of provider.blocked)
     watcher.watch(blocked.when, () => options.onBlocked({ code: blocked.code, message: messageOf(blocked) }));
   const totp = provider.totp

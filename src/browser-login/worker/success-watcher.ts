@@ -10,10 +10,10 @@ export interface SuccessWatcher {
 export interface WatchOptions {
   /**
    * A page matched one of the provider's failure URLs, or a response one of its failure responses
-   * (wrong password): the login goes on. `requestedAt`: when the rejected request was sent (browser's
-   * clock), when the adapter says.
+   * (wrong password): the login goes on. A response says when its request was sent (the browser's
+   * clock), when the adapter knows.
    */
-  onLoginRejected?: (url: string, requestedAt?: number) => void;
+  onLoginRejected?: (rejection: LoginRejection) => void;
   /** How often to re-check without an event. Cookies set by scripts raise no event, so they are polled. */
   fallbackPollMs?: number;
   cookiePollMs?: number;
@@ -25,6 +25,8 @@ export interface WatchOptions {
    */
   presence?: boolean;
 }
+
+export type LoginRejection = { by: "url"; url: string } | { by: "response"; url: string; requestedAt?: number };
 
 /** What the condition needs to compare against: cookies and storage as they were on the login page. */
 interface Baseline {
@@ -89,10 +91,10 @@ export async function watchForSuccess(
 
   const onEvent = (event: BrowserSessionEvent) => {
     if (event.type === "navigated") {
-      if (provider.failureUrls.some((p) => p.test(event.url))) options.onLoginRejected?.(event.url);
+      if (provider.failureUrls.some((p) => p.test(event.url))) options.onLoginRejected?.({ by: "url", url: event.url });
     } else if (event.type === "response") {
       if (provider.failureResponses.some((f) => isFailureResponse(f, event)))
-        options.onLoginRejected?.(event.url, event.requestedAt);
+        options.onLoginRejected?.({ by: "response", url: event.url, requestedAt: event.requestedAt });
       leaves.forEach((leaf, index) => {
         if (
           "response" in leaf &&
