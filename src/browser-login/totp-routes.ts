@@ -98,6 +98,7 @@ export function totpRoutes({ vault, providers }: TotpRouteDeps) {
         id,
         (secret) => (secret.kind === "browser_login" ? { ...secret, totp } : undefined),
         c.get("subject"),
+        { purpose: "totp_secret_written", apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") },
       ),
     );
     if (result.outcome !== "replaced") throw notFound(id);
@@ -123,6 +124,7 @@ export function totpRoutes({ vault, providers }: TotpRouteDeps) {
           return rest;
         },
         c.get("subject"),
+        { purpose: "totp_secret_removed", apiKeyId: c.get("apiKeyId"), requestId: c.get("requestId") },
       ),
     );
     if (result.outcome === "missing") throw notFound(id);

@@ -76,12 +76,14 @@ export interface CredentialVault {
    * Changes a part of the secret that is not what the credential stands for (a browser login's TOTP
    * secret): `change` gets the decrypted secret and returns the new one, sealed in place under a
    * fresh data key with the same version (a re-login started from this version still replaces it).
-   * The plaintext never leaves the vault, so no decrypt is audited; `undefined` from `change` writes nothing.
+   * The decrypt is audited as `access` says, though the plaintext never leaves the vault; `undefined`
+   * from `change` writes nothing.
    */
   amend(
     id: string,
     change: (secret: CredentialSecret) => CredentialSecret | undefined,
-    owner?: Subject,
+    owner: Subject | undefined,
+    access: CredentialAccess,
   ): Promise<UpdateResult | { outcome: "unchanged" }>;
   /** Puts one credential under the current key-encryption key, atomically (compare-and-swap). */
   rotate(id: string): Promise<RotationOutcome>;
@@ -126,15 +128,22 @@ export function createCredentialVault(
     };
   }
 
-  /** A browser login's new secret with the stored one's TOTP secret, when the new one has none and the stored one has. */
-  function keepSecondFactor(
+  /**
+   * A browser login's new secret with the stored one's TOTP secret, when the new one has none and the
+   * stored one has. Reading it is a decrypt, audited as such.
+   */
+  async function keepSecondFactor(
     secret: CredentialSecret,
-    storedWithOne: (() => StoredCredential) | undefined,
+    stored: StoredCredential,
     context: string,
-  ): CredentialSecret {
-    if (secret.kind !== "browser_login" || secret.totp || !storedWithOne) return secret;
-    const stored = storedWithOne();
+  ): Promise<CredentialSecret> {
+    if (secret.kind !== "browser_login" || secret.totp || !stored.metadata.secondFactor) return secret;
     const old = parseSecret(stored.metadata.kind, cipher.open(stored, context));
+    await audit?.record(stored.metadata.id, {
+      at: new Date().toISOString(),
+      subject: stored.owner,
+      purpose: "totp_secret_kept",
+    });
     return old.kind === "browser_login" && old.totp ? { ...secret, totp: old.totp } : secret;
   }
 
@@ -190,7 +199,7 @@ export function createCredentialVault(
           throw new Error(`credential ${id} holds ${stored.metadata.kind}, not ${secret.kind}`);
         if (expectedVersion !== undefined && stored.metadata.version !== expectedVersion) return { outcome: "changed" };
         const context = contextOf(id, stored.owner, stored.metadata.providerId);
-        const kept = keepSecondFactor(secret, stored.metadata.secondFactor ? () => stored : undefined, context);
+        const kept = await keepSecondFactor(secret, stored, context);
         const sealed = cipher.seal(serializeSecret(kept), context);
         // A capture's own facts replace the old ones; a suspect mark belongs to the capture that earned it.
         const { suspect: _suspect, suspectReason: _reason, ...previous } = stored.metadata;
@@ -213,12 +222,14 @@ export function createCredentialVault(
       }
       return { outcome: "changed" };
     },
-    async amend(id, change, owner) {
+    async amend(id, change, owner, access) {
       for (let attempt = 0; attempt < SWAP_ATTEMPTS; attempt++) {
         const stored = await own(id, owner);
         if (!stored) return { outcome: "missing" };
         const context = contextOf(id, stored.owner, stored.metadata.providerId);
-        const changed = change(parseSecret(stored.metadata.kind, cipher.open(stored, context)));
+        const plaintext = cipher.open(stored, context);
+        await audit?.record(id, { at: new Date().toISOString(), subject: owner ?? stored.owner, ...access });
+        const changed = change(parseSecret(stored.metadata.kind, plaintext));
         if (!changed) return { outcome: "unchanged" };
         if (changed.kind !== stored.metadata.kind)
           throw new Error(`credential ${id} holds ${stored.metadata.kind}, not ${changed.kind}`);

@@ -138,19 +138,27 @@ describe("a TOTP secret in the vault (real Redis)", () => {
 
     // A new secret: same version, the old secret's facts gone.
     const other = parseTotpInput("JBSWY3DPEHPK3PXPJBSWY3DP", new Date(Date.parse(totp.setAt) + 1_000));
-    const amended = await vault.amend(sealed.id, (s) =>
-      s.kind === "browser_login" ? { ...s, totp: other } : undefined,
+    const amended = await vault.amend(
+      sealed.id,
+      (s) => (s.kind === "browser_login" ? { ...s, totp: other } : undefined),
+      owner,
+      { purpose: "test" },
     );
     expect(amended).toMatchObject({ outcome: "replaced", metadata: { version: 2 } });
     if (amended.outcome !== "replaced") throw new Error("not amended");
     expect(amended.metadata.secondFactor).toEqual({ kind: "totp", setAt: other.setAt });
 
     // Removed: no secret, no facts.
-    const removed = await vault.amend(sealed.id, (s) => {
-      if (s.kind !== "browser_login") return undefined;
-      const { totp: _gone, ...rest } = s;
-      return rest;
-    });
+    const removed = await vault.amend(
+      sealed.id,
+      (s) => {
+        if (s.kind !== "browser_login") return undefined;
+        const { totp: _gone, ...rest } = s;
+        return rest;
+      },
+      owner,
+      { purpose: "test" },
+    );
     if (removed.outcome !== "replaced") throw new Error("not removed");
     expect(removed.metadata.secondFactor).toBeUndefined();
     const dump = await dumpRedis(redis.url);

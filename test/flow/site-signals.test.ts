@@ -171,6 +171,11 @@ describe("second factors and what sites impose (local Chromium, real Redis)", ()
       expect(failed.error?.code).toBe("totp_rejected");
       expect(stack.site.codeAttempts() - codesBefore).toBe(1);
       expect((await credential(credentialId)).secondFactor).toMatchObject({ rejectedAt: expect.any(String) });
+      // Writing the secret and keeping it through the re-login's renewal were decrypts, and audited.
+      const purposes = (await stack.api("GET", `/credentials/${credentialId}/audit`)).body.entries.map(
+        (e: { purpose: string }) => e.purpose,
+      );
+      expect(purposes).toEqual(expect.arrayContaining(["totp_secret_written", "totp_secret_kept", "relogin_seed"]));
 
       // A check after that types no code: the site's question stays unanswered, and says so.
       const checked = await stack.api("POST", `/credentials/${credentialId}/verify?wait=60000`);
