@@ -15,7 +15,8 @@ import { Secret, TOTP } from "otpauth";
  * - `/login`: form login → SSO grant (second origin, cookie + localStorage) → `/auth/finish` → `/dashboard`.
  * - `/popup`: a button that opens `/login` in a popup, and one that opens `/closing` (a window that closes itself).
  * - `/spa`: a single-page login whose URL never changes; success sets `localStorage["spa.token"]`.
- * - `/dashboard`: shows logged-out visitors a dashboard shell for a moment, then redirects them to `/login`.
+ * - `/dashboard`: shows logged-out visitors a dashboard shell for a moment, then redirects them to `/login`;
+ *   `/login` sends a visitor whose session still works to `/dashboard`.
  * - `/login/code`: the one-time-code step of users with two-step login (`bob`), after their password.
  *   A code is accepted once. The device is then remembered for the password (a `device` cookie), not
  *   for the code: once the session is gone, `/login` and `/dashboard` ask that device for a code only.
@@ -163,6 +164,8 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
   };
 
   app.get("/login", (c) => {
+    // As many sites do: a visitor still logged in goes straight to the app (the default credential check relies on it).
+    if (sessions.has(getCookie(c, "session") ?? "")) return c.redirect("/dashboard", 302);
     const remembered = rememberedUser(c);
     if (remembered) return askForCode(c, remembered);
     return c.html(loginPage({ failed: c.req.query("error") === "1" }));

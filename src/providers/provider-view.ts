@@ -36,6 +36,12 @@ export const providerViewSchema = z
           .describe(
             "The provider declares a one-time-code step: a TOTP secret stored with the credential (PUT /credentials/{id}/totp, or totpSecret at start) lets the worker fill it",
           ),
+        usage: z
+          .enum(["restore", "live"])
+          .describe(
+            "`restore`: restore the captured state in your browser (check it in when done); `live`: the site needs a live page, so the worker keeps the logged-in browser open (`keepAlive`) and you drive it over DevTools",
+          ),
+        keepAliveMs: z.number().optional().describe("live: how long the worker keeps the browser open at most"),
       })
       .meta({ id: "BrowserLoginProvider" }),
     z
@@ -72,6 +78,8 @@ export function providerView(provider: Provider): ProviderView {
         kind: provider.kind,
         captureOn: provider.captureOn,
         acceptsTotpSecret: provider.totp !== undefined,
+        usage: provider.keepAlive ? "live" : "restore",
+        ...(provider.keepAlive ? { keepAliveMs: provider.keepAlive.maxTime } : {}),
       };
     case "oauth2":
       return { id, name, kind: provider.kind, scopes: provider.scopes };

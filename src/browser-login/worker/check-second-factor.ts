@@ -1,6 +1,6 @@
 import type { BrowserSession } from "../../browser/browser-adapter.ts";
 import type { Subject } from "../../core/subject.ts";
-import type { CredentialMetadata, CredentialStatus } from "../../credentials/credential-metadata-schema.ts";
+import type { CheckStatus, CredentialMetadata } from "../../credentials/credential-metadata-schema.ts";
 import type { CredentialSecret } from "../../credentials/credential-secret.ts";
 import type { CredentialVault } from "../../credentials/credential-vault.ts";
 import type { BrowserLoginProvider } from "../../providers/provider-schema.ts";
@@ -24,7 +24,7 @@ export interface CheckSecondFactor {
    */
   lookAgain(signal: AbortSignal): Promise<boolean>;
   /** Stops watching; records the code's use or rejection; a verdict that replaces the check's when the step decided it. */
-  finish(decided: { status: CredentialStatus }): Promise<{ status: CredentialStatus; reason: string } | undefined>;
+  finish(decided: { status: CheckStatus }): Promise<{ status: CheckStatus; reason: string } | undefined>;
 }
 
 export interface CheckSecondFactorDeps {
@@ -96,7 +96,7 @@ export function watchCheckSecondFactor(
           )
           .catch(() => {});
       if (blocked)
-        return { status: "unknown", reason: `The site blocked the check (${blocked.code}): ${blocked.message}` };
+        return { status: "inconclusive", reason: `The site blocked the check (${blocked.code}): ${blocked.message}` };
       if (state === "rejected")
         return {
           status: "needs_reauth",
