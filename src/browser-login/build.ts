@@ -2,6 +2,7 @@ import type { BrowserAdapter } from "../browser/browser-adapter.ts";
 import type { Infra } from "../core/infra.ts";
 import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
+import type { PendingTotpSecrets } from "../credentials/pending-totp.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { observeQueueWait } from "../metrics/queue-wait.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
@@ -63,6 +64,7 @@ export function buildBrowserLoginApi(infra: Infra, { sessions }: LoginSessions) 
 export interface LoginWorkerDeps extends LoginSessions {
   providers: ProviderRegistry;
   vault: CredentialVault;
+  pendingTotp?: PendingTotpSecrets;
   credentialEvents: CredentialEvents;
   adapter: BrowserAdapter;
   liveView?: LiveViewHost;
@@ -91,6 +93,7 @@ export async function startLoginWorker(infra: Infra, deps: LoginWorkerDeps, grac
     reapIntervalMs: config.REAP_INTERVAL_MS,
     liveView: deps.liveView,
     credentialEvents: deps.credentialEvents,
+    pendingTotp: deps.pendingTotp,
     devTools: deps.devTools,
   });
   stack.defer(() => worker.close(grace()));

@@ -19,6 +19,7 @@ import {
 } from "./login-actions.ts";
 import { isFinal, type SessionRecord, sessionStatusSchema } from "./sessions/session-record.ts";
 import { acceptsComplete } from "./sessions/session-states.ts";
+import { totpSecretInput } from "./totp-input.ts";
 
 /** What the page needs of a login session: no owner, no login URL, no metadata. */
 const connectSessionSchema = z
@@ -51,6 +52,10 @@ const start = createRoute({
       z
         .object({
           providerId: z.string().min(1).max(64),
+          totpSecret: totpSecretInput.optional().openapi({
+            description:
+              "The person's TOTP secret, for providers with a one-time-code step: the worker types the codes, and the credential keeps it sealed (never returned)",
+          }),
           // The person's own, read by the connect page from their browser: the login browser shows them.
           // One a browser reports that the service does not take is left out rather than refused.
           locale: z.string().max(64).optional(),
@@ -61,7 +66,11 @@ const start = createRoute({
   },
   responses: {
     202: jsonResponse("Started; the login page is up once liveViewUrl is set", connectSessionSchema),
-    ...errorResponses([400, 429], { 429: TOO_MANY_SESSIONS }),
+    ...errorResponses([400, 409, 429], {
+      400: "The request did not validate (`invalid_request`, ...), or the TOTP secret does not read (`invalid_totp_secret`)",
+      409: "The provider declares no one-time-code step for a TOTP secret (`totp_not_declared`)",
+      429: TOO_MANY_SESSIONS,
+    }),
     ...linkErrors("Unknown or forged link, or a provider the link does not offer"),
   },
 });
@@ -160,7 +169,7 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
     register(app, { linkOf, requireOffered, started }) {
       app.openapi(start, async (c) => {
         const link = await linkOf(c);
-        const { providerId, locale, timeZone } = c.req.valid("json");
+        const { providerId, locale, timeZone, totpSecret } = c.req.valid("json");
         requireOffered(link, providerId, "browser_login");
         const record = await deps.startLogin(
           link.subject,
@@ -169,6 +178,7 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
             locale: locale && canonicalLocale(locale),
             timeZone: timeZone && canonicalTimeZone(timeZone),
             metadata: { via: "connect_page" },
+            ...(totpSecret !== undefined ? { totpSecret } : {}),
           },
           HOLD_MS,
           undefined,

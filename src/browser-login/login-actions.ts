@@ -4,6 +4,7 @@ import type { Queue } from "bullmq";
 import { canonicalLocale, canonicalTimeZone } from "../core/locale.ts";
 import type { Subject } from "../core/subject.ts";
 import { localeSchema, timeZoneSchema } from "../credentials/device.ts";
+import type { PendingTotpSecrets } from "../credentials/pending-totp.ts";
 import { ApiError } from "../http/errors.ts";
 import { loginUrlRuleViolation } from "../providers/login-url-rule.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
@@ -13,6 +14,7 @@ import { metadataSchema, type SessionRecord } from "./sessions/session-record.ts
 import type { CreateResult, SessionStore } from "./sessions/session-store.ts";
 import type { SessionWakeups } from "./sessions/wakeups.ts";
 import { waitForSession } from "./sessions/wakeups.ts";
+import { totpSecretFor, totpSecretInput } from "./totp-input.ts";
 
 export const startSchema = z
   .strictObject({
@@ -22,6 +24,10 @@ export const startSchema = z
       .openapi({ description: "Your own values, returned on the session, its events and its credential" }),
     loginUrl: z.string().max(2048).optional().openapi({
       description: "Where the browser starts instead of the provider's login URL (when the deployment allows it)",
+    }),
+    totpSecret: totpSecretInput.optional().openapi({
+      description:
+        "The person's TOTP secret (base32, or the otpauth:// URI of the QR code), for providers that declare a one-time-code step (`acceptsTotpSecret`): the worker types the code when the site asks, and the credential keeps the secret, sealed, for re-login and checks. Never returned",
     }),
     locale: localeSchema.optional().openapi({
       description:
@@ -50,6 +56,8 @@ export interface LoginStarterDeps {
   limits: { perSubject: number; perConnectLink: number };
   /** Aborted when the API shuts down: requests waiting on a session answer with its current state at once. */
   draining?: AbortSignal;
+  /** Where a TOTP secret given at start waits, sealed, for the session's capture. */
+  pendingTotp?: PendingTotpSecrets;
 }
 
 /** Waits (at most `ms`) until the session satisfies `wanted`; undefined when it did not. */
@@ -114,6 +122,9 @@ export function createLoginStarter(deps: LoginStarterDeps) {
       );
     }
 
+    const totp = body.totpSecret === undefined ? undefined : totpSecretFor(provider, body.totpSecret);
+    if (totp && !deps.pendingTotp) throw new Error("a TOTP secret was given, but the starter has no pendingTotp store");
+
     const now = Date.now();
     const expiresAtMs = now + (provider.timeoutMs ?? deps.sessionTimeoutMs);
     const record: SessionRecord = {
@@ -140,6 +151,9 @@ export function createLoginStarter(deps: LoginStarterDeps) {
     });
     if (!admitted.ok) throw tooManySessions(admitted);
     try {
+      // Sealed before the job exists: the worker reads it when the site asks for a code.
+      if (totp)
+        await deps.pendingTotp!.put({ sessionId: record.id, owner, providerId: provider.id }, totp, expiresAtMs);
       await queue.add("login", { sessionId: record.id }, { jobId: record.id });
     } catch (error) {
       await sessions

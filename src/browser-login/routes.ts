@@ -35,8 +35,9 @@ const start = createRoute({
   responses: {
     202: session("The session, queued (or further along when `wait` was given)"),
     ...errorResponses([400, 401, 404, 409, 413, 415, 422, 429, 503], {
+      400: "The request did not validate (`invalid_request`, ...), or a `totpSecret` that is neither base32 nor an otpauth:// TOTP URI (`invalid_totp_secret`)",
       404: "No such provider (`provider_not_found`)",
-      409: "The provider is not a browser login (`wrong_provider_kind`)",
+      409: "The provider is not a browser login (`wrong_provider_kind`), or declares no one-time-code step for a `totpSecret` (`totp_not_declared`)",
       422: "This loginUrl is not allowed (`login_url_not_allowed`) or already matches the success condition (`login_url_matches_success`)",
       429: TOO_MANY_SESSIONS,
     }),

@@ -2,7 +2,7 @@ import type { CapturedState, Cookie } from "../credentials/captured-state.ts";
 import type { Device, DeviceRequest } from "../credentials/device.ts";
 import type { AddressPolicy } from "../network/address-policy.ts";
 import type { BlockedRequest } from "../network/egress-proxy.ts";
-import type { LiveViewSource } from "./live-view-source.ts";
+import type { DevToolsChannel, LiveViewSource } from "./live-view-source.ts";
 
 /**
  * The contract between the worker and a place that runs browsers (a local Chromium, Browserbase).
@@ -89,8 +89,22 @@ export interface StorageValue {
 export type BrowserSessionEvent =
   /** A page's main frame now shows `url` (navigation, redirect, history API). */
   | { type: "navigated"; pageId: string; url: string }
-  /** A response arrived for a request made by a page of the session. */
-  | { type: "response"; pageId: string; url: string; status: number }
+  /**
+   * A response arrived for a request made by a page of the session. `method` and `requestHeaders`
+   * (lower-case names; never Cookie, Authorization or Proxy-Authorization) describe the request, for
+   * providers that narrow which responses mean a rejected login, and `requestedAt` when it was sent
+   * (ms since the epoch, by the browser's clock: a request sent before the person's first input is
+   * not their attempt). Adapters give them when they know them.
+   */
+  | {
+      type: "response";
+      pageId: string;
+      url: string;
+      status: number;
+      method?: string;
+      requestHeaders?: Record<string, string>;
+      requestedAt?: number;
+    }
   /** Cookies or web storage may have changed: re-read what the condition needs. */
   | { type: "state-changed" }
   /** A new tab or popup; `liveViewUrl` is the view of that tab when the adapter has one per tab. */
@@ -114,6 +128,13 @@ export interface BrowserSession {
    * (src/live-view/). Present when the browser runs on this machine; absent for remote browsers.
    */
   liveViewSource?(): LiveViewSource;
+  /**
+   * Optional capability: a DevTools connection of the worker's own to a tab (undefined when the tab
+   * is gone), for reads in an isolated world and for typing with the browser's trusted input, as
+   * the live view does (second factors, blocked conditions, noticing the person's first input:
+   * src/browser-login/worker/page-devtools.ts). The caller detaches it.
+   */
+  devTools?(pageId: string): Promise<DevToolsChannel | undefined>;
   pages(): PageSnapshot[];
   /** Every cookie of the session, HttpOnly included. */
   cookies(): Promise<Cookie[]>;

@@ -706,6 +706,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         providerId: string;
+                        /** @description The person's TOTP secret, for providers with a one-time-code step: the worker types the codes, and the credential keeps it sealed (never returned) */
+                        totpSecret?: string;
                         locale?: string;
                         timeZone?: string;
                     };
@@ -721,7 +723,7 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectBrowserLogin"];
                     };
                 };
-                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                /** @description The request did not validate (`invalid_request`, ...), or the TOTP secret does not read (`invalid_totp_secret`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -741,6 +743,15 @@ export interface paths {
                 };
                 /** @description Unknown or forged link, or a provider the link does not offer */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The provider declares no one-time-code step for a TOTP secret (`totp_not_declared`) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1832,7 +1843,7 @@ export interface paths {
                         "application/json": components["schemas"]["LoginSession"];
                     };
                 };
-                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                /** @description The request did not validate (`invalid_request`, ...), or a `totpSecret` that is neither base32 nor an otpauth:// TOTP URI (`invalid_totp_secret`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1859,7 +1870,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The provider is not a browser login (`wrong_provider_kind`) */
+                /** @description The provider is not a browser login (`wrong_provider_kind`), or declares no one-time-code step for a `totpSecret` (`totp_not_declared`) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2514,7 +2525,7 @@ export interface paths {
         put?: never;
         /**
          * Check that a stored browser login still works
-         * @description Opens the provider's verify URL (or, for a provider without `verify`, its login URL judged by its success condition) in a fresh isolated browser context holding the credential, in a worker, and records `status` (active | expired | inconclusive), `lastVerifiedAt` and `lastCheck`. Whatever the site changed during the visit (a rotated session cookie) is stored in place: same id, version + 1, `credential.renewed`; a logged-out browser's state is not stored. `refresh=true` is accepted for compatibility: every check does this now.
+         * @description Opens the provider's verify URL (or, for a provider without `verify`, its login URL judged by its success condition) in a fresh isolated browser context holding the credential, in a worker, and records `status` (active | expired | needs_reauth | inconclusive), `lastVerifiedAt` and `lastCheck`. A one-time-code step on the way is filled from the credential's TOTP secret (`PUT /credentials/{id}/totp`). Whatever the site changed during the visit (a rotated session cookie) is stored in place: same id, version + 1, `credential.renewed`; a logged-out browser's state (or one stopped at the code step) is not stored. `refresh=true` is accepted for compatibility: every check does this now.
          */
         post: {
             parameters: {
@@ -2786,6 +2797,202 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credentials/{id}/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Store the person's TOTP secret with a browser login
+         * @description For providers that declare a one-time-code step (`acceptsTotpSecret`): the worker types the current code when the site asks for one, at re-login and in checks. The secret is sealed with the credential and never returned; the credential's `secondFactor` says one is stored. Writing a new one replaces it (and lifts a rejection of the old one); the credential's version does not change.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A credential id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TotpSecretInput"];
+                };
+            };
+            responses: {
+                /** @description The credential's metadata (never the secret) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Credential"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, ...), or the secret is neither base32 nor an otpauth:// TOTP URI (`invalid_totp_secret`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such credential for this subject (`credential_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not a browser login (`wrong_credential_kind`), its provider is not configured (`provider_not_found`) or declares no one-time-code step (`totp_not_declared`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is larger than the limit (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not application/json (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential could not be decrypted (`credential_unreadable`), or another failure on our side */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Storage is not reachable right now; retry shortly (`storage_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Forget the TOTP secret stored with a browser login
+         * @description The site's code step is then the person's again. Idempotent.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A credential id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No TOTP secret is stored with the credential now */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such credential for this subject (`credential_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not a browser login (`wrong_credential_kind`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential could not be decrypted (`credential_unreadable`), or another failure on our side */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Storage is not reachable right now; retry shortly (`storage_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -5005,6 +5212,8 @@ export interface components {
             kind: "browser_login";
             /** @enum {string} */
             captureOn: "authenticated" | "complete";
+            /** @description The provider declares a one-time-code step: a TOTP secret stored with the credential (PUT /credentials/{id}/totp, or totpSecret at start) lets the worker fill it */
+            acceptsTotpSecret: boolean;
             /**
              * @description `restore`: restore the captured state in your browser (check it in when done); `live`: the site needs a live page, so the worker keeps the logged-in browser open (`keepAlive`) and you drive it over DevTools
              * @enum {string}
@@ -5111,6 +5320,8 @@ export interface components {
             };
             /** @description Where the browser starts instead of the provider's login URL (when the deployment allows it) */
             loginUrl?: string;
+            /** @description The person's TOTP secret (base32, or the otpauth:// URI of the QR code), for providers that declare a one-time-code step (`acceptsTotpSecret`): the worker types the code when the site asks, and the credential keeps the secret, sealed, for re-login and checks. Never returned */
+            totpSecret?: string;
             /**
              * @description The person's language (BCP 47, e.g. their browser's navigator.language): the site sees it in navigator.language(s), Intl and Accept-Language. Default: the provider's, else the deployment's
              * @example fr-FR
@@ -5140,10 +5351,10 @@ export interface components {
             state: "completed" | "failed" | "pending";
             checkUrl: string;
             /**
-             * @description What the check found (completed checks): `inconclusive` when it could not tell (`reason` says why); that never marks the credential expired
+             * @description What the check found (completed checks): `inconclusive` when it could not tell (`reason` says why); that never marks the credential expired. `needs_reauth` when the site's one-time-code step stopped it (`reason` starts `totp_rejected` or `totp_required`)
              * @enum {string}
              */
-            status?: "active" | "expired" | "inconclusive";
+            status?: "active" | "expired" | "needs_reauth" | "inconclusive";
             /** @enum {string} */
             method?: "browser" | "http" | "predicted_expiry";
             reason?: string;
@@ -5159,21 +5370,6 @@ export interface components {
             credentialId?: string;
         } & {
             [key: string]: unknown;
-        };
-        OAuth2Client: {
-            providerId: string;
-            clientId: string;
-            hasClientSecret: boolean;
-            updatedAt: string;
-        };
-        OAuth2AccessToken: {
-            credentialId: string;
-            accessToken: string;
-            /** @example Bearer */
-            tokenType: string;
-            /** @description When the access token expires (null: the provider did not say) */
-            expiresAt: string | null;
-            scopes: string[];
         };
         Credential: components["schemas"]["BrowserLoginCredential"] | components["schemas"]["OAuth2Credential"] | components["schemas"]["ApiKeyCredential"];
         BrowserLoginCredential: {
@@ -5202,6 +5398,14 @@ export interface components {
             earliestExpiry: string | null;
             suspect?: boolean;
             suspectReason?: string;
+            /** @description A TOTP secret is stored with it (never returned): when it was written, last used by the worker, and turned down by the site (no code is typed from it again until a new secret is written) */
+            secondFactor?: {
+                /** @enum {string} */
+                kind: "totp";
+                setAt: string;
+                lastUsedAt?: string;
+                rejectedAt?: string;
+            };
             /**
              * @description `restore`: load the state into your browser (and check it in when done); `live`: the provider needs a live page, drive the kept-alive browser
              * @enum {string}
@@ -5248,7 +5452,7 @@ export interface components {
         CredentialLastCheck: {
             at: string;
             /** @enum {string} */
-            status: "active" | "expired" | "inconclusive";
+            status: "active" | "expired" | "needs_reauth" | "inconclusive";
             /** @enum {string} */
             method: "browser" | "http" | "predicted_expiry";
             reason: string;
@@ -5298,6 +5502,28 @@ export interface components {
              */
             kind: "api_key";
             fieldNames: string[];
+        };
+        TotpSecretInput: {
+            /**
+             * @description Base32 (as authenticator apps show it), or the otpauth://totp/… URI of the QR code
+             * @example JBSWY3DPEHPK3PXP
+             */
+            secret: string;
+        };
+        OAuth2Client: {
+            providerId: string;
+            clientId: string;
+            hasClientSecret: boolean;
+            updatedAt: string;
+        };
+        OAuth2AccessToken: {
+            credentialId: string;
+            accessToken: string;
+            /** @example Bearer */
+            tokenType: string;
+            /** @description When the access token expires (null: the provider did not say) */
+            expiresAt: string | null;
+            scopes: string[];
         };
         ApiKeySecret: {
             credentialId: string;

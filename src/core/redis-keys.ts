@@ -36,6 +36,8 @@ export function redisKeys(prefix: string) {
     credential: (id: string) => `${prefix}:credential:${id}`,
     credentialsOfOwner: (owner: Subject) => `${prefix}:credentials-of:${ownerKey(owner)}`,
     credentialAudit: (id: string) => `${prefix}:credential-audit:${id}`,
+    /** A TOTP secret given at a login's start, sealed, until the session's capture puts it in its credential. */
+    pendingTotp: (sessionId: string) => `${prefix}:pending-totp:${sessionId}`,
     /** rate-limiter-flexible's key prefix: `<this>:<provider>:<owner>`. */
     apiKeyAttempts: `${prefix}:api-key-attempts`,
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { type BrowserAdapter, BrowserAdapterError, type BrowserSession } from "../browser/browser-adapter.ts";
+import { type CheckSecondFactor, watchCheckSecondFactor } from "../browser-login/worker/check-second-factor.ts";
 import { watchForSuccess } from "../browser-login/worker/success-watcher.ts";
 import { withDeadline } from "../core/deadline.ts";
 import type { Subject } from "../core/subject.ts";
@@ -8,6 +9,7 @@ import type { CapturedState } from "../credentials/captured-state.ts";
 import type { MergeScope } from "../credentials/captured-state-merge.ts";
 import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { CheckStatus, CredentialStatus, LastCheck } from "../credentials/credential-metadata-schema.ts";
+import type { CredentialSecret } from "../credentials/credential-secret.ts";
 import type { CredentialMetadata } from "../credentials/credential-store.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
 import type { Device } from "../credentials/device.ts";
@@ -82,7 +84,11 @@ export async function checkCredential(job: CheckJobData, deps: CheckDeps, signal
     finding =
       job.trigger === "schedule" && plan.http
         ? await httpCheck(opened.state, plan, signal, device)
-        : await browserCheck(opened.state, provider, plan, { signal, deps, device });
+        : await browserCheck({ metadata: read.metadata, secret: read.secret, owner }, provider, plan, {
+            signal,
+            deps,
+            device,
+          });
   }
 
   const recorded = await record(metadata, opened, finding, owner, deps);
@@ -172,9 +178,14 @@ async function announce(
     await deps.events.appendCredentialEvent("credential.expired", owner, after);
 }
 
-/** Opens the check's URL logged in as the state, sees which condition holds, and reads what the site left. */
+/**
+ * Opens the check's URL logged in as the state, sees which condition holds, and reads what the site
+ * left. A one-time-code step on the way is filled from the credential's TOTP secret
+ * (browser-login/worker/check-second-factor.ts), and decides the check when the site turns the code
+ * down or asks for one there is none to type for (needs_reauth).
+ */
 async function browserCheck(
-  state: CapturedState,
+  credential: { metadata: CredentialMetadata; secret: CredentialSecret & { kind: "browser_login" }; owner: Subject },
   provider: BrowserLoginProvider,
   plan: CheckPlan,
   { signal, deps, device }: { signal: AbortSignal; deps: CheckDeps; device?: Device },
@@ -185,7 +196,9 @@ async function browserCheck(
   signal.addEventListener("abort", giveUp, { once: true });
   const deadline = setTimeout(giveUp, budgetMs);
   let browser: BrowserSession | undefined;
+  let secondFactor: CheckSecondFactor | undefined;
   let decided: Omit<Finding, "method" | "captured"> | undefined;
+  const state = credential.secret.state;
   try {
     browser = await deps.adapter.openSession({
       sessionId: `verify_${randomUUID()}`,
@@ -195,7 +208,11 @@ async function browserCheck(
       seed: state,
       device,
     });
+    secondFactor = watchCheckSecondFactor(browser, provider, credential, { vault: deps.vault });
     decided = await decide(browser, provider, plan, state, abort.signal);
+    // A code typed meanwhile moves the page on: what it shows next decides.
+    while (decided.status !== "active" && (await secondFactor.lookAgain(abort.signal)))
+      decided = await decide(browser, provider, plan, state, abort.signal);
   } catch (error) {
     const reason = abort.signal.aborted
       ? signal.aborted
@@ -209,11 +226,14 @@ async function browserCheck(
     clearTimeout(deadline);
     signal.removeEventListener("abort", giveUp);
   }
+  // The code step decides the check when it was turned down, or asked for with nothing to type (or the site blocked the check).
+  const verdict = await secondFactor?.finish(decided).catch(() => undefined);
+  if (verdict) decided = verdict;
   try {
-    // The visit may have made the site rotate the session, whatever the outcome short of a logout:
-    // read what it left, within a bound when the check was cut short.
+    // The visit may have made the site rotate the session, whatever the outcome short of a logout
+    // (or a code step not passed): read what it left, within a bound when the check was cut short.
     const captured =
-      browser && decided.status !== "expired"
+      browser && decided.status !== "expired" && decided.status !== "needs_reauth"
         ? await withDeadline(readBack(browser, provider), {
             ms: abort.signal.aborted ? LATE_CAPTURE_MS : budgetMs,
             what: "Reading the check's browser",

@@ -26,7 +26,7 @@ const checkResultSchema = z
     checkUrl: z.string(),
     status: z.enum(CHECK_STATUSES).optional().openapi({
       description:
-        "What the check found (completed checks): `inconclusive` when it could not tell (`reason` says why); that never marks the credential expired",
+        "What the check found (completed checks): `inconclusive` when it could not tell (`reason` says why); that never marks the credential expired. `needs_reauth` when the site's one-time-code step stopped it (`reason` starts `totp_rejected` or `totp_required`)",
     }),
     method: z.enum(["browser", "http", "predicted_expiry"]).optional(),
     reason: z.string().optional(),
@@ -45,7 +45,7 @@ const verifyRoute = createRoute({
   path: "/{id}/verify",
   summary: "Check that a stored browser login still works",
   description:
-    "Opens the provider's verify URL (or, for a provider without `verify`, its login URL judged by its success condition) in a fresh isolated browser context holding the credential, in a worker, and records `status` (active | expired | inconclusive), `lastVerifiedAt` and `lastCheck`. Whatever the site changed during the visit (a rotated session cookie) is stored in place: same id, version + 1, `credential.renewed`; a logged-out browser's state is not stored. `refresh=true` is accepted for compatibility: every check does this now.",
+    "Opens the provider's verify URL (or, for a provider without `verify`, its login URL judged by its success condition) in a fresh isolated browser context holding the credential, in a worker, and records `status` (active | expired | needs_reauth | inconclusive), `lastVerifiedAt` and `lastCheck`. A one-time-code step on the way is filled from the credential's TOTP secret (`PUT /credentials/{id}/totp`). Whatever the site changed during the visit (a rotated session cookie) is stored in place: same id, version + 1, `credential.renewed`; a logged-out browser's state (or one stopped at the code step) is not stored. `refresh=true` is accepted for compatibility: every check does this now.",
   request: {
     params: credentialIdParams,
     query: waitQuery(30_000, CHECK_WAIT_MAX_MS).extend({ refresh: z.enum(["true", "false"]).optional() }),

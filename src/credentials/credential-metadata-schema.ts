@@ -19,8 +19,12 @@ export type CredentialStatus = z.infer<typeof credentialStatusSchema>;
 /** As stored: records written before `inconclusive` said `unknown` for the same thing. */
 const storedStatusSchema = z.preprocess((v) => (v === "unknown" ? "inconclusive" : v), credentialStatusSchema);
 
-/** What a credential check found: a status it decided, or `inconclusive`. */
-export const CHECK_STATUSES = ["active", "expired", "inconclusive"] as const;
+/**
+ * What a credential check found: a status it decided, or `inconclusive`; `needs_reauth` when the
+ * site's one-time-code step decided it (a code from the stored TOTP secret turned down, or a code
+ * asked for with no usable secret to type it from).
+ */
+export const CHECK_STATUSES = ["active", "expired", "needs_reauth", "inconclusive"] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 /** Who stored a newer state of a browser login in place (`credential.renewed` says so in `lastRenewal.by`). */
@@ -46,6 +50,21 @@ export const lastCheckSchema = z.object({
   renewed: z.boolean(),
 });
 export type LastCheck = z.infer<typeof lastCheckSchema>;
+
+/**
+ * What is known, in clear, of a browser login's TOTP secret (never the secret): when the person wrote
+ * it, when the worker last typed a code from it (a code is not typed twice: sites refuse reuse), and
+ * when a site turned a code from it down (the worker then types no more codes from it until the
+ * person writes a new secret: a retry could lock the account). The facts belong to the secret
+ * written at `setAt`.
+ */
+export const secondFactorFactsSchema = z.object({
+  kind: z.literal("totp"),
+  setAt: z.string(),
+  lastUsedAt: z.string().optional(),
+  rejectedAt: z.string().optional(),
+});
+export type SecondFactorFacts = z.infer<typeof secondFactorFactsSchema>;
 
 /**
  * What is known about a credential without decrypting it. Stored metadata is checked when read back:
@@ -77,6 +96,8 @@ export const credentialMetadataSchema = z.looseObject({
   /** The capture held no cookie or storage value that was new or changed since the login page loaded. */
   suspect: z.boolean().optional(),
   suspectReason: z.string().optional(),
+  /** browser_login: a TOTP secret is held beside the captured state (what is known of it; never the secret). */
+  secondFactor: secondFactorFactsSchema.optional(),
   /** browser_login: how it is meant to be used (the provider's `keepAlive` makes it `live`); `restore` when absent. */
   usage: z.enum(CREDENTIAL_USAGES).optional(),
   /** browser_login: when the site last showed it logged in (the capture, a check that found it active). */

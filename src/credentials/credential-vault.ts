@@ -3,8 +3,9 @@ import { ownerKey, type Subject, sameOwner } from "../core/subject.ts";
 import type { CredentialCipher } from "../crypto/cipher.ts";
 import type { CredentialAccess, CredentialAudit } from "./credential-audit.ts";
 import type { CredentialEvents } from "./credential-events.ts";
+import type { SecondFactorFacts } from "./credential-metadata-schema.ts";
 import { type CredentialSecret, parseSecret, serializeSecret, summarizeSecret } from "./credential-secret.ts";
-import type { CredentialMetadata, CredentialStore } from "./credential-store.ts";
+import type { CredentialMetadata, CredentialStore, StoredCredential } from "./credential-store.ts";
 
 /** Binds a ciphertext to its credential, owner and provider (AES-GCM additional authenticated data). */
 function contextOf(id: string, owner: Subject, providerId: string): string {
@@ -21,7 +22,11 @@ export type RotationOutcome = "rewrapped" | "upgraded" | "current" | "missing" |
 /** What an update in place did: the new metadata, or why nothing was written. */
 export type UpdateResult = { outcome: "replaced"; metadata: CredentialMetadata } | { outcome: "missing" | "changed" };
 
-/** A new secret for a credential, replacing the old one in place (same id, next version). */
+/**
+ * A new secret for a credential, replacing the old one in place (same id, next version). A browser
+ * login's TOTP secret is the person's, not the capture's: a new captured state without one keeps the
+ * old one (re-login, refreshed cookies); amend() is how it is changed or removed.
+ */
 export interface Replacement {
   secret: CredentialSecret;
   /** Refuse (outcome "changed") unless the credential is still at this version: a re-login started from version N replaces N only. */
@@ -67,6 +72,19 @@ export interface CredentialVault {
   ): Promise<UpdateResult>;
   /** Seals a new secret in place of the old one: same id, version + 1, a fresh data key; the old one stays readable until then. */
   replace(id: string, replacement: Replacement, owner?: Subject): Promise<UpdateResult>;
+  /**
+   * Changes a part of the secret that is not what the credential stands for (a browser login's TOTP
+   * secret): `change` gets the decrypted secret and returns the new one, sealed in place under a
+   * fresh data key with the same version (a re-login started from this version still replaces it).
+   * The decrypt is audited as `access` says, though the plaintext never leaves the vault; `undefined`
+   * from `change` writes nothing.
+   */
+  amend(
+    id: string,
+    change: (secret: CredentialSecret) => CredentialSecret | undefined,
+    owner: Subject | undefined,
+    access: CredentialAccess,
+  ): Promise<UpdateResult | { outcome: "unchanged" }>;
   /** Puts one credential under the current key-encryption key, atomically (compare-and-swap). */
   rotate(id: string): Promise<RotationOutcome>;
   list(owner: Subject): Promise<CredentialMetadata[]>;
@@ -110,6 +128,25 @@ export function createCredentialVault(
     };
   }
 
+  /**
+   * A browser login's new secret with the stored one's TOTP secret, when the new one has none and the
+   * stored one has. Reading it is a decrypt, audited as such.
+   */
+  async function keepSecondFactor(
+    secret: CredentialSecret,
+    stored: StoredCredential,
+    context: string,
+  ): Promise<CredentialSecret> {
+    if (secret.kind !== "browser_login" || secret.totp || !stored.metadata.secondFactor) return secret;
+    const old = parseSecret(stored.metadata.kind, cipher.open(stored, context));
+    await audit?.record(stored.metadata.id, {
+      at: new Date().toISOString(),
+      subject: stored.owner,
+      purpose: "totp_secret_kept",
+    });
+    return old.kind === "browser_login" && old.totp ? { ...secret, totp: old.totp } : secret;
+  }
+
   return {
     async seal({ secret, owner, providerId, sessionId, suspectReason, details }) {
       const id = `cred_${randomUUID()}`;
@@ -130,6 +167,7 @@ export function createCredentialVault(
         keyId: sealed.wrappedKey.kid,
         ...(suspectReason ? { suspect: true, suspectReason } : {}),
       };
+      metadata.secondFactor = secondFactorFacts(metadata.secondFactor, details?.secondFactor);
       await store.put({ metadata, owner, ...sealed });
       await events?.appendCredentialEvent("credential.created", owner, metadata);
       return metadata;
@@ -160,17 +198,44 @@ export function createCredentialVault(
         if (stored.metadata.kind !== secret.kind)
           throw new Error(`credential ${id} holds ${stored.metadata.kind}, not ${secret.kind}`);
         if (expectedVersion !== undefined && stored.metadata.version !== expectedVersion) return { outcome: "changed" };
-        const sealed = cipher.seal(serializeSecret(secret), contextOf(id, stored.owner, stored.metadata.providerId));
+        const context = contextOf(id, stored.owner, stored.metadata.providerId);
+        const kept = await keepSecondFactor(secret, stored, context);
+        const sealed = cipher.seal(serializeSecret(kept), context);
         // A capture's own facts replace the old ones; a suspect mark belongs to the capture that earned it.
         const { suspect: _suspect, suspectReason: _reason, ...previous } = stored.metadata;
         const metadata = next(previous, {
           status: "active",
           ...details,
-          ...summarizeSecret(secret),
+          ...summarizeSecret(kept),
           version: stored.metadata.version + 1,
           keyId: sealed.wrappedKey.kid,
           ...(suspectReason ? { suspect: true, suspectReason } : {}),
         });
+        metadata.secondFactor = secondFactorFacts(
+          metadata.secondFactor,
+          details?.secondFactor,
+          stored.metadata.secondFactor,
+        );
+        const outcome = await store.update(id, stored.metadata.revision, { metadata, sealed });
+        if (outcome === "replaced") return { outcome, metadata };
+        if (outcome === "missing") return { outcome };
+      }
+      return { outcome: "changed" };
+    },
+    async amend(id, change, owner, access) {
+      for (let attempt = 0; attempt < SWAP_ATTEMPTS; attempt++) {
+        const stored = await own(id, owner);
+        if (!stored) return { outcome: "missing" };
+        const context = contextOf(id, stored.owner, stored.metadata.providerId);
+        const plaintext = cipher.open(stored, context);
+        await audit?.record(id, { at: new Date().toISOString(), subject: owner ?? stored.owner, ...access });
+        const changed = change(parseSecret(stored.metadata.kind, plaintext));
+        if (!changed) return { outcome: "unchanged" };
+        if (changed.kind !== stored.metadata.kind)
+          throw new Error(`credential ${id} holds ${stored.metadata.kind}, not ${changed.kind}`);
+        const sealed = cipher.seal(serializeSecret(changed), context);
+        const metadata = next(stored.metadata, { ...summarizeSecret(changed), keyId: sealed.wrappedKey.kid });
+        metadata.secondFactor = secondFactorFacts(metadata.secondFactor, stored.metadata.secondFactor);
         const outcome = await store.update(id, stored.metadata.revision, { metadata, sealed });
         if (outcome === "replaced") return { outcome, metadata };
         if (outcome === "missing") return { outcome };
@@ -209,4 +274,18 @@ export function createCredentialVault(
       return deleted;
     },
   };
+}
+
+/**
+ * The clear facts of the TOTP secret a credential holds now (`current`, from its secret), with what
+ * was learnt of that same secret before (last used, turned down): facts of another secret (an older
+ * one the person replaced) are dropped.
+ */
+function secondFactorFacts(
+  current: SecondFactorFacts | undefined,
+  ...earlier: (SecondFactorFacts | undefined)[]
+): SecondFactorFacts | undefined {
+  if (!current) return undefined;
+  const same = earlier.filter((facts) => facts?.setAt === current.setAt);
+  return Object.assign({}, ...same.reverse(), current);
 }

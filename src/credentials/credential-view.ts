@@ -6,6 +6,7 @@ import {
   credentialStatusSchema,
   lastCheckSchema,
   RENEWED_BY,
+  secondFactorFactsSchema,
 } from "./credential-metadata-schema.ts";
 
 const stored = credentialMetadataSchema.shape;
@@ -40,6 +41,11 @@ export const credentialViewSchema = z
         earliestExpiry: z.string().nullable(),
         suspect: stored.suspect,
         suspectReason: stored.suspectReason,
+        secondFactor: secondFactorFactsSchema
+          .optional()
+          .describe(
+            "A TOTP secret is stored with it (never returned): when it was written, last used by the worker, and turned down by the site (no code is typed from it again until a new secret is written)",
+          ),
         usage: z
           .enum(CREDENTIAL_USAGES)
           .describe(
@@ -85,6 +91,7 @@ export function credentialView(m: CredentialMetadata): CredentialView {
   switch (kind) {
     case "browser_login": {
       const { sessionId, origins = [], cookieCount = 0, earliestExpiry = null, suspect, suspectReason, device } = m;
+      const secondFactor = secondFactorFactsSchema.safeParse(m.secondFactor);
       return {
         ...common,
         kind,
@@ -93,6 +100,7 @@ export function credentialView(m: CredentialMetadata): CredentialView {
         cookieCount,
         earliestExpiry,
         ...(suspect ? { suspect, suspectReason } : {}),
+        ...(secondFactor.success ? { secondFactor: secondFactor.data } : {}),
         usage: m.usage ?? "restore",
         lastAcceptedAt: m.lastAcceptedAt ?? null,
         ...(m.lastCheck ? { lastCheck: m.lastCheck } : {}),

@@ -4,6 +4,7 @@ import { type MergeScope, mergeCapturedState, sameState } from "./captured-state
 import type { CredentialEvents } from "./credential-events.ts";
 import type { CredentialMetadata, RenewedBy } from "./credential-metadata-schema.ts";
 import type { CredentialVault } from "./credential-vault.ts";
+import type { TotpSecret } from "./totp-secret.ts";
 
 /** What storing a browser's state in place came to. */
 export type RenewalOutcome =
@@ -29,6 +30,8 @@ export interface RenewalInput {
   /** Store a new version even when the state is the same (a re-login's capture is a new login). */
   always?: boolean;
   suspectReason?: string;
+  /** A TOTP secret given for this renewal (a re-login's start); without one the credential keeps the one it holds. */
+  totp?: TotpSecret;
 }
 
 /**
@@ -48,7 +51,7 @@ export async function renewInPlace(
   const result = await deps.vault.replace(
     id,
     {
-      secret: { kind: "browser_login", state: merged },
+      secret: { kind: "browser_login", state: merged, ...(input.totp ? { totp: input.totp } : {}) },
       expectedVersion: basedOn.version,
       suspectReason: input.suspectReason,
       details: { ...input.details, lastRenewal: { at: new Date().toISOString(), by } },

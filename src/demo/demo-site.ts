@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { Secret, TOTP } from "otpauth";
 
 /**
  * A small login site for the demo (`npm start` serves it on DEMO_PORT), and the base of the tests' and
@@ -16,16 +17,46 @@ import type { HtmlEscapedString } from "hono/utils/html";
  * - `/spa`: a single-page login whose URL never changes; success sets `localStorage["spa.token"]`.
  * - `/dashboard`: shows logged-out visitors a dashboard shell for a moment, then redirects them to `/login`;
  *   `/login` sends a visitor whose session still works to `/dashboard`.
+ * - `/login/code`: the one-time-code step of users with two-step login (`bob`), after their password.
+ *   A code is accepted once. The device is then remembered for the password (a `device` cookie), not
+ *   for the code: once the session is gone, `/login` and `/dashboard` ask that device for a code only.
+ * - `/locked`: where a locked account (`carol`) lands after its password: "This account is locked".
  * `revokeSessions()` ends a user's sessions server-side (their cookies stop working), the way a site
  * expires or signs out a session.
  */
 export const DEMO_USER = { username: "alice", password: "correct-horse" } as const;
+
+/**
+ * A demo user with two-step login: password, then a code from an authenticator app. The secret is a
+ * well-known example key, for the demo only: add it to an authenticator app, or give it to the service
+ * (`totpSecret` at start, `PUT /credentials/:id/totp`) and the worker types the code.
+ */
+export const DEMO_TOTP_USER = {
+  username: "bob",
+  password: "correct-horse",
+  totpSecret: "JBSWY3DPEHPK3PXP",
+  period: 30,
+} as const;
+
+/** A demo user whose account is locked: the `blocked` condition of the bundled provider ends the session `account_locked`. */
+export const DEMO_LOCKED_USER = { username: "carol", password: "correct-horse" } as const;
+
+/** A user who logs in with a password and a time-based code. */
+export interface TotpUser {
+  username: string;
+  password: string;
+  /** Base32. */
+  totpSecret: string;
+  period: number;
+}
 
 export interface DemoSiteOptions {
   appPort?: number;
   ssoPort?: number;
   /** More script for the logged-in dashboard (the benchmarks' bulk cookies and storage). */
   dashboardScript?: string;
+  /** Users with two-step login besides DEMO_TOTP_USER (the tests' own, with short periods). */
+  totpUsers?: TotpUser[];
   /**
    * More pages, registered before the site's own: a handler may also take a request to one of the
    * site's paths and pass it on with `next()` (the tests' fixture pages, test/fixtures/fixture-site.ts).
@@ -49,7 +80,7 @@ export interface DemoSite {
   appOrigin: string;
   ssoOrigin: string;
   loginUrl: string;
-  /** Every secret value the site handed out (cookie values, tokens): tests look for them where they must not be. */
+  /** Every secret value the site handed out (cookie values, tokens, TOTP secrets): tests look for them where they must not be. */
   issuedSecrets(): string[];
   /** Ends every app session of `username` server-side: their session cookies no longer log anyone in. Returns how many. */
   revokeSessions(username?: string): number;
@@ -66,6 +97,12 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
   const secrets: string[] = [];
   const sessions = new Map<string, string>(); // app session cookie → username
   const grants = new Map<string, string>(); // one-time code → username
+  const totpUsers = new Map<string, TotpUser>(
+    [DEMO_TOTP_USER, ...(options.totpUsers ?? [])].map((u) => [u.username, u]),
+  );
+  const pending = new Map<string, string>(); // `pending` cookie (password done, code to come) → username
+  const devices = new Map<string, string>(); // `device` cookie (password remembered) → username
+  const lastCodeStep = new Map<string, number>(); // username → time step of the last code accepted
   const revokeSessions = (username: string = DEMO_USER.username) => {
     let revoked = 0;
     for (const [cookie, user] of sessions) if (user === username && sessions.delete(cookie)) revoked += 1;
@@ -91,7 +128,9 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
           <input name="password" id="password" type="password" placeholder="Password" autocomplete="current-password" />
           <button type="submit" id="submit">Log in</button>
         </form>
-        <p>Try <code>${DEMO_USER.username}</code> / <code>${DEMO_USER.password}</code>.</p>`,
+        <p>Try <code>${DEMO_USER.username}</code> / <code>${DEMO_USER.password}</code>.
+          <code>${DEMO_TOTP_USER.username}</code> (same password) is then asked for a code
+          (TOTP secret <code>${DEMO_TOTP_USER.totpSecret}</code>); <code>${DEMO_LOCKED_USER.username}</code> is locked.</p>`,
       script,
     );
 
@@ -105,21 +144,87 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
       ),
     ),
   );
+  /** Sends a logged-in user through the single sign-on and back to the dashboard. */
+  const grantFor = (c: Context, username: string) => {
+    const code = issue("grant");
+    grants.set(code, username);
+    const back = `${appOrigin}/auth/finish`;
+    return c.redirect(`${ssoOrigin}/sso/grant?code=${code}&return=${encodeURIComponent(back)}`, 302);
+  };
+  /** A remembered device without a session: only the code is asked for. */
+  const askForCode = (c: Context, username: string) => {
+    const token = issue("pending");
+    pending.set(token, username);
+    setCookie(c, "pending", token, { httpOnly: true, sameSite: "Lax", path: "/", maxAge: 600 });
+    return c.redirect("/login/code", 302);
+  };
+  const rememberedUser = (c: Context) => {
+    const user = devices.get(getCookie(c, "device") ?? "");
+    return user && !sessions.has(getCookie(c, "session") ?? "") ? user : undefined;
+  };
+
   app.get("/login", (c) => {
     // As many sites do: a visitor still logged in goes straight to the app (the default credential check relies on it).
     if (sessions.has(getCookie(c, "session") ?? "")) return c.redirect("/dashboard", 302);
+    const remembered = rememberedUser(c);
+    if (remembered) return askForCode(c, remembered);
     return c.html(loginPage({ failed: c.req.query("error") === "1" }));
   });
   app.post("/login", async (c) => {
     const form = await c.req.parseBody();
-    if (form.username !== DEMO_USER.username || form.password !== DEMO_USER.password) {
+    const username = String(form.username ?? "");
+    const password = String(form.password ?? "");
+    const totpUser = totpUsers.get(username);
+    if (totpUser && password === totpUser.password) return askForCode(c, username);
+    if (username === DEMO_LOCKED_USER.username && password === DEMO_LOCKED_USER.password)
+      return c.redirect("/locked", 302);
+    if (username !== DEMO_USER.username || password !== DEMO_USER.password) {
       return c.redirect("/login?error=1", 302);
     }
-    const code = issue("grant");
-    grants.set(code, DEMO_USER.username);
-    const back = `${appOrigin}/auth/finish`;
-    return c.redirect(`${ssoOrigin}/sso/grant?code=${code}&return=${encodeURIComponent(back)}`, 302);
+    return grantFor(c, DEMO_USER.username);
   });
+  app.get("/login/code", (c) => {
+    if (!pending.has(getCookie(c, "pending") ?? "")) return c.redirect("/login", 302);
+    const failed = c.req.query("error") === "invalid";
+    return c.html(
+      page(
+        "Two-step verification",
+        html`<h1>Two-step verification</h1>
+          <p>Enter the 6-digit code from your authenticator app.</p>
+          ${failed ? html`<p class="error" id="error">That code is not right.</p>` : ""}
+          <form method="post" action="/login/code">
+            <input name="code" id="code" inputmode="numeric" autocomplete="one-time-code" placeholder="123456" autofocus />
+            <button type="submit" id="verify">Verify</button>
+          </form>`,
+      ),
+    );
+  });
+  app.post("/login/code", async (c) => {
+    const username = pending.get(getCookie(c, "pending") ?? "");
+    const user = username ? totpUsers.get(username) : undefined;
+    if (!user) return c.redirect("/login", 302);
+    const code = String((await c.req.parseBody()).code ?? "");
+    const totp = new TOTP({ secret: Secret.fromBase32(user.totpSecret), period: user.period });
+    const delta = totp.validate({ token: code, window: 1 });
+    const step = delta === null ? undefined : totp.counter() + delta;
+    // A code is accepted once, as real sites do: the one just used is refused a second time.
+    if (step === undefined || step <= (lastCodeStep.get(user.username) ?? -1))
+      return c.redirect("/login/code?error=invalid", 302);
+    lastCodeStep.set(user.username, step);
+    pending.delete(getCookie(c, "pending") ?? "");
+    const device = issue("device");
+    devices.set(device, user.username);
+    setCookie(c, "device", device, { httpOnly: true, sameSite: "Lax", path: "/", maxAge: 86400 * 30 });
+    return grantFor(c, user.username);
+  });
+  app.get("/locked", (c) =>
+    c.html(
+      page(
+        "Account locked",
+        html`<h1>Account locked</h1><p id="locked">This account is locked. Contact support to unlock it.</p>`,
+      ),
+    ),
+  );
   app.get("/auth/finish", (c) => {
     const user = grants.get(c.req.query("code") ?? "");
     if (!user) return c.redirect("/login?error=1", 302);
@@ -132,6 +237,8 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
   });
   app.get("/dashboard", (c) => {
     const user = sessions.get(getCookie(c, "session") ?? "");
+    const remembered = user ? undefined : rememberedUser(c);
+    if (remembered) return askForCode(c, remembered);
     if (!user) {
       // Like many apps, the dashboard shell renders before the app learns the visitor is logged out.
       return c.html(
@@ -247,7 +354,8 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
     appOrigin,
     ssoOrigin,
     loginUrl: `${appOrigin}/login`,
-    issuedSecrets: () => [...secrets],
+    // The two-step users' TOTP secrets too: handed out when they enrolled their authenticator.
+    issuedSecrets: () => [...secrets, ...[...totpUsers.values()].map((u) => u.totpSecret)],
     revokeSessions,
     close: async () => {
       await Promise.all([closeServer(appServer), closeServer(ssoServer)]);

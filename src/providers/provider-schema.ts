@@ -2,6 +2,7 @@ import { z } from "zod";
 import { canonicalLocale, canonicalTimeZone } from "../core/locale.ts";
 import { LOGIN_URL_RULE_FIX, loginUrlRuleViolation } from "./login-url-rule.ts";
 import { applyPreset, OAUTH2_PRESET_IDS } from "./oauth2-presets.ts";
+import { blockedConditionSchema, failureResponseSchema, totpStepSchema } from "./site-conditions.ts";
 import { urlPatternSchema } from "./url-pattern.ts";
 
 const httpStatus = z.number().int().min(100).max(599);
@@ -51,15 +52,6 @@ export const successConditionSchema = z.union([
     })
     .strict(),
 ]);
-
-/** A response that means "wrong password" for sites that answer in place (the URL stays, the login request gets a 401). */
-const failureResponseSchema = z
-  .object({
-    url: urlPatternSchema,
-    /** Which statuses mean a rejection; any 4xx when absent. */
-    status: z.union([httpStatus, z.array(httpStatus).min(1)]).optional(),
-  })
-  .strict();
 
 /** A duration: milliseconds, or a number with a unit (`90s`, `15m`, `6h`, `1d`). */
 const durationMs = z.union([
@@ -142,6 +134,10 @@ export const browserLoginProviderSchema = z
     failureUrls: z.array(urlPatternSchema).default([]),
     /** Responses that mean "wrong password", for sites that answer a failed attempt without changing the URL. */
     failureResponses: z.array(failureResponseSchema).default([]),
+    /** A one-time-code step the worker fills from the credential's TOTP secret (site-conditions.ts). */
+    totp: totpStepSchema.optional(),
+    /** Pages that mean the login cannot go on: the session ends with the condition's code (site-conditions.ts). */
+    blocked: z.array(blockedConditionSchema).max(50).default([]),
     /** Only these origins' cookies and storage are kept; everything when empty. */
     origins: z.array(z.url().transform((u) => new URL(u).origin)).default([]),
     captureIndexedDB: z.boolean().default(false),
@@ -312,7 +308,7 @@ export const providerSchema = z.preprocess(
 
 export const providersFileSchema = z.object({ providers: z.array(providerSchema).min(1) }).strict();
 
-export type FailureResponse = z.infer<typeof failureResponseSchema>;
+export type { FailureResponse } from "./site-conditions.ts";
 export type VerifyDeclaration = z.infer<typeof verifySchema>;
 export type SuccessCondition = z.infer<typeof successConditionSchema>;
 export type Provider = z.infer<typeof providerSchema>;

@@ -31,6 +31,11 @@ export const providerViewSchema = z
         name: browserLogin.name,
         kind: browserLogin.kind,
         captureOn: z.enum(["authenticated", "complete"]),
+        acceptsTotpSecret: z
+          .boolean()
+          .describe(
+            "The provider declares a one-time-code step: a TOTP secret stored with the credential (PUT /credentials/{id}/totp, or totpSecret at start) lets the worker fill it",
+          ),
         usage: z
           .enum(["restore", "live"])
           .describe(
@@ -72,6 +77,7 @@ export function providerView(provider: Provider): ProviderView {
         name,
         kind: provider.kind,
         captureOn: provider.captureOn,
+        acceptsTotpSecret: provider.totp !== undefined,
         usage: provider.keepAlive ? "live" : "restore",
         ...(provider.keepAlive ? { keepAliveMs: provider.keepAlive.maxTime } : {}),
       };

@@ -7,6 +7,7 @@ import type { LiveViewLinks } from "../browser-login/live-view-ports.ts";
 import { createLoginStarter, type LoginStarterDeps } from "../browser-login/login-actions.ts";
 import { reloginRoute } from "../browser-login/relogin-route.ts";
 import { browserLoginRoutes } from "../browser-login/routes.ts";
+import { totpRoutes } from "../browser-login/totp-routes.ts";
 import type { ConnectKind } from "../connect/connect-kind.ts";
 import { connectLinkRoutes } from "../connect/connect-link-routes.ts";
 import type { ConnectLinks } from "../connect/connect-links.ts";
@@ -158,6 +159,7 @@ export function createApiApp(parts: ApiParts) {
       : []),
     { path: "/credentials", routes: credentialCheckRoutes({ vault, checks: parts.checks, providers, draining }) },
     { path: "/credentials", routes: reloginRoute({ ...loginDeps, vault }) },
+    { path: "/credentials", routes: totpRoutes({ vault, providers }) },
     ...(parts.oauth2
       ? [
           { path: "/oauth2", routes: oauth2Routes(parts.oauth2, providers) },

@@ -99,7 +99,12 @@ export async function startApiService(
       vault: shared.vault,
       audit: shared.audit,
       credentialEvents: shared.eventLog,
-      browserLogin: { ...browserLogin, sessions: shared.sessions, wakeups: shared.wakeups },
+      browserLogin: {
+        ...browserLogin,
+        sessions: shared.sessions,
+        wakeups: shared.wakeups,
+        pendingTotp: shared.pendingTotp,
+      },
       events,
       checks: checks.checks,
       apiKeys: buildApiKeys(infra, credentialDeps),

@@ -6,6 +6,7 @@ import { createRedisConnection, waitUntilReady } from "../core/redis/redis-conne
 import { createRedisCredentialAudit } from "../credentials/credential-audit.ts";
 import { createCredentialVault } from "../credentials/credential-vault.ts";
 import { countDecrypts } from "../credentials/metrics.ts";
+import { createPendingTotpSecrets } from "../credentials/pending-totp.ts";
 import { buildCipher } from "../crypto/build-cipher.ts";
 import { openEventLog } from "../events/build.ts";
 import type { Metrics } from "../metrics/metrics.ts";
@@ -54,5 +55,6 @@ export async function openSharedParts(infra: Infra, metrics: Metrics) {
   );
   const vault = createCredentialVault(credentials.store, cipher, { events: eventLog, audit });
   const webhooks = await openWebhooks(infra, { cipher, metrics });
-  return { credentials, cipher, audit, vault, eventLog, webhooks, ...loginSessions };
+  const pendingTotp = createPendingTotpSecrets(infra.redis, cipher, config.REDIS_PREFIX);
+  return { credentials, cipher, audit, vault, eventLog, webhooks, pendingTotp, ...loginSessions };
 }

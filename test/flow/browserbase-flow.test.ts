@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DEMO_LOCKED_USER, DEMO_USER } from "../../src/demo/demo-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import {
   type BrowserbaseEmulator,
@@ -9,6 +10,7 @@ import {
   startBrowserbaseEmulator,
 } from "../browserbase-emulator/browserbase-emulator.ts";
 import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.ts";
+import { fixtureTotpUri } from "../fixtures/fixture-site.ts";
 import { captureOutput } from "../helpers/capture-output.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
 import { startTagged, waitForStatus } from "../helpers/sessions.ts";
@@ -43,6 +45,17 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
     stack = await startTestStack({
       scriptedUser: false,
       env: { BROWSER_ADAPTER: "browserbase", BROWSERBASE_API_KEY: API_KEY, BROWSERBASE_PROJECT_ID: emulator.projectId },
+      // The demo's code step and locked account (docs/second-factors.md), read and typed through Stagehand's DevTools.
+      providerOverrides: () => ({
+        demo: {
+          totp: {
+            when: { all: [{ url: { pathname: "/login/code" } }, { element: "#code" }] },
+            field: "#code",
+            rejected: { url: { pathname: "/login/code", search: "error=*" } },
+          },
+          blocked: [{ code: "account_locked", when: { text: "This account is locked" } }],
+        },
+      }),
     });
   });
 
@@ -282,6 +295,33 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
     const { storageState } = (await stack.api("GET", `/credentials/${done.credentialId}/storage-state`)).body;
     expect(storageState.cookies.map((c: { name: string }) => c.name)).toContain("session");
     await waitForRelease(remote.id);
+  });
+
+  it("types the code from the person's TOTP secret and ends a locked account's login, through Stagehand's DevTools", async () => {
+    const codes = stack.site.codeAttempts();
+    const tag = randomUUID();
+    const started = await stack.api("POST", "/browser-login/start?wait=10000", {
+      body: { providerId: "demo", loginUrl: `${stack.site.loginUrl}?tag=${tag}`, totpSecret: fixtureTotpUri() },
+    });
+    expect(started.status).toBe(202);
+    const { page } = await attach(started.body.sessionId, tag);
+    await page.locator("#username").fill("tess3");
+    await page.locator("#password").fill(DEMO_USER.password);
+    await page.locator("#submit").click();
+    const done = await waitForStatus(stack, started.body.sessionId, "completed", { timeoutMs: 30_000 });
+    expect(stack.site.codeAttempts() - codes).toBe(1);
+    expect((await stack.api("GET", `/credentials/${done.credentialId}`)).body.secondFactor).toMatchObject({
+      kind: "totp",
+      lastUsedAt: expect.any(String),
+    });
+
+    const locked = await startTagged(stack, "demo");
+    const { user, page: lockedPage } = await attach(locked.sessionId, locked.tag);
+    await user.logIn(lockedPage, DEMO_LOCKED_USER);
+    const failed = await waitForStatus(stack, locked.sessionId, ["failed", "completed", "expired"], {
+      timeoutMs: 20_000,
+    });
+    expect(failed).toMatchObject({ status: "failed", error: { code: "account_locked" } });
   });
 
   it("cancel via the API: cancelled, and the Browserbase session is released", async () => {

@@ -43,6 +43,13 @@ describe("log redaction", () => {
     expect(second).toMatchObject({ value: "[redacted]", status: "completed" });
   });
 
+  it("redacts a TOTP secret under the names it travels with", () => {
+    const { logger, text } = memoryLogger();
+    logger.info({ totpSecret: SECRET, body: { totp: { secret: SECRET }, providerId: "demo" } }, "start");
+    expect(text()).not.toContain(SECRET);
+    expect(text()).toContain("demo");
+  });
+
   it("redacts them at any depth, in arrays too, and leaves the other fields and the caller's object alone", () => {
     const { logger, text, lines } = memoryLogger();
     const deep = {

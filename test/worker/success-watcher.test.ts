@@ -146,7 +146,7 @@ describe("success watcher against a scripted browser session", () => {
     const rejected = vi.fn();
     const w = await watch({ failureUrls: [{ pathname: "/login", search: "error=*" }] }, { onLoginRejected: rejected });
     session.navigate(`${LOGIN}?error=1`);
-    expect(rejected).toHaveBeenCalledExactlyOnceWith(`${LOGIN}?error=1`);
+    expect(rejected).toHaveBeenCalledExactlyOnceWith({ by: "url", url: `${LOGIN}?error=1` });
     session.navigate(`${APP}/home`);
     expect(await succeededNow(w)).toBe(true);
   });
@@ -169,7 +169,45 @@ describe("success watcher against a scripted browser session", () => {
     expect(rejected).not.toHaveBeenCalled();
     session.respond(`${APP}/api/login`, 403);
     session.respond(`${APP}/api/session`, 422);
-    expect(rejected.mock.calls).toEqual([[`${APP}/api/login`], [`${APP}/api/session`]]);
+    expect(rejected.mock.calls).toEqual([
+      [{ by: "response", url: `${APP}/api/login`, requestedAt: undefined }],
+      [{ by: "response", url: `${APP}/api/session`, requestedAt: undefined }],
+    ]);
+  });
+
+  it("a failure response narrowed by method or request header matches only such requests, and says when it was sent", async () => {
+    const rejected = vi.fn();
+    await watch(
+      {
+        failureResponses: [
+          { url: { pathname: "/api/*" }, status: 401, method: "post" },
+          { url: { pathname: "/graphql" }, requestHeader: { name: "X-Operation", value: "Login" } },
+        ],
+      },
+      { onLoginRejected: rejected },
+    );
+    const respond = (url: string, method?: string, requestHeaders?: Record<string, string>) =>
+      session.emit({
+        type: "response",
+        pageId: "page-1",
+        url: `${APP}${url}`,
+        status: 401,
+        method,
+        requestHeaders,
+        requestedAt: 42,
+      });
+    respond("/api/me", "GET");
+    respond("/api/me");
+    respond("/graphql", "POST", { "x-operation": "Me" });
+    respond("/graphql", "POST", {});
+    respond("/graphql", "POST");
+    expect(rejected).not.toHaveBeenCalled();
+    respond("/api/login", "POST");
+    respond("/graphql", "POST", { "x-operation": "Login" });
+    expect(rejected.mock.calls).toEqual([
+      [{ by: "response", url: `${APP}/api/login`, requestedAt: 42 }],
+      [{ by: "response", url: `${APP}/graphql`, requestedAt: 42 }],
+    ]);
   });
 
   it("stop() leaves no timer and no subscription, and success no longer comes", async () => {

@@ -5,7 +5,9 @@ import type { CapturedState } from "../../credentials/captured-state.ts";
 import type { CredentialEvents } from "../../credentials/credential-events.ts";
 import type { CredentialVault } from "../../credentials/credential-vault.ts";
 import type { Device } from "../../credentials/device.ts";
+import type { PendingTotpSecrets } from "../../credentials/pending-totp.ts";
 import { renewInPlace } from "../../credentials/state-renewal.ts";
+import type { TotpSecret } from "../../credentials/totp-secret.ts";
 import type { BlockedRequest } from "../../network/egress-proxy.ts";
 import type { ProviderRegistry } from "../../providers/provider-registry.ts";
 import type { BrowserLoginProvider } from "../../providers/provider-schema.ts";
@@ -18,6 +20,8 @@ import type { SessionWakeups } from "../sessions/wakeups.ts";
 import { clientUrlRules } from "./client-url-rules.ts";
 import { holdKeptAlive, type KeepAliveEnd } from "./keep-alive.ts";
 import { snapshotLoginPage } from "./login-page-snapshot.ts";
+import { type LoginTotp, loginTotpOf } from "./login-totp.ts";
+import { type SiteSignals, watchSiteSignals } from "./site-signals.ts";
 import { type SuccessWatcher, watchForSuccess } from "./success-watcher.ts";
 import { type WriteBackTarget, writeBackBrowserState } from "./write-back.ts";
 
@@ -38,6 +42,10 @@ export interface RunnerDeps {
   credentialEvents?: CredentialEvents;
   /** Relays apps' DevTools connections to kept-alive browsers (src/keep-alive/). */
   devTools?: DevToolsHost;
+  /** TOTP secrets given with a session's start, sealed until its capture (worker/login-totp.ts). */
+  pendingTotp?: PendingTotpSecrets;
+  /** How often the provider's code step and blocked conditions are read from the pages (default 500 ms). */
+  siteSignalPollMs?: number;
 }
 
 /** Why a run stopped early: the final state to record, or none when someone else already ended the session. */
@@ -151,6 +159,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     let opening: Promise<BrowserSession> | undefined;
     let browser: BrowserSession | undefined;
     let watcher: SuccessWatcher | undefined;
+    let signals: SiteSignals | undefined;
+    let totp: LoginTotp | undefined;
     const timers: NodeJS.Timeout[] = [];
     let unsubscribe = () => {};
     let stopViewing = () => {};
@@ -179,6 +189,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() }
         : undefined;
       const renewed = record.renews ? await until(reloginSeed(record)) : undefined;
+      totp = await until(loginTotpOf(record, provider.totp !== undefined, renewed, deps));
       const seed = renewed?.state;
       if (seed) seeded = { version: record.renews!.version, state: seed };
       const keepAlive = provider.keepAlive;
@@ -229,7 +240,12 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       watcher = await until(
         watchForSuccess(browser, provider, {
           signal: aborter.signal,
-          onLoginRejected: () => {
+          onLoginRejected: (rejection) => {
+            // A failure response counts only when the person had used the page before its request was sent: a
+            // page that probes its own API as it loads gets 401s nobody typed for. (A failure URL is a navigation:
+            // only an attempt leads there once the login page is up.)
+            if (rejection.by === "response" && !signals?.firstInput.happenedBefore(rejection.requestedAt)) return;
+            signals?.totp?.rejectedBySite();
             rejections += 1;
             void sessions
               .transition(sessionId, { lastLoginRejection: { at: new Date().toISOString(), count: rejections } })
@@ -238,6 +254,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         }),
       );
       await move({ status: "awaiting_login", liveViewUrl: browser.liveViewUrl(), ...liveViewAddress });
+      // Not before: awaiting_login waits for none of it (input that came first is still seen, by the page's own record of it).
+      signals = watchLoginSignals(session, provider, totp);
       await until(watcher.succeeded);
       await move({ status: "authenticated" });
 
@@ -256,19 +274,27 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       // A client's URL can lead anywhere (SSO, ads, trackers): keep only what the operator allowed.
       const state = clientUrl && !provider.origins?.length ? filterByHosts(captured, clientUrl.allowedHosts) : captured;
       const suspectReason = await until(loginPage.suspectReason(state));
+      const second = totp.forCapture();
       const usage = {
         usage: keepAlive ? ("live" as const) : ("restore" as const),
         lastAcceptedAt: new Date().toISOString(),
       };
       const credential = record.renews
-        ? await renew(record, state, suspectReason, { ...usage, visitedOrigins: browser.visitedOrigins?.() }, device)
+        ? await renew(
+            record,
+            state,
+            suspectReason,
+            { ...usage, visitedOrigins: browser.visitedOrigins?.() },
+            device,
+            second,
+          )
         : await vault.seal({
-            secret: { kind: "browser_login", state },
+            secret: { kind: "browser_login", state, ...(second.totp ? { totp: second.totp } : {}) },
             owner: record.owner,
             providerId: provider.id,
             sessionId,
             suspectReason,
-            details: { ...usage, ...(device ? { device } : {}) },
+            details: { ...usage, ...(device ? { device } : {}), ...second.details },
           });
       pendingWriteBack = undefined;
       if (suspectReason)
@@ -279,6 +305,9 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       const suspect = suspectReason ? { suspect: true, suspectReason } : {};
       if (keepAlive) {
         clearTimeout(loginTimer);
+        // The login is over: the kept-alive browser is the app's, and no code step or blocked page of it ends the session.
+        void signals?.stop().catch(() => {});
+        signals = undefined;
         writeBackLater(session, provider, {
           id: credential.id,
           owner: record.owner,
@@ -316,6 +345,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     } finally {
       aborter.abort();
       watcher?.stop();
+      // Not waited for: closing the browser below ends whatever a hung page still holds of it.
+      void signals?.stop().catch(() => {});
       unsubscribe();
       stopDevTools();
       // A re-login that ended without a capture, a kept-alive browser cut short: keep what the site changed.
@@ -333,10 +364,45 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
   }
 
   /**
-   * The state a re-login starts from: the credential it renews, decrypted (and audited) for this
-   * browser only, and the device it was captured on.
+   * The second factor and blocked conditions of the provider: a blocked page ends the session with its
+   * code; a typed code the site turns down ends it as totp_rejected (no second code is typed: a retry
+   * can lock the account).
    */
-  async function reloginSeed(record: SessionRecord): Promise<{ state: CapturedState; device?: Device }> {
+  function watchLoginSignals(session: BrowserSession, provider: BrowserLoginProvider, totp: LoginTotp) {
+    return watchSiteSignals(session, provider, {
+      totp: totp.forStep,
+      pollMs: deps.siteSignalPollMs,
+      onBlocked: ({ code, message }) => {
+        logger.info({ code }, "the site blocked the login");
+        stop({ status: "failed", error: { code, message } });
+      },
+      onTotpState: (state, at) => {
+        if (state === "filled") {
+          logger.info("one-time code typed from the stored TOTP secret");
+          void totp.filled(at);
+        } else if (state === "rejected") {
+          void totp.rejected().finally(() =>
+            stop({
+              status: "failed",
+              error: {
+                code: "totp_rejected",
+                message:
+                  "The site turned down the one-time code made from the stored TOTP secret; no other code was tried. Store the right secret (PUT /credentials/{id}/totp, or totpSecret at start) and check the server's clock",
+              },
+            }),
+          );
+        }
+      },
+    });
+  }
+
+  /**
+   * The state a re-login starts from: the credential it renews, decrypted (and audited) for this
+   * browser only, the device it was captured on, and the person's TOTP secret it holds.
+   */
+  async function reloginSeed(
+    record: SessionRecord,
+  ): Promise<{ state: CapturedState; device?: Device; totp?: TotpSecret }> {
     const access = { purpose: "relogin_seed", apiKeyId: record.renews?.apiKeyId, requestId: record.renews?.requestId };
     const opened = record.credentialId ? await vault.open(record.credentialId, record.owner, access) : undefined;
     if (opened?.secret.kind !== "browser_login")
@@ -344,13 +410,14 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         status: "failed",
         error: { code: "credential_not_found", message: "The credential to renew no longer exists" },
       });
-    return { state: opened.secret.state, device: opened.metadata.device };
+    return { state: opened.secret.state, device: opened.metadata.device, totp: opened.secret.totp };
   }
 
   /**
    * Replaces the renewed credential in place (same id, next version), merged into the state the
    * re-login started from (origins the browser did not load keep their storage), unless someone
-   * else replaced it since the re-login began.
+   * else replaced it since the re-login began. Without a TOTP secret given for this session, the
+   * credential keeps the one it holds (the vault carries it over).
    */
   async function renew(
     record: SessionRecord,
@@ -358,6 +425,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     suspectReason: string | undefined,
     { visitedOrigins, ...details }: { usage: "restore" | "live"; lastAcceptedAt: string; visitedOrigins?: string[] },
     device: Device | undefined,
+    second: ReturnType<LoginTotp["forCapture"]>,
   ) {
     const provider = deps.providers.get(record.providerId);
     const result = await renewInPlace(
@@ -371,12 +439,14 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         by: "relogin",
         always: true,
         suspectReason,
+        totp: second.totp,
         details: {
           ...details,
           status: "active",
           sessionId,
           lastVerifiedAt: details.lastAcceptedAt,
           ...(device ? { device } : {}),
+          ...second.details,
         },
       },
     );
@@ -492,7 +562,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     return record?.status ?? "missing";
   }
 
-  const done = run();
+  // A TOTP secret given for this session goes with it (the credential holds it if it was captured), however it ended.
+  const done = run().finally(() => deps.pendingTotp?.delete(sessionId).catch(() => {}));
   return {
     sessionId,
     get phase() {

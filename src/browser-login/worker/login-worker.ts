@@ -27,6 +27,7 @@ export interface WorkerDeps {
   workerId?: string;
   liveView?: RunnerDeps["liveView"];
   credentialEvents?: RunnerDeps["credentialEvents"];
+  pendingTotp?: RunnerDeps["pendingTotp"];
   devTools?: RunnerDeps["devTools"];
 }
 

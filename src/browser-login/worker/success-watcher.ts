@@ -9,8 +9,12 @@ export interface SuccessWatcher {
 }
 
 export interface WatchOptions {
-  /** A page matched one of the provider's failure URLs, or a response one of its failure responses (wrong password): the login goes on. */
-  onLoginRejected?: (url: string) => void;
+  /**
+   * A page matched one of the provider's failure URLs, or a response one of its failure responses
+   * (wrong password): the login goes on. A response says when its request was sent (the browser's
+   * clock), when the adapter knows.
+   */
+  onLoginRejected?: (rejection: LoginRejection) => void;
   /** How often to re-check without an event. Cookies set by scripts raise no event, so they are polled. */
   fallbackPollMs?: number;
   cookiePollMs?: number;
@@ -28,6 +32,8 @@ export interface WatchOptions {
    */
   baseline?: CapturedState;
 }
+
+export type LoginRejection = { by: "url"; url: string } | { by: "response"; url: string; requestedAt?: number };
 
 /** What the condition needs to compare against: cookies and storage as they were on the login page. */
 interface Baseline {
@@ -96,9 +102,10 @@ export async function watchForSuccess(
 
   const onEvent = (event: BrowserSessionEvent) => {
     if (event.type === "navigated") {
-      if (provider.failureUrls.some((p) => p.test(event.url))) options.onLoginRejected?.(event.url);
+      if (provider.failureUrls.some((p) => p.test(event.url))) options.onLoginRejected?.({ by: "url", url: event.url });
     } else if (event.type === "response") {
-      if (provider.failureResponses.some((f) => rejects(f, event))) options.onLoginRejected?.(event.url);
+      if (provider.failureResponses.some((f) => isFailureResponse(f, event)))
+        options.onLoginRejected?.({ by: "response", url: event.url, requestedAt: event.requestedAt });
       leaves.forEach((leaf, index) => {
         if (
           "response" in leaf &&
@@ -132,9 +139,22 @@ export async function watchForSuccess(
   return { succeeded, stop };
 }
 
-/** A failure response with no status listed means any 4xx: a login endpoint turning the attempt down. */
-function rejects(failure: FailureResponse, response: { url: string; status: number }): boolean {
+/**
+ * Whether a response is one of the provider's failure responses. No status listed means any 4xx: a
+ * login endpoint turning the attempt down. A rule that names a method or a request header matches
+ * only responses whose request is known to have had them.
+ */
+export function isFailureResponse(
+  failure: FailureResponse,
+  response: { url: string; status: number; method?: string; requestHeaders?: Record<string, string> },
+): boolean {
   if (!failure.url.test(response.url)) return false;
+  if (failure.method && response.method?.toUpperCase() !== failure.method) return false;
+  if (failure.requestHeader) {
+    const sent = response.requestHeaders?.[failure.requestHeader.name];
+    if (sent === undefined) return false;
+    if (failure.requestHeader.value !== undefined && sent !== failure.requestHeader.value) return false;
+  }
   if (failure.status === undefined) return response.status >= 400 && response.status < 500;
   return [failure.status].flat().includes(response.status);
 }

@@ -10,6 +10,7 @@ import type {
   StorageValue,
 } from "../browser-adapter.ts";
 import { filterByOrigins } from "../capture-filter.ts";
+import type { DevToolsChannel } from "../live-view-source.ts";
 import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.ts";
 import type { BrowserbaseApi } from "./browserbase-api.ts";
 import { BROWSERBASE_ERROR_CODES } from "./browserbase-errors.ts";
@@ -92,6 +93,24 @@ export class BrowserbaseSession implements BrowserSession {
 
   pages(): PageSnapshot[] {
     return this.watcher.pages().map((p) => ({ pageId: p.pageId, url: p.page.url() }));
+  }
+
+  /** The tab's own DevTools session (Stagehand's, shared): detaching removes only the listeners added through it. */
+  async devTools(pageId: string): Promise<DevToolsChannel | undefined> {
+    const page = this.watcher.pages().find((p) => p.pageId === pageId)?.page;
+    if (!page) return undefined;
+    const session = page.getSessionForFrame(page.mainFrameId());
+    const added: [string, (params: unknown) => void][] = [];
+    return {
+      send: (method, params) => session.send(method, params),
+      on(event, listener) {
+        added.push([event, listener]);
+        session.on(event, listener);
+      },
+      async detach() {
+        for (const [event, listener] of added.splice(0)) session.off(event, listener);
+      },
+    };
   }
 
   async cookies(): Promise<Cookie[]> {

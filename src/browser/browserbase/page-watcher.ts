@@ -1,5 +1,6 @@
 import type { Page, Stagehand } from "@browserbasehq/stagehand";
 import type { BrowserSessionEvent } from "../browser-adapter.ts";
+import { withoutCredentials } from "../request-headers.ts";
 import type { LiveViewTracker } from "./live-view.ts";
 import type { DomStorageId, LocalStorageMirror } from "./local-storage-mirror.ts";
 
@@ -72,6 +73,9 @@ export function createPageWatcher(options: PageWatcherOptions): PageWatcher {
 
   function listen(entry: WatchedPage): void {
     const page = entry.page;
+    /** What each request in flight asked, for its response's event (providers may narrow failure responses by them). */
+    const requests = new Map<string, { method: string; headers: Record<string, string>; at?: number }>();
+    const MAX_REQUESTS_IN_FLIGHT = 1_000;
     let session: CdpSession;
     try {
       session = page.getSessionForFrame(page.mainFrameId());
@@ -86,18 +90,56 @@ export function createPageWatcher(options: PageWatcherOptions): PageWatcher {
       "Page.navigatedWithinDocument": ({ frameId, url }: { frameId: string; url: string }) => {
         if (frameId === page.mainFrameId()) navigated(entry, url);
       },
-      "Network.responseReceived": ({ response }: { response: { url: string; status: number } }) => {
+      "Network.responseReceived": ({
+        requestId,
+        response,
+      }: {
+        requestId: string;
+        response: { url: string; status: number };
+      }) => {
         dirty = true;
+        const request = requests.get(requestId);
+        requests.delete(requestId);
         if (entry.announced)
-          emit({ type: "response", pageId: entry.pageId, url: response.url, status: response.status });
+          emit({
+            type: "response",
+            pageId: entry.pageId,
+            url: response.url,
+            status: response.status,
+            ...(request ? { method: request.method, requestHeaders: request.headers, requestedAt: request.at } : {}),
+          });
       },
       // A redirect's response arrives only inside the next request.
-      "Network.requestWillBeSent": ({ redirectResponse }: { redirectResponse?: { url: string; status: number } }) => {
+      "Network.requestWillBeSent": ({
+        requestId,
+        request,
+        wallTime,
+        redirectResponse,
+      }: {
+        requestId: string;
+        request: { method: string; headers: Record<string, string> };
+        wallTime?: number;
+        redirectResponse?: { url: string; status: number };
+      }) => {
+        const asked = requests.get(requestId);
+        if (requests.size < MAX_REQUESTS_IN_FLIGHT || requests.has(requestId))
+          requests.set(requestId, {
+            method: request.method,
+            headers: withoutCredentials(request.headers),
+            at: wallTime ? wallTime * 1000 : undefined,
+          });
         if (!redirectResponse) return;
         dirty = true;
         if (entry.announced)
-          emit({ type: "response", pageId: entry.pageId, url: redirectResponse.url, status: redirectResponse.status });
+          emit({
+            type: "response",
+            pageId: entry.pageId,
+            url: redirectResponse.url,
+            status: redirectResponse.status,
+            ...(asked ? { method: asked.method, requestHeaders: asked.headers, requestedAt: asked.at } : {}),
+          });
       },
+      "Network.loadingFailed": ({ requestId }: { requestId: string }) => void requests.delete(requestId),
       "DOMStorage.domStorageItemAdded": ({
         storageId,
         key,

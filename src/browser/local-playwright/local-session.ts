@@ -1,4 +1,4 @@
-import type { BrowserContext, CDPSession, Page } from "patchright-core";
+import type { BrowserContext, CDPSession, Page, Request } from "patchright-core";
 import type { CapturedState, Cookie, OriginState, StorageItem } from "../../credentials/captured-state.ts";
 import type { Device } from "../../credentials/device.ts";
 import type {
@@ -11,6 +11,7 @@ import type {
 } from "../browser-adapter.ts";
 import { filterByOrigins } from "../capture-filter.ts";
 import { evaluateInIsolatedWorld } from "../isolated-world.ts";
+import { withoutCredentials } from "../request-headers.ts";
 import type { DeviceScaleScreen } from "./device-scale-screens.ts";
 import { readSessionStorage, readStorageItem } from "./devtools-storage.ts";
 import { farewellPageUrl } from "./farewell-page.ts";
@@ -80,6 +81,10 @@ export class LocalSession implements BrowserSession {
     return localLiveViewSource(this.context, (page) => this.pageIds.get(page), this.options.screens);
   }
 
+  devTools(pageId: string) {
+    return this.liveViewSource().connect(pageId);
+  }
+
   async attach(page: Page): Promise<void> {
     if (this.pageIds.has(page)) return;
     const pageId = `page-${this.nextPageId++}`;
@@ -90,7 +95,16 @@ export class LocalSession implements BrowserSession {
       if (frame === page.mainFrame()) this.emit({ type: "navigated", pageId, url: frame.url() });
     });
     page.on("response", (response) => {
-      this.emit({ type: "response", pageId, url: response.url(), status: response.status() });
+      const request = response.request();
+      this.emit({
+        type: "response",
+        pageId,
+        url: response.url(),
+        status: response.status(),
+        method: request.method(),
+        requestHeaders: withoutCredentials(request.headers()),
+        requestedAt: requestedAt(request),
+      });
       if (response.headers()["set-cookie"] !== undefined) this.emit({ type: "state-changed" });
     });
     page.on("close", () => this.emit({ type: "page-closed", pageId }));
@@ -243,6 +257,12 @@ export class LocalSession implements BrowserSession {
   private emit(event: BrowserSessionEvent) {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/** When the browser sent the request (its clock), when it says. */
+function requestedAt(request: Request): number | undefined {
+  const { startTime } = request.timing();
+  return startTime > 0 ? startTime : undefined;
 }
 
 /** An http(s) page's origin; nothing for about:blank, data: and the like, whose storage is not the site's. */

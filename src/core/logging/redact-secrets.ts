@@ -21,6 +21,8 @@ export const SECRET_FIELD_NAMES = [
   "accessToken",
   "refreshToken",
   "secret",
+  "totp",
+  "totpSecret",
   "key",
   "keys",
   "dataKey",
