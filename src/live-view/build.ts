@@ -27,6 +27,7 @@ export function buildLiveViewApi(
     sessions,
     wakeups,
     secret,
+    maxViewers: config.LIVE_VIEW_MAX_VIEWERS,
     verifierKey,
     workerCa: config.LIVE_VIEW_TLS_CA?.pem,
     requireTls: config.LIVE_VIEW_REQUIRE_TLS,

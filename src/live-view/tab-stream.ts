@@ -2,7 +2,9 @@ import type { BrowserSessionEvent } from "../browser/browser-adapter.ts";
 import type { DevToolsChannel, LiveViewSource } from "../browser/live-view-source.ts";
 import { createFramePacer } from "./frame-pacer.ts";
 import { dispatchInput } from "./input-dispatch.ts";
+import { createInputQueue } from "./input-queue.ts";
 import type { PixelBudget } from "./pixel-budget.ts";
+import { VIEWER_LIMITS } from "./viewer-limits.ts";
 import type { ViewerMessage, WorkerMessage } from "./viewer-messages.ts";
 import { clampViewport, DEFAULT_VIEWPORT, type Viewport } from "./viewport.ts";
 
@@ -53,13 +55,46 @@ export function startTabStream(options: TabStreamOptions): TabStream {
   // Switching tabs and resizing talk to Chromium in several steps: one at a time, in order.
   let chain: Promise<unknown> = Promise.resolve();
   const serially = (step: () => Promise<unknown>) => (chain = chain.then(step).catch(() => {}));
-  const budget = options.control
-    ? options.pixelBudget?.join(() => serially(async () => shown && (await startScreencast(shown))))
-    : undefined;
+  /** Steps asked for again before they ran run once, with the latest wish: a flood of resizes or tab clicks queues nothing. */
+  let wantedViewport: Viewport | undefined;
+  let wantedTab: string | undefined;
+  let restartQueued = false;
+  let sizeQueued = false;
+  const restartScreencast = () => {
+    if (restartQueued) return;
+    restartQueued = true;
+    serially(async () => {
+      restartQueued = false;
+      if (shown) await startScreencast(shown);
+    });
+  };
+  const budget = options.control ? options.pixelBudget?.join(restartScreencast) : undefined;
+  const input = createInputQueue(
+    async (message) => {
+      const target = shown;
+      if (!target) return;
+      const copied = await dispatchInput(target.channel, message);
+      if (typeof copied === "string" && !closed) send({ t: "clipboard", text: copied });
+    },
+    { inFlight: VIEWER_LIMITS.inputInFlight, waiting: VIEWER_LIMITS.inputQueue },
+  );
 
-  async function sendTabs() {
-    const tabs = await source.tabs().catch(() => []);
-    if (!closed) send({ t: "tabs", current: shown?.pageId, tabs });
+  /** The tab list, read once at a time however often pages navigate: a read asked for meanwhile runs once after. */
+  let readingTabs: Promise<void> | undefined;
+  let tabsAgain = false;
+  function sendTabs(): Promise<void> {
+    if (readingTabs) {
+      tabsAgain = true;
+      return readingTabs;
+    }
+    readingTabs = (async () => {
+      do {
+        tabsAgain = false;
+        const tabs = await source.tabs().catch(() => []);
+        if (!closed) send({ t: "tabs", current: shown?.pageId, tabs });
+      } while (tabsAgain && !closed);
+    })().finally(() => (readingTabs = undefined));
+    return readingTabs;
   }
 
   async function hide() {
@@ -133,7 +168,12 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     channel.on("Page.loadEventFired", () => void sendTabs());
     // Some navigations (a new document after a POST) drop the size override: put it back.
     channel.on("Page.frameNavigated", ({ frame }: { frame: { parentId?: string } }) => {
-      if (!frame.parentId) serially(async () => shown === target && (await applySize(target)));
+      if (frame.parentId || sizeQueued) return;
+      sizeQueued = true;
+      serially(async () => {
+        sizeQueued = false;
+        if (shown === target) await applySize(target);
+      });
     });
     history.push(pageId);
     try {
@@ -179,21 +219,29 @@ export function startTabStream(options: TabStreamOptions): TabStream {
       if (closed) return;
       if (message.t === "ack") pacer.taken();
       else if (message.t === "viewport") {
-        const next = clampViewport(message);
-        if (next.width === viewport.width && next.height === viewport.height && next.dpr === viewport.dpr) return;
-        viewport = next;
-        budget?.want(next);
-        serially(async () => shown && (await startScreencast(shown)));
+        const queued = wantedViewport !== undefined;
+        wantedViewport = clampViewport(message);
+        if (queued) return;
+        serially(async () => {
+          const next = wantedViewport!;
+          wantedViewport = undefined;
+          if (next.width === viewport.width && next.height === viewport.height && next.dpr === viewport.dpr) return;
+          viewport = next;
+          budget?.want(next);
+          if (shown) await startScreencast(shown);
+        });
       } else if (message.t === "tab") {
-        serially(() => show(message.pageId));
+        const queued = wantedTab !== undefined;
+        wantedTab = message.pageId;
+        if (queued) return;
+        serially(async () => {
+          const pageId = wantedTab!;
+          wantedTab = undefined;
+          await show(pageId);
+        });
       } else {
-        const target = shown;
         // Input goes in order, but never waits behind a tab switch.
-        if (!target) return;
-        void dispatchInput(target.channel, message).then(
-          (copied) => typeof copied === "string" && !closed && send({ t: "clipboard", text: copied }),
-          () => {},
-        );
+        if (shown) input.push(message);
       }
     },
     async close() {
