@@ -62,6 +62,7 @@ export async function startLiveViewHost(infra: Infra) {
     maxViewers: config.LIVE_VIEW_MAX_VIEWERS,
     quality: config.LIVE_VIEW_JPEG_QUALITY,
     pixelBudget: config.LIVE_VIEW_MEGAPIXELS * 1_000_000,
+    uploadMaxBytes: Math.round(config.LIVE_VIEW_UPLOAD_MAX_MB * 1024 * 1024),
     logger: infra.logger,
   });
   infra.stack.defer(() => host.close());

@@ -1,5 +1,6 @@
 import type { BrowserSessionEvent } from "../browser/browser-adapter.ts";
 import type { DevToolsChannel, LiveViewSource } from "../browser/live-view-source.ts";
+import { createUploads } from "./file-upload.ts";
 import { createFramePacer } from "./frame-pacer.ts";
 import { dispatchInput } from "./input-dispatch.ts";
 import { createInputQueue } from "./input-queue.ts";
@@ -19,6 +20,8 @@ export interface TabStreamOptions {
   control: boolean;
   /** The worker's pixels per frame, shared among its controlling viewers (pixel-budget.ts); none: each gets its own ratio. */
   pixelBudget?: PixelBudget;
+  /** Bytes a person may upload to a file chooser at once (LIVE_VIEW_UPLOAD_MAX_MB). */
+  uploadMaxBytes?: number;
 }
 
 export interface TabStream {
@@ -31,13 +34,19 @@ interface Shown {
   channel: DevToolsChannel;
 }
 
+/** Native UI that holds its page until answered: the view goes to its tab, and input to the page waits. */
+const BLOCKING = new Set(["dialog", "auth"]);
+
 /**
  * One viewer's stream of a session: a DevTools screencast of the tab on screen, the viewer's input
- * into it, the tab list. Frames are paced by the viewer's own acks (frame-pacer.ts): a slow viewer
- * gets fewer frames and nothing queues up anywhere.
+ * into it, the tab list, and the native UI of the tab on screen (dialogs, lists, pickers, challenges,
+ * file choosers), which the viewer shows and answers. Frames are paced by the viewer's own acks
+ * (frame-pacer.ts): a slow viewer gets fewer frames and nothing queues up anywhere.
  */
 export function startTabStream(options: TabStreamOptions): TabStream {
   const { source, send } = options;
+  const native = source.native;
+  const uploads = createUploads(options.uploadMaxBytes ?? 10 * 1024 * 1024);
   let shown: Shown | undefined;
   let viewport: Viewport = DEFAULT_VIEWPORT;
   let frameSize = "";
@@ -75,6 +84,12 @@ export function startTabStream(options: TabStreamOptions): TabStream {
       if (!target) return;
       const copied = await dispatchInput(target.channel, message);
       if (typeof copied === "string" && !closed) send({ t: "clipboard", text: copied });
+      // A press, a key or text may have opened a list or a picker (or a field's suggestions): look now.
+      const opens =
+        message.t === "mouse"
+          ? message.type === "mousePressed" || message.type === "mouseReleased"
+          : message.t === "text" || (message.t === "key" && message.type !== "keyUp");
+      if (opens) native?.look(target.pageId);
     },
     { inFlight: VIEWER_LIMITS.inputInFlight, waiting: VIEWER_LIMITS.inputQueue },
   );
@@ -144,6 +159,9 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     const target: Shown = { pageId, channel };
     shown = target;
     pacer.dropWaiting();
+    // Before the tab is set up for frames: a tab holding a dialog answers DevTools only once it is answered.
+    void sendTabs();
+    sendNative(pageId);
     channel.on(
       "Page.screencastFrame",
       ({
@@ -188,6 +206,38 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     return true;
   }
 
+  /** What is open in the tab now shown (the viewer shows a tab's native UI only while that tab is on screen). */
+  function sendNative(pageId: string) {
+    for (const ui of native?.open() ?? []) if (ui.pageId === pageId && !closed) send({ t: "native", ui });
+  }
+  const blockedByDialog = () =>
+    !!shown && (native?.open() ?? []).some((ui) => ui.pageId === shown?.pageId && ui.kind === "dialog");
+
+  const unsubscribeNative =
+    native?.subscribe((change) => {
+      if (closed) return;
+      if (change.type === "title") return void sendTabs();
+      if (change.type === "notice") return send({ t: "notice", notice: change.notice });
+      if (change.type === "closed") return send({ t: "native-closed", id: change.id });
+      const { ui } = change;
+      if (ui.pageId === shown?.pageId) return send({ t: "native", ui });
+      // A dialog or challenge in another tab holds that tab until someone answers: show it (with what is open there).
+      if (BLOCKING.has(ui.kind)) serially(() => show(ui.pageId));
+    }) ?? (() => {});
+
+  /** Files for a chooser, chunk by chunk; once all have come, the browser gets them. */
+  function upload(message: Extract<ViewerMessage, { t: "file-begin" | "file-chunk" | "file-end" }>) {
+    const step =
+      message.t === "file-begin"
+        ? uploads.begin(message.id, message.files)
+        : message.t === "file-chunk"
+          ? uploads.chunk(message.id, message.data)
+          : uploads.end(message.id);
+    if (step.kind === "progress") send({ t: "upload", id: step.id, received: step.received, total: step.total });
+    else if (step.kind === "refused") send({ t: "upload-refused", id: step.id, reason: step.reason });
+    else if (step.kind === "done") void native?.answer(step.id, { kind: "files", files: step.files }).catch(() => {});
+  }
+
   /** Back to the latest tab seen that is still open, else the oldest open one. */
   async function showPrevious() {
     const open = new Set((await source.tabs()).map((t) => t.pageId));
@@ -210,8 +260,10 @@ export function startTabStream(options: TabStreamOptions): TabStream {
 
   serially(async () => {
     const tabs = await source.tabs();
-    const latest = tabs.at(-1);
-    if (latest) await show(latest.pageId);
+    // A tab waiting for a person's answer comes first: it was opened while no one was looking.
+    const waiting = native?.open().find((ui) => BLOCKING.has(ui.kind) && tabs.some((t) => t.pageId === ui.pageId));
+    const first = waiting?.pageId ?? tabs.at(-1)?.pageId;
+    if (first) await show(first);
   });
 
   return {
@@ -239,7 +291,13 @@ export function startTabStream(options: TabStreamOptions): TabStream {
           wantedTab = undefined;
           await show(pageId);
         });
+      } else if (message.t === "native-answer") {
+        void native?.answer(message.id, message.answer).catch(() => {});
+      } else if (message.t === "file-begin" || message.t === "file-chunk" || message.t === "file-end") {
+        upload(message);
       } else {
+        // A page showing a dialog takes no input (Chromium would hold it and act on it after the answer).
+        if (blockedByDialog()) return;
         // Input goes in order, but never waits behind a tab switch.
         if (shown) input.push(message);
       }
@@ -248,6 +306,8 @@ export function startTabStream(options: TabStreamOptions): TabStream {
       closed = true;
       budget?.leave();
       unsubscribe();
+      unsubscribeNative();
+      uploads.cancel();
       await chain;
       await hide();
     },

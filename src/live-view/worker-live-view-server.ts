@@ -28,6 +28,8 @@ export interface WorkerLiveViewOptions {
   logger: Logger;
   /** What one viewer may cost (viewer-limits.ts); tests lower them. */
   limits?: typeof VIEWER_LIMITS;
+  /** Bytes a person may upload to a page's file chooser at once. */
+  uploadMaxBytes?: number;
 }
 
 /** The worker's side of the live view: sessions it holds, served to the API only (signed requests). */
@@ -109,6 +111,7 @@ export async function startWorkerLiveView(options: WorkerLiveViewOptions): Promi
       quality: options.quality,
       control: mode === "control",
       pixelBudget,
+      uploadMaxBytes: options.uploadMaxBytes,
       send: guard("send", (message) => {
         if (ws.readyState !== ws.OPEN) return;
         if (Buffer.isBuffer(message)) {

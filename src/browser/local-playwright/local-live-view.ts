@@ -1,27 +1,37 @@
 import type { BrowserContext, Page } from "playwright-core";
-import type { DevToolsChannel, LiveViewSource, LiveViewTab } from "../live-view-source.ts";
+import type { DevToolsChannel, LiveViewSource, LiveViewTab, NativeUiSource } from "../live-view-source.ts";
 import { type DeviceScaleScreen, screenFor } from "./device-scale-screens.ts";
 
+export interface LocalTabs {
+  pageIdOf(page: Page): string | undefined;
+  /** The tab's address and title as the browser records them (DevTools' target info), when it can say. */
+  targetInfo(page: Page): Promise<{ url: string; title: string } | undefined>;
+  native: NativeUiSource;
+}
+
 /**
- * The live view's window into a local session's context: its tabs by the ids the session gave them.
- * `screens`: the headless browser's screens by pixel ratio (device-scale-screens.ts); none when headed.
+ * The live view's window into a local session's context: its tabs by the ids the session gave them,
+ * and their native UI. `screens`: the headless browser's screens by pixel ratio
+ * (device-scale-screens.ts); none when headed.
  */
 export function localLiveViewSource(
   context: BrowserContext,
-  pageIdOf: (page: Page) => string | undefined,
+  { pageIdOf, targetInfo, native }: LocalTabs,
   screens?: DeviceScaleScreen[],
 ): LiveViewSource {
   /** The screen each viewer's connection last put its tab's window on. */
   const placed = new WeakMap<DevToolsChannel, DeviceScaleScreen>();
   const findPage = (pageId: string) => context.pages().find((p) => pageIdOf(p) === pageId && !p.isClosed());
   return {
+    native,
     async tabs() {
       const tabs = await Promise.all(
         context.pages().map(async (page): Promise<LiveViewTab | undefined> => {
           const pageId = pageIdOf(page);
           if (!pageId || page.isClosed()) return undefined;
-          const title = await page.title().catch(() => "");
-          return { pageId, url: page.url(), title };
+          // Not page.title(): it evaluates in the page, which waits while a dialog is open (and answers "").
+          const info = await targetInfo(page).catch(() => undefined);
+          return { pageId, url: info?.url || page.url(), title: info?.title ?? "" };
         }),
       );
       return tabs.filter((t): t is LiveViewTab => t !== undefined);

@@ -8,6 +8,7 @@ import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-see
 import { CHROMIUM_ARGS, findChromium } from "./chromium-path.ts";
 import { DEVICE_SCALE_SCREENS, screenInfoSwitch } from "./device-scale-screens.ts";
 import { LocalSession } from "./local-session.ts";
+import { sweepUploadFolders } from "./native-ui-files.ts";
 
 export interface LocalPlaywrightOptions {
   /** A Chromium binary; found on the usual Debian paths when absent. */
@@ -51,6 +52,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
   let closed = false;
   const spares: Promise<Spare | undefined>[] = [];
   const sessions = new Set<LocalSession>();
+  void sweepUploadFolders();
 
   function launch(): Promise<Browser> {
     if (closed) return Promise.reject(adapterClosed());
@@ -94,6 +96,8 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
     try {
       const context = await (await launch()).newContext({
         viewport: options.headless ? { width: 1280, height: 800 } : null,
+        // Nothing a page sends is saved on the worker; the live view tells the person (native-ui.ts).
+        acceptDownloads: false,
         // Chromium sends loopback hosts around a proxy unless told `<-loopback>`: they must go through it too.
         ...(proxy ? { proxy: { server: proxy.server, bypass: "<-loopback>" } } : {}),
       });
@@ -161,7 +165,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
         if (request.seed) await seed(context, request.seed);
         await session.attach(page);
         context.on("page", (p) => void session.attach(p));
-        await page.goto(request.loginUrl, { waitUntil: "load", timeout: options.navigationTimeoutMs ?? 30_000 });
+        await session.load(page, request.loginUrl, options.navigationTimeoutMs ?? 30_000);
         if (signal?.aborted || closed) throw new Error("given up");
       } catch (error) {
         await session.close();

@@ -12,6 +12,7 @@ import { filterByOrigins } from "../capture-filter.ts";
 import type { DeviceScaleScreen } from "./device-scale-screens.ts";
 import { farewellPageUrl } from "./farewell-page.ts";
 import { localLiveViewSource } from "./local-live-view.ts";
+import { createLocalNativeUi, type LocalNativeUi } from "./native-ui.ts";
 
 /** setTimeout fires at once for longer delays. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -33,6 +34,8 @@ export class LocalSession implements BrowserSession {
 
   readonly sessionId: string;
   private readonly context: BrowserContext;
+  /** Dialogs, pickers, auth challenges and file choosers, held for a person to answer in the live view. */
+  private readonly native: LocalNativeUi;
   private readonly options: {
     lifetimeMs: number;
     /** How long close(farewell) shows its message first: 0 when no window is on screen (headless). */
@@ -46,6 +49,7 @@ export class LocalSession implements BrowserSession {
     this.sessionId = sessionId;
     this.context = context;
     this.options = options;
+    this.native = createLocalNativeUi(context);
     // A caller that never closes must not keep a tab forever; the timer alone must not keep the process up.
     this.backstop = setTimeout(
       () => {
@@ -58,6 +62,15 @@ export class LocalSession implements BrowserSession {
       },
       Math.min(options.lifetimeMs, MAX_TIMER_MS),
     ).unref();
+    // A listener for the whole context, there before any page loads (popups' first documents too): with it,
+    // Playwright no longer dismisses dialogs by itself, and each waits for a person's answer in the view.
+    context.on("dialog", (dialog) => {
+      const page = dialog.page();
+      if (!page) return void dialog.dismiss().catch(() => {});
+      void this.attach(page);
+      this.native.dialogOpened(dialog, this.pageIds.get(page)!);
+    });
+    context.on("dialogclosed", (dialog) => this.native.dialogClosed(dialog));
   }
 
   liveViewUrl(): string | null {
@@ -65,7 +78,44 @@ export class LocalSession implements BrowserSession {
   }
 
   liveViewSource() {
-    return localLiveViewSource(this.context, (page) => this.pageIds.get(page), this.options.screens);
+    return localLiveViewSource(
+      this.context,
+      {
+        pageIdOf: (page) => this.pageIds.get(page),
+        // The browser's own record of the tab: right while a dialog blocks the page, and after a title set in place.
+        targetInfo: async (page) => {
+          const cdp = this.cdp.get(page);
+          const info = cdp
+            ? ((await cdp.send("Target.getTargetInfo")) as { targetInfo: { url: string; title: string } })
+            : undefined;
+          return info?.targetInfo;
+        },
+        native: this.native,
+      },
+      this.options.screens,
+    );
+  }
+
+  /**
+   * Loads `url` in the session's first tab. It returns once the page has loaded, or as soon as the page
+   * waits for a person (a dialog, an authentication challenge): its load cannot finish before they answer
+   * in the live view, and the navigation goes on meanwhile.
+   */
+  async load(page: Page, url: string, timeoutMs: number): Promise<void> {
+    const pageId = this.pageIds.get(page);
+    const loading = page.goto(url, { waitUntil: "load", timeout: timeoutMs });
+    if (!pageId) return void (await loading);
+    const waiting = this.native.waitingForPerson(pageId);
+    // A challenge fails the navigation (the browser shows its error page): the person is asked in the view.
+    const loaded = loading.then(
+      () => false,
+      (error) => {
+        if (this.native.open().some((ui) => ui.pageId === pageId && ui.kind === "auth")) return true;
+        throw error;
+      },
+    );
+    const blocked = await Promise.race([loaded, waiting.then(() => !page.isClosed())]);
+    if (blocked) loaded.catch(() => {});
   }
 
   async attach(page: Page): Promise<void> {
@@ -76,10 +126,17 @@ export class LocalSession implements BrowserSession {
       if (frame === page.mainFrame()) this.emit({ type: "navigated", pageId, url: frame.url() });
     });
     page.on("response", (response) => {
+      if (response.request().isNavigationRequest() && response.frame() === page.mainFrame())
+        this.native.navigationResponse(pageId, response);
       this.emit({ type: "response", pageId, url: response.url(), status: response.status() });
       if (response.headers()["set-cookie"] !== undefined) this.emit({ type: "state-changed" });
     });
-    page.on("close", () => this.emit({ type: "page-closed", pageId }));
+    page.on("close", () => {
+      this.native.pageClosed(pageId);
+      this.emit({ type: "page-closed", pageId });
+    });
+    // The context refuses downloads (acceptDownloads: false): the view says which.
+    page.on("download", (download) => this.native.downloadRefused(pageId, download.suggestedFilename()));
     if (pageId !== "page-1") this.emit({ type: "page-opened", pageId, url: page.url(), liveViewUrl: null });
     // DevTools reports storage writes as events, unseen by the page: storage conditions need no polling.
     try {
@@ -95,6 +152,7 @@ export class LocalSession implements BrowserSession {
         cdp.on(`DOMStorage.${event}`, changed);
       }
       await cdp.send("DOMStorage.enable");
+      await this.native.attach(page, pageId, cdp);
     } catch {
       // The page closed while being attached.
     }
@@ -117,24 +175,35 @@ export class LocalSession implements BrowserSession {
 
   async readStorage(area: StorageArea, key: string): Promise<StorageValue[]> {
     const values = await Promise.all(
-      this.context
-        .pages()
-        .map((page) =>
-          page
-            .evaluate(([a, k]) => ({ origin: location.origin, value: window[a as StorageArea].getItem(k) }), [
+      this.readablePages().map((page) =>
+        this.native
+          .unlessBlocked(
+            page,
+            page.evaluate(([a, k]) => ({ origin: location.origin, value: window[a as StorageArea].getItem(k) }), [
               area,
               key,
-            ] as const)
-            .catch(() => ({ origin: "", value: null })),
-        ),
+            ] as const),
+          )
+          .catch(() => ({ origin: "", value: null })),
+      ),
     );
     return values.filter((v): v is StorageValue => v.value !== null);
+  }
+
+  /**
+   * Pages whose scripts can answer now: one showing a dialog holds every evaluation until a person
+   * answers it, so it is skipped, and a read under way gives up when one opens (unlessBlocked).
+   */
+  private readablePages(): Page[] {
+    return this.context.pages().filter((page) => !this.native.isBlocked(page));
   }
 
   async capture(options: CaptureOptions): Promise<CapturedState> {
     const [state, sessionStorages] = await Promise.all([
       this.context.storageState({ indexedDB: options.indexedDB ?? false }),
-      Promise.all(this.context.pages().map((page) => readSessionStorage(page))),
+      Promise.all(
+        this.readablePages().map((page) => this.native.unlessBlocked(page, readSessionStorage(page)).catch(() => [])),
+      ),
     ]);
     const origins = new Map<string, OriginState>();
     for (const o of state.origins) {
@@ -169,6 +238,8 @@ export class LocalSession implements BrowserSession {
     this.closing = shown
       .then(() => this.context.close())
       .catch(() => {})
+      // After the context: the browser may read an uploaded file until its page is gone.
+      .then(() => this.native.close())
       .finally(() => {
         this.listeners.clear();
         this.options.onClosed();
