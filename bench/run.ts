@@ -14,6 +14,7 @@ import { measureEvents } from "./figures/events.ts";
 import { measureLegibilityFigure } from "./figures/legibility.ts";
 import { measureLiveView } from "./figures/live-view.ts";
 import { measureLoginPage } from "./figures/login-page.ts";
+import { measureNativeUi } from "./figures/native-ui.ts";
 import { measureOAuth2 } from "./figures/oauth2.ts";
 import { measureThroughput } from "./figures/throughput.ts";
 import { measureVerify } from "./figures/verify.ts";
@@ -51,6 +52,7 @@ const PLAN = quick
       keys: 10,
       oauth2Reps: 30,
       legibilityFrames: 4,
+      nativeUi: 20,
     }
   : {
       reps: 20,
@@ -67,6 +69,7 @@ const PLAN = quick
       keys: 25,
       oauth2Reps: 100,
       legibilityFrames: 6,
+      nativeUi: 60,
     };
 if (levelsArg) PLAN.levels = PLAN.bareLevels = levelsArg;
 const viewedArg = process.argv.find((a) => a.startsWith("--viewed="))?.slice("--viewed=".length);
@@ -130,6 +133,12 @@ const FIGURES: Figure[] = [
     key: "legibility",
     name: "11 live view image quality",
     run: (s) => measureLegibilityFigure(s, PLAN.legibilityFrames),
+  },
+  {
+    figure: 13,
+    key: "nativeUi",
+    name: "13 live view native UI",
+    run: (s) => measureNativeUi(s, PLAN.nativeUi),
   },
 ];
 
@@ -472,6 +481,33 @@ function rows(r: Record<string, any>): Row[] {
         ? `WebP q${webp.quality}: ${webp.kbPerFrame} KB, worst text box ${webp.minSsim}, browser CPU ${webp.cpuMsPerFrame} ms per frame (JPEG q${d}: ${one?.cpuMsPerFrame} ms)`
         : "no WebP setting met the bar",
     });
+  }
+  if (r.nativeUi) {
+    const n = r.nativeUi;
+    const shown = (figure: string, s: { median: number; p95: number; n: number }, detail: string): Row => ({
+      figure,
+      median: s.median,
+      p95: s.p95,
+      bareMedian: "—",
+      ratio: "—",
+      goal: "p95 ≤ 150",
+      met: s.p95 <= 150,
+      detail,
+    });
+    out.push(
+      shown(
+        "13. dialog opened → shown in the viewer (ms)",
+        n.dialogMs,
+        `alert() in the worker's page → its box in the viewer page's DOM, through the API relay, one viewer; ${n.dialogMs.n} dialogs, max ${n.dialogMs.max} ms`,
+      ),
+    );
+    out.push(
+      shown(
+        "13. select pressed open → list shown in the viewer (ms)",
+        n.selectMs,
+        `the page's mousedown on a <select> (the viewer's click on the picture) → its options in the viewer page's DOM; includes Chromium building its list; ${n.selectMs.n} opens, max ${n.selectMs.max} ms`,
+      ),
+    );
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASIC_AUTH } from "../fixtures/native-ui-pages.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
@@ -14,7 +15,10 @@ import { startViewers, type Viewer, type Viewers, waitForPicture } from "./viewe
  * address (test/fixtures/native-ui-pages.ts), which the viewer's address bar shows.
  * No scripted user is attached to the worker's browser: a second Playwright client there would
  * dismiss the dialogs itself (it has no listener for them).
+ * LIVE_VIEW_SCREENSHOTS=<folder> saves the view with a select's list and with a confirm dialog
+ * (docs/live-view-select.png, docs/live-view-confirm.png).
  */
+const screenshots = process.env.LIVE_VIEW_SCREENSHOTS;
 describe("live view: the browser's own UI, shown in the view and answered there", () => {
   let stack: TestStack;
   let viewers: Viewers;
@@ -63,6 +67,8 @@ describe("live view: the browser's own UI, shown in the view and answered there"
     expect(labels).toEqual(["Choose a country", "France", "Germany", "Italy (closed)", "Spain", "Japan", "Korea"]);
     expect(await list.locator(".group").allTextContents()).toEqual(["Europe", "Asia"]);
     expect(await list.locator(".option", { hasText: "Italy" }).getAttribute("aria-disabled")).toBe("true");
+    await list.locator(".option", { hasText: "Germany" }).hover();
+    if (screenshots) await viewer.page.screenshot({ path: join(screenshots, "live-view-select.png") });
     await list.locator(".option", { hasText: "Spain" }).click();
     await waitSeen(viewer, "country", "es");
     expect((await seen(viewer)).get("countryTrusted")).toBe("true");
@@ -166,6 +172,7 @@ describe("live view: the browser's own UI, shown in the view and answered there"
     await box.waitFor();
     expect(await box.locator("h2").textContent()).toBe(`${new URL(stack.site.appOrigin).origin} says`);
     expect(await box.locator(".message").textContent()).toBe("Trust this device for 30 days?");
+    if (screenshots) await viewer.page.screenshot({ path: join(screenshots, "live-view-confirm.png") });
     await box.getByRole("button", { name: "OK" }).click();
     await waitSeen(viewer, "confirm", "true");
     await box.waitFor({ state: "detached" });

@@ -5,7 +5,7 @@ import { LOOK, NATIVE_WORLD, OPEN_ELEMENT, WATCHER_SOURCE, type WorldReport } fr
 /** How often a watched tab is looked at, and when after the person's input (the browser builds a list in 20–40 ms). */
 const EVERY_MS = 250;
 /** The waits between looks after input: soon, then less often, then back to EVERY_MS. */
-const AFTER_INPUT_MS = [0, 30, 50, 80, 160];
+const AFTER_INPUT_MS = [0, 20, 20, 30, 40, 60, 100];
 
 export interface TabLook {
   /** Someone is watching the session: look now and then. */
