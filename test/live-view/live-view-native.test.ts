@@ -197,6 +197,30 @@ describe("live view: the browser's own UI, shown in the view and answered there"
     await cancel(sessionId);
   });
 
+  it("shows a view-only viewer the dialog without a way to answer it; the controlling viewer answers", async () => {
+    const { sessionId, started } = await startTagged(stack, "demo", { path: "/native" });
+    const person = await viewers.open(started.liveViewUrl!);
+    const watcher = await viewers.open(started.liveViewViewOnlyUrl!);
+    await Promise.all([waitForPicture(person), waitForPicture(watcher)]);
+    // What the watcher's page was sent, to say why should it not show the dialog.
+    const got: string[] = [];
+    (await watcher.socket).on(
+      "framereceived",
+      (f) => typeof f.payload === "string" && got.push(f.payload.slice(0, 120)),
+    );
+    await person.clickLike(native(), "#confirm");
+    const watched = watcher.page.locator("#native .native-box[role=dialog]");
+    await watched.waitFor().catch((error: Error) => {
+      throw new Error(`${error.message.split("\n")[0]}; the watcher was sent: ${got.join(" | ")}`);
+    });
+    expect(await watched.locator(".message").textContent()).toBe("Trust this device for 30 days?");
+    expect(await watched.getByRole("button").count()).toBe(0);
+    await person.page.locator("#native .native-box").getByRole("button", { name: "OK" }).click();
+    await waitSeen(person, "confirm", "true");
+    await watched.waitFor({ state: "detached" });
+    await cancel(sessionId);
+  });
+
   it("holds a dialog opened while the page loads, with no viewer yet, until a person answers it", async () => {
     // The confirm opens before the load event: the session still reaches the person, nothing answers for them.
     const { sessionId, started } = await startTagged(stack, "demo", { path: "/native?dialog=confirm" });

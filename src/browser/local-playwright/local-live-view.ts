@@ -31,7 +31,10 @@ export function localLiveViewSource(
           if (!pageId || page.isClosed()) return undefined;
           // Not page.title(): it evaluates in the page, which waits while a dialog is open (and answers "").
           const info = await targetInfo(page).catch(() => undefined);
-          return { pageId, url: info?.url || page.url(), title: info?.title ?? "" };
+          const url = info?.url || page.url();
+          // A page without a title has its address as its title there: none, as the page itself says.
+          const title = info && info.title !== url && info.title !== url.replace(/^https?:\/\//, "") ? info.title : "";
+          return { pageId, url, title };
         }),
       );
       return tabs.filter((t): t is LiveViewTab => t !== undefined);

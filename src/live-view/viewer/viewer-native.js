@@ -8,9 +8,10 @@
 window.LiveViewNative = {
   /**
    * stage: the element over the remote picture; send(message); place(): where the picture lies
-   * ({ rect, scale }); focusKeys(): gives the keyboard back to the remote page.
+   * ({ rect, scale }); focusKeys(): gives the keyboard back to the remote page; watchOnly: a view-only
+   * link, which sees dialogs and sign-in prompts but answers nothing.
    */
-  create({ stage, send, place, focusKeys }) {
+  create({ stage, send, place, focusKeys, watchOnly }) {
     const CHUNK = 45 * 1024;
     /** Chunks sent ahead of the worker's acknowledgement. */
     const AHEAD = 8;
@@ -61,7 +62,8 @@ window.LiveViewNative = {
         if (hadFocus) focusKeys();
         return;
       }
-      if (next.kind === "dialog") showDialog(next);
+      if (watchOnly) showWatched(next);
+      else if (next.kind === "dialog") showDialog(next);
       else if (next.kind === "auth") showAuth(next);
       else if (next.kind === "file") showFile(next);
       else if (next.kind === "picker") showPicker(next);
@@ -77,6 +79,19 @@ window.LiveViewNative = {
       return box;
     }
     const saysWho = (origin) => (origin ? `${origin} says` : "This page says");
+
+    /** A view-only link: what the page asks, without the means to answer (the person with the control link does). */
+    function showWatched(ui) {
+      if (!["dialog", "auth", "file"].includes(ui.kind)) return;
+      const title = ui.kind === "dialog" ? saysWho(ui.origin) : ui.kind === "auth" ? "Sign in" : "Choose a file";
+      const text =
+        ui.kind === "dialog"
+          ? ui.message
+          : ui.kind === "auth"
+            ? `${ui.origin} asks for a user name and password.`
+            : "The page asks for a file.";
+      modal(title, element("p", { class: "message" }, text), element("p", {}, "The person logging in answers this."));
+    }
 
     function showDialog(ui) {
       const leave = ui.dialog === "beforeunload";

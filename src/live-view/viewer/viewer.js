@@ -31,6 +31,8 @@
     send,
     place: () => placement(),
     focusKeys: () => focusKeys(),
+    // The token's mode letter: "v" is a view-only link (live-view-token.ts).
+    watchOnly: /^ls_[a-f0-9]{32}\.v/.test(token),
   });
 
   ws.onopen = () => {
