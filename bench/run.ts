@@ -7,10 +7,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { measureApiPolls } from "./figures/api-polls.ts";
+import { measureBotSignals } from "./figures/bot-signals.ts";
 import { measureCapture } from "./figures/capture.ts";
 import { measureConcurrency } from "./figures/concurrency.ts";
 import { measureDetection } from "./figures/detection.ts";
 import { measureEvents } from "./figures/events.ts";
+import { measureKeepAlive } from "./figures/keep-alive.ts";
 import { measureLegibilityFigure } from "./figures/legibility.ts";
 import { measureLiveView } from "./figures/live-view.ts";
 import { measureLoginPage } from "./figures/login-page.ts";
@@ -129,15 +131,22 @@ const FIGURES: Figure[] = [
   },
   { figure: 10, key: "oauth2", name: "10 OAuth2 access tokens", run: (s, r) => measureOAuth2(s, r, PLAN.oauth2Reps) },
   {
+    figure: 12,
+    key: "keepAlive",
+    name: "12 kept-alive browsers and check-ins",
+    run: (s) => measureKeepAlive(s, PLAN.reps, PLAN.warmup),
+  },
+  {
     figure: 11,
     key: "legibility",
     name: "11 live view image quality",
     run: (s) => measureLegibilityFigure(s, PLAN.legibilityFrames),
   },
+  { figure: 13, key: "botSignals", name: "13 bot signals", run: (s) => measureBotSignals(s) },
   {
-    figure: 13,
+    figure: 14,
     key: "nativeUi",
-    name: "13 live view native UI",
+    name: "14 live view native UI",
     run: (s) => measureNativeUi(s, PLAN.nativeUi),
   },
 ];
@@ -201,6 +210,19 @@ function rows(r: Record<string, any>): Row[] {
         `POST ?wait=10000 → awaiting_login; medians: pick-up ${b["queued→starting (queue pick-up)"].median}, context+goto ${b["starting→awaiting_login (context + goto)"].median}, answer ${b["awaiting_login→answer received (?wait wake-up)"].median} ms`,
       ),
     );
+  }
+  if (r.loginPage?.person) {
+    out.push({
+      figure: "1. login page ready, the person's locale and time zone (ms)",
+      median: r.loginPage.person.median,
+      p95: r.loginPage.person.p95,
+      bareMedian: r.loginPage.bare.median,
+      ratio: ratio(r.loginPage.person.median, r.loginPage.bare.median),
+      goal: "≤ 1.3×",
+      met: ratio(r.loginPage.person.median, r.loginPage.bare.median) <= 1.3,
+      detail:
+        "start with locale fr-FR, timeZone Europe/Paris: a context made for the session (spares have the deployment's defaults)",
+    });
   }
   if (r.detection) {
     const bareNote = "bare: framenavigated for the same page script in the bare browser";
@@ -436,6 +458,38 @@ function rows(r: Record<string, any>): Row[] {
       ),
     );
   }
+  if (r.keepAlive) {
+    const k = r.keepAlive;
+    out.push(
+      timed(
+        "12. connectOverCDP to the kept-alive page, through the API (ms)",
+        k.devTools.viaApi,
+        k.devTools.direct,
+        1.5,
+        `connect → logged-in page found → evaluate; API relay + signed hop + worker guard; bare: connectOverCDP to a local Chromium's own DevTools port (p95 ${k.devTools.direct.p95})`,
+      ),
+    );
+    out.push({
+      figure: "12. memory per kept-alive session (MB)",
+      median: k.memory.keptAliveMb,
+      p95: "—",
+      bareMedian: k.memory.waitingMb,
+      ratio: k.memory.ratio,
+      goal: "report",
+      met: null,
+      detail: `PSS of the worker's Chromium trees over idle, per session, ${k.sessions} at once; a kept-alive session is a browser process of its own; bare column: a session waiting at the login page in the shared browser`,
+    });
+    out.push({
+      figure: "12. check-in round trip (ms)",
+      median: k.checkIn.total.median,
+      p95: k.checkIn.total.p95,
+      bareMedian: k.checkIn.decrypt.median,
+      ratio: ratio(k.checkIn.total.median, k.checkIn.decrypt.median),
+      goal: "report",
+      met: null,
+      detail: `session.checkIn() storing a new version: reading the browser's state (Playwright's storageState visits each origin it knows; alone ${k.checkIn.stateRead.median} ms) + POST (decrypt, merge, seal, event); the POST alone when nothing changed ${k.checkIn.post.median} ms (p95 ${k.checkIn.post.p95}); bare: GET storage-state (a decrypt)`,
+    });
+  }
   if (r.legibility) {
     const l = r.legibility;
     const at = (format: string, quality: number | null, dpr: number) =>
@@ -482,6 +536,19 @@ function rows(r: Record<string, any>): Row[] {
         : "no WebP setting met the bar",
     });
   }
+  if (r.botSignals) {
+    const { service, bare } = r.botSignals;
+    out.push({
+      figure: "13. bot signals on the test page, hard (soft)",
+      median: `${service.hard.length} (${service.soft.length})`,
+      p95: "—",
+      bareMedian: `${bare.hard.length} (${bare.soft.length})`,
+      ratio: "—",
+      goal: "0 but webgl.renderer (no GPU)",
+      met: service.hard.every((name: string) => name === "webgl.renderer"),
+      detail: `service: ${[...service.hard, ...service.soft].join(", ") || "none"}; bare Playwright: ${bare.hard.join(", ")}`,
+    });
+  }
   if (r.nativeUi) {
     const n = r.nativeUi;
     const shown = (figure: string, s: { median: number; p95: number; n: number }, detail: string): Row => ({
@@ -496,14 +563,14 @@ function rows(r: Record<string, any>): Row[] {
     });
     out.push(
       shown(
-        "13. dialog opened → shown in the viewer (ms)",
+        "14. dialog opened → shown in the viewer (ms)",
         n.dialogMs,
         `alert() in the worker's page → its box in the viewer page's DOM, through the API relay, one viewer; ${n.dialogMs.n} dialogs, max ${n.dialogMs.max} ms`,
       ),
     );
     out.push(
       shown(
-        "13. select pressed open → list shown in the viewer (ms)",
+        "14. select pressed open → list shown in the viewer (ms)",
         n.selectMs,
         `the page's mousedown on a <select> (the viewer's click on the picture) → its options in the viewer page's DOM; includes Chromium building its list; ${n.selectMs.n} opens, max ${n.selectMs.max} ms`,
       ),

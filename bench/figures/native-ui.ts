@@ -43,7 +43,7 @@ const count = (page: Page, key: "dialogs" | "lists") =>
   page.evaluate((k) => ((window as any).__nv[k] as number[]).length, key);
 
 /**
- * Figure 13: time from a dialog or a select's list opening in the worker's browser to it showing
+ * Figure 14: time from a dialog or a select's list opening in the worker's browser to it showing
  * in the viewer, one viewer, through the real API relay: alerts the page opens by itself (answered
  * at once by the viewer), and a select the viewer's mouse presses open on the picture (closed with
  * Escape). The list's time starts at the page's mousedown, so it includes Chromium building the list.

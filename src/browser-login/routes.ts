@@ -14,6 +14,7 @@ import {
   type LoginStarterDeps,
   sessionWaiter,
   startSchema,
+  TOO_MANY_SESSIONS,
 } from "./login-actions.ts";
 import { isFinal, type SessionRecord } from "./sessions/session-record.ts";
 import { acceptsComplete } from "./sessions/session-states.ts";
@@ -33,10 +34,11 @@ const start = createRoute({
   request: { query: waitQuery(0), body: jsonBody(startSchema) },
   responses: {
     202: session("The session, queued (or further along when `wait` was given)"),
-    ...errorResponses([400, 401, 404, 409, 413, 415, 422, 503], {
+    ...errorResponses([400, 401, 404, 409, 413, 415, 422, 429, 503], {
       404: "No such provider (`provider_not_found`)",
       409: "The provider is not a browser login (`wrong_provider_kind`)",
       422: "This loginUrl is not allowed (`login_url_not_allowed`) or already matches the success condition (`login_url_matches_success`)",
+      429: TOO_MANY_SESSIONS,
     }),
   },
 });
@@ -58,13 +60,13 @@ const complete = createRoute({
   method: "post",
   path: "/{id}/complete",
   tags,
-  summary: "Capture the login now",
+  summary: "Capture the login now (or end a kept-alive browser)",
   description:
-    "For providers that capture on complete (or to hurry one that waits to settle): capture once the user is authenticated.",
+    "For providers that capture on complete (or to hurry one that waits to settle): capture once the user is authenticated. On a `kept_alive` session: close the kept-alive browser (what the site changed in it is stored in place) and complete the session.",
   security: subjectSecurity,
   request: { params: sessionIdParams, query: waitQuery(10_000) },
   responses: {
-    200: session("Captured: the session is completed and names its credentialId"),
+    200: session("Captured: the session is completed (or kept_alive) and names its credentialId"),
     202: session("Requested, still capturing when the wait ran out: poll the status"),
     ...errorResponses([400, 401, 404, 409, 503], {
       404: "No such session for this subject (`session_not_found`)",
@@ -140,12 +142,15 @@ export function browserLoginRoutes(deps: BrowserLoginRouteDeps) {
   routes.openapi(complete, async (c) => {
     const waitMs = c.req.valid("query").wait ?? 10_000;
     let record = await ownSession(c.req.valid("param").id, c.get("subject"));
+    // A kept-alive browser is ended by complete; any other session is captured (and may be kept alive then).
+    const ending = record.status === "kept_alive";
+    const done = (r: SessionRecord) => isFinal(r.status) || (!ending && r.status === "kept_alive");
     if (acceptsComplete(record.status)) {
       const requested = await sessions.requestComplete(record.id);
       record = requested.ok ? requested.record : ((await sessions.get(record.id)) ?? record);
-      record = (await waitUntil(record.id, (r) => isFinal(r.status), waitMs)) ?? record;
+      record = (await waitUntil(record.id, done, waitMs)) ?? record;
     }
-    if (record.status === "completed") return c.json(view(record), 200);
+    if (record.status === "completed" || (!ending && record.status === "kept_alive")) return c.json(view(record), 200);
     if (acceptsComplete(record.status)) return c.json(view(record), 202);
     if (isFinal(record.status)) {
       throw new ApiError(

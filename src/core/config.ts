@@ -4,6 +4,7 @@ import { isIP } from "node:net";
 import { availableParallelism, hostname } from "node:os";
 import { createSecureContext } from "node:tls";
 import { z } from "zod";
+import { canonicalLocale, canonicalTimeZone } from "./locale.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -33,6 +34,16 @@ const list = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
+
+/** Schemes that run code or read local data where they open: never a place to send a person back to. */
+export const UNSAFE_RETURN_SCHEMES = ["javascript", "vbscript", "data", "blob", "file", "filesystem", "about"];
+
+/** An http(s) origin exactly as browsers send it in `Origin`: scheme://host[:port], nothing more. */
+function isOrigin(text: string): boolean {
+  const parsed = URL.canParse(text) ? new URL(text) : undefined;
+  // `*` parses as a host character, but no browser sends it: a wildcard here would match nothing, silently.
+  return !!parsed && /^https?:$/.test(parsed.protocol) && parsed.origin === text && !text.includes("*");
+}
 
 /**
  * Every setting, read from the environment once, at start-up. Anything wrong stops the process
@@ -65,7 +76,11 @@ export const configSchema = z
     API_KEYS: list.optional(),
     SUBJECT_USER_HEADER: z.string().default("x-subject-user-id"),
     SUBJECT_ORG_HEADER: z.string().default("x-subject-org-id"),
+    /** `admin` or `member` (the default): organisation-level settings take `admin`. */
+    SUBJECT_ORG_ROLE_HEADER: z.string().default("x-subject-org-role"),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+    /** A browser state checked in (POST /credentials/:id/check-in): cookies and several origins' storage. */
+    CHECK_IN_BODY_LIMIT_BYTES: z.coerce.number().int().min(16_384).max(16_777_216).default(1_048_576),
 
     PROVIDERS_FILE: z.string().default("providers.json"),
     CLIENT_LOGIN_URLS: bool.default(false),
@@ -83,6 +98,14 @@ export const configSchema = z
     CREDENTIAL_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(365),
     SESSION_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+    /**
+     * Unfinished login sessions (queued and running, re-logins and the connect page's included) one
+     * subject may hold at once; more answer 429 too_many_sessions. Below a deployment's slots
+     * (workers × WORKER_CONCURRENCY), so that one subject never holds them all (docs/fairness.md).
+     */
+    MAX_SESSIONS_PER_SUBJECT: z.coerce.number().int().min(1).max(1_000).default(3),
+    /** The same for sessions started through one connect link (the person holding it cannot use the app's whole share). */
+    MAX_SESSIONS_PER_CONNECT_LINK: z.coerce.number().int().min(1).max(1_000).default(2),
     /** Credential checks at once per worker (each holds a browser context for a few seconds). */
     CREDENTIAL_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
     /** A held session whose lease is not renewed for this long ends as worker_lost (below 3 s: tests only). */
@@ -110,6 +133,36 @@ export const configSchema = z
     /** "auto": headed when a display is available (development), headless otherwise. */
     HEADLESS: z.enum(["auto", "true", "false"]).default("auto"),
     CHROMIUM_PATH: z.string().optional(),
+    /**
+     * Chromium's sandbox: "required" starts only with it, "auto" runs without it after a warning when
+     * the kernel or container refuses it, "off" never asks. Default required in production, auto elsewhere.
+     */
+    CHROMIUM_SANDBOX: z.enum(["required", "auto", "off"]).optional(),
+    /** A worker running as root starts Chromium as this unprivileged user (Chromium refuses its sandbox as root). */
+    CHROMIUM_USER: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]*\$?$/i, "a user name")
+      .refine((u) => u !== "root", "not root: Chromium's sandbox needs an unprivileged user")
+      .default("nobody"),
+    /** Names of worker variables Chromium may see besides its allow-list (e.g. HTTPS_PROXY,NO_PROXY); never secrets. */
+    CHROMIUM_ENV: list.default([]),
+    /**
+     * The device sites see when neither the person (the start call, the connect page) nor the provider
+     * says: a locale (BCP 47, e.g. en-US) and time zone (IANA, e.g. Europe/Paris); unset: the machine's.
+     */
+    BROWSER_LOCALE: z
+      .string()
+      .refine((v) => canonicalLocale(v) !== undefined, "a BCP 47 language tag, e.g. en-US")
+      .transform((v) => canonicalLocale(v)!)
+      .optional(),
+    BROWSER_TIME_ZONE: z
+      .string()
+      .refine((v) => canonicalTimeZone(v) !== undefined, "an IANA time zone, e.g. Europe/Paris")
+      .transform((v) => canonicalTimeZone(v)!)
+      .optional(),
+    /** WebGL strings pages read instead of SwiftShader's (both or neither; detectable: docs/real-sites.md). */
+    BROWSER_WEBGL_VENDOR: z.string().min(1).max(256).optional(),
+    BROWSER_WEBGL_RENDERER: z.string().min(1).max(256).optional(),
     BROWSER_DEBUG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     SPARE_CONTEXTS: z.coerce.number().int().min(0).max(10).default(1),
 
@@ -122,6 +175,37 @@ export const configSchema = z
     /** Creating a Browserbase session and connecting to it, together. */
     BROWSERBASE_CREATE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
     BROWSERBASE_POLL_INTERVAL_MS: z.coerce.number().int().min(20).max(5_000).default(100),
+    /**
+     * Browserbase's own browser settings for every session, as JSON (docs/browserbase.md): its
+     * fingerprinting and stealth options (`verified`, `os`), `solveCaptchas`, `blockAds`,
+     * `recordSession`, `logSession`, `viewport`.
+     */
+    BROWSERBASE_BROWSER_SETTINGS: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "not JSON" });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z
+          .object({
+            verified: z.boolean(),
+            advancedStealth: z.boolean(),
+            os: z.enum(["windows", "mac", "linux", "mobile", "tablet"]),
+            solveCaptchas: z.boolean(),
+            blockAds: z.boolean(),
+            recordSession: z.boolean(),
+            logSession: z.boolean(),
+            viewport: z.object({ width: z.number().int().min(320), height: z.number().int().min(240) }).strict(),
+          })
+          .partial()
+          .strict(),
+      )
+      .optional(),
     /** Loading the login page. */
     NAVIGATION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(30_000),
 
@@ -175,8 +259,23 @@ export const configSchema = z
     OAUTH2_REFRESH_SKEW_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
     /** How long a caller waits for another process's refresh of the same credential. */
     OAUTH2_REFRESH_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
-    /** How long a connect page link minted by POST /connect/links works, unless the request says otherwise. */
-    CONNECT_LINK_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(900),
+    /**
+     * How long a connect link minted by POST /connect/links waits to be opened (a request may ask for
+     * less). Until then it is a bearer link, so minutes: 10, as Composio's (Anchor: 15).
+     */
+    CONNECT_LINK_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
+    /** How long the page works in the browser that opened the link, from that first open (the binding cookie is the proof then). */
+    CONNECT_PAGE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
+    /** Set: a link opens for the first time only with a short-lived check the app mints for its own user (src/connect/connect-check.ts). */
+    CONNECT_VERIFIER_KEY: z.string().min(32, "at least 32 characters (openssl rand -base64 32)").optional(),
+    /** Schemes a link's successUrl, errorUrl and returnUrl may use: add an app's own (myapp) to hand a person back to a mobile app. */
+    CONNECT_RETURN_SCHEMES: list.default(["https", "http"]),
+    /**
+     * Origins of app pages that embed the connect components (components.js): their calls are allowed
+     * by CORS, component links are minted for one of them, the live view may be framed by them and the
+     * OAuth2 callback posts its result to them. Exact origins; none by default.
+     */
+    CONNECT_COMPONENT_ORIGINS: list.default([]),
     /** API keys one subject may have checked with one provider per window (each check is a request from our address to the provider). */
     API_KEY_VALIDATION_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(10),
     API_KEY_VALIDATION_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
@@ -219,6 +318,13 @@ export const configSchema = z
           ctx.addIssue({ code: "custom", path: [name], message: "required when BROWSER_ADAPTER=browserbase" });
       }
     }
+    if (!c.BROWSER_WEBGL_VENDOR !== !c.BROWSER_WEBGL_RENDERER) {
+      ctx.addIssue({
+        code: "custom",
+        path: [c.BROWSER_WEBGL_VENDOR ? "BROWSER_WEBGL_RENDERER" : "BROWSER_WEBGL_VENDOR"],
+        message: "BROWSER_WEBGL_VENDOR and BROWSER_WEBGL_RENDERER go together",
+      });
+    }
     if (c.CREDENTIAL_STORE === "postgres" && !c.DATABASE_URL) {
       ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required when CREDENTIAL_STORE=postgres" });
     }
@@ -229,6 +335,24 @@ export const configSchema = z
           code: "custom",
           path: ["LIVE_VIEW_FRAME_ANCESTORS"],
           message: `"${origin}" is not an origin (https://app.example.com) or 'self'`,
+        });
+      }
+    }
+    for (const scheme of c.CONNECT_RETURN_SCHEMES) {
+      if (!/^[a-z][a-z0-9+.-]{0,31}$/.test(scheme) || UNSAFE_RETURN_SCHEMES.includes(scheme)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["CONNECT_RETURN_SCHEMES"],
+          message: `"${scheme}" is not a scheme a page may send a person to (lower case, without ":"; never ${UNSAFE_RETURN_SCHEMES.join(", ")})`,
+        });
+      }
+    }
+    for (const origin of c.CONNECT_COMPONENT_ORIGINS) {
+      if (!isOrigin(origin)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["CONNECT_COMPONENT_ORIGINS"],
+          message: `"${origin}" is not an origin (scheme://host[:port], no path, wildcard or trailing slash)`,
         });
       }
     }
@@ -278,6 +402,7 @@ export const configSchema = z
     ...c,
     LOG_FORMAT: c.LOG_FORMAT ?? (c.NODE_ENV === "development" ? "pretty" : "json"),
     QUEUE_DASHBOARD: c.QUEUE_DASHBOARD ?? c.NODE_ENV !== "production",
+    CHROMIUM_SANDBOX: c.CHROMIUM_SANDBOX ?? (c.NODE_ENV === "production" ? "required" : "auto"),
     LIVE_VIEW_ADVERTISE_HOST: advertisedHost(c),
   }));
 

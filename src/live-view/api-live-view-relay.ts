@@ -6,9 +6,9 @@ import { viewerMessageFor } from "../browser-login/session-messages.ts";
 import { isFinal, type SessionRecord } from "../browser-login/sessions/session-record.ts";
 import type { SessionStore } from "../browser-login/sessions/session-store.ts";
 import type { SessionWakeups } from "../browser-login/sessions/wakeups.ts";
+import { refuseUpgrade } from "../http/upgrade-refusal.ts";
 import { parseViewToken, signRelay, type ViewMode, verifyViewToken } from "./live-view-token.ts";
 import { socketGuard } from "./socket-guard.ts";
-import { refuseUpgrade } from "./upgrade-refusal.ts";
 import { verifyViewerCheck } from "./viewer-check.ts";
 import { VIEWER_LIMITS, viewerRateLimit } from "./viewer-limits.ts";
 import { INPUT_MESSAGES, parseViewerMessage } from "./viewer-messages.ts";
@@ -34,7 +34,10 @@ export interface LiveViewRelayDeps {
 }
 
 export interface LiveViewRelay {
-  /** Takes the upgrade when it is a viewer socket (`/live/<token>/socket`); false otherwise. Never throws. */
+  /**
+   * Takes the upgrade when it is a viewer socket (`/live/<token>/socket`); false otherwise. A malformed
+   * viewer path is answered 400 here; anything else thrown is answered by the HTTP shell's boundary.
+   */
   handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): boolean;
   /** Viewer sockets connected now. */
   viewers(): number;
@@ -166,7 +169,8 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
           viewerMessageFor(record) ?? "This login session has ended.",
           record.status,
         );
-      if (record.status !== "awaiting_login") {
+      // A kept-alive browser stays in view: the person may watch, or take over and hand back, at any time.
+      if (record.status !== "awaiting_login" && record.status !== "kept_alive") {
         // Logged in: no frame is shown any more, and nothing of the page goes to the viewer.
         upstream?.terminate();
         upstream = undefined;
@@ -240,7 +244,7 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
           // The session may have just ended (the worker closes its views then): the record says how.
           return deps.sessions.get(sessionId).then(
             (record) => {
-              if (record && !isFinal(record.status) && record.status === "awaiting_login") {
+              if (record && (record.status === "awaiting_login" || record.status === "kept_alive")) {
                 end("worker_unreachable", WORKER_UNREACHABLE_MESSAGE);
               } else return check();
             },
@@ -299,23 +303,19 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
     handleUpgrade(req, socket, head) {
       const wanted = tokenOf(req.url);
       if (wanted === "other") return false;
-      try {
-        if (!wanted) {
-          refuseUpgrade(socket, 400, "bad_request", "The live view's address is not valid");
-          return true;
-        }
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          try {
-            serve(ws, wanted.token, wanted.check);
-          } catch (error) {
-            deps.logger.warn({ err: { name: (error as Error)?.name } }, "live view: a viewer socket failed to start");
-            ws.terminate();
-          }
-        });
-      } catch (error) {
-        deps.logger.warn({ err: { name: (error as Error)?.name } }, "live view: an upgrade failed");
-        socket.destroy();
+      if (!wanted) {
+        refuseUpgrade(socket, 400, "bad_request", "The live view's address is not valid");
+        return true;
       }
+      // A throw here is the HTTP shell's to answer (src/http/server.ts: 400, or the socket closed).
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        try {
+          serve(ws, wanted.token, wanted.check);
+        } catch (error) {
+          deps.logger.warn({ err: { name: (error as Error)?.name } }, "live view: a viewer socket failed to start");
+          ws.terminate();
+        }
+      });
       return true;
     },
     viewers: () => viewers.size,

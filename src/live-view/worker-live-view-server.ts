@@ -4,11 +4,11 @@ import type { AddressInfo, Socket } from "node:net";
 import type { Logger } from "pino";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import type { LiveViewHost, ViewableSession } from "../browser-login/live-view-ports.ts";
+import { refuseUpgrade } from "../http/upgrade-refusal.ts";
 import { createRelayVerifier } from "./live-view-token.ts";
 import { createPixelBudget } from "./pixel-budget.ts";
 import { socketGuard } from "./socket-guard.ts";
 import { startTabStream } from "./tab-stream.ts";
-import { refuseUpgrade } from "./upgrade-refusal.ts";
 import { VIEWER_LIMITS, viewerRateLimit } from "./viewer-limits.ts";
 import { INPUT_MESSAGES, parseViewerMessage } from "./viewer-messages.ts";
 import { createViewerSeats } from "./viewer-seats.ts";
@@ -30,6 +30,8 @@ export interface WorkerLiveViewOptions {
   limits?: typeof VIEWER_LIMITS;
   /** Bytes a person may upload to a page's file chooser at once. */
   uploadMaxBytes?: number;
+  /** Other hops the API makes to this worker on the same port (DevTools, src/keep-alive/): true when taken. */
+  otherUpgrades?: (req: IncomingMessage, socket: Socket, head: Buffer) => boolean;
 }
 
 /** The worker's side of the live view: sessions it holds, served to the API only (signed requests). */
@@ -61,11 +63,16 @@ export async function startWorkerLiveView(options: WorkerLiveViewOptions): Promi
   );
 
   server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Node takes its own error listener off an upgraded socket: a reset must not become an uncaught error.
+    socket.on("error", () => socket.destroy());
     try {
+      if (options.otherUpgrades?.(req, socket, head)) return;
       upgrade(req, socket, head);
     } catch (error) {
+      // The same boundary as the API's HTTP shell (src/http/server.ts): one line, this socket only.
       options.logger.warn({ err: { name: (error as Error)?.name } }, "live view: an upgrade failed");
-      socket.destroy();
+      if (socket.bytesWritten > 0 || !socket.writable) return void socket.destroy();
+      refuseUpgrade(socket, 400, "bad_request", "This upgrade request could not be served");
     }
   });
 

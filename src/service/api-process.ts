@@ -7,6 +7,7 @@ import { buildCredentialChecksApi } from "../credential-checks/build.ts";
 import { buildEventsApi } from "../events/build.ts";
 import { startHttpServer } from "../http/server.ts";
 import { headerSubjectResolver } from "../http/subject-resolver.ts";
+import { buildKeepAliveApi } from "../keep-alive/build.ts";
 import { buildLiveViewApi } from "../live-view/build.ts";
 import { createMetrics, type Metrics } from "../metrics/metrics.ts";
 import { metricsTokens } from "../metrics/metrics-routes.ts";
@@ -16,6 +17,7 @@ import { createApiApp } from "./api-app.ts";
 import { openInfra, openSharedParts } from "./infra.ts";
 import { explainListenError } from "./port-check.ts";
 import { resolveServiceKeys } from "./service-keys.ts";
+import { publishSharedSettings } from "./shared-settings.ts";
 
 /** How long requests in flight get to answer when the API stops. */
 const API_DRAIN_MS = 3_000;
@@ -44,6 +46,8 @@ export async function startApiService(
   const stack = new AsyncDisposableStack();
   try {
     const infra = await openInfra(config, redisUrl, "api", logger, stack);
+    // What the workers compare their own settings with.
+    await publishSharedSettings(infra, providers);
     const shared = await openSharedParts(infra, metrics);
     const serviceKeys = resolveServiceKeys(config, logger);
     const draining = new AbortController();
@@ -54,6 +58,7 @@ export async function startApiService(
 
     const browserLogin = buildBrowserLoginApi(infra, shared);
     const liveView = buildLiveViewApi(infra, shared, { publicUrl, metrics });
+    const keepAlive = buildKeepAliveApi(infra, shared, { publicUrl, metrics });
     const checks = await buildCredentialChecksApi(infra);
     const events = buildEventsApi(infra, shared.eventLog);
     const credentialDeps = { vault: shared.vault, credentialEvents: shared.eventLog, providers };
@@ -76,14 +81,24 @@ export async function startApiService(
     const app = createApiApp({
       logger,
       serviceKeys: serviceKeys.keys,
-      resolveSubject: headerSubjectResolver(config.SUBJECT_USER_HEADER, config.SUBJECT_ORG_HEADER),
-      subjectHeaders: { user: config.SUBJECT_USER_HEADER, org: config.SUBJECT_ORG_HEADER },
+      resolveSubject: headerSubjectResolver(
+        config.SUBJECT_USER_HEADER,
+        config.SUBJECT_ORG_HEADER,
+        config.SUBJECT_ORG_ROLE_HEADER,
+      ),
+      subjectHeaders: {
+        user: config.SUBJECT_USER_HEADER,
+        org: config.SUBJECT_ORG_HEADER,
+        orgRole: config.SUBJECT_ORG_ROLE_HEADER,
+      },
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      checkInBodyLimitBytes: config.CHECK_IN_BODY_LIMIT_BYTES,
       ready: () => shared.sessions.ping(),
       draining: draining.signal,
       providers,
       vault: shared.vault,
       audit: shared.audit,
+      credentialEvents: shared.eventLog,
       browserLogin: { ...browserLogin, sessions: shared.sessions, wakeups: shared.wakeups },
       events,
       checks: checks.checks,
@@ -91,6 +106,7 @@ export async function startApiService(
       webhooks: { ...shared.webhooks, eventLog: shared.eventLog },
       oauth2,
       liveView: liveView.routes,
+      keepAlive: keepAlive.routes,
       connect: buildConnect(infra, { secret: liveView.routes.secret, publicUrl: liveView.routes.links.base }),
       metrics: { metrics, tokens: metricsTokens(serviceKeys.keys, config.METRICS_TOKEN) },
       queueDashboard: config.QUEUE_DASHBOARD
@@ -104,7 +120,9 @@ export async function startApiService(
       host: config.HOST,
       headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
-      onUpgrade: liveView.relay.handleUpgrade,
+      onUpgrade: (req, socket, head) =>
+        liveView.relay.handleUpgrade(req, socket, head) || keepAlive.relay.handleUpgrade(req, socket, head),
+      logger,
     }).catch((error) => {
       throw explainListenError(error, [{ setting: "PORT", port: config.PORT }]);
     });
@@ -112,6 +130,7 @@ export async function startApiService(
       // Waiting requests answer at once with what they have; viewer sockets are upgraded connections the HTTP drain does not see.
       draining.abort();
       liveView.relay.close();
+      keepAlive.relay.close();
       await server.close(API_DRAIN_MS);
     });
     listening = { port: server.port };

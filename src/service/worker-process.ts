@@ -3,6 +3,7 @@ import { buildBrowserAdapter } from "../browser/build-browser-adapter.ts";
 import { startLoginWorker } from "../browser-login/build.ts";
 import type { Config } from "../core/config.ts";
 import { startCredentialChecks } from "../credential-checks/build.ts";
+import { startDevToolsHost } from "../keep-alive/build.ts";
 import { startLiveViewHost } from "../live-view/build.ts";
 import { createMetrics } from "../metrics/metrics.ts";
 import { metricsTokens } from "../metrics/metrics-routes.ts";
@@ -13,6 +14,7 @@ import type { ServiceOptions } from "./api-process.ts";
 import { openInfra, openSharedParts } from "./infra.ts";
 import { explainListenError } from "./port-check.ts";
 import { resolveServiceKeys } from "./service-keys.ts";
+import { watchSharedSettings } from "./shared-settings.ts";
 
 /**
  * A worker process: a browser adapter, the queue workers of login sessions, credential checks and
@@ -40,6 +42,7 @@ export async function startWorkerService(
         port: config.METRICS_PORT,
         metrics,
         tokens: metricsTokens(resolveServiceKeys(config, logger).keys, config.METRICS_TOKEN),
+        logger,
       }).catch((error) => {
         throw explainListenError(error, [{ setting: "METRICS_PORT", port: config.METRICS_PORT! }]);
       });
@@ -48,14 +51,21 @@ export async function startWorkerService(
       logger.info({ url: `http://${config.METRICS_HOST}:${metricsServer.port}/metrics` }, "worker metrics listening");
     }
     const infra = await openInfra(config, redisUrl, "worker", logger, stack);
+    // Says loudly when a setting this worker must share with the API differs from the API's.
+    await watchSharedSettings(infra, providers);
     const shared = await openSharedParts(infra, metrics);
     startWebhookDelivery(infra, shared.webhooks, { eventLog: shared.eventLog, metrics });
     const adapter = await buildBrowserAdapter(config, logger);
     // The login worker closes the adapter when it stops; this one covers a start that fails before it exists.
     stack.defer(() => adapter.close());
-    const liveView = await startLiveViewHost(infra);
+    const devTools = startDevToolsHost(infra);
+    const liveView = await startLiveViewHost(infra, { otherUpgrades: devTools.handleUpgrade });
     const credentialDeps = { vault: shared.vault, credentialEvents: shared.eventLog, providers, adapter };
-    const worker = await startLoginWorker(infra, { ...shared, ...credentialDeps, liveView, metrics }, () => graceMs);
+    const worker = await startLoginWorker(
+      infra,
+      { ...shared, ...credentialDeps, liveView, devTools: liveView ? devTools : undefined, metrics },
+      () => graceMs,
+    );
     await startCredentialChecks(infra, credentialDeps);
     return {
       worker,

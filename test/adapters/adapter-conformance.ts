@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type BrowserAdapter,
@@ -11,6 +12,7 @@ import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-
 import { type FixtureSite, startFixtureSite } from "../fixtures/fixture-site.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+import { describeBrowserSession, type SiteActions } from "./browser-session-conformance.ts";
 
 export interface AdapterUnderTest {
   adapter: BrowserAdapter;
@@ -186,7 +188,8 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
       const tag = randomUUID();
       const seeded = await under.adapter.openSession({
         sessionId: tag,
-        loginUrl: `${site.appOrigin}/login?tag=${tag}`,
+        // A page that touches no storage and, unlike /login, does not send a logged-in visitor on to the dashboard.
+        loginUrl: `${site.appOrigin}/echo?tag=${tag}`,
         timeoutMs: 60_000,
         seed: captured,
       });
@@ -195,7 +198,7 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
         const app = captured.origins.find((o) => o.origin === site.appOrigin)!;
         const value = (items: { name: string; value: string }[], name: string) =>
           items.find((i) => i.name === name)?.value;
-        // The login page touches no storage: what it holds came from the seed.
+        // The page touches no storage: what it holds came from the seed.
         expect(await seededPage.evaluate(() => localStorage.getItem("demo.profile"))).toBe(
           value(app.localStorage, "demo.profile"),
         );
@@ -308,7 +311,45 @@ export function describeBrowserAdapter(name: string, setup: () => Promise<Adapte
       expect(message).not.toContain("SECRET");
       expect(under.adapter.openSessions()).toBe(0);
     });
+
+    // What the worker relies on a session to report, checked with a real page acting as the site.
+    describeBrowserSession(name, async () => {
+      const { session, page, tag } = await open();
+      return {
+        session,
+        loginUrl: `${site.appOrigin}/login?tag=${tag}`,
+        site: pageActions(page, site.appOrigin),
+        teardown: async () => {},
+      };
+    });
   });
+}
+
+/** The site's side of the behavioural suite, done by a real page of the fixture site. */
+function pageActions(page: Page, origin: string): SiteActions {
+  const request = (path: string) => page.evaluate((p) => fetch(p).then((r) => r.status), path);
+  return {
+    origin,
+    navigate: async (path) => void (await page.goto(`${origin}${path}`)),
+    setCookie: async (name, value, { httpOnly }) =>
+      void (await request(
+        `/conformance/set-cookie?${new URLSearchParams({ name, value, httpOnly: String(httpOnly) })}`,
+      )),
+    setStorage: (area, key, value) =>
+      page.evaluate(([a, k, v]) => window[a as "localStorage"].setItem(k!, v!), [area, key, value]),
+    respond: async (path) => void (await request(path)),
+    // A click, as a person's: a popup a script opens without one may be blocked.
+    async openPopup(path) {
+      await page.evaluate((p) => {
+        const button = document.createElement("button");
+        button.id = "conformance-popup";
+        button.textContent = "Open";
+        button.onclick = () => window.open(p, "conformance", "width=400,height=400");
+        document.body.append(button);
+      }, path);
+      await page.locator("#conformance-popup").click();
+    },
+  };
 }
 
 async function pagesWith(user: ScriptedUser, tag: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { CredentialRejected, createAuthenticatedTool } from "../../src/client/authenticated-tool.ts";
 import { isAuthRequired, requireCredential } from "../../src/client/require-credential.ts";
 import { restoreSession } from "../../src/client/restore-session.ts";
@@ -47,7 +47,7 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
         },
       ],
     });
-    browser = await chromium.launch({ executablePath: findChromium(), headless: true });
+    browser = (await launchChromium(chromium, { window: "headless" })).browser;
   });
   afterAll(async () => {
     await browser?.close();
@@ -157,8 +157,9 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
     });
   });
 
-  it("browser_login: answers auth_required, the user logs in through a session, and the tool runs with the captured state", async () => {
+  it("browser_login: answers auth_required, the user logs in through a session, and the tool runs with the captured state and checks it in", async () => {
     const api = client("agent-user-4");
+    let checkedIn: Awaited<ReturnType<Awaited<ReturnType<typeof restoreSession>>["close"]>>;
     const tool = createAuthenticatedTool({
       client: api,
       providerId: "demo",
@@ -166,13 +167,14 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
       async execute(_input: void, credential) {
         if (credential.authMethod !== "browser_login")
           throw new Error(`expected a browser login, got ${credential.authMethod}`);
-        const context = await restoreSession(browser, credential.storageState);
+        // Use, check in, or lose it: the dashboard writes new storage, which goes back to the service.
+        const session = await restoreSession(browser, { client: api, ...credential });
         try {
-          const page = await context.newPage();
+          const page = await session.context.newPage();
           await page.goto(`${stack.site.appOrigin}/dashboard`);
           return await page.locator("#welcome").textContent();
         } finally {
-          await context.close();
+          checkedIn = await session.close({ checkIn: true });
         }
       },
     });
@@ -196,5 +198,6 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
     expect(session.liveViewUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live\//);
     await stack.user.logIn(await stack.user.findPage((url) => url.includes(tag)));
     expect(await connected).toBe("Welcome, alice");
+    expect(checkedIn).toEqual({ outcome: "renewed", version: 2 });
   });
 });

@@ -204,6 +204,43 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
     expect(emulator.session(remote.id)?.status).toBe("COMPLETED");
   });
 
+  it("keeps Browserbase's live view (a remote-control link) out of events: SSE, webhooks and the event log see null", async () => {
+    const { tag, sessionId, started } = await startTagged(stack, "demo");
+    await attach(sessionId, tag);
+    const link = started.liveViewUrl!;
+    expect(link).toMatch(/devtools-fullscreen/);
+    expect((await status(sessionId)).liveViewUrl).toBe(started.liveViewUrl);
+    await stack.api("POST", `/browser-login/${sessionId}/cancel`);
+    await waitForStatus(stack, sessionId, "cancelled");
+    const events = await readSessionEvents(sessionId);
+    expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(["session.awaiting_login", "session.cancelled"]));
+    for (const e of events) expect(JSON.parse(e.data).liveViewUrl).toBeNull();
+    // Nowhere in Redis but on the session record itself.
+    const redisText = (await dumpRedis(stack.redis.url))
+      .split("\n")
+      .filter((line) => !line.includes(`:session:${sessionId} hash`));
+    expect(redisText.filter((line) => line.includes(link)).map((line) => line.slice(0, 300))).toEqual([]);
+  });
+
+  /** The session's events, as its SSE stream replays them (it ends after the final status). */
+  async function readSessionEvents(sessionId: string): Promise<{ event: string; data: string }[]> {
+    const res = await fetch(`${stack.baseUrl}/browser-login/${sessionId}/events`, {
+      headers: { authorization: `Bearer ${stack.apiKey}`, "x-subject-user-id": "user-1" },
+    });
+    const text = await res.text();
+    return text
+      .split("\n\n")
+      .filter((block) => block.includes("data:"))
+      .map((block) => ({
+        event: /^event: ?(.*)$/m.exec(block)?.[1] ?? "",
+        data: block
+          .split("\n")
+          .filter((l) => l.startsWith("data:"))
+          .map((l) => l.slice(5).trim())
+          .join("\n"),
+      }));
+  }
+
   it("moves the live view to the login popup while it is open, and back when it closes", async () => {
     const { tag, sessionId, started } = await startTagged(stack, "demo-popup");
     const { remote, tabId, user, page } = await attach(sessionId, tag);

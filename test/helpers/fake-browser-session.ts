@@ -16,8 +16,8 @@ import type { CapturedState, Cookie, OriginState } from "../../src/credentials/c
 export interface FakeBrowserSession extends BrowserSession {
   /** A page shows `url` now (a new page when `pageId` is unknown); emits `navigated`. */
   navigate(url: string, pageId?: string): void;
-  /** Sets a cookie as a script would: no event (the watcher polls cookies). */
-  setCookie(name: string, value: string, domain?: string): void;
+  /** Sets a cookie as the site would (HttpOnly unless told otherwise): no event (the watcher polls cookies). */
+  setCookie(name: string, value: string, domain?: string, options?: { httpOnly?: boolean }): void;
   /** Writes storage of `origin`; emits `state-changed` as DevTools storage events do. */
   setStorage(area: StorageArea, origin: string, key: string, value: string): void;
   /** A page got a response; emits `response`. */
@@ -82,14 +82,14 @@ export function createFakeBrowserSession(loginUrl: string): FakeBrowserSession {
       if (opened) emit({ type: "page-opened", pageId, url, liveViewUrl: null });
       emit({ type: "navigated", pageId, url });
     },
-    setCookie(name, value, domain = new URL(loginUrl).hostname) {
+    setCookie(name, value, domain = new URL(loginUrl).hostname, { httpOnly = true } = {}) {
       cookies.set(`${name} ${domain}`, {
         name,
         value,
         domain,
         path: "/",
         expires: -1,
-        httpOnly: true,
+        httpOnly,
         secure: false,
         sameSite: "Lax",
       });

@@ -159,8 +159,8 @@ export async function startTestStack(
     credentialStore?: "redis" | "postgres";
     /** Changes to the fixture providers (by id), e.g. a verify declaration. */
     providerOverrides?: (site: FixtureSite) => Partial<Record<string, Partial<ProviderInput>>>;
-    /** Providers besides the fixture site's (OAuth2 and API-key providers). */
-    extraProviders?: ProviderInput[];
+    /** Providers besides the fixture site's (OAuth2 and API-key providers); a function when they name the fixture site. */
+    extraProviders?: ProviderInput[] | ((site: FixtureSite) => ProviderInput[]);
   } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "blc-test-"));
@@ -187,13 +187,16 @@ export async function startTestStack(
     ALLOW_PRIVATE_LOGIN_URLS: "true",
     WORKER_LEASE_MS: "3000",
     SHUTDOWN_GRACE_MS: "2000",
+    // Tests start many sessions for one subject; the limits have their own tests (test/flow/session-quotas.test.ts).
+    MAX_SESSIONS_PER_SUBJECT: "1000",
+    MAX_SESSIONS_PER_CONNECT_LINK: "1000",
     ...credentialEnv,
     ...(typeof options.env === "function" ? options.env(site) : options.env),
   });
   const log = memoryLog();
   const providers = createProviderRegistry([
     ...fixtureProviders(site, options.providerOverrides?.(site)),
-    ...(options.extraProviders ?? []),
+    ...(typeof options.extraProviders === "function" ? options.extraProviders(site) : (options.extraProviders ?? [])),
   ]);
   const worker =
     options.withWorker === false ? undefined : await startWorkerService(config, redis.url, providers, log.logger);

@@ -18,6 +18,8 @@ export interface SessionCommands {
   requestComplete: Command;
   renewLease: Command;
   reapSessions: Command;
+  claimNextSession: Command;
+  extendSession: Command;
 }
 
 const COMMANDS_DIR = new URL("./commands/", import.meta.url);

@@ -35,9 +35,4 @@ export const CHROMIUM_ARGS = [
   "--disable-dev-shm-usage",
   // WebRTC would otherwise reach addresses over UDP around a context's egress proxy.
   "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
-  // Permission requests (location, notifications, camera, microphone) are refused, never left waiting on a
-  // prompt no one sees; with devices to ask for, camera and microphone are refused as a person would refuse
-  // them (NotAllowedError), which the live view can then say (native-ui-world.ts).
-  "--deny-permission-prompts",
-  "--use-fake-device-for-media-stream",
 ];

@@ -1,5 +1,6 @@
-import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import type { BrowserContext, CDPSession, Page } from "patchright-core";
 import type { CapturedState, Cookie, OriginState, StorageItem } from "../../credentials/captured-state.ts";
+import type { Device } from "../../credentials/device.ts";
 import type {
   BrowserSession,
   BrowserSessionEvent,
@@ -9,10 +10,13 @@ import type {
   StorageValue,
 } from "../browser-adapter.ts";
 import { filterByOrigins } from "../capture-filter.ts";
+import { evaluateInIsolatedWorld } from "../isolated-world.ts";
 import type { DeviceScaleScreen } from "./device-scale-screens.ts";
+import { readSessionStorage, readStorageItem } from "./devtools-storage.ts";
 import { farewellPageUrl } from "./farewell-page.ts";
 import { localLiveViewSource } from "./local-live-view.ts";
 import { createLocalNativeUi, type LocalNativeUi } from "./native-ui.ts";
+import { giveWorkersLanguage } from "./worker-languages.ts";
 
 /** setTimeout fires at once for longer delays. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -27,6 +31,8 @@ export class LocalSession implements BrowserSession {
   private readonly pageIds = new WeakMap<Page, string>();
   private readonly cdp = new WeakMap<Page, CDPSession>();
   private nextPageId = 1;
+  /** Origins any frame has loaded: a capture reads their storage as the site left it. */
+  private readonly visited = new Set<string>();
   private closing: Promise<void> | undefined;
   /** Ends a farewell under way at once (a second close(), the adapter shutting down). */
   private cutFarewellShort = () => {};
@@ -40,8 +46,16 @@ export class LocalSession implements BrowserSession {
     lifetimeMs: number;
     /** How long close(farewell) shows its message first: 0 when no window is on screen (headless). */
     farewellMs: number;
-    /** The headless browser's screens by pixel ratio, for the live view; none when headed. */
+    /** The browser's screens by pixel ratio, for the live view; none for windows on a display. */
     screens?: DeviceScaleScreen[];
+    /** WebGL strings the session's pages are given (overrideWebGlStrings), recorded with the device. */
+    webgl?: Device["webgl"];
+    /** The context's language, which its pages' dedicated workers are given too (worker-languages.ts). */
+    locale?: string;
+    /** A browser of its own (OpenSessionRequest.dedicatedBrowser): its DevTools WebSocket on loopback. */
+    devToolsEndpoint?: string;
+    /** Who Chromium runs as when it is not this process's user (chromiumOwner): files it must read are theirs. */
+    chromiumOwner?: Promise<{ uid: number; gid: number } | undefined>;
     onClosed: () => void;
   };
 
@@ -49,7 +63,7 @@ export class LocalSession implements BrowserSession {
     this.sessionId = sessionId;
     this.context = context;
     this.options = options;
-    this.native = createLocalNativeUi(context);
+    this.native = createLocalNativeUi(context, options.chromiumOwner);
     // A caller that never closes must not keep a tab forever; the timer alone must not keep the process up.
     this.backstop = setTimeout(
       () => {
@@ -123,6 +137,8 @@ export class LocalSession implements BrowserSession {
     const pageId = `page-${this.nextPageId++}`;
     this.pageIds.set(page, pageId);
     page.on("framenavigated", (frame) => {
+      const origin = originOf(frame.url());
+      if (origin) this.visited.add(origin);
       if (frame === page.mainFrame()) this.emit({ type: "navigated", pageId, url: frame.url() });
     });
     page.on("response", (response) => {
@@ -152,10 +168,16 @@ export class LocalSession implements BrowserSession {
         cdp.on(`DOMStorage.${event}`, changed);
       }
       await cdp.send("DOMStorage.enable");
+      if (this.options.locale) await giveWorkersLanguage(cdp, this.options.locale);
       await this.native.attach(page, pageId, cdp);
     } catch {
       // The page closed while being attached.
     }
+  }
+
+  /** The context closed without close() being asked (a session's own browser exited). */
+  closedUnasked(): boolean {
+    return this.closing === undefined;
   }
 
   lostBrowser() {
@@ -174,20 +196,39 @@ export class LocalSession implements BrowserSession {
   }
 
   async readStorage(area: StorageArea, key: string): Promise<StorageValue[]> {
+    // Through DevTools, from the browser side: a read by script in the page would show (devtools-storage.ts).
     const values = await Promise.all(
-      this.readablePages().map((page) =>
-        this.native
-          .unlessBlocked(
-            page,
-            page.evaluate(([a, k]) => ({ origin: location.origin, value: window[a as StorageArea].getItem(k) }), [
-              area,
-              key,
-            ] as const),
-          )
-          .catch(() => ({ origin: "", value: null })),
-      ),
+      this.readablePages().map((page) => {
+        const cdp = this.cdp.get(page);
+        return cdp ? this.native.unlessBlocked(page, readStorageItem(cdp, area, key)).catch(() => []) : [];
+      }),
     );
-    return values.filter((v): v is StorageValue => v.value !== null);
+    return values.flat();
+  }
+
+  async device(): Promise<Device | undefined> {
+    const page = this.readablePages().find((p) => !p.isClosed() && this.cdp.has(p));
+    const cdp = page && this.cdp.get(page);
+    if (!page || !cdp) return undefined;
+    const seen = await this.native
+      .unlessBlocked(
+        page,
+        evaluateInIsolatedWorld<Omit<Device, "webgl">>(
+          (method, params) => cdp.send(method as never, params as never),
+          `({
+        userAgent: navigator.userAgent,
+        platform: navigator.platform,
+        locale: navigator.language,
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        viewport: { width: innerWidth, height: innerHeight },
+        screen: { width: screen.width, height: screen.height },
+        devicePixelRatio,
+      })`,
+        ),
+      )
+      .catch(() => undefined);
+    if (!seen) return undefined;
+    return { ...seen, ...(this.options.webgl ? { webgl: this.options.webgl } : {}) };
   }
 
   /**
@@ -202,7 +243,10 @@ export class LocalSession implements BrowserSession {
     const [state, sessionStorages] = await Promise.all([
       this.context.storageState({ indexedDB: options.indexedDB ?? false }),
       Promise.all(
-        this.readablePages().map((page) => this.native.unlessBlocked(page, readSessionStorage(page)).catch(() => [])),
+        this.readablePages().map((page) => {
+          const cdp = this.cdp.get(page);
+          return cdp ? this.native.unlessBlocked(page, readSessionStorage(cdp)).catch(() => []) : [];
+        }),
       ),
     ]);
     const origins = new Map<string, OriginState>();
@@ -221,6 +265,14 @@ export class LocalSession implements BrowserSession {
     }
     // storageState() has just read every cookie: asking the browser again would only add a round trip.
     return filterByOrigins({ cookies: state.cookies.map(toCookie), origins: [...origins.values()] }, options.origins);
+  }
+
+  visitedOrigins(): string[] {
+    return [...this.visited];
+  }
+
+  devToolsEndpoint(): string | undefined {
+    return this.options.devToolsEndpoint;
   }
 
   onEvent(listener: (event: BrowserSessionEvent) => void): () => void {
@@ -268,22 +320,14 @@ export class LocalSession implements BrowserSession {
   }
 }
 
-/** sessionStorage of every frame of a page: it lives in the tab, so it is read where it is. */
-async function readSessionStorage(page: Page): Promise<{ origin: string; items: StorageItem[] }[]> {
-  const frames = page.frames();
-  const entries = await Promise.all(
-    frames.map((frame) =>
-      frame
-        .evaluate(() => ({
-          origin: location.origin,
-          items: Object.keys(sessionStorage).map((name) => ({ name, value: sessionStorage.getItem(name) ?? "" })),
-        }))
-        .catch(() => undefined),
-    ),
-  );
-  return entries.filter(
-    (e): e is { origin: string; items: StorageItem[] } => !!e && e.origin !== "null" && e.items.length > 0,
-  );
+/** An http(s) page's origin; nothing for about:blank, data: and the like, whose storage is not the site's. */
+function originOf(url: string): string | undefined {
+  if (!/^https?:/.test(url)) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Playwright's cookie, reduced to the fields a captured state keeps. */

@@ -1,4 +1,4 @@
-import type { CDPSession } from "playwright-core";
+import type { CDPSession } from "patchright-core";
 import { press, send, typeChars } from "./native-ui-keys.ts";
 
 /** What each picker field accepts: the value a person chooses in the view is checked against it. */

@@ -1,4 +1,4 @@
-import type { CDPSession } from "playwright-core";
+import type { CDPSession } from "patchright-core";
 
 /**
  * Keys into a page through DevTools, as a person's keyboard makes them (trusted events, the page's

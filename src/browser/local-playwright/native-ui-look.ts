@@ -1,6 +1,7 @@
-import type { CDPSession } from "playwright-core";
+import type { CDPSession } from "patchright-core";
+import { evaluateInIsolatedWorld, ISOLATED_WORLD, isolatedWorld } from "../isolated-world.ts";
 import { send } from "./native-ui-keys.ts";
-import { LOOK, NATIVE_WORLD, OPEN_ELEMENT, WATCHER_SOURCE, type WorldReport } from "./native-ui-world.ts";
+import { LOOK, OPEN_ELEMENT, WATCHER_SOURCE, type WorldReport } from "./native-ui-world.ts";
 
 /** How often a watched tab is looked at, and when after the person's input (the browser builds a list in 20–40 ms). */
 const EVERY_MS = 250;
@@ -69,9 +70,7 @@ export async function startTabLook(
   function worldOf(frameId: string): Promise<number | undefined> {
     let world = worlds.get(frameId);
     if (!world) {
-      world = send(cdp, "Page.createIsolatedWorld", { frameId, worldName: NATIVE_WORLD, grantUniveralAccess: false })
-        .then((answer) => answer.executionContextId as number)
-        .catch(() => undefined);
+      world = isolatedWorld((method, params) => send(cdp, method, params), frameId).catch(() => undefined);
       worlds.set(frameId, world);
     }
     return world;
@@ -96,8 +95,12 @@ export async function startTabLook(
     const contextId = await worldOf(frameId);
     if (contextId === undefined) return;
     try {
-      const { result } = await send(cdp, "Runtime.evaluate", { expression: LOOK, contextId, returnByValue: true });
-      for (const report of (result?.value ?? []) as WorldReport[]) onReport(frameId, report);
+      const reports = await evaluateInIsolatedWorld<WorldReport[]>(
+        (method, params) => send(cdp, method, params),
+        LOOK,
+        contextId,
+      );
+      for (const report of reports ?? []) onReport(frameId, report);
     } catch {
       // The document went away meanwhile: its next one gets a world of its own.
       worlds.delete(frameId);
@@ -130,7 +133,7 @@ export async function startTabLook(
 
   await send(cdp, "Page.addScriptToEvaluateOnNewDocument", {
     source: WATCHER_SOURCE,
-    worldName: NATIVE_WORLD,
+    worldName: ISOLATED_WORLD,
     runImmediately: true,
   });
 

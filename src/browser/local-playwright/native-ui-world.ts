@@ -1,14 +1,15 @@
 /**
  * The script that looks for native UI a screencast never shows: an open `<select>` list or date, time
  * or colour picker (the `:open` pseudo-class), a field's `<datalist>` suggestions, a permission the
- * browser refused, the title changing in place. It runs in an isolated world of every frame
- * (Page.addScriptToEvaluateOnNewDocument with a world name): the page cannot see it or its globals,
+ * browser refused, the title changing in place. It runs in our isolated world of every frame
+ * (browser/isolated-world.ts, installed by Page.addScriptToEvaluateOnNewDocument with that world's
+ * name): the page cannot see it or its globals,
  * and it uses that world's own built-ins, so nothing the page does to its own changes what it finds.
  * It adds no listener to the page's elements and calls nothing of the page's; the worker asks it
  * (`__blcLook()`, evaluated in that world through Page.createIsolatedWorld, which answers the same
  * world) while someone watches the session: no Runtime.enable, no binding, nothing the page can detect.
  */
-export const NATIVE_WORLD = "__blc_native";
+
 /** Answers what changed since it was last asked: a list of reports. */
 export const LOOK = "globalThis.__blcLook?.() ?? []";
 /** The element whose picker or list is open now, for the worker to act on. */

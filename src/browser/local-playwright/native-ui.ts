@@ -1,4 +1,4 @@
-import type { BrowserContext, CDPSession, Dialog, Page, Response } from "playwright-core";
+import type { BrowserContext, CDPSession, Dialog, Page, Response } from "patchright-core";
 import type { NativeAnswer, NativeNotice, NativeUi, NativeUiChange, NativeUiSource } from "../live-view-source.ts";
 import { FIELD_VALUE, fillPickerField } from "./native-ui-fields.ts";
 import { createUploadFolder } from "./native-ui-files.ts";
@@ -76,7 +76,11 @@ const originOf = (url: string) => {
  * digits into a date field, credentials given to the browser, files from a folder of the session's
  * own (native-ui-files.ts). Nothing here uses Runtime.enable or a binding: a page cannot tell.
  */
-export function createLocalNativeUi(context: BrowserContext): LocalNativeUi {
+export function createLocalNativeUi(
+  context: BrowserContext,
+  /** Who Chromium runs as when it is not this process's user: uploads are handed to them (native-ui-files.ts). */
+  chromiumOwner?: Promise<{ uid: number; gid: number } | undefined>,
+): LocalNativeUi {
   const entries = new Map<number, Entry>();
   const listeners = new Set<(change: NativeUiChange) => void>();
   const dialogs = new Map<Dialog, number>();
@@ -85,7 +89,7 @@ export function createLocalNativeUi(context: BrowserContext): LocalNativeUi {
   /** Reads under way in pages (unlessBlocked), given up when theirs comes to wait for a person. */
   const blockedWaiters = new Set<{ page: Page; wake: () => void }>();
   const isBlocked = (page: Page) => [...dialogs.keys()].some((d) => d.page() === page);
-  const uploads = createUploadFolder();
+  const uploads = createUploadFolder(chromiumOwner);
   let nextId = 1;
   let closed = false;
 

@@ -1,8 +1,12 @@
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import { errorBody } from "../http/errors.ts";
+import { errorBody } from "./errors.ts";
 
-/** Answers a WebSocket upgrade with an HTTP error in the API's shape, then lets the socket go. */
+/**
+ * Answers a socket no handler will answer (a refused upgrade, a request the parser or the shell
+ * refused) with an HTTP error in the API's shape, then lets the socket go. The shell's, the live
+ * view's and the DevTools host's refusals are all this one.
+ */
 export function refuseUpgrade(socket: Socket, status: number, code: string, message: string) {
   if (!socket.writable) return void socket.destroy();
   const body = JSON.stringify(errorBody(code, message));
