@@ -16,6 +16,7 @@ import { measureKeepAlive } from "./figures/keep-alive.ts";
 import { measureLegibilityFigure } from "./figures/legibility.ts";
 import { measureLiveView } from "./figures/live-view.ts";
 import { measureLoginPage } from "./figures/login-page.ts";
+import { measureNativeUi } from "./figures/native-ui.ts";
 import { measureOAuth2 } from "./figures/oauth2.ts";
 import { measureThroughput } from "./figures/throughput.ts";
 import { measureVerify } from "./figures/verify.ts";
@@ -53,6 +54,7 @@ const PLAN = quick
       keys: 10,
       oauth2Reps: 30,
       legibilityFrames: 4,
+      nativeUi: 20,
     }
   : {
       reps: 20,
@@ -69,6 +71,7 @@ const PLAN = quick
       keys: 25,
       oauth2Reps: 100,
       legibilityFrames: 6,
+      nativeUi: 60,
     };
 if (levelsArg) PLAN.levels = PLAN.bareLevels = levelsArg;
 const viewedArg = process.argv.find((a) => a.startsWith("--viewed="))?.slice("--viewed=".length);
@@ -140,6 +143,12 @@ const FIGURES: Figure[] = [
     run: (s) => measureLegibilityFigure(s, PLAN.legibilityFrames),
   },
   { figure: 13, key: "botSignals", name: "13 bot signals", run: (s) => measureBotSignals(s) },
+  {
+    figure: 14,
+    key: "nativeUi",
+    name: "14 live view native UI",
+    run: (s) => measureNativeUi(s, PLAN.nativeUi),
+  },
 ];
 
 /**
@@ -539,6 +548,33 @@ function rows(r: Record<string, any>): Row[] {
       met: service.hard.every((name: string) => name === "webgl.renderer"),
       detail: `service: ${[...service.hard, ...service.soft].join(", ") || "none"}; bare Playwright: ${bare.hard.join(", ")}`,
     });
+  }
+  if (r.nativeUi) {
+    const n = r.nativeUi;
+    const shown = (figure: string, s: { median: number; p95: number; n: number }, detail: string): Row => ({
+      figure,
+      median: s.median,
+      p95: s.p95,
+      bareMedian: "—",
+      ratio: "—",
+      goal: "p95 ≤ 150",
+      met: s.p95 <= 150,
+      detail,
+    });
+    out.push(
+      shown(
+        "14. dialog opened → shown in the viewer (ms)",
+        n.dialogMs,
+        `alert() in the worker's page → its box in the viewer page's DOM, through the API relay, one viewer; ${n.dialogMs.n} dialogs, max ${n.dialogMs.max} ms`,
+      ),
+    );
+    out.push(
+      shown(
+        "14. select pressed open → list shown in the viewer (ms)",
+        n.selectMs,
+        `the page's mousedown on a <select> (the viewer's click on the picture) → its options in the viewer page's DOM; includes Chromium building its list; ${n.selectMs.n} opens, max ${n.selectMs.max} ms`,
+      ),
+    );
   }
   return out;
 }

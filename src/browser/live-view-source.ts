@@ -22,6 +22,8 @@ export interface LiveViewSource {
     channel: DevToolsChannel,
     viewport: { width: number; height: number; devicePixelRatio: number },
   ): Promise<{ fitted: true } | { fitted: false; deviceScaleFactor: number }>;
+  /** Dialogs, pickers, authentication and file choosers of the session's tabs; absent where the adapter has none. */
+  native?: NativeUiSource;
 }
 
 export interface LiveViewTab {
@@ -36,4 +38,90 @@ export interface DevToolsChannel {
   // biome-ignore lint/suspicious/noExplicitAny: each DevTools event has its own shape; a listener declares the one it expects
   on(event: string, listener: (params: any) => void): void;
   detach(): Promise<void>;
+}
+
+/**
+ * What the browser shows outside the page's own pixels, which a screencast never carries: dialogs,
+ * the option lists and pickers of form fields, HTTP authentication, the file chooser. Each is held
+ * open until a person answers it from the view (nothing is answered for them), and goes away when the
+ * page does. Texts come from the page: a viewer shows them as text, and they are never logged.
+ */
+export type NativeUi = { id: number; pageId: string } & (
+  | {
+      kind: "dialog";
+      dialog: "alert" | "confirm" | "prompt" | "beforeunload";
+      /** The site's text (none for beforeunload: browsers show their own words). */
+      message: string;
+      defaultPrompt: string;
+      origin: string;
+    }
+  /** A `<select>`'s list: its options as shown (hidden ones left out), the selected one by that order. */
+  | {
+      kind: "select";
+      rect: NativeRect;
+      items: { label: string; disabled: boolean; group?: string }[];
+      selected: number;
+    }
+  /** A date, time, month, week or colour field's picker, with the field's value and bounds. */
+  | {
+      kind: "picker";
+      input: "date" | "time" | "datetime-local" | "month" | "week" | "color";
+      rect: NativeRect;
+      value: string;
+      min: string;
+      max: string;
+      step: string;
+    }
+  /** The suggestions of a field with a `<datalist>`, filtered by what is typed in it. */
+  | { kind: "datalist"; rect: NativeRect; items: { value: string; label: string }[] }
+  /** An HTTP authentication challenge (401 with WWW-Authenticate) for the page's navigation. */
+  | { kind: "auth"; origin: string; realm: string; scheme: string; retry: boolean }
+  /** The page asks for files (`<input type=file>`). */
+  | { kind: "file"; multiple: boolean; accept: string }
+);
+
+/** A field's box in the page's CSS pixels, from the top left of the tab's viewport. */
+export interface NativeRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A person's answer to what is open; what does not fit what is open is ignored. */
+export type NativeAnswer =
+  | { kind: "dialog"; accept: boolean; text?: string }
+  /** An item of a select or datalist, by its place in `items`. */
+  | { kind: "choose"; index: number }
+  /** A picker's new value, in the field's own format (`2026-07-04`, `21:30`, `#00aa33`). */
+  | { kind: "value"; value: string }
+  /** The person's credentials: given to the browser for this challenge, never kept. */
+  | { kind: "auth"; username: string; password: string }
+  /** Files the person chose on their own machine; names only, never a path. */
+  | { kind: "files"; files: { name: string; type: string; data: Buffer }[] }
+  /** Closed without a choice (Escape, Cancel). */
+  | { kind: "cancel" };
+
+/** Things the browser refused on the person's behalf, for the view to say. */
+export type NativeNotice = { pageId: string } & (
+  | { kind: "download-refused"; filename: string }
+  | { kind: "permission-denied"; permission: string; origin: string }
+  | { kind: "unsupported"; what: string }
+);
+
+export type NativeUiChange =
+  | { type: "opened"; ui: NativeUi }
+  | { type: "closed"; id: number; pageId: string }
+  | { type: "notice"; notice: NativeNotice }
+  /** The page's title changed without a navigation (single-page apps): the tab list is stale. */
+  | { type: "title"; pageId: string };
+
+export interface NativeUiSource {
+  /** What is open now, oldest first. */
+  open(): NativeUi[];
+  subscribe(listener: (change: NativeUiChange) => void): () => void;
+  /** Applies a person's answer with real input where the browser allows it; resolves once given. */
+  answer(id: number, answer: NativeAnswer): Promise<void>;
+  /** The person just acted in this tab (a click, a key): what it opened is looked for at once. */
+  look(pageId: string): void;
 }

@@ -248,6 +248,8 @@ export const configSchema = z
       .min(0.1)
       .max(1_000)
       .default(() => 2 * availableParallelism()),
+    /** What a person may upload through the view to a page's file chooser at once, in MB (held in memory until sent). */
+    LIVE_VIEW_UPLOAD_MAX_MB: z.coerce.number().min(0.1).max(100).default(10),
 
     /** Origins of app pages that open the OAuth2 popup: the callback page posts its result only to these. */
     OAUTH2_RETURN_ORIGINS: list.default([]),

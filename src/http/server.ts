@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, STATUS_CODES } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { getRequestListener, RequestError } from "@hono/node-server";
 import type { Logger } from "pino";
 import { errorBody } from "./errors.ts";
+import { refuseUpgrade } from "./upgrade-refusal.ts";
 
 /**
  * What a request may send before any handler sees it. Node's parser refuses request lines and
@@ -57,12 +58,7 @@ const NO_HOST: [number, string, string] = [400, "bad_request", "An HTTP/1.1 requ
 
 /** An answer written straight to the socket (no handler will), then the connection closes. */
 function answerOnSocket(socket: Socket, [status, code, message]: [number, string, string]) {
-  const body = JSON.stringify(errorBody(code, message));
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
-  // A client that does not read its answer does not keep the socket.
-  socket.setTimeout(1_000, () => socket.destroy());
+  refuseUpgrade(socket, status, code, message);
 }
 
 function answerClientError(error: NodeJS.ErrnoException, socket: Socket) {

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from "node:http";
-import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import type { DevToolsHost } from "../browser-login/keep-alive-ports.ts";
-import { verifyRelay } from "../live-view/live-view-token.ts";
+import { refuseUpgrade } from "../http/upgrade-refusal.ts";
+import { createRelayVerifier } from "../live-view/live-view-token.ts";
 import { guardCommand } from "./devtools-guard.ts";
 import { devToolsHop } from "./devtools-token.ts";
 
@@ -22,12 +22,6 @@ const MAX_EVENT_BYTES = 256 * 1024 * 1024;
 /** A reader this far behind is cut off rather than buffered for without bound. */
 export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
-function refuse(socket: Socket, status: number, code: string) {
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${code}`,
-  );
-}
-
 /**
  * The worker's side of DevTools connections to kept-alive browsers: the API relays each app's
  * connection here on a signed hop (the live view's signing, on its own subject), and each is piped
@@ -39,6 +33,8 @@ export function createWorkerDevTools({ secret, logger }: { secret: Buffer; logge
   const registered = new Map<string, { endpoint: string; sockets: Set<WebSocket> }>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_COMMAND_BYTES, perMessageDeflate: false });
   let open = 0;
+  /** Each signed hop opens one connection: a header seen on the way cannot open a second (live-view-token.ts). */
+  const relayHeaders = createRelayVerifier(secret);
 
   function pipe(app: WebSocket, entry: { endpoint: string; sockets: Set<WebSocket> }, sessionId: string) {
     const browser = new WebSocket(entry.endpoint, { maxPayload: MAX_EVENT_BYTES, perMessageDeflate: false });
@@ -93,14 +89,15 @@ export function createWorkerDevTools({ secret, logger }: { secret: Buffer; logge
     handleUpgrade(req, socket, head) {
       const sessionId = PATH.exec(req.url ?? "")?.[1];
       if (!sessionId) return false;
-      const mode = verifyRelay(secret, devToolsHop(sessionId), req.headers["x-live-view-auth"] as string | undefined);
+      const header = req.headers["x-live-view-auth"];
+      const mode = relayHeaders.verify(devToolsHop(sessionId), typeof header === "string" ? header : undefined);
       if (mode !== "control") {
-        refuse(socket, 401, "unauthorized");
+        refuseUpgrade(socket, 401, "unauthorized", "Not signed by the API, or signed before");
         return true;
       }
       const entry = registered.get(sessionId);
       if (!entry) {
-        refuse(socket, 404, "session_not_here");
+        refuseUpgrade(socket, 404, "session_not_here", "This worker does not hold that session");
         return true;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {

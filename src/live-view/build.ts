@@ -27,6 +27,7 @@ export function buildLiveViewApi(
     sessions,
     wakeups,
     secret,
+    maxViewers: config.LIVE_VIEW_MAX_VIEWERS,
     verifierKey,
     workerCa: config.LIVE_VIEW_TLS_CA?.pem,
     requireTls: config.LIVE_VIEW_REQUIRE_TLS,
@@ -68,6 +69,7 @@ export async function startLiveViewHost(
     maxViewers: config.LIVE_VIEW_MAX_VIEWERS,
     quality: config.LIVE_VIEW_JPEG_QUALITY,
     pixelBudget: config.LIVE_VIEW_MEGAPIXELS * 1_000_000,
+    uploadMaxBytes: Math.round(config.LIVE_VIEW_UPLOAD_MAX_MB * 1024 * 1024),
     logger: infra.logger,
     otherUpgrades,
   });

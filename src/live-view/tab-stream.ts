@@ -1,8 +1,11 @@
 import type { BrowserSessionEvent } from "../browser/browser-adapter.ts";
 import type { DevToolsChannel, LiveViewSource } from "../browser/live-view-source.ts";
+import { createUploads } from "./file-upload.ts";
 import { createFramePacer } from "./frame-pacer.ts";
 import { dispatchInput } from "./input-dispatch.ts";
+import { createInputQueue } from "./input-queue.ts";
 import type { PixelBudget } from "./pixel-budget.ts";
+import { VIEWER_LIMITS } from "./viewer-limits.ts";
 import type { ViewerMessage, WorkerMessage } from "./viewer-messages.ts";
 import { clampViewport, DEFAULT_VIEWPORT, type Viewport } from "./viewport.ts";
 
@@ -17,6 +20,8 @@ export interface TabStreamOptions {
   control: boolean;
   /** The worker's pixels per frame, shared among its controlling viewers (pixel-budget.ts); none: each gets its own ratio. */
   pixelBudget?: PixelBudget;
+  /** Bytes a person may upload to a file chooser at once (LIVE_VIEW_UPLOAD_MAX_MB). */
+  uploadMaxBytes?: number;
 }
 
 export interface TabStream {
@@ -29,13 +34,19 @@ interface Shown {
   channel: DevToolsChannel;
 }
 
+/** Native UI that holds its page until answered: the view goes to its tab, and input to the page waits. */
+const BLOCKING = new Set(["dialog", "auth"]);
+
 /**
  * One viewer's stream of a session: a DevTools screencast of the tab on screen, the viewer's input
- * into it, the tab list. Frames are paced by the viewer's own acks (frame-pacer.ts): a slow viewer
- * gets fewer frames and nothing queues up anywhere.
+ * into it, the tab list, and the native UI of the tab on screen (dialogs, lists, pickers, challenges,
+ * file choosers), which the viewer shows and answers. Frames are paced by the viewer's own acks
+ * (frame-pacer.ts): a slow viewer gets fewer frames and nothing queues up anywhere.
  */
 export function startTabStream(options: TabStreamOptions): TabStream {
   const { source, send } = options;
+  const native = source.native;
+  const uploads = createUploads(options.uploadMaxBytes ?? 10 * 1024 * 1024);
   let shown: Shown | undefined;
   let viewport: Viewport = DEFAULT_VIEWPORT;
   let frameSize = "";
@@ -53,13 +64,52 @@ export function startTabStream(options: TabStreamOptions): TabStream {
   // Switching tabs and resizing talk to Chromium in several steps: one at a time, in order.
   let chain: Promise<unknown> = Promise.resolve();
   const serially = (step: () => Promise<unknown>) => (chain = chain.then(step).catch(() => {}));
-  const budget = options.control
-    ? options.pixelBudget?.join(() => serially(async () => shown && (await startScreencast(shown))))
-    : undefined;
+  /** Steps asked for again before they ran run once, with the latest wish: a flood of resizes or tab clicks queues nothing. */
+  let wantedViewport: Viewport | undefined;
+  let wantedTab: string | undefined;
+  let restartQueued = false;
+  let sizeQueued = false;
+  const restartScreencast = () => {
+    if (restartQueued) return;
+    restartQueued = true;
+    serially(async () => {
+      restartQueued = false;
+      if (shown) await startScreencast(shown);
+    });
+  };
+  const budget = options.control ? options.pixelBudget?.join(restartScreencast) : undefined;
+  const input = createInputQueue(
+    async (message) => {
+      const target = shown;
+      if (!target) return;
+      const copied = await dispatchInput(target.channel, message);
+      if (typeof copied === "string" && !closed) send({ t: "clipboard", text: copied });
+      // A press, a key or text may have opened a list or a picker (or a field's suggestions): look now.
+      const opens =
+        message.t === "mouse"
+          ? message.type === "mousePressed" || message.type === "mouseReleased"
+          : message.t === "text" || (message.t === "key" && message.type !== "keyUp");
+      if (opens) native?.look(target.pageId);
+    },
+    { inFlight: VIEWER_LIMITS.inputInFlight, waiting: VIEWER_LIMITS.inputQueue },
+  );
 
-  async function sendTabs() {
-    const tabs = await source.tabs().catch(() => []);
-    if (!closed) send({ t: "tabs", current: shown?.pageId, tabs });
+  /** The tab list, read once at a time however often pages navigate: a read asked for meanwhile runs once after. */
+  let readingTabs: Promise<void> | undefined;
+  let tabsAgain = false;
+  function sendTabs(): Promise<void> {
+    if (readingTabs) {
+      tabsAgain = true;
+      return readingTabs;
+    }
+    readingTabs = (async () => {
+      do {
+        tabsAgain = false;
+        const tabs = await source.tabs().catch(() => []);
+        if (!closed) send({ t: "tabs", current: shown?.pageId, tabs });
+      } while (tabsAgain && !closed);
+    })().finally(() => (readingTabs = undefined));
+    return readingTabs;
   }
 
   async function hide() {
@@ -115,6 +165,9 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     const target: Shown = { pageId, channel };
     shown = target;
     pacer.dropWaiting();
+    // Before the tab is set up for frames: a tab holding a dialog answers DevTools only once it is answered.
+    void sendTabs();
+    sendNative(pageId);
     channel.on(
       "Page.screencastFrame",
       ({
@@ -139,7 +192,12 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     channel.on("Page.loadEventFired", () => void sendTabs());
     // Some navigations (a new document after a POST) drop the size override: put it back.
     channel.on("Page.frameNavigated", ({ frame }: { frame: { parentId?: string } }) => {
-      if (!frame.parentId) serially(async () => shown === target && (await applySize(target)));
+      if (frame.parentId || sizeQueued) return;
+      sizeQueued = true;
+      serially(async () => {
+        sizeQueued = false;
+        if (shown === target) await applySize(target);
+      });
     });
     history.push(pageId);
     try {
@@ -152,6 +210,38 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     }
     await sendTabs();
     return true;
+  }
+
+  /** What is open in the tab now shown (the viewer shows a tab's native UI only while that tab is on screen). */
+  function sendNative(pageId: string) {
+    for (const ui of native?.open() ?? []) if (ui.pageId === pageId && !closed) send({ t: "native", ui });
+  }
+  const blockedByDialog = () =>
+    !!shown && (native?.open() ?? []).some((ui) => ui.pageId === shown?.pageId && ui.kind === "dialog");
+
+  const unsubscribeNative =
+    native?.subscribe((change) => {
+      if (closed) return;
+      if (change.type === "title") return void sendTabs();
+      if (change.type === "notice") return send({ t: "notice", notice: change.notice });
+      if (change.type === "closed") return send({ t: "native-closed", id: change.id });
+      const { ui } = change;
+      if (ui.pageId === shown?.pageId) return send({ t: "native", ui });
+      // A dialog or challenge in another tab holds that tab until someone answers: show it (with what is open there).
+      if (BLOCKING.has(ui.kind)) serially(() => show(ui.pageId));
+    }) ?? (() => {});
+
+  /** Files for a chooser, chunk by chunk; once all have come, the browser gets them. */
+  function upload(message: Extract<ViewerMessage, { t: "file-begin" | "file-chunk" | "file-end" }>) {
+    const step =
+      message.t === "file-begin"
+        ? uploads.begin(message.id, message.files)
+        : message.t === "file-chunk"
+          ? uploads.chunk(message.id, message.data)
+          : uploads.end(message.id);
+    if (step.kind === "progress") send({ t: "upload", id: step.id, received: step.received, total: step.total });
+    else if (step.kind === "refused") send({ t: "upload-refused", id: step.id, reason: step.reason });
+    else if (step.kind === "done") void native?.answer(step.id, { kind: "files", files: step.files }).catch(() => {});
   }
 
   /** Back to the latest tab seen that is still open, else the oldest open one. */
@@ -176,8 +266,10 @@ export function startTabStream(options: TabStreamOptions): TabStream {
 
   serially(async () => {
     const tabs = await source.tabs();
-    const latest = tabs.at(-1);
-    if (latest) await show(latest.pageId);
+    // A tab waiting for a person's answer comes first: it was opened while no one was looking.
+    const waiting = native?.open().find((ui) => BLOCKING.has(ui.kind) && tabs.some((t) => t.pageId === ui.pageId));
+    const first = waiting?.pageId ?? tabs.at(-1)?.pageId;
+    if (first) await show(first);
   });
 
   return {
@@ -185,27 +277,43 @@ export function startTabStream(options: TabStreamOptions): TabStream {
       if (closed) return;
       if (message.t === "ack") pacer.taken();
       else if (message.t === "viewport") {
-        const next = clampViewport(message);
-        if (next.width === viewport.width && next.height === viewport.height && next.dpr === viewport.dpr) return;
-        viewport = next;
-        budget?.want(next);
-        serially(async () => shown && (await startScreencast(shown)));
+        const queued = wantedViewport !== undefined;
+        wantedViewport = clampViewport(message);
+        if (queued) return;
+        serially(async () => {
+          const next = wantedViewport!;
+          wantedViewport = undefined;
+          if (next.width === viewport.width && next.height === viewport.height && next.dpr === viewport.dpr) return;
+          viewport = next;
+          budget?.want(next);
+          if (shown) await startScreencast(shown);
+        });
       } else if (message.t === "tab") {
-        serially(() => show(message.pageId));
+        const queued = wantedTab !== undefined;
+        wantedTab = message.pageId;
+        if (queued) return;
+        serially(async () => {
+          const pageId = wantedTab!;
+          wantedTab = undefined;
+          await show(pageId);
+        });
+      } else if (message.t === "native-answer") {
+        void native?.answer(message.id, message.answer).catch(() => {});
+      } else if (message.t === "file-begin" || message.t === "file-chunk" || message.t === "file-end") {
+        upload(message);
       } else {
-        const target = shown;
+        // A page showing a dialog takes no input (Chromium would hold it and act on it after the answer).
+        if (blockedByDialog()) return;
         // Input goes in order, but never waits behind a tab switch.
-        if (!target) return;
-        void dispatchInput(target.channel, message).then(
-          (copied) => typeof copied === "string" && !closed && send({ t: "clipboard", text: copied }),
-          () => {},
-        );
+        if (shown) input.push(message);
       }
     },
     async close() {
       closed = true;
       budget?.leave();
       unsubscribe();
+      unsubscribeNative();
+      uploads.cancel();
       await chain;
       await hide();
     },

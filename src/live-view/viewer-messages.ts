@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { NativeNotice, NativeUi } from "../browser/live-view-source.ts";
 
 /**
  * What a viewer may send (JSON text messages), checked where it enters the worker: the viewer is
@@ -6,6 +7,24 @@ import { z } from "zod";
  * binary JPEG messages; everything else the other way is JSON (see WorkerMessage).
  */
 const coordinate = z.number().finite().min(-10_000).max(10_000);
+/** Ids of native UI (dialogs, lists, pickers, challenges, file choosers), numbered per session. */
+const nativeId = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31);
+/** A file chunk: 45 KiB of data as base64, so that the message stays under the 64 KiB a message may have. */
+export const FILE_CHUNK_BYTES = 45 * 1024;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** A person's answer to native UI the worker showed (see NativeAnswer in src/browser/live-view-source.ts). */
+const nativeAnswer = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("dialog"), accept: z.boolean(), text: z.string().max(10_000).optional() }),
+  z.object({ kind: z.literal("choose"), index: z.number().int().min(0).max(499) }),
+  z.object({ kind: z.literal("value"), value: z.string().max(64) }),
+  z.object({ kind: z.literal("auth"), username: z.string().max(256), password: z.string().max(1_024) }),
+  z.object({ kind: z.literal("cancel") }),
+]);
 const modifiers = z.number().int().min(0).max(15).default(0);
 
 export const viewerMessageSchema = z.discriminatedUnion("t", [
@@ -47,6 +66,36 @@ export const viewerMessageSchema = z.discriminatedUnion("t", [
   z.object({ t: z.literal("reload") }),
   /** The viewer has drawn the last frame: the next may come. */
   z.object({ t: z.literal("ack") }),
+  z.object({ t: z.literal("native-answer"), id: nativeId, answer: nativeAnswer }),
+  /** Files the person picked for a file chooser: announced, then sent in order in chunks, then ended. */
+  z.object({
+    t: z.literal("file-begin"),
+    id: nativeId,
+    files: z
+      .array(
+        z.object({
+          name: z.string().min(1).max(255),
+          size: z
+            .number()
+            .int()
+            .min(0)
+            .max(1024 ** 3),
+          type: z.string().max(100),
+        }),
+      )
+      .min(1)
+      .max(10),
+  }),
+  z.object({
+    t: z.literal("file-chunk"),
+    id: nativeId,
+    data: z
+      .string()
+      .min(1)
+      .max(Math.ceil(FILE_CHUNK_BYTES / 3) * 4)
+      .regex(BASE64),
+  }),
+  z.object({ t: z.literal("file-end"), id: nativeId }),
 ]);
 
 export type ViewerMessage = z.infer<typeof viewerMessageSchema>;
@@ -61,6 +110,10 @@ export const INPUT_MESSAGES = new Set<ViewerMessage["t"]>([
   "tab",
   "back",
   "reload",
+  "native-answer",
+  "file-begin",
+  "file-chunk",
+  "file-end",
 ]);
 
 export type WorkerMessage =
@@ -68,7 +121,15 @@ export type WorkerMessage =
   /** The CSS size of the frames that follow (for mapping the viewer's pointer to page coordinates). */
   | { t: "frame-size"; width: number; height: number }
   /** The text selected in the page when the viewer pressed copy or cut, for the viewer's own clipboard. */
-  | { t: "clipboard"; text: string };
+  | { t: "clipboard"; text: string }
+  /** Native UI open in a tab (a dialog, a list, a picker, a challenge, a file chooser): the viewer shows it. */
+  | { t: "native"; ui: NativeUi }
+  | { t: "native-closed"; id: number }
+  /** Something the browser refused for the person (a download, a permission): the viewer says so. */
+  | { t: "notice"; notice: NativeNotice }
+  /** How much of an upload arrived (the viewer sends on as it does), or why it was refused. */
+  | { t: "upload"; id: number; received: number; total: number }
+  | { t: "upload-refused"; id: number; reason: string };
 
 export function parseViewerMessage(text: string): ViewerMessage | undefined {
   try {

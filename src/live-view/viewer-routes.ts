@@ -10,6 +10,7 @@ import { verifyViewerCheck } from "./viewer-check.ts";
 const asset = (name: string) => readFileSync(new URL(`./viewer/${name}`, import.meta.url), "utf8");
 const PAGE = asset("viewer.html");
 const SCRIPT = asset("viewer.js");
+const NATIVE_SCRIPT = asset("viewer-native.js");
 const STYLE = asset("viewer.css");
 
 const html = (description: string) => ({ description, content: { "text/html": { schema: z.string() } } });
@@ -87,6 +88,9 @@ export function viewerRoutes(deps: {
 
   routes.get("/live-assets/viewer.js", (c) =>
     c.body(SCRIPT, 200, { ...headers, "content-type": "text/javascript; charset=utf-8" }),
+  );
+  routes.get("/live-assets/viewer-native.js", (c) =>
+    c.body(NATIVE_SCRIPT, 200, { ...headers, "content-type": "text/javascript; charset=utf-8" }),
   );
   routes.get("/live-assets/viewer.css", (c) =>
     c.body(STYLE, 200, { ...headers, "content-type": "text/css; charset=utf-8" }),

@@ -15,7 +15,11 @@ export async function startTagged(
   const path = options.path ?? pathOf(providerId);
   const { data, error, response } = await api.POST("/browser-login/start", {
     params: { query: { wait: options.wait ?? 10_000 } },
-    body: { providerId, loginUrl: `${stack.site.appOrigin}${path}?tag=${tag}`, metadata: { tag } },
+    body: {
+      providerId,
+      loginUrl: `${stack.site.appOrigin}${path}${path.includes("?") ? "&" : "?"}tag=${tag}`,
+      metadata: { tag },
+    },
   });
   if (!data) throw new Error(`start answered ${response.status}: ${JSON.stringify(error)}`);
   return { tag, sessionId: data.sessionId, started: data };

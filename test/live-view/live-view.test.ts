@@ -147,7 +147,8 @@ describe("self-hosted live view: API and worker in separate processes, a person 
     const watcher = await open(started.liveViewViewOnlyUrl!);
     const controller = await open(started.liveViewUrl!);
     await Promise.all([waitForPicture(watcher), waitForPicture(controller)]);
-    const third = await open(started.liveViewUrl!);
+    // A watcher finds no seat (a controlling viewer would take the watcher's: live-view-limits.test.ts).
+    const third = await open(started.liveViewViewOnlyUrl!);
     await waitFor(async () => /as many viewers as allowed/.test(await third.statusText()), {
       what: "third viewer refused",
     });

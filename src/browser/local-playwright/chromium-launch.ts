@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -209,6 +210,21 @@ async function withSandbox<T>(
     decided.set(key, decision);
     return { browser: await launch(false, false), sandbox: decision };
   }
+}
+
+/**
+ * The user and group Chromium runs as when they are not this process's (a root worker: `user`, default
+ * nobody, through chromium-as-user.sh), so that a file Chromium must read (an upload the person chose
+ * in the live view) can be handed to it; undefined when Chromium runs as this process's user.
+ */
+export async function chromiumOwner(user = "nobody"): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) =>
+    new Promise<number>((resolve, reject) =>
+      execFile("id", [flag, user], (error, stdout) => (error ? reject(error) : resolve(Number(stdout.trim())))),
+    );
+  const [uid, gid] = await Promise.all([id("-u"), id("-g")]);
+  return uid > 0 && Number.isInteger(gid) ? { uid, gid } : undefined;
 }
 
 /** Thrown when CHROMIUM_SANDBOX=required and the sandbox cannot start here. */

@@ -1,28 +1,41 @@
 import type { BrowserContext, Page } from "patchright-core";
-import type { DevToolsChannel, LiveViewSource, LiveViewTab } from "../live-view-source.ts";
+import type { DevToolsChannel, LiveViewSource, LiveViewTab, NativeUiSource } from "../live-view-source.ts";
 import type { DeviceScaleScreen } from "./device-scale-screens.ts";
 import { type PlacedWindow, placeWindow } from "./window-placement.ts";
 
+export interface LocalTabs {
+  pageIdOf(page: Page): string | undefined;
+  /** The tab's address and title as the browser records them (DevTools' target info), when it can say. */
+  targetInfo(page: Page): Promise<{ url: string; title: string } | undefined>;
+  native: NativeUiSource;
+}
+
 /**
- * The live view's window into a local session's context: its tabs by the ids the session gave them.
- * `screens`: the browser's screens by pixel ratio (device-scale-screens.ts); none for windows on a display.
+ * The live view's window into a local session's context: its tabs by the ids the session gave them,
+ * and their native UI. `screens`: the browser's screens by pixel ratio (device-scale-screens.ts); none
+ * for windows on a display.
  */
 export function localLiveViewSource(
   context: BrowserContext,
-  pageIdOf: (page: Page) => string | undefined,
+  { pageIdOf, targetInfo, native }: LocalTabs,
   screens?: DeviceScaleScreen[],
 ): LiveViewSource {
   /** The window each viewer's connection placed: its screen and frame. */
   const placed = new WeakMap<DevToolsChannel, PlacedWindow>();
   const findPage = (pageId: string) => context.pages().find((p) => pageIdOf(p) === pageId && !p.isClosed());
   return {
+    native,
     async tabs() {
       const tabs = await Promise.all(
         context.pages().map(async (page): Promise<LiveViewTab | undefined> => {
           const pageId = pageIdOf(page);
           if (!pageId || page.isClosed()) return undefined;
-          const title = await page.title().catch(() => "");
-          return { pageId, url: page.url(), title };
+          // Not page.title(): it evaluates in the page, which waits while a dialog is open (and answers "").
+          const info = await targetInfo(page).catch(() => undefined);
+          const url = info?.url || page.url();
+          // A page without a title has its address as its title there: none, as the page itself says.
+          const title = info && info.title !== url && info.title !== url.replace(/^https?:\/\//, "") ? info.title : "";
+          return { pageId, url, title };
         }),
       );
       return tabs.filter((t): t is LiveViewTab => t !== undefined);

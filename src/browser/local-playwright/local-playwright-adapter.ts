@@ -10,6 +10,7 @@ import { type BrowserAdapter, BrowserAdapterError, type OpenSessionRequest } fro
 import { createScrubber } from "../secret-scrubber.ts";
 import { fillStorageFromSeed, seedRejected, storageSeedOf } from "../storage-seed.ts";
 import {
+  chromiumOwner,
   type LaunchedChromium,
   launchChromium,
   launchPersistentChromium,
@@ -19,6 +20,7 @@ import {
 import { findChromium } from "./chromium-path.ts";
 import { DEVICE_SCALE_SCREENS, screenInfoSwitch } from "./device-scale-screens.ts";
 import { LocalSession } from "./local-session.ts";
+import { sweepUploadFolders } from "./native-ui-files.ts";
 import { guardPatchrightRejections } from "./patchright-guard.ts";
 import { overrideWebGlStrings } from "./webgl-strings.ts";
 import { placeWindow } from "./window-placement.ts";
@@ -96,6 +98,9 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
   let closed = false;
   const spares: Promise<Spare | undefined>[] = [];
   const sessions = new Set<LocalSession>();
+  void sweepUploadFolders();
+  /** Who this adapter's Chromium runs as when not this process's user: files the person uploads are handed to them. */
+  const owner = chromiumOwner(options.sandboxUser).catch(() => undefined);
   const releaseGuard = guardPatchrightRejections();
 
   /** Chromium's switches (besides launchChromium's own), for the shared browser and for a session's own one. */
@@ -107,6 +112,11 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
     // the operator's, so that they agree with pages of sessions that take the default.
     ...(defaults.locale ? [`--lang=${defaults.locale}`, `--accept-lang=${defaults.locale}`] : []),
     ...(screens ? [screenInfoSwitch(screens)] : []),
+    // Permission requests (location, notifications, camera, microphone) are refused, never left waiting on
+    // a prompt no one sees; with devices to ask for, camera and microphone are refused as a person would
+    // refuse them (NotAllowedError), which the live view can then say (native-ui-world.ts).
+    "--deny-permission-prompts",
+    "--use-fake-device-for-media-stream",
   ];
 
   /** How every browser of this adapter starts (chromium-launch.ts): where its windows go, its sandbox, its environment. */
@@ -302,6 +312,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
         webgl: device.webgl,
         locale: device.locale,
         devToolsEndpoint,
+        chromiumOwner: owner,
         onClosed: () => sessions.delete(session),
       });
       sessions.add(session);
@@ -317,7 +328,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
         if (request.device?.viewport || request.device?.devicePixelRatio) await sizeWindow(context, page, device);
         await session.attach(page);
         context.on("page", (p) => void session.attach(p));
-        await page.goto(request.loginUrl, { waitUntil: "load", timeout: options.navigationTimeoutMs ?? 30_000 });
+        await session.load(page, request.loginUrl, options.navigationTimeoutMs ?? 30_000);
         if (signal?.aborted || closed) throw new Error("given up");
       } catch (error) {
         await session.close();
@@ -359,7 +370,8 @@ function contextOptions(device: DeviceRequest) {
     ...(device.timeZone ? { timezoneId: device.timeZone } : {}),
     ...(device.userAgent ? { userAgent: device.userAgent } : {}),
     // A login needs no download; Chromium runs as another user (root workers) who could not write
-    // Playwright's download folder anyway. Refused cleanly rather than half-written.
+    // Playwright's download folder anyway. Refused cleanly rather than half-written; the live view
+    // tells the person (native-ui.ts).
     acceptDownloads: false,
   };
 }

@@ -16,6 +16,7 @@ import type { DeviceScaleScreen } from "./device-scale-screens.ts";
 import { readSessionStorage, readStorageItem } from "./devtools-storage.ts";
 import { farewellPageUrl } from "./farewell-page.ts";
 import { localLiveViewSource } from "./local-live-view.ts";
+import { createLocalNativeUi, type LocalNativeUi } from "./native-ui.ts";
 import { giveWorkersLanguage } from "./worker-languages.ts";
 
 /** setTimeout fires at once for longer delays. */
@@ -40,6 +41,8 @@ export class LocalSession implements BrowserSession {
 
   readonly sessionId: string;
   private readonly context: BrowserContext;
+  /** Dialogs, pickers, auth challenges and file choosers, held for a person to answer in the live view. */
+  private readonly native: LocalNativeUi;
   private readonly options: {
     lifetimeMs: number;
     /** How long close(farewell) shows its message first: 0 when no window is on screen (headless). */
@@ -52,6 +55,8 @@ export class LocalSession implements BrowserSession {
     locale?: string;
     /** A browser of its own (OpenSessionRequest.dedicatedBrowser): its DevTools WebSocket on loopback. */
     devToolsEndpoint?: string;
+    /** Who Chromium runs as when it is not this process's user (chromiumOwner): files it must read are theirs. */
+    chromiumOwner?: Promise<{ uid: number; gid: number } | undefined>;
     onClosed: () => void;
   };
 
@@ -59,6 +64,7 @@ export class LocalSession implements BrowserSession {
     this.sessionId = sessionId;
     this.context = context;
     this.options = options;
+    this.native = createLocalNativeUi(context, options.chromiumOwner);
     // A caller that never closes must not keep a tab forever; the timer alone must not keep the process up.
     this.backstop = setTimeout(
       () => {
@@ -71,6 +77,15 @@ export class LocalSession implements BrowserSession {
       },
       Math.min(options.lifetimeMs, MAX_TIMER_MS),
     ).unref();
+    // A listener for the whole context, there before any page loads (popups' first documents too): with it,
+    // Playwright no longer dismisses dialogs by itself, and each waits for a person's answer in the view.
+    context.on("dialog", (dialog) => {
+      const page = dialog.page();
+      if (!page) return void dialog.dismiss().catch(() => {});
+      void this.attach(page);
+      this.native.dialogOpened(dialog, this.pageIds.get(page)!);
+    });
+    context.on("dialogclosed", (dialog) => this.native.dialogClosed(dialog));
   }
 
   liveViewUrl(): string | null {
@@ -78,7 +93,44 @@ export class LocalSession implements BrowserSession {
   }
 
   liveViewSource() {
-    return localLiveViewSource(this.context, (page) => this.pageIds.get(page), this.options.screens);
+    return localLiveViewSource(
+      this.context,
+      {
+        pageIdOf: (page) => this.pageIds.get(page),
+        // The browser's own record of the tab: right while a dialog blocks the page, and after a title set in place.
+        targetInfo: async (page) => {
+          const cdp = this.cdp.get(page);
+          const info = cdp
+            ? ((await cdp.send("Target.getTargetInfo")) as { targetInfo: { url: string; title: string } })
+            : undefined;
+          return info?.targetInfo;
+        },
+        native: this.native,
+      },
+      this.options.screens,
+    );
+  }
+
+  /**
+   * Loads `url` in the session's first tab. It returns once the page has loaded, or as soon as the page
+   * waits for a person (a dialog, an authentication challenge): its load cannot finish before they answer
+   * in the live view, and the navigation goes on meanwhile.
+   */
+  async load(page: Page, url: string, timeoutMs: number): Promise<void> {
+    const pageId = this.pageIds.get(page);
+    const loading = page.goto(url, { waitUntil: "load", timeout: timeoutMs });
+    if (!pageId) return void (await loading);
+    const waiting = this.native.waitingForPerson(pageId);
+    // A challenge fails the navigation (the browser shows its error page): the person is asked in the view.
+    const loaded = loading.then(
+      () => false,
+      (error) => {
+        if (this.native.open().some((ui) => ui.pageId === pageId && ui.kind === "auth")) return true;
+        throw error;
+      },
+    );
+    const blocked = await Promise.race([loaded, waiting.then(() => !page.isClosed())]);
+    if (blocked) loaded.catch(() => {});
   }
 
   devTools(pageId: string) {
@@ -96,6 +148,8 @@ export class LocalSession implements BrowserSession {
     });
     page.on("response", (response) => {
       const request = response.request();
+      if (request.isNavigationRequest() && response.frame() === page.mainFrame())
+        this.native.navigationResponse(pageId, response);
       this.emit({
         type: "response",
         pageId,
@@ -107,7 +161,12 @@ export class LocalSession implements BrowserSession {
       });
       if (response.headers()["set-cookie"] !== undefined) this.emit({ type: "state-changed" });
     });
-    page.on("close", () => this.emit({ type: "page-closed", pageId }));
+    page.on("close", () => {
+      this.native.pageClosed(pageId);
+      this.emit({ type: "page-closed", pageId });
+    });
+    // The context refuses downloads (acceptDownloads: false): the view says which.
+    page.on("download", (download) => this.native.downloadRefused(pageId, download.suggestedFilename()));
     if (pageId !== "page-1") this.emit({ type: "page-opened", pageId, url: page.url(), liveViewUrl: null });
     // DevTools reports storage writes as events, unseen by the page: storage conditions need no polling.
     try {
@@ -124,6 +183,7 @@ export class LocalSession implements BrowserSession {
       }
       await cdp.send("DOMStorage.enable");
       if (this.options.locale) await giveWorkersLanguage(cdp, this.options.locale);
+      await this.native.attach(page, pageId, cdp);
     } catch {
       // The page closed while being attached.
     }
@@ -152,21 +212,24 @@ export class LocalSession implements BrowserSession {
   async readStorage(area: StorageArea, key: string): Promise<StorageValue[]> {
     // Through DevTools, from the browser side: a read by script in the page would show (devtools-storage.ts).
     const values = await Promise.all(
-      this.context.pages().map((page) => {
+      this.readablePages().map((page) => {
         const cdp = this.cdp.get(page);
-        return cdp ? readStorageItem(cdp, area, key).catch(() => []) : [];
+        return cdp ? this.native.unlessBlocked(page, readStorageItem(cdp, area, key)).catch(() => []) : [];
       }),
     );
     return values.flat();
   }
 
   async device(): Promise<Device | undefined> {
-    const page = this.context.pages().find((p) => !p.isClosed() && this.cdp.has(p));
+    const page = this.readablePages().find((p) => !p.isClosed() && this.cdp.has(p));
     const cdp = page && this.cdp.get(page);
-    if (!cdp) return undefined;
-    const seen = await evaluateInIsolatedWorld<Omit<Device, "webgl">>(
-      (method, params) => cdp.send(method as never, params as never),
-      `({
+    if (!page || !cdp) return undefined;
+    const seen = await this.native
+      .unlessBlocked(
+        page,
+        evaluateInIsolatedWorld<Omit<Device, "webgl">>(
+          (method, params) => cdp.send(method as never, params as never),
+          `({
         userAgent: navigator.userAgent,
         platform: navigator.platform,
         locale: navigator.language,
@@ -175,18 +238,28 @@ export class LocalSession implements BrowserSession {
         screen: { width: screen.width, height: screen.height },
         devicePixelRatio,
       })`,
-    ).catch(() => undefined);
+        ),
+      )
+      .catch(() => undefined);
     if (!seen) return undefined;
     return { ...seen, ...(this.options.webgl ? { webgl: this.options.webgl } : {}) };
+  }
+
+  /**
+   * Pages whose scripts can answer now: one showing a dialog holds every evaluation until a person
+   * answers it, so it is skipped, and a read under way gives up when one opens (unlessBlocked).
+   */
+  private readablePages(): Page[] {
+    return this.context.pages().filter((page) => !this.native.isBlocked(page));
   }
 
   async capture(options: CaptureOptions): Promise<CapturedState> {
     const [state, sessionStorages] = await Promise.all([
       this.context.storageState({ indexedDB: options.indexedDB ?? false }),
       Promise.all(
-        this.context.pages().map((page) => {
+        this.readablePages().map((page) => {
           const cdp = this.cdp.get(page);
-          return cdp ? readSessionStorage(cdp).catch(() => []) : [];
+          return cdp ? this.native.unlessBlocked(page, readSessionStorage(cdp)).catch(() => []) : [];
         }),
       ),
     ]);
@@ -231,6 +304,8 @@ export class LocalSession implements BrowserSession {
     this.closing = shown
       .then(() => this.context.close())
       .catch(() => {})
+      // After the context: the browser may read an uploaded file until its page is gone.
+      .then(() => this.native.close())
       .finally(() => {
         this.listeners.clear();
         this.options.onClosed();

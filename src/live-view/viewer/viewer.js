@@ -25,6 +25,15 @@
   const ws = new WebSocket(socketUrl);
   ws.binaryType = "blob";
   const send = (message) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(message));
+  // What the browser shows besides the page (dialogs, lists, pickers, sign-in, files): viewer-native.js.
+  const native = window.LiveViewNative.create({
+    stage: $("stage"),
+    send,
+    place: () => placement(),
+    focusKeys: () => focusKeys(),
+    // The token's mode letter: "v" is a view-only link (live-view-token.ts).
+    watchOnly: /^ls_[a-f0-9]{32}\.v/.test(token),
+  });
 
   ws.onopen = () => {
     showStatus("Connecting…");
@@ -43,9 +52,14 @@
       ended = true;
       lastFrame = null;
       showStatus(message.message, message.status === "completed" ? "success" : "ended");
-    } else if (message.t === "tabs") showTabs(message);
-    else if (message.t === "frame-size") frameSize = message;
-    else if (message.t === "clipboard" && message.text && navigator.clipboard)
+    } else if (message.t === "tabs") {
+      showTabs(message);
+      native.setPage(message.current);
+    } else if (native.handle(message)) return;
+    else if (message.t === "frame-size") {
+      frameSize = message;
+      native.layout();
+    } else if (message.t === "clipboard" && message.text && navigator.clipboard)
       navigator.clipboard.writeText(message.text).catch(() => {});
   };
 
@@ -127,6 +141,7 @@
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(sendViewport, 100);
+    native.layout();
   });
 
   $("back").onclick = () => send({ t: "back" });
@@ -178,9 +193,42 @@
   );
   canvas.addEventListener("contextmenu", (e) => e.preventDefault());
 
-  // Keys go to a hidden text field, so that IME composition, phone keyboards and paste work too.
-  keys.addEventListener("keydown", (e) => {
+  // Keys go to a hidden text field, so that IME composition, phone keyboards and paste work too. It has
+  // the keyboard from the start, as the remote page has its own focus (a login page's user field): keys
+  // typed before any click reach it. Not on touch-only devices, where focusing would open the on-screen
+  // keyboard unasked: there the first tap does.
+  const touchOnly = window.matchMedia?.("(hover: none) and (pointer: coarse)").matches;
+  function focusKeys() {
+    if (!touchOnly || document.activeElement === keys) keys.focus({ preventScroll: true });
+  }
+  focusKeys();
+  window.addEventListener("focus", () => {
+    if (!native.owns(document.activeElement)) focusKeys();
+  });
+  // Keys aimed elsewhere on this page (the bar's buttons, the page body) are the remote page's too.
+  const ownField = (target) =>
+    target === keys ||
+    native.owns(target) ||
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement;
+  document.addEventListener(
+    "keydown",
+    (e) => {
+      if (ownField(e.target)) return;
+      // The bar's buttons keep the keys that work them (Tab to one, Enter or Space to press it).
+      if (e.target instanceof HTMLButtonElement && ["Enter", " ", "Tab"].includes(e.key)) return;
+      onKeyDown(e);
+      focusKeys();
+    },
+    true,
+  );
+  document.addEventListener("keyup", (e) => !ownField(e.target) && onKeyUp(e), true);
+
+  keys.addEventListener("keydown", onKeyDown);
+  function onKeyDown(e) {
     if (e.isComposing || e.key === "Process" || e.key === "Unidentified") return;
+    // A list on screen (a select's options) takes its own keys, as the browser's own list does.
+    if (native.onKey(e)) return void e.preventDefault();
     const shortcut = e.ctrlKey || e.metaKey;
     // Paste comes from this machine's clipboard (the paste event below), not the remote one.
     if (shortcut && e.key.toLowerCase() === "v") return;
@@ -198,11 +246,13 @@
       text,
       modifiers: modifiers(e),
     });
-  });
-  keys.addEventListener("keyup", (e) => {
+  }
+  keys.addEventListener("keyup", onKeyUp);
+  function onKeyUp(e) {
     if (e.isComposing || e.key === "Process" || e.key === "Unidentified") return;
+    if (native.onKey(e)) return;
     send({ t: "key", type: "keyUp", key: e.key, code: e.code, keyCode: e.keyCode, modifiers: modifiers(e) });
-  });
+  }
   keys.addEventListener("paste", (e) => {
     e.preventDefault();
     const text = e.clipboardData?.getData("text/plain");
