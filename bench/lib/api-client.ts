@@ -1,5 +1,5 @@
 import { Agent, request } from "node:http";
-import { createApiClient as createTypedClient } from "../../src/client/api-client.ts";
+import { createApiClient as createTypedClient } from "@browser-login-capture/client";
 
 /**
  * fetch over node:http with keep-alive sockets, for the typed client: tight polling loops measure

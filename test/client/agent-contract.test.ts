@@ -1,11 +1,16 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import {
+  CredentialRejected,
+  createAuthenticatedTool,
+  createServiceClient,
+  isAuthRequired,
+  requireCredential,
+  type ServiceClient,
+} from "@browser-login-capture/client";
+import { restoreSession } from "@browser-login-capture/client/playwright";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
-import { CredentialRejected, createAuthenticatedTool } from "../../src/client/authenticated-tool.ts";
-import { isAuthRequired, requireCredential } from "../../src/client/require-credential.ts";
-import { restoreSession } from "../../src/client/restore-session.ts";
-import { createServiceClient, type ServiceClient } from "../../src/client/service-client.ts";
 import { type ApiKeyService, startApiKeyService } from "../helpers/api-key-service.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";

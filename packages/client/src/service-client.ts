@@ -11,6 +11,10 @@ type ClientMetadata = NonNullable<ApiSchemas["StartLogin"]["metadata"]>;
 
 /** `GET /credentials/:id/access-token` (OAuth2 credentials): a valid access token, refreshed when due. */
 export type AccessToken = ApiSchemas["OAuth2AccessToken"];
+/** A browser login's captured state: Playwright's `storageState` shape plus sessionStorage (restore it with `restoreSession`). */
+export type StorageState = ApiSchemas["StorageState"];
+/** An API-key credential's values by field name. */
+export type ApiKeyFields = ApiSchemas["ApiKeySecret"]["fields"];
 
 /** An error answer of the service: `{ error: { code, message } }` with its HTTP status. */
 export class ServiceError extends Error {

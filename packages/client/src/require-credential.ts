@@ -1,11 +1,11 @@
-import type { CapturedState } from "../credentials/captured-state.ts";
-import type { ApiKeyFields } from "../credentials/credential-secret.ts";
 import {
   type AccessToken,
+  type ApiKeyFields,
   type CredentialView,
   type ProviderView,
   type ServiceClient,
   ServiceError,
+  type StorageState,
 } from "./service-client.ts";
 
 export type AuthMethod = ProviderView["kind"];
@@ -13,7 +13,7 @@ export type AuthMethod = ProviderView["kind"];
 /** A credential an agent can use now, by kind. */
 type Found = { type: "credential"; providerId: string; credentialId: string; version: number };
 export type UsableCredential =
-  | (Found & { authMethod: "browser_login"; storageState: CapturedState })
+  | (Found & { authMethod: "browser_login"; storageState: StorageState })
   | (Found & { authMethod: "oauth2" } & AccessToken)
   | (Found & { authMethod: "api_key"; fields: ApiKeyFields });
 

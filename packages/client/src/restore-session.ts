@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, BrowserContextOptions } from "playwright-core";
-import type { CapturedState } from "../credentials/captured-state.ts";
+import type { StorageState } from "./service-client.ts";
 
 /**
  * Opens a browser context logged in as the captured user: cookies and localStorage through
@@ -8,7 +8,7 @@ import type { CapturedState } from "../credentials/captured-state.ts";
  */
 export async function restoreSession(
   browser: Browser,
-  state: CapturedState,
+  state: StorageState,
   options: BrowserContextOptions = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
