@@ -60,7 +60,7 @@ const storageState = createRoute({
   tags,
   summary: "Decrypt a credential: its storage state",
   description:
-    "Cookies and storage in Playwright's `storageState` shape (plus sessionStorage: restore with `restoreSession` from src/client). Each call is written to the credential's audit trail.",
+    "Cookies and storage in Playwright's `storageState` shape (plus sessionStorage: restore with `restoreSession` from @browser-login-capture/client/playwright). Each call is written to the credential's audit trail.",
   security: subjectSecurity,
   request: { params: credentialIdParams },
   responses: {

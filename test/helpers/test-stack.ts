@@ -131,7 +131,7 @@ export interface TestStack {
   workerMetricsPort?: number;
   log: { text(): string };
   stopWorker(graceMs?: number): Promise<void>;
-  /** The typed client (src/client) with the stack's key, acting for `subject` (default user-1; "" for operator calls). */
+  /** The typed client (@browser-login-capture/client) with the stack's key, acting for `subject` (default user-1; "" for operator calls). */
   client(subject?: string | { userId: string; orgId?: string }): ApiClient;
   /** Raw HTTP, for requests the typed client would not send: malformed bodies, wrong headers, unknown paths. */
   api(

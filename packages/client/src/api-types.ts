@@ -3159,7 +3159,7 @@ export interface paths {
         };
         /**
          * Decrypt a credential: its storage state
-         * @description Cookies and storage in Playwright's `storageState` shape (plus sessionStorage: restore with `restoreSession` from src/client). Each call is written to the credential's audit trail.
+         * @description Cookies and storage in Playwright's `storageState` shape (plus sessionStorage: restore with `restoreSession` from @browser-login-capture/client/playwright). Each call is written to the credential's audit trail.
          */
         get: {
             parameters: {
