@@ -40,7 +40,7 @@ export async function apiDocument(): Promise<unknown> {
     webhooks: unused,
     oauth2: { flow: unused, clients: unused, tokens: unused },
     liveView: { links: unused, secret: Buffer.alloc(32), frameAncestors: [] },
-    connect: { links: unused, linkTtlMs: 0, publicUrl: unused, frameAncestors: [] },
+    connect: { links: unused, linkTtlMs: 0, publicUrl: unused, frameAncestors: [], returnSchemes: [] },
   };
   return (await createApiApp(parts).request("/openapi.json")).json();
 }

@@ -153,6 +153,8 @@ export async function startBenchStack(
     BROWSER_DEBUG_PORT: String(debugPort),
     SPARE_CONTEXTS: String(options.spareContexts),
     WORKER_CONCURRENCY: String(options.workerConcurrency),
+    // The figures load one worker with one subject's sessions: its capacity, not the per-subject limit.
+    MAX_SESSIONS_PER_SUBJECT: "1000",
     SHUTDOWN_GRACE_MS: "1000",
     WEBHOOK_PRIVATE_ALLOWED_FOR: `127.0.0.1:${webhookPort}`,
   };

@@ -4,7 +4,6 @@ import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { observeQueueWait } from "../metrics/queue-wait.ts";
-import { createAddressPolicy } from "../network/address-policy.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import type { LiveViewHost } from "./live-view-ports.ts";
 import { createLoginQueue } from "./login-queue.ts";
@@ -13,7 +12,6 @@ import { instrumentSessionStore } from "./metrics.ts";
 import { SESSION_STATUSES } from "./sessions/session-states.ts";
 import { createSessionStore } from "./sessions/session-store.ts";
 import { createSessionWakeups } from "./sessions/wakeups.ts";
-import type { RunnerDeps } from "./worker/login-session-runner.ts";
 import { createWorker } from "./worker/login-worker.ts";
 
 /** Login sessions in Redis and their wake-ups: both roles read and move them. */
@@ -38,7 +36,10 @@ export async function openLoginSessions(infra: Infra, metrics: Metrics) {
 
 export type LoginSessions = Awaited<ReturnType<typeof openLoginSessions>>;
 
-/** The API's side: the login queue it adds sessions to, the client login URL policy, and a reaper. */
+/**
+ * The API's side: the login queue it adds sessions to, the client login URL policy (whose rules each
+ * session carries to its worker), the limits per subject and connect link, and a reaper.
+ */
 export function buildBrowserLoginApi(infra: Infra, { sessions }: LoginSessions) {
   const { config, redis, stack } = infra;
   const queue = createLoginQueue(redis, config.REDIS_PREFIX);
@@ -54,7 +55,8 @@ export function buildBrowserLoginApi(infra: Infra, { sessions }: LoginSessions) 
     allowPrivateAddresses: config.ALLOW_PRIVATE_LOGIN_URLS,
     privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS,
   });
-  return { queue, loginUrlPolicy, sessionTimeoutMs: config.SESSION_TIMEOUT_MS };
+  const limits = { perSubject: config.MAX_SESSIONS_PER_SUBJECT, perConnectLink: config.MAX_SESSIONS_PER_CONNECT_LINK };
+  return { queue, loginUrlPolicy, sessionTimeoutMs: config.SESSION_TIMEOUT_MS, limits };
 }
 
 export interface LoginWorkerDeps extends LoginSessions {
@@ -84,7 +86,6 @@ export async function startLoginWorker(infra: Infra, deps: LoginWorkerDeps, grac
     concurrency: config.WORKER_CONCURRENCY,
     leaseMs: config.WORKER_LEASE_MS,
     reapIntervalMs: config.REAP_INTERVAL_MS,
-    clientLoginUrls: clientLoginUrls(infra.config),
     liveView: deps.liveView,
     credentialEvents: deps.credentialEvents,
   });
@@ -97,20 +98,4 @@ export async function startLoginWorker(infra: Infra, deps: LoginWorkerDeps, grac
     return SESSION_STATUSES.map((status) => ({ labels: { status }, value: phases.filter((p) => p === status).length }));
   });
   return worker;
-}
-
-/**
- * What the worker enforces on sessions at a client's own login URL. The address policy is enforced
- * in the browser only where it can refuse something (private addresses not allowed) and where the
- * browser runs on our network (local adapter); elsewhere those sessions keep the fast spare contexts.
- */
-function clientLoginUrls(config: Infra["config"]): RunnerDeps["clientLoginUrls"] {
-  if (!config.CLIENT_LOGIN_URLS) return undefined;
-  const enforce = !config.ALLOW_PRIVATE_LOGIN_URLS && config.BROWSER_ADAPTER === "local";
-  return {
-    allowedHosts: config.CLIENT_LOGIN_URL_HOSTS,
-    addressPolicy: enforce
-      ? createAddressPolicy({ allowPrivateAddresses: false, privateAllowedFor: config.ALLOW_PRIVATE_LOGIN_URL_HOSTS })
-      : undefined,
-  };
 }

@@ -9,7 +9,13 @@ import { jsonResponse } from "../http/openapi/json-response.ts";
 import { sessionIdSchema } from "../http/route-params.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import type { LiveViewLinks } from "./live-view-ports.ts";
-import { cancelLoginSession, type createLoginStarter, type LoginStarterDeps, sessionWaiter } from "./login-actions.ts";
+import {
+  cancelLoginSession,
+  type createLoginStarter,
+  type LoginStarterDeps,
+  sessionWaiter,
+  TOO_MANY_SESSIONS,
+} from "./login-actions.ts";
 import { isFinal, type SessionRecord, sessionStatusSchema } from "./sessions/session-record.ts";
 import { acceptsComplete } from "./sessions/session-states.ts";
 
@@ -44,7 +50,7 @@ const start = createRoute({
   },
   responses: {
     202: jsonResponse("Started; the login page is up once liveViewUrl is set", connectSessionSchema),
-    ...errorResponses([400]),
+    ...errorResponses([400, 429], { 429: TOO_MANY_SESSIONS }),
     ...linkErrors("Unknown or forged link, or a provider the link does not offer"),
   },
 });
@@ -100,7 +106,9 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
   const waitUntil = sessionWaiter(deps);
   const view = (record: SessionRecord) => {
     const urls = deps.liveView?.links.urlsFor(record);
-    // The connect link already says who the person is: with the anti-phishing check on, the page gets a checked viewer link.
+    // With the anti-phishing check on, the page gets a checked viewer link. It goes only to the browser
+    // that opened the connect link (every endpoint asks for its binding cookie), and that browser was
+    // let in by the app's own connect check when the deployment asks for one (CONNECT_VERIFIER_KEY).
     const check = urls && deps.liveView?.viewerCheck ? `?check=${deps.liveView.viewerCheck(record.id)}` : "";
     return {
       sessionId: record.id,
@@ -128,14 +136,30 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
 
   return {
     kind: "browser_login",
+    async endStarted(ids) {
+      for (const id of ids) {
+        const record = await deps.sessions.get(id);
+        // Cancelling ends the browser and, with it, the live view the page framed.
+        if (record && !isFinal(record.status))
+          await cancelLoginSession(deps, record, "The app revoked the connect link this login was started from");
+      }
+    },
     providers: () =>
       deps.providers.list().flatMap(({ id, name, kind }) => (kind === "browser_login" ? [{ id, name }] : [])),
-    register(app, { linkOf, requireOffered }) {
+    register(app, { linkOf, requireOffered, started }) {
       app.openapi(start, async (c) => {
         const link = await linkOf(c);
         const { providerId } = c.req.valid("json");
         requireOffered(link, providerId, "browser_login");
-        const record = await deps.startLogin(link.subject, { providerId, metadata: { via: "connect_page" } }, HOLD_MS);
+        const record = await deps.startLogin(
+          link.subject,
+          { providerId, metadata: { via: "connect_page" } },
+          HOLD_MS,
+          undefined,
+          { connectLinkId: link.id },
+        );
+        // Revoking the link cancels it.
+        await started(link, "browser_login", record.id);
         return c.json(view(record), 202);
       });
 
@@ -146,6 +170,8 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
         let record = await ownSession(link, sessionId);
         if (changedFrom && record.status === changedFrom) {
           record = (await waitUntil(sessionId, (r) => r.status !== changedFrom, HOLD_MS)) ?? record;
+          // The link again, after the hold: one revoked meanwhile (which ends its logins) answers 410, not the ending.
+          await linkOf(c);
         }
         return c.json(view(record), 200);
       });

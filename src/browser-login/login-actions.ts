@@ -8,7 +8,7 @@ import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import type { LoginJobData } from "./login-queue.ts";
 import type { LoginUrlPolicy } from "./login-url-policy.ts";
 import { metadataSchema, type SessionRecord } from "./sessions/session-record.ts";
-import type { SessionStore } from "./sessions/session-store.ts";
+import type { CreateResult, SessionStore } from "./sessions/session-store.ts";
 import type { SessionWakeups } from "./sessions/wakeups.ts";
 import { waitForSession } from "./sessions/wakeups.ts";
 
@@ -30,10 +30,12 @@ const WAITING_TO_START = new Set(["queued", "starting"]);
 export interface LoginStarterDeps {
   sessions: SessionStore;
   wakeups: SessionWakeups;
-  queue: Pick<Queue<LoginJobData>, "add" | "remove">;
+  queue: Pick<Queue<LoginJobData>, "add">;
   providers: ProviderRegistry;
   loginUrlPolicy: LoginUrlPolicy;
   sessionTimeoutMs: number;
+  /** Unfinished sessions one subject, and one connect link, may hold at once (MAX_SESSIONS_PER_SUBJECT, MAX_SESSIONS_PER_CONNECT_LINK). */
+  limits: { perSubject: number; perConnectLink: number };
   /** Aborted when the API shuts down: requests waiting on a session answer with its current state at once. */
   draining?: AbortSignal;
 }
@@ -68,12 +70,16 @@ export function sessionWaiter({
 export function createLoginStarter(deps: LoginStarterDeps) {
   const { sessions, queue, providers } = deps;
   const waitUntil = sessionWaiter(deps);
-  /** `renewal`: a re-login of this credential (POST /credentials/:id/relogin), seeded with it and replacing it in place. */
+  /**
+   * `renewal`: a re-login of this credential (POST /credentials/:id/relogin), seeded with it and replacing it in place.
+   * `connectLinkId`: started on the connect page through this link, which has a limit of its own.
+   */
   return async (
     owner: Subject,
     body: StartRequest,
     waitMs: number,
     renewal?: Pick<SessionRecord, "credentialId" | "renews">,
+    via?: { connectLinkId: string },
   ): Promise<SessionRecord> => {
     const provider = providers.get(body.providerId);
     if (!provider)
@@ -110,9 +116,15 @@ export function createLoginStarter(deps: LoginStarterDeps) {
       expiresAt: new Date(expiresAtMs).toISOString(),
       timeline: { queued: new Date(now).toISOString() },
       metadata: body.metadata ?? {},
+      // The worker's browser obeys the rules this URL was checked against, whatever the worker's own settings.
+      ...(body.loginUrl ? { loginUrlPolicy: deps.loginUrlPolicy.rules } : {}),
       ...renewal,
     };
-    await sessions.create(record, expiresAtMs);
+    const admitted = await sessions.create(record, expiresAtMs, {
+      perSubject: deps.limits.perSubject,
+      connectLink: via && { id: via.connectLinkId, limit: deps.limits.perConnectLink },
+    });
+    if (!admitted.ok) throw tooManySessions(admitted);
     try {
       await queue.add("login", { sessionId: record.id }, { jobId: record.id });
     } catch (error) {
@@ -132,19 +144,35 @@ export function createLoginStarter(deps: LoginStarterDeps) {
   };
 }
 
+/** The 429 of every way to start a login session, as the API reference describes it. */
+export const TOO_MANY_SESSIONS =
+  "This user (or connect link) already holds as many unfinished login sessions as allowed (`too_many_sessions`): finish or cancel one, or retry after the seconds its Retry-After header gives";
+
+/** `429 too_many_sessions`, with a Retry-After of when the scope's earliest session expires (at most a minute: most end sooner). */
+function tooManySessions(refusal: Extract<CreateResult, { ok: false }>): ApiError {
+  const retryAfterSeconds = Math.min(60, Math.max(1, Math.ceil(refusal.retryAfterMs / 1000)));
+  const who = refusal.scope === "subject" ? "This user" : "This connect link";
+  return new ApiError(
+    429,
+    "too_many_sessions",
+    `${who} already has ${refusal.limit} login sessions under way, the most at once; finish or cancel one, or retry in ${retryAfterSeconds} s`,
+    { scope: refusal.scope, limit: refusal.limit, retryAfterSeconds },
+    { "Retry-After": String(retryAfterSeconds) },
+  );
+}
+
 /**
- * Cancels a session (idempotent for one already cancelled): the record first, then its queued job;
- * a running one is stopped by its worker, woken by the status change. `current` when it had already
- * ended otherwise.
+ * Cancels a session (idempotent for one already cancelled): a running one is stopped by its worker,
+ * woken by the status change. `current` when it had already ended otherwise. Its job stays: jobs are
+ * turns at a worker, not sessions (docs/fairness.md), and a turn with nothing to run ends at once.
  */
 export async function cancelLoginSession(
-  { sessions, queue }: Pick<LoginStarterDeps, "sessions" | "queue">,
+  { sessions }: Pick<LoginStarterDeps, "sessions">,
   record: SessionRecord,
   message: string,
 ): Promise<{ ok: true; record: SessionRecord } | { ok: false; current: SessionRecord }> {
   if (record.status === "cancelled") return { ok: true, record };
   const result = await sessions.transition(record.id, { status: "cancelled", error: { code: "cancelled", message } });
   if (!result.ok) return { ok: false, current: (await sessions.get(record.id)) ?? record };
-  await queue.remove(record.id).catch(() => {});
   return { ok: true, record: result.record };
 }

@@ -1,6 +1,7 @@
 import { ApiError } from "../http/errors.ts";
 import { type AddressPolicy, createAddressPolicy } from "../network/address-policy.ts";
 import { hostAllowed } from "../network/host-allowlist.ts";
+import type { LoginUrlRules } from "./sessions/session-record.ts";
 
 /**
  * Whether a client may point a login session at a URL of its own. Off unless the operator turns
@@ -16,15 +17,21 @@ export interface LoginUrlPolicyOptions {
   privateAllowedFor?: string[];
 }
 
-export type LoginUrlPolicy = (url: string) => Promise<string>;
+/** Checks a URL (the URL to use, or a 422); `rules`: what a session started on one carries to the worker. */
+export type LoginUrlPolicy = ((url: string) => Promise<string>) & { readonly rules: LoginUrlRules };
 
 export function createLoginUrlPolicy(
   options: LoginUrlPolicyOptions,
   addresses: AddressPolicy = createAddressPolicy(options),
 ): LoginUrlPolicy {
   const refuse = (message: string) => new ApiError(422, "login_url_not_allowed", message);
+  const rules: LoginUrlRules = {
+    allowedHosts: options.allowedHosts,
+    allowPrivateAddresses: options.allowPrivateAddresses,
+    privateAllowedFor: options.privateAllowedFor ?? [],
+  };
 
-  return async (raw) => {
+  const check = async (raw: string) => {
     if (!options.enabled)
       throw refuse("This server does not accept client-supplied login URLs; use the provider's own");
     let url: URL;
@@ -43,4 +50,5 @@ export function createLoginUrlPolicy(
     if (!decision.ok) throw refuse(`The host ${decision.reason}`);
     return url.toString();
   };
+  return Object.assign(check, { rules });
 }

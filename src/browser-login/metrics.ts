@@ -4,8 +4,8 @@ import type { SessionStore } from "./sessions/session-store.ts";
 
 /**
  * Counts every status a session enters through this process's store, whoever moves it (the API on
- * create and cancel, the worker along the login, either one's reaper), and times the steps from the
- * session's timeline. Each change happens once, in one process, so the processes' counters add up.
+ * create and cancel, the worker along the login, either one's reaper), the sessions refused by a
+ * limit, and times the steps from the session's timeline. Each change happens once, in one process, so the processes' counters add up.
  */
 export function instrumentSessionStore(store: SessionStore, metrics: Metrics): SessionStore {
   /** A final status's reason code: "ok" for completed, the error's code otherwise. */
@@ -28,9 +28,16 @@ export function instrumentSessionStore(store: SessionStore, metrics: Metrics): S
 
   return {
     ...store,
-    async create(record, expiresAtMs) {
-      await store.create(record, expiresAtMs);
-      metrics.sessionEntered(record.providerId, record.status);
+    async create(record, expiresAtMs, limits) {
+      const result = await store.create(record, expiresAtMs, limits);
+      if (result.ok) metrics.sessionEntered(record.providerId, record.status);
+      else metrics.sessionsRefused.inc({ reason: `${result.scope}_limit` });
+      return result;
+    },
+    async claimNext(workerId, leaseMs, fallbackId) {
+      const record = await store.claimNext(workerId, leaseMs, fallbackId);
+      if (record) observe(record);
+      return record;
     },
     async transition(id, patch, options) {
       const result = await store.transition(id, patch, options);

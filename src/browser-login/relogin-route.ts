@@ -9,7 +9,7 @@ import { jsonResponse } from "../http/openapi/json-response.ts";
 import { credentialIdParams, waitQuery } from "../http/route-params.ts";
 import { createApiRouter } from "../http/router.ts";
 import type { LiveViewLinks } from "./live-view-ports.ts";
-import { createLoginStarter, type LoginStarterDeps } from "./login-actions.ts";
+import { createLoginStarter, type LoginStarterDeps, TOO_MANY_SESSIONS } from "./login-actions.ts";
 import { sessionView } from "./sessions/session-view.ts";
 
 const sessionSchema = z
@@ -25,8 +25,9 @@ const relogin = createRoute({
   request: { params: credentialIdParams, query: waitQuery(0) },
   responses: {
     202: jsonResponse("The login session, as `POST /browser-login/start` answers it", sessionSchema),
-    ...errorResponses([400, 401, 404, 409], {
+    ...errorResponses([400, 401, 404, 409, 429], {
       409: "Not a browser login, or its provider is not configured as one (`wrong_credential_kind`, `provider_not_found`)",
+      429: TOO_MANY_SESSIONS,
     }),
   },
 });

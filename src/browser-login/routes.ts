@@ -14,6 +14,7 @@ import {
   type LoginStarterDeps,
   sessionWaiter,
   startSchema,
+  TOO_MANY_SESSIONS,
 } from "./login-actions.ts";
 import { isFinal, type SessionRecord } from "./sessions/session-record.ts";
 import { acceptsComplete } from "./sessions/session-states.ts";
@@ -33,10 +34,11 @@ const start = createRoute({
   request: { query: waitQuery(0), body: jsonBody(startSchema) },
   responses: {
     202: session("The session, queued (or further along when `wait` was given)"),
-    ...errorResponses([400, 401, 404, 409, 413, 415, 422, 503], {
+    ...errorResponses([400, 401, 404, 409, 413, 415, 422, 429, 503], {
       404: "No such provider (`provider_not_found`)",
       409: "The provider is not a browser login (`wrong_provider_kind`)",
       422: "This loginUrl is not allowed (`login_url_not_allowed`) or already matches the success condition (`login_url_matches_success`)",
+      429: TOO_MANY_SESSIONS,
     }),
   },
 });

@@ -7,9 +7,17 @@ export function buildConnect(
   { secret, publicUrl }: { secret: Buffer; publicUrl: () => string },
 ) {
   return {
-    links: createConnectLinks(redis, { prefix: config.REDIS_PREFIX, secret }),
+    links: createConnectLinks(redis, {
+      prefix: config.REDIS_PREFIX,
+      secret,
+      pageTtlMs: config.CONNECT_PAGE_TTL_SECONDS * 1000,
+    }),
     linkTtlMs: config.CONNECT_LINK_TTL_SECONDS * 1000,
     publicUrl,
     frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS,
+    verifierKey: config.CONNECT_VERIFIER_KEY,
+    returnSchemes: config.CONNECT_RETURN_SCHEMES,
   };
 }
+
+export type ConnectParts = ReturnType<typeof buildConnect>;

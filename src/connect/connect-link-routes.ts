@@ -2,15 +2,21 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../http/errors.ts";
 import { errorResponses } from "../http/openapi/error-responses.ts";
 import { jsonResponse } from "../http/openapi/json-response.ts";
+import { pathId } from "../http/openapi/path-id.ts";
 import { subjectSecurity } from "../http/openapi/security.ts";
 import { createApiRouter } from "../http/router.ts";
-import type { ConnectKind } from "./connect-kind.ts";
+import { type ConnectKind, endStarted } from "./connect-kind.ts";
 import type { ConnectLinks } from "./connect-links.ts";
+import { checkReturnUrl } from "./return-url.ts";
 
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), "must be an http(s) URL");
+const returnUrl = (what: string) =>
+  z
+    .string()
+    .max(2048)
+    .optional()
+    .describe(`${what}: a URL of a scheme CONNECT_RETURN_SCHEMES allows (http(s) by default), without credentials`);
+
+const linkIdSchema = pathId(/^cl_[0-9a-f]{32}$/, "connect link", "cl_6f1c0e4a9b2d47e8a3c5f0b1d2e3f4a5");
 
 const mintRoute = createRoute({
   method: "post",
@@ -31,7 +37,13 @@ const mintRoute = createRoute({
                 .max(100)
                 .optional()
                 .describe("Provider ids to offer (default: all)"),
-              returnUrl: httpUrl.optional().describe("Where the page's Back link leads"),
+              returnUrl: returnUrl("Where the page's Back link leads"),
+              successUrl: returnUrl(
+                "Where the page sends the person once a connection is made, with ?status=connected&providerId=…",
+              ),
+              errorUrl: returnUrl(
+                "Where the page sends the person when connecting did not work out (?status=cancelled|failed|link_expired|link_revoked|link_refused, and providerId)",
+              ),
               message: z.string().max(500).optional().describe("A line the page shows above the providers"),
               ttlSeconds: z
                 .number()
@@ -39,7 +51,7 @@ const mintRoute = createRoute({
                 .min(1)
                 .max(3600)
                 .optional()
-                .describe("Lifetime (default CONNECT_LINK_TTL_SECONDS)"),
+                .describe("Time to open it (default and most: CONNECT_LINK_TTL_SECONDS)"),
             })
             .strict(),
         },
@@ -48,18 +60,63 @@ const mintRoute = createRoute({
   },
   responses: {
     201: jsonResponse(
-      "The link: send the user there (it is a capability, like a password reset link)",
-      z.object({ url: z.string(), expiresAt: z.string() }).openapi("ConnectLinkMinted"),
+      "The link: send the user there at once. Until a browser opens it, it is a bearer link; the first browser to open it keeps it",
+      z
+        .object({
+          id: linkIdSchema.describe("The link's id: to revoke it, and to mint its connect check"),
+          url: z.string(),
+          expiresAt: z.string().describe("The deadline to open it"),
+        })
+        .openapi("ConnectLinkMinted"),
     ),
     ...errorResponses([400, 401, 404, 415], { 404: "A provider that is not configured (`provider_not_found`)" }),
   },
 });
 
-/** `POST /connect/links`: an app with an API key mints a link for its user; no key ever reaches the browser. */
+const linkSummarySchema = z
+  .object({
+    id: linkIdSchema,
+    expiresAt: z.string().describe("The deadline to open it"),
+    usableUntil: z.string().describe("When it stops working: expiresAt until opened, then the end of its use there"),
+    openedAt: z.string().optional().describe("When a browser opened it (and got it)"),
+    providers: z.array(z.string()).optional(),
+  })
+  .openapi("ConnectLinkSummary");
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/connect/links",
+  summary: "The caller's subject's connect links that still work (not expired, not revoked)",
+  security: subjectSecurity,
+  responses: {
+    200: jsonResponse("At most 1000, soonest to stop working first", z.object({ links: z.array(linkSummarySchema) })),
+    ...errorResponses([400, 401]),
+  },
+});
+
+const revokeRoute = createRoute({
+  method: "delete",
+  path: "/connect/links/{id}",
+  summary: "Revoke a connect link: its page and endpoints answer 410, and what it started ends",
+  description:
+    "Login sessions started through the link are cancelled (their live views close), OAuth2 authorizations it started are forgotten (their callback answers that the sign-in link is unknown). Connections already made stay. Repeating it is harmless.",
+  security: subjectSecurity,
+  request: { params: z.object({ id: linkIdSchema }) },
+  responses: {
+    204: { description: "Revoked" },
+    ...errorResponses([400, 401, 404], { 404: "No such link of the caller's subject (`connect_link_not_found`)" }),
+  },
+});
+
+/**
+ * `/connect/links`: an app with an API key mints a link for its user (no key ever reaches the
+ * browser), lists its user's links, and revokes one.
+ */
 export function connectLinkRoutes(deps: {
   links: ConnectLinks;
   kinds: ConnectKind[];
   ttlMs: number;
+  returnSchemes: readonly string[];
   publicUrl: () => string;
 }) {
   const app = createApiRouter();
@@ -69,21 +126,50 @@ export function connectLinkRoutes(deps: {
     const known = new Set(deps.kinds.flatMap((k) => k.providers().map((p) => p.id)));
     const unknown = body.providers?.find((id) => !known.has(id));
     if (unknown) throw new ApiError(404, "provider_not_found", `No provider ${unknown}; GET /providers lists them`);
-    const { providers, returnUrl, message } = body;
+    if (body.ttlSeconds && body.ttlSeconds * 1000 > deps.ttlMs) {
+      throw new ApiError(
+        400,
+        "invalid_request",
+        `ttlSeconds may be at most ${deps.ttlMs / 1000} (CONNECT_LINK_TTL_SECONDS)`,
+      );
+    }
+    const urls: Record<string, string> = {};
+    for (const field of ["returnUrl", "successUrl", "errorUrl"] as const) {
+      const given = body[field];
+      if (given === undefined) continue;
+      const checked = checkReturnUrl(given, deps.returnSchemes);
+      if (!checked.ok) throw new ApiError(400, "invalid_request", `${field} ${checked.reason}`);
+      urls[field] = checked.url;
+    }
+    const { providers, message } = body;
     const minted = await deps.links.mint(
       {
         subject: c.get("subject"),
         ...(providers ? { providers: [...new Set(providers)] } : {}),
-        ...(returnUrl ? { returnUrl } : {}),
+        ...urls,
         ...(message ? { message } : {}),
       },
       body.ttlSeconds ? body.ttlSeconds * 1000 : deps.ttlMs,
     );
     c.header("cache-control", "no-store");
     return c.json(
-      { url: `${deps.publicUrl().replace(/\/+$/, "")}/connect/${minted.token}`, expiresAt: minted.expiresAt },
+      {
+        id: minted.id,
+        url: `${deps.publicUrl().replace(/\/+$/, "")}/connect/${minted.token}`,
+        expiresAt: minted.expiresAt,
+      },
       201,
     );
+  });
+
+  app.openapi(listRoute, async (c) => c.json({ links: await deps.links.list(c.get("subject")) }, 200));
+
+  app.openapi(revokeRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const started = await deps.links.revoke(id, c.get("subject"));
+    if (!started) throw new ApiError(404, "connect_link_not_found", `No connect link ${id}`);
+    await endStarted(deps.kinds, started);
+    return c.body(null, 204);
   });
   return app;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import {
   type CredentialDeletionDeps,
   deleteCredential,
@@ -18,14 +19,56 @@ import { jsonResponse } from "../http/openapi/json-response.ts";
 import { credentialIdSchema } from "../http/route-params.ts";
 import { createApiRouter } from "../http/router.ts";
 import { apiKeyFieldViewSchema } from "../providers/provider-view.ts";
-import { type ConnectAccess, type ConnectKind, linkErrors } from "./connect-kind.ts";
-import type { ConnectLink, ConnectLinks } from "./connect-links.ts";
+import { bindingCookie, holdsBinding, newBinding } from "./connect-binding.ts";
+import { verifyConnectCheck } from "./connect-check.ts";
+import { type ConnectAccess, type ConnectKind, endStarted, linkErrors } from "./connect-kind.ts";
+import type { ConnectLink, ConnectLinks, ResolvedLink } from "./connect-links.ts";
+import { withOutcome } from "./return-url.ts";
 
 const asset = (name: string) => readFileSync(new URL(`./page/${name}`, import.meta.url), "utf8");
 const PAGE = asset("connect.html");
 const SCRIPT = asset("connect.js");
 const STYLE = asset("connect.css");
 const ERROR_PAGE = asset("link-error.html");
+
+const OPENED_ELSEWHERE =
+  "This link was already opened in another browser, or this browser did not keep the page's cookie; ask the app for a new link";
+const UNCHECKED = "This link opens only when the app sends you here; go back to the app and open the page from there";
+
+/** What the error pages say: title, then what to do. */
+const PAGES = {
+  invalid: [
+    "This link is not valid",
+    "Check that the whole link was copied, or go back to the app and open the page from there again.",
+  ],
+  expired: [
+    "This link has expired",
+    "Links to this page work for a short time only. Go back to the app and open the page from there again.",
+  ],
+  revoked: [
+    "This link was withdrawn",
+    "The app withdrew this link. Go back to the app and open the page from there again.",
+  ],
+  elsewhere: [
+    "This link was already opened in another browser",
+    "A link to this page works in one browser only: the one that opened it first. Ask the app for a new one.",
+  ],
+  unchecked: [
+    "Open this page from the app",
+    "This link opens only when the app sends you here. Go back to the app and open the page from there again.",
+  ],
+} as const;
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** The error a request on a link that no longer works gets. */
+function linkFailure(resolved: Extract<ResolvedLink, { ok: false }>): ApiError {
+  if (resolved.reason === "expired")
+    return new ApiError(410, "connect_link_expired", "This connect link has expired; ask the app for a new one");
+  if (resolved.reason === "revoked")
+    return new ApiError(410, "connect_link_revoked", "The app withdrew this connect link; ask the app for a new one");
+  return new ApiError(404, "connect_link_invalid", "This connect link is not valid; ask the app for a new one");
+}
 
 const tokenParam = z.object({ token: z.string().max(200) });
 
@@ -39,8 +82,10 @@ const providerSchema = z
   .openapi("ConnectProvider");
 const linkSchema = z
   .object({
-    expiresAt: z.string(),
+    expiresAt: z.string().describe("When the page stops working (once opened: the end of its use in this browser)"),
     returnUrl: z.string().optional(),
+    successUrl: z.string().optional().describe("Where the page sends the person once connected"),
+    errorUrl: z.string().optional().describe("Where the page sends the person when connecting did not work out"),
     message: z.string().optional(),
     providers: z.array(providerSchema),
   })
@@ -64,9 +109,46 @@ const html = (description: string) => ({ content: { "text/html": { schema: z.str
 const pageRoute = createRoute({
   method: "get",
   path: "/connect/{token}",
-  summary: "The connect page (HTML); an error page when the link is forged or expired",
-  request: { params: tokenParam },
-  responses: { 200: html("The page"), 404: html("Unknown or forged link"), 410: html("The link has expired") },
+  summary: "The connect page (HTML); an error page when the link is forged, expired, revoked or another browser's",
+  request: {
+    params: tokenParam,
+    query: z.object({
+      check: z
+        .string()
+        .optional()
+        .describe("The app's connect check, needed to open the link the first time when CONNECT_VERIFIER_KEY is set"),
+    }),
+  },
+  responses: {
+    200: html("The page"),
+    403: html("The link was opened in another browser, or it needs the app's check and has none that holds"),
+    404: html("Unknown or forged link"),
+    410: html("The link has expired, or the app revoked it"),
+  },
+});
+const openRoute = createRoute({
+  method: "post",
+  path: "/connect/{token}/open",
+  summary:
+    "The page's first call: binds the link to this browser (an HttpOnly cookie) if no browser has it yet, and answers what it offers",
+  description:
+    "The first browser to call this gets the link: a cookie holding a random secret, whose SHA-256 the link keeps; every other endpoint of the link answers only to that cookie. With CONNECT_VERIFIER_KEY set, the first call needs `check` (the app's connect check from the page's `?check=`).",
+  request: {
+    params: tokenParam,
+    body: {
+      required: false,
+      content: {
+        "application/json": {
+          schema: z.object({ check: z.string().max(100).optional().describe("The page's ?check=") }).strict(),
+        },
+      },
+    },
+  },
+  responses: {
+    200: jsonResponse("The link, opened in this browser", linkSchema),
+    ...errorResponses([400, 415]),
+    ...linkErrors(),
+  },
 });
 const linkRoute = createRoute({
   method: "get",
@@ -104,6 +186,8 @@ const disconnectRoute = createRoute({
 
 export interface ConnectPageDeps extends CredentialDeletionDeps {
   links: ConnectLinks;
+  /** CONNECT_VERIFIER_KEY: a link opens the first time only with the app's check (connect-check.ts). */
+  verifierKey?: string;
   vault: CredentialVault;
   kinds: ConnectKind[];
   /** Origins allowed to embed the page (CSP frame-ancestors): the live view's list, since the page embeds the live view. */
@@ -141,19 +225,55 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
       .flatMap(({ kind, providers }) => providers().map((p) => ({ ...p, kind })))
       .filter((p) => access.offers(link, p.id));
 
+  // The address, hence whether the cookie can be Secure, is known only once the API listens.
+  const cookie = () =>
+    bindingCookie({
+      secure: new URL(deps.publicUrl()).protocol === "https:",
+      embedded: deps.frameAncestors.length > 0,
+    });
+
+  /** The link, still working, or the 404/410 thrown: whoever asks. */
+  const workingLink = async (c: Context) => {
+    const resolved = await deps.links.resolve(c.req.param("token") ?? "");
+    if (resolved.ok) return resolved.link;
+    throw linkFailure(resolved);
+  };
+
+  /**
+   * The page's own requests are same-origin: a browser saying it sends a cross-site one (another
+   * page posting to a link it knows) is refused before the cookie counts, wherever SameSite=None
+   * (the embedded case) would let the cookie go along.
+   */
+  const refuseCrossSite = (c: Context) => {
+    const site = c.req.header("sec-fetch-site");
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && site && site !== "same-origin") {
+      throw new ApiError(403, "cross_site_request", "Only the connect page itself may make this request");
+    }
+  };
+
   const access: ConnectAccess = {
     async linkOf(c) {
-      const resolved = await deps.links.resolve(c.req.param("token") ?? "");
-      if (resolved.ok) return resolved.link;
-      if (resolved.reason === "expired")
-        throw new ApiError(410, "connect_link_expired", "This connect link has expired; ask the app for a new one");
-      throw new ApiError(404, "connect_link_invalid", "This connect link is not valid");
+      const link = await workingLink(c);
+      refuseCrossSite(c);
+      if (!link.binding) {
+        throw new ApiError(403, "connect_link_not_opened", "Open the connect link in a browser first");
+      }
+      if (!holdsBinding(cookie().read(c), link.binding)) {
+        throw new ApiError(403, "connect_link_opened_elsewhere", OPENED_ELSEWHERE);
+      }
+      return link;
     },
     offers: (link, providerId) => !link.providers || link.providers.includes(providerId),
     requireOffered(link, providerId, kind) {
       if (!providersOf(link).some((p) => p.id === providerId && p.kind === kind)) {
         throw new ApiError(404, "provider_not_found", `This link does not offer provider ${providerId}`);
       }
+    },
+    async started(link, kind, id) {
+      if (await deps.links.noteStarted(link, { kind, id })) return;
+      // Revoked between this request's check and now: what it just started goes too.
+      await endStarted(deps.kinds, [{ kind, id }]);
+      throw linkFailure({ ok: false, reason: "revoked", link });
     },
   };
 
@@ -177,6 +297,18 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
       .filter((m) => access.offers(link, m.providerId))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 
+  const linkView = (link: ConnectLink) => {
+    const { usableUntil, returnUrl, successUrl, errorUrl, message } = link;
+    return {
+      expiresAt: usableUntil,
+      ...(returnUrl ? { returnUrl } : {}),
+      ...(successUrl ? { successUrl } : {}),
+      ...(errorUrl ? { errorUrl } : {}),
+      ...(message ? { message } : {}),
+      providers: providersOf(link),
+    };
+  };
+
   app.get("/connect-assets/connect.js", (c) =>
     c.body(SCRIPT, 200, { ...headers(), "content-type": "text/javascript; charset=utf-8" }),
   );
@@ -184,34 +316,64 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
     c.body(STYLE, 200, { ...headers(), "content-type": "text/css; charset=utf-8" }),
   );
 
-  app.openapi(pageRoute, async (c) => {
-    const resolved = await deps.links.resolve(c.req.valid("param").token);
-    if (resolved.ok) return c.html(PAGE, 200, headers());
-    const [title, text] =
-      resolved.reason === "expired"
-        ? [
-            "This link has expired",
-            "Links to this page work for a short time only. Go back to the app and open the page from there again.",
-          ]
-        : [
-            "This link is not valid",
-            "Check that the whole link was copied, or go back to the app and open the page from there again.",
-          ];
-    return c.html(
-      ERROR_PAGE.replaceAll("{{title}}", title).replace("{{text}}", text),
-      resolved.reason === "expired" ? 410 : 404,
-      headers(),
-    );
+  app.openapi(pageRoute, async (c, next) => {
+    const { token } = c.req.valid("param");
+    // GET /connect/links is the app's list of its links (behind a service key, mounted later), not a page.
+    if (token === "links") {
+      await next();
+      return c.res;
+    }
+    const resolved = await deps.links.resolve(token);
+    const page = (status: 403 | 404 | 410, [title, text]: readonly [string, string], back?: string) =>
+      c.html(
+        ERROR_PAGE.replaceAll("{{title}}", title)
+          .replace("{{text}}", text)
+          .replace("{{back}}", back ? `<p><a href="${escapeHtml(back)}">Back to the app</a></p>` : ""),
+        status,
+        headers(),
+      );
+    // The app's error address, with what went wrong, for a link it minted with one.
+    const backTo = (link: ConnectLink, status: string) => link.errorUrl && withOutcome(link.errorUrl, { status });
+    if (!resolved.ok) {
+      if (resolved.reason === "invalid") return page(404, PAGES.invalid);
+      return page(410, PAGES[resolved.reason], backTo(resolved.link, `link_${resolved.reason}`));
+    }
+    const { link } = resolved;
+    if (link.binding) {
+      if (!holdsBinding(cookie().read(c), link.binding))
+        return page(403, PAGES.elsewhere, backTo(link, "link_refused"));
+    } else if (deps.verifierKey && !verifyConnectCheck(deps.verifierKey, link.id, c.req.valid("query").check)) {
+      // Said before the page runs; the binding itself (POST …/open) checks again.
+      return page(403, PAGES.unchecked, backTo(link, "link_refused"));
+    }
+    return c.html(PAGE, 200, headers());
   });
 
-  app.openapi(linkRoute, async (c) => {
-    const link = await access.linkOf(c);
-    const { expiresAt, returnUrl, message } = link;
-    return c.json(
-      { expiresAt, ...(returnUrl ? { returnUrl } : {}), ...(message ? { message } : {}), providers: providersOf(link) },
-      200,
-    );
+  app.openapi(openRoute, async (c) => {
+    const link = await workingLink(c);
+    refuseCrossSite(c);
+    const jar = cookie();
+    const held = jar.read(c);
+    if (!link.binding || !holdsBinding(held, link.binding)) {
+      if (link.binding) throw new ApiError(403, "connect_link_opened_elsewhere", OPENED_ELSEWHERE);
+      const body = c.req.header("content-type") ? c.req.valid("json") : {};
+      if (deps.verifierKey && !verifyConnectCheck(deps.verifierKey, link.id, body.check)) {
+        throw new ApiError(403, "connect_check_failed", UNCHECKED);
+      }
+      const { secret, digest } = newBinding();
+      const opened = await deps.links.open(link, digest);
+      if (opened.outcome === "revoked") throw linkFailure({ ok: false, reason: "revoked", link });
+      if (opened.outcome === "gone") throw linkFailure({ ok: false, reason: "invalid" });
+      // Another browser's open came first (the same link opened twice at once): exactly one wins.
+      if (opened.outcome !== "bound") throw new ApiError(403, "connect_link_opened_elsewhere", OPENED_ELSEWHERE);
+      jar.set(c, `/connect/${c.req.valid("param").token}`, secret, new Date(opened.usableUntil!));
+      link.usableUntil = opened.usableUntil!;
+    }
+    c.header("cache-control", "no-store");
+    return c.json(linkView(link), 200);
   });
+
+  app.openapi(linkRoute, async (c) => c.json(linkView(await access.linkOf(c)), 200));
 
   app.openapi(connectionsRoute, async (c) => {
     const link = await access.linkOf(c);

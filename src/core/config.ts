@@ -34,6 +34,9 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/** Schemes that run code or read local data where they open: never a place to send a person back to. */
+export const UNSAFE_RETURN_SCHEMES = ["javascript", "vbscript", "data", "blob", "file", "filesystem", "about"];
+
 /**
  * Every setting, read from the environment once, at start-up. Anything wrong stops the process
  * with a message that names the variable.
@@ -83,6 +86,14 @@ export const configSchema = z
     CREDENTIAL_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(365),
     SESSION_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+    /**
+     * Unfinished login sessions (queued and running, re-logins and the connect page's included) one
+     * subject may hold at once; more answer 429 too_many_sessions. Below a deployment's slots
+     * (workers × WORKER_CONCURRENCY), so that one subject never holds them all (docs/fairness.md).
+     */
+    MAX_SESSIONS_PER_SUBJECT: z.coerce.number().int().min(1).max(1_000).default(3),
+    /** The same for sessions started through one connect link (the person holding it cannot use the app's whole share). */
+    MAX_SESSIONS_PER_CONNECT_LINK: z.coerce.number().int().min(1).max(1_000).default(2),
     /** Credential checks at once per worker (each holds a browser context for a few seconds). */
     CREDENTIAL_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
     /** A held session whose lease is not renewed for this long ends as worker_lost (below 3 s: tests only). */
@@ -173,8 +184,17 @@ export const configSchema = z
     OAUTH2_REFRESH_SKEW_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
     /** How long a caller waits for another process's refresh of the same credential. */
     OAUTH2_REFRESH_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
-    /** How long a connect page link minted by POST /connect/links works, unless the request says otherwise. */
-    CONNECT_LINK_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(900),
+    /**
+     * How long a connect link minted by POST /connect/links waits to be opened (a request may ask for
+     * less). Until then it is a bearer link, so minutes: 10, as Composio's (Anchor: 15).
+     */
+    CONNECT_LINK_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
+    /** How long the page works in the browser that opened the link, from that first open (the binding cookie is the proof then). */
+    CONNECT_PAGE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
+    /** Set: a link opens for the first time only with a short-lived check the app mints for its own user (src/connect/connect-check.ts). */
+    CONNECT_VERIFIER_KEY: z.string().min(32, "at least 32 characters (openssl rand -base64 32)").optional(),
+    /** Schemes a link's successUrl, errorUrl and returnUrl may use: add an app's own (myapp) to hand a person back to a mobile app. */
+    CONNECT_RETURN_SCHEMES: list.default(["https", "http"]),
     /** API keys one subject may have checked with one provider per window (each check is a request from our address to the provider). */
     API_KEY_VALIDATION_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(10),
     API_KEY_VALIDATION_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
@@ -227,6 +247,15 @@ export const configSchema = z
           code: "custom",
           path: ["LIVE_VIEW_FRAME_ANCESTORS"],
           message: `"${origin}" is not an origin (https://app.example.com) or 'self'`,
+        });
+      }
+    }
+    for (const scheme of c.CONNECT_RETURN_SCHEMES) {
+      if (!/^[a-z][a-z0-9+.-]{0,31}$/.test(scheme) || UNSAFE_RETURN_SCHEMES.includes(scheme)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["CONNECT_RETURN_SCHEMES"],
+          message: `"${scheme}" is not a scheme a page may send a person to (lower case, without ":"; never ${UNSAFE_RETURN_SCHEMES.join(", ")})`,
         });
       }
     }

@@ -15,6 +15,20 @@ export function redisKeys(prefix: string) {
     /** Pub/sub: `{ id, status }` on every change, to wake whoever waits on a session. */
     sessionWakeups: `${prefix}:session-events`,
 
+    // Quotas and fair queueing (browser-login/sessions, docs/fairness.md). Each takes an owner key (ownerKey()) or a
+    // connect link id, so that the session store's Lua can name them from a prefix (`…("")`) and a member.
+    /** What a subject holds now (unfinished login sessions; later kept-alive browsers): holder id → its deadline (ms). */
+    holdersOfSubject: (owner: string) => `${prefix}:holders:${owner}`,
+    /** The same, for what was started through one connect link. */
+    holdersOfConnectLink: (linkId: string) => `${prefix}:holders-of-link:${linkId}`,
+    /** A subject's queued sessions in arrival order: session id → created at (ms). */
+    fairQueue: (owner: string) => `${prefix}:fair-queue:${owner}`,
+    /** Subjects with queued sessions, the next one to serve first: owner key → held × 2^41 + oldest arrival (ms). */
+    fairSubjects: `${prefix}:fair-subjects`,
+
+    /** The API's fingerprint of the settings its workers must share (service/shared-settings.ts). */
+    sharedSettings: `${prefix}:shared-settings`,
+
     // The event log (events/): every event, and the same entries per owner and per session.
     events: eventKeys(prefix),
 
@@ -25,8 +39,11 @@ export function redisKeys(prefix: string) {
     /** rate-limiter-flexible's key prefix: `<this>:<provider>:<owner>`. */
     apiKeyAttempts: `${prefix}:api-key-attempts`,
 
-    // Connect links (connect/).
+    // Connect links (connect/): each link's record (as minted), its use (binding, revocation, what it
+    // started), and an index of a subject's links by the time they stop working.
     connectLink: (id: string) => `${prefix}:connect-link:${id}`,
+    connectLinkUse: (id: string) => `${prefix}:connect-link-use:${id}`,
+    connectLinksOf: (owner: Subject) => `${prefix}:connect-links-of:${ownerKey(owner)}`,
 
     // Webhooks (webhooks/): endpoints, their index, and each endpoint's delivery log.
     webhookEndpoint: (id: string) => `${prefix}:webhook-endpoint:${id}`,

@@ -1,4 +1,4 @@
-import { hmacTag, sameTag } from "../crypto/hmac-tag.ts";
+import { MAX_CHECK_TTL_MS, mintAppCheck, verifyAppCheck } from "../crypto/app-check.ts";
 
 /**
  * The optional viewer check, against login phishing (someone starts a session and sends its link
@@ -6,16 +6,14 @@ import { hmacTag, sameTag } from "../crypto/hmac-tag.ts";
  * link opens only with `?check=<expiry>.<mac>` appended, which the app that started the session
  * mints with the same key for its own signed-in user, just before sending them there (a redirect
  * from the app's own page): a bare link forwarded to someone else does not open. Apps call
- * `mintViewerCheck`; the API calls `verifyViewerCheck`.
+ * `mintViewerCheck`; the API calls `verifyViewerCheck`. The check's shape is crypto/app-check.ts.
  */
-export const MAX_CHECK_TTL_MS = 10 * 60_000;
+export { MAX_CHECK_TTL_MS };
 
-const macOf = (key: string, sessionId: string, expiresAtMs: number) =>
-  hmacTag(Buffer.from(key, "utf8"), `viewer-check|${sessionId}|${expiresAtMs}`);
+const PURPOSE = "viewer-check";
 
 export function mintViewerCheck(key: string, sessionId: string, ttlMs = 60_000, nowMs = Date.now()): string {
-  const expiresAtMs = nowMs + Math.min(ttlMs, MAX_CHECK_TTL_MS);
-  return `${expiresAtMs}.${macOf(key, sessionId, expiresAtMs).toString("base64url")}`;
+  return mintAppCheck(key, PURPOSE, sessionId, ttlMs, nowMs);
 }
 
 export function verifyViewerCheck(
@@ -24,9 +22,5 @@ export function verifyViewerCheck(
   check: string | null | undefined,
   nowMs = Date.now(),
 ): boolean {
-  const match = /^(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(check ?? "");
-  if (!match) return false;
-  const expiresAtMs = Number(match[1]);
-  if (expiresAtMs < nowMs || expiresAtMs > nowMs + MAX_CHECK_TTL_MS) return false;
-  return sameTag(Buffer.from(match[2]!, "base64url"), macOf(key, sessionId, expiresAtMs));
+  return verifyAppCheck(key, PURPOSE, sessionId, check, nowMs);
 }

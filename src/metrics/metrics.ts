@@ -24,6 +24,8 @@ export interface Metrics {
   readonly captureSeconds: Histogram<"provider">;
   /** Seconds a job waited in its queue before a worker took it (first attempt). */
   readonly queueWaitSeconds: Histogram<"queue">;
+  /** Login sessions refused at start because a limit was reached (`subject_limit`, `connect_link_limit`). */
+  readonly sessionsRefused: Counter<"reason">;
   readonly credentialDecrypts: Counter<"purpose">;
   readonly webhookDeliveries: Counter<"outcome">;
   /** Reads `sample()` at each scrape into a gauge; one per gauge name (the API's queues, a worker's browsers...). */
@@ -113,6 +115,12 @@ export function createMetrics(): Metrics {
       ["queue"],
       [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
     ),
+    sessionsRefused: new Counter({
+      name: "blc_sessions_refused_total",
+      help: "Login sessions refused at start (429 too_many_sessions) by the limit reached: subject_limit, connect_link_limit",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
     credentialDecrypts: new Counter({
       name: "blc_credential_decrypts_total",
       help: "Credentials decrypted for a caller, by purpose (each is in the audit trail)",

@@ -36,19 +36,25 @@ export function oauth2ConnectKind(deps: {
   return {
     kind: "oauth2",
     providers: () => deps.providers.list().flatMap(({ id, name, kind }) => (kind === "oauth2" ? [{ id, name }] : [])),
-    register(app, { linkOf, requireOffered }) {
+    async endStarted(states) {
+      for (const state of states) await deps.flow.forget(state);
+    },
+    register(app, { linkOf, requireOffered, started }) {
       app.openapi(start, async (c) => {
         const link = await linkOf(c);
         const { providerId } = c.req.valid("json");
         requireOffered(link, providerId, "oauth2");
         // The state binds the link's subject, never the link: the token stays out of the provider's hands and logs.
-        const started = await deps.flow.start(link.subject, {
+        const flow = await deps.flow.start(link.subject, {
           providerId,
           returnOrigin: new URL(deps.publicUrl()).origin,
           metadata: { via: "connect_page" },
         });
+        // Revoking the link forgets the authorization: a consent given afterwards stores nothing.
+        const state = new URL(flow.authorizationUrl).searchParams.get("state");
+        if (state) await started(link, "oauth2", state);
         c.header("Cache-Control", "no-store");
-        return c.json(started, 200);
+        return c.json(flow, 200);
       });
     },
   };

@@ -21,6 +21,8 @@ export interface OAuth2Flow {
   ): Promise<{ authorizationUrl: string; expiresAt: string }>;
   /** Handles the browser coming back; never throws (every failure is an outcome the page explains). */
   callback(url: URL): Promise<CallbackOutcome>;
+  /** Forgets an authorization not yet come back (its `state`): its callback then finds nothing. */
+  forget(state: string): Promise<void>;
 }
 
 export interface FlowDeps {
@@ -100,6 +102,10 @@ export function createOAuth2Flow({
           : {}),
       };
       return { authorizationUrl: oidc.buildAuthorizationUrl(config, params).toString(), expiresAt };
+    },
+
+    async forget(state) {
+      await states.consume(state);
     },
 
     async callback(url) {

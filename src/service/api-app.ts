@@ -67,7 +67,16 @@ export interface ApiParts {
     viewerCheck?: (sessionId: string) => string;
   };
   /** The connect page: links minted through POST /connect/links, the page at /connect/<token>. */
-  connect?: { links: ConnectLinks; linkTtlMs: number; publicUrl: () => string; frameAncestors: string[] };
+  connect?: {
+    links: ConnectLinks;
+    linkTtlMs: number;
+    publicUrl: () => string;
+    frameAncestors: string[];
+    /** CONNECT_VERIFIER_KEY: links open the first time only with the app's check. */
+    verifierKey?: string;
+    /** CONNECT_RETURN_SCHEMES: what a link's successUrl, errorUrl and returnUrl may be. */
+    returnSchemes: readonly string[];
+  };
   /** GET /metrics (Prometheus text), for bearers of one of `tokens` (the metrics token and the service keys). */
   metrics?: { metrics: Metrics; tokens: readonly string[] };
   /** The BullMQ dashboard at /admin/queues, behind the service keys. */
@@ -75,7 +84,7 @@ export interface ApiParts {
 }
 
 /** A viewer or connect link's path is its capability: the request log shows `<token>` instead. */
-const logPath = (path: string) => path.replace(/^\/(live|connect)\/(?!links$)[^/]+/, "/$1/<token>");
+const logPath = (path: string) => path.replace(/^\/(live|connect)\/(?!links(?:\/|$))[^/]+/, "/$1/<token>");
 
 /**
  * The API: the HTTP shell (src/http/) with every feature's routes mounted, in the order of
@@ -145,6 +154,7 @@ export function createApiApp(parts: ApiParts) {
               links: parts.connect.links,
               kinds: connectKinds,
               ttlMs: parts.connect.linkTtlMs,
+              returnSchemes: parts.connect.returnSchemes,
               publicUrl: parts.connect.publicUrl,
             }),
           },

@@ -16,6 +16,7 @@ import { createApiApp } from "./api-app.ts";
 import { openInfra, openSharedParts } from "./infra.ts";
 import { explainListenError } from "./port-check.ts";
 import { resolveServiceKeys } from "./service-keys.ts";
+import { publishSharedSettings } from "./shared-settings.ts";
 
 /** How long requests in flight get to answer when the API stops. */
 const API_DRAIN_MS = 3_000;
@@ -44,6 +45,8 @@ export async function startApiService(
   const stack = new AsyncDisposableStack();
   try {
     const infra = await openInfra(config, redisUrl, "api", logger, stack);
+    // What the workers compare their own settings with.
+    await publishSharedSettings(infra, providers);
     const shared = await openSharedParts(infra, metrics);
     const serviceKeys = resolveServiceKeys(config, logger);
     const draining = new AbortController();

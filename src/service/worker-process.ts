@@ -13,6 +13,7 @@ import type { ServiceOptions } from "./api-process.ts";
 import { openInfra, openSharedParts } from "./infra.ts";
 import { explainListenError } from "./port-check.ts";
 import { resolveServiceKeys } from "./service-keys.ts";
+import { watchSharedSettings } from "./shared-settings.ts";
 
 /**
  * A worker process: a browser adapter, the queue workers of login sessions, credential checks and
@@ -48,6 +49,8 @@ export async function startWorkerService(
       logger.info({ url: `http://${config.METRICS_HOST}:${metricsServer.port}/metrics` }, "worker metrics listening");
     }
     const infra = await openInfra(config, redisUrl, "worker", logger, stack);
+    // Says loudly when a setting this worker must share with the API differs from the API's.
+    await watchSharedSettings(infra, providers);
     const shared = await openSharedParts(infra, metrics);
     startWebhookDelivery(infra, shared.webhooks, { eventLog: shared.eventLog, metrics });
     const adapter = await buildBrowserAdapter(config, logger);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
 import type { ProviderInput } from "../../src/providers/provider-schema.ts";
 import { type ApiKeyService, startApiKeyService } from "../helpers/api-key-service.ts";
+import { connectLinkClient } from "../helpers/connect-link-client.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { type OidcServer, startOidcServer } from "../helpers/oidc-server.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
@@ -22,6 +23,8 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
   const goodKey = `sk_live_${randomBytes(16).toString("hex")}`;
   const wrongKey = `sk_live_${randomBytes(16).toString("hex")}`;
   const subject = "person-k";
+  /** The link the page was opened with. */
+  let linkId: string;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -81,6 +84,7 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
   it("opens the page for a link offering both", async () => {
     const minted = await stack.api("POST", "/connect/links", { subject, body: { providers: ["fixture-key", "idp"] } });
     expect(minted.status).toBe(201);
+    linkId = minted.body.id;
     page = await context.newPage();
     await page.goto(minted.body.url);
     await waitFor(() => page.getByRole("button", { name: "Connect Test IdP", exact: true }).isVisible(), {
@@ -91,30 +95,28 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
 
   it("answers each kind's endpoint for the link's providers of that kind only", async () => {
     const minted = await stack.api("POST", "/connect/links", { subject, body: { providers: ["fixture-key"] } });
-    const post = async (url: string, body: unknown) => {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      return { status: res.status, body: await res.json() };
-    };
+    // As the page does: opened first, then its requests carry the cookie that binds the link to it.
+    const opened = connectLinkClient(minted.body.url);
+    expect((await opened.open()).status).toBe(200);
+    const post = (path: string, body: unknown) => opened.call("POST", path, body);
     // Not offered by this link, and not of the endpoint's kind.
-    expect(await post(`${minted.body.url}/oauth2`, { providerId: "idp" })).toMatchObject({
+    expect(await post("/oauth2", { providerId: "idp" })).toMatchObject({
       status: 404,
       body: { error: { code: "provider_not_found" } },
     });
-    expect(await post(`${minted.body.url}/oauth2`, { providerId: "fixture-key" })).toMatchObject({
+    expect(await post("/oauth2", { providerId: "fixture-key" })).toMatchObject({
       status: 404,
       body: { error: { code: "provider_not_found" } },
     });
-    const forged = minted.body.url.replace(/.$/, (ch: string) => (ch === "A" ? "B" : "A"));
-    expect(await post(`${forged}/api-key`, { providerId: "fixture-key", fields: { apiKey: wrongKey } })).toMatchObject({
+    const forged = connectLinkClient(minted.body.url.replace(/.$/, (ch: string) => (ch === "A" ? "B" : "A")));
+    expect(
+      await forged.call("POST", "/api-key", { providerId: "fixture-key", fields: { apiKey: wrongKey } }),
+    ).toMatchObject({
       status: 404,
       body: { error: { code: "connect_link_invalid" } },
     });
     expect(
-      await post(`${minted.body.url}/api-key`, { providerId: "fixture-key", fields: { apiKey: wrongKey, extra: "x" } }),
+      await post("/api-key", { providerId: "fixture-key", fields: { apiKey: wrongKey, extra: "x" } }),
     ).toMatchObject({
       status: 400,
       body: { error: { code: "invalid_fields", message: expect.stringContaining("unknown: extra") } },
@@ -229,6 +231,39 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
     expect(oidc.revocationRequests() - before).toBe(1);
     expect((await credentials()).map((c) => c.kind)).toEqual(["api_key"]);
     expect(await page.locator("#connections li").allTextContents()).toEqual([expect.stringContaining("Fixture API")]);
+  });
+
+  it("OAuth2: revoking the link forgets the authorization it started: consent given afterwards stores nothing", async () => {
+    const before = (await credentials()).map((c) => c.id);
+    const popupOpened = page.waitForEvent("popup");
+    await page.getByRole("button", { name: "Connect Test IdP", exact: true }).click();
+    const popup = await popupOpened;
+    // The person is at the provider's pages when the app revokes the link.
+    await popup.waitForURL((url) => url.origin === new URL(oidc.issuer).origin);
+    expect((await stack.api("DELETE", `/connect/links/${linkId}`, { subject })).status).toBe(204);
+    // Then signs in (unless the provider remembers them from before) and consents.
+    const message = await waitFor(
+      async () => {
+        const text = await popup
+          .locator("#message")
+          .textContent({ timeout: 100 })
+          .catch(() => undefined);
+        if (text) return text;
+        if (await popup.locator('input[name="login"]').isVisible()) {
+          await popup.locator('input[name="login"]').pressSequentially(subject);
+          await popup.locator('input[name="password"]').pressSequentially("any password");
+          await popup.click('button:has-text("Sign-in")');
+        } else if (await popup.locator('button:has-text("Continue")').isVisible()) {
+          await popup.click('button:has-text("Continue")');
+        }
+        return undefined;
+      },
+      { timeoutMs: 20_000, what: "the callback page" },
+    );
+    expect(message).toContain("unknown, has expired or was already used");
+    expect((await credentials()).map((c) => c.id)).toEqual(before);
+    await popup.close();
+    await waitFor(async () => (await statusText()).includes("window was closed"), { what: "the page to notice" });
   });
 
   it("keeps the keys out of Redis and the logs, and the connect token out of the OAuth2 flow", async () => {

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USER } from "../../src/demo/demo-site.ts";
+import { connectLinkClient } from "../helpers/connect-link-client.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -28,15 +29,19 @@ describe("connect page: API and worker in separate processes, a person in a seco
   const mint = async (subject: string, body: Record<string, unknown> = { providers: ["demo"] }, org?: string) => {
     const res = await stack.api("POST", "/connect/links", { subject, org, body });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return res.body as { url: string; expiresAt: string };
+    return res.body as { id: string; url: string; expiresAt: string };
   };
   const tokenOf = (url: string) => new URL(url).pathname.split("/")[2]!;
+  /** The person's browser for each link: it opened the link first, and so holds its cookie. */
+  const browsers = new Map<string, ReturnType<typeof connectLinkClient>>();
   const linkApi = async (url: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      ...(body ? { headers: { "content-type": "application/json" }, body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: res.status === 204 ? undefined : await res.json() };
+    let browserOf = browsers.get(url);
+    if (!browserOf) {
+      browserOf = connectLinkClient(url);
+      browsers.set(url, browserOf);
+      await browserOf.open();
+    }
+    return browserOf.call(method, path, body);
   };
 
   async function openPage(url: string, viewport = { width: 1000, height: 900 }): Promise<Page> {
@@ -85,7 +90,10 @@ describe("connect page: API and worker in separate processes, a person in a seco
       message: "Connect Demo to Acme Notes",
     });
     expect(link.url).toMatch(new RegExp(`^${stack.baseUrl}/connect/cl_[0-9a-f]{32}\\.[0-9a-z]+\\.[A-Za-z0-9_-]{24}$`));
-    expect(Date.parse(link.expiresAt) - Date.now()).toBeGreaterThan(14 * 60_000);
+    // Ten minutes to open it (CONNECT_LINK_TTL_SECONDS); the answer names it, to revoke it or mint its check.
+    expect(Date.parse(link.expiresAt) - Date.now()).toBeGreaterThan(9 * 60_000);
+    expect(Date.parse(link.expiresAt) - Date.now()).toBeLessThanOrEqual(10 * 60_000);
+    expect(link.id).toBe(tokenOf(link.url).split(".")[0]);
     const page = await openPage(link.url);
     await waitFor(() => page.getByRole("button", { name: "Connect Demo" }).isVisible(), { what: "the Connect button" });
     expect(await page.locator("#message").textContent()).toBe("Connect Demo to Acme Notes");
@@ -205,6 +213,164 @@ describe("connect page: API and worker in separate processes, a person in a seco
     await page.context().close();
   }, 120_000);
 
+  it("works in the browser that opened it first: forwarded to another browser, the link shows a clear page and its endpoints answer 403", async () => {
+    const link = await mint("person-fwd");
+    const first = await openPage(link.url);
+    await waitFor(() => first.getByRole("button", { name: "Connect Demo" }).isVisible(), { what: "the page" });
+    // The binding cookie: the secret is out of the page's reach, goes back to this link's paths only, and
+    // not along with cross-site POSTs.
+    const [cookie] = await first.context().cookies();
+    expect(cookie).toMatchObject({
+      name: "blc_connect",
+      path: `/connect/${tokenOf(link.url)}`,
+      httpOnly: true,
+      sameSite: "Lax",
+      secure: false, // the service is on http here; on https it is Secure and named __Secure-blc_connect
+    });
+    expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await dumpRedis(stack.redis.url)).not.toContain(cookie!.value);
+
+    // The person forwards the link (or someone sent it to them): another browser opens it.
+    const context = await browser.newContext();
+    const second = await context.newPage();
+    const refused = await second.goto(link.url);
+    expect(refused?.status()).toBe(403);
+    expect(await second.getByRole("heading", { level: 1 }).textContent()).toBe(
+      "This link was already opened in another browser",
+    );
+    expect(await second.getByRole("alert").textContent()).toContain("Ask the app for a new one.");
+    for (const [method, path] of [
+      ["POST", "/open"],
+      ["GET", "/link"],
+      ["GET", "/connections"],
+      ["POST", "/browser-login"],
+    ] as const) {
+      const res = await context.request.fetch(`${link.url}${path}`, {
+        method,
+        ...(method === "POST" ? { data: path === "/open" ? {} : { providerId: "demo" } } : {}),
+      });
+      expect(res.status(), path).toBe(403);
+      expect((await res.json()).error.code, path).toBe("connect_link_opened_elsewhere");
+    }
+    await context.close();
+
+    // The first browser keeps it, reloads included.
+    await first.reload();
+    await waitFor(() => first.getByRole("button", { name: "Connect Demo" }).isVisible(), { what: "the page again" });
+    await first.context().close();
+  }, 60_000);
+
+  it("gives a link opened by two browsers at the same moment to exactly one of them", async () => {
+    const link = await mint("person-race");
+    const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+    const pages = await Promise.all(contexts.map((c) => c.newPage()));
+    await Promise.all(pages.map((p) => p.goto(link.url)));
+    const outcome = (p: Page) =>
+      waitFor(
+        async () => {
+          if (await p.getByRole("button", { name: "Connect Demo" }).isVisible()) return "kept";
+          const text = (await p.locator("body").textContent()) ?? "";
+          return text.includes("already opened in another browser") ? "refused" : undefined;
+        },
+        { timeoutMs: 20_000, what: "the page to say whose link it is" },
+      );
+    expect((await Promise.all(pages.map(outcome))).sort()).toEqual(["kept", "refused"]);
+    await Promise.all(contexts.map((c) => c.close()));
+  }, 60_000);
+
+  it("revoked by the app: its login is cancelled, the live view it framed is cut off, and the page and its endpoints answer 410", async () => {
+    const link = await mint("person-rev");
+    const page = await openPage(link.url);
+    await waitFor(() => page.getByRole("button", { name: "Connect Demo" }).isVisible(), { what: "the page" });
+    const listed = (await stack.api("GET", "/connect/links", { subject: "person-rev" })).body.links;
+    expect(listed).toEqual([
+      expect.objectContaining({ id: link.id, providers: ["demo"], openedAt: expect.any(String) }),
+    ]);
+    const startedAnswer = page.waitForResponse((r) => r.url().endsWith("/browser-login") && r.status() === 202);
+    await page.getByRole("button", { name: "Connect Demo" }).click();
+    const { sessionId, liveViewUrl } = await (await startedAnswer).json();
+    await waitFor(() => page.locator("#live-view").isVisible(), { timeoutMs: 20_000, what: "the live view in place" });
+    // The same viewer in a tab of its own, as a viewer the page no longer controls.
+    const viewer = await page.context().newPage();
+    await viewer.goto(liveViewUrl);
+    await waitFor(async () => ((await viewer.locator("#address").textContent()) ?? "").includes("/login"), {
+      timeoutMs: 20_000,
+      what: "the login page in the viewer",
+    });
+
+    const revoked = await stack.api("DELETE", `/connect/links/${link.id}`, { subject: "person-rev" });
+    expect(revoked.status).toBe(204);
+    await waitFor(
+      async () =>
+        (await stack.api("GET", `/browser-login/${sessionId}`, { subject: "person-rev" })).body.status === "cancelled",
+      { what: "the login to be cancelled" },
+    );
+    await waitFor(
+      async () => ((await viewer.locator("#status").textContent()) ?? "").includes("cancelled by the app"),
+      { what: "the viewer to be cut off" },
+    );
+    await waitFor(async () => (await statusText(page)).includes("withdrew this connect link"), {
+      what: "the page to say the link was withdrawn",
+    });
+    expect(await page.locator("#live-view").isVisible()).toBe(false);
+    expect(await page.getByRole("button", { name: "Connect Demo" }).isDisabled()).toBe(true);
+
+    const again = await page.reload();
+    expect(again?.status()).toBe(410);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("This link was withdrawn");
+    for (const [method, path] of [
+      ["POST", "/open"],
+      ["GET", "/connections"],
+      ["POST", "/browser-login"],
+      ["GET", `/browser-login/${sessionId}`],
+    ] as const) {
+      const res = await page.context().request.fetch(`${link.url}${path}`, {
+        method,
+        ...(method === "POST" ? { data: path === "/open" ? {} : { providerId: "demo" } } : {}),
+      });
+      expect(res.status(), path).toBe(410);
+      expect((await res.json()).error.code, path).toBe("connect_link_revoked");
+    }
+    expect((await stack.api("GET", "/connect/links", { subject: "person-rev" })).body.links).toEqual([]);
+    // Again: harmless. Another subject: no such link.
+    expect((await stack.api("DELETE", `/connect/links/${link.id}`, { subject: "person-rev" })).status).toBe(204);
+    const foreign = await stack.api("DELETE", `/connect/links/${link.id}`, { subject: "person-b" });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.code).toBe("connect_link_not_found");
+    await page.context().close();
+  }, 120_000);
+
+  it("sends the person to the app's successUrl after a real login, and to its errorUrl when they cancel", async () => {
+    const successUrl = `${stack.site.appOrigin}/back-in-the-app?from=connect`;
+    const errorUrl = `${stack.site.appOrigin}/not-connected`;
+    const link = await mint("person-back", { providers: ["demo"], successUrl, errorUrl });
+    const page = await openPage(link.url);
+    await page.getByRole("button", { name: "Connect Demo", exact: true }).click();
+    await logInThroughFrame(page);
+    await page.waitForURL((url) => url.pathname === "/back-in-the-app", { timeout: 30_000 });
+    const landed = new URL(page.url());
+    expect(landed.origin).toBe(stack.site.appOrigin);
+    expect(Object.fromEntries(landed.searchParams)).toEqual({
+      from: "connect",
+      status: "connected",
+      providerId: "demo",
+    });
+    expect((await stack.api("GET", "/credentials", { subject: "person-back" })).body.credentials).toHaveLength(1);
+    await page.context().close();
+
+    const another = await mint("person-back", { providers: ["demo"], successUrl, errorUrl });
+    const cancelling = await openPage(another.url);
+    await cancelling.getByRole("button", { name: "Connect Demo", exact: true }).click();
+    await waitFor(() => cancelling.locator("#live-view").isVisible(), { timeoutMs: 20_000, what: "the live view" });
+    await cancelling.getByRole("button", { name: "Cancel" }).click();
+    await cancelling.waitForURL((url) => url.pathname === "/not-connected", { timeout: 20_000 });
+    expect(Object.fromEntries(new URL(cancelling.url()).searchParams)).toEqual({
+      status: "cancelled",
+      providerId: "demo",
+    });
+    await cancelling.context().close();
+  }, 120_000);
+
   it("answers an expired or tampered link with a clear page and JSON 4xx", async () => {
     const short = await mint("person-c", { ttlSeconds: 1 });
     const expired = await waitFor(
@@ -282,12 +448,7 @@ describe("connect page: API and worker in separate processes, a person in a seco
     expect((await linkApi(one.url, "GET", "/link")).body.providers).toEqual([
       { id: "demo", name: "Demo", kind: "browser_login" },
     ]);
-    const other = await fetch(`${one.url}/browser-login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ providerId: "demo-spa" }),
-    });
-    expect(other.status).toBe(404);
+    expect((await linkApi(one.url, "POST", "/browser-login", { providerId: "demo-spa" })).status).toBe(404);
 
     const page = await fetch(one.url);
     const csp = page.headers.get("content-security-policy")!;

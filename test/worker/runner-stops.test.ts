@@ -127,6 +127,8 @@ async function start(
     expiresAt: new Date(now + ttlMs).toISOString(),
     timeline: { queued: new Date(now).toISOString() },
     metadata: {},
+    // A client's URL (tagged), with the rules the API would have stored: the fixture's hosts, private addresses allowed.
+    loginUrlPolicy: { allowedHosts: ["localhost", "127.0.0.1"], allowPrivateAddresses: true, privateAllowedFor: [] },
   };
   await sessions.create(record, now + ttlMs);
   const timersLeft = timers.mark();

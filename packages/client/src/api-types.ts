@@ -278,10 +278,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The connect page (HTML); an error page when the link is forged or expired */
+        /** The connect page (HTML); an error page when the link is forged, expired, revoked or another browser's */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description The app's connect check, needed to open the link the first time when CONNECT_VERIFIER_KEY is set */
+                    check?: string;
+                };
                 header?: never;
                 path: {
                     token: string;
@@ -299,6 +302,15 @@ export interface paths {
                         "text/html": string;
                     };
                 };
+                /** @description The link was opened in another browser, or it needs the app's check and has none that holds */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
                 /** @description Unknown or forged link */
                 404: {
                     headers: {
@@ -308,7 +320,7 @@ export interface paths {
                         "text/html": string;
                     };
                 };
-                /** @description The link has expired */
+                /** @description The link has expired, or the app revoked it */
                 410: {
                     headers: {
                         [name: string]: unknown;
@@ -321,6 +333,108 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connect/{token}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The page's first call: binds the link to this browser (an HttpOnly cookie) if no browser has it yet, and answers what it offers
+         * @description The first browser to call this gets the link: a cookie holding a random secret, whose SHA-256 the link keeps; every other endpoint of the link answers only to that cookie. With CONNECT_VERIFIER_KEY set, the first call needs `check` (the app's connect check from the page's `?check=`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description The page's ?check= */
+                        check?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The link, opened in this browser */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConnectLinkView"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown or forged link */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not application/json (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -355,6 +469,15 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectLinkView"];
                     };
                 };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown or forged link */
                 404: {
                     headers: {
@@ -364,7 +487,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The link has expired */
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
                 410: {
                     headers: {
                         [name: string]: unknown;
@@ -422,6 +545,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown or forged link */
                 404: {
                     headers: {
@@ -431,7 +563,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The link has expired */
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
                 410: {
                     headers: {
                         [name: string]: unknown;
@@ -508,6 +640,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown or forged link, or no such credential of the link's subject and providers */
                 404: {
                     headers: {
@@ -517,7 +658,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The link has expired */
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
                 410: {
                     headers: {
                         [name: string]: unknown;
@@ -587,6 +728,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown or forged link, or a provider the link does not offer */
                 404: {
                     headers: {
@@ -596,8 +746,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The link has expired */
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
                 410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description This user (or connect link) already holds as many unfinished login sessions as allowed (`too_many_sessions`): finish or cancel one, or retry after the seconds its Retry-After header gives */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -663,6 +822,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown or forged link, or no such session of the link's subject */
                 404: {
                     headers: {
@@ -672,7 +840,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The link has expired */
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
                 410: {
                     headers: {
                         [name: string]: unknown;
@@ -732,6 +900,15 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectBrowserLogin"];
                     };
                 };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown or forged link, or no such session of the link's subject */
                 404: {
                     headers: {
@@ -750,7 +927,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The link has expired */
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
                 410: {
                     headers: {
                         [name: string]: unknown;
@@ -808,6 +985,15 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectBrowserLogin"];
                     };
                 };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown or forged link, or no such session of the link's subject */
                 404: {
                     headers: {
@@ -826,7 +1012,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The link has expired */
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
                 410: {
                     headers: {
                         [name: string]: unknown;
@@ -900,6 +1086,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown or forged link, or a provider the link does not offer */
                 404: {
                     headers: {
@@ -918,7 +1113,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The link has expired */
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
                 410: {
                     headers: {
                         [name: string]: unknown;
@@ -1001,6 +1196,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown or forged link, or a provider the link does not offer */
                 404: {
                     headers: {
@@ -1019,7 +1223,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The link has expired */
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
                 410: {
                     headers: {
                         [name: string]: unknown;
@@ -1438,6 +1642,15 @@ export interface paths {
                 };
                 /** @description This loginUrl is not allowed (`login_url_not_allowed`) or already matches the success condition (`login_url_matches_success`) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description This user (or connect link) already holds as many unfinished login sessions as allowed (`too_many_sessions`): finish or cancel one, or retry after the seconds its Retry-After header gives */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2107,6 +2320,15 @@ export interface paths {
                 };
                 /** @description Not a browser login, or its provider is not configured as one (`wrong_credential_kind`, `provider_not_found`) */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description This user (or connect link) already holds as many unfinished login sessions as allowed (`too_many_sessions`): finish or cancel one, or retry after the seconds its Retry-After header gives */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3860,7 +4082,56 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The caller's subject's connect links that still work (not expired, not revoked) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description At most 1000, soonest to stop working first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            links: components["schemas"]["ConnectLinkSummary"][];
+                        };
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         put?: never;
         /** Mint a short-lived connect page link for the caller's subject */
         post: {
@@ -3875,17 +4146,21 @@ export interface paths {
                     "application/json": {
                         /** @description Provider ids to offer (default: all) */
                         providers?: string[];
-                        /** @description Where the page's Back link leads */
+                        /** @description Where the page's Back link leads: a URL of a scheme CONNECT_RETURN_SCHEMES allows (http(s) by default), without credentials */
                         returnUrl?: string;
+                        /** @description Where the page sends the person once a connection is made, with ?status=connected&providerId=…: a URL of a scheme CONNECT_RETURN_SCHEMES allows (http(s) by default), without credentials */
+                        successUrl?: string;
+                        /** @description Where the page sends the person when connecting did not work out (?status=cancelled|failed|link_expired|link_revoked|link_refused, and providerId): a URL of a scheme CONNECT_RETURN_SCHEMES allows (http(s) by default), without credentials */
+                        errorUrl?: string;
                         /** @description A line the page shows above the providers */
                         message?: string;
-                        /** @description Lifetime (default CONNECT_LINK_TTL_SECONDS) */
+                        /** @description Time to open it (default and most: CONNECT_LINK_TTL_SECONDS) */
                         ttlSeconds?: number;
                     };
                 };
             };
             responses: {
-                /** @description The link: send the user there (it is a capability, like a password reset link) */
+                /** @description The link: send the user there at once. Until a browser opens it, it is a bearer link; the first browser to open it keeps it */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -3947,6 +4222,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/connect/links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a connect link: its page and endpoints answer 410, and what it started ends
+         * @description Login sessions started through the link are cancelled (their live views close), OAuth2 authorizations it started are forgotten (their callback answers that the sign-in link is unknown). Connections already made stay. Repeating it is harmless.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A connect link id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such link of the caller's subject (`connect_link_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3965,8 +4316,13 @@ export interface components {
             };
         };
         ConnectLinkView: {
+            /** @description When the page stops working (once opened: the end of its use in this browser) */
             expiresAt: string;
             returnUrl?: string;
+            /** @description Where the page sends the person once connected */
+            successUrl?: string;
+            /** @description Where the page sends the person when connecting did not work out */
+            errorUrl?: string;
             message?: string;
             providers: components["schemas"]["ConnectProvider"][];
         };
@@ -4335,8 +4691,28 @@ export interface components {
             updatedAt: string;
         };
         ConnectLinkMinted: {
+            /**
+             * @description The link's id: to revoke it, and to mint its connect check
+             * @example cl_6f1c0e4a9b2d47e8a3c5f0b1d2e3f4a5
+             */
+            id: string;
             url: string;
+            /** @description The deadline to open it */
             expiresAt: string;
+        };
+        ConnectLinkSummary: {
+            /**
+             * @description A connect link id
+             * @example cl_6f1c0e4a9b2d47e8a3c5f0b1d2e3f4a5
+             */
+            id: string;
+            /** @description The deadline to open it */
+            expiresAt: string;
+            /** @description When it stops working: expiresAt until opened, then the end of its use there */
+            usableUntil: string;
+            /** @description When a browser opened it (and got it) */
+            openedAt?: string;
+            providers?: string[];
         };
     };
     responses: never;

@@ -18,6 +18,7 @@ export interface SessionCommands {
   requestComplete: Command;
   renewLease: Command;
   reapSessions: Command;
+  claimNextSession: Command;
 }
 
 const COMMANDS_DIR = new URL("./commands/", import.meta.url);

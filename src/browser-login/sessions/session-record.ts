@@ -13,12 +13,29 @@ export const metadataSchema = clientMetadataSchema;
 
 export const sessionErrorSchema = z.object({ code: z.string(), message: z.string() });
 
+/**
+ * The rules a client's own login URL was checked against at the API (CLIENT_LOGIN_URL_HOSTS,
+ * ALLOW_PRIVATE_LOGIN_URLS, ALLOW_PRIVATE_LOGIN_URL_HOSTS), carried with the session so that the
+ * worker's browser obeys the same ones whatever the worker's own settings (docs/egress.md).
+ */
+export const loginUrlRulesSchema = z.object({
+  /** Hosts whose state is captured when the provider names no origins. */
+  allowedHosts: z.array(z.string()),
+  /** True: the browser may reach private addresses (no egress proxy). */
+  allowPrivateAddresses: z.boolean(),
+  /** `host:port` pairs the browser may reach on private addresses anyway. */
+  privateAllowedFor: z.array(z.string()),
+});
+export type LoginUrlRules = z.infer<typeof loginUrlRulesSchema>;
+
 /** A login session as kept in Redis. Nothing secret: no cookie, no storage, no key. */
 export const sessionRecordSchema = z.object({
   id: z.string(),
   owner: subjectSchema,
   providerId: z.string(),
   loginUrl: z.string(),
+  /** Set when `loginUrl` is the client's own (not the provider's): the rules the worker's browser obeys. */
+  loginUrlPolicy: loginUrlRulesSchema.optional(),
   status: sessionStatusSchema,
   liveViewUrl: z.string().nullable(),
   /** The worker's internal live-view address (src/live-view/): the API relays viewers there. Not for users. */

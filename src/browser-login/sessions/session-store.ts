@@ -15,11 +15,23 @@ import { holdsLease, type SessionStatus } from "./session-states.ts";
  * A session is a hash with one field per record property, holding that property's JSON text:
  * Lua reads only `status` and `timeline`, so client metadata comes back exactly as it was sent.
  * Two sorted sets index live sessions: by expiry, and (held ones) by lease deadline, so the
- * reaper reads only what is due.
+ * reaper reads only what is due. Sorted sets of holders per subject and per connect link count
+ * unfinished sessions against their limits, and per-subject fair queues decide which queued session
+ * a free worker slot runs next; the same scripts keep them, so they cannot drift (docs/fairness.md).
  */
 export interface SessionStore {
   readonly wakeupChannel: string;
-  create(record: SessionRecord, expiresAtMs: number): Promise<void>;
+  /**
+   * Stores a new session, queued, and counts it against its subject (and connect link) until it
+   * ends: refused, storing nothing, when one of them already holds its limit (docs/fairness.md).
+   */
+  create(record: SessionRecord, expiresAtMs: number, limits?: SessionLimits): Promise<CreateResult>;
+  /**
+   * A worker's free slot: the next session to run, fairly across subjects, moved to `starting` under
+   * the worker's lease. `fallbackId` (the job's own session) is claimed when nothing is fairly queued
+   * and it still waits. Undefined when nothing waits.
+   */
+  claimNext(workerId: string, leaseMs: number, fallbackId?: string): Promise<SessionRecord | undefined>;
   get(id: string): Promise<SessionRecord | undefined>;
   /**
    * Sets the patch's fields; a `status` in it must be a move the state table allows from the current
@@ -34,6 +46,20 @@ export interface SessionStore {
   reap(nowMs?: number): Promise<ReapResult>;
   ping(): Promise<void>;
 }
+
+/** How many unfinished sessions (queued and running) one subject, and one connect link, may hold at once (absent or 0: no limit). */
+export interface SessionLimits {
+  perSubject?: number;
+  /** The connect link the session is started through, and its own limit. */
+  connectLink?: { id: string; limit: number };
+}
+
+export type LimitScope = "subject" | "connect_link";
+
+export type CreateResult =
+  | { ok: true }
+  /** `retryAfterMs`: until the scope's earliest session expires (it may end sooner). */
+  | { ok: false; scope: LimitScope; limit: number; retryAfterMs: number };
 
 export interface TransitionOptions {
   /** Take (or refresh) the worker lease for this long. */
@@ -123,14 +149,35 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
 
   return {
     wakeupChannel,
-    async create(record, expiresAtMs) {
-      const ttl = Math.ceil((expiresAtMs - Date.now() + grace) / 1000) + options.retentionSeconds;
+    async create(record, expiresAtMs, limits = {}) {
+      const now = Date.now();
+      const ttl = Math.ceil((expiresAtMs - now + grace) / 1000) + options.retentionSeconds;
+      const owner = ownerKey(record.owner);
       // Which streams its events go to, kept with the session: the Lua that logs them cannot compute an owner key.
-      const routing = {
-        owner: ownerKey(record.owner),
-        streams: [events.ofOwner(record.owner), events.ofSession(record.id)],
+      const routing = { owner, streams: [events.ofOwner(record.owner), events.ofSession(record.id)] };
+      // The subject's holder set comes first: the fair queue's score reads it.
+      const holders = [
+        { key: keys.holdersOfSubject(owner), limit: limits.perSubject ?? 0, scope: "subject" },
+        ...(limits.connectLink
+          ? [
+              {
+                key: keys.holdersOfConnectLink(limits.connectLink.id),
+                limit: limits.connectLink.limit,
+                scope: "connect_link",
+              },
+            ]
+          : []),
+      ];
+      const holds = {
+        owner,
+        subjects: keys.fairSubjects,
+        queue: keys.fairQueue(owner),
+        holders,
+        // Past the reaper's grace a holder surely ended: one whose end was never recorded stops counting then.
+        deadline: expiresAtMs + grace,
+        now,
       };
-      const created = await commands.createSession(
+      const [outcome, scope, earliest, limit] = (await commands.createSession(
         sessionKey(record.id),
         expiryIndex,
         events.all,
@@ -138,11 +185,36 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
         expiresAtMs,
         ttl,
         eventLimits,
+        JSON.stringify(holds),
         ...toFields(record),
         "events",
         JSON.stringify(routing),
-      );
-      if (created !== 1) throw new Error(`Session ${record.id} already exists`);
+      )) as [string, LimitScope?, string?, number?];
+      if (outcome === "taken") throw new Error(`Session ${record.id} already exists`);
+      if (outcome === "full")
+        return { ok: false, scope: scope!, limit: Number(limit), retryAfterMs: Number(earliest) - grace - now };
+      return { ok: true };
+    },
+    async claimNext(workerId, leaseMs, fallbackId = "") {
+      const now = Date.now();
+      const reply = (await commands.claimNextSession(
+        keys.fairSubjects,
+        expiryIndex,
+        leaseIndex,
+        events.all,
+        now,
+        new Date(now).toISOString(),
+        leaseMs,
+        JSON.stringify(workerId),
+        options.retentionSeconds,
+        wakeupChannel,
+        eventLimits,
+        sessionKey(""),
+        keys.fairQueue(""),
+        keys.holdersOfSubject(""),
+        fallbackId,
+      )) as [string, string[]?];
+      return reply[0] === "ok" ? parseRecord(reply[1]!) : undefined;
     },
     async get(id) {
       return parseRecord(await redis.hgetall(sessionKey(id)));

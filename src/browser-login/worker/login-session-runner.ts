@@ -4,7 +4,6 @@ import { filterByHosts } from "../../browser/capture-filter.ts";
 import type { CapturedState } from "../../credentials/captured-state.ts";
 import type { CredentialEvents } from "../../credentials/credential-events.ts";
 import type { CredentialVault } from "../../credentials/credential-vault.ts";
-import type { AddressPolicy } from "../../network/address-policy.ts";
 import type { BlockedRequest } from "../../network/egress-proxy.ts";
 import type { ProviderRegistry } from "../../providers/provider-registry.ts";
 import type { LiveViewHost } from "../live-view-ports.ts";
@@ -12,6 +11,7 @@ import { viewerMessageFor } from "../session-messages.ts";
 import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.ts";
 import type { SessionStore } from "../sessions/session-store.ts";
 import type { SessionWakeups } from "../sessions/wakeups.ts";
+import { clientUrlRules } from "./client-url-rules.ts";
 import { snapshotLoginPage } from "./login-page-snapshot.ts";
 import { type SuccessWatcher, watchForSuccess } from "./success-watcher.ts";
 
@@ -24,12 +24,8 @@ export interface RunnerDeps {
   logger: Logger;
   workerId: string;
   leaseMs: number;
-  /**
-   * Sessions on a client's own login URL: only the allowlisted hosts' state is captured (unless the
-   * provider names its origins), and, when an address policy is given, every request of the
-   * browser obeys it.
-   */
-  clientLoginUrls?: { allowedHosts: string[]; addressPolicy?: AddressPolicy };
+  /** The session was claimed for this run (moved to `starting` under this worker's lease: claimNext). */
+  claimed?: boolean;
   /** Serves the self-hosted live view of sessions whose browser offers one (local adapter). */
   liveView?: LiveViewHost;
   /** Where a re-login's credential.renewed is logged. */
@@ -134,7 +130,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     let unsubscribe = () => {};
     let stopViewing = () => {};
     try {
-      await move({ status: "starting", workerId });
+      if (deps.claimed) phase = "starting";
+      else await move({ status: "starting", workerId });
       unsubscribe = deps.wakeups.subscribe(sessionId, () => void sessions.get(sessionId).then(react, () => {}));
       timers.push(
         setInterval(() => void sessions.renewLease(sessionId, workerId, leaseMs).then(react, () => {}), leaseMs / 3),
@@ -150,7 +147,9 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         }, remainingMs),
       );
 
-      const clientUrl = record.loginUrl !== provider.loginUrl ? deps.clientLoginUrls : undefined;
+      // A client's own login URL: the rules the API checked it against, carried on the record (./client-url-rules.ts).
+      const clientUrl = clientUrlRules(record, provider, adapter.kind);
+      if (clientUrl && "refused" in clientUrl) throw new Stopped({ status: "failed", error: clientUrl.refused });
       const egress = clientUrl?.addressPolicy
         ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() }
         : undefined;

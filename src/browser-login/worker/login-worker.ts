@@ -25,7 +25,6 @@ export interface WorkerDeps {
   leaseMs?: number;
   reapIntervalMs?: number;
   workerId?: string;
-  clientLoginUrls?: RunnerDeps["clientLoginUrls"];
   liveView?: RunnerDeps["liveView"];
   credentialEvents?: RunnerDeps["credentialEvents"];
 }
@@ -35,7 +34,7 @@ export interface LoginWorker {
   /** Sessions this worker holds now. */
   running(): LoginSessionRun[];
   /** The BullMQ worker taking the jobs (metrics listen to its events). */
-  readonly jobs: Worker<LoginJobData, { status: string }>;
+  readonly jobs: Worker<LoginJobData, { status: string; sessionId?: string }>;
   /**
    * Stops taking jobs, lets captures in flight finish within `graceMs`, ends every other session
    * as failed/worker_shutdown, and closes the browser.
@@ -51,14 +50,17 @@ export async function createWorker(deps: WorkerDeps): Promise<LoginWorker> {
 
   await deps.adapter.warmUp();
 
-  const worker = new Worker<LoginJobData, { status: string }>(
+  const worker = new Worker<LoginJobData, { status: string; sessionId?: string }>(
     LOGIN_QUEUE,
     async (job) => {
-      const run = runLoginSession(job.data.sessionId, { ...deps, logger, workerId, leaseMs });
+      // A job is a turn: this slot runs the session to serve next, fairly (usually the job's own).
+      const claimed = await deps.sessions.claimNext(workerId, leaseMs, job.data.sessionId);
+      if (!claimed) return { status: "nothing_queued" };
+      const run = runLoginSession(claimed.id, { ...deps, logger, workerId, leaseMs, claimed: true });
       runs.set(run.sessionId, run);
       try {
-        // Only the status is returned: BullMQ keeps return values in clear in Redis.
-        return { status: await run.done };
+        // Only ids and the status are returned: BullMQ keeps return values in clear in Redis.
+        return { status: await run.done, sessionId: run.sessionId };
       } finally {
         runs.delete(run.sessionId);
       }
@@ -67,8 +69,9 @@ export async function createWorker(deps: WorkerDeps): Promise<LoginWorker> {
       connection: deps.connection,
       prefix: deps.prefix ?? "blc",
       concurrency: deps.concurrency ?? 10,
-      // A crashed worker's session must end as worker_lost, never be replayed to another browser.
-      maxStalledCount: 0,
+      // A crashed worker's session ends as worker_lost (its lease lapses) and is never replayed: it was claimed,
+      // so it is no longer queued. Its turn may be: taken again, it claims whatever waits next, not that session.
+      maxStalledCount: 1,
     },
   );
   worker.on("error", (error) => logger.warn({ err: { message: error.message } }, "queue connection problem"));

@@ -1,6 +1,7 @@
 // The connect page: lists what the person may connect, connects one, lists and disconnects their
 // connections. Plain script, no build step. Every request goes to /connect/<token>/…, authorised
-// by the link's token (the capability in this page's address); no API key is ever here.
+// by the link's token (in this page's address) and by the cookie its first call (…/open) got: the
+// link works in the browser that opened it first, and no other. No API key is ever here.
 // biome-ignore lint/suspicious/noRedundantUseStrict: a classic <script>, not a module: strict mode is not implied
 "use strict";
 (() => {
@@ -8,6 +9,10 @@
   const token = location.pathname.split("/")[2] || "";
   const base = `/connect/${encodeURIComponent(token)}`;
   let busy = false;
+  /** The link stopped working here (expired, revoked, another browser's): no button works any more. */
+  let linkEnded = false;
+  /** What the link offers, once opened: where to send the person when done (successUrl, errorUrl). */
+  let link;
 
   /** Thrown for a JSON error answer; `message` is the API's own sentence. */
   class ApiFailure extends Error {
@@ -37,10 +42,40 @@
     status.textContent = text;
   }
 
-  function fail(error) {
-    if (error instanceof ApiFailure && (error.status === 410 || error.code === "connect_link_invalid")) {
-      say(`${error.message}. Go back to the app to open this page again.`, "error");
+  /** Link errors: the link no longer works here (expired, revoked, another browser's): nothing on the page will. */
+  const LINK_ENDED = {
+    connect_link_expired: "link_expired",
+    connect_link_revoked: "link_revoked",
+    connect_link_invalid: "link_refused",
+    connect_link_opened_elsewhere: "link_refused",
+    connect_link_not_opened: "link_refused",
+    connect_check_failed: "link_refused",
+  };
+
+  /** Not connected, and why: `status` is what the app's errorUrl hears (cancelled or failed). */
+  class NotConnected extends Error {
+    constructor(message, status = "failed") {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  /** Sends the person to the app's address for this outcome, when the link has one; true if it did. */
+  function handBack(url, status, providerId) {
+    if (!url) return false;
+    const target = new URL(url);
+    target.searchParams.set("status", status);
+    if (providerId) target.searchParams.set("providerId", providerId);
+    location.assign(target.href);
+    return true;
+  }
+
+  function fail(error, providerId) {
+    if (error instanceof ApiFailure && LINK_ENDED[error.code]) {
+      say(`${error.message}.`, "error");
+      linkEnded = true;
       for (const button of document.querySelectorAll("button")) button.disabled = true;
+      handBack(link?.errorUrl, LINK_ENDED[error.code], providerId);
       return;
     }
     say(
@@ -53,7 +88,8 @@
 
   function setBusy(value) {
     busy = value;
-    for (const button of document.querySelectorAll("#providers button, #connections button")) button.disabled = value;
+    for (const button of document.querySelectorAll("#providers button, #connections button"))
+      button.disabled = value || linkEnded;
   }
 
   const STATUS_TEXT = {
@@ -85,7 +121,7 @@
     b.textContent = text;
     b.setAttribute("aria-label", label);
     if (className) b.className = className;
-    b.disabled = busy;
+    b.disabled = busy || linkEnded;
     b.addEventListener("click", onClick);
     return b;
   }
@@ -151,8 +187,9 @@
           } else if (session.status === "completed") {
             return `Connected: ${provider.name}.`;
           } else if (FINAL.includes(session.status)) {
-            throw new Error(
+            throw new NotConnected(
               `${provider.name} was not connected: ${session.error ? session.error.message : session.status}.`,
+              session.status === "cancelled" ? "cancelled" : "failed",
             );
           }
           // A long poll: answers when the status changes, or after a few seconds with the same one.
@@ -184,7 +221,7 @@
         };
         $("api-key-cancel").onclick = () => {
           close();
-          reject(new Error(`${provider.name} was not connected.`));
+          reject(new NotConnected(`${provider.name} was not connected.`, "cancelled"));
         };
         form.onsubmit = async (event) => {
           event.preventDefault();
@@ -196,7 +233,7 @@
             close();
             resolve(`Connected: ${provider.name}.`);
           } catch (failure) {
-            if (!(failure instanceof ApiFailure) || failure.status === 410 || failure.code === "connect_link_invalid") {
+            if (!(failure instanceof ApiFailure) || LINK_ENDED[failure.code]) {
               close();
               reject(failure);
               return;
@@ -231,8 +268,9 @@
       }
       say(`Sign in to ${provider.name} in the window that opened, and allow access there.`);
       const result = await oauth2Result(popup);
-      if (!result) throw new Error(`The ${provider.name} window was closed before the connection was made.`);
-      if (result.error) throw new Error(`${provider.name} was not connected: ${result.error.message}`);
+      if (!result)
+        throw new NotConnected(`The ${provider.name} window was closed before the connection was made.`, "cancelled");
+      if (result.error) throw new NotConnected(`${provider.name} was not connected: ${result.error.message}`);
       return `Connected: ${provider.name}.`;
     },
   };
@@ -315,10 +353,14 @@
       const done = await render(provider, ui);
       await showConnections();
       say(done, "success");
+      if (handBack(link.successUrl, "connected", provider.id)) return;
       $("status").focus();
     } catch (error) {
-      if (error instanceof ApiFailure || !(error instanceof Error)) fail(error);
-      else say(error.message, "error");
+      if (error instanceof ApiFailure || !(error instanceof Error)) fail(error, provider.id);
+      else {
+        say(error.message, "error");
+        handBack(link.errorUrl, error instanceof NotConnected ? error.status : "failed", provider.id);
+      }
     } finally {
       setBusy(false);
     }
@@ -393,7 +435,11 @@
   async function start() {
     $("status").tabIndex = -1;
     try {
-      const link = await api("GET", "/link");
+      // The first call binds the link to this browser (or says it is another's); the app's check, when
+      // the deployment asks for one, comes in this page's address. Once used it leaves the address bar.
+      const check = new URLSearchParams(location.search).get("check");
+      link = await api("POST", "/open", check ? { check } : {});
+      if (check) history.replaceState(null, "", location.pathname);
       if (link.message) Object.assign($("message"), { textContent: link.message, hidden: false });
       if (link.returnUrl) {
         $("back").querySelector("a").href = link.returnUrl;
