@@ -158,7 +158,15 @@ export function credentialRoutes({ vault, audit, revokeOAuth2 }: CredentialRoute
     return c.json(
       {
         credentialId: id,
-        entries: entries.map(({ at, purpose, apiKeyId, requestId }) => ({ at, purpose, apiKeyId, requestId })),
+        entries: entries.map(({ at, purpose, apiKeyId, requestId, via, clientId, clientName }) => ({
+          at,
+          purpose,
+          apiKeyId,
+          requestId,
+          via,
+          clientId,
+          clientName,
+        })),
       },
       200,
     );

@@ -8,6 +8,7 @@ import { buildEventsApi } from "../events/build.ts";
 import { startHttpServer } from "../http/server.ts";
 import { headerSubjectResolver } from "../http/subject-resolver.ts";
 import { buildLiveViewApi } from "../live-view/build.ts";
+import { buildMcpApi } from "../mcp/build.ts";
 import { createMetrics, type Metrics } from "../metrics/metrics.ts";
 import { metricsTokens } from "../metrics/metrics-routes.ts";
 import { buildOAuth2 } from "../oauth2/build-oauth2.ts";
@@ -17,6 +18,9 @@ import { openInfra, openSharedParts } from "./infra.ts";
 import { explainListenError } from "./port-check.ts";
 import { resolveServiceKeys } from "./service-keys.ts";
 import { publishSharedSettings } from "./shared-settings.ts";
+
+/** The service's version, as the MCP server names itself. */
+const SERVICE_VERSION = "0.1.0";
 
 /** How long requests in flight get to answer when the API stops. */
 const API_DRAIN_MS = 3_000;
@@ -76,6 +80,22 @@ export async function startApiService(
       );
     });
 
+    const connect = buildConnect(infra, { secret: liveView.routes.secret, publicUrl: liveView.routes.links.base });
+    const mcp = config.MCP
+      ? buildMcpApi(infra, {
+          vault: shared.vault,
+          providers,
+          links: connect.links,
+          ...(oauth2
+            ? { accessToken: (id, subject, access) => oauth2.tokens.accessToken(id, subject, { access }) }
+            : {}),
+          publicUrl: liveView.routes.links.base,
+          secret: liveView.routes.secret,
+          serviceKeys: serviceKeys.keys,
+          version: SERVICE_VERSION,
+        })
+      : undefined;
+
     const app = createApiApp({
       logger,
       serviceKeys: serviceKeys.keys,
@@ -94,7 +114,8 @@ export async function startApiService(
       webhooks: { ...shared.webhooks, eventLog: shared.eventLog },
       oauth2,
       liveView: liveView.routes,
-      connect: buildConnect(infra, { secret: liveView.routes.secret, publicUrl: liveView.routes.links.base }),
+      connect,
+      mcp,
       metrics: { metrics, tokens: metricsTokens(serviceKeys.keys, config.METRICS_TOKEN) },
       queueDashboard: config.QUEUE_DASHBOARD
         ? { loginQueue: browserLogin.queue, webhookQueue: shared.webhooks.queue, checkQueue: checks.queue }

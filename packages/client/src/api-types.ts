@@ -4660,6 +4660,10 @@ export interface components {
                 purpose: string;
                 apiKeyId?: string;
                 requestId?: string;
+                /** @enum {string} */
+                via?: "mcp";
+                clientId?: string;
+                clientName?: string;
                 at: string;
             }[];
         };
