@@ -14,6 +14,7 @@ import { measureEvents } from "./figures/events.ts";
 import { measureLegibilityFigure } from "./figures/legibility.ts";
 import { measureLiveView } from "./figures/live-view.ts";
 import { measureLoginPage } from "./figures/login-page.ts";
+import { measureMcp } from "./figures/mcp.ts";
 import { measureOAuth2 } from "./figures/oauth2.ts";
 import { measureThroughput } from "./figures/throughput.ts";
 import { measureVerify } from "./figures/verify.ts";
@@ -50,6 +51,7 @@ const PLAN = quick
       viewed: 10,
       keys: 10,
       oauth2Reps: 30,
+      mcpReps: 50,
       legibilityFrames: 4,
     }
   : {
@@ -66,6 +68,7 @@ const PLAN = quick
       viewed: 10,
       keys: 25,
       oauth2Reps: 100,
+      mcpReps: 200,
       legibilityFrames: 6,
     };
 if (levelsArg) PLAN.levels = PLAN.bareLevels = levelsArg;
@@ -131,6 +134,7 @@ const FIGURES: Figure[] = [
     name: "11 live view image quality",
     run: (s) => measureLegibilityFigure(s, PLAN.legibilityFrames),
   },
+  { figure: 12, key: "mcp", name: "12 MCP tool call round trip", run: (s) => measureMcp(s, PLAN.mcpReps) },
 ];
 
 /**
@@ -426,6 +430,19 @@ function rows(r: Record<string, any>): Row[] {
         `every call refreshes (lock, refresh request, re-seal, event): ${o.refreshesSeen} refresh requests for ${o.reps + 3} calls; adds ${Math.round((o.refreshing.median - o.direct.median) * 10) / 10} ms to the direct request at the median`,
       ),
     );
+  }
+  if (r.mcp) {
+    const m = r.mcp;
+    out.push({
+      figure: "12. MCP tool call, HTTP loopback (ms)",
+      median: m.tool.median,
+      p95: m.tool.p95,
+      bareMedian: m.rest.median,
+      ratio: ratio(m.tool.median, m.rest.median),
+      goal: "report",
+      met: null,
+      detail: `list_connections through the SDK's client (2026-07-28, service key), ${m.reps} calls; bare: GET /credentials, the same listing over REST (p95 ${m.rest.p95}); connecting (server/discover) ${m.connectMs} ms`,
+    });
   }
   if (r.legibility) {
     const l = r.legibility;
