@@ -354,6 +354,26 @@ describe("MCP over HTTP: a tool call that first needs the user to connect", () =
     expect(audit.body.entries[0]).toMatchObject({ purpose: "handover", via: "mcp", clientId: "mcp-agent" });
   });
 
+  it("a client of the 2025 revision is served one request at a time, and gets auth_required with the URL", async () => {
+    const legacy = new Client({ name: "older-agent", version: "0.9.0" });
+    await legacy.connect(
+      new StreamableHTTPClientTransport(new URL(resource), {
+        requestInit: { headers: { authorization: `Bearer ${stack.apiKey}`, "x-subject-user-id": "frank" } },
+      }),
+    );
+    open.push(legacy);
+    const result = (await legacy.callTool({
+      name: "call_api",
+      arguments: { providerId: "acme", url: "me" },
+    })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toMatchObject({
+      type: "auth_required",
+      providerId: "acme",
+      connectUrl: expect.stringMatching(new RegExp(`^${stack.baseUrl}/connect/cl_`)),
+    });
+  });
+
   it("a service key acts for the subject its headers name; its connect URL is a connect link for the one provider", async () => {
     const missing = await fetch(resource, {
       method: "POST",
