@@ -27,6 +27,8 @@ export interface McpBuildDeps {
   secret: Buffer;
   serviceKeys: readonly string[];
   version: string;
+  /** Aborted when the API shuts down. */
+  draining?: AbortSignal;
 }
 
 /**
@@ -71,6 +73,7 @@ export function buildMcpApi({ config, redis, logger, stack }: Infra, deps: McpBu
     // Its own key, derived: requestState can never pass for a link token signed with the secret itself.
     requestStateKey: Buffer.from(hkdfSync("sha256", deps.secret, "", "blc/mcp-request-state", 32)),
     connectWaitMs: config.MCP_CONNECT_WAIT_MS,
+    ...(deps.draining ? { draining: deps.draining } : {}),
     ...(config.MCP_CREDENTIAL_HANDOVER ? { handoverScope: config.MCP_HANDOVER_SCOPE } : {}),
     version: deps.version,
   };

@@ -19,6 +19,7 @@ const PAGES = {
   used: ["This link was already used", "It works once. Ask your agent again."],
   lost: ["This sign-in was not recognised", "Open the link from your agent again, in this browser."],
   failed: ["The sign-in did not work", "Open the link from your agent again."],
+  unavailable: ["The sign-in service is not reachable", "Try again in a moment."],
   other: [
     "This link is for another account",
     "You signed in as someone other than the person whose agent asked. Nothing was connected, and the link still works for them.",
@@ -37,6 +38,7 @@ const startRoute = createRoute({
     302: { description: "To the authorization server's sign-in" },
     404: html("The link is not valid"),
     410: html("The link has expired or was used"),
+    503: html("The authorization server is not reachable"),
   },
 });
 
@@ -92,7 +94,7 @@ export function connectSignInRoutes(deps: SignInDeps) {
   const keys = redisKeys(deps.prefix);
   const base = () => deps.publicUrl().replace(/\/+$/, "");
   const secure = () => base().startsWith("https:");
-  const page = (c: Context, status: 400 | 403 | 404 | 410, [title, text]: readonly [string, string]) =>
+  const page = (c: Context, status: 400 | 403 | 404 | 410 | 503, [title, text]: readonly [string, string]) =>
     c.html(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><link rel="icon" href="data:,"></head><body><main><h1>${escapeHtml(title)}</h1><p role="alert">${escapeHtml(text)}</p></main></body></html>`,
       status,
@@ -106,7 +108,8 @@ export function connectSignInRoutes(deps: SignInDeps) {
   app.openapi(startRoute, async (c) => {
     const resolved = await deps.requests.resolve(c.req.valid("param").token);
     if (!resolved.ok) return page(c, resolved.reason === "invalid" ? 404 : 410, PAGES[resolved.reason]);
-    const config = await deps.authorizationServer.connectClient();
+    const config = await deps.authorizationServer.connectClient().catch(() => undefined);
+    if (!config) return page(c, 503, PAGES.unavailable);
     const state = oidc.randomState();
     const signIn: SignIn = {
       requestId: resolved.request.id,

@@ -19,6 +19,8 @@ export interface ConnectUrls {
   mint(principal: McpPrincipal, provider: Provider): Promise<{ url: string; ref: string; expiresAt: string }>;
   /** The person declined: the URL stops working. */
   withdraw(principal: McpPrincipal, ref: string): Promise<void>;
+  /** Whether the URL still leads somewhere: a used-up MCP connect request does not (a connect link stays its browser's). */
+  stillOpen(ref: string): Promise<boolean>;
 }
 
 export function createConnectUrls(deps: {
@@ -57,6 +59,9 @@ export function createConnectUrls(deps: {
     async withdraw(principal, ref) {
       if (ref.startsWith("mcr_")) await deps.requests?.consume(ref);
       else await deps.links.revoke(ref, principal.subject);
+    },
+    async stillOpen(ref) {
+      return !ref.startsWith("mcr_") || (await deps.requests?.get(ref)) !== undefined;
     },
   };
 }

@@ -30,8 +30,16 @@ export interface McpRouteDeps {
   logger: Logger;
 }
 
-/** An authentication refusal in the API's error shape, keeping the challenge (WWW-Authenticate) the client acts on. */
+/**
+ * An authentication refusal in the API's error shape, keeping the challenge (WWW-Authenticate) the client
+ * acts on. A failure on our side (the authorization server's keys could not be fetched) is a 503.
+ */
 async function inOurShape(refusal: Response): Promise<Response> {
+  if (refusal.status >= 500)
+    return Response.json(
+      errorBody("authorization_server_unavailable", "The authorization server's keys could not be read; retry shortly"),
+      { status: 503, headers: { "retry-after": "5" } },
+    );
   const body = (await refusal.json().catch(() => ({}))) as { error?: string; error_description?: string };
   const headers = new Headers(refusal.headers);
   headers.set("content-type", "application/json");

@@ -31,6 +31,8 @@ export interface McpToolDeps {
   requestStateKey: Buffer;
   /** A retried call waits this long for the connection the person is making (MCP_CONNECT_WAIT_MS). */
   connectWaitMs: number;
+  /** Aborted when the API shuts down: a retried call stops waiting for the connection. */
+  draining?: AbortSignal;
   /** Set: use_connection exists (MCP_CREDENTIAL_HANDOVER), for access tokens that carry this scope. */
   handoverScope?: string;
   version: string;
@@ -162,14 +164,21 @@ export function createMcpTools(deps: McpToolDeps, principal: McpPrincipal): McpS
       }
       // "accept" says the person agreed to open the URL, not that they are done: give them a while.
       const deadline = Date.now() + deps.connectWaitMs;
-      while (!usable(found.view) && Date.now() < deadline && !ctx.mcpReq.signal.aborted) {
+      const stop = () => ctx.mcpReq.signal.aborted || deps.draining?.aborted === true;
+      while (!usable(found.view) && Date.now() < deadline && !stop()) {
         await new Promise((resolve) => setTimeout(resolve, Math.min(500, deadline - Date.now())));
         found = (await deps.connections.find(subject, providerId)) ?? found;
       }
       if (usable(found.view)) return found;
     }
     const { provider, view } = found;
-    const still = previous && Date.parse(previous.expiresAt) > Date.now() + 30_000 ? previous : undefined;
+    // The same URL while it works (the person may be on its page); a new one once it expires or is used up.
+    const still =
+      previous &&
+      Date.parse(previous.expiresAt) > Date.now() + 30_000 &&
+      (await deps.connectUrls.stillOpen(previous.ref))
+        ? previous
+        : undefined;
     const next = still ?? { providerId, ...(await deps.connectUrls.mint(principal, provider)) };
     if (!acceptsUrlElicitation(ctx, server)) {
       // The client cannot show a URL request: the agent contract's auth_required, with the URL, as the result.

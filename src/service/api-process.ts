@@ -93,6 +93,7 @@ export async function startApiService(
           secret: liveView.routes.secret,
           serviceKeys: serviceKeys.keys,
           version: SERVICE_VERSION,
+          draining: draining.signal,
         })
       : undefined;
 

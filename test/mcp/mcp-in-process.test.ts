@@ -1,5 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { type CallToolResult, Client, InMemoryTransport } from "@modelcontextprotocol/client";
+import {
+  type CallToolResult,
+  Client,
+  InMemoryTransport,
+  type InputRequiredResult,
+  isInputRequiredResult,
+} from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { Redis } from "ioredis";
@@ -10,6 +16,7 @@ import { createCredentialVault } from "../../src/credentials/credential-vault.ts
 import { createRedisCredentialStore } from "../../src/credentials/store/redis/redis-credential-store.ts";
 import { buildCipher } from "../../src/crypto/build-cipher.ts";
 import { callProviderApi } from "../../src/mcp/api-call.ts";
+import { createConnectRequests } from "../../src/mcp/connect-requests.ts";
 import { createConnectUrls } from "../../src/mcp/connect-urls.ts";
 import { createConnections } from "../../src/mcp/connections.ts";
 import type { McpPrincipal } from "../../src/mcp/mcp-principal.ts";
@@ -83,12 +90,17 @@ describe("MCP tools in process, and the stdio entry", () => {
     principal: McpPrincipal,
     capabilities: object,
     onUrl?: (url: string) => Promise<"accept" | "decline">,
+    options: { deps?: McpToolDeps; manual?: boolean } = {},
   ) {
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    servers.push(serveStdio(() => createMcpTools(deps, principal), { transport: serverSide }));
+    servers.push(serveStdio(() => createMcpTools(options.deps ?? deps, principal), { transport: serverSide }));
     const client = new Client(
       { name: "in-process-agent", version: "1.0.0" },
-      { versionNegotiation: { mode: { pin: "2026-07-28" } }, capabilities },
+      {
+        versionNegotiation: { mode: { pin: "2026-07-28" } },
+        capabilities,
+        ...(options.manual ? { inputRequired: { autoFulfill: false } } : {}),
+      },
     );
     if (onUrl)
       client.setRequestHandler("elicitation/create", async (request) =>
@@ -156,6 +168,57 @@ describe("MCP tools in process, and the stdio entry", () => {
       reason: "no_credential",
       connectUrl: expect.stringMatching(new RegExp(`^${stack.baseUrl}/connect/cl_`)),
     });
+  });
+
+  it("a retry after the connect URL was used up without connecting gets a new URL; while it works, the same one", async () => {
+    const requests = createConnectRequests(redis, {
+      prefix: stack.config.REDIS_PREFIX,
+      secret: randomBytes(32),
+      ttlMs: 60_000,
+    });
+    const oauthDeps: McpToolDeps = {
+      ...deps,
+      connectWaitMs: 200,
+      connectUrls: createConnectUrls({
+        requests,
+        links: createConnectLinks(redis, {
+          prefix: stack.config.REDIS_PREFIX,
+          secret: randomBytes(32),
+          pageTtlMs: 60_000,
+        }),
+        ttlMs: 60_000,
+        publicUrl: () => stack.baseUrl,
+      }),
+    };
+    const client = await inProcess(
+      { subject: { userId: "uma" }, clientId: "agent-1", via: "oauth", scopes: [] },
+      { elicitation: { url: {} } },
+      undefined,
+      { deps: oauthDeps, manual: true },
+    );
+    const call = async (requestState?: string) =>
+      (await client.request(
+        {
+          method: "tools/call",
+          params: {
+            name: "connect",
+            arguments: { providerId: "acme" },
+            ...(requestState ? { requestState, inputResponses: { connect: { action: "accept" } } } : {}),
+          },
+        },
+        { allowInputRequired: true },
+      )) as unknown as InputRequiredResult;
+    const urlOf = (result: InputRequiredResult) => (result.inputRequests!.connect!.params as { url: string }).url;
+    const first = await call();
+    expect(isInputRequiredResult(first)).toBe(true);
+    expect(urlOf(first)).toMatch(new RegExp(`^${stack.baseUrl}/mcp/connect/mcr_`));
+    const again = await call(first.requestState);
+    expect(urlOf(again)).toBe(urlOf(first));
+    // The person signed in (the request is used up) but did not connect: the next round gets a new URL.
+    await requests.consume(urlOf(first).split("/").pop()!.split(".")[0]!);
+    const renewed = await call(again.requestState);
+    expect(urlOf(renewed)).not.toBe(urlOf(first));
+    expect(urlOf(renewed)).toMatch(/\/mcp\/connect\/mcr_/);
   });
 
   it("the stdio entry: a desktop agent starts it, and it acts for its configured user through the service", async () => {
