@@ -11,6 +11,7 @@ import { measureCapture } from "./figures/capture.ts";
 import { measureConcurrency } from "./figures/concurrency.ts";
 import { measureDetection } from "./figures/detection.ts";
 import { measureEvents } from "./figures/events.ts";
+import { measureKeepAlive } from "./figures/keep-alive.ts";
 import { measureLegibilityFigure } from "./figures/legibility.ts";
 import { measureLiveView } from "./figures/live-view.ts";
 import { measureLoginPage } from "./figures/login-page.ts";
@@ -129,12 +130,18 @@ const FIGURES: Figure[] = [
   },
   { figure: 10, key: "oauth2", name: "10 OAuth2 access tokens", run: (s, r) => measureOAuth2(s, r, PLAN.oauth2Reps) },
   {
+    figure: 12,
+    key: "keepAlive",
+    name: "12 kept-alive browsers and check-ins",
+    run: (s) => measureKeepAlive(s, PLAN.reps, PLAN.warmup),
+  },
+  {
     figure: 11,
     key: "legibility",
     name: "11 live view image quality",
     run: (s) => measureLegibilityFigure(s, PLAN.legibilityFrames),
   },
-  { figure: 12, key: "mcp", name: "12 MCP tool call round trip", run: (s) => measureMcp(s, PLAN.mcpReps) },
+  { figure: 13, key: "mcp", name: "13 MCP tool call round trip", run: (s) => measureMcp(s, PLAN.mcpReps) },
 ];
 
 /**
@@ -431,10 +438,42 @@ function rows(r: Record<string, any>): Row[] {
       ),
     );
   }
+  if (r.keepAlive) {
+    const k = r.keepAlive;
+    out.push(
+      timed(
+        "12. connectOverCDP to the kept-alive page, through the API (ms)",
+        k.devTools.viaApi,
+        k.devTools.direct,
+        1.5,
+        `connect → logged-in page found → evaluate; API relay + signed hop + worker guard; bare: connectOverCDP to a local Chromium's own DevTools port (p95 ${k.devTools.direct.p95})`,
+      ),
+    );
+    out.push({
+      figure: "12. memory per kept-alive session (MB)",
+      median: k.memory.keptAliveMb,
+      p95: "—",
+      bareMedian: k.memory.waitingMb,
+      ratio: k.memory.ratio,
+      goal: "report",
+      met: null,
+      detail: `PSS of the worker's Chromium trees over idle, per session, ${k.sessions} at once; a kept-alive session is a browser process of its own; bare column: a session waiting at the login page in the shared browser`,
+    });
+    out.push({
+      figure: "12. check-in round trip (ms)",
+      median: k.checkIn.total.median,
+      p95: k.checkIn.total.p95,
+      bareMedian: k.checkIn.decrypt.median,
+      ratio: ratio(k.checkIn.total.median, k.checkIn.decrypt.median),
+      goal: "report",
+      met: null,
+      detail: `session.checkIn() storing a new version: reading the browser's state (Playwright's storageState visits each origin it knows; alone ${k.checkIn.stateRead.median} ms) + POST (decrypt, merge, seal, event); the POST alone when nothing changed ${k.checkIn.post.median} ms (p95 ${k.checkIn.post.p95}); bare: GET storage-state (a decrypt)`,
+      });
+    }
   if (r.mcp) {
     const m = r.mcp;
     out.push({
-      figure: "12. MCP tool call, HTTP loopback (ms)",
+      figure: "13. MCP tool call, HTTP loopback (ms)",
       median: m.tool.median,
       p95: m.tool.p95,
       bareMedian: m.rest.median,

@@ -33,6 +33,7 @@ export async function apiDocument(): Promise<unknown> {
     providers: unused,
     vault: unused,
     audit: unused,
+    credentialEvents: unused,
     browserLogin: unused,
     events: unused,
     checks: unused,
@@ -40,7 +41,15 @@ export async function apiDocument(): Promise<unknown> {
     webhooks: unused,
     oauth2: { flow: unused, clients: unused, tokens: unused },
     liveView: { links: unused, secret: Buffer.alloc(32), frameAncestors: [] },
-    connect: { links: unused, linkTtlMs: 0, publicUrl: unused, frameAncestors: [], returnSchemes: [] },
+    keepAlive: { sessions: unused, secret: Buffer.alloc(32), publicUrl: unused },
+    connect: {
+      links: unused,
+      linkTtlMs: 0,
+      publicUrl: unused,
+      frameAncestors: [],
+      returnSchemes: [],
+      componentOrigins: [],
+    },
   };
   return (await createApiApp(parts).request("/openapi.json")).json();
 }

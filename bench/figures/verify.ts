@@ -47,7 +47,7 @@ export async function measureVerify(stack: BenchStack, reps: number, warmup: num
       throw new Error(`verify answered ${res.response.status}: ${JSON.stringify(res.data ?? res.error)}`);
     await sleep(SETTLE_MS);
     const started = performance.now();
-    await load(await restoreSession(stack.bare, state, { viewport: { width: 1280, height: 800 } }));
+    await load((await restoreSession(stack.bare, state, { viewport: { width: 1280, height: 800 } })).context);
     const bareMs = performance.now() - started;
     await sleep(SETTLE_MS);
     const seededAt = performance.now();

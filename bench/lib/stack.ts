@@ -95,6 +95,17 @@ function providers(site: FixtureSite, bulkSite: FixtureSite): ProviderInput[] {
       loggedOut: { url: { pathname: "/login" } },
       settleMs: 0,
     }),
+    // Figure 12: its browser kept alive after capture. The bench logs in through /auto-login, which may reach the
+    // dashboard before the success watcher's baseline is read: the URL alone decides.
+    {
+      id: "bench-keep-alive",
+      name: "Kept alive",
+      loginUrl: site.loginUrl,
+      success: { url: { hostname: "localhost", pathname: "/dashboard" } },
+      settleMs: 0,
+      origins: [site.appOrigin, site.ssoOrigin],
+      keepAlive: { maxTime: "10m" },
+    },
     // Never succeeds: the live-view figure types into it while the session waits.
     {
       id: "bench-latency",

@@ -69,7 +69,7 @@ try {
   say("5. Restoring it into a fresh browser:");
   const browser = await chromium.launch({ executablePath: findChromium(config.CHROMIUM_PATH), headless: true });
   try {
-    const page = await (await restoreSession(browser, storageState)).newPage();
+    const page = await (await restoreSession(browser, storageState)).context.newPage();
     await page.goto(`${stack.demo!.appOrigin}/dashboard`);
     say(`   ${stack.demo!.appOrigin}/dashboard says: "${await page.locator("#welcome").textContent()}"`);
     mkdirSync(config.DATA_DIR, { recursive: true });

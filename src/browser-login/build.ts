@@ -5,6 +5,7 @@ import type { CredentialVault } from "../credentials/credential-vault.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { observeQueueWait } from "../metrics/queue-wait.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { DevToolsHost } from "./keep-alive-ports.ts";
 import type { LiveViewHost } from "./live-view-ports.ts";
 import { createLoginQueue } from "./login-queue.ts";
 import { createLoginUrlPolicy } from "./login-url-policy.ts";
@@ -65,6 +66,8 @@ export interface LoginWorkerDeps extends LoginSessions {
   credentialEvents: CredentialEvents;
   adapter: BrowserAdapter;
   liveView?: LiveViewHost;
+  /** Relays apps' DevTools connections to kept-alive browsers (src/keep-alive/). */
+  devTools?: DevToolsHost;
   metrics: Metrics;
 }
 
@@ -88,6 +91,7 @@ export async function startLoginWorker(infra: Infra, deps: LoginWorkerDeps, grac
     reapIntervalMs: config.REAP_INTERVAL_MS,
     liveView: deps.liveView,
     credentialEvents: deps.credentialEvents,
+    devTools: deps.devTools,
   });
   stack.defer(() => worker.close(grace()));
   // Watched as soon as the worker exists: it says "worker ready" before the checks start.

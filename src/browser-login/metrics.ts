@@ -8,12 +8,16 @@ import type { SessionStore } from "./sessions/session-store.ts";
  * limit, and times the steps from the session's timeline. Each change happens once, in one process, so the processes' counters add up.
  */
 export function instrumentSessionStore(store: SessionStore, metrics: Metrics): SessionStore {
-  /** A final status's reason code: "ok" for completed, the error's code otherwise. */
-  const ending = (status: SessionStatus, code: string | undefined) =>
-    isFinal(status) ? { code: status === "completed" ? "ok" : (code ?? "unknown") } : undefined;
+  /** A final status's reason code: "ok" for completed (how a kept-alive browser ended), the error's code otherwise. */
+  const ending = (status: SessionStatus, code: string | undefined, kept?: SessionRecord["keepAlive"]) =>
+    isFinal(status) ? { code: status === "completed" ? (kept?.endReason ?? "ok") : (code ?? "unknown") } : undefined;
 
   function observe(record: SessionRecord) {
-    metrics.sessionEntered(record.providerId, record.status, ending(record.status, record.error?.code));
+    metrics.sessionEntered(
+      record.providerId,
+      record.status,
+      ending(record.status, record.error?.code, record.keepAlive),
+    );
     const provider = { provider: record.providerId };
     const at = (status: string) => (record.timeline[status] ? Date.parse(record.timeline[status]) : undefined);
     // Times are stamped by different processes (API creates, worker moves on): a skewed clock gives 0, not a negative.
@@ -22,8 +26,13 @@ export function instrumentSessionStore(store: SessionStore, metrics: Metrics): S
       metrics.loginPageSeconds.observe(provider, seconds(Date.parse(record.createdAt), at("awaiting_login")));
     if (record.status === "authenticated" && at("awaiting_login"))
       metrics.authenticatedSeconds.observe(provider, seconds(at("awaiting_login"), at("authenticated")));
-    if (record.status === "completed" && at("capturing"))
-      metrics.captureSeconds.observe(provider, seconds(at("capturing"), at("completed")));
+    // A kept-alive browser's capture ended when it was kept alive, not when the browser closed.
+    if (
+      (record.status === "completed" || record.status === "kept_alive") &&
+      at("capturing") &&
+      record.keepAlive?.endedAt === undefined
+    )
+      metrics.captureSeconds.observe(provider, seconds(at("capturing"), at(record.status)));
   }
 
   return {

@@ -60,13 +60,13 @@ const complete = createRoute({
   method: "post",
   path: "/{id}/complete",
   tags,
-  summary: "Capture the login now",
+  summary: "Capture the login now (or end a kept-alive browser)",
   description:
-    "For providers that capture on complete (or to hurry one that waits to settle): capture once the user is authenticated.",
+    "For providers that capture on complete (or to hurry one that waits to settle): capture once the user is authenticated. On a `kept_alive` session: close the kept-alive browser (what the site changed in it is stored in place) and complete the session.",
   security: subjectSecurity,
   request: { params: sessionIdParams, query: waitQuery(10_000) },
   responses: {
-    200: session("Captured: the session is completed and names its credentialId"),
+    200: session("Captured: the session is completed (or kept_alive) and names its credentialId"),
     202: session("Requested, still capturing when the wait ran out: poll the status"),
     ...errorResponses([400, 401, 404, 409, 503], {
       404: "No such session for this subject (`session_not_found`)",
@@ -142,12 +142,15 @@ export function browserLoginRoutes(deps: BrowserLoginRouteDeps) {
   routes.openapi(complete, async (c) => {
     const waitMs = c.req.valid("query").wait ?? 10_000;
     let record = await ownSession(c.req.valid("param").id, c.get("subject"));
+    // A kept-alive browser is ended by complete; any other session is captured (and may be kept alive then).
+    const ending = record.status === "kept_alive";
+    const done = (r: SessionRecord) => isFinal(r.status) || (!ending && r.status === "kept_alive");
     if (acceptsComplete(record.status)) {
       const requested = await sessions.requestComplete(record.id);
       record = requested.ok ? requested.record : ((await sessions.get(record.id)) ?? record);
-      record = (await waitUntil(record.id, (r) => isFinal(r.status), waitMs)) ?? record;
+      record = (await waitUntil(record.id, done, waitMs)) ?? record;
     }
-    if (record.status === "completed") return c.json(view(record), 200);
+    if (record.status === "completed" || (!ending && record.status === "kept_alive")) return c.json(view(record), 200);
     if (acceptsComplete(record.status)) return c.json(view(record), 202);
     if (isFinal(record.status)) {
       throw new ApiError(

@@ -57,6 +57,13 @@ export interface OpenSessionRequest {
    * Plaintext: held in memory for the session only, never logged or put in an error message.
    */
   seed?: CapturedState;
+  /**
+   * Run the session in a browser process of its own, whose DevTools endpoint the session offers
+   * (`devToolsEndpoint`): for sessions kept alive and driven by an app over DevTools, where a shared
+   * browser would expose every other session's context. Adapters whose sessions are remote
+   * browsers already (Browserbase) ignore it.
+   */
+  dedicatedBrowser?: boolean;
 }
 
 export interface PageSnapshot {
@@ -105,6 +112,18 @@ export interface BrowserSession {
   /** The value of `key` in each open page's storage that has it. */
   readStorage(area: StorageArea, key: string): Promise<StorageValue[]>;
   capture(options: CaptureOptions): Promise<CapturedState>;
+  /**
+   * Optional: the origins any frame of the session has loaded. Their storage, as a capture reads it,
+   * is what the site left (an origin missing from the capture was cleared); storage of other origins
+   * was never read (credentials/captured-state-merge.ts keeps it as stored).
+   */
+  visitedOrigins?(): string[];
+  /**
+   * Optional (sessions opened with `dedicatedBrowser` by a local adapter): the browser's DevTools
+   * WebSocket on this machine's loopback (`ws://127.0.0.1:<port>/devtools/browser/<id>`). Only the
+   * worker dials it; apps reach it through the API (src/keep-alive/).
+   */
+  devToolsEndpoint?(): string | undefined;
   /** Subscribe to events of every page of the session; returns the unsubscribe function. */
   onEvent(listener: (event: BrowserSessionEvent) => void): () => void;
   /**

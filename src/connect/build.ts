@@ -17,6 +17,7 @@ export function buildConnect(
     frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS,
     verifierKey: config.CONNECT_VERIFIER_KEY,
     returnSchemes: config.CONNECT_RETURN_SCHEMES,
+    componentOrigins: config.CONNECT_COMPONENT_ORIGINS,
   };
 }
 

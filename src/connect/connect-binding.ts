@@ -40,6 +40,21 @@ export function holdsBinding(secret: string | undefined, digest: string | undefi
   return sameTag(Buffer.from(bindingDigest(secret), "hex"), Buffer.from(digest, "hex"));
 }
 
+/**
+ * A component link's binding travels in this header instead: the connect components run in the
+ * app's page, on another site, where a cookie of ours would be a third-party cookie (blocked or
+ * partitioned by browsers, and sent along with requests other pages make). The first open answers
+ * the secret in its body, to the app's origin only (CORS); the components keep it in memory and
+ * send it with each request. Nothing ambient: another page cannot make the browser send it.
+ */
+export const BINDING_HEADER = "x-connect-binding";
+
+/** The binding secret a component's request presents in the header, if well formed. */
+export function readBindingHeader(c: Context): string | undefined {
+  const value = c.req.header(BINDING_HEADER);
+  return value && SECRET.test(value) ? value : undefined;
+}
+
 export function bindingCookie({ secure, embedded }: { secure: boolean; embedded: boolean }): BindingCookie {
   // `__Secure-`: browsers take such a cookie only from https, with Secure.
   const name = secure ? "__Secure-blc_connect" : "blc_connect";

@@ -48,7 +48,7 @@ export interface ConnectAccess {
  */
 export const linkErrors = (notFound = "Unknown or forged link") =>
   errorResponses([403, 404, 410], {
-    403: "Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`)",
+    403: "Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`)",
     404: notFound,
     410: "The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`)",
   });

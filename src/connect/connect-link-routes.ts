@@ -45,6 +45,19 @@ const mintRoute = createRoute({
                 "Where the page sends the person when connecting did not work out (?status=cancelled|failed|link_expired|link_revoked|link_refused, and providerId)",
               ),
               message: z.string().max(500).optional().describe("A line the page shows above the providers"),
+              componentOrigin: z
+                .string()
+                .max(256)
+                .optional()
+                .describe(
+                  "Makes a component link, for the connect components on the app page of this origin (one of CONNECT_COMPONENT_ORIGINS): it opens no page, answers only requests from that origin, and is bound by a header (X-Connect-Binding) instead of a cookie",
+                ),
+              manageOrgClients: z
+                .boolean()
+                .optional()
+                .describe(
+                  "The link may set and remove the organisation's OAuth clients for the OAuth2 providers it offers (mint it only for an organisation admin; needs x-subject-org-id)",
+                ),
               ttlSeconds: z
                 .number()
                 .int()
@@ -69,7 +82,10 @@ const mintRoute = createRoute({
         })
         .openapi("ConnectLinkMinted"),
     ),
-    ...errorResponses([400, 401, 404, 415], { 404: "A provider that is not configured (`provider_not_found`)" }),
+    ...errorResponses([400, 401, 404, 415], {
+      400: "The request did not validate (`invalid_request`: a return URL, ttlSeconds or componentOrigin not allowed), or manageOrgClients without x-subject-org-id (`org_required`)",
+      404: "A provider that is not configured (`provider_not_found`)",
+    }),
   },
 });
 
@@ -80,6 +96,7 @@ const linkSummarySchema = z
     usableUntil: z.string().describe("When it stops working: expiresAt until opened, then the end of its use there"),
     openedAt: z.string().optional().describe("When a browser opened it (and got it)"),
     providers: z.array(z.string()).optional(),
+    componentOrigin: z.string().optional().describe("A component link: the app page's origin it works in"),
   })
   .openapi("ConnectLinkSummary");
 
@@ -117,6 +134,8 @@ export function connectLinkRoutes(deps: {
   kinds: ConnectKind[];
   ttlMs: number;
   returnSchemes: readonly string[];
+  /** CONNECT_COMPONENT_ORIGINS: what a component link's origin may be. */
+  componentOrigins: readonly string[];
   publicUrl: () => string;
 }) {
   const app = createApiRouter();
@@ -141,13 +160,26 @@ export function connectLinkRoutes(deps: {
       if (!checked.ok) throw new ApiError(400, "invalid_request", `${field} ${checked.reason}`);
       urls[field] = checked.url;
     }
-    const { providers, message } = body;
+    const { providers, message, componentOrigin, manageOrgClients } = body;
+    if (componentOrigin !== undefined && !deps.componentOrigins.includes(componentOrigin)) {
+      throw new ApiError(
+        400,
+        "invalid_request",
+        `componentOrigin ${JSON.stringify(componentOrigin.slice(0, 100))} is not one of CONNECT_COMPONENT_ORIGINS (exact origins, as browsers send them)`,
+      );
+    }
+    const subject = c.get("subject");
+    if (manageOrgClients && !subject.orgId) {
+      throw new ApiError(400, "org_required", "OAuth clients are set per organisation: send x-subject-org-id");
+    }
     const minted = await deps.links.mint(
       {
-        subject: c.get("subject"),
+        subject,
         ...(providers ? { providers: [...new Set(providers)] } : {}),
         ...urls,
         ...(message ? { message } : {}),
+        ...(componentOrigin ? { componentOrigin } : {}),
+        ...(manageOrgClients ? { manageOrgClients } : {}),
       },
       body.ttlSeconds ? body.ttlSeconds * 1000 : deps.ttlMs,
     );

@@ -16,6 +16,13 @@ export const connectLinkRecordSchema = z.object({
   successUrl: z.string().optional(),
   errorUrl: z.string().optional(),
   message: z.string().optional(),
+  /**
+   * A component link: the origin of the app page whose connect components use it (CONNECT_COMPONENT_ORIGINS).
+   * Its requests must come from that origin and carry the binding in a header, not a cookie; it opens no page.
+   */
+  componentOrigin: z.string().optional(),
+  /** The link may set and remove its organisation's OAuth clients for the providers it offers (minted for an org admin). */
+  manageOrgClients: z.boolean().optional(),
   /** The deadline to open it (signed into the token). */
   expiresAt: z.string(),
 });
@@ -50,6 +57,7 @@ export interface ConnectLinkSummary {
   usableUntil: string;
   openedAt?: string;
   providers?: string[];
+  componentOrigin?: string;
 }
 
 export interface ConnectLinks {
@@ -233,6 +241,7 @@ export function createConnectLinks(
             usableUntil: link.usableUntil,
             ...(link.openedAt ? { openedAt: link.openedAt } : {}),
             ...(link.providers ? { providers: link.providers } : {}),
+            ...(link.componentOrigin ? { componentOrigin: link.componentOrigin } : {}),
           },
         ];
       });

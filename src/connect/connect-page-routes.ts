@@ -1,6 +1,9 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { cors } from "hono/cors";
 import {
   type CredentialDeletionDeps,
   deleteCredential,
@@ -13,13 +16,13 @@ import {
 } from "../credentials/credential-metadata-schema.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
 import { credentialView } from "../credentials/credential-view.ts";
-import { ApiError } from "../http/errors.ts";
+import { ApiError, errorBody } from "../http/errors.ts";
 import { errorResponses } from "../http/openapi/error-responses.ts";
 import { jsonResponse } from "../http/openapi/json-response.ts";
 import { credentialIdSchema } from "../http/route-params.ts";
 import { createApiRouter } from "../http/router.ts";
 import { apiKeyFieldViewSchema } from "../providers/provider-view.ts";
-import { bindingCookie, holdsBinding, newBinding } from "./connect-binding.ts";
+import { BINDING_HEADER, bindingCookie, holdsBinding, newBinding, readBindingHeader } from "./connect-binding.ts";
 import { verifyConnectCheck } from "./connect-check.ts";
 import { type ConnectAccess, type ConnectKind, endStarted, linkErrors } from "./connect-kind.ts";
 import type { ConnectLink, ConnectLinks, ResolvedLink } from "./connect-links.ts";
@@ -28,12 +31,17 @@ import { withOutcome } from "./return-url.ts";
 const asset = (name: string) => readFileSync(new URL(`./page/${name}`, import.meta.url), "utf8");
 const PAGE = asset("connect.html");
 const SCRIPT = asset("connect.js");
+const COMPONENTS = readFileSync(new URL("./components/components.js", import.meta.url));
+/** Compressed once: 37 kB become 10 kB for phones on slow networks. */
+const COMPONENTS_GZIP = gzipSync(COMPONENTS, { level: 9 });
+const COMPONENTS_ETAG = `"${createHash("sha256").update(COMPONENTS).digest("base64url").slice(0, 22)}"`;
 const STYLE = asset("connect.css");
 const ERROR_PAGE = asset("link-error.html");
 
 const OPENED_ELSEWHERE =
   "This link was already opened in another browser, or this browser did not keep the page's cookie; ask the app for a new link";
 const UNCHECKED = "This link opens only when the app sends you here; go back to the app and open the page from there";
+const WRONG_ORIGIN = "This link works only in the app page it was made for";
 
 /** What the error pages say: title, then what to do. */
 const PAGES = {
@@ -56,6 +64,10 @@ const PAGES = {
   unchecked: [
     "Open this page from the app",
     "This link opens only when the app sends you here. Go back to the app and open the page from there again.",
+  ],
+  component: [
+    "This link is for the app's own page",
+    "It works only inside the app that made it, in its connect buttons. Go back to the app.",
   ],
 } as const;
 
@@ -87,9 +99,23 @@ const linkSchema = z
     successUrl: z.string().optional().describe("Where the page sends the person once connected"),
     errorUrl: z.string().optional().describe("Where the page sends the person when connecting did not work out"),
     message: z.string().optional(),
+    manageOrgClients: z
+      .boolean()
+      .optional()
+      .describe("The link may set and remove the organisation's OAuth clients of the OAuth2 providers it offers"),
     providers: z.array(providerSchema),
   })
   .openapi("ConnectLinkView");
+const openedSchema = linkSchema
+  .extend({
+    binding: z
+      .string()
+      .optional()
+      .describe(
+        "Component links, on the first open only: the secret to send as X-Connect-Binding with every later request (keep it in memory)",
+      ),
+  })
+  .openapi("ConnectLinkOpened");
 const connectionSchema = z
   .object({
     id: z.string(),
@@ -132,7 +158,7 @@ const openRoute = createRoute({
   summary:
     "The page's first call: binds the link to this browser (an HttpOnly cookie) if no browser has it yet, and answers what it offers",
   description:
-    "The first browser to call this gets the link: a cookie holding a random secret, whose SHA-256 the link keeps; every other endpoint of the link answers only to that cookie. With CONNECT_VERIFIER_KEY set, the first call needs `check` (the app's connect check from the page's `?check=`).",
+    "The first browser to call this gets the link: a cookie holding a random secret, whose SHA-256 the link keeps; every other endpoint of the link answers only to that cookie. A component link (minted with componentOrigin) answers the secret in the body instead, once, to a request from its origin; every later request sends it as X-Connect-Binding. With CONNECT_VERIFIER_KEY set, the first call needs `check` (the app's connect check from the page's `?check=`).",
   request: {
     params: tokenParam,
     body: {
@@ -145,7 +171,7 @@ const openRoute = createRoute({
     },
   },
   responses: {
-    200: jsonResponse("The link, opened in this browser", linkSchema),
+    200: jsonResponse("The link, opened in this browser", openedSchema),
     ...errorResponses([400, 415]),
     ...linkErrors(),
   },
@@ -194,6 +220,8 @@ export interface ConnectPageDeps extends CredentialDeletionDeps {
   frameAncestors: string[];
   /** The address links start with; the live view the page frames is on it. */
   publicUrl: () => string;
+  /** CONNECT_COMPONENT_ORIGINS: app pages whose connect components may call the link endpoints (CORS). */
+  componentOrigins: readonly string[];
 }
 
 /**
@@ -251,14 +279,31 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
     }
   };
 
+  /**
+   * The binding secret a request presents, after the checks its kind of link asks for: a page link's
+   * cookie, from the page itself; a component link's header, from the app page it was minted for
+   * (the Origin browsers send; a listed origin still, should the operator have removed it since).
+   */
+  const presentedBinding = (c: Context, link: ConnectLink) => {
+    if (!link.componentOrigin) {
+      refuseCrossSite(c);
+      return cookie().read(c);
+    }
+    const origin = c.req.header("origin");
+    if (origin !== link.componentOrigin || !deps.componentOrigins.includes(origin)) {
+      throw new ApiError(403, "origin_not_allowed", WRONG_ORIGIN);
+    }
+    return readBindingHeader(c);
+  };
+
   const access: ConnectAccess = {
     async linkOf(c) {
       const link = await workingLink(c);
-      refuseCrossSite(c);
+      const presented = presentedBinding(c, link);
       if (!link.binding) {
         throw new ApiError(403, "connect_link_not_opened", "Open the connect link in a browser first");
       }
-      if (!holdsBinding(cookie().read(c), link.binding)) {
+      if (!holdsBinding(presented, link.binding)) {
         throw new ApiError(403, "connect_link_opened_elsewhere", OPENED_ELSEWHERE);
       }
       return link;
@@ -298,16 +343,55 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 
   const linkView = (link: ConnectLink) => {
-    const { usableUntil, returnUrl, successUrl, errorUrl, message } = link;
+    const { usableUntil, returnUrl, successUrl, errorUrl, message, manageOrgClients } = link;
     return {
       expiresAt: usableUntil,
       ...(returnUrl ? { returnUrl } : {}),
       ...(successUrl ? { successUrl } : {}),
       ...(errorUrl ? { errorUrl } : {}),
       ...(message ? { message } : {}),
+      ...(manageOrgClients ? { manageOrgClients } : {}),
       providers: providersOf(link),
     };
   };
+
+  // The connect components' calls come from app pages on other origins: CORS allows exactly the
+  // listed ones, with no credentials (a component link's proof is a header, never a cookie). A
+  // preflight from any other origin is refused outright. The app's own /connect/links is not for
+  // browsers and gets no CORS.
+  const corsForComponents = cors({
+    origin: (origin) => (deps.componentOrigins.includes(origin) ? origin : null),
+    allowMethods: ["GET", "POST", "PUT", "DELETE"],
+    allowHeaders: ["content-type", BINDING_HEADER],
+    maxAge: 600,
+  });
+  app.use("/connect/:token/*", async (c, next) => {
+    if (c.req.param("token") === "links") return next();
+    const origin = c.req.header("origin");
+    if (c.req.method === "OPTIONS" && (!origin || !deps.componentOrigins.includes(origin))) {
+      return c.json(errorBody("origin_not_allowed", "This origin may not call the connect endpoints"), 403);
+    }
+    return corsForComponents(c, next);
+  });
+
+  // The components' one script, for <script src> on the app's page: public, the same for everyone,
+  // readable cross-origin (so that apps may pin it with Subresource Integrity).
+  app.get("/connect-assets/components.js", (c) => {
+    const headers = {
+      "content-type": "text/javascript; charset=utf-8",
+      "cache-control": "public, max-age=300",
+      etag: COMPONENTS_ETAG,
+      vary: "accept-encoding",
+      "access-control-allow-origin": "*",
+      "cross-origin-resource-policy": "cross-origin",
+      "x-content-type-options": "nosniff",
+    };
+    if (c.req.header("if-none-match") === COMPONENTS_ETAG) return c.body(null, 304, headers);
+    const gzip = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
+    return gzip
+      ? c.body(new Uint8Array(COMPONENTS_GZIP), 200, { ...headers, "content-encoding": "gzip" })
+      : c.body(new Uint8Array(COMPONENTS), 200, headers);
+  });
 
   app.get("/connect-assets/connect.js", (c) =>
     c.body(SCRIPT, 200, { ...headers(), "content-type": "text/javascript; charset=utf-8" }),
@@ -339,6 +423,8 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
       return page(410, PAGES[resolved.reason], backTo(resolved.link, `link_${resolved.reason}`));
     }
     const { link } = resolved;
+    // A component link opens in the app's page, by its components, never as a page of its own.
+    if (link.componentOrigin) return page(403, PAGES.component);
     if (link.binding) {
       if (!holdsBinding(cookie().read(c), link.binding))
         return page(403, PAGES.elsewhere, backTo(link, "link_refused"));
@@ -351,9 +437,9 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
 
   app.openapi(openRoute, async (c) => {
     const link = await workingLink(c);
-    refuseCrossSite(c);
-    const jar = cookie();
-    const held = jar.read(c);
+    const held = presentedBinding(c, link);
+    /** A component link's new binding secret, answered once. */
+    let issued: string | undefined;
     if (!link.binding || !holdsBinding(held, link.binding)) {
       if (link.binding) throw new ApiError(403, "connect_link_opened_elsewhere", OPENED_ELSEWHERE);
       const body = c.req.header("content-type") ? c.req.valid("json") : {};
@@ -366,11 +452,12 @@ export function connectPageRoutes(deps: ConnectPageDeps) {
       if (opened.outcome === "gone") throw linkFailure({ ok: false, reason: "invalid" });
       // Another browser's open came first (the same link opened twice at once): exactly one wins.
       if (opened.outcome !== "bound") throw new ApiError(403, "connect_link_opened_elsewhere", OPENED_ELSEWHERE);
-      jar.set(c, `/connect/${c.req.valid("param").token}`, secret, new Date(opened.usableUntil!));
+      if (link.componentOrigin) issued = secret;
+      else cookie().set(c, `/connect/${c.req.valid("param").token}`, secret, new Date(opened.usableUntil!));
       link.usableUntil = opened.usableUntil!;
     }
     c.header("cache-control", "no-store");
-    return c.json(linkView(link), 200);
+    return c.json({ ...linkView(link), ...(issued ? { binding: issued } : {}) }, 200);
   });
 
   app.openapi(linkRoute, async (c) => c.json(linkView(await access.linkOf(c)), 200));

@@ -37,6 +37,13 @@ const list = z.string().transform((v) =>
 /** Schemes that run code or read local data where they open: never a place to send a person back to. */
 export const UNSAFE_RETURN_SCHEMES = ["javascript", "vbscript", "data", "blob", "file", "filesystem", "about"];
 
+/** An http(s) origin exactly as browsers send it in `Origin`: scheme://host[:port], nothing more. */
+function isOrigin(text: string): boolean {
+  const parsed = URL.canParse(text) ? new URL(text) : undefined;
+  // `*` parses as a host character, but no browser sends it: a wildcard here would match nothing, silently.
+  return !!parsed && /^https?:$/.test(parsed.protocol) && parsed.origin === text && !text.includes("*");
+}
+
 /**
  * Every setting, read from the environment once, at start-up. Anything wrong stops the process
  * with a message that names the variable.
@@ -69,6 +76,8 @@ export const configSchema = z
     SUBJECT_USER_HEADER: z.string().default("x-subject-user-id"),
     SUBJECT_ORG_HEADER: z.string().default("x-subject-org-id"),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+    /** A browser state checked in (POST /credentials/:id/check-in): cookies and several origins' storage. */
+    CHECK_IN_BODY_LIMIT_BYTES: z.coerce.number().int().min(16_384).max(16_777_216).default(1_048_576),
 
     PROVIDERS_FILE: z.string().default("providers.json"),
     CLIENT_LOGIN_URLS: bool.default(false),
@@ -195,6 +204,12 @@ export const configSchema = z
     CONNECT_VERIFIER_KEY: z.string().min(32, "at least 32 characters (openssl rand -base64 32)").optional(),
     /** Schemes a link's successUrl, errorUrl and returnUrl may use: add an app's own (myapp) to hand a person back to a mobile app. */
     CONNECT_RETURN_SCHEMES: list.default(["https", "http"]),
+    /**
+     * Origins of app pages that embed the connect components (components.js): their calls are allowed
+     * by CORS, component links are minted for one of them, the live view may be framed by them and the
+     * OAuth2 callback posts its result to them. Exact origins; none by default.
+     */
+    CONNECT_COMPONENT_ORIGINS: list.default([]),
     /** API keys one subject may have checked with one provider per window (each check is a request from our address to the provider). */
     API_KEY_VALIDATION_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(10),
     API_KEY_VALIDATION_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
@@ -290,6 +305,15 @@ export const configSchema = z
           code: "custom",
           path: ["CONNECT_RETURN_SCHEMES"],
           message: `"${scheme}" is not a scheme a page may send a person to (lower case, without ":"; never ${UNSAFE_RETURN_SCHEMES.join(", ")})`,
+        });
+      }
+    }
+    for (const origin of c.CONNECT_COMPONENT_ORIGINS) {
+      if (!isOrigin(origin)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["CONNECT_COMPONENT_ORIGINS"],
+          message: `"${origin}" is not an origin (scheme://host[:port], no path, wildcard or trailing slash)`,
         });
       }
     }

@@ -1,6 +1,6 @@
 import { type ConnectionOptions, type JobsOptions, Queue } from "bullmq";
 import type { Subject } from "../core/subject.ts";
-import type { CredentialStatus } from "../credentials/credential-metadata-schema.ts";
+import type { CheckStatus } from "../credentials/credential-metadata-schema.ts";
 
 export const CREDENTIAL_CHECK_QUEUE = "credential-checks";
 
@@ -29,7 +29,7 @@ export interface SweepJobData {
 /** What a check found. Kept by BullMQ in clear: statuses, times and counts only. */
 export interface CheckResult {
   outcome: "checked" | "missing" | "not_verifiable";
-  status?: CredentialStatus;
+  status?: CheckStatus;
   /** How it was decided: in a browser, by the HTTP check, or from the captured cookies' own expiry. */
   method?: "browser" | "http" | "predicted_expiry";
   /** Why the status is what it is, for people (no URL, no value). */

@@ -2,16 +2,21 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { type BrowserAdapter, BrowserAdapterError, type BrowserSession } from "../browser/browser-adapter.ts";
 import { watchForSuccess } from "../browser-login/worker/success-watcher.ts";
+import { withDeadline } from "../core/deadline.ts";
 import type { Subject } from "../core/subject.ts";
 import type { CapturedState } from "../credentials/captured-state.ts";
+import type { MergeScope } from "../credentials/captured-state-merge.ts";
 import type { CredentialEvents } from "../credentials/credential-events.ts";
-import type { CredentialStatus } from "../credentials/credential-metadata-schema.ts";
+import type { CheckStatus, CredentialStatus, LastCheck } from "../credentials/credential-metadata-schema.ts";
 import type { CredentialMetadata } from "../credentials/credential-store.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
+import { renewInPlace } from "../credentials/state-renewal.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
-import type { BrowserLoginProvider, SuccessCondition, VerifyDeclaration } from "../providers/provider-schema.ts";
+import type { BrowserLoginProvider, SuccessCondition } from "../providers/provider-schema.ts";
+import { type CheckPlan, checkPlanFor } from "./check-plan.ts";
 import type { CheckJobData, CheckResult } from "./check-queue.ts";
 import { cookieHeaderFor } from "./cookie-header.ts";
+import { applySetCookies } from "./set-cookie.ts";
 
 export interface CheckDeps {
   vault: CredentialVault;
@@ -19,23 +24,29 @@ export interface CheckDeps {
   providers: ProviderRegistry;
   events: CredentialEvents;
   logger: Logger;
-  /** Loading the check's page; past it the check is `unknown`. */
+  /** Loading the check's page; past it the check is `inconclusive`. */
   navigationTimeoutMs?: number;
 }
 
 interface Finding {
-  status: CredentialStatus;
+  status: CheckStatus;
   method: NonNullable<CheckResult["method"]>;
   reason: string;
-  /** The state as the site left it (refresh: true, active only). */
-  refreshed?: CapturedState;
+  /** What the site left behind (the browser's state, or the HTTP answer's cookies applied), and what of it was seen. */
+  captured?: { state: CapturedState; scope: MergeScope };
 }
 
+/** How long a check that ended early (its time budget, a shutdown) may spend reading what the site changed. */
+const LATE_CAPTURE_MS = 3_000;
+
 /**
- * Checks one credential and records what it found: `status` and `lastVerifiedAt` (and, with
- * `refresh`, the state as the site left it, re-encrypted in place), then `credential.verified`
- * (active) or `credential.expired` (it became expired). The stored state changes only with refresh.
- * Every way out closes the browser session it opened; `signal` (the worker shutting down) ends it early.
+ * Checks one credential and records what it found: `status`, `lastVerifiedAt` and `lastCheck`, then
+ * `credential.verified` (active) or `credential.expired` (it became expired). A check presents the
+ * credential to the site, and sites rotate sessions on use: whatever the site changed is stored in
+ * place (merged, version + 1, compare-and-swap on the version the check opened, `credential.renewed`),
+ * unless the site said it is logged out. A check that cannot decide is `inconclusive` and never marks
+ * a credential expired. Every way out closes the browser session it opened; `signal` (the worker
+ * shutting down) ends it early.
  */
 export async function checkCredential(job: CheckJobData, deps: CheckDeps, signal: AbortSignal): Promise<CheckResult> {
   const started = performance.now();
@@ -43,37 +54,38 @@ export async function checkCredential(job: CheckJobData, deps: CheckDeps, signal
   const metadata = await deps.vault.describe(id, owner);
   if (!metadata) return { outcome: "missing" };
   const provider = deps.providers.get(metadata.providerId);
-  if (metadata.kind !== "browser_login" || provider?.kind !== "browser_login" || !provider.verify) {
+  if (metadata.kind !== "browser_login" || provider?.kind !== "browser_login") {
     return {
       outcome: "not_verifiable",
-      reason: `Provider ${metadata.providerId} declares no verify check on this worker`,
+      reason: `Provider ${metadata.providerId} is not configured on this worker as a browser login`,
     };
   }
-  const verify = provider.verify;
+  const plan = checkPlanFor(provider);
 
   let finding: Finding;
+  let opened: { version: number; state: CapturedState } | undefined;
   const predicted = metadata.expiresAt ? Date.parse(metadata.expiresAt) : NaN;
   if (job.trigger === "schedule" && predicted <= Date.now()) {
     // The site's own cookies said when they would stop: no decrypt, no browser.
     finding = { status: "expired", method: "predicted_expiry", reason: "The captured cookies' own expiry has passed" };
   } else {
-    const opened = await deps.vault.open(id, owner, {
+    const read = await deps.vault.open(id, owner, {
       purpose: "verify",
       apiKeyId: job.apiKeyId,
       requestId: job.requestId,
     });
-    if (opened?.secret.kind !== "browser_login") return { outcome: "missing" };
-    const state = opened.secret.state;
+    if (read?.secret.kind !== "browser_login") return { outcome: "missing" };
+    opened = { version: read.metadata.version, state: read.secret.state };
     finding =
-      job.trigger === "schedule" && verify.http
-        ? await httpCheck(state, verify, signal)
-        : await browserCheck(state, provider, verify, { refresh: job.refresh === true, signal, deps });
+      job.trigger === "schedule" && plan.http
+        ? await httpCheck(opened.state, plan, signal)
+        : await browserCheck(opened.state, provider, plan, { signal, deps });
   }
 
-  const recorded = await record(metadata, finding, owner, deps);
+  const recorded = await record(metadata, opened, finding, owner, deps);
   if (!recorded) return { outcome: "missing" };
   deps.logger.info(
-    { credentialId: id, status: finding.status, method: finding.method, refreshed: !!finding.refreshed },
+    { credentialId: id, status: finding.status, method: finding.method, renewed: recorded.renewed },
     "credential checked",
   );
   return {
@@ -81,63 +93,105 @@ export async function checkCredential(job: CheckJobData, deps: CheckDeps, signal
     status: finding.status,
     method: finding.method,
     reason: finding.reason,
-    lastVerifiedAt: recorded.lastVerifiedAt ?? undefined,
-    version: recorded.version,
-    refreshed: !!finding.refreshed,
+    lastVerifiedAt: recorded.metadata.lastVerifiedAt ?? undefined,
+    version: recorded.metadata.version,
+    refreshed: recorded.renewed,
     ms: Math.round(performance.now() - started),
   };
 }
 
-/** Writes the finding; a refreshed state replaces the old one in place, unless another writer moved the version on. */
+/** The credential's status after a check: an inconclusive one proves nothing, so an expired credential stays expired. */
+function statusAfter(before: CredentialStatus, found: CheckStatus): CredentialStatus {
+  if (found === "inconclusive" && before === "expired") return "expired";
+  return found;
+}
+
+/** Writes the finding, and what the site changed (in place, unless another writer moved the version on). */
 async function record(
   before: CredentialMetadata,
+  opened: { version: number; state: CapturedState } | undefined,
   finding: Finding,
   owner: Subject,
   deps: CheckDeps,
-): Promise<CredentialMetadata | undefined> {
-  const lastVerifiedAt = new Date().toISOString();
-  let result = finding.refreshed
-    ? await deps.vault.replace(before.id, {
-        secret: { kind: "browser_login", state: finding.refreshed },
-        expectedVersion: before.version,
-        details: { status: "active", lastVerifiedAt },
-      })
-    : undefined;
-  if (!result || result.outcome === "changed")
-    result = await deps.vault.updateMetadata(before.id, () => ({ status: finding.status, lastVerifiedAt }));
+): Promise<{ metadata: CredentialMetadata; renewed: boolean } | undefined> {
+  const at = new Date().toISOString();
+  const lastCheck: LastCheck = {
+    at,
+    status: finding.status,
+    method: finding.method,
+    reason: finding.reason,
+    touched: finding.method !== "predicted_expiry",
+    renewed: false,
+  };
+  const details = (renewed: boolean): Partial<CredentialMetadata> => ({
+    lastVerifiedAt: at,
+    lastCheck: { ...lastCheck, renewed },
+    ...(finding.status === "active" ? { lastAcceptedAt: at } : {}),
+  });
+  // A logged-out browser's state is the site's goodbye, not a newer login: it is not stored.
+  if (opened && finding.captured && finding.status !== "expired") {
+    const renewal = await renewInPlace(
+      { vault: deps.vault, events: deps.events },
+      {
+        id: before.id,
+        owner,
+        basedOn: opened,
+        captured: finding.captured.state,
+        scope: finding.captured.scope,
+        by: "check",
+        details: { ...details(true), status: statusAfter(before.status, finding.status) },
+      },
+    );
+    if (renewal.outcome === "missing") return undefined;
+    if (renewal.outcome === "renewed") {
+      await announce(before, renewal.metadata, finding, owner, deps);
+      return { metadata: renewal.metadata, renewed: true };
+    }
+  }
+  const result = await deps.vault.updateMetadata(before.id, (current) => ({
+    ...details(false),
+    status: statusAfter(current.status, finding.status),
+  }));
   if (result.outcome !== "replaced") return undefined;
-  if (finding.status === "active")
-    await deps.events.appendCredentialEvent("credential.verified", owner, result.metadata);
-  if (finding.status === "expired" && before.status !== "expired")
-    await deps.events.appendCredentialEvent("credential.expired", owner, result.metadata);
-  return result.metadata;
+  await announce(before, result.metadata, finding, owner, deps);
+  return { metadata: result.metadata, renewed: false };
 }
 
-/** Opens the verify URL logged in as the state, and sees which condition holds. */
+async function announce(
+  before: CredentialMetadata,
+  after: CredentialMetadata,
+  finding: Finding,
+  owner: Subject,
+  deps: CheckDeps,
+) {
+  if (finding.status === "active") await deps.events.appendCredentialEvent("credential.verified", owner, after);
+  if (finding.status === "expired" && before.status !== "expired")
+    await deps.events.appendCredentialEvent("credential.expired", owner, after);
+}
+
+/** Opens the check's URL logged in as the state, sees which condition holds, and reads what the site left. */
 async function browserCheck(
   state: CapturedState,
   provider: BrowserLoginProvider,
-  verify: VerifyDeclaration,
-  { refresh, signal, deps }: { refresh: boolean; signal: AbortSignal; deps: CheckDeps },
+  plan: CheckPlan,
+  { signal, deps }: { signal: AbortSignal; deps: CheckDeps },
 ): Promise<Finding> {
-  const budgetMs = (deps.navigationTimeoutMs ?? 30_000) + verify.timeoutMs + verify.settleMs;
+  const budgetMs = (deps.navigationTimeoutMs ?? 30_000) + plan.timeoutMs + plan.settleMs;
   const abort = new AbortController();
   const giveUp = () => abort.abort();
   signal.addEventListener("abort", giveUp, { once: true });
   const deadline = setTimeout(giveUp, budgetMs);
   let browser: BrowserSession | undefined;
+  let decided: Omit<Finding, "method" | "captured"> | undefined;
   try {
     browser = await deps.adapter.openSession({
       sessionId: `verify_${randomUUID()}`,
-      loginUrl: verify.url,
-      timeoutMs: budgetMs,
+      loginUrl: plan.url,
+      timeoutMs: budgetMs + LATE_CAPTURE_MS,
       signal: abort.signal,
       seed: state,
     });
-    const decided = await decide(browser, provider, verify, abort.signal);
-    if (!refresh || decided.status !== "active") return { ...decided, method: "browser" };
-    const refreshed = await browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB });
-    return { ...decided, method: "browser", refreshed };
+    decided = await decide(browser, provider, plan, state, abort.signal);
   } catch (error) {
     const reason = abort.signal.aborted
       ? signal.aborted
@@ -146,44 +200,72 @@ async function browserCheck(
       : error instanceof BrowserAdapterError
         ? `The browser could not open the check page (${error.code})`
         : "The check failed in the worker";
-    return { status: "unknown", method: "browser", reason };
+    decided = { status: "inconclusive", reason };
   } finally {
     clearTimeout(deadline);
     signal.removeEventListener("abort", giveUp);
+  }
+  try {
+    // The visit may have made the site rotate the session, whatever the outcome short of a logout:
+    // read what it left, within a bound when the check was cut short.
+    const captured =
+      browser && decided.status !== "expired"
+        ? await withDeadline(readBack(browser, provider), {
+            ms: abort.signal.aborted ? LATE_CAPTURE_MS : budgetMs,
+            what: "Reading the check's browser",
+            abandon: () => {},
+          }).catch(() => undefined)
+        : undefined;
+    return { ...decided, method: "browser", ...(captured ? { captured } : {}) };
+  } finally {
     await browser?.close().catch(() => {});
   }
 }
 
+async function readBack(browser: BrowserSession, provider: BrowserLoginProvider) {
+  const state = await browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB });
+  return { state, scope: { origins: provider.origins, visitedOrigins: browser.visitedOrigins?.() } };
+}
+
 /**
- * Whichever condition holds first (for its settle time) decides. When neither does in time, the one
- * that was not declared decides: only loggedIn declared means it never showed (expired); only
- * loggedOut means it never showed (active); both declared means nobody can tell (unknown).
+ * Whichever condition holds first (for its settle time) decides. When neither does in time, a
+ * declared check lets the one that was not declared decide: only loggedIn declared means it never
+ * showed (expired); only loggedOut means it never showed (active); both declared means nobody can
+ * tell (inconclusive). The default check cannot tell either (inconclusive).
  */
 async function decide(
   browser: BrowserSession,
   provider: BrowserLoginProvider,
-  verify: VerifyDeclaration,
+  plan: CheckPlan,
+  stored: CapturedState,
   signal: AbortSignal,
 ): Promise<Omit<Finding, "method">> {
   const stop = new AbortController();
   const stopAll = () => stop.abort();
   signal.addEventListener("abort", stopAll, { once: true });
-  const watch = (condition: SuccessCondition | undefined, status: CredentialStatus, reason: string) =>
+  // A declared check reads a cookie or storage leaf as "present"; the default one as "the site wrote a new value".
+  const compare = plan.isDefault ? { baseline: stored } : { presence: true };
+  const watch = (condition: SuccessCondition | undefined, status: CheckStatus, reason: string) =>
     condition
       ? watchForSuccess(
           browser,
-          { ...provider, success: condition, settleMs: verify.settleMs, failureUrls: [], failureResponses: [] },
-          { presence: true, signal: stop.signal },
+          { ...provider, success: condition, settleMs: plan.settleMs, failureUrls: [], failureResponses: [] },
+          { ...compare, signal: stop.signal },
         ).then((w) => w.succeeded.then(() => ({ status, reason })))
       : new Promise<never>(() => {});
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<Omit<Finding, "method">>((resolve) => {
     timer = setTimeout(() => {
-      if (verify.loggedIn && verify.loggedOut)
-        resolve({ status: "unknown", reason: "Neither the logged-in nor the logged-out condition held in time" });
-      else if (verify.loggedIn) resolve({ status: "expired", reason: "The logged-in condition did not hold" });
+      if (plan.isDefault)
+        resolve({
+          status: "inconclusive",
+          reason: `The login URL did not lead to the logged-in condition within ${Math.round(plan.timeoutMs / 1000)} s; declare "verify" for a check that can tell`,
+        });
+      else if (plan.loggedIn && plan.loggedOut)
+        resolve({ status: "inconclusive", reason: "Neither the logged-in nor the logged-out condition held in time" });
+      else if (plan.loggedIn) resolve({ status: "expired", reason: "The logged-in condition did not hold" });
       else resolve({ status: "active", reason: "The logged-out condition did not hold" });
-    }, verify.timeoutMs);
+    }, plan.timeoutMs);
   });
   const aborted = new Promise<never>((_, reject) => {
     if (signal.aborted) reject(new Error("aborted"));
@@ -192,8 +274,12 @@ async function decide(
   aborted.catch(() => {});
   try {
     return await Promise.race([
-      watch(verify.loggedIn, "active", "The logged-in condition held"),
-      watch(verify.loggedOut, "expired", "The logged-out condition held"),
+      watch(
+        plan.loggedIn,
+        "active",
+        plan.isDefault ? "The login URL led to the logged-in condition" : "The logged-in condition held",
+      ),
+      watch(plan.loggedOut, "expired", "The logged-out condition held"),
       timedOut,
       aborted,
     ]);
@@ -204,27 +290,38 @@ async function decide(
   }
 }
 
-/** A GET with the state's cookies for the URL, redirects not followed: an expected status means logged in. */
-async function httpCheck(state: CapturedState, verify: VerifyDeclaration, signal: AbortSignal): Promise<Finding> {
-  const http = verify.http!;
-  const url = new URL(http.url ?? verify.url);
+/**
+ * A GET with the state's cookies for the URL, redirects not followed: an expected status means
+ * logged in. Cookies the answer sets (a rotated session) are applied to the state, to be stored.
+ */
+async function httpCheck(state: CapturedState, plan: CheckPlan, signal: AbortSignal): Promise<Finding> {
+  const http = plan.http!;
+  const url = new URL(http.url ?? plan.url);
   const cookie = cookieHeaderFor(state.cookies, url);
   try {
     const response = await fetch(url, {
       redirect: "manual",
       headers: cookie ? { cookie } : {},
-      signal: AbortSignal.any([signal, AbortSignal.timeout(verify.timeoutMs)]),
+      signal: AbortSignal.any([signal, AbortSignal.timeout(plan.timeoutMs)]),
     });
     await response.body?.cancel().catch(() => {});
+    const setCookies = response.headers.getSetCookie();
+    const captured = setCookies.length
+      ? {
+          state: { cookies: await applySetCookies(state.cookies, url, setCookies), origins: [] },
+          // No page ran: every origin's storage stays as stored.
+          scope: { visitedOrigins: [] },
+        }
+      : undefined;
     const expected = [http.expectStatus].flat();
     return expected.includes(response.status)
-      ? { status: "active", method: "http", reason: `The check answered ${response.status}` }
+      ? { status: "active", method: "http", reason: `The check answered ${response.status}`, captured }
       : {
           status: "expired",
           method: "http",
           reason: `The check answered ${response.status}, not ${expected.join(" or ")}`,
         };
   } catch {
-    return { status: "unknown", method: "http", reason: "The check request did not get an answer" };
+    return { status: "inconclusive", method: "http", reason: "The check request did not get an answer" };
   }
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { CREDENTIAL_STATUSES } from "../credentials/credential-metadata-schema.ts";
+import { CHECK_STATUSES } from "../credentials/credential-metadata-schema.ts";
 import { credentialOfKind } from "../credentials/credential-of-kind.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
 import { ApiError } from "../http/errors.ts";
@@ -10,6 +10,7 @@ import { credentialIdParams, waitQuery } from "../http/route-params.ts";
 import type { ApiEnv } from "../http/router.ts";
 import { createApiRouter } from "../http/router.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { CheckResult } from "./check-queue.ts";
 import type { CheckState, CheckWaiter } from "./check-waiter.ts";
 
 const checkId = pathId(/^verify-[0-9a-f-]{36}$/, "check", "verify-5b0c7a4e-1c9d-4a51-8c0e-0f3f6f2d9b11");
@@ -23,15 +24,18 @@ const checkResultSchema = z
       .enum(["completed", "failed", "pending"])
       .openapi({ description: "`pending`: still queued or running; ask `checkUrl` again" }),
     checkUrl: z.string(),
-    status: z.enum(CREDENTIAL_STATUSES).optional().openapi({ description: "What the check found (completed checks)" }),
+    status: z.enum(CHECK_STATUSES).optional().openapi({
+      description:
+        "What the check found (completed checks): `inconclusive` when it could not tell (`reason` says why); that never marks the credential expired",
+    }),
     method: z.enum(["browser", "http", "predicted_expiry"]).optional(),
     reason: z.string().optional(),
     lastVerifiedAt: z.string().optional(),
     version: z.number().int().optional(),
-    refreshed: z
-      .boolean()
-      .optional()
-      .openapi({ description: "The state as the site left it was saved in place (version + 1)" }),
+    refreshed: z.boolean().optional().openapi({
+      description:
+        "What the site changed during the check (sites rotate sessions on use) was stored in place: version + 1, `credential.renewed`",
+    }),
     ms: z.number().optional(),
   })
   .openapi("CredentialCheck");
@@ -41,7 +45,7 @@ const verifyRoute = createRoute({
   path: "/{id}/verify",
   summary: "Check that a stored browser login still works",
   description:
-    "Opens the provider's verify URL in a fresh isolated browser context holding the credential, in a worker, and records `status` (active | expired | unknown) and `lastVerifiedAt`. The stored state changes only with `refresh=true`, which saves the cookies as the site left them (same id, version + 1).",
+    "Opens the provider's verify URL (or, for a provider without `verify`, its login URL judged by its success condition) in a fresh isolated browser context holding the credential, in a worker, and records `status` (active | expired | inconclusive), `lastVerifiedAt` and `lastCheck`. Whatever the site changed during the visit (a rotated session cookie) is stored in place: same id, version + 1, `credential.renewed`; a logged-out browser's state is not stored. `refresh=true` is accepted for compatibility: every check does this now.",
   request: {
     params: credentialIdParams,
     query: waitQuery(30_000, CHECK_WAIT_MAX_MS).extend({ refresh: z.enum(["true", "false"]).optional() }),
@@ -50,7 +54,7 @@ const verifyRoute = createRoute({
     200: jsonResponse("The check finished", checkResultSchema),
     202: jsonResponse("Still running after `wait`: ask `checkUrl`", checkResultSchema),
     ...errorResponses([400, 401, 404, 409], {
-      409: "Not a browser login (`wrong_credential_kind`), or its provider declares no check (`verify_not_declared`)",
+      409: "Not a browser login (`wrong_credential_kind`), or its provider is not configured as one (`provider_not_found`)",
     }),
   },
 });
@@ -76,6 +80,13 @@ export interface CheckRouteDeps {
   draining?: AbortSignal;
 }
 
+/** A check's result as kept by the queue; results written before `inconclusive` said `unknown`. */
+function completedResult(result: CheckResult) {
+  const { outcome: _outcome, status, ...rest } = result;
+  const legacy = (status as string | undefined) === "unknown";
+  return { ...rest, ...(status ? { status: legacy ? ("inconclusive" as const) : status } : {}) };
+}
+
 /** Health checks of stored browser logins: `POST /credentials/:id/verify` and its outcome. */
 export function credentialCheckRoutes(deps: CheckRouteDeps) {
   const { vault, checks, providers } = deps;
@@ -89,9 +100,9 @@ export function credentialCheckRoutes(deps: CheckRouteDeps) {
     credentialId: id,
     state: found.state,
     checkUrl: `/credentials/${id}/checks/${check}`,
-    ...(found.state === "completed" ? found.result : {}),
+    ...(found.state === "completed" ? completedResult(found.result) : {}),
     ...(found.state === "failed"
-      ? { status: "unknown" as const, reason: "The worker running the check stopped before it finished" }
+      ? { status: "inconclusive" as const, reason: "The worker running the check stopped before it finished" }
       : {}),
   });
 
@@ -100,11 +111,11 @@ export function credentialCheckRoutes(deps: CheckRouteDeps) {
     const { refresh, wait = 30_000 } = c.req.valid("query");
     const found = await ownBrowserLogin(id, c.get("subject"));
     const provider = providers.get(found.providerId);
-    if (provider?.kind !== "browser_login" || !provider.verify) {
+    if (provider?.kind !== "browser_login") {
       throw new ApiError(
         409,
-        "verify_not_declared",
-        `Provider ${found.providerId} declares no verify check: add "verify" to it in the providers file`,
+        "provider_not_found",
+        `Provider ${found.providerId} is not configured as a browser login`,
       );
     }
     const check = await checks.enqueue({

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import {
+  CREDENTIAL_USAGES,
   type CredentialMetadata,
   credentialMetadataSchema,
   credentialStatusSchema,
+  lastCheckSchema,
+  RENEWED_BY,
 } from "./credential-metadata-schema.ts";
 
 const stored = credentialMetadataSchema.shape;
@@ -37,6 +40,22 @@ export const credentialViewSchema = z
         earliestExpiry: z.string().nullable(),
         suspect: stored.suspect,
         suspectReason: stored.suspectReason,
+        usage: z
+          .enum(CREDENTIAL_USAGES)
+          .describe(
+            "`restore`: load the state into your browser (and check it in when done); `live`: the provider needs a live page, drive the kept-alive browser",
+          ),
+        lastAcceptedAt: z.string().nullable().describe("When the site last showed it logged in (capture, or a check)"),
+        lastCheck: lastCheckSchema
+          .optional()
+          .describe(
+            "The last health check: what it found and why, whether it touched the site, whether it stored a newer state",
+          )
+          .meta({ id: "CredentialLastCheck" }),
+        lastRenewal: z
+          .object({ at: z.string(), by: z.enum(RENEWED_BY) })
+          .optional()
+          .describe("The last time a newer state was stored in place (version + 1), and by what"),
       })
       .meta({ id: "BrowserLoginCredential" }),
     z.object({ ...common, kind: z.literal("oauth2"), scopes: z.array(z.string()) }).meta({ id: "OAuth2Credential" }),
@@ -73,6 +92,10 @@ export function credentialView(m: CredentialMetadata): CredentialView {
         cookieCount,
         earliestExpiry,
         ...(suspect ? { suspect, suspectReason } : {}),
+        usage: m.usage ?? "restore",
+        lastAcceptedAt: m.lastAcceptedAt ?? null,
+        ...(m.lastCheck ? { lastCheck: m.lastCheck } : {}),
+        ...(m.lastRenewal ? { lastRenewal: m.lastRenewal } : {}),
       };
     }
     case "oauth2":

@@ -22,6 +22,10 @@ const storageStateSchema = z
   .object({
     credentialId: z.string(),
     providerId: z.string(),
+    version: z
+      .number()
+      .int()
+      .describe("The version decrypted: check the browser's state back in with it (POST /credentials/:id/check-in)"),
     storageState: capturedStateSchema.meta({ id: "StorageState" }),
   })
   .meta({ id: "CredentialStorageState" });
@@ -136,7 +140,12 @@ export function credentialRoutes({ vault, audit, revokeOAuth2 }: CredentialRoute
       if (opened?.secret.kind !== "browser_login") throw notFoundError(id);
       c.header("Cache-Control", "no-store");
       return c.json(
-        { credentialId: id, providerId: opened.metadata.providerId, storageState: opened.secret.state },
+        {
+          credentialId: id,
+          providerId: opened.metadata.providerId,
+          version: opened.metadata.version,
+          storageState: opened.secret.state,
+        },
         200,
       );
     } catch (error) {

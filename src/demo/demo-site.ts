@@ -14,7 +14,8 @@ import type { HtmlEscapedString } from "hono/utils/html";
  * - `/login`: form login → SSO grant (second origin, cookie + localStorage) → `/auth/finish` → `/dashboard`.
  * - `/popup`: a button that opens `/login` in a popup, and one that opens `/closing` (a window that closes itself).
  * - `/spa`: a single-page login whose URL never changes; success sets `localStorage["spa.token"]`.
- * - `/dashboard`: shows logged-out visitors a dashboard shell for a moment, then redirects them to `/login`.
+ * - `/dashboard`: shows logged-out visitors a dashboard shell for a moment, then redirects them to `/login`;
+ *   `/login` sends a visitor whose session still works to `/dashboard`.
  * `revokeSessions()` ends a user's sessions server-side (their cookies stop working), the way a site
  * expires or signs out a session.
  */
@@ -104,7 +105,11 @@ export async function startDemoSite(options: DemoSiteOptions = {}): Promise<Demo
       ),
     ),
   );
-  app.get("/login", (c) => c.html(loginPage({ failed: c.req.query("error") === "1" })));
+  app.get("/login", (c) => {
+    // As many sites do: a visitor still logged in goes straight to the app (the default credential check relies on it).
+    if (sessions.has(getCookie(c, "session") ?? "")) return c.redirect("/dashboard", 302);
+    return c.html(loginPage({ failed: c.req.query("error") === "1" }));
+  });
   app.post("/login", async (c) => {
     const form = await c.req.parseBody();
     if (form.username !== DEMO_USER.username || form.password !== DEMO_USER.password) {

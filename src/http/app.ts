@@ -33,6 +33,8 @@ export interface HttpAppOptions {
   subjectHeaders?: { user: string; org: string };
   /** Request body limit of the keyed routes (413 beyond it). */
   bodyLimitBytes?: number;
+  /** Keyed routes whose bodies may be larger (a browser state checked in): their own limit, by path. */
+  largeBodies?: { path: RegExp; maxSize: number }[];
   /** Readiness (`GET /readyz`): rejects while a dependency the API needs (Redis) is not reachable. */
   ready(): Promise<void>;
   /** The path as the request log may show it: a link's token in a path is its capability, never logged. */
@@ -111,14 +113,19 @@ export function createHttpApp(options: HttpAppOptions) {
 
   const keyed = createApiRouter();
   keyed.use(serviceKeyAuth(options.serviceKeys));
-  const maxSize = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
-  const limitBody = bodyLimit({
-    maxSize,
-    onError: (c) => c.json(errorBody("payload_too_large", `The request body is larger than ${maxSize} bytes`), 413),
-  });
+  const limitOf = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: (c) => c.json(errorBody("payload_too_large", `The request body is larger than ${maxSize} bytes`), 413),
+    });
+  const limitBody = limitOf(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT);
+  const large = (options.largeBodies ?? []).map(({ path, maxSize }) => ({ path, limit: limitOf(maxSize) }));
   // A GET or HEAD has no body to limit (@hono/node-server gives them none), but asking for it makes
   // the server build a full WHATWG Request with an AbortController for every status poll.
-  keyed.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
+  keyed.use((c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    return (large.find((l) => l.path.test(c.req.path))?.limit ?? limitBody)(c, next);
+  });
   // An operator mount owns its first path segment (`/webhooks/…`): no subject is asked for under it.
   const operatorPrefixes = options.keyed.filter((m) => m.operator).map((m) => `/${m.path.split("/")[1]}/`);
   keyed.use(async (c, next) => {

@@ -110,7 +110,8 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
           viewerMessageFor(record) ?? "This login session has ended.",
           record.status,
         );
-      if (record.status !== "awaiting_login") {
+      // A kept-alive browser stays in view: the person may watch, or take over and hand back, at any time.
+      if (record.status !== "awaiting_login" && record.status !== "kept_alive") {
         // Logged in: no frame is shown any more, and nothing of the page goes to the viewer.
         upstream?.terminate();
         upstream = undefined;
@@ -166,7 +167,7 @@ export function createLiveViewRelay(deps: LiveViewRelayDeps): LiveViewRelay {
         // The session may have just ended (the worker closes its views then): the record says how.
         void deps.sessions.get(sessionId).then(
           (record) => {
-            if (record && !isFinal(record.status) && record.status === "awaiting_login") {
+            if (record && (record.status === "awaiting_login" || record.status === "kept_alive")) {
               end("worker_unreachable", WORKER_UNREACHABLE_MESSAGE);
             } else void check();
           },

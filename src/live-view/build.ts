@@ -5,7 +5,7 @@ import { createLiveViewRelay } from "./api-live-view-relay.ts";
 import { createLiveViewLinks } from "./live-view-links.ts";
 import { liveViewSecret } from "./live-view-secret.ts";
 import { mintViewerCheck } from "./viewer-check.ts";
-import { startWorkerLiveView } from "./worker-live-view-server.ts";
+import { startWorkerLiveView, type WorkerLiveViewOptions } from "./worker-live-view-server.ts";
 
 /**
  * The API's side: viewer links (handed out from the start when the deployment's workers serve live
@@ -40,15 +40,22 @@ export function buildLiveViewApi(
     routes: {
       links,
       secret,
-      frameAncestors: config.LIVE_VIEW_FRAME_ANCESTORS,
+      // App pages with connect components show the live view in place, as the connect page does.
+      frameAncestors: [...config.LIVE_VIEW_FRAME_ANCESTORS, ...config.CONNECT_COMPONENT_ORIGINS],
       verifierKey,
       viewerCheck: verifierKey ? (sessionId: string) => mintViewerCheck(verifierKey, sessionId) : undefined,
     },
   };
 }
 
-/** The worker's side: its live-view server, when this worker's browsers are local and the live view is on. */
-export async function startLiveViewHost(infra: Infra) {
+/**
+ * The worker's side: its live-view server, when this worker's browsers are local and the live view is
+ * on. `otherUpgrades`: other hops the API makes to the worker, served on the same port.
+ */
+export async function startLiveViewHost(
+  infra: Infra,
+  { otherUpgrades }: { otherUpgrades?: WorkerLiveViewOptions["otherUpgrades"] } = {},
+) {
   const { config } = infra;
   if (!config.LIVE_VIEW || config.BROWSER_ADAPTER !== "local") return undefined;
   const host = await startWorkerLiveView({
@@ -62,6 +69,7 @@ export async function startLiveViewHost(infra: Infra) {
     quality: config.LIVE_VIEW_JPEG_QUALITY,
     pixelBudget: config.LIVE_VIEW_MEGAPIXELS * 1_000_000,
     logger: infra.logger,
+    otherUpgrades,
   });
   infra.stack.defer(() => host.close());
   return host;

@@ -22,6 +22,8 @@ export interface WorkerLiveViewOptions {
   /** Device pixels per frame shared by this worker's controlling viewers (pixel-budget.ts). */
   pixelBudget: number;
   logger: Logger;
+  /** Other hops the API makes to this worker on the same port (DevTools, src/keep-alive/): true when taken. */
+  otherUpgrades?: (req: IncomingMessage, socket: Socket, head: Buffer) => boolean;
 }
 
 /** The worker's side of the live view: sessions it holds, served to the API only (signed requests). */
@@ -54,6 +56,7 @@ export async function startWorkerLiveView(options: WorkerLiveViewOptions): Promi
   );
 
   server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (options.otherUpgrades?.(req, socket, head)) return;
     const sessionId = PATH.exec(req.url ?? "")?.[1];
     if (!sessionId) return refuse(socket, 404, "not_found");
     const mode = verifyRelay(options.secret, sessionId, req.headers["x-live-view-auth"] as string | undefined);

@@ -45,6 +45,10 @@ const GAUGES = {
   blc_worker_sessions: { help: "Sessions this worker runs now, by the status it last wrote", labelNames: ["status"] },
   blc_browser_contexts: { help: "Browser sessions (contexts) this worker holds open now", labelNames: [] },
   blc_live_viewers: { help: "Live-view viewer sockets connected to this API now", labelNames: [] },
+  blc_devtools_connections: {
+    help: "Apps' DevTools connections to kept-alive browsers relayed by this API now",
+    labelNames: [],
+  },
 } as const;
 export type GaugeName = keyof typeof GAUGES;
 

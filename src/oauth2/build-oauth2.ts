@@ -45,7 +45,8 @@ export function buildOAuth2(
       servers,
       vault,
       publicUrl,
-      returnOrigins: config.OAUTH2_RETURN_ORIGINS,
+      // Connect components open the popup from the app's page: its origin hears the result.
+      returnOrigins: [...config.OAUTH2_RETURN_ORIGINS, ...config.CONNECT_COMPONENT_ORIGINS],
       logger,
     }),
     tokens: createOAuth2AccessTokens({

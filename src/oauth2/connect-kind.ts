@@ -4,7 +4,9 @@ import { errorResponses } from "../http/openapi/error-responses.ts";
 import { jsonBody } from "../http/openapi/json-body.ts";
 import { jsonResponse } from "../http/openapi/json-response.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
+import type { OAuth2ClientConfigs } from "./client-configs/oauth2-client-configs.ts";
 import type { OAuth2Flow } from "./oauth2-flow.ts";
+import { registerOrgClientRoutes } from "./org-client-connect-routes.ts";
 import { oauth2StartSchema, providerFailure } from "./routes.ts";
 
 const start = createRoute({
@@ -31,6 +33,8 @@ const start = createRoute({
 export function oauth2ConnectKind(deps: {
   providers: ProviderRegistry;
   flow: OAuth2Flow;
+  /** Organisations' own clients: managed through links minted with manageOrgClients. */
+  clients: OAuth2ClientConfigs;
   publicUrl: () => string;
 }): ConnectKind {
   return {
@@ -39,15 +43,17 @@ export function oauth2ConnectKind(deps: {
     async endStarted(states) {
       for (const state of states) await deps.flow.forget(state);
     },
-    register(app, { linkOf, requireOffered, started }) {
+    register(app, access) {
+      const { linkOf, requireOffered, started } = access;
       app.openapi(start, async (c) => {
         const link = await linkOf(c);
         const { providerId } = c.req.valid("json");
         requireOffered(link, providerId, "oauth2");
         // The state binds the link's subject, never the link: the token stays out of the provider's hands and logs.
+        // The popup's opener is the connect page (the service's origin) or, for a component link, the app's page.
         const flow = await deps.flow.start(link.subject, {
           providerId,
-          returnOrigin: new URL(deps.publicUrl()).origin,
+          returnOrigin: link.componentOrigin ?? new URL(deps.publicUrl()).origin,
           metadata: { via: "connect_page" },
         });
         // Revoking the link forgets the authorization: a consent given afterwards stores nothing.
@@ -56,6 +62,7 @@ export function oauth2ConnectKind(deps: {
         c.header("Cache-Control", "no-store");
         return c.json(flow, 200);
       });
+      registerOrgClientRoutes(app, access, deps.clients);
     },
   };
 }

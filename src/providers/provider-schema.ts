@@ -182,6 +182,15 @@ export const browserLoginProviderSchema = z
     verifyEvery: durationMs.pipe(z.number().min(1_000, "at least 1s")).optional(),
     /** The site's API, which call_api reaches with the login's cookies. */
     api: providerApiSchema.optional(),
+    /**
+     * The site's sessions need a live page (they end when no page holds them): after capture the
+     * worker keeps the logged-in browser open, in a browser process of its own, for at most `maxTime`;
+     * the app drives it over DevTools through the API, and the person may watch or take over in the live view.
+     */
+    keepAlive: z
+      .object({ maxTime: durationMs.pipe(z.number().min(5_000, "at least 5s").max(86_400_000, "at most 1d")) })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((provider, ctx) => {

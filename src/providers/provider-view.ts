@@ -31,6 +31,12 @@ export const providerViewSchema = z
         name: browserLogin.name,
         kind: browserLogin.kind,
         captureOn: z.enum(["authenticated", "complete"]),
+        usage: z
+          .enum(["restore", "live"])
+          .describe(
+            "`restore`: restore the captured state in your browser (check it in when done); `live`: the site needs a live page, so the worker keeps the logged-in browser open (`keepAlive`) and you drive it over DevTools",
+          ),
+        keepAliveMs: z.number().optional().describe("live: how long the worker keeps the browser open at most"),
       })
       .meta({ id: "BrowserLoginProvider" }),
     z
@@ -61,7 +67,14 @@ export function providerView(provider: Provider): ProviderView {
   const { id, name } = provider;
   switch (provider.kind) {
     case "browser_login":
-      return { id, name, kind: provider.kind, captureOn: provider.captureOn };
+      return {
+        id,
+        name,
+        kind: provider.kind,
+        captureOn: provider.captureOn,
+        usage: provider.keepAlive ? "live" : "restore",
+        ...(provider.keepAlive ? { keepAliveMs: provider.keepAlive.maxTime } : {}),
+      };
     case "oauth2":
       return { id, name, kind: provider.kind, scopes: provider.scopes };
     case "api_key":

@@ -13,8 +13,10 @@ import type { ConnectLinks } from "../connect/connect-links.ts";
 import { connectPageRoutes } from "../connect/connect-page-routes.ts";
 import type { CheckWaiter } from "../credential-checks/check-waiter.ts";
 import { credentialCheckRoutes } from "../credential-checks/routes.ts";
+import { CHECK_IN_PATH, checkInRoute } from "../credentials/check-in-route.ts";
 import type { CredentialAudit } from "../credentials/credential-audit.ts";
 import type { Revoker } from "../credentials/credential-deletion.ts";
+import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
 import { credentialRoutes } from "../credentials/routes.ts";
 import type { EventRouteDeps } from "../events/routes.ts";
@@ -22,6 +24,7 @@ import { eventRoutes } from "../events/routes.ts";
 import { createHttpApp, type KeyedMount, type Mount } from "../http/app.ts";
 import { QUEUE_DASHBOARD_PATH, type QueueDashboardDeps, queueDashboard } from "../http/queue-dashboard.ts";
 import type { SubjectResolver } from "../http/subject-resolver.ts";
+import { type KeepAliveRouteDeps, keepAliveRoutes } from "../keep-alive/routes.ts";
 import { viewerRoutes } from "../live-view/viewer-routes.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { metricsRoutes } from "../metrics/metrics-routes.ts";
@@ -43,6 +46,8 @@ export interface ApiParts {
   /** The headers the default resolver reads, as /openapi.json names them. */
   subjectHeaders?: { user: string; org: string };
   bodyLimitBytes?: number;
+  /** The check-in's body limit (a browser state): CHECK_IN_BODY_LIMIT_BYTES. */
+  checkInBodyLimitBytes?: number;
   /** Readiness: rejects while Redis is not reachable. */
   ready(): Promise<void>;
   /** Aborted when the API shuts down: requests waiting on a session or check answer at once with what they have. */
@@ -50,6 +55,8 @@ export interface ApiParts {
   providers: ProviderRegistry;
   vault: CredentialVault;
   audit: CredentialAudit;
+  /** Where check-ins log credential.renewed. */
+  credentialEvents: CredentialEvents;
   browserLogin: Omit<LoginStarterDeps, "providers" | "draining">;
   events: Omit<EventRouteDeps, "sessions" | "logger" | "draining">;
   /** Credential checks: queued for the workers, awaited through queue events. */
@@ -66,6 +73,8 @@ export interface ApiParts {
     verifierKey?: string;
     viewerCheck?: (sessionId: string) => string;
   };
+  /** Kept-alive browsers: DevTools links to them (handed out, audited, revoked). */
+  keepAlive?: Omit<KeepAliveRouteDeps, "audit">;
   /** The connect page: links minted through POST /connect/links, the page at /connect/<token>. */
   connect?: {
     links: ConnectLinks;
@@ -76,6 +85,8 @@ export interface ApiParts {
     verifierKey?: string;
     /** CONNECT_RETURN_SCHEMES: what a link's successUrl, errorUrl and returnUrl may be. */
     returnSchemes: readonly string[];
+    /** CONNECT_COMPONENT_ORIGINS: app pages whose connect components use component links. */
+    componentOrigins: readonly string[];
   };
   /** The MCP server (mcp/): /mcp, its protected-resource document and connect sign-in, with their own authentication. */
   mcp?: { mounts: Mount[] };
@@ -100,7 +111,14 @@ export function createApiApp(parts: ApiParts) {
   const connectKinds: ConnectKind[] = [
     browserLoginConnectKind({ ...loginDeps, startLogin: createLoginStarter(loginDeps) }),
     ...(parts.oauth2 && parts.connect
-      ? [oauth2ConnectKind({ providers, flow: parts.oauth2.flow, publicUrl: parts.connect.publicUrl })]
+      ? [
+          oauth2ConnectKind({
+            providers,
+            flow: parts.oauth2.flow,
+            clients: parts.oauth2.clients,
+            publicUrl: parts.connect.publicUrl,
+          }),
+        ]
       : []),
     apiKeyConnectKind({ ...parts.apiKeys, vault, providers }),
   ];
@@ -139,6 +157,9 @@ export function createApiApp(parts: ApiParts) {
       routes: eventRoutes({ ...parts.events, sessions: parts.browserLogin.sessions, logger: parts.logger, draining }),
     },
     { path: "/browser-login", routes: browserLoginRoutes(loginDeps) },
+    ...(parts.keepAlive
+      ? [{ path: "/browser-login", routes: keepAliveRoutes({ ...parts.keepAlive, audit: parts.audit }) }]
+      : []),
     { path: "/credentials", routes: credentialCheckRoutes({ vault, checks: parts.checks, providers, draining }) },
     { path: "/credentials", routes: reloginRoute({ ...loginDeps, vault }) },
     ...(parts.oauth2
@@ -149,6 +170,17 @@ export function createApiApp(parts: ApiParts) {
       : []),
     { path: "/credentials", routes: apiKeyRoutes({ ...parts.apiKeys, vault, providers }) },
     { path: "/credentials", routes: credentialRoutes({ vault, audit: parts.audit, revokeOAuth2 }) },
+    {
+      path: "/credentials",
+      routes: checkInRoute({
+        vault,
+        events: parts.credentialEvents,
+        providerOrigins: (id) => {
+          const provider = providers.get(id);
+          return provider?.kind === "browser_login" ? provider.origins : undefined;
+        },
+      }),
+    },
     { path: "/webhooks/endpoints", routes: webhookRoutes(parts.webhooks), operator: true },
     ...(parts.connect
       ? [
@@ -159,6 +191,7 @@ export function createApiApp(parts: ApiParts) {
               kinds: connectKinds,
               ttlMs: parts.connect.linkTtlMs,
               returnSchemes: parts.connect.returnSchemes,
+              componentOrigins: parts.connect.componentOrigins,
               publicUrl: parts.connect.publicUrl,
             }),
           },
@@ -172,6 +205,7 @@ export function createApiApp(parts: ApiParts) {
     resolveSubject: parts.resolveSubject,
     subjectHeaders: parts.subjectHeaders,
     bodyLimitBytes: parts.bodyLimitBytes,
+    largeBodies: [{ path: CHECK_IN_PATH, maxSize: parts.checkInBodyLimitBytes ?? 1_048_576 }],
     ready: parts.ready,
     logPath,
     open,

@@ -7,6 +7,7 @@ import { buildCredentialChecksApi } from "../credential-checks/build.ts";
 import { buildEventsApi } from "../events/build.ts";
 import { startHttpServer } from "../http/server.ts";
 import { headerSubjectResolver } from "../http/subject-resolver.ts";
+import { buildKeepAliveApi } from "../keep-alive/build.ts";
 import { buildLiveViewApi } from "../live-view/build.ts";
 import { buildMcpApi } from "../mcp/build.ts";
 import { createMetrics, type Metrics } from "../metrics/metrics.ts";
@@ -61,6 +62,7 @@ export async function startApiService(
 
     const browserLogin = buildBrowserLoginApi(infra, shared);
     const liveView = buildLiveViewApi(infra, shared, { publicUrl, metrics });
+    const keepAlive = buildKeepAliveApi(infra, shared, { publicUrl, metrics });
     const checks = await buildCredentialChecksApi(infra);
     const events = buildEventsApi(infra, shared.eventLog);
     const credentialDeps = { vault: shared.vault, credentialEvents: shared.eventLog, providers };
@@ -103,11 +105,13 @@ export async function startApiService(
       resolveSubject: headerSubjectResolver(config.SUBJECT_USER_HEADER, config.SUBJECT_ORG_HEADER),
       subjectHeaders: { user: config.SUBJECT_USER_HEADER, org: config.SUBJECT_ORG_HEADER },
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      checkInBodyLimitBytes: config.CHECK_IN_BODY_LIMIT_BYTES,
       ready: () => shared.sessions.ping(),
       draining: draining.signal,
       providers,
       vault: shared.vault,
       audit: shared.audit,
+      credentialEvents: shared.eventLog,
       browserLogin: { ...browserLogin, sessions: shared.sessions, wakeups: shared.wakeups },
       events,
       checks: checks.checks,
@@ -115,6 +119,7 @@ export async function startApiService(
       webhooks: { ...shared.webhooks, eventLog: shared.eventLog },
       oauth2,
       liveView: liveView.routes,
+      keepAlive: keepAlive.routes,
       connect,
       mcp,
       metrics: { metrics, tokens: metricsTokens(serviceKeys.keys, config.METRICS_TOKEN) },
@@ -129,7 +134,8 @@ export async function startApiService(
       host: config.HOST,
       headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
-      onUpgrade: liveView.relay.handleUpgrade,
+      onUpgrade: (req, socket, head) =>
+        liveView.relay.handleUpgrade(req, socket, head) || keepAlive.relay.handleUpgrade(req, socket, head),
     }).catch((error) => {
       throw explainListenError(error, [{ setting: "PORT", port: config.PORT }]);
     });
@@ -137,6 +143,7 @@ export async function startApiService(
       // Waiting requests answer at once with what they have; viewer sockets are upgraded connections the HTTP drain does not see.
       draining.abort();
       liveView.relay.close();
+      keepAlive.relay.close();
       await server.close(API_DRAIN_MS);
     });
     listening = { port: server.port };

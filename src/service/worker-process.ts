@@ -3,6 +3,7 @@ import { buildBrowserAdapter } from "../browser/build-browser-adapter.ts";
 import { startLoginWorker } from "../browser-login/build.ts";
 import type { Config } from "../core/config.ts";
 import { startCredentialChecks } from "../credential-checks/build.ts";
+import { startDevToolsHost } from "../keep-alive/build.ts";
 import { startLiveViewHost } from "../live-view/build.ts";
 import { createMetrics } from "../metrics/metrics.ts";
 import { metricsTokens } from "../metrics/metrics-routes.ts";
@@ -56,9 +57,14 @@ export async function startWorkerService(
     const adapter = await buildBrowserAdapter(config, logger);
     // The login worker closes the adapter when it stops; this one covers a start that fails before it exists.
     stack.defer(() => adapter.close());
-    const liveView = await startLiveViewHost(infra);
+    const devTools = startDevToolsHost(infra);
+    const liveView = await startLiveViewHost(infra, { otherUpgrades: devTools.handleUpgrade });
     const credentialDeps = { vault: shared.vault, credentialEvents: shared.eventLog, providers, adapter };
-    const worker = await startLoginWorker(infra, { ...shared, ...credentialDeps, liveView, metrics }, () => graceMs);
+    const worker = await startLoginWorker(
+      infra,
+      { ...shared, ...credentialDeps, liveView, devTools: liveView ? devTools : undefined, metrics },
+      () => graceMs,
+    );
     await startCredentialChecks(infra, credentialDeps);
     return {
       worker,

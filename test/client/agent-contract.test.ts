@@ -162,8 +162,9 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
     });
   });
 
-  it("browser_login: answers auth_required, the user logs in through a session, and the tool runs with the captured state", async () => {
+  it("browser_login: answers auth_required, the user logs in through a session, and the tool runs with the captured state and checks it in", async () => {
     const api = client("agent-user-4");
+    let checkedIn: Awaited<ReturnType<Awaited<ReturnType<typeof restoreSession>>["close"]>>;
     const tool = createAuthenticatedTool({
       client: api,
       providerId: "demo",
@@ -171,13 +172,14 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
       async execute(_input: void, credential) {
         if (credential.authMethod !== "browser_login")
           throw new Error(`expected a browser login, got ${credential.authMethod}`);
-        const context = await restoreSession(browser, credential.storageState);
+        // Use, check in, or lose it: the dashboard writes new storage, which goes back to the service.
+        const session = await restoreSession(browser, { client: api, ...credential });
         try {
-          const page = await context.newPage();
+          const page = await session.context.newPage();
           await page.goto(`${stack.site.appOrigin}/dashboard`);
           return await page.locator("#welcome").textContent();
         } finally {
-          await context.close();
+          checkedIn = await session.close({ checkIn: true });
         }
       },
     });
@@ -201,5 +203,6 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
     expect(session.liveViewUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live\//);
     await stack.user.logIn(await stack.user.findPage((url) => url.includes(tag)));
     expect(await connected).toBe("Welcome, alice");
+    expect(checkedIn).toEqual({ outcome: "renewed", version: 2 });
   });
 });

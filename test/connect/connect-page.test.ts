@@ -100,7 +100,8 @@ describe("connect page: API and worker in separate processes, a person in a seco
     expect(await page.getByRole("link", { name: "Back to the app" }).getAttribute("href")).toBe(
       "https://app.example.com/settings",
     );
-    expect(await page.locator("#no-connections").isVisible()).toBe(true);
+    // The list of connections loads after the providers: it says there are none.
+    await waitFor(() => page.locator("#no-connections").isVisible(), { what: "the empty list of connections" });
 
     await page.getByRole("button", { name: "Connect Demo" }).click();
     await waitFor(() => page.locator("#live-view").isVisible(), { timeoutMs: 20_000, what: "the live view in place" });

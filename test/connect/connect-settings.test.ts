@@ -167,4 +167,24 @@ describe("connect settings", () => {
     expect(() => loadConfig({ CONNECT_VERIFIER_KEY: "short" })).toThrow(/CONNECT_VERIFIER_KEY/);
     expect(() => loadConfig({ CONNECT_LINK_TTL_SECONDS: "7200" })).toThrow(/CONNECT_LINK_TTL_SECONDS/);
   });
+
+  it("lists no component origin unless told, and takes exact origins only (they are compared with what browsers send)", () => {
+    expect(loadConfig({}).CONNECT_COMPONENT_ORIGINS).toEqual([]);
+    expect(
+      loadConfig({ CONNECT_COMPONENT_ORIGINS: "https://app.example.com, http://localhost:5173" })
+        .CONNECT_COMPONENT_ORIGINS,
+    ).toEqual(["https://app.example.com", "http://localhost:5173"]);
+    for (const origin of [
+      "https://app.example.com/",
+      "https://*.example.com",
+      "'self'",
+      "app.example.com",
+      "https://APP.example.com",
+      "https://app.example.com:443",
+      "ftp://app.example.com",
+      "null",
+    ]) {
+      expect(() => loadConfig({ CONNECT_COMPONENT_ORIGINS: origin }), origin).toThrow(/CONNECT_COMPONENT_ORIGINS/);
+    }
+  });
 });

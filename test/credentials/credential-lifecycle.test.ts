@@ -72,6 +72,16 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
           verify: { url: `${site.appOrigin}/slow-login?tag=verify-hold`, loggedIn: { cookie: { name: "session" } } },
         },
       }),
+      // No verify: the default check opens the login URL, which sends a visitor still logged in to the dashboard.
+      extraProviders: (site) => [
+        {
+          id: "demo-default",
+          name: "Demo, default check",
+          loginUrl: site.loginUrl,
+          success: { url: { pathname: "/dashboard" } },
+          settleMs: 2_500,
+        },
+      ],
     });
   });
   afterAll(async () => {
@@ -103,41 +113,65 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
     return targets.filter((t) => t.type === "page" && t.url.startsWith(stack.site.appOrigin)).map((t) => t.url);
   }
 
-  it("verify: active while the site knows the session, expired once the site revokes it; the stored state is untouched", async () => {
+  it("verify: active while the site knows the session (what the visit changed is stored in place), expired once the site revokes it (nothing stored)", async () => {
     const id = await capture("demo");
     const before = await stack.api("GET", `/credentials/${id}/storage-state`);
 
     const active = await stack.api("POST", `/credentials/${id}/verify?wait=60000`);
     expect(active.status, JSON.stringify(active.body)).toBe(200);
+    // The dashboard writes a new demo.profile on each visit: the check keeps it (version 2), not throws it away.
     expect(active.body).toMatchObject({
       credentialId: id,
       state: "completed",
       status: "active",
       method: "browser",
-      version: 1,
-      refreshed: false,
+      version: 2,
+      refreshed: true,
     });
     const listed = (await stack.api("GET", "/credentials")).body.credentials.find((c: { id: string }) => c.id === id);
-    expect(listed).toMatchObject({ status: "active", version: 1, lastVerifiedAt: active.body.lastVerifiedAt });
-    expect(listed.expiresAt).toEqual(expect.any(String));
-    await waitFor(() => webhooksFor(id, "credential.verified").length > 0, {
-      what: "credential.verified webhook",
-      timeoutMs: 15_000,
+    expect(listed).toMatchObject({
+      status: "active",
+      version: 2,
+      lastVerifiedAt: active.body.lastVerifiedAt,
+      lastAcceptedAt: active.body.lastVerifiedAt,
+      lastCheck: { status: "active", method: "browser", touched: true, renewed: true },
+      lastRenewal: { by: "check" },
+      usage: "restore",
     });
+    expect(listed.expiresAt).toEqual(expect.any(String));
+    await waitFor(
+      () => webhooksFor(id, "credential.verified").length > 0 && webhooksFor(id, "credential.renewed").length > 0,
+      {
+        what: "credential.verified and credential.renewed webhooks",
+        timeoutMs: 15_000,
+      },
+    );
+    const renewedState = (await stack.api("GET", `/credentials/${id}/storage-state`)).body;
+    const profile = (s: { origins: { origin: string; localStorage: { name: string; value: string }[] }[] }) =>
+      s.origins.find((o) => o.origin === stack.site.appOrigin)?.localStorage.find((i) => i.name === "demo.profile")
+        ?.value;
+    expect(renewedState.version).toBe(2);
+    expect(profile(renewedState.storageState)).not.toBe(profile(before.body.storageState));
 
     expect(stack.site.revokeSessions()).toBeGreaterThan(0);
     const expired = await stack.api("POST", `/credentials/${id}/verify?wait=60000`);
-    expect(expired.body).toMatchObject({ state: "completed", status: "expired", method: "browser", version: 1 });
-    expect((await stack.api("GET", `/credentials/${id}`)).body).toMatchObject({ status: "expired", version: 1 });
+    expect(expired.body).toMatchObject({
+      state: "completed",
+      status: "expired",
+      method: "browser",
+      version: 2,
+      refreshed: false,
+    });
+    expect((await stack.api("GET", `/credentials/${id}`)).body).toMatchObject({ status: "expired", version: 2 });
     const hook = await waitFor(() => webhooksFor(id, "credential.expired")[0], {
       what: "credential.expired webhook",
       timeoutMs: 15_000,
     });
     expect(verifyStandardWebhook(secret, hook.headers, hook.body)).toBe(true);
 
-    // Verifying never changes what is stored.
+    // A logged-out browser's state is not stored.
     const after = await stack.api("GET", `/credentials/${id}/storage-state`);
-    expect(after.body.storageState).toEqual(before.body.storageState);
+    expect(after.body.storageState).toEqual(renewedState.storageState);
     const purposes = (await stack.api("GET", `/credentials/${id}/audit`)).body.entries.map(
       (e: { purpose: string }) => e.purpose,
     );
@@ -145,14 +179,26 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
     await waitFor(async () => (await openSitePages()).length === 0, { what: "check pages to be closed" });
   });
 
-  it("verify?refresh=true saves the state as the site left it, in place: same id, version 2", async () => {
+  it("verify?refresh=true saves the state as the site left it, in place, merged: the origin the check did not load keeps its storage", async () => {
     const id = await capture("demo");
+    const before = (await stack.api("GET", `/credentials/${id}/storage-state`)).body.storageState;
+    const sso = (s: typeof before) => s.origins.find((o: { origin: string }) => o.origin === stack.site.ssoOrigin);
+    // The login crossed two origins: the SSO's localStorage (sso.device) and cookie are in the credential.
+    expect(sso(before)?.localStorage.map((i: { name: string }) => i.name)).toContain("sso.device");
+
+    // The check loads the app's dashboard only: Playwright's capture holds nothing of the SSO origin.
     const refreshed = await stack.api("POST", `/credentials/${id}/verify?refresh=true&wait=60000`);
     expect(refreshed.body).toMatchObject({ credentialId: id, status: "active", refreshed: true, version: 2 });
     expect((await stack.api("GET", `/credentials/${id}`)).body).toMatchObject({ id, version: 2, status: "active" });
     const state = await stack.api("GET", `/credentials/${id}/storage-state`);
     expect(state.status).toBe(200);
-    expect(state.body.storageState.cookies.map((c: { name: string }) => c.name)).toContain("session");
+    expect(state.body.storageState.cookies.map((c: { name: string }) => c.name)).toEqual(
+      expect.arrayContaining(["session", "sso_session"]),
+    );
+    expect(sso(state.body.storageState)).toEqual(sso(before));
+    expect(state.body.storageState.origins.map((o: { origin: string }) => o.origin).sort()).toEqual(
+      before.origins.map((o: { origin: string }) => o.origin).sort(),
+    );
   });
 
   it("answers 202 with a check URL when the result takes longer than wait, and the URL gives the result", async () => {
@@ -171,16 +217,34 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
     expect((await stack.api("GET", queued.body.checkUrl, { subject: "someone-else" })).status).toBe(404);
   });
 
-  it("refuses what cannot be checked: another subject's credential, a provider without verify, bad ids", async () => {
+  it("refuses what cannot be checked: another subject's credential, bad ids", async () => {
     const id = (await stack.api("GET", "/credentials")).body.credentials[0].id;
     expect((await stack.api("POST", `/credentials/${id}/verify`, { subject: "someone-else" })).status).toBe(404);
     const bad = await stack.api("POST", "/credentials/nope/verify");
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe("invalid_id");
-    const spa = await capture("demo-spa");
-    const refused = await stack.api("POST", `/credentials/${spa}/verify`);
-    expect(refused.status).toBe(409);
-    expect(refused.body.error.code).toBe("verify_not_declared");
+  });
+
+  it("a provider without verify gets the default check: active when the login URL leads to the logged-in page, inconclusive (never expired) otherwise", async () => {
+    const id = await capture("demo-default");
+    const active = await stack.api("POST", `/credentials/${id}/verify?wait=60000`);
+    expect(active.status, JSON.stringify(active.body)).toBe(200);
+    expect(active.body).toMatchObject({
+      status: "active",
+      method: "browser",
+      reason: "The login URL led to the logged-in condition",
+    });
+
+    stack.site.revokeSessions();
+    const doubt = await stack.api("POST", `/credentials/${id}/verify?wait=60000`);
+    expect(doubt.body).toMatchObject({ state: "completed", status: "inconclusive", method: "browser" });
+    expect(doubt.body.reason).toMatch(/did not lead to the logged-in condition.*declare "verify"/);
+    const after = (await stack.api("GET", `/credentials/${id}`)).body;
+    expect(after).toMatchObject({
+      status: "inconclusive",
+      lastCheck: { status: "inconclusive", reason: doubt.body.reason },
+    });
+    expect(webhooksFor(id, "credential.expired")).toEqual([]);
   });
 
   it("re-login: seeded with the old state, replaces the credential in place (same id, next version); the old version is readable until then", async () => {
@@ -219,7 +283,7 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
       timeoutMs: 15_000,
     });
     const check = await stack.api("POST", `/credentials/${id}/verify?wait=60000`);
-    expect(check.body).toMatchObject({ status: "active", version: 2 });
+    expect(check.body).toMatchObject({ status: "active", version: 3, refreshed: true });
     const purposes = (await stack.api("GET", `/credentials/${id}/audit`)).body.entries.map(
       (e: { purpose: string }) => e.purpose,
     );
@@ -283,7 +347,7 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
     }
   });
 
-  it("a worker stopping during a check ends it: recorded unknown, the page closed, the answer available", async () => {
+  it("a worker stopping during a check ends it: recorded inconclusive, the page closed, the answer available", async () => {
     const id = await capture("demo-cookie");
     const queued = await stack.api("POST", `/credentials/${id}/verify?wait=0`);
     expect(queued.status).toBe(202);
@@ -298,10 +362,10 @@ describe("credential lifecycle: verify, refresh, scheduled checks, re-login", ()
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({
       state: "completed",
-      status: "unknown",
+      status: "inconclusive",
       reason: "The worker shut down during the check",
     });
-    expect((await stack.api("GET", `/credentials/${id}`)).body).toMatchObject({ status: "unknown", version: 1 });
+    expect((await stack.api("GET", `/credentials/${id}`)).body).toMatchObject({ status: "inconclusive", version: 1 });
   });
 
   it("keeps every secret the site handed out out of Redis (jobs, results, events), webhooks and logs", async () => {

@@ -79,13 +79,15 @@ describe("event log (Redis streams written by the session commands)", () => {
     expect(ofOwner.map((e) => e.id)).toEqual(ofSession.map((e) => e.id));
     expect(all.filter((e) => e.sessionId === record.id).map((e) => e.id)).toEqual(ofSession.map((e) => e.id));
 
-    // Each event carries the session as it was then, without the login URL, the owner or the worker.
+    // Each event carries the session as it was then, without the login URL, the owner or the worker, and
+    // without a live view link (a remote browser's is a remote-control link that must not outlive a revoke).
     expect(ofSession[3]!.data).toMatchObject({
       sessionId: record.id,
       status: "awaiting_login",
-      liveViewUrl: "https://view.test/2",
+      liveViewUrl: null,
       metadata: { n: 1.5 },
     });
+    expect(JSON.stringify(all)).not.toContain("view.test");
     expect(ofSession[4]!.data).toMatchObject({ lastLoginRejection: { count: 1 } });
     expect(ofSession[5]!.data).toMatchObject({ status: "cancelled", error: { code: "cancelled" } });
     const raw = JSON.stringify(await redis.xrange(log.keys.ofSession(record.id), "-", "+"));

@@ -88,7 +88,7 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
 
     const browser = await chromium.launch({ executablePath: findChromium(), headless: true });
     try {
-      const context = await restoreSession(browser, storageState);
+      const { context } = await restoreSession(browser, storageState);
       const restored = await context.newPage();
       await restored.goto(`${stack.site.appOrigin}/dashboard`);
       await expect(restored.locator("#welcome").textContent()).resolves.toBe("Welcome, alice");

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectLinkClient } from "../helpers/connect-link-client.ts";
 import { parsePrometheusText, sampleValue } from "../helpers/prometheus-text.ts";
 import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
@@ -82,10 +83,18 @@ describe("limits on a subject's and a connect link's unfinished sessions", () =>
       expect(res.status).toBe(201);
       return res.body.url as string;
     };
+    // Each link opened once, as its page does: the browser it binds to makes every later call.
+    const browsers = new Map<string, ReturnType<typeof connectLinkClient>>();
     const startThrough = async (url: string) => {
+      let browser = browsers.get(url);
+      if (!browser) {
+        browser = connectLinkClient(url);
+        browsers.set(url, browser);
+        expect((await browser.open()).status).toBe(200);
+      }
       const res = await fetch(`${url}/browser-login`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", cookie: browser.cookie() },
         body: JSON.stringify({ providerId: "demo" }),
       });
       return { status: res.status, retryAfter: res.headers.get("retry-after"), body: await res.json() };

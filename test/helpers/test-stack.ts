@@ -159,8 +159,8 @@ export async function startTestStack(
     credentialStore?: "redis" | "postgres";
     /** Changes to the fixture providers (by id), e.g. a verify declaration. */
     providerOverrides?: (site: FixtureSite) => Partial<Record<string, Partial<ProviderInput>>>;
-    /** Providers besides the fixture site's (OAuth2 and API-key providers). */
-    extraProviders?: ProviderInput[];
+    /** Providers besides the fixture site's (OAuth2 and API-key providers); a function when they name the fixture site. */
+    extraProviders?: ProviderInput[] | ((site: FixtureSite) => ProviderInput[]);
   } = {},
 ): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "blc-test-"));
@@ -196,7 +196,7 @@ export async function startTestStack(
   const log = memoryLog();
   const providers = createProviderRegistry([
     ...fixtureProviders(site, options.providerOverrides?.(site)),
-    ...(options.extraProviders ?? []),
+    ...(typeof options.extraProviders === "function" ? options.extraProviders(site) : (options.extraProviders ?? [])),
   ]);
   const worker =
     options.withWorker === false ? undefined : await startWorkerService(config, redis.url, providers, log.logger);

@@ -22,7 +22,7 @@ describe("provider kinds", () => {
     expect(registry.list().map((p) => p.kind)).toEqual(["browser_login", "oauth2", "api_key"]);
     const views = registry.list().map(providerView);
     expect(views).toEqual([
-      { id: "acme", name: "Acme", kind: "browser_login", captureOn: "authenticated" },
+      { id: "acme", name: "Acme", kind: "browser_login", captureOn: "authenticated", usage: "restore" },
       { id: "gh", name: "GitHub", kind: "oauth2", scopes: ["repo"] },
       {
         id: "kv",

@@ -106,7 +106,8 @@ describe("session limits and the fair queue", () => {
     const c = await start("e", limits);
     expect(c.result.ok).toBe(true);
     await store.transition(b.id, { status: "failed", error: { code: "x", message: "" } });
-    const d = await start("e", limits, 1);
+    // Its hold lasts until its deadline (expiry + the reaper's grace, 0 here): long enough for the next start.
+    const d = await start("e", limits, 3_000);
     expect(d.result.ok).toBe(true);
     expect((await start("e", limits)).result.ok).toBe(false);
     // d expires: the reaper ends it and its place is free.

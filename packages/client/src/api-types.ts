@@ -350,7 +350,7 @@ export interface paths {
         put?: never;
         /**
          * The page's first call: binds the link to this browser (an HttpOnly cookie) if no browser has it yet, and answers what it offers
-         * @description The first browser to call this gets the link: a cookie holding a random secret, whose SHA-256 the link keeps; every other endpoint of the link answers only to that cookie. With CONNECT_VERIFIER_KEY set, the first call needs `check` (the app's connect check from the page's `?check=`).
+         * @description The first browser to call this gets the link: a cookie holding a random secret, whose SHA-256 the link keeps; every other endpoint of the link answers only to that cookie. A component link (minted with componentOrigin) answers the secret in the body instead, once, to a request from its origin; every later request sends it as X-Connect-Binding. With CONNECT_VERIFIER_KEY set, the first call needs `check` (the app's connect check from the page's `?check=`).
          */
         post: {
             parameters: {
@@ -376,7 +376,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ConnectLinkView"];
+                        "application/json": components["schemas"]["ConnectLinkOpened"];
                     };
                 };
                 /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
@@ -388,7 +388,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -469,7 +469,7 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectLinkView"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -545,7 +545,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -640,7 +640,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -728,7 +728,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -792,7 +792,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    changedFrom?: "queued" | "starting" | "awaiting_login" | "authenticated" | "capturing" | "completed" | "failed" | "expired" | "cancelled";
+                    changedFrom?: "queued" | "starting" | "awaiting_login" | "authenticated" | "capturing" | "kept_alive" | "completed" | "failed" | "expired" | "cancelled";
                 };
                 header?: never;
                 path: {
@@ -822,7 +822,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -900,7 +900,7 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectBrowserLogin"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -985,7 +985,7 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectBrowserLogin"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1086,7 +1086,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1148,6 +1148,250 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/connect/{token}/oauth2-clients/{providerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The link's organisation's OAuth client for a provider, without its secret (links minted with manageOrgClients)
+         * @description 403 also when the link may not manage the organisation's OAuth clients (`org_clients_not_allowed`: minted without manageOrgClients)
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The organisation's client, without its secret */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            providerId: string;
+                            clientId: string;
+                            hasClientSecret: boolean;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown or forged link, a provider the link does not offer or not OAuth2 (`provider_not_found`), or no client set (`oauth2_client_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set the link's organisation's OAuth client for a provider: the secret is write-only (links minted with manageOrgClients)
+         * @description clientSecret: a string sets it, null removes it (a public client), absent keeps the one set. 403 also when the link may not manage the organisation's OAuth clients (`org_clients_not_allowed`: minted without manageOrgClients)
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        clientId: string;
+                        clientSecret?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description The organisation's client, without its secret */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            providerId: string;
+                            clientId: string;
+                            hasClientSecret: boolean;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown or forged link, a provider the link does not offer or not OAuth2 (`provider_not_found`), or no client set (`oauth2_client_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove the link's organisation's OAuth client for a provider (links minted with manageOrgClients)
+         * @description 403 also when the link may not manage the organisation's OAuth clients (`org_clients_not_allowed`: minted without manageOrgClients)
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown or forged link, a provider the link does not offer or not OAuth2 (`provider_not_found`), or no client set (`oauth2_client_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The link has expired (`connect_link_expired`) or the app revoked it (`connect_link_revoked`) */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/connect/{token}/api-key": {
         parameters: {
             query?: never;
@@ -1196,7 +1440,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), or a cross-site request (`cross_site_request`) */
+                /** @description Not the browser that opened the link (`connect_link_opened_elsewhere`), the link not opened yet (`connect_link_not_opened`), a cross-site request (`cross_site_request`), or a component link's request from another origin than its own (`origin_not_allowed`) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1373,7 +1617,7 @@ export interface paths {
                 /**
                  * @description The session's events
                  *
-                 *     Event names: session.queued, session.starting, session.awaiting_login, session.authenticated, session.capturing, session.completed, session.failed, session.expired, session.cancelled, session.live_view_changed, session.login_rejected, credential.created, credential.verified, credential.expired, credential.renewed, credential.needs_reauth, credential.deleted.
+                 *     Event names: session.queued, session.starting, session.awaiting_login, session.authenticated, session.capturing, session.kept_alive, session.completed, session.failed, session.expired, session.cancelled, session.live_view_changed, session.login_rejected, credential.created, credential.verified, credential.expired, credential.renewed, credential.needs_reauth, credential.deleted.
                  */
                 200: {
                     headers: {
@@ -1483,7 +1727,7 @@ export interface paths {
                 /**
                  * @description The subject's events
                  *
-                 *     Event names: session.queued, session.starting, session.awaiting_login, session.authenticated, session.capturing, session.completed, session.failed, session.expired, session.cancelled, session.live_view_changed, session.login_rejected, credential.created, credential.verified, credential.expired, credential.renewed, credential.needs_reauth, credential.deleted.
+                 *     Event names: session.queued, session.starting, session.awaiting_login, session.authenticated, session.capturing, session.kept_alive, session.completed, session.failed, session.expired, session.cancelled, session.live_view_changed, session.login_rejected, credential.created, credential.verified, credential.expired, credential.renewed, credential.needs_reauth, credential.deleted.
                  */
                 200: {
                     headers: {
@@ -1778,8 +2022,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Capture the login now
-         * @description For providers that capture on complete (or to hurry one that waits to settle): capture once the user is authenticated.
+         * Capture the login now (or end a kept-alive browser)
+         * @description For providers that capture on complete (or to hurry one that waits to settle): capture once the user is authenticated. On a `kept_alive` session: close the kept-alive browser (what the site changed in it is stored in place) and complete the session.
          */
         post: {
             parameters: {
@@ -1796,7 +2040,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Captured: the session is completed and names its credentialId */
+                /** @description Captured: the session is completed (or kept_alive) and names its credentialId */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2065,6 +2309,198 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/browser-login/{id}/devtools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A DevTools link to a kept-alive browser
+         * @description For sessions of a provider with `keepAlive`, once `kept_alive`: a WebSocket link through the API that `connectOverCDP` accepts, to the session's own browser process (no other session's context is in it). Commands that reach the worker's machine (downloads, file uploads from paths, `file:` pages, extensions, closing the browser) are refused. Each link handed out is written to the credential's audit trail (`live_devtools`). End the browser with `POST /browser-login/:id/complete`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A login session id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The link */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DevToolsLink"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such session for this subject (`session_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The browser is not kept alive (`not_kept_alive`, the session in `details`), or cannot be driven from here (`devtools_unavailable`: a remote browser, or no live-view port on the worker) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Storage is not reachable right now; retry shortly (`storage_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/browser-login/{id}/devtools/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a kept-alive browser's DevTools links
+         * @description Links handed out so far stop working and their connections are cut; a new one can be asked for.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A login session id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LoginSession"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such session for this subject (`session_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The session ended (`session_ended`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Storage is not reachable right now; retry shortly (`storage_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/credentials/{id}/verify": {
         parameters: {
             query?: never;
@@ -2076,7 +2512,7 @@ export interface paths {
         put?: never;
         /**
          * Check that a stored browser login still works
-         * @description Opens the provider's verify URL in a fresh isolated browser context holding the credential, in a worker, and records `status` (active | expired | unknown) and `lastVerifiedAt`. The stored state changes only with `refresh=true`, which saves the cookies as the site left them (same id, version + 1).
+         * @description Opens the provider's verify URL (or, for a provider without `verify`, its login URL judged by its success condition) in a fresh isolated browser context holding the credential, in a worker, and records `status` (active | expired | inconclusive), `lastVerifiedAt` and `lastCheck`. Whatever the site changed during the visit (a rotated session cookie) is stored in place: same id, version + 1, `credential.renewed`; a logged-out browser's state is not stored. `refresh=true` is accepted for compatibility: every check does this now.
          */
         post: {
             parameters: {
@@ -2139,7 +2575,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not a browser login (`wrong_credential_kind`), or its provider declares no check (`verify_not_declared`) */
+                /** @description Not a browser login (`wrong_credential_kind`), or its provider is not configured as one (`provider_not_found`) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3555,6 +3991,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/credentials/{id}/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give back a browser login's state after using it
+         * @description Sites rotate sessions on use: the state an app restored (`GET /credentials/:id/storage-state`, or `restoreSession` from src/client) may be spent once the app's browser has used it. Check in what the browser holds now, with the version it was restored from: it is merged into that version (origins the state does not hold keep their storage; cookies the site changed or removed apply) and stored in place, same id, version + 1. Compare-and-swap: if a newer version was stored meanwhile (a re-login, a check, another app's check-in), nothing is written and the answer is `409 stale_version` with `details.currentVersion`. Audited like a decrypt (`check_in`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A credential id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CheckIn"];
+                };
+            };
+            responses: {
+                /** @description Checked in */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckedIn"];
+                    };
+                };
+                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No API key, or not a valid one (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such credential for this subject (`credential_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not a browser login (`wrong_credential_kind`), or a newer version is stored (`stale_version`, `details.currentVersion`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The state is larger than CHECK_IN_BODY_LIMIT_BYTES (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The body is not application/json (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Failed on the server side (`internal_error`, `stored_record_invalid`) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Storage is not reachable right now; retry shortly (`storage_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/endpoints": {
         parameters: {
             query?: never;
@@ -3582,7 +4136,7 @@ export interface paths {
                             endpoints: {
                                 id: string;
                                 url: string;
-                                events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
+                                events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.kept_alive" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
                                 description?: string;
                                 createdAt: string;
                                 /** @enum {string} */
@@ -3747,7 +4301,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             url: string;
-                            events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
+                            events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.kept_alive" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
                             description?: string;
                             createdAt: string;
                             /** @enum {string} */
@@ -4154,6 +4708,10 @@ export interface paths {
                         errorUrl?: string;
                         /** @description A line the page shows above the providers */
                         message?: string;
+                        /** @description Makes a component link, for the connect components on the app page of this origin (one of CONNECT_COMPONENT_ORIGINS): it opens no page, answers only requests from that origin, and is bound by a header (X-Connect-Binding) instead of a cookie */
+                        componentOrigin?: string;
+                        /** @description The link may set and remove the organisation's OAuth clients for the OAuth2 providers it offers (mint it only for an organisation admin; needs x-subject-org-id) */
+                        manageOrgClients?: boolean;
                         /** @description Time to open it (default and most: CONNECT_LINK_TTL_SECONDS) */
                         ttlSeconds?: number;
                     };
@@ -4169,7 +4727,7 @@ export interface paths {
                         "application/json": components["schemas"]["ConnectLinkMinted"];
                     };
                 };
-                /** @description The request did not validate (`invalid_request`, `invalid_json`, `invalid_id`, `subject_required`, ...) */
+                /** @description The request did not validate (`invalid_request`: a return URL, ttlSeconds or componentOrigin not allowed), or manageOrgClients without x-subject-org-id (`org_required`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4315,16 +4873,9 @@ export interface components {
                 details?: unknown;
             };
         };
-        ConnectLinkView: {
-            /** @description When the page stops working (once opened: the end of its use in this browser) */
-            expiresAt: string;
-            returnUrl?: string;
-            /** @description Where the page sends the person once connected */
-            successUrl?: string;
-            /** @description Where the page sends the person when connecting did not work out */
-            errorUrl?: string;
-            message?: string;
-            providers: components["schemas"]["ConnectProvider"][];
+        ConnectLinkOpened: components["schemas"]["ConnectLinkView"] & {
+            /** @description Component links, on the first open only: the secret to send as X-Connect-Binding with every later request (keep it in memory) */
+            binding?: string;
         };
         ConnectProvider: {
             id: string;
@@ -4340,6 +4891,19 @@ export interface components {
                 secret: boolean;
             }[];
         };
+        ConnectLinkView: {
+            /** @description When the page stops working (once opened: the end of its use in this browser) */
+            expiresAt: string;
+            returnUrl?: string;
+            /** @description Where the page sends the person once connected */
+            successUrl?: string;
+            /** @description Where the page sends the person when connecting did not work out */
+            errorUrl?: string;
+            message?: string;
+            /** @description The link may set and remove the organisation's OAuth clients of the OAuth2 providers it offers */
+            manageOrgClients?: boolean;
+            providers: components["schemas"]["ConnectProvider"][];
+        };
         Connection: {
             id: string;
             providerId: string;
@@ -4347,7 +4911,7 @@ export interface components {
             /** @enum {string} */
             kind: "browser_login" | "oauth2" | "api_key";
             /** @enum {string} */
-            status: "active" | "expired" | "needs_reauth" | "unknown";
+            status: "active" | "expired" | "needs_reauth" | "inconclusive";
             createdAt: string;
             lastVerifiedAt: string | null;
             expiresAt: string | null;
@@ -4373,7 +4937,7 @@ export interface components {
             sessionId: string;
             providerId: string;
             /** @enum {string} */
-            status: "queued" | "starting" | "awaiting_login" | "authenticated" | "capturing" | "completed" | "failed" | "expired" | "cancelled";
+            status: "queued" | "starting" | "awaiting_login" | "authenticated" | "capturing" | "kept_alive" | "completed" | "failed" | "expired" | "cancelled";
             liveViewUrl: string | null;
             expiresAt: string;
             credentialId?: string;
@@ -4406,6 +4970,13 @@ export interface components {
             kind: "browser_login";
             /** @enum {string} */
             captureOn: "authenticated" | "complete";
+            /**
+             * @description `restore`: restore the captured state in your browser (check it in when done); `live`: the site needs a live page, so the worker keeps the logged-in browser open (`keepAlive`) and you drive it over DevTools
+             * @enum {string}
+             */
+            usage: "restore" | "live";
+            /** @description live: how long the worker keeps the browser open at most */
+            keepAliveMs?: number;
         };
         OAuth2Provider: {
             id: string;
@@ -4441,7 +5012,7 @@ export interface components {
             sessionId: string;
             providerId: string;
             /** @enum {string} */
-            status: "queued" | "starting" | "awaiting_login" | "authenticated" | "capturing" | "completed" | "failed" | "expired" | "cancelled";
+            status: "queued" | "starting" | "awaiting_login" | "authenticated" | "capturing" | "kept_alive" | "completed" | "failed" | "expired" | "cancelled";
             /** @description Where the user logs in: the live view to show them (null until the browser is ready) */
             liveViewUrl: string | null;
             /** @description The self-hosted live view, watch only (no input) */
@@ -4484,6 +5055,14 @@ export interface components {
                 code: string;
                 message: string;
             };
+            /** @description A kept-alive browser (provider `keepAlive`, status `kept_alive`): open until `until` at most; `devTools`: drive it through `POST /browser-login/:id/devtools`; once ended, when and why */
+            keepAlive?: {
+                until: string;
+                devTools: boolean;
+                endedAt?: string;
+                /** @enum {string} */
+                endReason?: "ended_by_app" | "max_time" | "logged_out";
+            };
         };
         StartLogin: {
             /**
@@ -4498,6 +5077,14 @@ export interface components {
             /** @description Where the browser starts instead of the provider's login URL (when the deployment allows it) */
             loginUrl?: string;
         };
+        DevToolsLink: {
+            sessionId: string;
+            credentialId: string;
+            /** @description Give it to Playwright's `chromium.connectOverCDP(endpointUrl)`: the kept-alive browser, with the logged-in page in `browser.contexts()[0]`. A capability: anyone holding it drives that browser until it is revoked or the browser closes */
+            endpointUrl: string;
+            /** @description The browser closes at this time at most */
+            until: string;
+        };
         CredentialCheck: {
             checkId: string;
             credentialId: string;
@@ -4508,16 +5095,16 @@ export interface components {
             state: "completed" | "failed" | "pending";
             checkUrl: string;
             /**
-             * @description What the check found (completed checks)
+             * @description What the check found (completed checks): `inconclusive` when it could not tell (`reason` says why); that never marks the credential expired
              * @enum {string}
              */
-            status?: "active" | "expired" | "needs_reauth" | "unknown";
+            status?: "active" | "expired" | "inconclusive";
             /** @enum {string} */
             method?: "browser" | "http" | "predicted_expiry";
             reason?: string;
             lastVerifiedAt?: string;
             version?: number;
-            /** @description The state as the site left it was saved in place (version + 1) */
+            /** @description What the site changed during the check (sites rotate sessions on use) was stored in place: version + 1, `credential.renewed` */
             refreshed?: boolean;
             ms?: number;
         };
@@ -4548,7 +5135,7 @@ export interface components {
             id: string;
             providerId: string;
             /** @enum {string} */
-            status: "active" | "expired" | "needs_reauth" | "unknown";
+            status: "active" | "expired" | "needs_reauth" | "inconclusive";
             version: number;
             createdAt: string;
             updatedAt: string;
@@ -4570,12 +5157,37 @@ export interface components {
             earliestExpiry: string | null;
             suspect?: boolean;
             suspectReason?: string;
+            /**
+             * @description `restore`: load the state into your browser (and check it in when done); `live`: the provider needs a live page, drive the kept-alive browser
+             * @enum {string}
+             */
+            usage: "restore" | "live";
+            /** @description When the site last showed it logged in (capture, or a check) */
+            lastAcceptedAt: string | null;
+            lastCheck?: components["schemas"]["CredentialLastCheck"];
+            /** @description The last time a newer state was stored in place (version + 1), and by what */
+            lastRenewal?: {
+                at: string;
+                /** @enum {string} */
+                by: "relogin" | "check" | "check_in" | "relogin_seed" | "keep_alive";
+            };
+        };
+        /** @description The last health check: what it found and why, whether it touched the site, whether it stored a newer state */
+        CredentialLastCheck: {
+            at: string;
+            /** @enum {string} */
+            status: "active" | "expired" | "inconclusive";
+            /** @enum {string} */
+            method: "browser" | "http" | "predicted_expiry";
+            reason: string;
+            touched: boolean;
+            renewed: boolean;
         };
         OAuth2Credential: {
             id: string;
             providerId: string;
             /** @enum {string} */
-            status: "active" | "expired" | "needs_reauth" | "unknown";
+            status: "active" | "expired" | "needs_reauth" | "inconclusive";
             version: number;
             createdAt: string;
             updatedAt: string;
@@ -4597,7 +5209,7 @@ export interface components {
             id: string;
             providerId: string;
             /** @enum {string} */
-            status: "active" | "expired" | "needs_reauth" | "unknown";
+            status: "active" | "expired" | "needs_reauth" | "inconclusive";
             version: number;
             createdAt: string;
             updatedAt: string;
@@ -4626,6 +5238,8 @@ export interface components {
         CredentialStorageState: {
             credentialId: string;
             providerId: string;
+            /** @description The version decrypted: check the browser's state back in with it (POST /credentials/:id/check-in) */
+            version: number;
             storageState: components["schemas"]["StorageState"];
         };
         StorageState: {
@@ -4667,10 +5281,52 @@ export interface components {
                 at: string;
             }[];
         };
+        CheckedIn: {
+            credentialId: string;
+            /**
+             * @description `renewed`: a newer state is stored (version + 1, `credential.renewed`); `unchanged`: nothing differed
+             * @enum {string}
+             */
+            outcome: "renewed" | "unchanged";
+            /** @description The credential's version now: restore or check in from this one next */
+            version: number;
+            credential: components["schemas"]["Credential"];
+        };
+        CheckIn: {
+            /** @description The version this state was restored from (the storage-state answer's `version`) */
+            version: number;
+            /** @description What the browser holds now: cookies, and localStorage and sessionStorage of the origins it holds */
+            storageState: {
+                cookies: {
+                    name: string;
+                    value: string;
+                    domain: string;
+                    path: string;
+                    expires: number;
+                    httpOnly: boolean;
+                    secure: boolean;
+                    /** @enum {string} */
+                    sameSite: "Strict" | "Lax" | "None";
+                }[];
+                origins: {
+                    origin: string;
+                    localStorage: {
+                        name: string;
+                        value: string;
+                    }[];
+                    /** @default [] */
+                    sessionStorage: {
+                        name: string;
+                        value: string;
+                    }[];
+                    indexedDB?: unknown[];
+                }[];
+            };
+        };
         CreatedWebhookEndpoint: {
             id: string;
             url: string;
-            events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
+            events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.kept_alive" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
             description?: string;
             createdAt: string;
             /** @enum {string} */
@@ -4679,7 +5335,7 @@ export interface components {
         };
         WebhookEndpointInput: {
             url: string;
-            events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
+            events?: ("session.queued" | "session.starting" | "session.awaiting_login" | "session.authenticated" | "session.capturing" | "session.kept_alive" | "session.completed" | "session.failed" | "session.expired" | "session.cancelled" | "session.live_view_changed" | "session.login_rejected" | "credential.created" | "credential.verified" | "credential.expired" | "credential.renewed" | "credential.needs_reauth" | "credential.deleted")[];
             description?: string;
             secret?: string;
         };
@@ -4717,6 +5373,8 @@ export interface components {
             /** @description When a browser opened it (and got it) */
             openedAt?: string;
             providers?: string[];
+            /** @description A component link: the app page's origin it works in */
+            componentOrigin?: string;
         };
     };
     responses: never;

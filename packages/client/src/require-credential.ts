@@ -82,7 +82,7 @@ function pick(credentials: CredentialView[], providerId: string): { usable?: Cre
   const mine = credentials
     .filter((c) => c.providerId === providerId)
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-  return { usable: mine.find((c) => c.status === "active" || c.status === "unknown"), broken: mine[0] };
+  return { usable: mine.find((c) => c.status === "active" || c.status === "inconclusive"), broken: mine[0] };
 }
 
 /**

@@ -20,11 +20,14 @@ export type ApiKeyFields = ApiSchemas["ApiKeySecret"]["fields"];
 export class ServiceError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** The error's `details`, when it has some (a stale check-in's `{ currentVersion }`). */
+  readonly details?: unknown;
+  constructor(status: number, code: string, message: string, details?: unknown) {
     super(message);
     this.status = status;
     this.code = code;
     this.name = "ServiceError";
+    if (details !== undefined) this.details = details;
   }
 }
 
@@ -34,6 +37,11 @@ export interface ServiceClient {
   providers(): Promise<ProviderView[]>;
   credentials(): Promise<CredentialView[]>;
   storageState(credentialId: string): Promise<ApiSchemas["CredentialStorageState"]>;
+  /**
+   * Gives a browser login's state back after use, with the version it was restored from (a
+   * ServiceError 409 `stale_version` when a newer one is stored: `details.currentVersion`).
+   */
+  checkIn(credentialId: string, body: ApiSchemas["CheckIn"]): Promise<ApiSchemas["CheckedIn"]>;
   accessToken(credentialId: string): Promise<AccessToken>;
   apiKeyFields(credentialId: string): Promise<ApiSchemas["ApiKeySecret"]>;
   /** Starts a browser login; `waitMs` holds the answer until the login page is up (liveViewUrl set). */
@@ -57,11 +65,12 @@ export interface ServiceClient {
 async function answer<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await call;
   if (response.ok) return data as T;
-  const body = (error as { error?: { code?: string; message?: string } } | undefined)?.error;
+  const body = (error as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
   throw new ServiceError(
     response.status,
     body?.code ?? "http_error",
     body?.message ?? `${response.url} answered ${response.status}`,
+    body?.details,
   );
 }
 
@@ -73,6 +82,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     providers: async () => (await answer(api.GET("/providers"))).providers,
     credentials: async () => (await answer(api.GET("/credentials"))).credentials,
     storageState: (id) => answer(api.GET("/credentials/{id}/storage-state", path(id))),
+    checkIn: (id, body) => answer(api.POST("/credentials/{id}/check-in", { ...path(id), body })),
     apiKeyFields: (id) => answer(api.GET("/credentials/{id}/secret", path(id))),
     accessToken: (id) => answer(api.GET("/credentials/{id}/access-token", path(id))),
     startBrowserLogin: (body, waitMs) =>

@@ -19,6 +19,7 @@ export interface SessionCommands {
   renewLease: Command;
   reapSessions: Command;
   claimNextSession: Command;
+  extendSession: Command;
 }
 
 const COMMANDS_DIR = new URL("./commands/", import.meta.url);

@@ -28,6 +28,16 @@ export const loginUrlRulesSchema = z.object({
 });
 export type LoginUrlRules = z.infer<typeof loginUrlRulesSchema>;
 
+/** How a kept-alive browser ended: the app's `complete`, its maximum time, or the site logging it out. */
+export const KEEP_ALIVE_ENDINGS = ["ended_by_app", "max_time", "logged_out"] as const;
+
+export const keepAliveSchema = z.object({
+  until: z.string(),
+  devTools: z.boolean(),
+  endedAt: z.string().optional(),
+  endReason: z.enum(KEEP_ALIVE_ENDINGS).optional(),
+});
+
 /** A login session as kept in Redis. Nothing secret: no cookie, no storage, no key. */
 export const sessionRecordSchema = z.object({
   id: z.string(),
@@ -68,6 +78,13 @@ export const sessionRecordSchema = z.object({
     .optional(),
   error: sessionErrorSchema.optional(),
   workerId: z.string().optional(),
+  /**
+   * A kept-alive browser (provider `keepAlive`): until when at most, whether apps can drive it over
+   * DevTools through the API, and once it ended, when and why.
+   */
+  keepAlive: keepAliveSchema.optional(),
+  /** Raised by each DevTools revoke: DevTools links are signed over it, so older ones stop working. */
+  devToolsGeneration: z.number().int().min(0).optional(),
 });
 
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;

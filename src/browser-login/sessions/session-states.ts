@@ -8,6 +8,7 @@ export const SESSION_STATUSES = [
   "awaiting_login",
   "authenticated",
   "capturing",
+  "kept_alive",
   "completed",
   "failed",
   "expired",
@@ -33,7 +34,12 @@ export const SESSION_STATES: Readonly<Record<SessionStatus, StateRule>> = {
   starting: { holdsLease: true, next: ["awaiting_login", ...ENDINGS] },
   awaiting_login: { holdsLease: true, next: ["authenticated", ...ENDINGS] },
   authenticated: { holdsLease: true, acceptsComplete: true, next: ["capturing", ...ENDINGS] },
-  capturing: { holdsLease: true, acceptsComplete: true, next: ["completed", ...ENDINGS] },
+  capturing: { holdsLease: true, acceptsComplete: true, next: ["completed", "kept_alive", ...ENDINGS] },
+  /**
+   * Captured, and the logged-in browser is kept open (a provider's `keepAlive`): the credential exists,
+   * the app may drive the browser. `complete` ends it (completed), as do its maximum time and a logout.
+   */
+  kept_alive: { holdsLease: true, acceptsComplete: true, next: ["completed", ...ENDINGS] },
   completed: { next: [] },
   failed: { next: [] },
   expired: { next: [] },

@@ -42,6 +42,8 @@ export interface SessionStore {
   requestComplete(id: string): Promise<TransitionResult>;
   /** Keeps the worker's claim alive; returns the current record (undefined when gone). */
   renewLease(id: string, workerId: string, leaseMs: number): Promise<SessionRecord | undefined>;
+  /** Moves a live session's expiry to `expiresAtMs` (a kept-alive browser); false when it is gone or final. */
+  extend(id: string, expiresAtMs: number): Promise<boolean>;
   /** Ends sessions whose worker vanished or whose time ran out. `scanned`: index entries it read. */
   reap(nowMs?: number): Promise<ReapResult>;
   ping(): Promise<void>;
@@ -253,6 +255,18 @@ export function createSessionStore(redis: Redis, options: SessionStoreOptions): 
         Date.now() + leaseMs,
       );
       return parseRecord(reply as string[] | null);
+    },
+    async extend(id, expiresAtMs) {
+      const ttl = Math.ceil((expiresAtMs - Date.now() + grace) / 1000) + options.retentionSeconds;
+      const moved = await commands.extendSession(
+        sessionKey(id),
+        expiryIndex,
+        id,
+        expiresAtMs,
+        new Date(expiresAtMs).toISOString(),
+        ttl,
+      );
+      return moved === 1;
     },
     async reap(nowMs = Date.now()) {
       const total: ReapResult = { ended: 0, scanned: 0, endings: [] };

@@ -2,7 +2,10 @@ import { z } from "zod";
 import { metadataSchema, type SessionRecord, sessionRecordSchema } from "./session-record.ts";
 
 /** What an event snapshot of a session holds: the record without the fields it never carries. */
-export type SessionViewSource = Omit<SessionRecord, "owner" | "loginUrl" | "workerId" | "completeRequested">;
+export type SessionViewSource = Omit<
+  SessionRecord,
+  "owner" | "loginUrl" | "workerId" | "completeRequested" | "devToolsGeneration"
+>;
 
 const record = sessionRecordSchema.shape;
 
@@ -36,6 +39,9 @@ export const sessionViewSchema = z
       "The last request the session's browser was refused (egress policy)",
     ),
     error: record.error.describe("Why the session ended, when it did not complete"),
+    keepAlive: record.keepAlive.describe(
+      "A kept-alive browser (provider `keepAlive`, status `kept_alive`): open until `until` at most; `devTools`: drive it through `POST /browser-login/:id/devtools`; once ended, when and why",
+    ),
   })
   .meta({ id: "LoginSession" });
 
@@ -58,5 +64,6 @@ export function sessionView(record: SessionViewSource): SessionView {
     ...(record.suspect ? { suspect: true, suspectReason: record.suspectReason } : {}),
     ...(record.lastBlockedRequest ? { lastBlockedRequest: record.lastBlockedRequest } : {}),
     ...(record.error ? { error: record.error } : {}),
+    ...(record.keepAlive ? { keepAlive: record.keepAlive } : {}),
   };
 }

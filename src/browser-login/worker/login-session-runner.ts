@@ -4,16 +4,21 @@ import { filterByHosts } from "../../browser/capture-filter.ts";
 import type { CapturedState } from "../../credentials/captured-state.ts";
 import type { CredentialEvents } from "../../credentials/credential-events.ts";
 import type { CredentialVault } from "../../credentials/credential-vault.ts";
+import { renewInPlace } from "../../credentials/state-renewal.ts";
 import type { BlockedRequest } from "../../network/egress-proxy.ts";
 import type { ProviderRegistry } from "../../providers/provider-registry.ts";
+import type { BrowserLoginProvider } from "../../providers/provider-schema.ts";
+import type { DevToolsHost } from "../keep-alive-ports.ts";
 import type { LiveViewHost } from "../live-view-ports.ts";
 import { viewerMessageFor } from "../session-messages.ts";
 import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.ts";
 import type { SessionStore } from "../sessions/session-store.ts";
 import type { SessionWakeups } from "../sessions/wakeups.ts";
 import { clientUrlRules } from "./client-url-rules.ts";
+import { holdKeptAlive, type KeepAliveEnd } from "./keep-alive.ts";
 import { snapshotLoginPage } from "./login-page-snapshot.ts";
 import { type SuccessWatcher, watchForSuccess } from "./success-watcher.ts";
+import { type WriteBackTarget, writeBackBrowserState } from "./write-back.ts";
 
 export interface RunnerDeps {
   sessions: SessionStore;
@@ -30,6 +35,8 @@ export interface RunnerDeps {
   liveView?: LiveViewHost;
   /** Where a re-login's credential.renewed is logged. */
   credentialEvents?: CredentialEvents;
+  /** Relays apps' DevTools connections to kept-alive browsers (src/keep-alive/). */
+  devTools?: DevToolsHost;
 }
 
 /** Why a run stopped early: the final state to record, or none when someone else already ended the session. */
@@ -73,7 +80,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
   const stopped = new Promise<never>((_, reject) => (rejectStopped = reject));
   stopped.catch(() => {});
   let completeRequested!: () => void;
-  const completeWanted = new Promise<void>((resolve) => (completeRequested = resolve));
+  let completeWanted = new Promise<void>((resolve) => (completeRequested = resolve));
 
   const aborter = new AbortController();
   const stop = (reason: StopReason) => {
@@ -96,8 +103,25 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
   /** The record changed in Redis: ended elsewhere, or the app asked to complete. */
   function react(record: SessionRecord | undefined) {
     if (!record || isFinal(record.status)) stop({ status: null });
-    else if (record.completeRequested) completeRequested();
+    // A kept-alive browser ends on a complete asked while kept alive, not on the one that asked for its capture.
+    else if (record.completeRequested && (phase !== "kept_alive" || record.status === "kept_alive"))
+      completeRequested();
   }
+
+  let stopDevTools = () => {};
+  /** A re-login's starting state and version: its capture is merged into it. */
+  let seeded: { version: number; state: CapturedState } | undefined;
+  /**
+   * The browser holds a stored credential the site may have changed (a re-login's seed, a kept-alive
+   * browser): how to store that before it closes, whatever ends the run.
+   */
+  let pendingWriteBack: (() => Promise<void>) | undefined;
+  const writeBackLater = (browser: BrowserSession, provider: BrowserLoginProvider, target: WriteBackTarget) => {
+    pendingWriteBack = () =>
+      writeBackBrowserState({ vault, events: deps.credentialEvents, logger }, browser, provider, target).catch(
+        () => {},
+      );
+  };
 
   async function run(): Promise<SessionStatus | "missing"> {
     const record = await sessions.get(sessionId);
@@ -129,6 +153,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     const timers: NodeJS.Timeout[] = [];
     let unsubscribe = () => {};
     let stopViewing = () => {};
+
     try {
       if (deps.claimed) phase = "starting";
       else await move({ status: "starting", workerId });
@@ -137,15 +162,14 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         setInterval(() => void sessions.renewLease(sessionId, workerId, leaseMs).then(react, () => {}), leaseMs / 3),
       );
       const allowed = formatDuration(Date.parse(record.expiresAt) - Date.parse(record.createdAt));
-      timers.push(
-        setTimeout(() => {
-          const message =
-            phase === "starting"
-              ? `The browser was not ready before the session expired (${allowed})`
-              : `The login was not finished within ${allowed}`;
-          stop({ status: "expired", error: { code: "timeout", message } });
-        }, remainingMs),
-      );
+      const loginTimer = setTimeout(() => {
+        const message =
+          phase === "starting"
+            ? `The browser was not ready before the session expired (${allowed})`
+            : `The login was not finished within ${allowed}`;
+        stop({ status: "expired", error: { code: "timeout", message } });
+      }, remainingMs);
+      timers.push(loginTimer);
 
       // A client's own login URL: the rules the API checked it against, carried on the record (./client-url-rules.ts).
       const clientUrl = clientUrlRules(record, provider, adapter.kind);
@@ -154,16 +178,27 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() }
         : undefined;
       const seed = record.renews ? await until(reloginSeed(record)) : undefined;
+      if (seed) seeded = { version: record.renews!.version, state: seed };
+      const keepAlive = provider.keepAlive;
       opening = adapter.openSession({
         sessionId,
         loginUrl: record.loginUrl,
-        timeoutMs: remainingMs,
+        // A kept-alive browser outlives the login: the adapter's own backstop must not close it first.
+        timeoutMs: remainingMs + (keepAlive?.maxTime ?? 0),
         signal: aborter.signal,
         egress,
         seed,
+        dedicatedBrowser: keepAlive !== undefined,
       });
       browser = await until(opening);
       const session = browser;
+      if (seeded)
+        writeBackLater(session, provider, {
+          id: record.credentialId!,
+          owner: record.owner,
+          by: "relogin_seed",
+          basedOn: seeded,
+        });
       // Not awaited, so awaiting_login does not wait for it: it is read long before anyone has typed a password.
       const loginPage = snapshotLoginPage(browser, { origins: provider.origins });
       let shownView = session.liveViewUrl();
@@ -209,21 +244,40 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       // A client's URL can lead anywhere (SSO, ads, trackers): keep only what the operator allowed.
       const state = clientUrl && !provider.origins?.length ? filterByHosts(captured, clientUrl.allowedHosts) : captured;
       const suspectReason = await until(loginPage.suspectReason(state));
+      const usage = {
+        usage: keepAlive ? ("live" as const) : ("restore" as const),
+        lastAcceptedAt: new Date().toISOString(),
+      };
       const credential = record.renews
-        ? await renew(record, state, suspectReason)
+        ? await renew(record, state, suspectReason, { ...usage, visitedOrigins: browser.visitedOrigins?.() })
         : await vault.seal({
             secret: { kind: "browser_login", state },
             owner: record.owner,
             providerId: provider.id,
             sessionId,
             suspectReason,
+            details: usage,
           });
+      pendingWriteBack = undefined;
       if (suspectReason)
         logger.warn(
           { credentialId: credential.id },
           "captured nothing new since the login page loaded: credential marked suspect",
         );
       const suspect = suspectReason ? { suspect: true, suspectReason } : {};
+      if (keepAlive) {
+        clearTimeout(loginTimer);
+        writeBackLater(session, provider, {
+          id: credential.id,
+          owner: record.owner,
+          by: "keep_alive",
+          basedOn: { version: credential.version },
+        });
+        const ending = await keepAliveFor(session, provider, keepAlive.maxTime, credential, suspect);
+        phase = "completed";
+        logger.info({ status: "completed", credentialId: credential.id, keepAlive: ending }, "session status");
+        return "completed";
+      }
       const finished = await sessions.transition(sessionId, {
         status: "completed",
         credentialId: credential.id,
@@ -251,6 +305,9 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       aborter.abort();
       watcher?.stop();
       unsubscribe();
+      stopDevTools();
+      // A re-login that ended without a capture, a kept-alive browser cut short: keep what the site changed.
+      await pendingWriteBack?.();
       stopViewing();
       for (const timer of timers) clearTimeout(timer);
       // A headed window says so before it closes, as the live view's page does.
@@ -275,20 +332,33 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     return opened.secret.state;
   }
 
-  /** Replaces the renewed credential in place (same id, next version), unless someone else replaced it since the re-login began. */
-  async function renew(record: SessionRecord, state: CapturedState, suspectReason: string | undefined) {
-    const id = record.credentialId!;
-    const result = await vault.replace(
-      id,
+  /**
+   * Replaces the renewed credential in place (same id, next version), merged into the state the
+   * re-login started from (origins the browser did not load keep their storage), unless someone
+   * else replaced it since the re-login began.
+   */
+  async function renew(
+    record: SessionRecord,
+    state: CapturedState,
+    suspectReason: string | undefined,
+    { visitedOrigins, ...details }: { usage: "restore" | "live"; lastAcceptedAt: string; visitedOrigins?: string[] },
+  ) {
+    const provider = deps.providers.get(record.providerId);
+    const result = await renewInPlace(
+      { vault, events: deps.credentialEvents },
       {
-        secret: { kind: "browser_login", state },
-        expectedVersion: record.renews!.version,
+        id: record.credentialId!,
+        owner: record.owner,
+        basedOn: seeded!,
+        captured: state,
+        scope: { origins: provider?.kind === "browser_login" ? provider.origins : undefined, visitedOrigins },
+        by: "relogin",
+        always: true,
         suspectReason,
-        details: { sessionId, lastVerifiedAt: new Date().toISOString() },
+        details: { ...details, status: "active", sessionId, lastVerifiedAt: details.lastAcceptedAt },
       },
-      record.owner,
     );
-    if (result.outcome !== "replaced") {
+    if (result.outcome !== "renewed") {
       const error =
         result.outcome === "missing"
           ? {
@@ -302,8 +372,51 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
             };
       throw new Stopped({ status: "failed", error });
     }
-    await deps.credentialEvents?.appendCredentialEvent("credential.renewed", record.owner, result.metadata);
     return result.metadata;
+  }
+
+  /**
+   * The provider's sessions need a live page: the credential is stored, and the logged-in browser
+   * stays open (kept_alive) until the app ends it, its time runs out or the site logs it out; then
+   * what the browser holds is stored in place and the session completes. Apps drive it over
+   * DevTools through the API; the person's live view stays open.
+   */
+  async function keepAliveFor(
+    browser: BrowserSession,
+    provider: BrowserLoginProvider,
+    maxMs: number,
+    credential: { id: string; version: number },
+    suspect: { suspect?: boolean; suspectReason?: string },
+  ): Promise<KeepAliveEnd> {
+    const until_ = new Date(Date.now() + maxMs).toISOString();
+    const endpoint = browser.devToolsEndpoint?.();
+    const devTools = endpoint !== undefined && deps.devTools !== undefined && deps.liveView !== undefined;
+    const keepAlive = { until: until_, devTools };
+    completeWanted = new Promise<void>((resolve) => (completeRequested = resolve));
+    await move({
+      status: "kept_alive",
+      credentialId: credential.id,
+      completeRequested: false,
+      keepAlive,
+      ...suspect,
+    });
+    await sessions.extend(sessionId, Date.parse(until_));
+    if (devTools) stopDevTools = deps.devTools!.register(sessionId, endpoint!);
+    const ending = await until(
+      holdKeptAlive(browser, provider, { maxMs, endRequested: completeWanted, signal: aborter.signal }),
+    );
+    stopDevTools();
+    // Like a profile persisted when its browser closes: what the site changed while it was alive is kept.
+    // A logged-out browser holds the site's goodbye, not a newer login.
+    const writeBack = pendingWriteBack;
+    pendingWriteBack = undefined;
+    if (ending !== "logged_out") await writeBack?.();
+    const finished = await sessions.transition(sessionId, {
+      status: "completed",
+      keepAlive: { ...keepAlive, endedAt: new Date().toISOString(), endReason: ending },
+    });
+    if (!finished.ok) throw new Stopped({ status: null });
+    return ending;
   }
 
   /** Records refused requests on the session; one write at a time, the latest count wins, however fast a page retries. */

@@ -27,6 +27,7 @@ export interface WorkerDeps {
   workerId?: string;
   liveView?: RunnerDeps["liveView"];
   credentialEvents?: RunnerDeps["credentialEvents"];
+  devTools?: RunnerDeps["devTools"];
 }
 
 export interface LoginWorker {

@@ -1,4 +1,5 @@
 import type { BrowserSession, BrowserSessionEvent } from "../../browser/browser-adapter.ts";
+import type { CapturedState } from "../../credentials/captured-state.ts";
 import type { BrowserLoginProvider, FailureResponse, SuccessCondition } from "../../providers/provider-schema.ts";
 
 export interface SuccessWatcher {
@@ -20,6 +21,12 @@ export interface WatchOptions {
    * the state was seeded before the page loaded and "appeared since the login page" means nothing.
    */
   presence?: boolean;
+  /**
+   * Compare with this state instead of the page as it loaded: a cookie or storage leaf holds when the
+   * site wrote a value other than this one. For the default credential check, which judges a seeded
+   * browser by the success condition itself (credential-checks/default-check.ts).
+   */
+  baseline?: CapturedState;
 }
 
 /** What the condition needs to compare against: cookies and storage as they were on the login page. */
@@ -41,7 +48,11 @@ export async function watchForSuccess(
   const condition = provider.success;
   const leaves = collectLeaves(condition);
   const seenResponses = new Set<number>();
-  const baseline = options.presence ? { cookies: new Map(), storage: new Map() } : await takeBaseline(session, leaves);
+  const baseline = options.presence
+    ? { cookies: new Map(), storage: new Map() }
+    : options.baseline
+      ? baselineOf(options.baseline, leaves)
+      : await takeBaseline(session, leaves);
 
   let stopped = false;
   let resolveSucceeded!: () => void;
@@ -149,6 +160,20 @@ async function takeBaseline(session: BrowserSession, leaves: Leaf[]): Promise<Ba
     if (!("storage" in leaf)) continue;
     for (const v of await session.readStorage(leaf.storage.area, leaf.storage.key)) {
       baseline.storage.set(storageId(leaf.storage.area, leaf.storage.key, v.origin), v.value);
+    }
+  }
+  return baseline;
+}
+
+function baselineOf(state: CapturedState, leaves: Leaf[]): Baseline {
+  const baseline: Baseline = { cookies: new Map(), storage: new Map() };
+  for (const c of state.cookies) baseline.cookies.set(cookieId(c.name, c.domain), c.value);
+  for (const leaf of leaves) {
+    if (!("storage" in leaf)) continue;
+    const { area, key } = leaf.storage;
+    for (const origin of state.origins) {
+      const item = origin[area].find((i) => i.name === key);
+      if (item) baseline.storage.set(storageId(area, key, origin.origin), item.value);
     }
   }
   return baseline;

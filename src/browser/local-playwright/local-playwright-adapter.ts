@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { AbortedByCaller, withDeadline } from "../../core/deadline.ts";
 import type { CapturedState } from "../../credentials/captured-state.ts";
@@ -52,10 +55,13 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
   const spares: Promise<Spare | undefined>[] = [];
   const sessions = new Set<LocalSession>();
 
+  /** Chromium's switches, for the shared browser and for a session's own one. */
+  const browserArgs = () => [...CHROMIUM_ARGS, ...(screens ? [screenInfoSwitch(screens)] : [])];
+
   function launch(): Promise<Browser> {
     if (closed) return Promise.reject(adapterClosed());
     if (!browser) {
-      const args = [...CHROMIUM_ARGS, ...(screens ? [screenInfoSwitch(screens)] : [])];
+      const args = browserArgs();
       if (options.remoteDebuggingPort !== undefined) {
         args.push(`--remote-debugging-port=${options.remoteDebuggingPort}`, "--remote-debugging-address=127.0.0.1");
       }
@@ -105,6 +111,48 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
     }
   }
 
+  /**
+   * A browser process of its own for one session (OpenSessionRequest.dedicatedBrowser): its one
+   * context, and its DevTools port on loopback, which the worker relays to apps (src/keep-alive/):
+   * a DevTools client of a shared browser could reach every other session's context.
+   */
+  async function openDedicated(
+    egress?: OpenSessionRequest["egress"],
+  ): Promise<Required<Spare> & { devToolsEndpoint: string }> {
+    if (closed) throw adapterClosed();
+    const userDataDir = await mkdtemp(join(tmpdir(), "blc-browser-"));
+    const proxy = egress ? await startEgressProxy(egress.policy, egress.onBlocked) : undefined;
+    const cleanUp = () => {
+      void proxy?.close();
+      void rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+    };
+    let context: BrowserContext | undefined;
+    try {
+      context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath,
+        headless: options.headless,
+        args: [...browserArgs(), "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1"],
+        viewport: options.headless ? { width: 1280, height: 800 } : null,
+        ...(proxy ? { proxy: { server: proxy.server, bypass: "<-loopback>" } } : {}),
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      });
+      context.on("close", cleanUp);
+      const devToolsEndpoint = await devToolsEndpointOf(userDataDir);
+      const page = context.pages()[0] ?? (await context.newPage());
+      return { context, page, devToolsEndpoint };
+    } catch (error) {
+      if (context) await context.close().catch(() => {});
+      else cleanUp();
+      if (error instanceof BrowserAdapterError) throw error;
+      throw new BrowserAdapterError(
+        "browser_launch_failed",
+        `Chromium did not start: ${firstLine((error as Error).message)}`,
+      );
+    }
+  }
+
   function refillSpares() {
     while (!closed && spares.length < spareTarget) {
       spares.push(newContext().catch(() => undefined));
@@ -139,20 +187,26 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       if (closed) throw adapterClosed();
       if (signal?.aborted) throw openAborted();
       // A context is usually ready (a spare); when one must be made, the caller need not wait for it.
-      const { context, page } = await withDeadline(takeContext(request.egress), {
-        what: "Preparing a browser context",
-        signal,
-        abandon: (late) => void late.then((spare) => spare.context.close()).catch(() => {}),
-      }).catch((error) => {
+      const { context, page, devToolsEndpoint } = await withDeadline<Required<Spare> & { devToolsEndpoint?: string }>(
+        request.dedicatedBrowser ? openDedicated(request.egress) : takeContext(request.egress),
+        {
+          what: "Preparing a browser context",
+          signal,
+          abandon: (late) => void late.then((spare) => spare.context.close()).catch(() => {}),
+        },
+      ).catch((error) => {
         throw error instanceof AbortedByCaller ? openAborted() : error;
       });
       const session = new LocalSession(request.sessionId, context, {
         lifetimeMs: request.timeoutMs + TIMEOUT_GRACE_MS,
         farewellMs: options.headless ? 0 : FAREWELL_MS,
         screens,
+        devToolsEndpoint,
         onClosed: () => sessions.delete(session),
       });
       sessions.add(session);
+      // A browser of its own has no shared process to watch: its context closing unasked is its crash.
+      if (devToolsEndpoint) context.on("close", () => session.closedUnasked() && session.lostBrowser());
       // Closing the context ends the navigation below at once, whatever stage it is at.
       const onAbort = () => void session.close();
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -199,6 +253,22 @@ async function seed(context: BrowserContext, state: CapturedState): Promise<void
   });
   const storage = storageSeedOf(state);
   if (Object.keys(storage).length > 0) await context.addInitScript(fillStorageFromSeed, storage);
+}
+
+/**
+ * The DevTools WebSocket of a browser started with `--remote-debugging-port=0`: Chromium writes the
+ * port it took and the browser target's path into its profile folder.
+ */
+async function devToolsEndpointOf(userDataDir: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await readFile(join(userDataDir, "DevToolsActivePort"), "utf8").catch(() => "");
+    const [port, path] = text.split("\n");
+    if (port && path?.startsWith("/devtools/browser/")) return `ws://127.0.0.1:${port.trim()}${path.trim()}`;
+    if (Date.now() > deadline)
+      throw new BrowserAdapterError("browser_launch_failed", "Chromium did not open its DevTools port");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function openAborted(): BrowserAdapterError {

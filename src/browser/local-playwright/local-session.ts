@@ -26,6 +26,8 @@ export class LocalSession implements BrowserSession {
   private readonly pageIds = new WeakMap<Page, string>();
   private readonly cdp = new WeakMap<Page, CDPSession>();
   private nextPageId = 1;
+  /** Origins any frame has loaded: a capture reads their storage as the site left it. */
+  private readonly visited = new Set<string>();
   private closing: Promise<void> | undefined;
   /** Ends a farewell under way at once (a second close(), the adapter shutting down). */
   private cutFarewellShort = () => {};
@@ -39,6 +41,8 @@ export class LocalSession implements BrowserSession {
     farewellMs: number;
     /** The headless browser's screens by pixel ratio, for the live view; none when headed. */
     screens?: DeviceScaleScreen[];
+    /** A browser of its own (OpenSessionRequest.dedicatedBrowser): its DevTools WebSocket on loopback. */
+    devToolsEndpoint?: string;
     onClosed: () => void;
   };
 
@@ -73,6 +77,8 @@ export class LocalSession implements BrowserSession {
     const pageId = `page-${this.nextPageId++}`;
     this.pageIds.set(page, pageId);
     page.on("framenavigated", (frame) => {
+      const origin = originOf(frame.url());
+      if (origin) this.visited.add(origin);
       if (frame === page.mainFrame()) this.emit({ type: "navigated", pageId, url: frame.url() });
     });
     page.on("response", (response) => {
@@ -98,6 +104,11 @@ export class LocalSession implements BrowserSession {
     } catch {
       // The page closed while being attached.
     }
+  }
+
+  /** The context closed without close() being asked (a session's own browser exited). */
+  closedUnasked(): boolean {
+    return this.closing === undefined;
   }
 
   lostBrowser() {
@@ -152,6 +163,14 @@ export class LocalSession implements BrowserSession {
     }
     // storageState() has just read every cookie: asking the browser again would only add a round trip.
     return filterByOrigins({ cookies: state.cookies.map(toCookie), origins: [...origins.values()] }, options.origins);
+  }
+
+  visitedOrigins(): string[] {
+    return [...this.visited];
+  }
+
+  devToolsEndpoint(): string | undefined {
+    return this.options.devToolsEndpoint;
   }
 
   onEvent(listener: (event: BrowserSessionEvent) => void): () => void {
@@ -213,6 +232,16 @@ async function readSessionStorage(page: Page): Promise<{ origin: string; items: 
   return entries.filter(
     (e): e is { origin: string; items: StorageItem[] } => !!e && e.origin !== "null" && e.items.length > 0,
   );
+}
+
+/** An http(s) page's origin; nothing for about:blank, data: and the like, whose storage is not the site's. */
+function originOf(url: string): string | undefined {
+  if (!/^https?:/.test(url)) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Playwright's cookie, reduced to the fields a captured state keeps. */

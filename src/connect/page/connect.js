@@ -96,7 +96,7 @@
     active: "Working",
     expired: "Logged out: connect again",
     needs_reauth: "Needs you to log in again",
-    unknown: "Status unknown",
+    inconclusive: "Not sure: the last check could not tell",
   };
   const dateText = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
@@ -184,7 +184,7 @@
             say(`Logged in to ${provider.name}. Press "I'm done" when you have finished there.`);
           } else if (session.status === "authenticated" || session.status === "capturing") {
             say(`Logged in to ${provider.name}. Saving the connection…`);
-          } else if (session.status === "completed") {
+          } else if (session.status === "completed" || session.status === "kept_alive") {
             return `Connected: ${provider.name}.`;
           } else if (FINAL.includes(session.status)) {
             throw new NotConnected(

@@ -52,7 +52,8 @@
   function onStatus(message) {
     if (message.status === "connecting") return showStatus("Connecting…");
     if (message.status === "queued" || message.status === "starting") return showStatus("Waiting for the page…");
-    if (message.status === "awaiting_login") return lastFrame ? showStatus("") : showStatus("Waiting for the page…");
+    if (message.status === "awaiting_login" || message.status === "kept_alive")
+      return lastFrame ? showStatus("") : showStatus("Waiting for the page…");
     if (message.message)
       showStatus(
         message.message,

@@ -84,10 +84,10 @@ end
 
 -- Record fields an event never carries: where the login started (a client's URL may hold anything),
 -- who owns it (the stream it goes to says so), which worker holds it and at what address, the event log's
--- and the quota's own fields, and the operator's client login URL rules.
+-- and the quota's own fields, the operator's client login URL rules, and the DevTools link's generation.
 local UNLOGGED = {
   loginUrl = true, owner = true, workerId = true, liveViewAddress = true, completeRequested = true, events = true,
-  holds = true, loginUrlPolicy = true,
+  holds = true, loginUrlPolicy = true, devToolsGeneration = true,
 }
 -- Fields an event carries as null: a remote browser's live view (Browserbase's) is a remote-control link,
 -- which must not outlive a revoke in webhooks, SSE streams and the event log; `GET /browser-login/:id` has it.
