@@ -1,7 +1,10 @@
 # One image for the API and the workers; docker-compose.yml picks the command.
 FROM node:24-bookworm-slim
 
-# Debian's Chromium (the local adapter drives it through playwright-core; no browser download).
+# Debian's Chromium (the local adapter drives it through patchright-core; no browser download). HEADLESS=true
+# runs Chrome's normal mode off-screen, on Chromium's headless platform: no X server or Xvfb needed
+# (docs/real-sites.md). The worker service needs deploy/chromium-seccomp.json for Chromium's sandbox
+# (docker-compose.yml; docs/operations.md).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends chromium fonts-liberation ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { measureApiPolls } from "./figures/api-polls.ts";
+import { measureBotSignals } from "./figures/bot-signals.ts";
 import { measureCapture } from "./figures/capture.ts";
 import { measureConcurrency } from "./figures/concurrency.ts";
 import { measureDetection } from "./figures/detection.ts";
@@ -141,7 +142,8 @@ const FIGURES: Figure[] = [
     name: "11 live view image quality",
     run: (s) => measureLegibilityFigure(s, PLAN.legibilityFrames),
   },
-  { figure: 13, key: "mcp", name: "13 MCP tool call round trip", run: (s) => measureMcp(s, PLAN.mcpReps) },
+  { figure: 13, key: "botSignals", name: "13 bot signals", run: (s) => measureBotSignals(s) },
+  { figure: 15, key: "mcp", name: "15 MCP tool call round trip", run: (s) => measureMcp(s, PLAN.mcpReps) },
 ];
 
 /**
@@ -203,6 +205,19 @@ function rows(r: Record<string, any>): Row[] {
         `POST ?wait=10000 → awaiting_login; medians: pick-up ${b["queued→starting (queue pick-up)"].median}, context+goto ${b["starting→awaiting_login (context + goto)"].median}, answer ${b["awaiting_login→answer received (?wait wake-up)"].median} ms`,
       ),
     );
+  }
+  if (r.loginPage?.person) {
+    out.push({
+      figure: "1. login page ready, the person's locale and time zone (ms)",
+      median: r.loginPage.person.median,
+      p95: r.loginPage.person.p95,
+      bareMedian: r.loginPage.bare.median,
+      ratio: ratio(r.loginPage.person.median, r.loginPage.bare.median),
+      goal: "≤ 1.3×",
+      met: ratio(r.loginPage.person.median, r.loginPage.bare.median) <= 1.3,
+      detail:
+        "start with locale fr-FR, timeZone Europe/Paris: a context made for the session (spares have the deployment's defaults)",
+    });
   }
   if (r.detection) {
     const bareNote = "bare: framenavigated for the same page script in the bare browser";
@@ -468,12 +483,12 @@ function rows(r: Record<string, any>): Row[] {
       goal: "report",
       met: null,
       detail: `session.checkIn() storing a new version: reading the browser's state (Playwright's storageState visits each origin it knows; alone ${k.checkIn.stateRead.median} ms) + POST (decrypt, merge, seal, event); the POST alone when nothing changed ${k.checkIn.post.median} ms (p95 ${k.checkIn.post.p95}); bare: GET storage-state (a decrypt)`,
-      });
-    }
+    });
+  }
   if (r.mcp) {
     const m = r.mcp;
     out.push({
-      figure: "13. MCP tool call, HTTP loopback (ms)",
+      figure: "15. MCP tool call, HTTP loopback (ms)",
       median: m.tool.median,
       p95: m.tool.p95,
       bareMedian: m.rest.median,
@@ -527,6 +542,19 @@ function rows(r: Record<string, any>): Row[] {
       detail: webp
         ? `WebP q${webp.quality}: ${webp.kbPerFrame} KB, worst text box ${webp.minSsim}, browser CPU ${webp.cpuMsPerFrame} ms per frame (JPEG q${d}: ${one?.cpuMsPerFrame} ms)`
         : "no WebP setting met the bar",
+    });
+  }
+  if (r.botSignals) {
+    const { service, bare } = r.botSignals;
+    out.push({
+      figure: "13. bot signals on the test page, hard (soft)",
+      median: `${service.hard.length} (${service.soft.length})`,
+      p95: "—",
+      bareMedian: `${bare.hard.length} (${bare.soft.length})`,
+      ratio: "—",
+      goal: "0 but webgl.renderer (no GPU)",
+      met: service.hard.every((name: string) => name === "webgl.renderer"),
+      detail: `service: ${[...service.hard, ...service.soft].join(", ") || "none"}; bare Playwright: ${bare.hard.join(", ")}`,
     });
   }
   return out;

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs vitest under a virtual display when there is none (so the headed-browser tests run too),
 // then prints one plain summary line: "tests: N passed, N failed".
+// The display accepts any local client (-ac): run as root, the tests' Chromium runs as another user
+// (CHROMIUM_USER, for its sandbox), who cannot read root's X authority file.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
@@ -17,7 +19,7 @@ const args = [
 ];
 const [cmd, cmdArgs] = process.env.DISPLAY
   ? ["npx", args]
-  : ["xvfb-run", ["-a", "-s", "-screen 0 1280x1024x24", "npx", ...args]];
+  : ["xvfb-run", ["-a", "-s", "-ac -screen 0 1280x1024x24", "npx", ...args]];
 const run = spawnSync(cmd, cmdArgs, { stdio: "inherit" });
 
 if (existsSync(results)) {

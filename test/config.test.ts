@@ -162,3 +162,38 @@ describe("configuration: the live view's TLS between API and worker", () => {
     );
   });
 });
+
+describe("configuration: the browser's sandbox and identity", () => {
+  it("requires the sandbox in production and tries it elsewhere, unless told", () => {
+    expect(loadConfig({}).CHROMIUM_SANDBOX).toBe("auto");
+    expect(loadConfig({ NODE_ENV: "production", API_KEYS: "k", ENCRYPTION_KEYS: "x" }).CHROMIUM_SANDBOX).toBe(
+      "required",
+    );
+    expect(loadConfig({ CHROMIUM_SANDBOX: "off" }).CHROMIUM_SANDBOX).toBe("off");
+    expect(() => loadConfig({ CHROMIUM_SANDBOX: "maybe" })).toThrow(/CHROMIUM_SANDBOX/);
+  });
+
+  it("runs Chromium as an unprivileged user, never root, and passes only the variables it is told", () => {
+    expect(loadConfig({}).CHROMIUM_USER).toBe("nobody");
+    expect(() => loadConfig({ CHROMIUM_USER: "root" })).toThrow(/CHROMIUM_USER/);
+    expect(() => loadConfig({ CHROMIUM_USER: "x; rm -rf /" })).toThrow(/CHROMIUM_USER/);
+    expect(loadConfig({ CHROMIUM_ENV: "HTTPS_PROXY, NO_PROXY" }).CHROMIUM_ENV).toEqual(["HTTPS_PROXY", "NO_PROXY"]);
+  });
+
+  it("takes a locale and time zone it can show, written as Intl writes them", () => {
+    const config = loadConfig({ BROWSER_LOCALE: "fr-fr", BROWSER_TIME_ZONE: "europe/paris" });
+    expect([config.BROWSER_LOCALE, config.BROWSER_TIME_ZONE]).toEqual(["fr-FR", "Europe/Paris"]);
+    expect(() => loadConfig({ BROWSER_LOCALE: "en_US" })).toThrow(/BROWSER_LOCALE/);
+    expect(() => loadConfig({ BROWSER_TIME_ZONE: "+01:00" })).toThrow(/BROWSER_TIME_ZONE/);
+  });
+
+  it("takes WebGL strings in pairs, and Browserbase's settings as JSON it knows", () => {
+    expect(() => loadConfig({ BROWSER_WEBGL_VENDOR: "Google Inc. (Intel)" })).toThrow(/BROWSER_WEBGL_RENDERER/);
+    const settings = loadConfig({ BROWSERBASE_BROWSER_SETTINGS: '{"verified":true,"os":"windows"}' });
+    expect(settings.BROWSERBASE_BROWSER_SETTINGS).toEqual({ verified: true, os: "windows" });
+    expect(() => loadConfig({ BROWSERBASE_BROWSER_SETTINGS: "{verified}" })).toThrow(/BROWSERBASE_BROWSER_SETTINGS/);
+    expect(() => loadConfig({ BROWSERBASE_BROWSER_SETTINGS: '{"fingerprint":{}}' })).toThrow(
+      /BROWSERBASE_BROWSER_SETTINGS/,
+    );
+  });
+});

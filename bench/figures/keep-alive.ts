@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServiceClient } from "@browser-login-capture/client";
+import { restoreSession } from "@browser-login-capture/client/playwright";
 import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS } from "../../src/browser/local-playwright/chromium-path.ts";
-import { restoreSession } from "../../src/client/restore-session.ts";
-import { createServiceClient } from "../../src/client/service-client.ts";
+import { launchPersistentChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { timed } from "../lib/api-client.ts";
 import { browserTreePss } from "../lib/procs.ts";
 import { pollUntil, SETTLE_MS, startSession } from "../lib/sessions.ts";
@@ -151,14 +151,12 @@ export async function measureKeepAlive(stack: BenchStack, reps: number, warmup: 
 
 /** A local Chromium with its own DevTools port (as the worker launches a kept-alive browser), holding `url`. */
 async function bareBrowserOn(stack: BenchStack, url: string): Promise<{ endpoint: string; close(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), "blc-bench-cdp-"));
-  const context = await chromium.launchPersistentContext(dir, {
+  // The prefix the Chromium user of a root run is handed (chromium-as-user.sh).
+  const dir = mkdtempSync(join(tmpdir(), "blc-browser-"));
+  const { context } = await launchPersistentChromium(chromium, dir, {
     executablePath: stack.chromiumPath,
-    headless: true,
-    args: [...CHROMIUM_ARGS, "--remote-debugging-port=0"],
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
+    window: "headless",
+    args: ["--remote-debugging-port=0"],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(url);

@@ -1,5 +1,5 @@
 import { chromium, type Page } from "playwright-core";
-import { CHROMIUM_ARGS } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { settle } from "../lib/machine-load.ts";
 import { browserTreePss, chromiumChildren, cpuByKind, cpuSeconds, processTree } from "../lib/procs.ts";
 import { cancel, pollUntil, startSession } from "../lib/sessions.ts";
@@ -92,13 +92,9 @@ export async function measureLiveView(stack: BenchStack, sessions: number, sampl
   await Promise.all(
     ids.map((id) => pollUntil(stack, id, (v) => v.status === "awaiting_login", { intervalMs: 200, timeoutMs: 60_000 })),
   );
-  const viewers = await chromium.launch({
+  const { browser: viewers } = await launchChromium(chromium, {
     executablePath: stack.chromiumPath,
-    headless: true,
-    args: [...CHROMIUM_ARGS],
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
+    window: "headless",
   });
   try {
     await sleep(1_000);

@@ -8,7 +8,12 @@ import { sleep, summarize } from "../lib/stats.ts";
  * the request until the worker moves the session past `starting`, woken by Redis pub/sub). No
  * scripted user is connected, as in production; each session is cancelled right after.
  * Bare: newContext + newPage + goto(loginUrl) in the already running bare browser.
+ * The person's place: the same start with a locale and time zone (as the connect page sends them),
+ * which a spare context (made with the deployment's defaults) cannot serve: the cost of the identity.
  */
+/** A person somewhere else than the deployment's defaults: their browser's language and zone. */
+const PERSON = { locale: "fr-FR", timeZone: "Europe/Paris" };
+
 export async function measureLoginPage(stack: BenchStack, reps: number, warmup: number) {
   await stack.dropUser();
   const service: number[] = [];
@@ -16,6 +21,7 @@ export async function measureLoginPage(stack: BenchStack, reps: number, warmup: 
   const pickup: number[] = [];
   const open: number[] = [];
   const answer: number[] = [];
+  const person: number[] = [];
   for (let i = -warmup; i < reps; i++) {
     const { view, ms } = await startSession(stack, "bench-url", stack.site.loginUrl, 10_000);
     const answeredAt = Date.now();
@@ -26,7 +32,12 @@ export async function measureLoginPage(stack: BenchStack, reps: number, warmup: 
     await settle(stack, view.sessionId);
     const bareMs = await bareLoginPage(stack, stack.site.loginUrl);
     await sleep(200);
+    const placed = await startSession(stack, "bench-url", stack.site.loginUrl, 10_000, PERSON);
+    if (placed.view.status !== "awaiting_login") throw new Error(`start answered with status ${placed.view.status}`);
+    await cancel(stack, placed.view.sessionId);
+    await settle(stack, placed.view.sessionId);
     if (i < 0) continue;
+    person.push(placed.ms);
     service.push(ms);
     bare.push(bareMs);
     pickup.push(span(view, "queued", "starting"));
@@ -36,12 +47,13 @@ export async function measureLoginPage(stack: BenchStack, reps: number, warmup: 
   return {
     service: summarize(service),
     bare: summarize(bare),
+    person: summarize(person),
     breakdown: {
       "queued→starting (queue pick-up)": summarize(pickup),
       "starting→awaiting_login (context + goto)": summarize(open),
       "awaiting_login→answer received (?wait wake-up)": summarize(answer),
     },
-    samples: { service, bare },
+    samples: { service, bare, person },
   };
 }
 

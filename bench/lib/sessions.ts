@@ -19,12 +19,18 @@ export type SessionView = ApiSchemas["LoginSession"];
  * POST /browser-login/start for a login URL carrying a unique tag, so the scripted user can find
  * the session's tab among all the others. `waitMs` is passed as ?wait=.
  */
-export async function startSession(stack: BenchStack, providerId: string, loginUrl: string, waitMs: number) {
+export async function startSession(
+  stack: BenchStack,
+  providerId: string,
+  loginUrl: string,
+  waitMs: number,
+  person: { locale?: string; timeZone?: string } = {},
+) {
   const tag = randomUUID();
   const res = await timed(() =>
     stack.api.POST("/browser-login/start", {
       params: { query: { wait: waitMs } },
-      body: { providerId, loginUrl: `${loginUrl}?tag=${tag}` },
+      body: { providerId, loginUrl: `${loginUrl}?tag=${tag}`, ...person },
     }),
   );
   if (!res.data) throw new Error(`start answered ${res.response.status}: ${JSON.stringify(res.error)}`);

@@ -7,10 +7,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import type { z } from "zod";
-import { CHROMIUM_ARGS, findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
+import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
 import { screenInfoSwitch } from "../../src/browser/local-playwright/device-scale-screens.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
 import type { ProviderInput, verifySchema } from "../../src/providers/provider-schema.ts";
+import { type BotSignalSite, startBotSignalSite } from "../../test/fixtures/bot-signal-site.ts";
 import { type FixtureSite, startFixtureSite } from "../../test/fixtures/fixture-site.ts";
 
 type VerifyInput = z.input<typeof verifySchema>;
@@ -29,6 +31,8 @@ export interface BenchStack {
   /** The fixture site as is, and a copy whose dashboard adds 50 cookies and 200 storage keys. */
   site: FixtureSite;
   bulkSite: FixtureSite;
+  /** The bot-signal page (figure 13): what sites that look for automation see of a browser. */
+  bots: BotSignalSite;
   api: ApiClient;
   apiKey: string;
   encryptionKeys: string;
@@ -77,7 +81,7 @@ export const bulkProvider = (stack: Pick<BenchStack, "bulkSite">) => demoLike("b
  * Providers with settleMs 0: `bench-url` succeeds on the URL alone (detection figure), `bench-demo`
  * is the bundled demo's condition, `bench-bulk` the same on the bulk site.
  */
-function providers(site: FixtureSite, bulkSite: FixtureSite): ProviderInput[] {
+function providers(site: FixtureSite, bulkSite: FixtureSite, bots: BotSignalSite): ProviderInput[] {
   return [
     {
       id: "bench-url",
@@ -114,6 +118,14 @@ function providers(site: FixtureSite, bulkSite: FixtureSite): ProviderInput[] {
       success: { url: { pathname: "/never" } },
       settleMs: 0,
     },
+    // Figure 13: the bot-signal page as a login page, in the default configuration.
+    {
+      id: "bench-bots",
+      name: "Bot-signal page",
+      loginUrl: bots.pageUrl("service"),
+      success: { url: { pathname: "/never" } },
+      settleMs: 0,
+    },
   ];
 }
 
@@ -137,9 +149,11 @@ export async function startBenchStack(
   resources.add("fixture site", () => site.close());
   const bulkSite = await startFixtureSite({ bulk: options.bulk });
   resources.add("bulk fixture site", () => bulkSite.close());
+  const bots = await startBotSignalSite();
+  resources.add("bot-signal site", () => bots.close());
 
   const providersFile = join(dataDir, "providers.json");
-  writeFileSync(providersFile, JSON.stringify({ providers: providers(site, bulkSite) }));
+  writeFileSync(providersFile, JSON.stringify({ providers: providers(site, bulkSite, bots) }));
   const apiKey = `bench_${randomBytes(16).toString("hex")}`;
   const encryptionKeys = `b1:${randomBytes(32).toString("base64")}`;
   const debugPort = await freePort();
@@ -177,14 +191,12 @@ export async function startBenchStack(
   resources.add("API client", async () => client.close());
 
   // Signals are the bench's to handle (lib/resources.ts): Playwright's handler would exit mid-cleanup.
-  const bare = await chromium.launch({
+  // Launched as the worker launches its own (sandbox, environment), with Playwright's defaults otherwise.
+  const { browser: bare } = await launchChromium(chromium, {
     executablePath: chromiumPath,
-    headless: true,
+    window: "headless",
     // The worker's screens by pixel ratio, so that figure 11 sees frames as a high-density viewer gets them.
-    args: [...CHROMIUM_ARGS, screenInfoSwitch()],
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
+    args: [screenInfoSwitch()],
   });
   resources.add("bare Chromium", () => bare.close());
 
@@ -201,6 +213,7 @@ export async function startBenchStack(
     redis,
     site,
     bulkSite,
+    bots,
     api: client,
     apiKey,
     encryptionKeys,

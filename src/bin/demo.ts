@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { createApiClient } from "@browser-login-capture/client";
 import { restoreSession } from "@browser-login-capture/client/playwright";
 import { chromium } from "playwright-core";
-import { findChromium } from "../browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../browser/local-playwright/chromium-launch.ts";
 import { createLogger } from "../core/logging/logger.ts";
 import { connectScriptedUser } from "../demo/scripted-user.ts";
 import { startLocalStack } from "../service/local-stack.ts";
@@ -17,7 +17,11 @@ import { loadConfigOrExit, runService } from "../service/run-process.ts";
 const config = loadConfigOrExit({ LOG_LEVEL: "warn", BROWSER_DEBUG_PORT: "9333", DEMO_SITE: "true", ...process.env });
 const debugPort = config.BROWSER_DEBUG_PORT!;
 const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-const stack = await runService({ config, logger, start: () => startLocalStack(config, logger) });
+const stack = await runService({
+  config,
+  logger,
+  start: (fatal) => startLocalStack(config, logger, { onFatal: fatal }),
+});
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 try {
@@ -67,7 +71,13 @@ try {
   }
 
   say("5. Restoring it into a fresh browser:");
-  const browser = await chromium.launch({ executablePath: findChromium(config.CHROMIUM_PATH), headless: true });
+  const { browser } = await launchChromium(chromium, {
+    executablePath: config.CHROMIUM_PATH,
+    window: "headless",
+    sandbox: config.CHROMIUM_SANDBOX,
+    user: config.CHROMIUM_USER,
+    passEnvironment: config.CHROMIUM_ENV,
+  });
   try {
     const page = await (await restoreSession(browser, storageState)).context.newPage();
     await page.goto(`${stack.demo!.appOrigin}/dashboard`);

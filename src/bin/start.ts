@@ -6,7 +6,11 @@ import { loadConfigOrExit, runService } from "../service/run-process.ts";
 /** `npm start`: the whole service on this machine, on embedded defaults. */
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-const stack = await runService({ config, logger, start: () => startLocalStack(config, logger) });
+const stack = await runService({
+  config,
+  logger,
+  start: (fatal) => startLocalStack(config, logger, { onFatal: fatal }),
+});
 
 const key = stack.apiKey ?? "<one of API_KEYS>";
 const firstProvider = stack.providers.list()[0]!.id;
@@ -16,7 +20,7 @@ const browserLine =
   config.BROWSER_ADAPTER !== "local"
     ? `browser: ${config.BROWSER_ADAPTER} (open the liveViewUrl of each session)`
     : headless
-      ? `browser: local Chromium, headless (no display)${liveView ? ": open the liveViewUrl the start call answers, in any browser" : ", and LIVE_VIEW=false: nobody can see it"}`
+      ? `browser: local Chrome, off-screen (no display)${liveView ? ": open the liveViewUrl the start call answers, in any browser" : ", and LIVE_VIEW=false: nobody can see it"}`
       : `browser: local Chromium, a window opens for each login${liveView ? " (the liveViewUrl shows it too, in any browser)" : ""}`;
 process.stdout.write(`
 browser-login-capture is running at ${stack.baseUrl}

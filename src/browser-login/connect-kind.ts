@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { type ConnectKind, linkErrors } from "../connect/connect-kind.ts";
 import type { ConnectLink } from "../connect/connect-links.ts";
+import { canonicalLocale, canonicalTimeZone } from "../core/locale.ts";
 import { sameOwner } from "../core/subject.ts";
 import { ApiError } from "../http/errors.ts";
 import { errorResponses } from "../http/openapi/error-responses.ts";
@@ -46,7 +47,17 @@ const start = createRoute({
   summary: "Start a browser login for the connect link's subject",
   request: {
     params: tokenParam,
-    body: jsonBody(z.object({ providerId: z.string().min(1).max(64) }).strict()),
+    body: jsonBody(
+      z
+        .object({
+          providerId: z.string().min(1).max(64),
+          // The person's own, read by the connect page from their browser: the login browser shows them.
+          // One a browser reports that the service does not take is left out rather than refused.
+          locale: z.string().max(64).optional(),
+          timeZone: z.string().max(64).optional(),
+        })
+        .strict(),
+    ),
   },
   responses: {
     202: jsonResponse("Started; the login page is up once liveViewUrl is set", connectSessionSchema),
@@ -149,11 +160,16 @@ export function browserLoginConnectKind(deps: BrowserLoginConnectDeps): ConnectK
     register(app, { linkOf, requireOffered, started }) {
       app.openapi(start, async (c) => {
         const link = await linkOf(c);
-        const { providerId } = c.req.valid("json");
+        const { providerId, locale, timeZone } = c.req.valid("json");
         requireOffered(link, providerId, "browser_login");
         const record = await deps.startLogin(
           link.subject,
-          { providerId, metadata: { via: "connect_page" } },
+          {
+            providerId,
+            locale: locale && canonicalLocale(locale),
+            timeZone: timeZone && canonicalTimeZone(timeZone),
+            metadata: { via: "connect_page" },
+          },
           HOLD_MS,
           undefined,
           { connectLinkId: link.id },

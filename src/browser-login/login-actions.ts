@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { z } from "@hono/zod-openapi";
 import type { Queue } from "bullmq";
+import { canonicalLocale, canonicalTimeZone } from "../core/locale.ts";
 import type { Subject } from "../core/subject.ts";
+import { localeSchema, timeZoneSchema } from "../credentials/device.ts";
 import { ApiError } from "../http/errors.ts";
 import { loginUrlRuleViolation } from "../providers/login-url-rule.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
@@ -20,6 +22,16 @@ export const startSchema = z
       .openapi({ description: "Your own values, returned on the session, its events and its credential" }),
     loginUrl: z.string().max(2048).optional().openapi({
       description: "Where the browser starts instead of the provider's login URL (when the deployment allows it)",
+    }),
+    locale: localeSchema.optional().openapi({
+      description:
+        "The person's language (BCP 47, e.g. their browser's navigator.language): the site sees it in navigator.language(s), Intl and Accept-Language. Default: the provider's, else the deployment's",
+      example: "fr-FR",
+    }),
+    timeZone: timeZoneSchema.optional().openapi({
+      description:
+        "The person's time zone (IANA, e.g. their browser's Intl.DateTimeFormat().resolvedOptions().timeZone): the site sees it in Date and Intl. Default: the provider's, else the deployment's",
+      example: "Europe/Paris",
     }),
   })
   .openapi("StartLogin");
@@ -116,6 +128,8 @@ export function createLoginStarter(deps: LoginStarterDeps) {
       expiresAt: new Date(expiresAtMs).toISOString(),
       timeline: { queued: new Date(now).toISOString() },
       metadata: body.metadata ?? {},
+      ...(body.locale ? { locale: canonicalLocale(body.locale) } : {}),
+      ...(body.timeZone ? { timeZone: canonicalTimeZone(body.timeZone) } : {}),
       // The worker's browser obeys the rules this URL was checked against, whatever the worker's own settings.
       ...(body.loginUrl ? { loginUrlPolicy: deps.loginUrlPolicy.rules } : {}),
       ...renewal,

@@ -1,4 +1,5 @@
 import type { CapturedState, Cookie } from "../credentials/captured-state.ts";
+import type { Device, DeviceRequest } from "../credentials/device.ts";
 import type { AddressPolicy } from "../network/address-policy.ts";
 import type { BlockedRequest } from "../network/egress-proxy.ts";
 import type { LiveViewSource } from "./live-view-source.ts";
@@ -58,6 +59,13 @@ export interface OpenSessionRequest {
    */
   seed?: CapturedState;
   /**
+   * The device the site should see, fixed before the login page loads: the person's locale and time
+   * zone (a new login), or everything recorded at a credential's login (checks, refreshes,
+   * re-logins). What is absent is the browser's own or the operator's default. Adapters that cannot
+   * set a part (a remote browser's user agent) leave it as their browser has it.
+   */
+  device?: DeviceRequest;
+  /**
    * Run the session in a browser process of its own, whose DevTools endpoint the session offers
    * (`devToolsEndpoint`): for sessions kept alive and driven by an app over DevTools, where a shared
    * browser would expose every other session's context. Adapters whose sessions are remote
@@ -112,6 +120,12 @@ export interface BrowserSession {
   /** The value of `key` in each open page's storage that has it. */
   readStorage(area: StorageArea, key: string): Promise<StorageValue[]>;
   capture(options: CaptureOptions): Promise<CapturedState>;
+  /**
+   * Optional capability: the device the site sees (user agent, platform, locale, time zone, viewport,
+   * screen), read from the session's first open tab without a script the page could see. Recorded
+   * with the credential (src/credentials/device.ts). Undefined when no tab is open.
+   */
+  device?(): Promise<Device | undefined>;
   /**
    * Optional: the origins any frame of the session has loaded. Their storage, as a capture reads it,
    * is what the site left (an origin missing from the capture was cleared); storage of other origins

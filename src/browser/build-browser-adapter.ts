@@ -25,6 +25,7 @@ export async function buildBrowserAdapter(config: Config, logger: Logger): Promi
       sessionCreateTimeoutMs: config.BROWSERBASE_CREATE_TIMEOUT_MS,
       navigationTimeoutMs: config.NAVIGATION_TIMEOUT_MS,
       pollIntervalMs: config.BROWSERBASE_POLL_INTERVAL_MS,
+      browserSettings: config.BROWSERBASE_BROWSER_SETTINGS,
       log: ({ level, message }) => logger[level === "error" ? "warn" : "debug"]({ source: "stagehand" }, message),
     });
   }
@@ -34,5 +35,20 @@ export async function buildBrowserAdapter(config: Config, logger: Logger): Promi
     remoteDebuggingPort: config.BROWSER_DEBUG_PORT,
     spareContexts: config.SPARE_CONTEXTS,
     navigationTimeoutMs: config.NAVIGATION_TIMEOUT_MS,
+    sandbox: config.CHROMIUM_SANDBOX,
+    sandboxUser: config.CHROMIUM_USER,
+    passEnvironment: config.CHROMIUM_ENV,
+    defaults: {
+      locale: config.BROWSER_LOCALE,
+      timeZone: config.BROWSER_TIME_ZONE,
+      webgl:
+        config.BROWSER_WEBGL_VENDOR && config.BROWSER_WEBGL_RENDERER
+          ? { vendor: config.BROWSER_WEBGL_VENDOR, renderer: config.BROWSER_WEBGL_RENDERER }
+          : undefined,
+    },
+    onLaunched: (sandbox) => {
+      if (sandbox.on) logger.info({ sandbox: "on" }, "browser sandbox on");
+      else logger.warn({ sandbox: "off", reason: sandbox.reason }, "browser sandbox OFF (docs/operations.md)");
+    },
   });
 }

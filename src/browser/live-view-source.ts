@@ -10,11 +10,18 @@ export interface LiveViewSource {
   /** A new DevTools connection to the tab, or undefined when it is gone. The caller detaches it. */
   connect(pageId: string): Promise<DevToolsChannel | undefined>;
   /**
-   * Readies the tab's window for frames at a viewer's pixel ratio and answers the ratio to emulate
-   * (frames are then scaled down to the viewer's with the screencast's size bound). Absent where
-   * the page's emulated ratio is what frames come at.
+   * Readies the tab's window for a viewer: on a screen of the viewer's pixel ratio (frames come at
+   * the ratio of the window's screen) and, where it can, at the viewer's size (CSS pixels). Answers
+   * `fitted` when the page is now exactly that size at that ratio by itself: a size the page emulates
+   * without its window having it shows (the page is wider than its window, the screen loses its
+   * taskbar), so the live view then sets none. Otherwise it answers the ratio to emulate (frames are
+   * scaled down to the viewer's with the screencast's size bound). Absent where the page's emulated
+   * ratio is what frames come at (windows on a display).
    */
-  placeForRatio?(channel: DevToolsChannel, devicePixelRatio: number): Promise<number>;
+  placeWindow?(
+    channel: DevToolsChannel,
+    viewport: { width: number; height: number; devicePixelRatio: number },
+  ): Promise<{ fitted: true } | { fitted: false; deviceScaleFactor: number }>;
 }
 
 export interface LiveViewTab {

@@ -82,8 +82,9 @@ const mintRoute = createRoute({
         })
         .openapi("ConnectLinkMinted"),
     ),
-    ...errorResponses([400, 401, 404, 415], {
+    ...errorResponses([400, 401, 403, 404, 415], {
       400: "The request did not validate (`invalid_request`: a return URL, ttlSeconds or componentOrigin not allowed), or manageOrgClients without x-subject-org-id (`org_required`)",
+      403: "manageOrgClients for a user who is not an admin of the organisation (`org_admin_required`): send x-subject-org-role: admin",
       404: "A provider that is not configured (`provider_not_found`)",
     }),
   },
@@ -171,6 +172,14 @@ export function connectLinkRoutes(deps: {
     const subject = c.get("subject");
     if (manageOrgClients && !subject.orgId) {
       throw new ApiError(400, "org_required", "OAuth clients are set per organisation: send x-subject-org-id");
+    }
+    // A link that changes the organisation's OAuth clients gives its holder what the API gives an admin only.
+    if (manageOrgClients && c.get("orgRole") !== "admin") {
+      throw new ApiError(
+        403,
+        "org_admin_required",
+        "Only an organisation admin may change its OAuth clients: send x-subject-org-role: admin for an admin",
+      );
     }
     const minted = await deps.links.mint(
       {

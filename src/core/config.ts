@@ -4,6 +4,7 @@ import { isIP } from "node:net";
 import { availableParallelism, hostname } from "node:os";
 import { createSecureContext } from "node:tls";
 import { z } from "zod";
+import { canonicalLocale, canonicalTimeZone } from "./locale.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -75,6 +76,8 @@ export const configSchema = z
     API_KEYS: list.optional(),
     SUBJECT_USER_HEADER: z.string().default("x-subject-user-id"),
     SUBJECT_ORG_HEADER: z.string().default("x-subject-org-id"),
+    /** `admin` or `member` (the default): organisation-level settings take `admin`. */
+    SUBJECT_ORG_ROLE_HEADER: z.string().default("x-subject-org-role"),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
     /** A browser state checked in (POST /credentials/:id/check-in): cookies and several origins' storage. */
     CHECK_IN_BODY_LIMIT_BYTES: z.coerce.number().int().min(16_384).max(16_777_216).default(1_048_576),
@@ -130,6 +133,36 @@ export const configSchema = z
     /** "auto": headed when a display is available (development), headless otherwise. */
     HEADLESS: z.enum(["auto", "true", "false"]).default("auto"),
     CHROMIUM_PATH: z.string().optional(),
+    /**
+     * Chromium's sandbox: "required" starts only with it, "auto" runs without it after a warning when
+     * the kernel or container refuses it, "off" never asks. Default required in production, auto elsewhere.
+     */
+    CHROMIUM_SANDBOX: z.enum(["required", "auto", "off"]).optional(),
+    /** A worker running as root starts Chromium as this unprivileged user (Chromium refuses its sandbox as root). */
+    CHROMIUM_USER: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]*\$?$/i, "a user name")
+      .refine((u) => u !== "root", "not root: Chromium's sandbox needs an unprivileged user")
+      .default("nobody"),
+    /** Names of worker variables Chromium may see besides its allow-list (e.g. HTTPS_PROXY,NO_PROXY); never secrets. */
+    CHROMIUM_ENV: list.default([]),
+    /**
+     * The device sites see when neither the person (the start call, the connect page) nor the provider
+     * says: a locale (BCP 47, e.g. en-US) and time zone (IANA, e.g. Europe/Paris); unset: the machine's.
+     */
+    BROWSER_LOCALE: z
+      .string()
+      .refine((v) => canonicalLocale(v) !== undefined, "a BCP 47 language tag, e.g. en-US")
+      .transform((v) => canonicalLocale(v)!)
+      .optional(),
+    BROWSER_TIME_ZONE: z
+      .string()
+      .refine((v) => canonicalTimeZone(v) !== undefined, "an IANA time zone, e.g. Europe/Paris")
+      .transform((v) => canonicalTimeZone(v)!)
+      .optional(),
+    /** WebGL strings pages read instead of SwiftShader's (both or neither; detectable: docs/real-sites.md). */
+    BROWSER_WEBGL_VENDOR: z.string().min(1).max(256).optional(),
+    BROWSER_WEBGL_RENDERER: z.string().min(1).max(256).optional(),
     BROWSER_DEBUG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     SPARE_CONTEXTS: z.coerce.number().int().min(0).max(10).default(1),
 
@@ -142,6 +175,37 @@ export const configSchema = z
     /** Creating a Browserbase session and connecting to it, together. */
     BROWSERBASE_CREATE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
     BROWSERBASE_POLL_INTERVAL_MS: z.coerce.number().int().min(20).max(5_000).default(100),
+    /**
+     * Browserbase's own browser settings for every session, as JSON (docs/browserbase.md): its
+     * fingerprinting and stealth options (`verified`, `os`), `solveCaptchas`, `blockAds`,
+     * `recordSession`, `logSession`, `viewport`.
+     */
+    BROWSERBASE_BROWSER_SETTINGS: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "not JSON" });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z
+          .object({
+            verified: z.boolean(),
+            advancedStealth: z.boolean(),
+            os: z.enum(["windows", "mac", "linux", "mobile", "tablet"]),
+            solveCaptchas: z.boolean(),
+            blockAds: z.boolean(),
+            recordSession: z.boolean(),
+            logSession: z.boolean(),
+            viewport: z.object({ width: z.number().int().min(320), height: z.number().int().min(240) }).strict(),
+          })
+          .partial()
+          .strict(),
+      )
+      .optional(),
     /** Loading the login page. */
     NAVIGATION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(30_000),
 
@@ -286,6 +350,13 @@ export const configSchema = z
           ctx.addIssue({ code: "custom", path: [name], message: "required when BROWSER_ADAPTER=browserbase" });
       }
     }
+    if (!c.BROWSER_WEBGL_VENDOR !== !c.BROWSER_WEBGL_RENDERER) {
+      ctx.addIssue({
+        code: "custom",
+        path: [c.BROWSER_WEBGL_VENDOR ? "BROWSER_WEBGL_RENDERER" : "BROWSER_WEBGL_VENDOR"],
+        message: "BROWSER_WEBGL_VENDOR and BROWSER_WEBGL_RENDERER go together",
+      });
+    }
     if (c.CREDENTIAL_STORE === "postgres" && !c.DATABASE_URL) {
       ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required when CREDENTIAL_STORE=postgres" });
     }
@@ -371,6 +442,7 @@ export const configSchema = z
     ...c,
     LOG_FORMAT: c.LOG_FORMAT ?? (c.NODE_ENV === "development" ? "pretty" : "json"),
     QUEUE_DASHBOARD: c.QUEUE_DASHBOARD ?? c.NODE_ENV !== "production",
+    CHROMIUM_SANDBOX: c.CHROMIUM_SANDBOX ?? (c.NODE_ENV === "production" ? "required" : "auto"),
     LIVE_VIEW_ADVERTISE_HOST: advertisedHost(c),
   }));
 

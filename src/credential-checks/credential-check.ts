@@ -10,6 +10,7 @@ import type { CredentialEvents } from "../credentials/credential-events.ts";
 import type { CheckStatus, CredentialStatus, LastCheck } from "../credentials/credential-metadata-schema.ts";
 import type { CredentialMetadata } from "../credentials/credential-store.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
+import type { Device } from "../credentials/device.ts";
 import { renewInPlace } from "../credentials/state-renewal.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
 import type { BrowserLoginProvider, SuccessCondition } from "../providers/provider-schema.ts";
@@ -76,10 +77,12 @@ export async function checkCredential(job: CheckJobData, deps: CheckDeps, signal
     });
     if (read?.secret.kind !== "browser_login") return { outcome: "missing" };
     opened = { version: read.metadata.version, state: read.secret.state };
+    // The site sees the device it saw at login (docs/real-sites.md, "One device per connection").
+    const device = read.metadata.device;
     finding =
       job.trigger === "schedule" && plan.http
-        ? await httpCheck(opened.state, plan, signal)
-        : await browserCheck(opened.state, provider, plan, { signal, deps });
+        ? await httpCheck(opened.state, plan, signal, device)
+        : await browserCheck(opened.state, provider, plan, { signal, deps, device });
   }
 
   const recorded = await record(metadata, opened, finding, owner, deps);
@@ -174,7 +177,7 @@ async function browserCheck(
   state: CapturedState,
   provider: BrowserLoginProvider,
   plan: CheckPlan,
-  { signal, deps }: { signal: AbortSignal; deps: CheckDeps },
+  { signal, deps, device }: { signal: AbortSignal; deps: CheckDeps; device?: Device },
 ): Promise<Finding> {
   const budgetMs = (deps.navigationTimeoutMs ?? 30_000) + plan.timeoutMs + plan.settleMs;
   const abort = new AbortController();
@@ -190,6 +193,7 @@ async function browserCheck(
       timeoutMs: budgetMs + LATE_CAPTURE_MS,
       signal: abort.signal,
       seed: state,
+      device,
     });
     decided = await decide(browser, provider, plan, state, abort.signal);
   } catch (error) {
@@ -293,15 +297,24 @@ async function decide(
 /**
  * A GET with the state's cookies for the URL, redirects not followed: an expected status means
  * logged in. Cookies the answer sets (a rotated session) are applied to the state, to be stored.
+ * With the recorded device, it says the user agent and languages the site saw at login.
  */
-async function httpCheck(state: CapturedState, plan: CheckPlan, signal: AbortSignal): Promise<Finding> {
+async function httpCheck(
+  state: CapturedState,
+  plan: CheckPlan,
+  signal: AbortSignal,
+  device?: Device,
+): Promise<Finding> {
   const http = plan.http!;
   const url = new URL(http.url ?? plan.url);
   const cookie = cookieHeaderFor(state.cookies, url);
   try {
     const response = await fetch(url, {
       redirect: "manual",
-      headers: cookie ? { cookie } : {},
+      headers: {
+        ...(cookie ? { cookie } : {}),
+        ...(device ? { "user-agent": device.userAgent, "accept-language": device.locale } : {}),
+      },
       signal: AbortSignal.any([signal, AbortSignal.timeout(plan.timeoutMs)]),
     });
     await response.body?.cancel().catch(() => {});

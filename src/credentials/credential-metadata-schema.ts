@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { deviceSchema } from "./device.ts";
 
 /** What a credential holds: a captured browser session, an OAuth2 token set, or API-key fields. */
 export const CREDENTIAL_KINDS = ["browser_login", "oauth2", "api_key"] as const;
@@ -83,6 +84,8 @@ export const credentialMetadataSchema = z.looseObject({
   lastCheck: lastCheckSchema.optional(),
   /** browser_login: the last time a newer state was stored in place, and by what. */
   lastRenewal: z.object({ at: z.string(), by: z.enum(RENEWED_BY) }).optional(),
+  /** browser_login: the device the site saw at login, shown to it again by checks and re-logins. */
+  device: deviceSchema.optional(),
 });
 
 export type CredentialMetadata = z.infer<typeof credentialMetadataSchema>;

@@ -56,6 +56,7 @@ export const credentialViewSchema = z
           .object({ at: z.string(), by: z.enum(RENEWED_BY) })
           .optional()
           .describe("The last time a newer state was stored in place (version + 1), and by what"),
+        device: stored.device.describe("The device the site saw at login (user agent, locale, time zone, sizes)"),
       })
       .meta({ id: "BrowserLoginCredential" }),
     z.object({ ...common, kind: z.literal("oauth2"), scopes: z.array(z.string()) }).meta({ id: "OAuth2Credential" }),
@@ -83,7 +84,7 @@ export function credentialView(m: CredentialMetadata): CredentialView {
   };
   switch (kind) {
     case "browser_login": {
-      const { sessionId, origins = [], cookieCount = 0, earliestExpiry = null, suspect, suspectReason } = m;
+      const { sessionId, origins = [], cookieCount = 0, earliestExpiry = null, suspect, suspectReason, device } = m;
       return {
         ...common,
         kind,
@@ -96,6 +97,7 @@ export function credentialView(m: CredentialMetadata): CredentialView {
         lastAcceptedAt: m.lastAcceptedAt ?? null,
         ...(m.lastCheck ? { lastCheck: m.lastCheck } : {}),
         ...(m.lastRenewal ? { lastRenewal: m.lastRenewal } : {}),
+        ...(device ? { device } : {}),
       };
     }
     case "oauth2":

@@ -14,6 +14,7 @@ import { deleteCredential, deletedOAuth2Schema, type Revoker } from "./credentia
 import { credentialOfKind } from "./credential-of-kind.ts";
 import type { CredentialVault } from "./credential-vault.ts";
 import { credentialView, credentialViewSchema } from "./credential-view.ts";
+import { deviceSchema } from "./device.ts";
 
 const tags = ["Credentials"];
 const notFound = { 404: "No such credential for this subject (`credential_not_found`)" };
@@ -27,6 +28,11 @@ const storageStateSchema = z
       .int()
       .describe("The version decrypted: check the browser's state back in with it (POST /credentials/:id/check-in)"),
     storageState: capturedStateSchema.meta({ id: "StorageState" }),
+    device: deviceSchema
+      .optional()
+      .describe(
+        "The device the site saw at login: give it to your browser (restoreSession does) so that the site sees the same device. Absent for credentials captured before it was recorded",
+      ),
   })
   .meta({ id: "CredentialStorageState" });
 const auditSchema = z
@@ -139,12 +145,14 @@ export function credentialRoutes({ vault, audit, revokeOAuth2 }: CredentialRoute
       });
       if (opened?.secret.kind !== "browser_login") throw notFoundError(id);
       c.header("Cache-Control", "no-store");
+      const { providerId, device } = opened.metadata;
       return c.json(
         {
           credentialId: id,
-          providerId: opened.metadata.providerId,
+          providerId,
           version: opened.metadata.version,
           storageState: opened.secret.state,
+          ...(device ? { device } : {}),
         },
         200,
       );

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { type SSEStreamingApi, streamSSE } from "hono/streaming";
+import type { SSEStreamingApi } from "hono/streaming";
 import type { Logger } from "pino";
 import { FINAL_STATUSES } from "../browser-login/sessions/session-states.ts";
 import type { SessionStore } from "../browser-login/sessions/session-store.ts";
@@ -12,6 +12,7 @@ import { subjectSecurity } from "../http/openapi/security.ts";
 import { sessionIdParams } from "../http/route-params.ts";
 import type { ApiEnv } from "../http/router.ts";
 import { createApiRouter } from "../http/router.ts";
+import { sseResponse } from "../http/sse-response.ts";
 import type { EventLog } from "./event-log.ts";
 import { pumpEvents } from "./event-stream.ts";
 import type { EventTail } from "./event-tail.ts";
@@ -100,7 +101,7 @@ export function eventRoutes(deps: EventRouteDeps) {
   const { eventLog, eventTail, sessions } = deps;
   const routes = createApiRouter();
 
-  /** Redis lost mid-stream: the client hears why, and reconnects (with its Last-Event-ID) when it will. */
+  /** Redis lost mid-stream: the client hears why, in the error shape, and reconnects (with its Last-Event-ID) when it will. */
   const onStreamError = async (error: Error, sse: SSEStreamingApi) => {
     deps.logger.warn({ err: { message: error.message } }, "event stream stopped");
     await sse.writeSSE({
@@ -137,11 +138,13 @@ export function eventRoutes(deps: EventRouteDeps) {
       // Nothing more will come: 204 tells an EventSource to stop reconnecting.
       if (from !== "0") return c.body(null, 204);
       // Its events aged out of the log: the final state, once.
-      return streamSSE(c, (sse) =>
-        sse.writeSSE({ event: `session.${record.status}`, data: JSON.stringify(sessionView(record)) }),
+      return sseResponse(
+        c,
+        (sse) => sse.writeSSE({ event: `session.${record.status}`, data: JSON.stringify(sessionView(record)) }),
+        onStreamError,
       );
     }
-    return streamSSE(
+    return sseResponse(
       c,
       (sse) =>
         pumpEvents(sse, {
@@ -163,7 +166,7 @@ export function eventRoutes(deps: EventRouteDeps) {
     const subject = c.get("subject");
     const owner = ownerKey(subject);
     const from = await lastEventId(c, eventLog.keys.ofOwner(subject));
-    return streamSSE(
+    return sseResponse(
       c,
       (sse) =>
         pumpEvents(sse, {

@@ -9,7 +9,7 @@ import { jsonResponse } from "./openapi/json-response.ts";
 import { referenceRoutes } from "./openapi/reference-routes.ts";
 import { createApiRouter } from "./router.ts";
 import { serviceKeyAuth } from "./service-key-auth.ts";
-import type { SubjectResolver } from "./subject-resolver.ts";
+import type { SubjectHeaders, SubjectResolver } from "./subject-resolver.ts";
 
 /** Routes a feature adds, mounted at `path` (their paths join the OpenAPI document under it). */
 export interface Mount {
@@ -29,9 +29,9 @@ export interface HttpAppOptions {
   /** The service keys (API_KEYS) that open the keyed routes. */
   serviceKeys: readonly string[];
   resolveSubject: SubjectResolver;
-  /** The headers the default resolver reads, as /openapi.json names them (default x-subject-user-id, x-subject-org-id). */
-  subjectHeaders?: { user: string; org: string };
-  /** Request body limit of the keyed routes (413 beyond it). */
+  /** The headers the default resolver reads, as /openapi.json names them (default x-subject-user-id, x-subject-org-id, x-subject-org-role). */
+  subjectHeaders?: SubjectHeaders;
+  /** Request body limit of every route, keyed or open (413 beyond it, before anything reads the body). */
   bodyLimitBytes?: number;
   /** Keyed routes whose bodies may be larger (a browser state checked in): their own limit, by path. */
   largeBodies?: { path: RegExp; maxSize: number }[];
@@ -97,6 +97,28 @@ export function createHttpApp(options: HttpAppOptions) {
     );
   });
 
+  // Every route, open or keyed: a body is refused before anything parses it. A declared
+  // Content-Length beyond the limit is refused unread; a chunked body is counted as it streams in
+  // and refused as soon as it passes the limit, so no more than the limit is ever held.
+  const limitOf = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      // The rest of the body is not wanted: closing the connection stops the client sending it.
+      onError: (c) =>
+        c.json(errorBody("payload_too_large", `The request body is larger than ${maxSize} bytes`), 413, {
+          connection: "close",
+        }),
+    });
+  const limitBody = limitOf(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT);
+  // Routes that take more (a browser's whole state on check-in), each with its own limit.
+  const large = (options.largeBodies ?? []).map(({ path, maxSize }) => ({ path, limit: limitOf(maxSize) }));
+  // A GET or HEAD has no body to limit (@hono/node-server gives them none), but asking for it makes
+  // the server build a full WHATWG Request with an AbortController for every status poll.
+  app.use((c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    return (large.find((l) => l.path.test(c.req.path))?.limit ?? limitBody)(c, next);
+  });
+
   app.openapi(healthz, (c) => c.json({ ok: true as const }, 200));
   app.openapi(readyz, async (c) => {
     try {
@@ -113,24 +135,15 @@ export function createHttpApp(options: HttpAppOptions) {
 
   const keyed = createApiRouter();
   keyed.use(serviceKeyAuth(options.serviceKeys));
-  const limitOf = (maxSize: number) =>
-    bodyLimit({
-      maxSize,
-      onError: (c) => c.json(errorBody("payload_too_large", `The request body is larger than ${maxSize} bytes`), 413),
-    });
-  const limitBody = limitOf(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT);
-  const large = (options.largeBodies ?? []).map(({ path, maxSize }) => ({ path, limit: limitOf(maxSize) }));
-  // A GET or HEAD has no body to limit (@hono/node-server gives them none), but asking for it makes
-  // the server build a full WHATWG Request with an AbortController for every status poll.
-  keyed.use((c, next) => {
-    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-    return (large.find((l) => l.path.test(c.req.path))?.limit ?? limitBody)(c, next);
-  });
   // An operator mount owns its first path segment (`/webhooks/…`): no subject is asked for under it.
   const operatorPrefixes = options.keyed.filter((m) => m.operator).map((m) => `/${m.path.split("/")[1]}/`);
   keyed.use(async (c, next) => {
-    if (!operatorPrefixes.some((prefix) => c.req.path.startsWith(prefix)))
-      c.set("subject", await options.resolveSubject(c));
+    if (!operatorPrefixes.some((prefix) => c.req.path.startsWith(prefix))) {
+      const { userId, orgId, orgRole } = await options.resolveSubject(c);
+      // Whom it acts for goes on records; the role is this request's only (core/subject.ts).
+      c.set("subject", orgId === undefined ? { userId } : { userId, orgId });
+      if (orgId !== undefined) c.set("orgRole", orgRole ?? "member");
+    }
     await next();
   });
   for (const { path, routes } of options.keyed) keyed.route(path, routes);

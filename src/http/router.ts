@@ -1,10 +1,13 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
-import type { Subject } from "../core/subject.ts";
+import type { OrgRole, Subject } from "../core/subject.ts";
 import { validationHook } from "./openapi/validation-hook.ts";
 
-/** What the shell's middleware sets on every request: whom it acts for, its id, and which service key it came with. */
-export type ApiEnv = { Variables: { subject: Subject; requestId: string; apiKeyId: string } };
+/**
+ * What the shell's middleware sets on every request: whom it acts for, its id, which service key it
+ * came with, and (with an organisation) the user's role in it as the app asserts it for this request.
+ */
+export type ApiEnv = { Variables: { subject: Subject; orgRole?: OrgRole; requestId: string; apiKeyId: string } };
 
 /**
  * A router whose routes are declared with `createRoute` (their zod schemas validate the request

@@ -1,3 +1,4 @@
+import { evaluateInIsolatedWorld } from "../browser/isolated-world.ts";
 import type { DevToolsChannel } from "../browser/live-view-source.ts";
 import type { ViewerMessage } from "./viewer-messages.ts";
 
@@ -58,10 +59,12 @@ export async function dispatchInput(channel: DevToolsChannel, message: ViewerMes
       });
       return;
     case "copy": {
-      const answer = (await channel.send("Runtime.evaluate", { expression: SELECTED_TEXT, returnByValue: true })) as {
-        result: { value?: unknown };
-      };
-      return typeof answer.result.value === "string" ? answer.result.value.slice(0, 10_000) : "";
+      // In an isolated world: read from the page's main world, the page could see who asked (docs/real-sites.md).
+      const text = await evaluateInIsolatedWorld<unknown>(
+        (method, params) => channel.send(method, params),
+        SELECTED_TEXT,
+      );
+      return typeof text === "string" ? text.slice(0, 10_000) : "";
     }
     case "back": {
       const history = (await channel.send("Page.getNavigationHistory")) as {

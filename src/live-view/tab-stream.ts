@@ -77,12 +77,18 @@ export function startTabStream(options: TabStreamOptions): TabStream {
     if (!options.control) return;
     const { width, height } = viewport;
     const dpr = ratio();
-    // Frames come at the ratio the tab's window allows; the screencast's bound scales them to the viewer's.
-    const deviceScaleFactor = source.placeForRatio ? await source.placeForRatio(target.channel, dpr) : dpr;
+    // The adapter sizes the tab's window where it can; a size the page only emulates could be noticed.
+    const placed = source.placeWindow
+      ? await source.placeWindow(target.channel, { width, height, devicePixelRatio: dpr })
+      : { fitted: false as const, deviceScaleFactor: dpr };
+    if (placed.fitted) {
+      await target.channel.send("Emulation.clearDeviceMetricsOverride");
+      return;
+    }
     await target.channel.send("Emulation.setDeviceMetricsOverride", {
       width,
       height,
-      deviceScaleFactor,
+      deviceScaleFactor: placed.deviceScaleFactor,
       mobile: false,
     });
   }

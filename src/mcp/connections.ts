@@ -49,12 +49,12 @@ export interface Connections {
 
 const STATUS: Record<CredentialMetadata["status"], ConnectionStatus> = {
   active: "connected",
-  unknown: "unverified",
+  inconclusive: "unverified",
   expired: "expired",
   needs_reauth: "needs_reauth",
 };
 
-/** A connection the tools may use: connected, or stored but not verified since. */
+/** A connection the tools may use: connected, or unverified (the credential's last check could not tell: inconclusive). */
 export const usable = (view: ConnectionView) => view.status === "connected" || view.status === "unverified";
 
 /**
@@ -75,7 +75,7 @@ export function createConnections({
     const mine = credentials
       .filter((c) => c.providerId === provider.id)
       .sort((a, b) => (b.updatedAt ?? "").localeCompare(a.updatedAt ?? ""));
-    const chosen = mine.find((c) => c.status === "active" || c.status === "unknown") ?? mine[0];
+    const chosen = mine.find((c) => c.status === "active" || c.status === "inconclusive") ?? mine[0];
     return {
       providerId: provider.id,
       providerName: provider.name,

@@ -4,7 +4,7 @@ import { ApiError } from "../http/errors.ts";
 import { errorResponses, errorSchema } from "../http/openapi/error-responses.ts";
 import { jsonBody } from "../http/openapi/json-body.ts";
 import { jsonResponse } from "../http/openapi/json-response.ts";
-import { subjectSecurity } from "../http/openapi/security.ts";
+import { orgAdminSecurity, subjectSecurity } from "../http/openapi/security.ts";
 import type { ApiEnv } from "../http/router.ts";
 import { createApiRouter } from "../http/router.ts";
 import type { ProviderRegistry } from "../providers/provider-registry.ts";
@@ -78,18 +78,26 @@ const clientErrors = errorResponses([400, 401, 404, 409], {
   404: "No such provider, or no client set",
   409: "Not an oauth2 provider",
 });
+/** Changing the organisation's client: members may read it, only its admins may change it. */
+const clientChangeErrors = errorResponses([400, 401, 403, 404, 409], {
+  400: "No x-subject-org-id (`org_required`), or the request did not validate",
+  403: "The user is not an admin of the organisation (`org_admin_required`): send x-subject-org-role: admin",
+  404: "No such provider, or no client set",
+  409: "Not an oauth2 provider",
+});
 const putClientRoute = createRoute({
   method: "put",
   path: "/clients/{providerId}",
   summary: "Set the organisation's OAuth client for a provider (the secret is write-only, stored encrypted)",
-  security: subjectSecurity,
+  description: "Organisation admins only: the app says the user is one with x-subject-org-role: admin.",
+  security: orgAdminSecurity,
   request: {
     params: providerIdParam,
     body: jsonBody(
       z.object({ clientId: z.string().min(1).max(512), clientSecret: z.string().min(1).max(2048).optional() }).strict(),
     ),
   },
-  responses: { 200: clientView, ...clientErrors },
+  responses: { 200: clientView, ...clientChangeErrors },
 });
 const getClientRoute = createRoute({
   method: "get",
@@ -104,9 +112,10 @@ const deleteClientRoute = createRoute({
   path: "/clients/{providerId}",
   summary:
     "Remove the organisation's OAuth client (its connections then need the provider's client, or fail to refresh)",
-  security: subjectSecurity,
+  description: "Organisation admins only: the app says the user is one with x-subject-org-role: admin.",
+  security: orgAdminSecurity,
   request: { params: providerIdParam },
-  responses: { 204: { description: "Removed" }, ...clientErrors },
+  responses: { 204: { description: "Removed" }, ...clientChangeErrors },
 });
 
 /** POST /oauth2/start and the organisation's clients (API key and subject required). */
@@ -114,18 +123,31 @@ export function oauth2Routes({ flow, clients }: OAuth2Deps, providers: ProviderR
   const routes = createApiRouter();
   routes.openapi(startRoute, async (c) => c.json(await flow.start(c.get("subject"), c.req.valid("json")), 200));
 
-  const orgOf = (c: { get(key: "subject"): ApiEnv["Variables"]["subject"] }) => {
+  type Vars = ApiEnv["Variables"];
+  const orgOf = (c: { get<K extends keyof Vars>(key: K): Vars[K] }) => {
     const orgId = c.get("subject").orgId;
     if (!orgId)
       throw new ApiError(400, "org_required", "OAuth clients are set per organisation: send x-subject-org-id");
     return orgId;
   };
+  /** The organisation, when the app says the user administers it: any member may start a connection, not replace its client. */
+  const administeredOrgOf = (c: { get<K extends keyof Vars>(key: K): Vars[K] }) => {
+    const orgId = orgOf(c);
+    if (c.get("orgRole") !== "admin")
+      throw new ApiError(
+        403,
+        "org_admin_required",
+        "Only an admin of the organisation may change its OAuth clients: the app says so with x-subject-org-role: admin",
+      );
+    return orgId;
+  };
   routes.openapi(putClientRoute, async (c) => {
     const { providerId } = c.req.valid("param");
+    const orgId = administeredOrgOf(c);
     oauth2ProviderOf(providers, providerId);
     const body = c.req.valid("json");
     c.header("Cache-Control", "no-store");
-    return c.json(await clients.put(orgOf(c), providerId, body), 200);
+    return c.json(await clients.put(orgId, providerId, body), 200);
   });
   routes.openapi(getClientRoute, async (c) => {
     const { providerId } = c.req.valid("param");
@@ -136,7 +158,7 @@ export function oauth2Routes({ flow, clients }: OAuth2Deps, providers: ProviderR
   });
   routes.openapi(deleteClientRoute, async (c) => {
     const { providerId } = c.req.valid("param");
-    if (!(await clients.delete(orgOf(c), providerId)))
+    if (!(await clients.delete(administeredOrgOf(c), providerId)))
       throw new ApiError(404, "oauth2_client_not_found", `No OAuth client of this organisation for ${providerId}`);
     return c.body(null, 204);
   });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { canonicalLocale, canonicalTimeZone } from "../core/locale.ts";
 import { LOGIN_URL_RULE_FIX, loginUrlRuleViolation } from "./login-url-rule.ts";
 import { applyPreset, OAUTH2_PRESET_IDS } from "./oauth2-presets.ts";
 import { urlPatternSchema } from "./url-pattern.ts";
@@ -156,6 +157,29 @@ function refuseApiTemplates(provider: { id: string; api?: ProviderApi }, ctx: z.
     });
 }
 
+/**
+ * What a provider's site should see of the browser when the person does not say (docs/real-sites.md):
+ * a locale and time zone, and WebGL strings for a site known to compare them (detectable).
+ */
+const browserIdentitySchema = z
+  .object({
+    locale: z
+      .string()
+      .refine((v) => canonicalLocale(v) !== undefined, "a BCP 47 language tag, e.g. fr-FR")
+      .transform((v) => canonicalLocale(v)!)
+      .optional(),
+    timeZone: z
+      .string()
+      .refine((v) => canonicalTimeZone(v) !== undefined, "an IANA time zone, e.g. Europe/Paris")
+      .transform((v) => canonicalTimeZone(v)!)
+      .optional(),
+    webgl: z
+      .object({ vendor: z.string().min(1).max(256), renderer: z.string().min(1).max(256) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 /** A site the user logs in to in a browser we run; its session is captured. */
 export const browserLoginProviderSchema = z
   .object({
@@ -191,6 +215,8 @@ export const browserLoginProviderSchema = z
       .object({ maxTime: durationMs.pipe(z.number().min(5_000, "at least 5s").max(86_400_000, "at most 1d")) })
       .strict()
       .optional(),
+    /** The browser's locale, time zone and WebGL strings when the person's are not known (BROWSER_* otherwise). */
+    browser: browserIdentitySchema.optional(),
   })
   .strict()
   .superRefine((provider, ctx) => {

@@ -23,7 +23,7 @@ import type { EventRouteDeps } from "../events/routes.ts";
 import { eventRoutes } from "../events/routes.ts";
 import { createHttpApp, type KeyedMount, type Mount } from "../http/app.ts";
 import { QUEUE_DASHBOARD_PATH, type QueueDashboardDeps, queueDashboard } from "../http/queue-dashboard.ts";
-import type { SubjectResolver } from "../http/subject-resolver.ts";
+import type { SubjectHeaders, SubjectResolver } from "../http/subject-resolver.ts";
 import { type KeepAliveRouteDeps, keepAliveRoutes } from "../keep-alive/routes.ts";
 import { viewerRoutes } from "../live-view/viewer-routes.ts";
 import type { Metrics } from "../metrics/metrics.ts";
@@ -44,7 +44,7 @@ export interface ApiParts {
   serviceKeys: readonly string[];
   resolveSubject: SubjectResolver;
   /** The headers the default resolver reads, as /openapi.json names them. */
-  subjectHeaders?: { user: string; org: string };
+  subjectHeaders?: SubjectHeaders;
   bodyLimitBytes?: number;
   /** The check-in's body limit (a browser state): CHECK_IN_BODY_LIMIT_BYTES. */
   checkInBodyLimitBytes?: number;

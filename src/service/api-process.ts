@@ -102,8 +102,16 @@ export async function startApiService(
     const app = createApiApp({
       logger,
       serviceKeys: serviceKeys.keys,
-      resolveSubject: headerSubjectResolver(config.SUBJECT_USER_HEADER, config.SUBJECT_ORG_HEADER),
-      subjectHeaders: { user: config.SUBJECT_USER_HEADER, org: config.SUBJECT_ORG_HEADER },
+      resolveSubject: headerSubjectResolver(
+        config.SUBJECT_USER_HEADER,
+        config.SUBJECT_ORG_HEADER,
+        config.SUBJECT_ORG_ROLE_HEADER,
+      ),
+      subjectHeaders: {
+        user: config.SUBJECT_USER_HEADER,
+        org: config.SUBJECT_ORG_HEADER,
+        orgRole: config.SUBJECT_ORG_ROLE_HEADER,
+      },
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       checkInBodyLimitBytes: config.CHECK_IN_BODY_LIMIT_BYTES,
       ready: () => shared.sessions.ping(),
@@ -136,6 +144,7 @@ export async function startApiService(
       requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
       onUpgrade: (req, socket, head) =>
         liveView.relay.handleUpgrade(req, socket, head) || keepAlive.relay.handleUpgrade(req, socket, head),
+      logger,
     }).catch((error) => {
       throw explainListenError(error, [{ setting: "PORT", port: config.PORT }]);
     });

@@ -13,9 +13,14 @@ import { startWorkerService } from "./worker-process.ts";
  * Everything on one machine, for `npm start` and `npm run demo`: Redis as a child process unless
  * REDIS_URL is set, the API, one worker with the configured browser, and (outside production) the
  * bundled demo login site. `close` stops them in the reverse order: the API (drained), the worker,
- * the demo site, and Redis last, since all the others use it.
+ * the demo site, and Redis last, since all the others use it. The embedded Redis exiting on its own
+ * is `onFatal`'s to tell (the process stops: nothing here restarts it).
  */
-export async function startLocalStack(config: Config, logger: Logger) {
+export async function startLocalStack(
+  config: Config,
+  logger: Logger,
+  options: { onFatal?: (reason: string) => void } = {},
+) {
   const withDemo = config.DEMO_SITE ?? config.NODE_ENV !== "production";
   const ports: PortSetting[] = [
     { setting: "PORT", port: config.PORT, host: config.HOST },
@@ -38,7 +43,9 @@ export async function startLocalStack(config: Config, logger: Logger) {
   await assertPortsFree(ports);
 
   const stops: (() => Promise<void>)[] = [];
+  let closing = false;
   const close = async () => {
+    closing = true;
     for (const stop of stops)
       await stop().catch((error) =>
         logger.warn({ err: { message: (error as Error).message } }, "stopping a part failed"),
@@ -50,6 +57,11 @@ export async function startLocalStack(config: Config, logger: Logger) {
       const redis = await startEmbeddedRedis({ port: config.EMBEDDED_REDIS_PORT, dir: redisDir });
       logger.info({ url: redis.url }, "started embedded Redis (set REDIS_URL to use your own)");
       stops.unshift(() => redis.stop());
+      // Nothing restarts it: the service would answer 503 for ever. Stopping says so at once.
+      void redis.exited.then(({ code, signal }) => {
+        if (!closing)
+          options.onFatal?.(`the embedded Redis exited (${signal ?? `code ${code}`}) and nothing restarts it`);
+      });
       redisUrl = redis.url;
     }
     let demo: DemoSite | undefined;

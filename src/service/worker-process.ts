@@ -42,6 +42,7 @@ export async function startWorkerService(
         port: config.METRICS_PORT,
         metrics,
         tokens: metricsTokens(resolveServiceKeys(config, logger).keys, config.METRICS_TOKEN),
+        logger,
       }).catch((error) => {
         throw explainListenError(error, [{ setting: "METRICS_PORT", port: config.METRICS_PORT! }]);
       });

@@ -1,6 +1,6 @@
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 /**
@@ -14,7 +14,7 @@ describe("the API reference page", () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ withWorker: false });
-    browser = await chromium.launch({ executablePath: findChromium(), headless: true });
+    browser = (await launchChromium(chromium, { window: "headless" })).browser;
   });
   afterAll(async () => {
     await browser?.close();

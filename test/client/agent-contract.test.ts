@@ -10,7 +10,7 @@ import {
 import { restoreSession } from "@browser-login-capture/client/playwright";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { type ApiKeyService, startApiKeyService } from "../helpers/api-key-service.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -52,7 +52,7 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
         },
       ],
     });
-    browser = await chromium.launch({ executablePath: findChromium(), headless: true });
+    browser = (await launchChromium(chromium, { window: "headless" })).browser;
   });
   afterAll(async () => {
     await browser?.close();

@@ -34,7 +34,9 @@ describe("component links: origins, header binding, CORS, organisation clients, 
   afterAll(() => stack?.close());
 
   const mint = async (body: Record<string, unknown>, subject = "person-c", org?: string) => {
-    const res = await stack.api("POST", "/connect/links", { subject, org, body });
+    // The app mints a link for its organisation's OAuth clients for an admin only.
+    const headers = body.manageOrgClients ? { "x-subject-org-role": "admin" } : undefined;
+    const res = await stack.api("POST", "/connect/links", { subject, org, body, headers });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body as { id: string; url: string };
   };
@@ -58,12 +60,14 @@ describe("component links: origins, header binding, CORS, organisation clients, 
     return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
   };
 
-  it("mints a component link only for a listed origin, and manageOrgClients only for an organisation", async () => {
+  it("mints a component link only for a listed origin, and manageOrgClients only for an organisation's admin", async () => {
     const refused = async (body: Record<string, unknown>, org?: string) =>
       (await stack.api("POST", "/connect/links", { subject: "person-m", org, body })).body.error.code;
     for (const origin of [`${APP}/`, "https://evil.example", "https://APP.example.com", "null", `${APP}:443`, "*"])
       expect(await refused({ componentOrigin: origin }), origin).toBe("invalid_request");
     expect(await refused({ manageOrgClients: true })).toBe("org_required");
+    // A member of the organisation (no admin role) may not mint one: it would let them change its OAuth clients.
+    expect(await refused({ componentOrigin: APP, manageOrgClients: true }, "acme")).toBe("org_admin_required");
     await mint({ componentOrigin: APP, manageOrgClients: true }, "person-m", "acme");
     const listed = (await stack.api("GET", "/connect/links", { subject: "person-m", org: "acme" })).body.links;
     expect(listed).toEqual([expect.objectContaining({ componentOrigin: APP })]);

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { build } from "rolldown";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import type { ProviderInput } from "../../src/providers/provider-schema.ts";
 import { type ApiKeyService, startApiKeyService } from "../helpers/api-key-service.ts";
@@ -68,7 +68,7 @@ describe("connect components: in an app's page on another origin, a person in a 
       },
     });
     host = await startComponentHost(stack.baseUrl, hostPort);
-    browser = await chromium.launch({ executablePath: findChromium(), headless: true });
+    browser = (await launchChromium(chromium, { window: "headless" })).browser;
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
@@ -84,6 +84,8 @@ describe("connect components: in an app's page on another origin, a person in a 
       subject,
       org,
       body: { componentOrigin: host.origin, ...body },
+      // The app mints a link for its organisation's OAuth clients for an admin only.
+      ...(body.manageOrgClients ? { headers: { "x-subject-org-role": "admin" } } : {}),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body as { id: string; url: string };

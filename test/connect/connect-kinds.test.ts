@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import type { ProviderInput } from "../../src/providers/provider-schema.ts";
 import { type ApiKeyService, startApiKeyService } from "../helpers/api-key-service.ts";
 import { connectLinkClient } from "../helpers/connect-link-client.ts";
@@ -60,7 +60,7 @@ describe("connect page: an API key and an OAuth2 connection, a person in a real 
       extraProviders: providers,
       env: { PORT: String(port) },
     });
-    browser = await chromium.launch({ executablePath: findChromium(), headless: true });
+    browser = (await launchChromium(chromium, { window: "headless" })).browser;
     context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
     // The authorization server's dev pages import a web font; this machine has no way out.
     await context.route(/^https:\/\//, (route) => route.abort());

@@ -1,7 +1,7 @@
 import { restoreSession } from "@browser-login-capture/client/playwright";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
 import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
@@ -86,7 +86,7 @@ describe("login flow through the HTTP API (local Chromium, real Redis)", () => {
       origins.find((o) => o.origin === stack.site.ssoOrigin)!.localStorage.map((i: { name: string }) => i.name),
     ).toContain("sso.device");
 
-    const browser = await chromium.launch({ executablePath: findChromium(), headless: true });
+    const browser = (await launchChromium(chromium, { window: "headless" })).browser;
     try {
       const { context } = await restoreSession(browser, storageState);
       const restored = await context.newPage();

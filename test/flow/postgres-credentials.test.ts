@@ -86,9 +86,11 @@ describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Red
 
   it("keeps an organisation's OAuth client in Postgres beside the credentials, its secret sealed, nothing of it in Redis", async () => {
     const clientSecret = "org-client-secret-5d1e9a7c3b8f2e4a6c0d";
+    const admin = { "x-subject-org-role": "admin" };
     const put = await stack.api("PUT", "/oauth2/clients/idp", {
       subject: "admin",
       org: "acme",
+      headers: admin,
       body: { clientId: "acme-app", clientSecret },
     });
     expect(put).toMatchObject({ status: 200, body: { clientId: "acme-app", hasClientSecret: true } });
@@ -100,7 +102,9 @@ describe("credentials on PostgreSQL (CREDENTIAL_STORE=postgres), sessions on Red
     expect(redisText).not.toContain(clientSecret);
     expect(await dumpPostgres(stack.config.DATABASE_URL!)).not.toContain(clientSecret);
 
-    expect((await stack.api("DELETE", "/oauth2/clients/idp", { subject: "admin", org: "acme" })).status).toBe(204);
+    expect(
+      (await stack.api("DELETE", "/oauth2/clients/idp", { subject: "admin", org: "acme", headers: admin })).status,
+    ).toBe(204);
     expect((await db.query("SELECT count(*)::int AS n FROM oauth2_clients")).rows[0].n).toBe(0);
   });
 

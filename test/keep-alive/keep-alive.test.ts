@@ -1,9 +1,9 @@
+import { createServiceClient } from "@browser-login-capture/client";
+import { restoreSession } from "@browser-login-capture/client/playwright";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
-import { restoreSession } from "../../src/client/restore-session.ts";
-import { createServiceClient } from "../../src/client/service-client.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { type LastPageSite, startLastPageSite } from "../fixtures/last-page-site.ts";
 import { parsePrometheusText, sampleValue } from "../helpers/prometheus-text.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
@@ -43,7 +43,7 @@ describe("kept-alive browsers: sessions that need a live page, driven over DevTo
       ],
     });
     viewers = await startViewers();
-    appBrowser = await chromium.launch({ executablePath: findChromium(), headless: true });
+    appBrowser = (await launchChromium(chromium, { window: "headless" })).browser;
   });
   afterAll(async () => {
     await appBrowser?.close();

@@ -1,6 +1,6 @@
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { screenInfoSwitch } from "../../src/browser/local-playwright/device-scale-screens.ts";
 import { loadConfig } from "../../src/core/config.ts";
 import { type FixtureSite, startFixtureSite } from "../fixtures/fixture-site.ts";
@@ -18,11 +18,7 @@ describe("live view image quality", () => {
 
   beforeAll(async () => {
     site = await startFixtureSite();
-    browser = await chromium.launch({
-      executablePath: findChromium(),
-      args: [...CHROMIUM_ARGS, screenInfoSwitch()],
-      headless: true,
-    });
+    ({ browser } = await launchChromium(chromium, { window: "headless", args: [screenInfoSwitch()] }));
   });
   afterAll(async () => {
     await browser?.close();

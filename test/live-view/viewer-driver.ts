@@ -5,7 +5,7 @@ import {
   type Page,
   type WebSocket as PageSocket,
 } from "playwright-core";
-import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
@@ -43,7 +43,7 @@ function jpegSize(jpeg: Buffer): { width: number; height: number } | undefined {
 }
 
 export async function openViewerBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: findChromium(), headless: true });
+  return (await launchChromium(chromium, { window: "headless" })).browser;
 }
 
 /** `device`: a phone, say (`isMobile`, `hasTouch`, `deviceScaleFactor`). */

@@ -8,7 +8,7 @@ import {
 } from "@modelcontextprotocol/client";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { type AcmeApi, startAcmeApi } from "../helpers/acme-api.ts";
 import { freePort } from "../helpers/free-port.ts";
 import {
@@ -96,7 +96,7 @@ describe("MCP over HTTP: a tool call that first needs the user to connect", () =
         },
       ],
     });
-    browser = await chromium.launch({ executablePath: findChromium(), headless: true });
+    browser = (await launchChromium(chromium, { window: "headless" })).browser;
   }, 120_000);
   afterAll(async () => {
     for (const client of open) await client.close().catch(() => {});

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium } from "../../src/browser/local-playwright/chromium-path.ts";
+import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
 import { createEventLog } from "../../src/events/event-log.ts";
 import type { ProviderInput } from "../../src/providers/provider-schema.ts";
 import { freePort } from "../helpers/free-port.ts";
@@ -65,7 +65,7 @@ describe("OAuth2 connections against a real authorization server, a real browser
       LOG_LEVEL: "debug",
       ...oauth2Env,
     });
-    browser = await chromium.launch({ executablePath: findChromium(), headless: true });
+    browser = (await launchChromium(chromium, { window: "headless" })).browser;
   }, 90_000);
 
   afterAll(async () => {
@@ -340,11 +340,24 @@ describe("OAuth2 connections against a real authorization server, a real browser
         })
       ).body.error.code,
     ).toBe("org_required");
-    const put = await api("PUT", "/oauth2/clients/idp", {
-      subject: "admin",
-      org: "acme",
-      body: { clientId: ORG_CLIENT.clientId, clientSecret: ORG_CLIENT.clientSecret },
-    });
+    const admin = { "x-subject-org-role": "admin" };
+    const body = { clientId: ORG_CLIENT.clientId, clientSecret: ORG_CLIENT.clientSecret };
+    // Members (the default role, or said so) may not change the organisation's client; a role that is neither is refused.
+    for (const headers of [{}, { "x-subject-org-role": "member" }] as Record<string, string>[]) {
+      const refused = await api("PUT", "/oauth2/clients/idp", { subject: "someone", org: "acme", headers, body });
+      expect(refused).toMatchObject({ status: 403, body: { error: { code: "org_admin_required" } } });
+    }
+    expect(
+      (
+        await api("PUT", "/oauth2/clients/idp", {
+          subject: "x",
+          org: "acme",
+          headers: { "x-subject-org-role": "owner" },
+          body,
+        })
+      ).body.error.code,
+    ).toBe("subject_required");
+    const put = await api("PUT", "/oauth2/clients/idp", { subject: "admin", org: "acme", headers: admin, body });
     expect(put.status).toBe(200);
     expect(put.body).toEqual({
       providerId: "idp",
@@ -359,7 +372,11 @@ describe("OAuth2 connections against a real authorization server, a real browser
       ).searchParams.get("client_id");
     expect(await clientOf("acme")).toBe(ORG_CLIENT.clientId);
     expect(await clientOf("other")).toBe(CLIENT.clientId);
-    expect((await api("DELETE", "/oauth2/clients/idp", { subject: "admin", org: "acme" })).status).toBe(204);
+    expect((await api("DELETE", "/oauth2/clients/idp", { subject: "someone", org: "acme" })).status).toBe(403);
+    expect(await clientOf("acme")).toBe(ORG_CLIENT.clientId);
+    expect((await api("DELETE", "/oauth2/clients/idp", { subject: "admin", org: "acme", headers: admin })).status).toBe(
+      204,
+    );
     expect(await clientOf("acme")).toBe(CLIENT.clientId);
   });
 

@@ -9,8 +9,11 @@ export interface ApiClientOptions {
   /** Where the API answers, e.g. `http://127.0.0.1:8080`. */
   baseUrl: string;
   apiKey: string;
-  /** Whom calls act for (x-subject-user-id, x-subject-org-id); leave out for operator calls (webhook endpoints). */
-  subject?: { userId: string; orgId?: string };
+  /**
+   * Whom calls act for (x-subject-user-id, x-subject-org-id), and the user's role in the organisation
+   * (x-subject-org-role: `admin` to change its settings); leave out for operator calls (webhook endpoints).
+   */
+  subject?: { userId: string; orgId?: string; orgRole?: "admin" | "member" };
   /** Other headers sent with every call (say, a deployment that reads the subject from its own header names). */
   headers?: Record<string, string>;
   fetch?: (request: Request) => Promise<Response>;
@@ -34,6 +37,7 @@ export function createApiClient({ baseUrl, apiKey, subject, headers, fetch }: Ap
       authorization: `Bearer ${apiKey}`,
       ...(subject ? { "x-subject-user-id": subject.userId } : {}),
       ...(subject?.orgId ? { "x-subject-org-id": subject.orgId } : {}),
+      ...(subject?.orgRole ? { "x-subject-org-role": subject.orgRole } : {}),
       ...headers,
     },
   });

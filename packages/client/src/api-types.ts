@@ -706,6 +706,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         providerId: string;
+                        locale?: string;
+                        timeZone?: string;
                     };
                 };
             };
@@ -2988,7 +2990,10 @@ export interface paths {
                 };
             };
         };
-        /** Set the organisation's OAuth client for a provider (the secret is write-only, stored encrypted) */
+        /**
+         * Set the organisation's OAuth client for a provider (the secret is write-only, stored encrypted)
+         * @description Organisation admins only: the app says the user is one with x-subject-org-role: admin.
+         */
         put: {
             parameters: {
                 query?: never;
@@ -3034,6 +3039,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The user is not an admin of the organisation (`org_admin_required`): send x-subject-org-role: admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such provider, or no client set */
                 404: {
                     headers: {
@@ -3064,7 +3078,10 @@ export interface paths {
             };
         };
         post?: never;
-        /** Remove the organisation's OAuth client (its connections then need the provider's client, or fail to refresh) */
+        /**
+         * Remove the organisation's OAuth client (its connections then need the provider's client, or fail to refresh)
+         * @description Organisation admins only: the app says the user is one with x-subject-org-role: admin.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -3094,6 +3111,15 @@ export interface paths {
                 };
                 /** @description No API key, or not a valid one (`unauthorized`) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The user is not an admin of the organisation (`org_admin_required`): send x-subject-org-role: admin */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4002,7 +4028,7 @@ export interface paths {
         put?: never;
         /**
          * Give back a browser login's state after using it
-         * @description Sites rotate sessions on use: the state an app restored (`GET /credentials/:id/storage-state`, or `restoreSession` from src/client) may be spent once the app's browser has used it. Check in what the browser holds now, with the version it was restored from: it is merged into that version (origins the state does not hold keep their storage; cookies the site changed or removed apply) and stored in place, same id, version + 1. Compare-and-swap: if a newer version was stored meanwhile (a re-login, a check, another app's check-in), nothing is written and the answer is `409 stale_version` with `details.currentVersion`. Audited like a decrypt (`check_in`).
+         * @description Sites rotate sessions on use: the state an app restored (`GET /credentials/:id/storage-state`, or `restoreSession` from @browser-login-capture/client/playwright) may be spent once the app's browser has used it. Check in what the browser holds now, with the version it was restored from: it is merged into that version (origins the state does not hold keep their storage; cookies the site changed or removed apply) and stored in place, same id, version + 1. Compare-and-swap: if a newer version was stored meanwhile (a re-login, a check, another app's check-in), nothing is written and the answer is `409 stale_version` with `details.currentVersion`. Audited like a decrypt (`check_in`).
          */
         post: {
             parameters: {
@@ -4745,6 +4771,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description manageOrgClients for a user who is not an admin of the organisation (`org_admin_required`): send x-subject-org-role: admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description A provider that is not configured (`provider_not_found`) */
                 404: {
                     headers: {
@@ -5076,6 +5111,16 @@ export interface components {
             };
             /** @description Where the browser starts instead of the provider's login URL (when the deployment allows it) */
             loginUrl?: string;
+            /**
+             * @description The person's language (BCP 47, e.g. their browser's navigator.language): the site sees it in navigator.language(s), Intl and Accept-Language. Default: the provider's, else the deployment's
+             * @example fr-FR
+             */
+            locale?: string;
+            /**
+             * @description The person's time zone (IANA, e.g. their browser's Intl.DateTimeFormat().resolvedOptions().timeZone): the site sees it in Date and Intl. Default: the provider's, else the deployment's
+             * @example Europe/Paris
+             */
+            timeZone?: string;
         };
         DevToolsLink: {
             sessionId: string;
@@ -5171,6 +5216,33 @@ export interface components {
                 /** @enum {string} */
                 by: "relogin" | "check" | "check_in" | "relogin_seed" | "keep_alive";
             };
+            /** @description The device the site saw at login (user agent, locale, time zone, sizes) */
+            device?: {
+                /** @description navigator.userAgent and the User-Agent header */
+                userAgent: string;
+                /** @description navigator.platform */
+                platform: string;
+                /** @description navigator.language, Intl's locale and Accept-Language (BCP 47) */
+                locale: string;
+                /** @description Intl's time zone (IANA) */
+                timeZone: string;
+                /** @description The page's size in CSS pixels (innerWidth, innerHeight) */
+                viewport: {
+                    width: number;
+                    height: number;
+                };
+                /** @description screen.width, screen.height */
+                screen: {
+                    width: number;
+                    height: number;
+                };
+                devicePixelRatio: number;
+                /** @description WebGL vendor and renderer strings chosen by the operator or provider (absent: the browser's own) */
+                webgl?: {
+                    vendor: string;
+                    renderer: string;
+                };
+            };
         };
         /** @description The last health check: what it found and why, whether it touched the site, whether it stored a newer state */
         CredentialLastCheck: {
@@ -5241,6 +5313,33 @@ export interface components {
             /** @description The version decrypted: check the browser's state back in with it (POST /credentials/:id/check-in) */
             version: number;
             storageState: components["schemas"]["StorageState"];
+            /** @description The device the site saw at login: give it to your browser (restoreSession does) so that the site sees the same device. Absent for credentials captured before it was recorded */
+            device?: {
+                /** @description navigator.userAgent and the User-Agent header */
+                userAgent: string;
+                /** @description navigator.platform */
+                platform: string;
+                /** @description navigator.language, Intl's locale and Accept-Language (BCP 47) */
+                locale: string;
+                /** @description Intl's time zone (IANA) */
+                timeZone: string;
+                /** @description The page's size in CSS pixels (innerWidth, innerHeight) */
+                viewport: {
+                    width: number;
+                    height: number;
+                };
+                /** @description screen.width, screen.height */
+                screen: {
+                    width: number;
+                    height: number;
+                };
+                devicePixelRatio: number;
+                /** @description WebGL vendor and renderer strings chosen by the operator or provider (absent: the browser's own) */
+                webgl?: {
+                    vendor: string;
+                    renderer: string;
+                };
+            };
         };
         StorageState: {
             cookies: {

@@ -33,6 +33,7 @@ export {
   type ApiKeyFields,
   type CredentialView,
   createServiceClient,
+  type Device,
   type ProviderView,
   type ServiceClient,
   type ServiceClientOptions,

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import type { ServiceClient, StorageState } from "./service-client.ts";
+import type { Device, ServiceClient, StorageState } from "./service-client.ts";
 
 // The captured state's shapes, as the API's own document types them.
 type CapturedState = StorageState;
@@ -19,6 +19,8 @@ export type RestoreSource =
       /** The state and its version, when already read. */
       storageState?: CapturedState;
       version?: number;
+      /** The device the site saw at login, when already read (the storage-state answer's `device`). */
+      device?: Device;
     };
 
 /** What a check-in came to: `renewed` (a newer state stored: `version` is it) or `unchanged`. */
@@ -52,15 +54,22 @@ export interface RestoredSession {
  * Opens a browser context logged in as the captured user: cookies and localStorage through
  * Playwright's own `storageState`, sessionStorage through an init script that fills it on each
  * captured origin before the page's own scripts run (and only where the tab has none yet).
+ *
+ * The device the site saw at login (`options.device`, or the storage-state answer's, read with a
+ * credential): the context shows the site its user agent, locale, time zone, viewport, screen and
+ * pixel ratio, so that the site does not take the app's browser for a new device (and ask for a
+ * second factor again). Other `options` win over it.
  */
 export async function restoreSession(
   browser: Browser,
   source: RestoreSource,
-  options: BrowserContextOptions = {},
+  options: BrowserContextOptions & { device?: Device } = {},
 ): Promise<RestoredSession> {
+  const { device: given, ...contextOptions } = options;
   const bound = "client" in source ? source : undefined;
   let state: CapturedState;
   let version: number | undefined;
+  let device = given ?? bound?.device;
   if (!bound) state = source as CapturedState;
   else if (bound.storageState && bound.version !== undefined) {
     state = bound.storageState;
@@ -69,9 +78,11 @@ export async function restoreSession(
     const read = await bound.client.storageState(bound.credentialId);
     state = read.storageState;
     version = read.version;
+    device ??= read.device;
   }
   const context = await browser.newContext({
-    ...options,
+    ...(device ? contextOptionsFor(device) : {}),
+    ...contextOptions,
     storageState: {
       cookies: state.cookies,
       origins: state.origins.map(({ origin, localStorage }) => ({ origin, localStorage })),
@@ -150,4 +161,16 @@ async function sessionStorageOf(page: Page): Promise<{ origin: string; items: St
   return read.filter(
     (r): r is { origin: string; items: StorageItem[] } => !!r && r.origin !== "null" && r.items.length > 0,
   );
+}
+
+/** Playwright's context options for a recorded device. WebGL strings are not among them: a GPU has its own. */
+export function contextOptionsFor(device: Device): BrowserContextOptions {
+  return {
+    userAgent: device.userAgent,
+    locale: device.locale,
+    timezoneId: device.timeZone,
+    viewport: device.viewport,
+    screen: device.screen,
+    deviceScaleFactor: device.devicePixelRatio,
+  };
 }

@@ -66,6 +66,9 @@ export const sessionRecordSchema = z.object({
   renews: z
     .object({ version: z.number().int().min(1), apiKeyId: z.string().optional(), requestId: z.string().optional() })
     .optional(),
+  /** The person's locale and time zone, when the app or the connect page gave them: the browser shows them. */
+  locale: z.string().optional(),
+  timeZone: z.string().optional(),
   completeRequested: z.boolean().optional(),
   /** The last login attempt the site turned down (a failure URL): the session keeps waiting. */
   lastLoginRejection: z.object({ at: z.string(), count: z.number().int() }).optional(),

@@ -4,6 +4,7 @@ import { filterByHosts } from "../../browser/capture-filter.ts";
 import type { CapturedState } from "../../credentials/captured-state.ts";
 import type { CredentialEvents } from "../../credentials/credential-events.ts";
 import type { CredentialVault } from "../../credentials/credential-vault.ts";
+import type { Device } from "../../credentials/device.ts";
 import { renewInPlace } from "../../credentials/state-renewal.ts";
 import type { BlockedRequest } from "../../network/egress-proxy.ts";
 import type { ProviderRegistry } from "../../providers/provider-registry.ts";
@@ -177,7 +178,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       const egress = clientUrl?.addressPolicy
         ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() }
         : undefined;
-      const seed = record.renews ? await until(reloginSeed(record)) : undefined;
+      const renewed = record.renews ? await until(reloginSeed(record)) : undefined;
+      const seed = renewed?.state;
       if (seed) seeded = { version: record.renews!.version, state: seed };
       const keepAlive = provider.keepAlive;
       opening = adapter.openSession({
@@ -189,6 +191,12 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         egress,
         seed,
         dedicatedBrowser: keepAlive !== undefined,
+        // A re-login shows the site the device it saw at login; a new one, the person's locale and zone.
+        device: renewed?.device ?? {
+          locale: record.locale ?? provider.browser?.locale,
+          timeZone: record.timeZone ?? provider.browser?.timeZone,
+          webgl: provider.browser?.webgl,
+        },
       });
       browser = await until(opening);
       const session = browser;
@@ -238,8 +246,12 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         await until(completeWanted);
       }
       await move({ status: "capturing" });
-      const captured = await until(
-        browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }),
+      const [captured, device] = await until(
+        Promise.all([
+          browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }),
+          // What the site saw, kept with the credential so that later visits look like the same device.
+          browser.device?.().catch(() => undefined),
+        ]),
       );
       // A client's URL can lead anywhere (SSO, ads, trackers): keep only what the operator allowed.
       const state = clientUrl && !provider.origins?.length ? filterByHosts(captured, clientUrl.allowedHosts) : captured;
@@ -249,14 +261,14 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         lastAcceptedAt: new Date().toISOString(),
       };
       const credential = record.renews
-        ? await renew(record, state, suspectReason, { ...usage, visitedOrigins: browser.visitedOrigins?.() })
+        ? await renew(record, state, suspectReason, { ...usage, visitedOrigins: browser.visitedOrigins?.() }, device)
         : await vault.seal({
             secret: { kind: "browser_login", state },
             owner: record.owner,
             providerId: provider.id,
             sessionId,
             suspectReason,
-            details: usage,
+            details: { ...usage, ...(device ? { device } : {}) },
           });
       pendingWriteBack = undefined;
       if (suspectReason)
@@ -320,8 +332,11 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     }
   }
 
-  /** The state a re-login starts from: the credential it renews, decrypted (and audited) for this browser only. */
-  async function reloginSeed(record: SessionRecord): Promise<CapturedState> {
+  /**
+   * The state a re-login starts from: the credential it renews, decrypted (and audited) for this
+   * browser only, and the device it was captured on.
+   */
+  async function reloginSeed(record: SessionRecord): Promise<{ state: CapturedState; device?: Device }> {
     const access = { purpose: "relogin_seed", apiKeyId: record.renews?.apiKeyId, requestId: record.renews?.requestId };
     const opened = record.credentialId ? await vault.open(record.credentialId, record.owner, access) : undefined;
     if (opened?.secret.kind !== "browser_login")
@@ -329,7 +344,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         status: "failed",
         error: { code: "credential_not_found", message: "The credential to renew no longer exists" },
       });
-    return opened.secret.state;
+    return { state: opened.secret.state, device: opened.metadata.device };
   }
 
   /**
@@ -342,6 +357,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     state: CapturedState,
     suspectReason: string | undefined,
     { visitedOrigins, ...details }: { usage: "restore" | "live"; lastAcceptedAt: string; visitedOrigins?: string[] },
+    device: Device | undefined,
   ) {
     const provider = deps.providers.get(record.providerId);
     const result = await renewInPlace(
@@ -355,7 +371,13 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         by: "relogin",
         always: true,
         suspectReason,
-        details: { ...details, status: "active", sessionId, lastVerifiedAt: details.lastAcceptedAt },
+        details: {
+          ...details,
+          status: "active",
+          sessionId,
+          lastVerifiedAt: details.lastAcceptedAt,
+          ...(device ? { device } : {}),
+        },
       },
     );
     if (result.outcome !== "renewed") {

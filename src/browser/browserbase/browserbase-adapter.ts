@@ -25,6 +25,12 @@ export interface BrowserbaseOptions {
   proxies?: boolean;
   /** A Browserbase context: the browser profile persists across sessions (cookies of earlier logins). */
   contextId?: string;
+  /**
+   * Browserbase's own browser settings for every session (its fingerprinting and stealth options,
+   * captcha solving, recording...), passed through as given (docs/browserbase.md). The context and a
+   * recorded device's viewport are added to them.
+   */
+  browserSettings?: Omit<NonNullable<SessionCreateParams["browserSettings"]>, "context">;
   /** How often tabs and URLs are polled; Stagehand pages have no navigation events. Default 100 ms. */
   pollIntervalMs?: number;
   /** How often an idle connection is kept alive; Browserbase drops it after 10 idle minutes. Default 60 s. */
@@ -44,6 +50,7 @@ const optionsSchema = z.object({
   keepAlive: z.boolean().optional(),
   proxies: z.boolean().optional(),
   contextId: z.string().min(1).optional(),
+  browserSettings: z.record(z.string(), z.unknown()).optional(),
   pollIntervalMs: z.number().int().min(10).default(100),
   heartbeatIntervalMs: z.number().int().min(1_000).default(60_000),
   sessionCreateTimeoutMs: z.number().int().positive().default(30_000),
@@ -92,13 +99,20 @@ export function createBrowserbaseAdapter(options: BrowserbaseOptions): BrowserAd
 
   function createParams(request: OpenSessionRequest): SessionCreateParams {
     const seconds = Math.min(MAX_SESSION_SECONDS, Math.max(MIN_SESSION_SECONDS, Math.ceil(request.timeoutMs / 1000)));
+    const browserSettings: NonNullable<SessionCreateParams["browserSettings"]> = {
+      ...options.browserSettings,
+      // A check of a credential shows the site the page size it saw at login; the rest of the device
+      // is Browserbase's own fingerprint (docs/browserbase.md).
+      ...(request.device?.viewport ? { viewport: request.device.viewport } : {}),
+      ...(settings.contextId ? { context: { id: settings.contextId, persist: true } } : {}),
+    };
     return {
       projectId: settings.projectId,
       api_timeout: seconds,
       ...(settings.keepAlive !== undefined ? { keepAlive: settings.keepAlive } : {}),
       ...(settings.region ? { region: settings.region as SessionCreateParams["region"] } : {}),
       ...(settings.proxies !== undefined ? { proxies: settings.proxies } : {}),
-      ...(settings.contextId ? { browserSettings: { context: { id: settings.contextId, persist: true } } } : {}),
+      ...(Object.keys(browserSettings).length > 0 ? { browserSettings } : {}),
       // Found again from the dashboard or a sessions.list query when something needs cleaning up by hand.
       userMetadata: { loginSessionId: request.sessionId },
     };

@@ -1,18 +1,19 @@
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "patchright-core";
 import type { DevToolsChannel, LiveViewSource, LiveViewTab } from "../live-view-source.ts";
-import { type DeviceScaleScreen, screenFor } from "./device-scale-screens.ts";
+import type { DeviceScaleScreen } from "./device-scale-screens.ts";
+import { type PlacedWindow, placeWindow } from "./window-placement.ts";
 
 /**
  * The live view's window into a local session's context: its tabs by the ids the session gave them.
- * `screens`: the headless browser's screens by pixel ratio (device-scale-screens.ts); none when headed.
+ * `screens`: the browser's screens by pixel ratio (device-scale-screens.ts); none for windows on a display.
  */
 export function localLiveViewSource(
   context: BrowserContext,
   pageIdOf: (page: Page) => string | undefined,
   screens?: DeviceScaleScreen[],
 ): LiveViewSource {
-  /** The screen each viewer's connection last put its tab's window on. */
-  const placed = new WeakMap<DevToolsChannel, DeviceScaleScreen>();
+  /** The window each viewer's connection placed: its screen and frame. */
+  const placed = new WeakMap<DevToolsChannel, PlacedWindow>();
   const findPage = (pageId: string) => context.pages().find((p) => pageIdOf(p) === pageId && !p.isClosed());
   return {
     async tabs() {
@@ -39,16 +40,21 @@ export function localLiveViewSource(
       return channel;
     },
     ...(screens && {
-      async placeForRatio(channel: DevToolsChannel, devicePixelRatio: number) {
-        const screen = screenFor(devicePixelRatio, screens);
-        // Asked again on every navigation: the window moves only when the screen changes. Windows open on the
-        // first screen, so a ratio-1 viewer's tab is never moved at all.
-        if ((placed.get(channel) ?? screens[0]) !== screen) {
-          const { windowId } = (await channel.send("Browser.getWindowForTarget")) as { windowId: number };
-          await channel.send("Browser.setWindowBounds", { windowId, bounds: { left: screen.left, top: 0 } });
-          placed.set(channel, screen);
-        }
-        return screen.devicePixelRatio;
+      async placeWindow(
+        channel: DevToolsChannel,
+        viewport: { width: number; height: number; devicePixelRatio: number },
+      ) {
+        // Asked again on every navigation and resize: the window moves only when the screen changes.
+        const window = placed.get(channel) ?? {};
+        placed.set(channel, window);
+        const { width, height, devicePixelRatio } = viewport;
+        const { devicePixelRatio: ratio, fitted } = await placeWindow(
+          (method, params) => channel.send(method, params),
+          screens,
+          { devicePixelRatio, size: { width, height } },
+          window,
+        );
+        return fitted ? { fitted: true as const } : { fitted: false as const, deviceScaleFactor: ratio };
       },
     }),
   };

@@ -1,5 +1,6 @@
-import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import type { BrowserContext, CDPSession, Page } from "patchright-core";
 import type { CapturedState, Cookie, OriginState, StorageItem } from "../../credentials/captured-state.ts";
+import type { Device } from "../../credentials/device.ts";
 import type {
   BrowserSession,
   BrowserSessionEvent,
@@ -9,9 +10,12 @@ import type {
   StorageValue,
 } from "../browser-adapter.ts";
 import { filterByOrigins } from "../capture-filter.ts";
+import { evaluateInIsolatedWorld } from "../isolated-world.ts";
 import type { DeviceScaleScreen } from "./device-scale-screens.ts";
+import { readSessionStorage, readStorageItem } from "./devtools-storage.ts";
 import { farewellPageUrl } from "./farewell-page.ts";
 import { localLiveViewSource } from "./local-live-view.ts";
+import { giveWorkersLanguage } from "./worker-languages.ts";
 
 /** setTimeout fires at once for longer delays. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -39,8 +43,12 @@ export class LocalSession implements BrowserSession {
     lifetimeMs: number;
     /** How long close(farewell) shows its message first: 0 when no window is on screen (headless). */
     farewellMs: number;
-    /** The headless browser's screens by pixel ratio, for the live view; none when headed. */
+    /** The browser's screens by pixel ratio, for the live view; none for windows on a display. */
     screens?: DeviceScaleScreen[];
+    /** WebGL strings the session's pages are given (overrideWebGlStrings), recorded with the device. */
+    webgl?: Device["webgl"];
+    /** The context's language, which its pages' dedicated workers are given too (worker-languages.ts). */
+    locale?: string;
     /** A browser of its own (OpenSessionRequest.dedicatedBrowser): its DevTools WebSocket on loopback. */
     devToolsEndpoint?: string;
     onClosed: () => void;
@@ -101,6 +109,7 @@ export class LocalSession implements BrowserSession {
         cdp.on(`DOMStorage.${event}`, changed);
       }
       await cdp.send("DOMStorage.enable");
+      if (this.options.locale) await giveWorkersLanguage(cdp, this.options.locale);
     } catch {
       // The page closed while being attached.
     }
@@ -127,25 +136,45 @@ export class LocalSession implements BrowserSession {
   }
 
   async readStorage(area: StorageArea, key: string): Promise<StorageValue[]> {
+    // Through DevTools, from the browser side: a read by script in the page would show (devtools-storage.ts).
     const values = await Promise.all(
-      this.context
-        .pages()
-        .map((page) =>
-          page
-            .evaluate(([a, k]) => ({ origin: location.origin, value: window[a as StorageArea].getItem(k) }), [
-              area,
-              key,
-            ] as const)
-            .catch(() => ({ origin: "", value: null })),
-        ),
+      this.context.pages().map((page) => {
+        const cdp = this.cdp.get(page);
+        return cdp ? readStorageItem(cdp, area, key).catch(() => []) : [];
+      }),
     );
-    return values.filter((v): v is StorageValue => v.value !== null);
+    return values.flat();
+  }
+
+  async device(): Promise<Device | undefined> {
+    const page = this.context.pages().find((p) => !p.isClosed() && this.cdp.has(p));
+    const cdp = page && this.cdp.get(page);
+    if (!cdp) return undefined;
+    const seen = await evaluateInIsolatedWorld<Omit<Device, "webgl">>(
+      (method, params) => cdp.send(method as never, params as never),
+      `({
+        userAgent: navigator.userAgent,
+        platform: navigator.platform,
+        locale: navigator.language,
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        viewport: { width: innerWidth, height: innerHeight },
+        screen: { width: screen.width, height: screen.height },
+        devicePixelRatio,
+      })`,
+    ).catch(() => undefined);
+    if (!seen) return undefined;
+    return { ...seen, ...(this.options.webgl ? { webgl: this.options.webgl } : {}) };
   }
 
   async capture(options: CaptureOptions): Promise<CapturedState> {
     const [state, sessionStorages] = await Promise.all([
       this.context.storageState({ indexedDB: options.indexedDB ?? false }),
-      Promise.all(this.context.pages().map((page) => readSessionStorage(page))),
+      Promise.all(
+        this.context.pages().map((page) => {
+          const cdp = this.cdp.get(page);
+          return cdp ? readSessionStorage(cdp).catch(() => []) : [];
+        }),
+      ),
     ]);
     const origins = new Map<string, OriginState>();
     for (const o of state.origins) {
@@ -214,24 +243,6 @@ export class LocalSession implements BrowserSession {
   private emit(event: BrowserSessionEvent) {
     for (const listener of this.listeners) listener(event);
   }
-}
-
-/** sessionStorage of every frame of a page: it lives in the tab, so it is read where it is. */
-async function readSessionStorage(page: Page): Promise<{ origin: string; items: StorageItem[] }[]> {
-  const frames = page.frames();
-  const entries = await Promise.all(
-    frames.map((frame) =>
-      frame
-        .evaluate(() => ({
-          origin: location.origin,
-          items: Object.keys(sessionStorage).map((name) => ({ name, value: sessionStorage.getItem(name) ?? "" })),
-        }))
-        .catch(() => undefined),
-    ),
-  );
-  return entries.filter(
-    (e): e is { origin: string; items: StorageItem[] } => !!e && e.origin !== "null" && e.items.length > 0,
-  );
 }
 
 /** An http(s) page's origin; nothing for about:blank, data: and the like, whose storage is not the site's. */

@@ -161,11 +161,23 @@
 
   const FINAL = ["completed", "failed", "expired", "cancelled"];
 
+  /** This browser's language and time zone, when it says (the service checks both). */
+  function personsPlace() {
+    const place = {};
+    if (navigator.language) place.locale = navigator.language;
+    try {
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (zone) place.timeZone = zone;
+    } catch {}
+    return place;
+  }
+
   const RENDERERS = {
     /** Browser login: a browser on the service shows the site's login page, the person logs in through the live view. */
     async browser_login(provider) {
       say(`Opening the ${provider.name} login page…`);
-      let session = await api("POST", "/browser-login", { providerId: provider.id });
+      // The login browser shows the site this person's language and time zone, as their own browser would.
+      let session = await api("POST", "/browser-login", { providerId: provider.id, ...personsPlace() });
       const path = `/browser-login/${session.sessionId}`;
       const act = (action) => api("POST", `${path}/${action}`).catch(fail);
       $("cancel").onclick = () => act("cancel");

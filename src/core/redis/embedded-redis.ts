@@ -10,6 +10,8 @@ export interface EmbeddedRedis {
   dir: string;
   /** Stops the server (SIGTERM, so it writes its append-only file) and waits for it to exit (SIGKILL after 5 s). */
   stop(): Promise<void>;
+  /** Settles when the server has exited, stopped or not: how it ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
@@ -49,7 +51,9 @@ export async function startEmbeddedRedis(options: {
   );
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr += d));
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once("exit", (code, signal) => done({ code, signal })),
+  );
   const spawnError = new Promise<never>((_, reject) =>
     child.once("error", (e) =>
       reject(new Error(`Could not start redis-server (${e.message}). Install it: apt-get install redis-server`)),
@@ -76,6 +80,7 @@ export async function startEmbeddedRedis(options: {
     url: `redis://127.0.0.1:${options.port}`,
     port: options.port,
     dir,
+    exited,
     async stop() {
       process.off("exit", stopOnExit);
       if (child.exitCode === null) child.kill("SIGTERM");

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
+import type { SubjectHeaders } from "../subject-resolver.ts";
 import { registerSecuritySchemes } from "./security.ts";
 
 const own = (name: string) => readFileSync(new URL(`./docs-page/${name}`, import.meta.url), "utf8");
@@ -48,7 +49,7 @@ const DOCUMENT_INFO = {
  * script, so the page works under a strict Content-Security-Policy. Both are public: the API's
  * shape is no secret, and the page needs the document before anyone has entered a key.
  */
-export function referenceRoutes<E extends Env>(app: OpenAPIHono<E>, subjectHeaders?: { user: string; org: string }) {
+export function referenceRoutes<E extends Env>(app: OpenAPIHono<E>, subjectHeaders?: SubjectHeaders) {
   registerSecuritySchemes(app, subjectHeaders);
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get("/openapi.json", (c) => {
