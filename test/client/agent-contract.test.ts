@@ -165,6 +165,7 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
   it("browser_login: answers auth_required, the user logs in through a session, and the tool runs with the captured state and checks it in", async () => {
     const api = client("agent-user-4");
     let checkedIn: Awaited<ReturnType<Awaited<ReturnType<typeof restoreSession>>["close"]>>;
+    let userAgents: { recorded?: string; shown: string } | undefined;
     const tool = createAuthenticatedTool({
       client: api,
       providerId: "demo",
@@ -177,6 +178,11 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
         try {
           const page = await session.context.newPage();
           await page.goto(`${stack.site.appOrigin}/dashboard`);
+          // The device the site saw at login comes with the credential, and the agent's browser shows it.
+          userAgents = {
+            recorded: credential.device?.userAgent,
+            shown: await page.evaluate(() => navigator.userAgent),
+          };
           return await page.locator("#welcome").textContent();
         } finally {
           checkedIn = await session.close({ checkIn: true });
@@ -204,5 +210,7 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
     await stack.user.logIn(await stack.user.findPage((url) => url.includes(tag)));
     expect(await connected).toBe("Welcome, alice");
     expect(checkedIn).toEqual({ outcome: "renewed", version: 2 });
+    expect(userAgents?.recorded).toBeTruthy();
+    expect(userAgents?.shown).toBe(userAgents?.recorded);
   });
 });
