@@ -11,6 +11,8 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci wants every workspace of the lock present; the API and workers import none of them.
+COPY packages/client/package.json ./packages/client/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json providers.json ./
 COPY src ./src

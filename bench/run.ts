@@ -16,6 +16,7 @@ import { measureKeepAlive } from "./figures/keep-alive.ts";
 import { measureLegibilityFigure } from "./figures/legibility.ts";
 import { measureLiveView } from "./figures/live-view.ts";
 import { measureLoginPage } from "./figures/login-page.ts";
+import { measureMcp } from "./figures/mcp.ts";
 import { measureNativeUi } from "./figures/native-ui.ts";
 import { measureOAuth2 } from "./figures/oauth2.ts";
 import { measureThroughput } from "./figures/throughput.ts";
@@ -53,6 +54,7 @@ const PLAN = quick
       viewed: 10,
       keys: 10,
       oauth2Reps: 30,
+      mcpReps: 50,
       legibilityFrames: 4,
       nativeUi: 20,
     }
@@ -70,6 +72,7 @@ const PLAN = quick
       viewed: 10,
       keys: 25,
       oauth2Reps: 100,
+      mcpReps: 200,
       legibilityFrames: 6,
       nativeUi: 60,
     };
@@ -149,6 +152,7 @@ const FIGURES: Figure[] = [
     name: "14 live view native UI",
     run: (s) => measureNativeUi(s, PLAN.nativeUi),
   },
+  { figure: 15, key: "mcp", name: "15 MCP tool call round trip", run: (s) => measureMcp(s, PLAN.mcpReps) },
 ];
 
 /**
@@ -488,6 +492,19 @@ function rows(r: Record<string, any>): Row[] {
       goal: "report",
       met: null,
       detail: `session.checkIn() storing a new version: reading the browser's state (Playwright's storageState visits each origin it knows; alone ${k.checkIn.stateRead.median} ms) + POST (decrypt, merge, seal, event); the POST alone when nothing changed ${k.checkIn.post.median} ms (p95 ${k.checkIn.post.p95}); bare: GET storage-state (a decrypt)`,
+    });
+  }
+  if (r.mcp) {
+    const m = r.mcp;
+    out.push({
+      figure: "15. MCP tool call, HTTP loopback (ms)",
+      median: m.tool.median,
+      p95: m.tool.p95,
+      bareMedian: m.rest.median,
+      ratio: ratio(m.tool.median, m.rest.median),
+      goal: "report",
+      met: null,
+      detail: `list_connections through the SDK's client (2026-07-28, service key), ${m.reps} calls; bare: GET /credentials, the same listing over REST (p95 ${m.rest.p95}); connecting (server/discover) ${m.connectMs} ms`,
     });
   }
   if (r.legibility) {

@@ -3,7 +3,8 @@
 // folders it may import. This reads that table, then every relative import in src/ (value, type and
 // dynamic), and fails on an import the table does not allow, on a folder the table does not list (or
 // a row for a folder that does not exist), and on any import cycle between folders, printing each
-// offending import. `npm run lint` runs it; so does CI.
+// offending import. Packages under packages/ import only their own files and declared dependencies.
+// `npm run lint` runs it; so does CI.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 
@@ -110,8 +111,51 @@ function visit(v) {
 }
 for (const v of edges.keys()) if (!order.has(v)) visit(v);
 
+// Workspace packages (packages/*) are installed by apps on their own: a package imports only its own files,
+// the dependencies and peers its package.json declares, and its own name; never src/ (the service's
+// Playwright, BullMQ and Redis would come with it), another package's files, or a Node built-in (it runs
+// wherever fetch does).
+const SPECIFIER =
+  /(?:^|\s|;)(?:import|export)\s[^;]*?\sfrom\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\s|;)import\s+["']([^"']+)["']/g;
+const packagesDir = join(root, "packages");
+const packageDirs = readdirSync(packagesDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => join(packagesDir, entry.name));
+for (const dir of packageDirs) {
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  const declared = new Set([
+    manifest.name,
+    ...Object.keys(manifest.dependencies ?? {}),
+    ...Object.keys(manifest.peerDependencies ?? {}),
+  ]);
+  for (const file of sourceFiles(join(dir, "src"))) {
+    for (const match of readFileSync(file, "utf8").matchAll(SPECIFIER)) {
+      const specifier = match[1] ?? match[2] ?? match[3];
+      const where = `${relative(root, file)} imports ${specifier}`;
+      if (specifier.startsWith(".")) {
+        const target = resolve(dirname(file), specifier);
+        if (!target.startsWith(dir + sep)) problems.push(`${where}: a package imports only its own files`);
+        continue;
+      }
+      if (specifier.startsWith("node:")) {
+        problems.push(`${where}: a package uses no Node built-in (it runs wherever fetch does)`);
+        continue;
+      }
+      const name = specifier
+        .split("/")
+        .slice(0, specifier.startsWith("@") ? 2 : 1)
+        .join("/");
+      if (!declared.has(name))
+        problems.push(`${where}: not a dependency or peer in ${relative(root, join(dir, "package.json"))}`);
+    }
+  }
+}
+
 if (problems.length) {
   process.stderr.write(`${problems.join("\n")}\n${problems.length} architecture problem(s)\n`);
   process.exit(1);
 }
-process.stdout.write(`architecture: ${folders.size} folders, imports as README.md's table allows, no cycles\n`);
+process.stdout.write(
+  `architecture: ${folders.size} folders, imports as README.md's table allows, no cycles; ` +
+    `${packageDirs.length} package(s) importing only their own files and declared dependencies\n`,
+);

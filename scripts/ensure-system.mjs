@@ -92,11 +92,19 @@ if (!node) {
 // The script runs in a process group of its own, as `node script` would from a shell: a signal to this
 // process, or to its group (Ctrl-C, a supervisor's `kill -- -PGID`), is passed on to it once, and this
 // process waits and leaves with the script's own exit status.
+// Workspace packages (packages/*, e.g. the client the demo and bench import by name) resolve to their
+// TypeScript sources rather than a dist/ built only when packed: their exports name this condition first
+// (tsconfig.json and vitest.config.ts say the same). NODE_OPTIONS passes it on to the script's own children.
+const sourceCondition = "--conditions=@browser-login-capture/source";
 const child = spawn(node, [script, ...scriptArgs], {
   stdio: "inherit",
   cwd: root,
   detached: true,
-  env: { ...process.env, PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH ?? ""}` },
+  env: {
+    ...process.env,
+    PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH ?? ""}`,
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, sourceCondition].filter(Boolean).join(" "),
+  },
 });
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => {

@@ -1,6 +1,6 @@
 /**
- * `npm run generate:client`: writes src/client/api-types.ts, the TypeScript types of /openapi.json
- * (openapi-typescript), which src/client/api-client.ts is typed with. A test regenerates them from a
+ * `npm run generate:client`: writes packages/client/src/api-types.ts, the TypeScript types of /openapi.json
+ * (openapi-typescript), which the client package's api-client.ts is typed with. A test regenerates them from a
  * running API and fails when the committed file differs, so they cannot fall behind the routes.
  */
 import { writeFileSync } from "node:fs";
@@ -9,7 +9,7 @@ import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import pino from "pino";
 import { type ApiParts, createApiApp } from "../src/service/api-app.ts";
 
-export const API_TYPES_FILE = new URL("../src/client/api-types.ts", import.meta.url);
+export const API_TYPES_FILE = new URL("../packages/client/src/api-types.ts", import.meta.url);
 
 const HEADER =
   "// Generated from GET /openapi.json by `npm run generate:client` (scripts/generate-client.ts). Do not edit.\n\n";

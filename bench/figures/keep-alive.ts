@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServiceClient } from "@browser-login-capture/client";
+import { restoreSession } from "@browser-login-capture/client/playwright";
 import { chromium } from "playwright-core";
 import { launchPersistentChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
-import { restoreSession } from "../../src/client/restore-session.ts";
-import { createServiceClient } from "../../src/client/service-client.ts";
 import { timed } from "../lib/api-client.ts";
 import { browserTreePss } from "../lib/procs.ts";
 import { pollUntil, SETTLE_MS, startSession } from "../lib/sessions.ts";

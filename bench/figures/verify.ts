@@ -1,6 +1,6 @@
+import { restoreSession } from "@browser-login-capture/client/playwright";
 import type { BrowserContext } from "playwright-core";
 import { fillStorageFromSeed, storageSeedOf } from "../../src/browser/storage-seed.ts";
-import { restoreSession } from "../../src/client/restore-session.ts";
 import { timed } from "../lib/api-client.ts";
 import { pollUntil, SETTLE_MS, startSession } from "../lib/sessions.ts";
 import type { BenchStack } from "../lib/stack.ts";

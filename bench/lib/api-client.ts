@@ -1,5 +1,5 @@
 import { Agent, request } from "node:http";
-import { createApiClient as createTypedClient } from "../../src/client/api-client.ts";
+import { createApiClient as createTypedClient } from "@browser-login-capture/client";
 
 /**
  * fetch over node:http with keep-alive sockets, for the typed client: tight polling loops measure
@@ -41,7 +41,7 @@ function leanFetch(agent: Agent) {
   };
 }
 
-/** The typed client (src/client) over keep-alive sockets, with what autocannon and SSE need besides: the base URL and the headers. */
+/** The typed client (@browser-login-capture/client) over keep-alive sockets, with what autocannon and SSE need besides: the base URL and the headers. */
 export function createApiClient(baseUrl: string, apiKey: string, subject = "bench-user") {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const headers = { authorization: `Bearer ${apiKey}`, "x-subject-user-id": subject };

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ApiSchemas } from "../../src/client/api-client.ts";
+import type { ApiSchemas } from "@browser-login-capture/client";
 import { timed } from "./api-client.ts";
 import type { BenchStack } from "./stack.ts";
 import { sleep } from "./stats.ts";

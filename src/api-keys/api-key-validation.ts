@@ -1,3 +1,4 @@
+import { withoutSecrets } from "../core/without-secrets.ts";
 import type { ApiKeyFields } from "../credentials/credential-secret.ts";
 import type { AddressPolicy } from "../network/address-policy.ts";
 import { checkOutboundUrl } from "../network/outbound-url.ts";
@@ -72,24 +73,4 @@ function excerptOf(body: string, secrets: string[]): string {
     .replace(/[\p{Cc}\p{Cf}\s]+/gu, " ")
     .trim();
   return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
-}
-
-/**
- * Replaces each secret value, in the forms a provider may echo it (as sent, JSON-escaped,
- * URL-encoded), with `[redacted]`; longest first, so a secret containing another is cut whole.
- */
-function withoutSecrets(text: string, secrets: string[]): string {
-  const forms = new Set(
-    secrets
-      .filter(Boolean)
-      .flatMap((s) => [
-        s,
-        JSON.stringify(s).slice(1, -1),
-        encodeURIComponent(s),
-        new URLSearchParams({ s }).toString().slice(2),
-      ]),
-  );
-  let result = text;
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) result = result.split(form).join("[redacted]");
-  return result;
 }

@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { createApiClient } from "@browser-login-capture/client";
+import { restoreSession } from "@browser-login-capture/client/playwright";
 import { chromium } from "playwright-core";
 import { launchChromium } from "../browser/local-playwright/chromium-launch.ts";
-import { createApiClient } from "../client/api-client.ts";
-import { restoreSession } from "../client/restore-session.ts";
 import { createLogger } from "../core/logging/logger.ts";
 import { connectScriptedUser } from "../demo/scripted-user.ts";
 import { startLocalStack } from "../service/local-stack.ts";

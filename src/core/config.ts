@@ -280,6 +280,40 @@ export const configSchema = z
     API_KEY_VALIDATION_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(10),
     API_KEY_VALIDATION_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
 
+    /** The MCP server at /mcp on the API (Streamable HTTP, 2026-07-28; src/mcp/). */
+    MCP: bool.default(true),
+    /**
+     * The operator's OAuth 2.1 authorization server for /mcp: its JWT access tokens (RFC 9068, audience
+     * PUBLIC_URL/mcp) are accepted, and people opening a connect link sign in there. Unset: service keys only.
+     */
+    MCP_AUTH_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+    /** Scopes an MCP access token must carry (the protected-resource document lists them). */
+    MCP_REQUIRED_SCOPES: list.default([]),
+    /** The access-token claim that holds the subject's organisation (its `sub` is the user). */
+    MCP_SUBJECT_ORG_CLAIM: z.string().min(1).optional(),
+    /** This service's client at MCP_AUTH_ISSUER, for the connect page's sign-in (authorization code, PKCE). */
+    MCP_CONNECT_CLIENT_ID: z.string().min(1).optional(),
+    MCP_CONNECT_CLIENT_SECRET: z.string().min(1).optional(),
+    /**
+     * Service-key deployments: the app's own page that a connect URL goes through, to check that the person
+     * is its signed-in user and add the connect check (CONNECT_VERIFIER_KEY) before sending them on.
+     */
+    MCP_CONNECT_PAGE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** How long an MCP connect URL works, sign-in included (at most 10 minutes). */
+    MCP_CONNECT_TTL_SECONDS: z.coerce.number().int().min(30).max(600).default(600),
+    /** A retried tool call waits this long for the connection the person is making before asking again. */
+    MCP_CONNECT_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(30_000),
+    /** call_api: the provider's answer is cut at this many bytes, and given up after this long. */
+    MCP_CALL_API_MAX_BYTES: z.coerce.number().int().min(1_024).max(10_485_760).default(1_048_576),
+    MCP_CALL_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),
+    /**
+     * use_connection, which hands the credential itself to the MCP client: off by default (the MCP
+     * specification forbids passing credentials obtained through URL elicitation to the client).
+     */
+    MCP_CREDENTIAL_HANDOVER: bool.default(false),
+    /** The scope an access token needs for use_connection (service keys need none). */
+    MCP_HANDOVER_SCOPE: z.string().min(1).default("credentials:handover"),
+
     DEMO_SITE: bool.optional(),
     DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(4500),
     DEMO_SSO_PORT: z.coerce.number().int().min(1).max(65535).default(4501),
@@ -380,6 +414,14 @@ export const configSchema = z
         message: "must not be one of API_KEYS (it is handed to the metrics scraper)",
       });
     }
+    if (c.MCP_AUTH_ISSUER && !(c.MCP_CONNECT_CLIENT_ID && c.MCP_CONNECT_CLIENT_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MCP_CONNECT_CLIENT_ID"],
+        message:
+          "MCP_CONNECT_CLIENT_ID and MCP_CONNECT_CLIENT_SECRET are required with MCP_AUTH_ISSUER (the connect page signs people in there)",
+      });
+    }
     if (c.NODE_ENV !== "test" && c.WORKER_LEASE_MS < 3_000) {
       ctx.addIssue({
         code: "custom",
@@ -471,5 +513,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
   }
+  return parsed.data;
+}
+
+/**
+ * The stdio MCP server's own settings (`npm run mcp`, src/bin/mcp.ts): a desktop agent starts it with
+ * these in its environment. It runs no part of the service; it reaches the service's /mcp with a
+ * service key and acts for one subject.
+ */
+export const mcpStdioConfigSchema = z.object({
+  /** The service's address (PUBLIC_URL of the API). */
+  MCP_SERVICE_URL: z.url({ protocol: /^https?$/ }),
+  /** One of the service's API_KEYS. */
+  MCP_SERVICE_KEY: z.string().min(1),
+  /** The user this process acts for (and, optionally, their organisation). */
+  MCP_SUBJECT_USER_ID: z.string().min(1).max(200),
+  MCP_SUBJECT_ORG_ID: z.string().min(1).max(200).optional(),
+  SUBJECT_USER_HEADER: z.string().default("x-subject-user-id"),
+  SUBJECT_ORG_HEADER: z.string().default("x-subject-org-id"),
+});
+export type McpStdioConfig = z.infer<typeof mcpStdioConfigSchema>;
+
+export function loadMcpStdioConfig(env: NodeJS.ProcessEnv = process.env): McpStdioConfig {
+  const parsed = mcpStdioConfigSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }

@@ -46,6 +46,11 @@ export function redisKeys(prefix: string) {
     connectLink: (id: string) => `${prefix}:connect-link:${id}`,
     connectLinkUse: (id: string) => `${prefix}:connect-link-use:${id}`,
     connectLinksOf: (owner: Subject) => `${prefix}:connect-links-of:${ownerKey(owner)}`,
+    /** An MCP tool call's request that its user connect a provider (the URL's record), and its single use. */
+    mcpConnectRequest: (id: string) => `${prefix}:mcp-connect-request:${id}`,
+    mcpConnectRequestUsed: (id: string) => `${prefix}:mcp-connect-request-used:${id}`,
+    /** A connect page sign-in at the operator's authorization server, by its OAuth state (single use). */
+    mcpSignIn: (state: string) => `${prefix}:mcp-sign-in:${state}`,
 
     // Webhooks (webhooks/): endpoints, their index, and each endpoint's delivery log.
     webhookEndpoint: (id: string) => `${prefix}:webhook-endpoint:${id}`,

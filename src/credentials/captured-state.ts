@@ -17,7 +17,7 @@ export const storageItemSchema = z.object({ name: z.string(), value: z.string() 
 export const originStateSchema = z.object({
   origin: z.string(),
   localStorage: z.array(storageItemSchema),
-  /** Not part of Playwright's shape: restore it with `restoreSession` (src/client). */
+  /** Not part of Playwright's shape: restore it with `restoreSession` (@browser-login-capture/client/playwright). */
   sessionStorage: z.array(storageItemSchema).default([]),
   /** Playwright's own IndexedDB dump, kept as it is when a provider asks for it. */
   indexedDB: z.array(z.unknown()).optional(),

@@ -53,7 +53,7 @@ const checkIn = createRoute({
   tags: ["Credentials"],
   summary: "Give back a browser login's state after using it",
   description:
-    "Sites rotate sessions on use: the state an app restored (`GET /credentials/:id/storage-state`, or `restoreSession` from src/client) may be spent once the app's browser has used it. Check in what the browser holds now, with the version it was restored from: it is merged into that version (origins the state does not hold keep their storage; cookies the site changed or removed apply) and stored in place, same id, version + 1. Compare-and-swap: if a newer version was stored meanwhile (a re-login, a check, another app's check-in), nothing is written and the answer is `409 stale_version` with `details.currentVersion`. Audited like a decrypt (`check_in`).",
+    "Sites rotate sessions on use: the state an app restored (`GET /credentials/:id/storage-state`, or `restoreSession` from @browser-login-capture/client/playwright) may be spent once the app's browser has used it. Check in what the browser holds now, with the version it was restored from: it is merged into that version (origins the state does not hold keep their storage; cookies the site changed or removed apply) and stored in place, same id, version + 1. Compare-and-swap: if a newer version was stored meanwhile (a re-login, a check, another app's check-in), nothing is written and the answer is `409 stale_version` with `details.currentVersion`. Audited like a decrypt (`check_in`).",
   security: subjectSecurity,
   request: { params: credentialIdParams, body: jsonBody(checkInSchema) },
   responses: {

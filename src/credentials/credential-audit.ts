@@ -14,6 +14,12 @@ export const credentialAccessSchema = z.object({
   purpose: z.string(),
   apiKeyId: z.string().optional(),
   requestId: z.string().optional(),
+  /** Through what the credential was used: absent for the REST API, "mcp" for the MCP server's tools. */
+  via: z.literal("mcp").optional(),
+  /** The MCP client: the access token's client_id, or the service key's id (key_…). */
+  clientId: z.string().max(200).optional(),
+  /** The name the MCP client gave itself (clientInfo): its own word, not checked. */
+  clientName: z.string().max(200).optional(),
 });
 export type CredentialAccess = z.infer<typeof credentialAccessSchema>;
 

@@ -70,7 +70,7 @@ const storageState = createRoute({
   tags,
   summary: "Decrypt a credential: its storage state",
   description:
-    "Cookies and storage in Playwright's `storageState` shape (plus sessionStorage: restore with `restoreSession` from src/client). Each call is written to the credential's audit trail.",
+    "Cookies and storage in Playwright's `storageState` shape (plus sessionStorage: restore with `restoreSession` from @browser-login-capture/client/playwright). Each call is written to the credential's audit trail.",
   security: subjectSecurity,
   request: { params: credentialIdParams },
   responses: {
@@ -175,7 +175,15 @@ export function credentialRoutes({ vault, audit, revokeOAuth2 }: CredentialRoute
     return c.json(
       {
         credentialId: id,
-        entries: entries.map(({ at, purpose, apiKeyId, requestId }) => ({ at, purpose, apiKeyId, requestId })),
+        entries: entries.map(({ at, purpose, apiKeyId, requestId, via, clientId, clientName }) => ({
+          at,
+          purpose,
+          apiKeyId,
+          requestId,
+          via,
+          clientId,
+          clientName,
+        })),
       },
       200,
     );

@@ -97,6 +97,58 @@ export const verifySchema = z
 /** A provider's id: in URLs (`/oauth2/clients/:providerId`) and records, so a short slug. */
 export const providerIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lowercase letters, digits, - and _");
 
+/** Text in which `{{fieldName}}` stands for a submitted field's value. */
+const template = z.string().max(4096);
+const TEMPLATE_REFERENCE = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "a header name");
+
+/** The field names these templates use. */
+function referencesIn(texts: string[]): string[] {
+  return [...new Set(texts.flatMap((text) => [...text.matchAll(TEMPLATE_REFERENCE)].map((m) => m[1]!)))];
+}
+
+/**
+ * The provider's API, for the MCP server's call_api: the service sends a request there with the user's
+ * credential (an access token, the API key, the login's cookies), and only to URLs under `baseUrls`.
+ * `headers` and `query` are added to every request; for an API-key provider they say where the key goes
+ * (`"Authorization": "Bearer {{apiKey}}"`).
+ */
+export const providerApiSchema = z
+  .object({
+    baseUrls: z
+      .array(
+        z
+          .url({ protocol: /^https?$/ })
+          .refine((u) => {
+            const url = new URL(u);
+            return !url.username && !url.password && !url.search && !url.hash;
+          }, "a base URL has no user name, password, query or fragment")
+          .transform((u) => new URL(u).href),
+      )
+      .min(1)
+      .max(20),
+    headers: z.record(headerName, template).default({}),
+    query: z.record(z.string().min(1), template).default({}),
+  })
+  .strict();
+export type ProviderApi = z.infer<typeof providerApiSchema>;
+
+/** The field names an API declaration's templates use. */
+export function apiTemplateReferences(api: ProviderApi): string[] {
+  return referencesIn([...Object.values(api.headers), ...Object.values(api.query)]);
+}
+
+/** Only an API-key provider has fields for templates to name. */
+function refuseApiTemplates(provider: { id: string; api?: ProviderApi }, ctx: z.RefinementCtx) {
+  const used = provider.api ? apiTemplateReferences(provider.api) : [];
+  if (used.length)
+    ctx.addIssue({
+      code: "custom",
+      path: ["api"],
+      message: `provider ${provider.id}: api uses {{${used[0]}}}, but only API-key providers have fields`,
+    });
+}
+
 /**
  * What a provider's site should see of the browser when the person does not say (docs/real-sites.md):
  * a locale and time zone, and WebGL strings for a site known to compare them (detectable).
@@ -148,6 +200,8 @@ export const browserLoginProviderSchema = z
     verify: verifySchema.optional(),
     /** Check every credential of this provider this often (needs `verify`), spread over the interval. */
     verifyEvery: durationMs.pipe(z.number().min(1_000, "at least 1s")).optional(),
+    /** The site's API, which call_api reaches with the login's cookies. */
+    api: providerApiSchema.optional(),
     /**
      * The site's sessions need a live page (they end when no page holds them): after capture the
      * worker keeps the logged-in browser open, in a browser process of its own, for at most `maxTime`;
@@ -162,6 +216,7 @@ export const browserLoginProviderSchema = z
   })
   .strict()
   .superRefine((provider, ctx) => {
+    refuseApiTemplates(provider, ctx);
     if (provider.verifyEvery && !provider.verify)
       ctx.addIssue({
         code: "custom",
@@ -205,9 +260,12 @@ export const oauth2ProviderSchema = z
     /** From the environment (`${NAME}` in the providers file); an organisation may set its own client through the API. */
     clientId: z.string().min(1).optional(),
     clientSecret: z.string().min(1).optional(),
+    /** The service's API, which call_api reaches with the access token. */
+    api: providerApiSchema.optional(),
   })
   .strict()
   .superRefine((provider, ctx) => {
+    refuseApiTemplates(provider, ctx);
     if (!provider.issuer && !(provider.authorizationEndpoint && provider.tokenEndpoint)) {
       ctx.addIssue({
         code: "custom",
@@ -229,10 +287,6 @@ const apiKeyFieldSchema = z
   })
   .strict();
 
-/** Text in which `{{fieldName}}` stands for a submitted field's value. */
-const template = z.string().max(4096);
-const TEMPLATE_REFERENCE = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
-
 /**
  * A request that tells a working key from a wrong one (e.g. GET /v1/me), sent before a key is stored.
  * Fields go where the templates put them: headers (`"Authorization": "Bearer {{apiKey}}"`), query
@@ -242,7 +296,7 @@ export const apiKeyValidationSchema = z
   .object({
     method: z.enum(["GET", "POST", "PUT", "PATCH", "HEAD"]).default("GET"),
     url: z.url({ protocol: /^https?$/ }),
-    headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "a header name"), template).default({}),
+    headers: z.record(headerName, template).default({}),
     query: z.record(z.string().min(1), template).default({}),
     body: z.record(z.string().min(1), template).optional(),
     bodyEncoding: z.enum(["json", "form"]).default("json"),
@@ -254,12 +308,11 @@ export const apiKeyValidationSchema = z
 
 /** The field names a validation request's templates use. */
 export function templateReferences(validation: ApiKeyValidation): string[] {
-  const texts = [
+  return referencesIn([
     ...Object.values(validation.headers),
     ...Object.values(validation.query),
     ...Object.values(validation.body ?? {}),
-  ];
-  return [...new Set(texts.flatMap((text) => [...text.matchAll(TEMPLATE_REFERENCE)].map((m) => m[1]!)))];
+  ]);
 }
 
 /** Puts field values in place of `{{name}}` (every name is a declared field: checked when providers load). */
@@ -275,6 +328,8 @@ export const apiKeyProviderSchema = z
     name: z.string().min(1),
     fields: z.array(apiKeyFieldSchema).min(1),
     validation: apiKeyValidationSchema.optional(),
+    /** The service's API, which call_api reaches with the key, where `api.headers` or `api.query` put it. */
+    api: providerApiSchema.optional(),
   })
   .strict()
   .superRefine((provider, ctx) => {
@@ -286,6 +341,21 @@ export const apiKeyProviderSchema = z
         path: ["fields"],
         message: `provider ${provider.id}: field ${twice[0]} is declared twice`,
       });
+    if (provider.api) {
+      const unknownInApi = apiTemplateReferences(provider.api).filter((name) => !names.includes(name));
+      if (unknownInApi.length)
+        ctx.addIssue({
+          code: "custom",
+          path: ["api"],
+          message: `provider ${provider.id}: api uses ${unknownInApi.map((n) => `{{${n}}}`).join(", ")}, which is not a declared field`,
+        });
+      if (apiTemplateReferences(provider.api).length === 0)
+        ctx.addIssue({
+          code: "custom",
+          path: ["api"],
+          message: `provider ${provider.id}: api.headers or api.query must put the key somewhere ({{${names[0]}}})`,
+        });
+    }
     if (!provider.validation) return;
     const unknown = templateReferences(provider.validation).filter((name) => !names.includes(name));
     if (unknown.length)

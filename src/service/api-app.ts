@@ -89,6 +89,8 @@ export interface ApiParts {
     /** CONNECT_COMPONENT_ORIGINS: app pages whose connect components use component links. */
     componentOrigins: readonly string[];
   };
+  /** The MCP server (mcp/): /mcp, its protected-resource document and connect sign-in, with their own authentication. */
+  mcp?: { mounts: Mount[] };
   /** GET /metrics (Prometheus text), for bearers of one of `tokens` (the metrics token and the service keys). */
   metrics?: { metrics: Metrics; tokens: readonly string[] };
   /** The BullMQ dashboard at /admin/queues, behind the service keys. */
@@ -131,6 +133,8 @@ export function createApiApp(parts: ApiParts) {
       : []),
     // The browser coming back from the provider carries no service key: the single-use state is its proof.
     ...(parts.oauth2 ? [{ path: "/", routes: oauth2CallbackRoute(parts.oauth2) }] : []),
+    // Service keys or the operator's access tokens, checked by the MCP endpoint itself (with an OAuth challenge).
+    ...(parts.mcp?.mounts ?? []),
     // The page and its endpoints answer to the link's token.
     ...(parts.connect
       ? [{ path: "/", routes: connectPageRoutes({ ...parts.connect, vault, revokeOAuth2, kinds: connectKinds }) }]

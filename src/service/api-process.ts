@@ -9,6 +9,7 @@ import { startHttpServer } from "../http/server.ts";
 import { headerSubjectResolver } from "../http/subject-resolver.ts";
 import { buildKeepAliveApi } from "../keep-alive/build.ts";
 import { buildLiveViewApi } from "../live-view/build.ts";
+import { buildMcpApi } from "../mcp/build.ts";
 import { createMetrics, type Metrics } from "../metrics/metrics.ts";
 import { metricsTokens } from "../metrics/metrics-routes.ts";
 import { buildOAuth2 } from "../oauth2/build-oauth2.ts";
@@ -18,6 +19,9 @@ import { openInfra, openSharedParts } from "./infra.ts";
 import { explainListenError } from "./port-check.ts";
 import { resolveServiceKeys } from "./service-keys.ts";
 import { publishSharedSettings } from "./shared-settings.ts";
+
+/** The service's version, as the MCP server names itself. */
+const SERVICE_VERSION = "0.1.0";
 
 /** How long requests in flight get to answer when the API stops. */
 const API_DRAIN_MS = 3_000;
@@ -78,6 +82,23 @@ export async function startApiService(
       );
     });
 
+    const connect = buildConnect(infra, { secret: liveView.routes.secret, publicUrl: liveView.routes.links.base });
+    const mcp = config.MCP
+      ? buildMcpApi(infra, {
+          vault: shared.vault,
+          providers,
+          links: connect.links,
+          ...(oauth2
+            ? { accessToken: (id, subject, access) => oauth2.tokens.accessToken(id, subject, { access }) }
+            : {}),
+          publicUrl: liveView.routes.links.base,
+          secret: liveView.routes.secret,
+          serviceKeys: serviceKeys.keys,
+          version: SERVICE_VERSION,
+          draining: draining.signal,
+        })
+      : undefined;
+
     const app = createApiApp({
       logger,
       serviceKeys: serviceKeys.keys,
@@ -112,7 +133,8 @@ export async function startApiService(
       oauth2,
       liveView: liveView.routes,
       keepAlive: keepAlive.routes,
-      connect: buildConnect(infra, { secret: liveView.routes.secret, publicUrl: liveView.routes.links.base }),
+      connect,
+      mcp,
       metrics: { metrics, tokens: metricsTokens(serviceKeys.keys, config.METRICS_TOKEN) },
       queueDashboard: config.QUEUE_DASHBOARD
         ? { loginQueue: browserLogin.queue, webhookQueue: shared.webhooks.queue, checkQueue: checks.queue }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
+import { createApiClient } from "@browser-login-capture/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_TYPES_FILE, generateApiTypes } from "../../scripts/generate-client.ts";
-import { createApiClient } from "../../src/client/api-client.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 /** The typed client: its types are the running API's document, and its calls reach the API as typed. */

@@ -1,11 +1,16 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import {
+  CredentialRejected,
+  createAuthenticatedTool,
+  createServiceClient,
+  isAuthRequired,
+  requireCredential,
+  type ServiceClient,
+} from "@browser-login-capture/client";
+import { restoreSession } from "@browser-login-capture/client/playwright";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
-import { CredentialRejected, createAuthenticatedTool } from "../../src/client/authenticated-tool.ts";
-import { isAuthRequired, requireCredential } from "../../src/client/require-credential.ts";
-import { restoreSession } from "../../src/client/restore-session.ts";
-import { createServiceClient, type ServiceClient } from "../../src/client/service-client.ts";
 import { type ApiKeyService, startApiKeyService } from "../helpers/api-key-service.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -160,6 +165,7 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
   it("browser_login: answers auth_required, the user logs in through a session, and the tool runs with the captured state and checks it in", async () => {
     const api = client("agent-user-4");
     let checkedIn: Awaited<ReturnType<Awaited<ReturnType<typeof restoreSession>>["close"]>>;
+    let userAgents: { recorded?: string; shown: string } | undefined;
     const tool = createAuthenticatedTool({
       client: api,
       providerId: "demo",
@@ -172,6 +178,11 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
         try {
           const page = await session.context.newPage();
           await page.goto(`${stack.site.appOrigin}/dashboard`);
+          // The device the site saw at login comes with the credential, and the agent's browser shows it.
+          userAgents = {
+            recorded: credential.device?.userAgent,
+            shown: await page.evaluate(() => navigator.userAgent),
+          };
           return await page.locator("#welcome").textContent();
         } finally {
           checkedIn = await session.close({ checkIn: true });
@@ -199,5 +210,7 @@ describe("agent contract: requireCredential and createAuthenticatedTool", () => 
     await stack.user.logIn(await stack.user.findPage((url) => url.includes(tag)));
     expect(await connected).toBe("Welcome, alice");
     expect(checkedIn).toEqual({ outcome: "renewed", version: 2 });
+    expect(userAgents?.recorded).toBeTruthy();
+    expect(userAgents?.shown).toBe(userAgents?.recorded);
   });
 });

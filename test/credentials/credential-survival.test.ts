@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { createServiceClient, ServiceError } from "@browser-login-capture/client";
+import { restoreSession } from "@browser-login-capture/client/playwright";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
-import { restoreSession } from "../../src/client/restore-session.ts";
-import { createServiceClient, ServiceError } from "../../src/client/service-client.ts";
 import { type RotatingSite, startRotatingSite } from "../fixtures/rotating-site.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
 import { waitForStatus } from "../helpers/sessions.ts";

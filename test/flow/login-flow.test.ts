@@ -1,7 +1,7 @@
+import { restoreSession } from "@browser-login-capture/client/playwright";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
-import { restoreSession } from "../../src/client/restore-session.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
 import { startTagged, waitForStatus } from "../helpers/sessions.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";

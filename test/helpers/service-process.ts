@@ -20,7 +20,8 @@ export interface ServiceProcess {
 }
 
 export function spawnService(entry: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, [entry], {
+  // As `npm start` / `npm run demo` run it: workspace packages resolve to their sources (scripts/ensure-system.mjs).
+  const child = spawn(process.execPath, ["--conditions=@browser-login-capture/source", entry], {
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

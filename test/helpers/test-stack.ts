@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { type ApiClient, createApiClient } from "@browser-login-capture/client";
 import type { Logger } from "pino";
-import { type ApiClient, createApiClient } from "../../src/client/api-client.ts";
 import { type Config, loadConfig } from "../../src/core/config.ts";
 import { createLogger } from "../../src/core/logging/logger.ts";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../../src/core/redis/embedded-redis.ts";
@@ -131,7 +131,7 @@ export interface TestStack {
   workerMetricsPort?: number;
   log: { text(): string };
   stopWorker(graceMs?: number): Promise<void>;
-  /** The typed client (src/client) with the stack's key, acting for `subject` (default user-1; "" for operator calls). */
+  /** The typed client (@browser-login-capture/client) with the stack's key, acting for `subject` (default user-1; "" for operator calls). */
   client(subject?: string | { userId: string; orgId?: string }): ApiClient;
   /** Raw HTTP, for requests the typed client would not send: malformed bodies, wrong headers, unknown paths. */
   api(

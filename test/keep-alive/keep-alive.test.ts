@@ -1,9 +1,9 @@
+import { createServiceClient } from "@browser-login-capture/client";
+import { restoreSession } from "@browser-login-capture/client/playwright";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
-import { restoreSession } from "../../src/client/restore-session.ts";
-import { createServiceClient } from "../../src/client/service-client.ts";
 import { type LastPageSite, startLastPageSite } from "../fixtures/last-page-site.ts";
 import { parsePrometheusText, sampleValue } from "../helpers/prometheus-text.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";

@@ -1,7 +1,7 @@
+import { restoreSession } from "@browser-login-capture/client/playwright";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
-import { restoreSession } from "../../src/client/restore-session.ts";
 import type { Device } from "../../src/credentials/device.ts";
 import { type BotSignalSite, firedSignals, type Signal, startBotSignalSite } from "../fixtures/bot-signal-site.ts";
 import { waitForStatus } from "../helpers/sessions.ts";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { createApiClient } from "@browser-login-capture/client";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiClient } from "../../src/client/api-client.ts";
 import { createLogger } from "../../src/core/logging/logger.ts";
 import { createCredentialVault } from "../../src/credentials/credential-vault.ts";
 import { createRedisCredentialStore } from "../../src/credentials/store/redis/redis-credential-store.ts";

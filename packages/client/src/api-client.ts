@@ -20,7 +20,7 @@ export interface ApiClientOptions {
 }
 
 /**
- * A client typed from the API's own document (src/client/api-types.ts, `npm run generate:client`):
+ * A client typed from the API's own document (api-types.ts, written by `npm run generate:client`):
  * paths, parameters, bodies and every response, errors included, are checked by the compiler.
  *
  * ```ts

@@ -11,6 +11,12 @@ type ClientMetadata = NonNullable<ApiSchemas["StartLogin"]["metadata"]>;
 
 /** `GET /credentials/:id/access-token` (OAuth2 credentials): a valid access token, refreshed when due. */
 export type AccessToken = ApiSchemas["OAuth2AccessToken"];
+/** A browser login's captured state: Playwright's `storageState` shape plus sessionStorage (restore it with `restoreSession`). */
+export type StorageState = ApiSchemas["StorageState"];
+/** The device a site saw at login (GET /credentials/:id and the storage-state answer's `device`): restoreSession shows it again. */
+export type Device = NonNullable<ApiSchemas["CredentialStorageState"]["device"]>;
+/** An API-key credential's values by field name. */
+export type ApiKeyFields = ApiSchemas["ApiKeySecret"]["fields"];
 
 /** An error answer of the service: `{ error: { code, message } }` with its HTTP status. */
 export class ServiceError extends Error {

@@ -4050,7 +4050,7 @@ export interface paths {
         };
         /**
          * Decrypt a credential: its storage state
-         * @description Cookies and storage in Playwright's `storageState` shape (plus sessionStorage: restore with `restoreSession` from src/client). Each call is written to the credential's audit trail.
+         * @description Cookies and storage in Playwright's `storageState` shape (plus sessionStorage: restore with `restoreSession` from @browser-login-capture/client/playwright). Each call is written to the credential's audit trail.
          */
         get: {
             parameters: {
@@ -4235,7 +4235,7 @@ export interface paths {
         put?: never;
         /**
          * Give back a browser login's state after using it
-         * @description Sites rotate sessions on use: the state an app restored (`GET /credentials/:id/storage-state`, or `restoreSession` from src/client) may be spent once the app's browser has used it. Check in what the browser holds now, with the version it was restored from: it is merged into that version (origins the state does not hold keep their storage; cookies the site changed or removed apply) and stored in place, same id, version + 1. Compare-and-swap: if a newer version was stored meanwhile (a re-login, a check, another app's check-in), nothing is written and the answer is `409 stale_version` with `details.currentVersion`. Audited like a decrypt (`check_in`).
+         * @description Sites rotate sessions on use: the state an app restored (`GET /credentials/:id/storage-state`, or `restoreSession` from @browser-login-capture/client/playwright) may be spent once the app's browser has used it. Check in what the browser holds now, with the version it was restored from: it is merged into that version (origins the state does not hold keep their storage; cookies the site changed or removed apply) and stored in place, same id, version + 1. Compare-and-swap: if a newer version was stored meanwhile (a re-login, a check, another app's check-in), nothing is written and the answer is `409 stale_version` with `details.currentVersion`. Audited like a decrypt (`check_in`).
          */
         post: {
             parameters: {
@@ -5599,6 +5599,10 @@ export interface components {
                 purpose: string;
                 apiKeyId?: string;
                 requestId?: string;
+                /** @enum {string} */
+                via?: "mcp";
+                clientId?: string;
+                clientName?: string;
                 at: string;
             }[];
         };

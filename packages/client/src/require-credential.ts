@@ -1,11 +1,12 @@
-import type { CapturedState } from "../credentials/captured-state.ts";
-import type { ApiKeyFields } from "../credentials/credential-secret.ts";
 import {
   type AccessToken,
+  type ApiKeyFields,
   type CredentialView,
+  type Device,
   type ProviderView,
   type ServiceClient,
   ServiceError,
+  type StorageState,
 } from "./service-client.ts";
 
 export type AuthMethod = ProviderView["kind"];
@@ -13,7 +14,12 @@ export type AuthMethod = ProviderView["kind"];
 /** A credential an agent can use now, by kind. */
 type Found = { type: "credential"; providerId: string; credentialId: string; version: number };
 export type UsableCredential =
-  | (Found & { authMethod: "browser_login"; storageState: CapturedState })
+  | (Found & {
+      authMethod: "browser_login";
+      storageState: StorageState;
+      /** The device the site saw at login (restoreSession shows it again); absent for older credentials. */
+      device?: Device;
+    })
   | (Found & { authMethod: "oauth2" } & AccessToken)
   | (Found & { authMethod: "api_key"; fields: ApiKeyFields });
 
@@ -106,12 +112,10 @@ export async function requireCredential(
   const found = { type: "credential" as const, providerId, credentialId: usable.id, version: usable.version };
   try {
     switch (usable.kind) {
-      case "browser_login":
-        return {
-          ...found,
-          authMethod: "browser_login",
-          storageState: (await client.storageState(usable.id)).storageState,
-        };
+      case "browser_login": {
+        const { storageState, device } = await client.storageState(usable.id);
+        return { ...found, authMethod: "browser_login", storageState, ...(device ? { device } : {}) };
+      }
       case "oauth2":
         return { ...found, authMethod: "oauth2", ...(await client.accessToken(usable.id)) };
       case "api_key":

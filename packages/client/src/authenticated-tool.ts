@@ -1,4 +1,3 @@
-import { setTimeout as delay } from "node:timers/promises";
 import {
   type AuthRequired,
   authRequired,
@@ -18,6 +17,22 @@ export class CredentialRejected extends Error {
     super(message);
     this.name = "CredentialRejected";
   }
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason once it aborts. Plain timers: the package runs wherever fetch does. */
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 export interface AuthenticatedToolOptions<I, O> {
@@ -85,7 +100,7 @@ export function createAuthenticatedTool<I, O>({
       if (!isAuthRequired(result) || Date.now() >= deadline) return result;
       // A refused credential is not tried again until the user replaces it (a new version or a new credential).
       if (result.reason === "rejected") refused = used;
-      await delay(Math.min(intervalMs, Math.max(0, deadline - Date.now())), undefined, { signal });
+      await delay(Math.min(intervalMs, Math.max(0, deadline - Date.now())), signal);
     }
   }
 

@@ -1,7 +1,10 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import type { CapturedState, OriginState, StorageItem } from "../credentials/captured-state.ts";
-import type { Device } from "../credentials/device.ts";
-import type { ServiceClient } from "./service-client.ts";
+import type { Device, ServiceClient, StorageState } from "./service-client.ts";
+
+// The captured state's shapes, as the API's own document types them.
+type CapturedState = StorageState;
+type OriginState = StorageState["origins"][number];
+type StorageItem = OriginState["localStorage"][number];
 
 /**
  * What to restore: a state you hold (restore only), or a credential of the service, read through the

@@ -1,0 +1,98 @@
+import { randomBytes } from "node:crypto";
+import { CredentialRejected, createServiceClient, isAuthRequired } from "@browser-login-capture/client";
+import { createMastraTool } from "@browser-login-capture/client/mastra";
+import { Agent } from "@mastra/core/agent";
+import type { MastraModelConfig } from "@mastra/core/llm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { type ApiKeyService, startApiKeyService } from "../helpers/api-key-service.ts";
+import { scriptedModel } from "../helpers/scripted-model.ts";
+import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
+
+/**
+ * The Mastra example: an Agent (with a scripted model, the AI SDK's mock) whose tool needs an Acme key the
+ * user has not given. The agent calls the tool, gets auth_required and says so; the app stores the key
+ * the user enters; asked again, the agent's tool call succeeds.
+ */
+describe("createMastraTool: a Mastra agent's tool through auth_required to success", () => {
+  let stack: TestStack;
+  let acme: ApiKeyService;
+  const acmeKey = `sk_live_${randomBytes(12).toString("hex")}`;
+
+  beforeAll(async () => {
+    acme = await startApiKeyService(acmeKey);
+    stack = await startTestStack({
+      withWorker: false,
+      extraProviders: [
+        {
+          kind: "api_key",
+          id: "acme-api",
+          name: "Acme",
+          fields: [{ name: "apiKey", label: "API key" }],
+          validation: { url: `${acme.url}/v1/me`, headers: { Authorization: "Bearer {{apiKey}}" } },
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await acme?.close();
+  });
+
+  it("the agent calls the tool, learns the user must connect, and succeeds once they have", async () => {
+    const client = createServiceClient({
+      baseUrl: stack.baseUrl,
+      apiKey: stack.apiKey,
+      subject: { userId: "mastra-user" },
+    });
+    const shown: unknown[] = [];
+    const acmeWhoAmI = createMastraTool({
+      id: "acme-whoami",
+      client,
+      providerId: "acme-api",
+      description: "The user's Acme account",
+      inputSchema: z.object({}),
+      onAuthRequired: (result) => {
+        shown.push(result); // the app shows the key form
+      },
+      async execute(_input, credential) {
+        if (credential.authMethod !== "api_key") throw new Error("Acme takes an API key");
+        const response = await fetch(`${acme.url}/v1/me`, {
+          headers: { authorization: `Bearer ${credential.fields.apiKey}` },
+        });
+        if (response.status === 401) throw new CredentialRejected();
+        return (await response.json()) as { id: string; name: string };
+      },
+    });
+    const agent = new Agent({
+      id: "assistant",
+      name: "Assistant",
+      instructions: "Answer questions about the user's Acme account with the acmeWhoAmI tool.",
+      // Mastra pins its own @ai-sdk/provider types (4.0.17); the AI SDK's mock implements the same
+      // LanguageModelV4 protocol with the AI SDK's newer types, hence the cast.
+      model: scriptedModel(({ last, lastToolOutput }) => {
+        if (last === "user") return { toolCall: { name: "acmeWhoAmI", input: {} } };
+        if (isAuthRequired(lastToolOutput)) return { text: `Please connect ${lastToolOutput.providerName} first.` };
+        return { text: `You are ${(lastToolOutput as { name: string }).name} on Acme.` };
+      }) as unknown as MastraModelConfig,
+      tools: { acmeWhoAmI },
+    });
+
+    const first = await agent.generate("Who am I on Acme?", { maxSteps: 3 });
+    expect(first.text).toBe("Please connect Acme first.");
+    expect(first.toolResults[0]?.payload.result).toMatchObject({
+      type: "auth_required",
+      providerId: "acme-api",
+      authMethod: "api_key",
+    });
+    expect(shown).toHaveLength(1);
+
+    // The user fills in the form the app showed; the app's server stores the key.
+    await client.submitApiKey({ providerId: "acme-api", fields: { apiKey: acmeKey } });
+
+    const second = await agent.generate("Done, I connected it. Who am I on Acme?", { maxSteps: 3 });
+    expect(second.toolResults[0]?.payload.result).toEqual({ id: "acct_1", name: "Fixture account" });
+    expect(second.text).toBe("You are Fixture account on Acme.");
+    expect(shown).toHaveLength(1);
+  });
+});
