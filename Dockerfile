@@ -13,6 +13,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # npm ci wants every workspace of the lock present; the API and workers import none of them.
 COPY packages/client/package.json ./packages/client/
+COPY packages/connect-react/package.json ./packages/connect-react/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json providers.json ./
 COPY src ./src
