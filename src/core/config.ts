@@ -108,6 +108,8 @@ export const configSchema = z
     MAX_SESSIONS_PER_CONNECT_LINK: z.coerce.number().int().min(1).max(1_000).default(2),
     /** Credential checks at once per worker (each holds a browser context for a few seconds). */
     CREDENTIAL_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
+    /** How long the default check (a provider without verify) waits for the logged-in condition before it says inconclusive. */
+    DEFAULT_CHECK_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
     /** A held session whose lease is not renewed for this long ends as worker_lost (below 3 s: tests only). */
     WORKER_LEASE_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
     /** How often the API and each worker end sessions that are overdue or whose worker vanished. */

@@ -42,6 +42,7 @@ export async function startCredentialChecks(
     events: deps.credentialEvents,
     logger: infra.logger,
     navigationTimeoutMs: config.NAVIGATION_TIMEOUT_MS,
+    defaultCheckTimeoutMs: config.DEFAULT_CHECK_TIMEOUT_MS,
     concurrency: config.CREDENTIAL_CHECK_CONCURRENCY,
   });
   // Checks end at once when the worker stops (status unknown) and close their contexts before the adapter goes.

@@ -11,15 +11,14 @@ export interface CheckPlan extends VerifyDeclaration {
   isDefault: boolean;
 }
 
-const DEFAULT_TIMEOUT_MS = 15_000;
-
-export function checkPlanFor(provider: BrowserLoginProvider): CheckPlan {
+/** `defaultTimeoutMs`: how long the default check waits for the logged-in condition (DEFAULT_CHECK_TIMEOUT_MS). */
+export function checkPlanFor(provider: BrowserLoginProvider, defaultTimeoutMs = 15_000): CheckPlan {
   if (provider.verify) return { ...provider.verify, isDefault: false };
   return {
     url: provider.loginUrl,
     loggedIn: provider.success,
     settleMs: provider.settleMs,
-    timeoutMs: DEFAULT_TIMEOUT_MS,
+    timeoutMs: defaultTimeoutMs,
     isDefault: true,
   };
 }

@@ -29,6 +29,8 @@ export interface CheckDeps {
   logger: Logger;
   /** Loading the check's page; past it the check is `inconclusive`. */
   navigationTimeoutMs?: number;
+  /** The default check's wait for the logged-in condition (DEFAULT_CHECK_TIMEOUT_MS). */
+  defaultCheckTimeoutMs?: number;
 }
 
 interface Finding {
@@ -63,7 +65,7 @@ export async function checkCredential(job: CheckJobData, deps: CheckDeps, signal
       reason: `Provider ${metadata.providerId} is not configured on this worker as a browser login`,
     };
   }
-  const plan = checkPlanFor(provider);
+  const plan = checkPlanFor(provider, deps.defaultCheckTimeoutMs);
 
   let finding: Finding;
   let opened: { version: number; state: CapturedState } | undefined;
@@ -209,10 +211,12 @@ async function browserCheck(
       device,
     });
     secondFactor = watchCheckSecondFactor(browser, provider, credential, { vault: deps.vault });
-    decided = await decide(browser, provider, plan, state, abort.signal);
+    // The code step or a blocked page may decide first (finish() below gives the verdict).
+    const until = AbortSignal.any([abort.signal, secondFactor.decisive]);
+    decided = await decide(browser, provider, plan, state, until);
     // A code typed meanwhile moves the page on: what it shows next decides.
     while (decided.status !== "active" && (await secondFactor.lookAgain(abort.signal)))
-      decided = await decide(browser, provider, plan, state, abort.signal);
+      decided = await decide(browser, provider, plan, state, until);
   } catch (error) {
     const reason = abort.signal.aborted
       ? signal.aborted

@@ -187,6 +187,8 @@ export async function startTestStack(
     ALLOW_PRIVATE_LOGIN_URLS: "true",
     WORKER_LEASE_MS: "3000",
     SHUTDOWN_GRACE_MS: "2000",
+    // The default check's doubt comes after this wait: the fixture's pages answer in milliseconds.
+    DEFAULT_CHECK_TIMEOUT_MS: "4000",
     // Tests start many sessions for one subject; the limits have their own tests (test/flow/session-quotas.test.ts).
     MAX_SESSIONS_PER_SUBJECT: "1000",
     MAX_SESSIONS_PER_CONNECT_LINK: "1000",

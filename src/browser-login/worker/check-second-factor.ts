@@ -23,6 +23,11 @@ export interface CheckSecondFactor {
    * decides). While a code is being typed (a fresh one may be a period away), waits for it first.
    */
   lookAgain(signal: AbortSignal): Promise<boolean>;
+  /**
+   * Aborted once the page has decided the check whatever else shows: a code asked for with nothing to
+   * type (a check has no person), a code turned down, or a blocked page. The check stops waiting then.
+   */
+  readonly decisive: AbortSignal;
   /** Stops watching; records the code's use or rejection; a verdict that replaces the check's when the step decided it. */
   finish(decided: { status: CheckStatus }): Promise<{ status: CheckStatus; reason: string } | undefined>;
 }
@@ -44,14 +49,17 @@ export function watchCheckSecondFactor(
   let lastState: TotpStepState | undefined;
   /** Wakes whoever waits for the code step to move on. */
   let wake = () => {};
+  const decisive = new AbortController();
   const signals = watchSiteSignals(session, provider, {
     totp: usableTotp(totp, credential.metadata.secondFactor),
     pollMs: deps.pollMs,
     onBlocked(found) {
       blocked ??= found;
+      decisive.abort();
     },
     onTotpState(state) {
       lastState = state;
+      if (state === "required" || state === "rejected") decisive.abort();
       wake();
     },
   });
@@ -67,6 +75,7 @@ export function watchCheckSecondFactor(
   let lookedAgain = false;
 
   return {
+    decisive: decisive.signal,
     async lookAgain(signal) {
       while (lastState === "filling" && !signal.aborted) {
         await new Promise<void>((resolve) => {
