@@ -14,8 +14,10 @@ import { recordBlockedRequests } from "./blocked-requests.ts";
 import { captureAndStore } from "./capture-and-store.ts";
 import { clientUrlRules } from "./client-url-rules.ts";
 import { keepAliveFor } from "./keep-alive-handoff.ts";
+import { followBrowser, loginBrowserRequest } from "./login-browser.ts";
 import { snapshotLoginPage } from "./login-page-snapshot.ts";
-import { watchLoginSignals } from "./login-signals.ts";
+import { countLoginRejections, watchLoginSignals } from "./login-signals.ts";
+import { startLoginTimer } from "./login-timer.ts";
 import { type LoginTotp, loginTotpOf } from "./login-totp.ts";
 import { type ReloginSeed, reloginSeed } from "./relogin.ts";
 import { completeRequests, finalStateAfter, Stopped, type StopReason, stopControl } from "./run-control.ts";
@@ -132,14 +134,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       timers.push(
         setInterval(() => void sessions.renewLease(sessionId, workerId, leaseMs).then(react, () => {}), leaseMs / 3),
       );
-      const allowed = formatDuration(Date.parse(record.expiresAt) - Date.parse(record.createdAt));
-      const loginTimer = setTimeout(() => {
-        const message =
-          phase === "starting"
-            ? `The browser was not ready before the session expired (${allowed})`
-            : `The login was not finished within ${allowed}`;
-        stop({ status: "expired", error: { code: "timeout", message } });
-      }, remainingMs);
+      const loginTimer = startLoginTimer(record, remainingMs, { phase: () => phase, stop });
       timers.push(loginTimer);
 
       // A client's own login URL: the rules the API checked it against, carried on the record (./client-url-rules.ts).
@@ -150,25 +145,10 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         : undefined;
       const renewed = record.renews ? await until(reloginSeed(vault, record)) : undefined;
       totp = await until(loginTotpOf(record, provider.totp !== undefined, renewed, deps));
-      const seed = renewed?.state;
-      if (seed) seeded = { version: record.renews!.version, state: seed };
-      const keepAlive = provider.keepAlive;
-      opening = adapter.openSession({
-        sessionId,
-        loginUrl: record.loginUrl,
-        // A kept-alive browser outlives the login: the adapter's own backstop must not close it first.
-        timeoutMs: remainingMs + (keepAlive?.maxTime ?? 0),
-        signal,
-        egress,
-        seed,
-        dedicatedBrowser: keepAlive !== undefined,
-        // A re-login shows the site the device it saw at login; a new one, the person's locale and zone.
-        device: renewed?.device ?? {
-          locale: record.locale ?? provider.browser?.locale,
-          timeZone: record.timeZone ?? provider.browser?.timeZone,
-          webgl: provider.browser?.webgl,
-        },
-      });
+      if (renewed) seeded = { version: record.renews!.version, state: renewed.state };
+      opening = adapter.openSession(
+        loginBrowserRequest(sessionId, record, provider, { remainingMs, signal, egress, renewed }),
+      );
       browser = await until(opening);
       const session = browser;
       if (seeded)
@@ -180,40 +160,16 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         });
       // Not awaited, so awaiting_login does not wait for it: it is read long before anyone has typed a password.
       const loginPage = snapshotLoginPage(browser, { origins: provider.origins });
-      let shownView = session.liveViewUrl();
-      browser.onEvent((event) => {
-        if (event.type === "disconnected")
-          stop({ status: "failed", error: { code: event.code, message: event.message } });
-        // Remote live views are per tab: show the user the tab they need (a popup, then back when it closes).
-        if ((event.type === "page-opened" || event.type === "page-closed") && session.liveViewUrl() !== shownView) {
-          shownView = session.liveViewUrl();
-          void sessions.transition(sessionId, { liveViewUrl: shownView }).catch(() => {});
-        }
-      });
+      const viewing = followBrowser(session, { sessions, sessionId, stop, liveView: deps.liveView });
+      stopViewing = viewing.stopViewing;
 
-      const viewSource = deps.liveView && session.liveViewSource?.();
-      if (viewSource)
-        stopViewing = deps.liveView!.register(sessionId, { source: viewSource, onEvent: (l) => session.onEvent(l) });
-      const liveViewAddress = viewSource ? { liveViewAddress: deps.liveView!.address } : {};
-
-      let rejections = 0;
       watcher = await until(
         watchForSuccess(browser, provider, {
           signal,
-          onLoginRejected: (rejection) => {
-            // A failure response counts only when the person had used the page before its request was sent: a
-            // page that probes its own API as it loads gets 401s nobody typed for. (A failure URL is a navigation:
-            // only an attempt leads there once the login page is up.)
-            if (rejection.by === "response" && !signals?.firstInput.happenedBefore(rejection.requestedAt)) return;
-            signals?.totp?.rejectedBySite();
-            rejections += 1;
-            void sessions
-              .transition(sessionId, { lastLoginRejection: { at: new Date().toISOString(), count: rejections } })
-              .catch(() => {});
-          },
+          onLoginRejected: countLoginRejections({ sessions, sessionId }, () => signals),
         }),
       );
-      await move({ status: "awaiting_login", liveViewUrl: browser.liveViewUrl(), ...liveViewAddress });
+      await move({ status: "awaiting_login", liveViewUrl: browser.liveViewUrl(), ...viewing.liveViewAddress });
       // Not before: awaiting_login waits for none of it (input that came first is still seen, by the page's own record of it).
       signals = watchLoginSignals(session, provider, totp, { pollMs: deps.siteSignalPollMs, logger, stop });
       await until(watcher.succeeded);
@@ -231,6 +187,7 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       // The capture replaces what the browser started from: nothing else is owed to the credential.
       writeBack.take();
       const suspect = suspectReason ? { suspect: true, suspectReason } : {};
+      const keepAlive = provider.keepAlive;
       if (keepAlive) {
         clearTimeout(loginTimer);
         // The login is over: the kept-alive browser is the app's, and no code step or blocked page of it ends the session.
@@ -328,9 +285,4 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     stop,
     done,
   };
-}
-
-function formatDuration(ms: number): string {
-  if (ms < 90_000) return `${Math.round(ms / 1000)} seconds`;
-  return `${Math.round(ms / 60_000)} minutes`;
 }
