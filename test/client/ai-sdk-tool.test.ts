@@ -1,4 +1,3 @@
-import { createServiceClient } from "@browser-login-capture/client";
 import { createAiSdkTool } from "@browser-login-capture/client/ai";
 import { generateText, isStepCount, type ModelMessage } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,12 +20,8 @@ describe("createAiSdkTool: an AI SDK tool through auth_required to success", () 
   });
 
   it("the model calls the tool, learns the user must connect, and succeeds on the next turn", async () => {
-    const { stack, acme, acmeKey } = world;
-    const client = createServiceClient({
-      baseUrl: stack.baseUrl,
-      apiKey: stack.apiKey,
-      subject: { userId: "ai-user" },
-    });
+    const { acme, acmeKey } = world;
+    const client = world.clientFor("ai-user");
     const shown: unknown[] = [];
     const tools = {
       acme_whoami: createAiSdkTool({

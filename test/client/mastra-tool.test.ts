@@ -1,4 +1,3 @@
-import { createServiceClient } from "@browser-login-capture/client";
 import { createMastraTool } from "@browser-login-capture/client/mastra";
 import { Agent } from "@mastra/core/agent";
 import type { MastraModelConfig } from "@mastra/core/llm";
@@ -22,12 +21,8 @@ describe("createMastraTool: a Mastra agent's tool through auth_required to succe
   });
 
   it("the agent calls the tool, learns the user must connect, and succeeds once they have", async () => {
-    const { stack, acme, acmeKey } = world;
-    const client = createServiceClient({
-      baseUrl: stack.baseUrl,
-      apiKey: stack.apiKey,
-      subject: { userId: "mastra-user" },
-    });
+    const { acme, acmeKey } = world;
+    const client = world.clientFor("mastra-user");
     const shown: unknown[] = [];
     const acmeWhoAmI = createMastraTool({
       id: "acme-whoami",

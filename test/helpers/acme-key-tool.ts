@@ -1,5 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { CredentialRejected, isAuthRequired, type UsableCredential } from "@browser-login-capture/client";
+import {
+  CredentialRejected,
+  createServiceClient,
+  isAuthRequired,
+  type UsableCredential,
+} from "@browser-login-capture/client";
 import { type ApiKeyService, startApiKeyService } from "./api-key-service.ts";
 import type { ModelTurn, PromptView } from "./scripted-model.ts";
 import { startTestStack, type TestStack } from "./test-stack.ts";
@@ -12,6 +17,8 @@ export interface AcmeToolStack {
   stack: TestStack;
   acme: ApiKeyService;
   acmeKey: string;
+  /** The app server's client, acting for `userId`. */
+  clientFor(userId: string): ReturnType<typeof createServiceClient>;
   close(): Promise<void>;
 }
 
@@ -28,6 +35,7 @@ export async function startAcmeToolStack(): Promise<AcmeToolStack> {
     stack,
     acme,
     acmeKey,
+    clientFor: (userId) => createServiceClient({ baseUrl: stack.baseUrl, apiKey: stack.apiKey, subject: { userId } }),
     close: async () => {
       await stack.close();
       await acme.close();
