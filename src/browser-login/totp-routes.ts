@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Subject } from "../core/subject.ts";
 import { credentialOfKind } from "../credentials/credential-of-kind.ts";
 import { explainUnreadable } from "../credentials/credential-unreadable.ts";
 import type { CredentialVault } from "../credentials/credential-vault.ts";
@@ -75,16 +76,12 @@ export interface TotpRouteDeps {
 export function totpRoutes({ vault, providers }: TotpRouteDeps) {
   const routes = createApiRouter();
   const notFound = (id: string) => new ApiError(404, "credential_not_found", `No credential ${id}`);
+  const browserLoginOf = (id: string, subject: Subject) =>
+    credentialOfKind(vault, id, subject, "browser_login", "only a browser login has a code step");
 
   routes.openapi(put, async (c) => {
     const { id } = c.req.valid("param");
-    const found = await credentialOfKind(
-      vault,
-      id,
-      c.get("subject"),
-      "browser_login",
-      "only a browser login has a code step",
-    );
+    const found = await browserLoginOf(id, c.get("subject"));
     const provider = providers.get(found.providerId);
     if (provider?.kind !== "browser_login")
       throw new ApiError(
@@ -107,13 +104,7 @@ export function totpRoutes({ vault, providers }: TotpRouteDeps) {
 
   routes.openapi(remove, async (c) => {
     const { id } = c.req.valid("param");
-    const found = await credentialOfKind(
-      vault,
-      id,
-      c.get("subject"),
-      "browser_login",
-      "only a browser login has a code step",
-    );
+    const found = await browserLoginOf(id, c.get("subject"));
     if (!found.secondFactor) return c.body(null, 204);
     const result = await explainUnreadable(() =>
       vault.amend(

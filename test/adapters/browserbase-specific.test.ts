@@ -11,11 +11,8 @@ import {
 } from "../../src/browser/browserbase/browserbase-adapter.ts";
 import type { BrowserbaseSession } from "../../src/browser/browserbase/browserbase-session.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
-import {
-  type BrowserbaseEmulator,
-  type FailureMode,
-  startBrowserbaseEmulator,
-} from "../browserbase-emulator/browserbase-emulator.ts";
+import type { BrowserbaseEmulator, FailureMode } from "../browserbase-emulator/browserbase-emulator.ts";
+import { type EmulatorInEnv, startEmulatorInEnv } from "../browserbase-emulator/emulator-in-env.ts";
 import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.ts";
 import { type FixtureSite, startFixtureSite } from "../fixtures/fixture-site.ts";
 import { captureOutput } from "../helpers/capture-output.ts";
@@ -27,6 +24,7 @@ const API_KEY = `bb_live_${randomUUID().replaceAll("-", "")}`;
 
 describe("Browserbase adapter", () => {
   let emulator: BrowserbaseEmulator;
+  let inEnv: EmulatorInEnv;
   let site: FixtureSite;
   const output = captureOutput();
   const logged: string[] = [];
@@ -35,8 +33,8 @@ describe("Browserbase adapter", () => {
 
   beforeAll(async () => {
     output.start();
-    emulator = await startBrowserbaseEmulator({ apiKey: API_KEY, slowCreateMs: 2_500 });
-    process.env.BROWSERBASE_BASE_URL = emulator.baseUrl;
+    inEnv = await startEmulatorInEnv({ apiKey: API_KEY, slowCreateMs: 2_500 });
+    emulator = inEnv.emulator;
     site = await startFixtureSite();
   });
 
@@ -55,9 +53,8 @@ describe("Browserbase adapter", () => {
 
   afterAll(async () => {
     output.stop();
-    await emulator?.close();
+    await inEnv?.close();
     await site?.close();
-    delete process.env.BROWSERBASE_BASE_URL;
     expect(await leftoverChromiums(emulator.profilePrefix)).toEqual([]);
   });
 

@@ -1,7 +1,8 @@
 import { afterAll, expect } from "vitest";
 import { createBrowserbaseAdapter } from "../../src/browser/browserbase/browserbase-adapter.ts";
 import type { BrowserbaseSession } from "../../src/browser/browserbase/browserbase-session.ts";
-import { type BrowserbaseEmulator, startBrowserbaseEmulator } from "../browserbase-emulator/browserbase-emulator.ts";
+import type { BrowserbaseEmulator } from "../browserbase-emulator/browserbase-emulator.ts";
+import { startEmulatorInEnv } from "../browserbase-emulator/emulator-in-env.ts";
 import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.ts";
 import { describeBrowserAdapter } from "./adapter-conformance.ts";
 
@@ -9,9 +10,9 @@ let emulator: BrowserbaseEmulator | undefined;
 let stillRunningAtTeardown: string[] = [];
 
 describeBrowserAdapter("Browserbase through Stagehand (emulated control plane)", async () => {
-  emulator = await startBrowserbaseEmulator();
-  // Stagehand builds its own Browserbase client, which reads only this variable.
-  process.env.BROWSERBASE_BASE_URL = emulator.baseUrl;
+  // Stagehand builds its own Browserbase client, which reads only BROWSERBASE_BASE_URL.
+  const inEnv = await startEmulatorInEnv();
+  emulator = inEnv.emulator;
   const bb = emulator;
   return {
     adapter: createBrowserbaseAdapter({ apiKey: bb.apiKey, projectId: bb.projectId, pollIntervalMs: 50 }),
@@ -26,8 +27,7 @@ describeBrowserAdapter("Browserbase through Stagehand (emulated control plane)",
         .sessions()
         .filter((s) => s.status === "RUNNING")
         .map((s) => s.id);
-      await bb.close();
-      delete process.env.BROWSERBASE_BASE_URL;
+      await inEnv.close();
     },
   };
 });

@@ -1,12 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { CredentialRejected, createServiceClient, isAuthRequired } from "@browser-login-capture/client";
 import { createAiSdkTool } from "@browser-login-capture/client/ai";
 import { generateText, isStepCount, type ModelMessage } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type ApiKeyService, startApiKeyService } from "../helpers/api-key-service.ts";
+import { type AcmeToolStack, acmeAccount, acmeTurns, startAcmeToolStack } from "../helpers/acme-key-tool.ts";
 import { scriptedModel } from "../helpers/scripted-model.ts";
-import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 /**
  * The AI SDK example: a chat turn whose tool needs an Acme key the user has not given. The model (scripted
@@ -14,36 +11,17 @@ import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
  * key form and stores the key; on the next turn the same tool call succeeds.
  */
 describe("createAiSdkTool: an AI SDK tool through auth_required to success", () => {
-  let stack: TestStack;
-  let acme: ApiKeyService;
-  const acmeKey = `sk_live_${randomBytes(12).toString("hex")}`;
-
+  let world: AcmeToolStack;
   beforeAll(async () => {
-    acme = await startApiKeyService(acmeKey);
-    stack = await startTestStack({
-      withWorker: false,
-      extraProviders: [
-        {
-          kind: "api_key",
-          id: "acme-api",
-          name: "Acme",
-          fields: [{ name: "apiKey", label: "API key" }],
-          validation: { url: `${acme.url}/v1/me`, headers: { Authorization: "Bearer {{apiKey}}" } },
-        },
-      ],
-    });
+    world = await startAcmeToolStack();
   });
   afterAll(async () => {
-    await stack?.close();
-    await acme?.close();
+    await world?.close();
   });
 
   it("the model calls the tool, learns the user must connect, and succeeds on the next turn", async () => {
-    const client = createServiceClient({
-      baseUrl: stack.baseUrl,
-      apiKey: stack.apiKey,
-      subject: { userId: "ai-user" },
-    });
+    const { acme, acmeKey } = world;
+    const client = world.clientFor("ai-user");
     const shown: unknown[] = [];
     const tools = {
       acme_whoami: createAiSdkTool({
@@ -54,22 +32,11 @@ describe("createAiSdkTool: an AI SDK tool through auth_required to success", () 
         onAuthRequired: (result) => {
           shown.push(result); // the app shows the key form
         },
-        async execute(_input, credential) {
-          if (credential.authMethod !== "api_key") throw new Error("Acme takes an API key");
-          const response = await fetch(`${acme.url}/v1/me`, {
-            headers: { authorization: `Bearer ${credential.fields.apiKey}` },
-          });
-          if (response.status === 401) throw new CredentialRejected();
-          return (await response.json()) as { id: string; name: string };
-        },
+        execute: (_input, credential) => acmeAccount(acme, credential),
       }),
     };
     // The model: asked something, it calls the tool; given the tool's answer, it says what it learned.
-    const model = scriptedModel(({ last, lastToolOutput }) => {
-      if (last === "user") return { toolCall: { name: "acme_whoami", input: {} } };
-      if (isAuthRequired(lastToolOutput)) return { text: `Please connect ${lastToolOutput.providerName} first.` };
-      return { text: `You are ${(lastToolOutput as { name: string }).name} on Acme.` };
-    });
+    const model = scriptedModel(acmeTurns("acme_whoami"));
 
     const messages: ModelMessage[] = [{ role: "user", content: "Who am I on Acme?" }];
     const first = await generateText({ model, tools, messages, stopWhen: isStepCount(3) });

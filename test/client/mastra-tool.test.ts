@@ -1,13 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { CredentialRejected, createServiceClient, isAuthRequired } from "@browser-login-capture/client";
 import { createMastraTool } from "@browser-login-capture/client/mastra";
 import { Agent } from "@mastra/core/agent";
 import type { MastraModelConfig } from "@mastra/core/llm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type ApiKeyService, startApiKeyService } from "../helpers/api-key-service.ts";
+import { type AcmeToolStack, acmeAccount, acmeTurns, startAcmeToolStack } from "../helpers/acme-key-tool.ts";
 import { scriptedModel } from "../helpers/scripted-model.ts";
-import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 
 /**
  * The Mastra example: an Agent (with a scripted model, the AI SDK's mock) whose tool needs an Acme key the
@@ -15,36 +12,17 @@ import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
  * the user enters; asked again, the agent's tool call succeeds.
  */
 describe("createMastraTool: a Mastra agent's tool through auth_required to success", () => {
-  let stack: TestStack;
-  let acme: ApiKeyService;
-  const acmeKey = `sk_live_${randomBytes(12).toString("hex")}`;
-
+  let world: AcmeToolStack;
   beforeAll(async () => {
-    acme = await startApiKeyService(acmeKey);
-    stack = await startTestStack({
-      withWorker: false,
-      extraProviders: [
-        {
-          kind: "api_key",
-          id: "acme-api",
-          name: "Acme",
-          fields: [{ name: "apiKey", label: "API key" }],
-          validation: { url: `${acme.url}/v1/me`, headers: { Authorization: "Bearer {{apiKey}}" } },
-        },
-      ],
-    });
+    world = await startAcmeToolStack();
   });
   afterAll(async () => {
-    await stack?.close();
-    await acme?.close();
+    await world?.close();
   });
 
   it("the agent calls the tool, learns the user must connect, and succeeds once they have", async () => {
-    const client = createServiceClient({
-      baseUrl: stack.baseUrl,
-      apiKey: stack.apiKey,
-      subject: { userId: "mastra-user" },
-    });
+    const { acme, acmeKey } = world;
+    const client = world.clientFor("mastra-user");
     const shown: unknown[] = [];
     const acmeWhoAmI = createMastraTool({
       id: "acme-whoami",
@@ -55,14 +33,7 @@ describe("createMastraTool: a Mastra agent's tool through auth_required to succe
       onAuthRequired: (result) => {
         shown.push(result); // the app shows the key form
       },
-      async execute(_input, credential) {
-        if (credential.authMethod !== "api_key") throw new Error("Acme takes an API key");
-        const response = await fetch(`${acme.url}/v1/me`, {
-          headers: { authorization: `Bearer ${credential.fields.apiKey}` },
-        });
-        if (response.status === 401) throw new CredentialRejected();
-        return (await response.json()) as { id: string; name: string };
-      },
+      execute: (_input, credential) => acmeAccount(acme, credential),
     });
     const agent = new Agent({
       id: "assistant",
@@ -70,11 +41,7 @@ describe("createMastraTool: a Mastra agent's tool through auth_required to succe
       instructions: "Answer questions about the user's Acme account with the acmeWhoAmI tool.",
       // Mastra pins its own @ai-sdk/provider types (4.0.17); the AI SDK's mock implements the same
       // LanguageModelV4 protocol with the AI SDK's newer types, hence the cast.
-      model: scriptedModel(({ last, lastToolOutput }) => {
-        if (last === "user") return { toolCall: { name: "acmeWhoAmI", input: {} } };
-        if (isAuthRequired(lastToolOutput)) return { text: `Please connect ${lastToolOutput.providerName} first.` };
-        return { text: `You are ${(lastToolOutput as { name: string }).name} on Acme.` };
-      }) as unknown as MastraModelConfig,
+      model: scriptedModel(acmeTurns("acmeWhoAmI")) as unknown as MastraModelConfig,
       tools: { acmeWhoAmI },
     });
 

@@ -4,7 +4,6 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { build } from "rolldown";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../src/browser/local-playwright/chromium-launch.ts";
-import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import type { ProviderInput } from "../../src/providers/provider-schema.ts";
 import { type ApiKeyService, startApiKeyService } from "../helpers/api-key-service.ts";
 import { type ComponentHost, type HostPageView, startComponentHost } from "../helpers/component-host.ts";
@@ -13,6 +12,7 @@ import { type OidcServer, startOidcServer } from "../helpers/oidc-server.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+import { logInThroughFramedView } from "../live-view/viewer-driver.ts";
 
 /**
  * The connect components in an app's page on another site (http://localhost:<port>) than the service
@@ -244,22 +244,7 @@ describe("connect components: in an app's page on another origin, a person in a 
     );
     expect(await page.getByRole("heading", { name: "Log in to Demo" }).isVisible()).toBe(true);
     // Where the form lies: the fixture page rendered at the frame's size in a browser of the person's own.
-    const canvas = (await frame.locator("#screen").boundingBox())!;
-    const reference = await browser.newContext({
-      viewport: { width: Math.round(canvas.width), height: Math.round(canvas.height) },
-    });
-    const box = await reference
-      .newPage()
-      .then(async (p) => {
-        await p.goto(stack.site.loginUrl);
-        return p.locator("#username").boundingBox();
-      })
-      .finally(() => reference.close());
-    await page.mouse.click(canvas.x + box!.x + box!.width / 2, canvas.y + box!.y + box!.height / 2);
-    await page.keyboard.type(DEMO_USER.username);
-    await page.keyboard.press("Tab");
-    await page.keyboard.type(DEMO_USER.password);
-    await page.keyboard.press("Enter");
+    await logInThroughFramedView(browser, page, frame.locator("#screen"), stack.site.loginUrl);
     await waitFor(async () => (await statusOf(page, "blc-connect-button")) === "Connected: Demo.", {
       timeoutMs: 45_000,
       what: "Connected",

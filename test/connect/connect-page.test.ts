@@ -1,13 +1,12 @@
 import { Redis } from "ioredis";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USER } from "../../src/demo/demo-site.ts";
 import { connectLinkClient } from "../helpers/connect-link-client.ts";
 import { dumpRedis } from "../helpers/redis-dump.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { spawnWorker, type WorkerProcess } from "../helpers/worker-process.ts";
-import { openViewerBrowser } from "../live-view/viewer-driver.ts";
+import { logInThroughFramedView, openViewerBrowser } from "../live-view/viewer-driver.ts";
 
 describe("connect page: API and worker in separate processes, a person in a second Chromium", () => {
   let stack: TestStack;
@@ -65,22 +64,7 @@ describe("connect page: API and worker in separate processes, a person in a seco
         what: "the login page in the framed live view",
       },
     );
-    const canvas = (await frame.locator("#screen").boundingBox())!;
-    const reference = await browser.newContext({
-      viewport: { width: Math.round(canvas.width), height: Math.round(canvas.height) },
-    });
-    const box = await reference
-      .newPage()
-      .then(async (p) => {
-        await p.goto(stack.site.loginUrl);
-        return p.locator("#username").boundingBox();
-      })
-      .finally(() => reference.close());
-    await page.mouse.click(canvas.x + box!.x + box!.width / 2, canvas.y + box!.y + box!.height / 2);
-    await page.keyboard.type(DEMO_USER.username);
-    await page.keyboard.press("Tab");
-    await page.keyboard.type(DEMO_USER.password);
-    await page.keyboard.press("Enter");
+    await logInThroughFramedView(browser, page, frame.locator("#screen"), stack.site.loginUrl);
   }
 
   it("connects the demo provider end to end, then disconnects it; another subject's link sees and deletes nothing of it", async () => {

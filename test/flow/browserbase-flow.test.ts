@@ -3,12 +3,12 @@ import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_LOCKED_USER, DEMO_USER } from "../../src/demo/demo-site.ts";
 import { connectScriptedUser, type ScriptedUser } from "../../src/demo/scripted-user.ts";
-import {
-  type BrowserbaseEmulator,
-  type EmulatedSession,
-  type FailureMode,
-  startBrowserbaseEmulator,
+import type {
+  BrowserbaseEmulator,
+  EmulatedSession,
+  FailureMode,
 } from "../browserbase-emulator/browserbase-emulator.ts";
+import { type EmulatorInEnv, startEmulatorInEnv } from "../browserbase-emulator/emulator-in-env.ts";
 import { leftoverChromiums } from "../browserbase-emulator/leftover-processes.ts";
 import { fixtureTotpUri } from "../fixtures/fixture-site.ts";
 import { captureOutput } from "../helpers/capture-output.ts";
@@ -30,18 +30,16 @@ const API_KEY = `bb_live_flowkey_${randomUUID().replaceAll("-", "")}`;
  */
 describe("login flow on Browserbase (emulated control plane, through the HTTP API)", () => {
   let emulator: BrowserbaseEmulator;
+  let inEnv: EmulatorInEnv;
   let stack: TestStack;
-  const hadBaseUrl = Object.hasOwn(process.env, "BROWSERBASE_BASE_URL");
-  const previousBaseUrl = process.env.BROWSERBASE_BASE_URL;
   const output = captureOutput();
   const users: ScriptedUser[] = [];
 
   beforeAll(async () => {
     output.start();
     // Slow creation answers after the 4 s session timeout of demo-short, well inside the test.
-    emulator = await startBrowserbaseEmulator({ apiKey: API_KEY, slowCreateMs: 6_000 });
-    // The SDK and Stagehand's own client read only this variable.
-    process.env.BROWSERBASE_BASE_URL = emulator.baseUrl;
+    inEnv = await startEmulatorInEnv({ apiKey: API_KEY, slowCreateMs: 6_000 });
+    emulator = inEnv.emulator;
     stack = await startTestStack({
       scriptedUser: false,
       env: { BROWSER_ADAPTER: "browserbase", BROWSERBASE_API_KEY: API_KEY, BROWSERBASE_PROJECT_ID: emulator.projectId },
@@ -98,10 +96,8 @@ describe("login flow on Browserbase (emulated control plane, through the HTTP AP
     try {
       await Promise.all(users.splice(0).map((u) => u.disconnect()));
       await stack?.close();
-      await emulator?.close();
     } finally {
-      if (hadBaseUrl) process.env.BROWSERBASE_BASE_URL = previousBaseUrl;
-      else delete process.env.BROWSERBASE_BASE_URL;
+      await inEnv?.close();
     }
     if (emulator) expect(await leftoverChromiums(emulator.profilePrefix)).toEqual([]);
   });

@@ -2,6 +2,7 @@ import {
   type Browser,
   type BrowserContextOptions,
   chromium,
+  type Locator,
   type Page,
   type WebSocket as PageSocket,
 } from "playwright-core";
@@ -71,21 +72,8 @@ export async function openViewer(
     }),
   );
   await page.goto(url);
-  /** Where `selector` lies on the viewer page, from `referenceUrl` rendered here at the remote page's size. */
-  async function pointAt(referenceUrl: string, selector: string) {
-    const canvas = (await page.locator("#screen").boundingBox())!;
-    const reference = await browser.newContext({
-      viewport: { width: Math.round(canvas.width), height: Math.round(canvas.height) },
-    });
-    try {
-      const refPage = await reference.newPage();
-      await refPage.goto(referenceUrl);
-      const box = (await refPage.locator(selector).boundingBox())!;
-      return { x: canvas.x + box.x + box.width / 2, y: canvas.y + box.y + box.height / 2 };
-    } finally {
-      await reference.close();
-    }
-  }
+  const pointAt = (referenceUrl: string, selector: string) =>
+    pointInView(browser, page.locator("#screen"), referenceUrl, selector);
   return {
     page,
     socket,
@@ -137,11 +125,45 @@ export async function waitForPicture(viewer: Viewer, what = "the remote page on 
   await waitFor(async () => viewer.frames() > 0 && (await viewer.statusText()) === "", { timeoutMs: 15_000, what });
 }
 
+/**
+ * Where `selector` lies on a live view's screen (the viewer page's `#screen`, wherever it is shown):
+ * `referenceUrl` rendered in `browser` at the screen's size, never asked of the worker's browser.
+ */
+export async function pointInView(browser: Browser, screen: Locator, referenceUrl: string, selector: string) {
+  const canvas = (await screen.boundingBox())!;
+  const reference = await browser.newContext({
+    viewport: { width: Math.round(canvas.width), height: Math.round(canvas.height) },
+  });
+  try {
+    const refPage = await reference.newPage();
+    await refPage.goto(referenceUrl);
+    const box = (await refPage.locator(selector).boundingBox())!;
+    return { x: canvas.x + box.x + box.width / 2, y: canvas.y + box.y + box.height / 2 };
+  } finally {
+    await reference.close();
+  }
+}
+
+/** Types the demo user's login where the focus is, as a person would: name, Tab, password, Enter. */
+async function typeDemoLogin(page: Page) {
+  await page.keyboard.type(DEMO_USER.username);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(DEMO_USER.password);
+  await page.keyboard.press("Enter");
+}
+
 /** Logs in to the fixture site through the view, as a person would: a click in the username field, then keys. */
 export async function logInThroughViewer(viewer: Viewer, loginPageUrl: string) {
   await viewer.clickLike(loginPageUrl, "#username");
-  await viewer.page.keyboard.type(DEMO_USER.username);
-  await viewer.page.keyboard.press("Tab");
-  await viewer.page.keyboard.type(DEMO_USER.password);
-  await viewer.page.keyboard.press("Enter");
+  await typeDemoLogin(viewer.page);
+}
+
+/**
+ * The same through a live view framed in another page (a connect page or button): `screen` is the
+ * frame's `#screen`, `page` the page that frames it.
+ */
+export async function logInThroughFramedView(browser: Browser, page: Page, screen: Locator, loginPageUrl: string) {
+  const { x, y } = await pointInView(browser, screen, loginPageUrl, "#username");
+  await page.mouse.click(x, y);
+  await typeDemoLogin(page);
 }

@@ -1,29 +1,31 @@
 import type { Logger } from "pino";
-import { type BrowserAdapter, BrowserAdapterError, type BrowserSession } from "../../browser/browser-adapter.ts";
-import { filterByHosts } from "../../browser/capture-filter.ts";
-import type { CapturedState } from "../../credentials/captured-state.ts";
+import type { BrowserAdapter, BrowserSession } from "../../browser/browser-adapter.ts";
 import type { CredentialEvents } from "../../credentials/credential-events.ts";
 import type { CredentialVault } from "../../credentials/credential-vault.ts";
-import type { Device } from "../../credentials/device.ts";
 import type { PendingTotpSecrets } from "../../credentials/pending-totp.ts";
-import { renewInPlace } from "../../credentials/state-renewal.ts";
-import type { TotpSecret } from "../../credentials/totp-secret.ts";
-import type { BlockedRequest } from "../../network/egress-proxy.ts";
 import type { ProviderRegistry } from "../../providers/provider-registry.ts";
-import type { BrowserLoginProvider } from "../../providers/provider-schema.ts";
 import type { DevToolsHost } from "../keep-alive-ports.ts";
 import type { LiveViewHost } from "../live-view-ports.ts";
 import { viewerMessageFor } from "../session-messages.ts";
-import { isFinal, type SessionError, type SessionRecord, type SessionStatus } from "../sessions/session-record.ts";
+import { isFinal, type SessionRecord, type SessionStatus } from "../sessions/session-record.ts";
 import type { SessionStore } from "../sessions/session-store.ts";
 import type { SessionWakeups } from "../sessions/wakeups.ts";
+import { recordBlockedRequests } from "./blocked-requests.ts";
+import { captureAndStore } from "./capture-and-store.ts";
 import { clientUrlRules } from "./client-url-rules.ts";
-import { holdKeptAlive, type KeepAliveEnd } from "./keep-alive.ts";
+import { keepAliveFor } from "./keep-alive-handoff.ts";
+import { followBrowser, loginBrowserRequest } from "./login-browser.ts";
 import { snapshotLoginPage } from "./login-page-snapshot.ts";
+import { countLoginRejections, watchLoginSignals } from "./login-signals.ts";
+import { startLoginTimer } from "./login-timer.ts";
 import { type LoginTotp, loginTotpOf } from "./login-totp.ts";
-import { type SiteSignals, watchSiteSignals } from "./site-signals.ts";
+import { type ReloginSeed, reloginSeed } from "./relogin.ts";
+import { completeRequests, finalStateAfter, Stopped, type StopReason, stopControl } from "./run-control.ts";
+import type { SiteSignals } from "./site-signals.ts";
 import { type SuccessWatcher, watchForSuccess } from "./success-watcher.ts";
-import { type WriteBackTarget, writeBackBrowserState } from "./write-back.ts";
+import { writeBackOnClose } from "./write-back.ts";
+
+export { shutdownStop } from "./run-control.ts";
 
 export interface RunnerDeps {
   sessions: SessionStore;
@@ -48,17 +50,6 @@ export interface RunnerDeps {
   siteSignalPollMs?: number;
 }
 
-/** Why a run stopped early: the final state to record, or none when someone else already ended the session. */
-type StopReason = { status: "failed" | "expired"; error: SessionError } | { status: null };
-
-class Stopped extends Error {
-  readonly reason: StopReason;
-  constructor(reason: StopReason) {
-    super("stopped");
-    this.reason = reason;
-  }
-}
-
 export interface LoginSessionRun {
   readonly sessionId: string;
   /** The status this run last wrote. */
@@ -69,14 +60,6 @@ export interface LoginSessionRun {
   readonly done: Promise<SessionStatus | "missing">;
 }
 
-export const shutdownStop: StopReason = {
-  status: "failed",
-  error: {
-    code: "worker_shutdown",
-    message: "The worker shut down before the login finished; start a new login session",
-  },
-};
-
 /**
  * Runs one login session from claim to final state: open the browser, wait for the user to log in,
  * capture, encrypt, store. Whatever happens, the browser is closed and the session ends in a final state.
@@ -85,18 +68,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
   const { sessions, adapter, vault, logger: baseLogger, workerId, leaseMs } = deps;
   const logger = baseLogger.child({ sessionId });
   let phase: SessionStatus | "idle" = "idle";
-  let rejectStopped!: (error: Stopped) => void;
-  const stopped = new Promise<never>((_, reject) => (rejectStopped = reject));
-  stopped.catch(() => {});
-  let completeRequested!: () => void;
-  let completeWanted = new Promise<void>((resolve) => (completeRequested = resolve));
-
-  const aborter = new AbortController();
-  const stop = (reason: StopReason) => {
-    aborter.abort();
-    rejectStopped(new Stopped(reason));
-  };
-  const until = <T>(work: Promise<T>) => Promise.race([work, stopped]);
+  const { stop, until, signal, abort } = stopControl();
+  const complete = completeRequests();
 
   /** Moves the session on, or stops the run when the session was ended elsewhere (cancel, reaper). */
   async function move(patch: Partial<SessionRecord>) {
@@ -113,24 +86,13 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
   function react(record: SessionRecord | undefined) {
     if (!record || isFinal(record.status)) stop({ status: null });
     // A kept-alive browser ends on a complete asked while kept alive, not on the one that asked for its capture.
-    else if (record.completeRequested && (phase !== "kept_alive" || record.status === "kept_alive"))
-      completeRequested();
+    else if (record.completeRequested && (phase !== "kept_alive" || record.status === "kept_alive")) complete.request();
   }
 
-  let stopDevTools = () => {};
   /** A re-login's starting state and version: its capture is merged into it. */
-  let seeded: { version: number; state: CapturedState } | undefined;
-  /**
-   * The browser holds a stored credential the site may have changed (a re-login's seed, a kept-alive
-   * browser): how to store that before it closes, whatever ends the run.
-   */
-  let pendingWriteBack: (() => Promise<void>) | undefined;
-  const writeBackLater = (browser: BrowserSession, provider: BrowserLoginProvider, target: WriteBackTarget) => {
-    pendingWriteBack = () =>
-      writeBackBrowserState({ vault, events: deps.credentialEvents, logger }, browser, provider, target).catch(
-        () => {},
-      );
-  };
+  let seeded: ReloginSeed | undefined;
+  /** What the browser holds of a stored credential is stored before it closes, whatever ends the run. */
+  const writeBack = writeBackOnClose({ vault, events: deps.credentialEvents, logger });
 
   async function run(): Promise<SessionStatus | "missing"> {
     const record = await sessions.get(sessionId);
@@ -172,47 +134,25 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
       timers.push(
         setInterval(() => void sessions.renewLease(sessionId, workerId, leaseMs).then(react, () => {}), leaseMs / 3),
       );
-      const allowed = formatDuration(Date.parse(record.expiresAt) - Date.parse(record.createdAt));
-      const loginTimer = setTimeout(() => {
-        const message =
-          phase === "starting"
-            ? `The browser was not ready before the session expired (${allowed})`
-            : `The login was not finished within ${allowed}`;
-        stop({ status: "expired", error: { code: "timeout", message } });
-      }, remainingMs);
+      const loginTimer = startLoginTimer(record, remainingMs, { phase: () => phase, stop });
       timers.push(loginTimer);
 
       // A client's own login URL: the rules the API checked it against, carried on the record (./client-url-rules.ts).
       const clientUrl = clientUrlRules(record, provider, adapter.kind);
       if (clientUrl && "refused" in clientUrl) throw new Stopped({ status: "failed", error: clientUrl.refused });
       const egress = clientUrl?.addressPolicy
-        ? { policy: clientUrl.addressPolicy, onBlocked: recordBlocked() }
+        ? { policy: clientUrl.addressPolicy, onBlocked: recordBlockedRequests({ sessions, sessionId, logger }) }
         : undefined;
-      const renewed = record.renews ? await until(reloginSeed(record)) : undefined;
+      const renewed = record.renews ? await until(reloginSeed(vault, record)) : undefined;
       totp = await until(loginTotpOf(record, provider.totp !== undefined, renewed, deps));
-      const seed = renewed?.state;
-      if (seed) seeded = { version: record.renews!.version, state: seed };
-      const keepAlive = provider.keepAlive;
-      opening = adapter.openSession({
-        sessionId,
-        loginUrl: record.loginUrl,
-        // A kept-alive browser outlives the login: the adapter's own backstop must not close it first.
-        timeoutMs: remainingMs + (keepAlive?.maxTime ?? 0),
-        signal: aborter.signal,
-        egress,
-        seed,
-        dedicatedBrowser: keepAlive !== undefined,
-        // A re-login shows the site the device it saw at login; a new one, the person's locale and zone.
-        device: renewed?.device ?? {
-          locale: record.locale ?? provider.browser?.locale,
-          timeZone: record.timeZone ?? provider.browser?.timeZone,
-          webgl: provider.browser?.webgl,
-        },
-      });
+      if (renewed) seeded = { version: record.renews!.version, state: renewed.state };
+      opening = adapter.openSession(
+        loginBrowserRequest(sessionId, record, provider, { remainingMs, signal, egress, renewed }),
+      );
       browser = await until(opening);
       const session = browser;
       if (seeded)
-        writeBackLater(session, provider, {
+        writeBack.set(session, provider, {
           id: record.credentialId!,
           owner: record.owner,
           by: "relogin_seed",
@@ -220,101 +160,63 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
         });
       // Not awaited, so awaiting_login does not wait for it: it is read long before anyone has typed a password.
       const loginPage = snapshotLoginPage(browser, { origins: provider.origins });
-      let shownView = session.liveViewUrl();
-      browser.onEvent((event) => {
-        if (event.type === "disconnected")
-          stop({ status: "failed", error: { code: event.code, message: event.message } });
-        // Remote live views are per tab: show the user the tab they need (a popup, then back when it closes).
-        if ((event.type === "page-opened" || event.type === "page-closed") && session.liveViewUrl() !== shownView) {
-          shownView = session.liveViewUrl();
-          void sessions.transition(sessionId, { liveViewUrl: shownView }).catch(() => {});
-        }
-      });
+      const viewing = followBrowser(session, { sessions, sessionId, stop, liveView: deps.liveView });
+      stopViewing = viewing.stopViewing;
 
-      const viewSource = deps.liveView && session.liveViewSource?.();
-      if (viewSource)
-        stopViewing = deps.liveView!.register(sessionId, { source: viewSource, onEvent: (l) => session.onEvent(l) });
-      const liveViewAddress = viewSource ? { liveViewAddress: deps.liveView!.address } : {};
-
-      let rejections = 0;
       watcher = await until(
         watchForSuccess(browser, provider, {
-          signal: aborter.signal,
-          onLoginRejected: (rejection) => {
-            // A failure response counts only when the person had used the page before its request was sent: a
-            // page that probes its own API as it loads gets 401s nobody typed for. (A failure URL is a navigation:
-            // only an attempt leads there once the login page is up.)
-            if (rejection.by === "response" && !signals?.firstInput.happenedBefore(rejection.requestedAt)) return;
-            signals?.totp?.rejectedBySite();
-            rejections += 1;
-            void sessions
-              .transition(sessionId, { lastLoginRejection: { at: new Date().toISOString(), count: rejections } })
-              .catch(() => {});
-          },
+          signal,
+          onLoginRejected: countLoginRejections({ sessions, sessionId }, () => signals),
         }),
       );
-      await move({ status: "awaiting_login", liveViewUrl: browser.liveViewUrl(), ...liveViewAddress });
+      await move({ status: "awaiting_login", liveViewUrl: browser.liveViewUrl(), ...viewing.liveViewAddress });
       // Not before: awaiting_login waits for none of it (input that came first is still seen, by the page's own record of it).
-      signals = watchLoginSignals(session, provider, totp);
+      signals = watchLoginSignals(session, provider, totp, { pollMs: deps.siteSignalPollMs, logger, stop });
       await until(watcher.succeeded);
       await move({ status: "authenticated" });
 
       if (provider.captureOn === "complete") {
         react(await sessions.get(sessionId));
-        await until(completeWanted);
+        await until(complete.wanted);
       }
       await move({ status: "capturing" });
-      const [captured, device] = await until(
-        Promise.all([
-          browser.capture({ origins: provider.origins, indexedDB: provider.captureIndexedDB }),
-          // What the site saw, kept with the credential so that later visits look like the same device.
-          browser.device?.().catch(() => undefined),
-        ]),
+      const { credential, suspectReason } = await captureAndStore(
+        { vault, events: deps.credentialEvents, logger, sessionId, until },
+        { record, provider, browser, clientHosts: clientUrl?.allowedHosts, loginPage, totp, seeded },
       );
-      // A client's URL can lead anywhere (SSO, ads, trackers): keep only what the operator allowed.
-      const state = clientUrl && !provider.origins?.length ? filterByHosts(captured, clientUrl.allowedHosts) : captured;
-      const suspectReason = await until(loginPage.suspectReason(state));
-      const second = totp.forCapture();
-      const usage = {
-        usage: keepAlive ? ("live" as const) : ("restore" as const),
-        lastAcceptedAt: new Date().toISOString(),
-      };
-      const credential = record.renews
-        ? await renew(
-            record,
-            state,
-            suspectReason,
-            { ...usage, visitedOrigins: browser.visitedOrigins?.() },
-            device,
-            second,
-          )
-        : await vault.seal({
-            secret: { kind: "browser_login", state, ...(second.totp ? { totp: second.totp } : {}) },
-            owner: record.owner,
-            providerId: provider.id,
-            sessionId,
-            suspectReason,
-            details: { ...usage, ...(device ? { device } : {}), ...second.details },
-          });
-      pendingWriteBack = undefined;
-      if (suspectReason)
-        logger.warn(
-          { credentialId: credential.id },
-          "captured nothing new since the login page loaded: credential marked suspect",
-        );
+      // The capture replaces what the browser started from: nothing else is owed to the credential.
+      writeBack.take();
       const suspect = suspectReason ? { suspect: true, suspectReason } : {};
+      const keepAlive = provider.keepAlive;
       if (keepAlive) {
         clearTimeout(loginTimer);
         // The login is over: the kept-alive browser is the app's, and no code step or blocked page of it ends the session.
         void signals?.stop().catch(() => {});
         signals = undefined;
-        writeBackLater(session, provider, {
+        writeBack.set(session, provider, {
           id: credential.id,
           owner: record.owner,
           by: "keep_alive",
           basedOn: { version: credential.version },
         });
-        const ending = await keepAliveFor(session, provider, keepAlive.maxTime, credential, suspect);
+        const ending = await keepAliveFor(
+          {
+            sessions,
+            sessionId,
+            move,
+            until,
+            signal,
+            complete,
+            writeBack,
+            devTools: deps.devTools,
+            liveView: deps.liveView,
+          },
+          session,
+          provider,
+          keepAlive.maxTime,
+          credential,
+          suspect,
+        );
         phase = "completed";
         logger.info({ status: "completed", credentialId: credential.id, keepAlive: ending }, "session status");
         return "completed";
@@ -343,14 +245,13 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     } catch (error) {
       return await endAfter(error);
     } finally {
-      aborter.abort();
+      abort();
       watcher?.stop();
       // Not waited for: closing the browser below ends whatever a hung page still holds of it.
       void signals?.stop().catch(() => {});
       unsubscribe();
-      stopDevTools();
       // A re-login that ended without a capture, a kept-alive browser cut short: keep what the site changed.
-      await pendingWriteBack?.();
+      await writeBack.take()?.();
       stopViewing();
       for (const timer of timers) clearTimeout(timer);
       // A headed window says so before it closes, as the live view's page does.
@@ -363,196 +264,8 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     }
   }
 
-  /**
-   * The second factor and blocked conditions of the provider: a blocked page ends the session with its
-   * code; a typed code the site turns down ends it as totp_rejected (no second code is typed: a retry
-   * can lock the account).
-   */
-  function watchLoginSignals(session: BrowserSession, provider: BrowserLoginProvider, totp: LoginTotp) {
-    return watchSiteSignals(session, provider, {
-      totp: totp.forStep,
-      pollMs: deps.siteSignalPollMs,
-      onBlocked: ({ code, message }) => {
-        logger.info({ code }, "the site blocked the login");
-        stop({ status: "failed", error: { code, message } });
-      },
-      onTotpState: (state, at) => {
-        if (state === "filled") {
-          logger.info("one-time code typed from the stored TOTP secret");
-          void totp.filled(at);
-        } else if (state === "rejected") {
-          void totp.rejected().finally(() =>
-            stop({
-              status: "failed",
-              error: {
-                code: "totp_rejected",
-                message:
-                  "The site turned down the one-time code made from the stored TOTP secret; no other code was tried. Store the right secret (PUT /credentials/{id}/totp, or totpSecret at start) and check the server's clock",
-              },
-            }),
-          );
-        }
-      },
-    });
-  }
-
-  /**
-   * The state a re-login starts from: the credential it renews, decrypted (and audited) for this
-   * browser only, the device it was captured on, and the person's TOTP secret it holds.
-   */
-  async function reloginSeed(
-    record: SessionRecord,
-  ): Promise<{ state: CapturedState; device?: Device; totp?: TotpSecret }> {
-    const access = { purpose: "relogin_seed", apiKeyId: record.renews?.apiKeyId, requestId: record.renews?.requestId };
-    const opened = record.credentialId ? await vault.open(record.credentialId, record.owner, access) : undefined;
-    if (opened?.secret.kind !== "browser_login")
-      throw new Stopped({
-        status: "failed",
-        error: { code: "credential_not_found", message: "The credential to renew no longer exists" },
-      });
-    return { state: opened.secret.state, device: opened.metadata.device, totp: opened.secret.totp };
-  }
-
-  /**
-   * Replaces the renewed credential in place (same id, next version), merged into the state the
-   * re-login started from (origins the browser did not load keep their storage), unless someone
-   * else replaced it since the re-login began. Without a TOTP secret given for this session, the
-   * credential keeps the one it holds (the vault carries it over).
-   */
-  async function renew(
-    record: SessionRecord,
-    state: CapturedState,
-    suspectReason: string | undefined,
-    { visitedOrigins, ...details }: { usage: "restore" | "live"; lastAcceptedAt: string; visitedOrigins?: string[] },
-    device: Device | undefined,
-    second: ReturnType<LoginTotp["forCapture"]>,
-  ) {
-    const provider = deps.providers.get(record.providerId);
-    const result = await renewInPlace(
-      { vault, events: deps.credentialEvents },
-      {
-        id: record.credentialId!,
-        owner: record.owner,
-        basedOn: seeded!,
-        captured: state,
-        scope: { origins: provider?.kind === "browser_login" ? provider.origins : undefined, visitedOrigins },
-        by: "relogin",
-        always: true,
-        suspectReason,
-        totp: second.totp,
-        details: {
-          ...details,
-          status: "active",
-          sessionId,
-          lastVerifiedAt: details.lastAcceptedAt,
-          ...(device ? { device } : {}),
-          ...second.details,
-        },
-      },
-    );
-    if (result.outcome !== "renewed") {
-      const error =
-        result.outcome === "missing"
-          ? {
-              code: "credential_not_found",
-              message: "The credential was deleted during the re-login; nothing was kept",
-            }
-          : {
-              code: "credential_changed",
-              message:
-                "The credential was replaced by another re-login or refresh meanwhile; this capture was not kept",
-            };
-      throw new Stopped({ status: "failed", error });
-    }
-    return result.metadata;
-  }
-
-  /**
-   * The provider's sessions need a live page: the credential is stored, and the logged-in browser
-   * stays open (kept_alive) until the app ends it, its time runs out or the site logs it out; then
-   * what the browser holds is stored in place and the session completes. Apps drive it over
-   * DevTools through the API; the person's live view stays open.
-   */
-  async function keepAliveFor(
-    browser: BrowserSession,
-    provider: BrowserLoginProvider,
-    maxMs: number,
-    credential: { id: string; version: number },
-    suspect: { suspect?: boolean; suspectReason?: string },
-  ): Promise<KeepAliveEnd> {
-    const until_ = new Date(Date.now() + maxMs).toISOString();
-    const endpoint = browser.devToolsEndpoint?.();
-    const devTools = endpoint !== undefined && deps.devTools !== undefined && deps.liveView !== undefined;
-    const keepAlive = { until: until_, devTools };
-    completeWanted = new Promise<void>((resolve) => (completeRequested = resolve));
-    await move({
-      status: "kept_alive",
-      credentialId: credential.id,
-      completeRequested: false,
-      keepAlive,
-      ...suspect,
-    });
-    await sessions.extend(sessionId, Date.parse(until_));
-    if (devTools) stopDevTools = deps.devTools!.register(sessionId, endpoint!);
-    const ending = await until(
-      holdKeptAlive(browser, provider, { maxMs, endRequested: completeWanted, signal: aborter.signal }),
-    );
-    stopDevTools();
-    // Like a profile persisted when its browser closes: what the site changed while it was alive is kept.
-    // A logged-out browser holds the site's goodbye, not a newer login.
-    const writeBack = pendingWriteBack;
-    pendingWriteBack = undefined;
-    if (ending !== "logged_out") await writeBack?.();
-    const finished = await sessions.transition(sessionId, {
-      status: "completed",
-      keepAlive: { ...keepAlive, endedAt: new Date().toISOString(), endReason: ending },
-    });
-    if (!finished.ok) throw new Stopped({ status: null });
-    return ending;
-  }
-
-  /** Records refused requests on the session; one write at a time, the latest count wins, however fast a page retries. */
-  function recordBlocked() {
-    let count = 0;
-    let latest: BlockedRequest | undefined;
-    let writing = false;
-    const write = (): void => {
-      if (writing || !latest) return;
-      const { host, reason } = latest;
-      latest = undefined;
-      writing = true;
-      logger.info({ host, reason, count }, "request blocked");
-      void sessions
-        .transition(sessionId, { lastBlockedRequest: { at: new Date().toISOString(), host, reason, count } })
-        .catch(() => {})
-        .finally(() => {
-          writing = false;
-          write();
-        });
-    };
-    return (blocked: BlockedRequest) => {
-      count += 1;
-      latest = blocked;
-      write();
-    };
-  }
-
   async function endAfter(error: unknown): Promise<SessionStatus | "missing"> {
-    let final: { status: "failed" | "expired"; error: SessionError } | null;
-    if (error instanceof Stopped) {
-      final = error.reason.status ? error.reason : null;
-    } else if (error instanceof BrowserAdapterError) {
-      final = { status: "failed", error: { code: error.code, message: error.message } };
-    } else {
-      logger.error(
-        { err: { name: (error as Error)?.name, message: (error as Error)?.message?.split("\n")[0] } },
-        "session run crashed",
-      );
-      final = {
-        status: "failed",
-        error: { code: "internal_error", message: "The worker hit an unexpected error while running this session" },
-      };
-    }
+    const final = finalStateAfter(error, logger);
     if (final) {
       const result = await sessions.transition(sessionId, final).catch(() => undefined);
       if (result?.ok) logger.info({ status: final.status, code: final.error.code }, "session status");
@@ -572,9 +285,4 @@ export function runLoginSession(sessionId: string, deps: RunnerDeps): LoginSessi
     stop,
     done,
   };
-}
-
-function formatDuration(ms: number): string {
-  if (ms < 90_000) return `${Math.round(ms / 1000)} seconds`;
-  return `${Math.round(ms / 60_000)} minutes`;
 }

@@ -1,5 +1,6 @@
 import type { BrowserSession, BrowserSessionEvent } from "../../browser/browser-adapter.ts";
 import type { PageCondition } from "../../providers/site-conditions.ts";
+import { oneCheckAtATime } from "./one-check-at-a-time.ts";
 import type { PageDevTools } from "./page-devtools.ts";
 
 /**
@@ -43,8 +44,7 @@ export function createPageConditionWatcher(
 ): PageConditionWatcher {
   const entries = new Set<Entry>();
   let stopped = false;
-  let checking = false;
-  let dirty = false;
+  const check = oneCheckAtATime(checkOnce, () => stopped);
 
   const onEvent = (event: BrowserSessionEvent) => {
     if (event.type === "disconnected") return;
@@ -76,29 +76,17 @@ export function createPageConditionWatcher(
     );
   }
 
-  async function check() {
-    if (stopped) return;
-    if (checking) {
-      dirty = true;
-      return;
-    }
-    checking = true;
-    try {
-      do {
-        dirty = false;
-        const watched = [...entries];
-        if (watched.length === 0) return;
-        const readings = await read(watched.flatMap((e) => e.leaves));
-        for (const entry of watched) {
-          if (stopped || !entries.has(entry)) continue;
-          const tab = readings.find((r) => holds(entry.condition, r, entry.seen));
-          if (!tab) continue;
-          entries.delete(entry);
-          entry.onHold(tab.pageId);
-        }
-      } while (dirty && !stopped);
-    } finally {
-      checking = false;
+  /** Reads the pages once for every watched condition; a condition that holds is reported and dropped. */
+  async function checkOnce() {
+    const watched = [...entries];
+    if (watched.length === 0) return;
+    const readings = await read(watched.flatMap((e) => e.leaves));
+    for (const entry of watched) {
+      if (stopped || !entries.has(entry)) continue;
+      const tab = readings.find((r) => holds(entry.condition, r, entry.seen));
+      if (!tab) continue;
+      entries.delete(entry);
+      entry.onHold(tab.pageId);
     }
   }
 

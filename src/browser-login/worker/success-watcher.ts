@@ -1,6 +1,7 @@
 import type { BrowserSession, BrowserSessionEvent } from "../../browser/browser-adapter.ts";
 import type { CapturedState } from "../../credentials/captured-state.ts";
 import type { BrowserLoginProvider, FailureResponse, SuccessCondition } from "../../providers/provider-schema.ts";
+import { oneCheckAtATime } from "./one-check-at-a-time.ts";
 
 export interface SuccessWatcher {
   /** Resolves when the provider's success condition has held for its settle time. */
@@ -65,40 +66,27 @@ export async function watchForSuccess(
   const succeeded = new Promise<void>((resolve) => (resolveSucceeded = resolve));
   let heldSince: number | undefined;
   let settleTimer: NodeJS.Timeout | undefined;
-  let checking = false;
-  let dirty = false;
 
-  const check = async () => {
+  /** Evaluates the condition once: held for settleMs, the login succeeded; held for less, a check is set for when it would be. */
+  const checkOnce = async () => {
+    const holds = await evaluate(condition, leaves, session, baseline, seenResponses).catch(() => false);
     if (stopped) return;
-    if (checking) {
-      dirty = true;
+    if (!holds) {
+      heldSince = undefined;
+      clearTimeout(settleTimer);
       return;
     }
-    checking = true;
-    try {
-      do {
-        dirty = false;
-        const holds = await evaluate(condition, leaves, session, baseline, seenResponses).catch(() => false);
-        if (stopped) return;
-        if (!holds) {
-          heldSince = undefined;
-          clearTimeout(settleTimer);
-          continue;
-        }
-        heldSince ??= Date.now();
-        const remaining = heldSince + provider.settleMs - Date.now();
-        if (remaining <= 0) {
-          stop();
-          resolveSucceeded();
-          return;
-        }
-        clearTimeout(settleTimer);
-        settleTimer = setTimeout(() => void check(), remaining);
-      } while (dirty && !stopped);
-    } finally {
-      checking = false;
+    heldSince ??= Date.now();
+    const remaining = heldSince + provider.settleMs - Date.now();
+    if (remaining <= 0) {
+      stop();
+      resolveSucceeded();
+      return;
     }
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(() => void check(), remaining);
   };
+  const check = oneCheckAtATime(checkOnce, () => stopped);
 
   const onEvent = (event: BrowserSessionEvent) => {
     if (event.type === "navigated") {

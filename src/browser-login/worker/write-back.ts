@@ -63,6 +63,29 @@ export async function writeBackBrowserState(
     );
 }
 
+/**
+ * The write-back a run owes while its browser holds a stored credential the site may have changed (a
+ * re-login's seed, a kept-alive browser): set when the browser opens on it, taken when the run stores
+ * a capture of its own, and run before the browser closes, whatever ends the run.
+ */
+export function writeBackOnClose(deps: { vault: CredentialVault; events?: CredentialEvents; logger: Logger }) {
+  let pending: (() => Promise<void>) | undefined;
+  return {
+    /** From now on, closing `browser` stores what it holds into `target`. */
+    set(browser: BrowserSession, provider: BrowserLoginProvider, target: WriteBackTarget) {
+      pending = () => writeBackBrowserState(deps, browser, provider, target).catch(() => {});
+    },
+    /** The write-back owed, if any; none is owed after. */
+    take(): (() => Promise<void>) | undefined {
+      const owed = pending;
+      pending = undefined;
+      return owed;
+    },
+  };
+}
+
+export type WriteBackOnClose = ReturnType<typeof writeBackOnClose>;
+
 /** The work's result within `ms`, or undefined. */
 async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;

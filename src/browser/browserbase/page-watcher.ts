@@ -71,6 +71,11 @@ export function createPageWatcher(options: PageWatcherOptions): PageWatcher {
     emit({ type: "navigated", pageId: entry.pageId, url });
   }
 
+  function storageItemSet({ storageId, key, newValue }: { storageId: DomStorageId; key: string; newValue: string }) {
+    mirror.added(storageId, key, newValue);
+    dirty = true;
+  }
+
   function listen(entry: WatchedPage): void {
     const page = entry.page;
     /** What each request in flight asked, for its response's event (providers may narrow failure responses by them). */
@@ -140,30 +145,9 @@ export function createPageWatcher(options: PageWatcherOptions): PageWatcher {
           });
       },
       "Network.loadingFailed": ({ requestId }: { requestId: string }) => void requests.delete(requestId),
-      "DOMStorage.domStorageItemAdded": ({
-        storageId,
-        key,
-        newValue,
-      }: {
-        storageId: DomStorageId;
-        key: string;
-        newValue: string;
-      }) => {
-        mirror.added(storageId, key, newValue);
-        dirty = true;
-      },
-      "DOMStorage.domStorageItemUpdated": ({
-        storageId,
-        key,
-        newValue,
-      }: {
-        storageId: DomStorageId;
-        key: string;
-        newValue: string;
-      }) => {
-        mirror.added(storageId, key, newValue);
-        dirty = true;
-      },
+      // An update carries the whole new value: the mirror takes it as it takes a new item.
+      "DOMStorage.domStorageItemAdded": storageItemSet,
+      "DOMStorage.domStorageItemUpdated": storageItemSet,
       "DOMStorage.domStorageItemRemoved": ({ storageId, key }: { storageId: DomStorageId; key: string }) => {
         mirror.removed(storageId, key);
         dirty = true;

@@ -495,19 +495,9 @@ li .detail { display: block; color: var(--_muted); font-size: 0.9em; }
 
     async oauth2(provider) {
       const { call, serviceOrigin } = this.session;
-      // Opened now, in the click (before any await): browsers block a popup opened later.
-      const popup = window.open("", `blc-oauth2-${this.uid}`, "popup,width=520,height=720");
-      if (!popup)
-        throw new NotConnected(
-          `Your browser blocked the ${provider.name} window. Allow pop-ups for this page and press Connect again.`,
-        );
-      try {
-        const { authorizationUrl } = await call("POST", "/oauth2", { providerId: provider.id });
-        popup.location.href = authorizationUrl;
-      } catch (error) {
-        popup.close();
-        throw error;
-      }
+      const popup = await openOauth2Popup(provider, `blc-oauth2-${this.uid}`, () =>
+        call("POST", "/oauth2", { providerId: provider.id }),
+      );
       this.say(`Sign in to ${provider.name} in the window that opened, and allow access there.`);
       const result = await oauth2Result(popup, serviceOrigin);
       return { message: oauth2Outcome(provider, result), credentialId: result.credentialId };

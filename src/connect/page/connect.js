@@ -222,19 +222,9 @@
 
     /** OAuth2: the provider's own pages in a popup; its callback page tells this page (same origin) how it ended. */
     async oauth2(provider) {
-      // Opened now, in the click (before any await): browsers block a popup opened later.
-      const popup = window.open("", "connect-oauth2", "popup,width=520,height=720");
-      if (!popup)
-        throw new Error(
-          `Your browser blocked the ${provider.name} window. Allow pop-ups for this page and press Connect again.`,
-        );
-      try {
-        const { authorizationUrl } = await api("POST", "/oauth2", { providerId: provider.id });
-        popup.location.href = authorizationUrl;
-      } catch (error) {
-        popup.close();
-        throw error;
-      }
+      const popup = await openOauth2Popup(provider, "connect-oauth2", () =>
+        api("POST", "/oauth2", { providerId: provider.id }),
+      );
       say(`Sign in to ${provider.name} in the window that opened, and allow access there.`);
       return oauth2Outcome(provider, await oauth2Result(popup, location.origin));
     },
@@ -281,8 +271,6 @@
     row.append(input);
     return { row, field, input };
   }
-
-  /** The popup's `oauth2_result` message, from this page's own origin and that window only; undefined when it was closed without one. */
 
   async function connect(provider) {
     const render = RENDERERS[provider.kind];

@@ -63,6 +63,28 @@ function loginStep(provider, session) {
 }
 
 /**
+ * Opens the OAuth2 window (named `name`) and points it at the authorization URL `authorize()` gets
+ * from the service. Call it in the click, before any await of the caller's: browsers block a popup
+ * opened later (the window opens before this function's own first await). Throws NotConnected when
+ * the browser blocked it; closes it again when no URL came.
+ */
+async function openOauth2Popup(provider, name, authorize) {
+  const popup = window.open("", name, "popup,width=520,height=720");
+  if (!popup)
+    throw new NotConnected(
+      `Your browser blocked the ${provider.name} window. Allow pop-ups for this page and press Connect again.`,
+    );
+  try {
+    const { authorizationUrl } = await authorize();
+    popup.location.href = authorizationUrl;
+  } catch (error) {
+    popup.close();
+    throw error;
+  }
+  return popup;
+}
+
+/**
  * The OAuth2 window's answer: its `oauth2_result` message from `origin` (the service's), or
  * undefined once the window is closed without one.
  */
