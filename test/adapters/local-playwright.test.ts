@@ -46,6 +46,27 @@ describe("local Playwright: its own time limit and its live-view capability", ()
     expect(session.pages()).toEqual([]);
   });
 
+  it("shows each session the locale and time zone it asked for, whichever spares are ready", async () => {
+    const paris = { locale: "fr-FR", timeZone: "Europe/Paris" };
+    const tokyo = { locale: "ja-JP", timeZone: "Asia/Tokyo" };
+    // Defaults, a place (a context made for it), the same place (its spare), another, the first again, defaults.
+    for (const asked of [undefined, paris, paris, tokyo, paris, undefined]) {
+      const session = await adapter.openSession({
+        sessionId: randomUUID(),
+        loginUrl: site.loginUrl,
+        timeoutMs: 60_000,
+        ...(asked ? { device: asked } : {}),
+      });
+      try {
+        const seen = await session.device!();
+        const expected = asked ?? { locale: "en-US", timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
+        expect({ locale: seen?.locale, timeZone: seen?.timeZone }).toEqual(expected);
+      } finally {
+        await session.close();
+      }
+    }
+  });
+
   it("lists the session's tabs with their titles and opens a DevTools channel of its own to one", async () => {
     const session = await adapter.openSession({ sessionId: randomUUID(), loginUrl: site.loginUrl, timeoutMs: 60_000 });
     try {

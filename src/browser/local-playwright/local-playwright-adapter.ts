@@ -76,6 +76,12 @@ interface Spare {
   page?: Page;
 }
 
+/** A spare being made, and the device it shows. */
+interface SpareEntry {
+  device: DeviceRequest;
+  ready: Promise<Spare | undefined>;
+}
+
 /** What a context is made with: the parts of the device a context fixes, and the egress proxy. */
 interface ContextRequest {
   device: DeviceRequest;
@@ -96,7 +102,13 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
   /** The running browser's own user agent, which a recorded device usually has already. */
   let ownUserAgent: Promise<string | undefined> | undefined;
   let closed = false;
-  const spares: Promise<Spare | undefined>[] = [];
+  const spares: SpareEntry[] = [];
+  /**
+   * Besides `spareTarget` spares of the operator's defaults, one of the locale and time zone the last
+   * session from elsewhere asked for: a deployment's people mostly share theirs, and they often differ
+   * from the server's (a new context costs a login page about 250 ms: npm run bench, figure 1).
+   */
+  let otherPlace: DeviceRequest | undefined;
   const sessions = new Set<LocalSession>();
   void sweepUploadFolders();
   /** Who this adapter's Chromium runs as when not this process's user: files the person uploads are handed to them. */
@@ -151,6 +163,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
           b.on("disconnected", () => {
             if (browser === launching) browser = undefined;
             spares.length = 0;
+            otherPlace = undefined;
             for (const session of sessions) session.lostBrowser();
           }),
         )
@@ -253,18 +266,40 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
   }
 
   function refillSpares() {
-    while (!closed && spares.length < spareTarget) {
-      spares.push(newContext({ device: defaults }).catch(() => undefined));
-    }
+    const want = (device: DeviceRequest, count: number) => {
+      let have = spares.filter((s) => s.device === device).length;
+      for (; !closed && have < count; have++) {
+        spares.push({ device, ready: newContext({ device }).catch(() => undefined) });
+      }
+    };
+    want(defaults, spareTarget);
+    if (otherPlace && spareTarget > 0) want(otherPlace, 1);
   }
 
   async function takeContext(request: ContextRequest): Promise<Required<Spare>> {
     let spare: Spare | undefined;
-    // A spare shows the default device: it serves a session that asks for nothing else.
-    const spareFits = !request.egress && sameContextDevice(request.device, defaults);
-    while (spareFits && !spare && spares.length > 0) {
-      const next = await spares.shift()!;
+    // A spare serves a session that asks for the device it shows.
+    for (let i = 0; !request.egress && !spare && i < spares.length; ) {
+      if (!sameContextDevice(request.device, spares[i]!.device)) {
+        i++;
+        continue;
+      }
+      const next = await spares.splice(i, 1)[0]!.ready;
       if (next?.context.browser()?.isConnected()) spare = next;
+    }
+    // A login from another place (the defaults but for locale and time zone): the next spare is made for it.
+    const place = { ...defaults, locale: request.device.locale, timeZone: request.device.timeZone };
+    const fromElsewhere = !sameContextDevice(place, defaults) && sameContextDevice(request.device, place);
+    if (!request.egress && fromElsewhere && !(otherPlace && sameContextDevice(otherPlace, place))) {
+      const stale = otherPlace;
+      otherPlace = place;
+      for (let i = spares.length - 1; i >= 0; i--) {
+        if (spares[i]!.device !== stale) continue;
+        void spares
+          .splice(i, 1)[0]!
+          .ready.then((s) => s?.context.close())
+          .catch(() => {});
+      }
     }
     spare ??= await newContext(request);
     if (spare.page) return { context: spare.context, page: spare.page };
@@ -281,7 +316,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
     async warmUp() {
       await launch();
       refillSpares();
-      await Promise.all(spares);
+      await Promise.all(spares.map((s) => s.ready));
     },
     async openSession(request: OpenSessionRequest) {
       const { signal } = request;
@@ -352,7 +387,7 @@ export function createLocalPlaywrightAdapter(options: LocalPlaywrightOptions): B
       closed = true;
       await Promise.all([...sessions].map((s) => s.close()));
       // A spare still being made finishes first: its page closing under it is what the guard is for.
-      await Promise.all(spares.splice(0));
+      await Promise.all(spares.splice(0).map((s) => s.ready));
       const pending = browser;
       browser = undefined;
       if (pending) await pending.then((b) => b.close()).catch(() => {});
