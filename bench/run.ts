@@ -225,7 +225,7 @@ function rows(r: Record<string, any>): Row[] {
       goal: "≤ 1.3×",
       met: ratio(r.loginPage.person.median, r.loginPage.bare.median) <= 1.3,
       detail:
-        "start with locale fr-FR, timeZone Europe/Paris: a context made for the session (spares have the deployment's defaults)",
+        "start with locale fr-FR, timeZone Europe/Paris: after the first such session, the worker's spare for the last other place serves it",
     });
   }
   if (r.detection) {
