@@ -158,6 +158,12 @@ describe("connect page: API and worker in separate processes, a person in a seco
     expect(frameBox.x).toBeGreaterThanOrEqual(0);
     expect(frameBox.x + frameBox.width).toBeLessThanOrEqual(390);
     expect(await fits()).toBe(true);
+    // The view, once loaded in its frame, leaves the focus where the connect page put it.
+    await waitFor(() => page.frameLocator("#live-view").locator("canvas").first().isVisible(), {
+      timeoutMs: 20_000,
+      what: "the view loaded in its frame",
+    });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("login-heading");
     await logInThroughFrame(page);
     await waitFor(async () => (await statusText(page)) === "Connected: Demo.", {
       timeoutMs: 30_000,

@@ -196,12 +196,13 @@
   // Keys go to a hidden text field, so that IME composition, phone keyboards and paste work too. It has
   // the keyboard from the start, as the remote page has its own focus (a login page's user field): keys
   // typed before any click reach it. Not on touch-only devices, where focusing would open the on-screen
-  // keyboard unasked: there the first tap does.
+  // keyboard unasked: there the first tap does. Framed in a page (the connect page, an app's), the view
+  // does not take the focus from that page; it takes the keys once the person moves into it.
   const touchOnly = window.matchMedia?.("(hover: none) and (pointer: coarse)").matches;
   function focusKeys() {
     if (!touchOnly || document.activeElement === keys) keys.focus({ preventScroll: true });
   }
-  focusKeys();
+  if (window.top === window || document.hasFocus()) focusKeys();
   window.addEventListener("focus", () => {
     if (!native.owns(document.activeElement)) focusKeys();
   });
