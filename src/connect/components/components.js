@@ -21,16 +21,6 @@
 
   // @include shared/connect-flow.js
 
-  /** The link no longer works here (expired, revoked, another page's): nothing of it will. The errorUrl status for each. */
-  const LINK_ENDED = {
-    connect_link_expired: "link_expired",
-    connect_link_revoked: "link_revoked",
-    connect_link_invalid: "link_refused",
-    connect_link_opened_elsewhere: "link_refused",
-    connect_link_not_opened: "link_refused",
-    connect_check_failed: "link_refused",
-    origin_not_allowed: "link_refused",
-  };
   const UNREACHABLE = "The service could not be reached. Check your connection and try again.";
 
   const sessions = new Map();
@@ -199,14 +189,6 @@ li .detail { display: block; color: var(--_muted); font-size: 0.9em; }
     return element;
   }
 
-  const STATUS_TEXT = {
-    active: "Working",
-    expired: "Logged out: connect again",
-    needs_reauth: "Needs you to log in again",
-    unknown: "Status unknown",
-    inconclusive: "Status unknown",
-  };
-  const dateText = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   let ids = 0;
 
   // ---- What every element shares ----
@@ -622,20 +604,6 @@ li .detail { display: block; color: var(--_muted); font-size: 0.9em; }
         if (!this.session.ended) for (const b of this.list.querySelectorAll("button")) b.disabled = false;
       }
     }
-  }
-
-  /** What to tell the person after a disconnect; for OAuth2, whether the provider revoked the app's access too. */
-  function disconnected(name, revocation) {
-    if (!revocation || revocation.status === "revoked") {
-      return [`Disconnected: ${name}.${revocation ? ` ${name} has revoked this app's access.` : ""}`, "success"];
-    }
-    const check = `To be sure the app has no access left, remove it in your ${name} account's settings.`;
-    if (revocation.status === "not_supported")
-      return [`Disconnected: ${name}. ${name} offers no way to revoke access from here. ${check}`, "success"];
-    return [
-      `Disconnected: ${name}, but ${name} did not confirm revoking the app's access (${revocation.error.message}). ${check}`,
-      "error",
-    ];
   }
 
   // ---- <blc-oauth-client-form link provider> ----

@@ -35,16 +35,6 @@
     status.textContent = text;
   }
 
-  /** Link errors: the link no longer works here (expired, revoked, another browser's): nothing on the page will. */
-  const LINK_ENDED = {
-    connect_link_expired: "link_expired",
-    connect_link_revoked: "link_revoked",
-    connect_link_invalid: "link_refused",
-    connect_link_opened_elsewhere: "link_refused",
-    connect_link_not_opened: "link_refused",
-    connect_check_failed: "link_refused",
-  };
-
   /** Sends the person to the app's address for this outcome, when the link has one; true if it did. */
   function handBack(url, status, providerId) {
     if (!url) return false;
@@ -76,14 +66,6 @@
     for (const button of document.querySelectorAll("#providers button, #connections button"))
       button.disabled = value || linkEnded;
   }
-
-  const STATUS_TEXT = {
-    active: "Working",
-    expired: "Logged out: connect again",
-    needs_reauth: "Needs you to log in again",
-    inconclusive: "Not sure: the last check could not tell",
-  };
-  const dateText = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
   function item(title, detail, button) {
     const li = document.createElement("li");
@@ -291,20 +273,6 @@
     } finally {
       setBusy(false);
     }
-  }
-
-  /** What to tell the person after a disconnect; for OAuth2, whether the provider revoked the app's access too. */
-  function disconnected(name, revocation) {
-    if (!revocation || revocation.status === "revoked") {
-      return [`Disconnected: ${name}.${revocation ? ` ${name} has revoked this app's access.` : ""}`, "success"];
-    }
-    const check = `To be sure the app has no access left, remove it in your ${name} account's settings.`;
-    if (revocation.status === "not_supported")
-      return [`Disconnected: ${name}. ${name} offers no way to revoke access from here. ${check}`, "success"];
-    return [
-      `Disconnected: ${name}, but ${name} did not confirm revoking the app's access (${revocation.error.message}). ${check}`,
-      "error",
-    ];
   }
 
   async function disconnect(connection) {

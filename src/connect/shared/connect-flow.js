@@ -116,3 +116,40 @@ function oauth2Outcome(provider, result) {
   if (result.error) throw new NotConnected(`${provider.name} was not connected: ${result.error.message}`);
   return `Connected: ${provider.name}.`;
 }
+
+/**
+ * Errors that mean the link no longer works here (expired, revoked, another browser's or origin's):
+ * nothing of it will. The errorUrl status for each.
+ */
+const LINK_ENDED = {
+  connect_link_expired: "link_expired",
+  connect_link_revoked: "link_revoked",
+  connect_link_invalid: "link_refused",
+  connect_link_opened_elsewhere: "link_refused",
+  connect_link_not_opened: "link_refused",
+  connect_check_failed: "link_refused",
+  origin_not_allowed: "link_refused",
+};
+
+/** A connection's status as the person reads it. */
+const STATUS_TEXT = {
+  active: "Working",
+  expired: "Logged out: connect again",
+  needs_reauth: "Needs you to log in again",
+  inconclusive: "Not sure: the last check could not tell",
+};
+const dateText = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/** What to tell the person after a disconnect; for OAuth2, whether the provider revoked the app's access too. */
+function disconnected(name, revocation) {
+  if (!revocation || revocation.status === "revoked") {
+    return [`Disconnected: ${name}.${revocation ? ` ${name} has revoked this app's access.` : ""}`, "success"];
+  }
+  const check = `To be sure the app has no access left, remove it in your ${name} account's settings.`;
+  if (revocation.status === "not_supported")
+    return [`Disconnected: ${name}. ${name} offers no way to revoke access from here. ${check}`, "success"];
+  return [
+    `Disconnected: ${name}, but ${name} did not confirm revoking the app's access (${revocation.error.message}). ${check}`,
+    "error",
+  ];
+}
