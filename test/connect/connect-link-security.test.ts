@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectLinkClient } from "../helpers/connect-link-client.ts";
+import { headerSafe, mulberry32, pickFrom, randomJson, randomText } from "../helpers/fuzz.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
@@ -213,7 +214,7 @@ describe("connect links: binding, lifetimes, revocation, return URLs, fuzzed", (
         `{"providerId":${JSON.stringify(randomText(random, 70))}}`,
         `{"providerId":"demo","fields":{"k":${JSON.stringify("v".repeat(8000))}}}`,
         `{"providerId":"demo","extra":true}`,
-        JSON.stringify(randomJson(random, 4)),
+        JSON.stringify(randomJson(random, 4, BODY_KEYS)),
         "\u0000\u00ff\ud800",
       ]);
 
@@ -262,7 +263,7 @@ describe("connect links: binding, lifetimes, revocation, return URLs, fuzzed", (
                 { successUrl: randomUrl(random) },
                 { errorUrl: randomUrl(random), providers: ["demo"] },
                 { returnUrl: randomUrl(random), ttlSeconds: Math.floor(random() * 5000) - 10 },
-                randomJson(random, 3),
+                randomJson(random, 3, BODY_KEYS),
               ]),
             )
           : body;
@@ -307,76 +308,13 @@ describe("connect links: binding, lifetimes, revocation, return URLs, fuzzed", (
   }, 180_000);
 });
 
-/** A small seeded generator: the same run every time, so a failure can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const ALPHABET = [..."abcXYZ019_-.~%/?#&=;:@!$'()*+, \"<>\\^`{|}", "\u00e9", "\u4e2d", "\ud83d\ude00", "\u0000", "\n"];
-
-function randomText(random: () => number, maxLength: number): string {
-  const length = Math.floor(random() * (maxLength + 1));
-  let text = "";
-  for (let i = 0; i < length; i += 1) text += ALPHABET[Math.floor(random() * ALPHABET.length)];
-  return text;
-}
-
-/** What a header may carry (fetch refuses control characters and code points above 255 before sending). */
-function headerSafe(text: string): string {
-  return [...text]
-    .map((ch) => (/^[\x20-\x7e]$/.test(ch) ? ch : "?"))
-    .join("")
-    .trim();
-}
-
 function flip(text: string, random: () => number): string {
   const i = Math.floor(random() * text.length);
   return `${text.slice(0, i)}${text[i] === "A" ? "B" : "A"}${text.slice(i + 1)}`;
 }
 
-function randomJson(random: () => number, depth: number): unknown {
-  const kind = Math.floor(random() * (depth > 0 ? 7 : 5));
-  switch (kind) {
-    case 0:
-      return null;
-    case 1:
-      return random() < 0.5;
-    case 2:
-      return Math.floor(random() * 1e12) - 5e11;
-    case 3:
-      return randomText(random, 30);
-    case 4:
-      return pickFrom(random, ["providerId", "check", "fields", "successUrl", "__proto__", "constructor"]);
-    case 5:
-      return Array.from({ length: Math.floor(random() * 4) }, () => randomJson(random, depth - 1));
-    default:
-      return Object.fromEntries(
-        Array.from({ length: Math.floor(random() * 4) }, () => [
-          pickFrom(random, [
-            "providerId",
-            "check",
-            "fields",
-            "successUrl",
-            "errorUrl",
-            "__proto__",
-            randomText(random, 8),
-          ]),
-          randomJson(random, depth - 1),
-        ]),
-      );
-  }
-}
-
-function pickFrom<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)]!;
-}
+/** The names the connect endpoints read, for random bodies. */
+const BODY_KEYS = ["providerId", "check", "fields", "successUrl", "errorUrl"] as const;
 
 function randomUrl(random: () => number): string {
   return `${pickFrom(random, ["https", "http", "javascript", "JAVASCRIPT", "myapp", "data", " https", "java\tscript", "", "ht%74p"])}:${pickFrom(random, ["//", "", "///"])}${pickFrom(random, ["app.example.com", "u:p@app.example.com", "", "[::1]", "%zz"])}${randomText(random, 20)}`;

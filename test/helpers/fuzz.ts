@@ -1,14 +1,7 @@
-/** Seeded randomness for fuzz runs: the same run every time, so a failure can be replayed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "./seeded-random.ts";
+
+/** Seeded randomness for fuzz runs (mulberry32): the same run every time, so a failure can be replayed. */
+export const mulberry32 = (seed: number): (() => number) => seededRandom(seed).next;
 
 export function pickFrom<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;

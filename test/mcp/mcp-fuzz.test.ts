@@ -4,20 +4,9 @@ import { type CallToolResult, Client, StreamableHTTPClientTransport } from "@mod
 import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/free-port.ts";
+import { mulberry32 } from "../helpers/fuzz.ts";
 import { type McpAuthorizationServer, startMcpAuthorizationServer } from "../helpers/mcp-authorization-server.ts";
 import { startTestStack, type TestStack } from "../helpers/test-stack.ts";
-
-/** A seeded generator: a failing run is repeated exactly. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 
@@ -76,7 +65,7 @@ describe("MCP endpoint, fuzzed", () => {
     });
 
   it("bodies that are not JSON-RPC, and JSON-RPC that is wrong, get a 4xx or a JSON-RPC error", async () => {
-    const random = seeded(0x6d63_7031);
+    const random = mulberry32(0x6d63_7031);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const text = (n: number) =>
       Array.from({ length: Math.floor(random() * n) }, () => String.fromCharCode(32 + Math.floor(random() * 95))).join(
@@ -239,7 +228,7 @@ describe("MCP endpoint, fuzzed", () => {
   });
 
   it("the sign-in page's addresses, fuzzed, answer a page or a 4xx", async () => {
-    const random = seeded(0x73_69_67);
+    const random = mulberry32(0x73_69_67);
     for (let i = 0; i < 60; i++) {
       const junk = encodeURIComponent(randomBytes(Math.floor(random() * 80)).toString("latin1"));
       const path = [
