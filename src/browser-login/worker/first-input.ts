@@ -65,10 +65,16 @@ export function watchFirstInput(
   const binding = `b${randomBytes(8).toString("hex")}`;
   const source = listenerScript(flag, binding);
   const pollMs = options.pollMs ?? ACTIVATION_POLL_MS;
-  /** When input came (page clock), from the listener's flag, else from the activation seen at a poll. */
+  /**
+   * When input came (page clock): the listener's flag, else the browser's first-input entry (a poll may
+   * run before the listener's report arrives, and both know the time), else the activation seen at a
+   * poll (input in a cross-site frame: its time known to within one poll).
+   */
   const asked = `(() => {
     const at = globalThis[${JSON.stringify(flag)}];
     if (typeof at === "number") return at;
+    const entry = performance.getEntriesByType("first-input")[0];
+    if (entry) return Math.floor(performance.timeOrigin + entry.startTime);
     return navigator.userActivation && navigator.userActivation.hasBeenActive ? Date.now() - ${pollMs} : null;
   })()`;
   /** When the first input came, by the page's clock. */
